@@ -1,0 +1,165 @@
+package asm
+
+import (
+	"fmt"
+	"strings"
+	"sync/atomic"
+
+	"github.com/klauspost/cpuid/v2"
+)
+
+// Impl is one implementation of every kernel in the package. A nil kernel
+// field means "use the generic one"; register fills those in.
+//
+// The micro-kernel shapes (SMR x SNR for float32, DMR x DNR for float64)
+// belong to the implementation: package blas packs A and B to match the
+// selected implementation's shape.
+type Impl struct {
+	// Name is the registry key: "generic", "avx2" or "neon".
+	Name string
+	// Available reports whether this CPU (and build) can run it.
+	Available bool
+
+	SMR, SNR int
+	// Sgemm is the float32 micro-kernel; see SgemmMicroRef.
+	Sgemm func(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags)
+	DMR, DNR int
+	// Dgemm is the float64 micro-kernel; see DgemmMicroRef.
+	Dgemm func(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags)
+
+	// Relu is ReluGeneric's loop: dst[i] = relu(x[i]).
+	Relu func(dst, x []float32)
+	// ReluBackward is ReluBackwardGeneric's loop.
+	ReluBackward func(dx, dy, y []float32)
+	// BiasRelu is BiasReluGeneric's loop: dst[i] = relu(x[i] + bias[i]).
+	BiasRelu func(dst, x, bias []float32)
+
+	// PathMV is PathMVGeneric's loop: y = (W∘W) x.
+	PathMV func(y []float64, w []float32, ldw int, x []float64)
+	// PathMTV is PathMTVGeneric's loop: y = (W∘W)^T x.
+	PathMTV func(y []float64, w []float32, ldw int, x []float64)
+}
+
+var (
+	registry []*Impl
+	current  atomic.Pointer[Impl]
+)
+
+// register adds impl to the registry, filling nil kernels from the generic
+// implementation. Implementations registered later are preferred.
+func register(impl *Impl) {
+	g := genericImpl
+	if impl.Sgemm == nil {
+		impl.Sgemm, impl.SMR, impl.SNR = g.Sgemm, g.SMR, g.SNR
+	}
+	if impl.Dgemm == nil {
+		impl.Dgemm, impl.DMR, impl.DNR = g.Dgemm, g.DMR, g.DNR
+	}
+	if impl.Relu == nil {
+		impl.Relu = g.Relu
+	}
+	if impl.ReluBackward == nil {
+		impl.ReluBackward = g.ReluBackward
+	}
+	if impl.BiasRelu == nil {
+		impl.BiasRelu = g.BiasRelu
+	}
+	if impl.PathMV == nil {
+		impl.PathMV = g.PathMV
+	}
+	if impl.PathMTV == nil {
+		impl.PathMTV = g.PathMTV
+	}
+	registry = append(registry, impl)
+	if impl.Available {
+		current.Store(impl)
+	}
+}
+
+func init() {
+	register(genericImpl)
+	registerArch()
+}
+
+// Impls returns every registered implementation, available or not, in order
+// of increasing preference. The slice must not be modified.
+func Impls() []*Impl { return registry }
+
+// AvailableImpls returns the implementations this CPU can run.
+func AvailableImpls() []*Impl {
+	var out []*Impl
+	for _, impl := range registry {
+		if impl.Available {
+			out = append(out, impl)
+		}
+	}
+	return out
+}
+
+// Current returns the selected implementation.
+func Current() *Impl { return current.Load() }
+
+// Lookup returns the registered implementation with the given name, or nil.
+func Lookup(name string) *Impl {
+	for _, impl := range registry {
+		if impl.Name == name {
+			return impl
+		}
+	}
+	return nil
+}
+
+// Use selects the implementation with the given name for all later calls
+// and returns the previously selected one, so a caller can restore it.
+// It returns an error if the name is unknown or the CPU cannot run it.
+func Use(name string) (previous *Impl, err error) {
+	impl := Lookup(name)
+	if impl == nil {
+		return Current(), fmt.Errorf("%s: %q", errUnknown, name)
+	}
+	if !impl.Available {
+		return Current(), fmt.Errorf("%s: %q", errNotAvail, name)
+	}
+	return current.Swap(impl), nil
+}
+
+// Restore selects impl again (typically the value Use returned).
+func Restore(impl *Impl) { current.Store(impl) }
+
+// CacheSizes returns the detected per-core L1 data and L2 cache sizes and the
+// L3 size in bytes. Sizes that could not be detected are reported as
+// conservative defaults (32 KiB, 512 KiB, 4 MiB).
+func CacheSizes() (l1d, l2, l3 int) {
+	l1d, l2, l3 = cpuid.CPU.Cache.L1D, cpuid.CPU.Cache.L2, cpuid.CPU.Cache.L3
+	if l1d <= 0 {
+		l1d = 32 << 10
+	}
+	if l2 <= 0 {
+		l2 = 512 << 10
+	}
+	if l3 <= 0 {
+		l3 = 4 << 20
+	}
+	return l1d, l2, l3
+}
+
+// CPUName returns the processor's brand string (or "unknown").
+func CPUName() string {
+	if s := strings.TrimSpace(cpuid.CPU.BrandName); s != "" {
+		return s
+	}
+	return "unknown"
+}
+
+// Describe returns a one-line description of the CPU and the selected
+// kernels, for logs and benchmark output.
+func Describe() string {
+	impl := Current()
+	l1, l2, l3 := CacheSizes()
+	var avail []string
+	for _, i := range AvailableImpls() {
+		avail = append(avail, i.Name)
+	}
+	return fmt.Sprintf("kernels=%s (sgemm %dx%d, dgemm %dx%d) available=%s cpu=%q L1d=%dKiB L2=%dKiB L3=%dKiB",
+		impl.Name, impl.SMR, impl.SNR, impl.DMR, impl.DNR, strings.Join(avail, ","), CPUName(), l1>>10, l2>>10, l3>>10)
+}

@@ -1,0 +1,36 @@
+// Package asm holds fastpath's SIMD kernels and the run-time dispatch that
+// chooses between them.
+//
+// Every kernel exists in a pure-Go form that is always compiled (the
+// "generic" implementation, the specification and the test oracle) and, where
+// the CPU allows, in hand-written Go assembly: AVX2+FMA on amd64, NEON on
+// arm64. The build tag purego (or noasm) builds no assembly at all.
+//
+// # Kernels
+//
+//   - GEMM micro-kernels (float32 and float64): an MR x NR tile of C from a
+//     packed MR-row micro-panel of A and a packed NR-column micro-panel of B,
+//     with an epilogue that accumulates into C, adds a bias row and applies
+//     ReLU (see GemmFlags). Packing and blocking live in package blas.
+//   - ReLU forward, ReLU backward mask and fused bias+ReLU (float32).
+//     ReLU(x) is defined as x > 0 ? x : 0, so NaN and -0 both map to +0;
+//     every implementation is bit-identical.
+//   - The path-norm kernels y = (W∘W) x and y = (W∘W)^T x, squaring float32
+//     weights inside the kernel and accumulating in float64.
+//
+// # Dispatch
+//
+// CPU features are read once at package initialisation
+// (golang.org/x/sys/cpu for the instruction sets, github.com/klauspost/cpuid/v2
+// for cache sizes and the brand string). Implementations are kept in a
+// registry, in order of preference; the best available one is selected.
+// Use pins an implementation by name ("generic", "avx2", "neon"), which tests
+// and benchmarks use to run every implementation in one binary. Describe
+// returns a one-line summary of the selection for logs and benchmark output.
+//
+// # Panics
+//
+// The exported wrappers check their arguments before any assembly runs and
+// panic with the constant messages in errors.go on programmer errors
+// (short slices, mismatched lengths, negative sizes).
+package asm

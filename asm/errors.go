@@ -1,0 +1,16 @@
+package asm
+
+// Panic messages for programmer errors, checked before any kernel runs.
+const (
+	errLength    = "asm: slice lengths do not match"
+	errShortA    = "asm: insufficient length of packed a"
+	errShortB    = "asm: insufficient length of packed b"
+	errShortC    = "asm: insufficient length of c"
+	errShortBias = "asm: insufficient length of bias"
+	errShortW    = "asm: insufficient length of w"
+	errLdc       = "asm: ldc smaller than the tile width"
+	errLdw       = "asm: ldw smaller than the row length"
+	errNegK      = "asm: negative k"
+	errUnknown   = "asm: unknown implementation"
+	errNotAvail  = "asm: implementation not available on this CPU"
+)

@@ -1,0 +1,205 @@
+package asm
+
+// GemmFlags select the micro-kernel epilogue.
+type GemmFlags uint
+
+const (
+	// Accumulate adds the product to C (C += AB) instead of overwriting it.
+	// Without it C is written and never read.
+	Accumulate GemmFlags = 1 << iota
+	// AddBias adds bias[j] to column j of the tile.
+	AddBias
+	// ReLU applies max(0, x) (x > 0 ? x : 0) as the last step.
+	ReLU
+)
+
+// Packed operand layout. For a micro-kernel of shape MR x NR and depth k:
+//
+//	a holds k groups of MR values: a[p*MR+i] = A[i][p]
+//	b holds k groups of NR values: b[p*NR+j] = B[p][j]
+//	c is row-major with leading dimension ldc: C[i][j] = c[i*ldc+j]
+
+// SgemmMicroRef is the float32 micro-kernel specification, for any shape
+// mr x nr; every implementation computes exactly this loop (up to the
+// rounding of fused multiply-adds):
+//
+//	for i := 0; i < mr; i++ {
+//		for j := 0; j < nr; j++ {
+//			var s float32
+//			for p := 0; p < k; p++ {
+//				s += a[p*mr+i] * b[p*nr+j]
+//			}
+//			if flags&Accumulate != 0 { s += c[i*ldc+j] }
+//			if flags&AddBias != 0 { s += bias[j] }
+//			if flags&ReLU != 0 && !(s > 0) { s = 0 }
+//			c[i*ldc+j] = s
+//		}
+//	}
+func SgemmMicroRef(mr, nr, k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags) {
+	checkGemm(mr, nr, k, len(a), len(b), len(c), ldc, len(bias), flags)
+	for i := 0; i < mr; i++ {
+		for j := 0; j < nr; j++ {
+			var s float32
+			for p := 0; p < k; p++ {
+				s += a[p*mr+i] * b[p*nr+j]
+			}
+			if flags&Accumulate != 0 {
+				s += c[i*ldc+j]
+			}
+			if flags&AddBias != 0 {
+				s += bias[j]
+			}
+			if flags&ReLU != 0 && !(s > 0) {
+				s = 0
+			}
+			c[i*ldc+j] = s
+		}
+	}
+}
+
+// DgemmMicroRef is the float64 micro-kernel specification; it is
+// SgemmMicroRef's loop on float64.
+func DgemmMicroRef(mr, nr, k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags) {
+	checkGemm(mr, nr, k, len(a), len(b), len(c), ldc, len(bias), flags)
+	for i := 0; i < mr; i++ {
+		for j := 0; j < nr; j++ {
+			var s float64
+			for p := 0; p < k; p++ {
+				s += a[p*mr+i] * b[p*nr+j]
+			}
+			if flags&Accumulate != 0 {
+				s += c[i*ldc+j]
+			}
+			if flags&AddBias != 0 {
+				s += bias[j]
+			}
+			if flags&ReLU != 0 && !(s > 0) {
+				s = 0
+			}
+			c[i*ldc+j] = s
+		}
+	}
+}
+
+// checkGemm panics unless the operands of an mr x nr micro-kernel call of
+// depth k are long enough. It runs before any assembly.
+func checkGemm(mr, nr, k, la, lb, lc, ldc, lbias int, flags GemmFlags) {
+	switch {
+	case k < 0:
+		panic(errNegK)
+	case ldc < nr:
+		panic(errLdc)
+	case la < k*mr:
+		panic(errShortA)
+	case lb < k*nr:
+		panic(errShortB)
+	case lc < (mr-1)*ldc+nr:
+		panic(errShortC)
+	case flags&AddBias != 0 && lbias < nr:
+		panic(errShortBias)
+	}
+}
+
+// The generic implementation's micro-kernel shape: 4x4 keeps the sixteen
+// accumulators of the pure-Go kernels in registers.
+const (
+	genericMR = 4
+	genericNR = 4
+)
+
+// sgemmGeneric is the generic implementation's 4x4 float32 micro-kernel:
+// SgemmMicroRef with mr = nr = 4, accumulators held in locals.
+func sgemmGeneric(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags) {
+	checkGemm(genericMR, genericNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
+	var c00, c01, c02, c03, c10, c11, c12, c13 float32
+	var c20, c21, c22, c23, c30, c31, c32, c33 float32
+	a, b = a[:4*k], b[:4*k]
+	for p := 0; p+4 <= len(a); p += 4 {
+		ap, bp := a[p:p+4:p+4], b[p:p+4:p+4]
+		a0, a1, a2, a3 := ap[0], ap[1], ap[2], ap[3]
+		b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
+		c00 += a0 * b0
+		c01 += a0 * b1
+		c02 += a0 * b2
+		c03 += a0 * b3
+		c10 += a1 * b0
+		c11 += a1 * b1
+		c12 += a1 * b2
+		c13 += a1 * b3
+		c20 += a2 * b0
+		c21 += a2 * b1
+		c22 += a2 * b2
+		c23 += a2 * b3
+		c30 += a3 * b0
+		c31 += a3 * b1
+		c32 += a3 * b2
+		c33 += a3 * b3
+	}
+	acc := [4][4]float32{
+		{c00, c01, c02, c03}, {c10, c11, c12, c13},
+		{c20, c21, c22, c23}, {c30, c31, c32, c33},
+	}
+	for i := range acc {
+		row := c[i*ldc : i*ldc+4]
+		for j, s := range acc[i] {
+			if flags&Accumulate != 0 {
+				s += row[j]
+			}
+			if flags&AddBias != 0 {
+				s += bias[j]
+			}
+			if flags&ReLU != 0 && !(s > 0) {
+				s = 0
+			}
+			row[j] = s
+		}
+	}
+}
+
+// dgemmGeneric is sgemmGeneric on float64.
+func dgemmGeneric(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags) {
+	checkGemm(genericMR, genericNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
+	var c00, c01, c02, c03, c10, c11, c12, c13 float64
+	var c20, c21, c22, c23, c30, c31, c32, c33 float64
+	a, b = a[:4*k], b[:4*k]
+	for p := 0; p+4 <= len(a); p += 4 {
+		ap, bp := a[p:p+4:p+4], b[p:p+4:p+4]
+		a0, a1, a2, a3 := ap[0], ap[1], ap[2], ap[3]
+		b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
+		c00 += a0 * b0
+		c01 += a0 * b1
+		c02 += a0 * b2
+		c03 += a0 * b3
+		c10 += a1 * b0
+		c11 += a1 * b1
+		c12 += a1 * b2
+		c13 += a1 * b3
+		c20 += a2 * b0
+		c21 += a2 * b1
+		c22 += a2 * b2
+		c23 += a2 * b3
+		c30 += a3 * b0
+		c31 += a3 * b1
+		c32 += a3 * b2
+		c33 += a3 * b3
+	}
+	acc := [4][4]float64{
+		{c00, c01, c02, c03}, {c10, c11, c12, c13},
+		{c20, c21, c22, c23}, {c30, c31, c32, c33},
+	}
+	for i := range acc {
+		row := c[i*ldc : i*ldc+4]
+		for j, s := range acc[i] {
+			if flags&Accumulate != 0 {
+				s += row[j]
+			}
+			if flags&AddBias != 0 {
+				s += bias[j]
+			}
+			if flags&ReLU != 0 && !(s > 0) {
+				s = 0
+			}
+			row[j] = s
+		}
+	}
+}

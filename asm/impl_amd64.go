@@ -1,0 +1,17 @@
+//go:build !purego && !noasm
+
+package asm
+
+import "golang.org/x/sys/cpu"
+
+// hasAVX2FMA reports whether the AVX2+FMA kernels can run: x/sys/cpu folds
+// OS support for the YMM state into HasAVX2, but FMA is a separate bit.
+var hasAVX2FMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+// registerArch registers the AVX2+FMA implementation.
+func registerArch() {
+	register(&Impl{
+		Name:      "avx2",
+		Available: hasAVX2FMA,
+	})
+}

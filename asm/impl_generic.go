@@ -1,0 +1,19 @@
+package asm
+
+// genericImpl is the pure-Go implementation, compiled on every platform and
+// used as the test oracle for the assembly ones.
+var genericImpl = &Impl{
+	Name:         "generic",
+	Available:    true,
+	SMR:          genericMR,
+	SNR:          genericNR,
+	Sgemm:        sgemmGeneric,
+	DMR:          genericMR,
+	DNR:          genericNR,
+	Dgemm:        dgemmGeneric,
+	Relu:         ReluGeneric,
+	ReluBackward: ReluBackwardGeneric,
+	BiasRelu:     BiasReluGeneric,
+	PathMV:       PathMVGeneric,
+	PathMTV:      PathMTVGeneric,
+}
