@@ -1,0 +1,19 @@
+package blas
+
+// Panic messages, identical to gonum's (gonum.org/v1/gonum/blas/gonum) so
+// that fastpath is a drop-in backend. Checks run in gonum's order, before
+// any work.
+const (
+	badTranspose = "blas: illegal transpose"
+	mLT0         = "blas: m < 0"
+	nLT0         = "blas: n < 0"
+	kLT0         = "blas: k < 0"
+	badLdA       = "blas: bad leading dimension of A"
+	badLdB       = "blas: bad leading dimension of B"
+	badLdC       = "blas: bad leading dimension of C"
+	shortA       = "blas: insufficient length of a"
+	shortB       = "blas: insufficient length of b"
+	shortC       = "blas: insufficient length of c"
+	shortBias    = "blas: insufficient length of bias"
+	badThreads   = "blas: negative thread count"
+)
