@@ -38,6 +38,19 @@ type Impl struct {
 	PathMV func(y []float64, w []float32, ldw int, x []float64)
 	// PathMTV is PathMTVGeneric's loop: y = (W∘W)^T x.
 	PathMTV func(y []float64, w []float32, ldw int, x []float64)
+
+	// SDot, DDot, SAxpy and DAxpy are the level-1 loops of blas1.go, used by
+	// the GEMV routines.
+	SDot  func(x, y []float32) float32
+	DDot  func(x, y []float64) float64
+	SAxpy func(alpha float32, x, y []float32)
+	DAxpy func(alpha float64, x, y []float64)
+
+	// Peak32 and Peak64 run iters iterations of a loop of independent
+	// multiply-adds in registers and return the number of flops executed:
+	// timing them gives the machine's FMA peak.
+	Peak32 func(iters int) int
+	Peak64 func(iters int) int
 }
 
 var (
@@ -69,6 +82,24 @@ func register(impl *Impl) {
 	}
 	if impl.PathMTV == nil {
 		impl.PathMTV = g.PathMTV
+	}
+	if impl.SDot == nil {
+		impl.SDot = g.SDot
+	}
+	if impl.DDot == nil {
+		impl.DDot = g.DDot
+	}
+	if impl.SAxpy == nil {
+		impl.SAxpy = g.SAxpy
+	}
+	if impl.DAxpy == nil {
+		impl.DAxpy = g.DAxpy
+	}
+	if impl.Peak32 == nil {
+		impl.Peak32 = g.Peak32
+	}
+	if impl.Peak64 == nil {
+		impl.Peak64 = g.Peak64
 	}
 	registry = append(registry, impl)
 	if impl.Available {

@@ -16,4 +16,10 @@ var genericImpl = &Impl{
 	BiasRelu:     BiasReluGeneric,
 	PathMV:       PathMVGeneric,
 	PathMTV:      PathMTVGeneric,
+	SDot:         SDotGeneric,
+	DDot:         DDotGeneric,
+	SAxpy:        SAxpyGeneric,
+	DAxpy:        DAxpyGeneric,
+	Peak32:       peakGeneric32,
+	Peak64:       peakGeneric64,
 }
