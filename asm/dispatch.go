@@ -22,7 +22,7 @@ type Impl struct {
 
 	SMR, SNR int
 	// Sgemm is the float32 micro-kernel; see SgemmMicroRef.
-	Sgemm func(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags)
+	Sgemm    func(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags)
 	DMR, DNR int
 	// Dgemm is the float64 micro-kernel; see DgemmMicroRef.
 	Dgemm func(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags)
