@@ -13,5 +13,11 @@ func registerArch() {
 	register(&Impl{
 		Name:      "avx2",
 		Available: hasAVX2FMA,
+		SMR:       avx2SMR,
+		SNR:       avx2SNR,
+		Sgemm:     sgemmAVX2,
+		DMR:       avx2DMR,
+		DNR:       avx2DNR,
+		Dgemm:     dgemmAVX2,
 	})
 }

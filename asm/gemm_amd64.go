@@ -1,0 +1,38 @@
+//go:build !purego && !noasm
+
+package asm
+
+import "unsafe"
+
+// AVX2+FMA micro-kernel shapes. fp32 6x16: twelve ymm accumulators (6 rows
+// x 2 vectors of 8), two for the B row, two for broadcasts of A; per k step
+// 2 loads of B, 6 broadcasts, 12 FMAs. fp64 6x8 is the same register plan
+// with 4 lanes per vector.
+const (
+	avx2SMR, avx2SNR = 6, 16
+	avx2DMR, avx2DNR = 6, 8
+)
+
+// sgemmKernelAVX2 is SgemmMicroRef with mr = 6, nr = 16 on raw pointers:
+// a holds k*6 values, b k*16, c six rows of 16 with leading dimension ldc
+// (in elements), bias 16 values when flags has AddBias.
+//
+//go:noescape
+func sgemmKernelAVX2(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFlags)
+
+// dgemmKernelAVX2 is DgemmMicroRef with mr = 6, nr = 8 on raw pointers.
+//
+//go:noescape
+func dgemmKernelAVX2(k int, a, b, c *float64, ldc int, bias *float64, flags GemmFlags)
+
+// sgemmAVX2 checks its operands and runs the 6x16 float32 micro-kernel.
+func sgemmAVX2(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags) {
+	checkGemm(avx2SMR, avx2SNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
+	sgemmKernelAVX2(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+}
+
+// dgemmAVX2 checks its operands and runs the 6x8 float64 micro-kernel.
+func dgemmAVX2(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags) {
+	checkGemm(avx2DMR, avx2DNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
+	dgemmKernelAVX2(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+}

@@ -1,0 +1,293 @@
+//go:build !purego && !noasm
+
+#include "textflag.h"
+
+// Register plan (both kernels):
+//   Y0..Y11  accumulators: row r in Y(2r) (columns 0..7 / 0..3) and Y(2r+1)
+//   Y12,Y13  the current row of packed B
+//   Y14,Y15  broadcasts of packed A (alternating, to break false dependences)
+//   SI = a, DI = b, CX = k, DX = c, R8 = ldc in bytes, R9 = bias, R10 = flags
+
+// One k step of the fp32 kernel; AO/BO are byte offsets into a and b.
+#define SSTEP(AO, BO) \
+	VMOVUPS BO(DI), Y12; \
+	VMOVUPS BO+32(DI), Y13; \
+	VBROADCASTSS AO(SI), Y14; \
+	VFMADD231PS Y12, Y14, Y0; \
+	VFMADD231PS Y13, Y14, Y1; \
+	VBROADCASTSS AO+4(SI), Y15; \
+	VFMADD231PS Y12, Y15, Y2; \
+	VFMADD231PS Y13, Y15, Y3; \
+	VBROADCASTSS AO+8(SI), Y14; \
+	VFMADD231PS Y12, Y14, Y4; \
+	VFMADD231PS Y13, Y14, Y5; \
+	VBROADCASTSS AO+12(SI), Y15; \
+	VFMADD231PS Y12, Y15, Y6; \
+	VFMADD231PS Y13, Y15, Y7; \
+	VBROADCASTSS AO+16(SI), Y14; \
+	VFMADD231PS Y12, Y14, Y8; \
+	VFMADD231PS Y13, Y14, Y9; \
+	VBROADCASTSS AO+20(SI), Y15; \
+	VFMADD231PS Y12, Y15, Y10; \
+	VFMADD231PS Y13, Y15, Y11
+
+// Epilogue helpers: add the two vectors at (R11) to an accumulator pair,
+// then step R11 to the next row.
+#define SADDROW(R0, R1) \
+	VADDPS (R11), R0, R0; \
+	VADDPS 32(R11), R1, R1; \
+	ADDQ R8, R11
+
+#define SSTOREROW(R0, R1) \
+	VMOVUPS R0, (R11); \
+	VMOVUPS R1, 32(R11); \
+	ADDQ R8, R11
+
+// func sgemmKernelAVX2(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFlags)
+TEXT ·sgemmKernelAVX2(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $2, R8
+	MOVQ bias+40(FP), R9
+	MOVQ flags+48(FP), R10
+
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+
+	CMPQ CX, $4
+	JLT  stail
+
+sloop4:
+	PREFETCHT0 384(SI)
+	SSTEP(0, 0)
+	SSTEP(24, 64)
+	PREFETCHT0 512(DI)
+	SSTEP(48, 128)
+	SSTEP(72, 192)
+	ADDQ $96, SI
+	ADDQ $256, DI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  sloop4
+
+stail:
+	TESTQ CX, CX
+	JE    sepilogue
+
+sloop1:
+	SSTEP(0, 0)
+	ADDQ $24, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNE  sloop1
+
+sepilogue:
+	TESTQ $1, R10 // Accumulate
+	JE    sbias
+	MOVQ  DX, R11
+	SADDROW(Y0, Y1)
+	SADDROW(Y2, Y3)
+	SADDROW(Y4, Y5)
+	SADDROW(Y6, Y7)
+	SADDROW(Y8, Y9)
+	SADDROW(Y10, Y11)
+
+sbias:
+	TESTQ $2, R10 // AddBias
+	JE    srelu
+	VMOVUPS (R9), Y12
+	VMOVUPS 32(R9), Y13
+	VADDPS Y12, Y0, Y0
+	VADDPS Y13, Y1, Y1
+	VADDPS Y12, Y2, Y2
+	VADDPS Y13, Y3, Y3
+	VADDPS Y12, Y4, Y4
+	VADDPS Y13, Y5, Y5
+	VADDPS Y12, Y6, Y6
+	VADDPS Y13, Y7, Y7
+	VADDPS Y12, Y8, Y8
+	VADDPS Y13, Y9, Y9
+	VADDPS Y12, Y10, Y10
+	VADDPS Y13, Y11, Y11
+
+srelu:
+	TESTQ $4, R10 // ReLU: max(x, +0) returns +0 for NaN and -0
+	JE    sstore
+	VXORPS Y14, Y14, Y14
+	VMAXPS Y14, Y0, Y0
+	VMAXPS Y14, Y1, Y1
+	VMAXPS Y14, Y2, Y2
+	VMAXPS Y14, Y3, Y3
+	VMAXPS Y14, Y4, Y4
+	VMAXPS Y14, Y5, Y5
+	VMAXPS Y14, Y6, Y6
+	VMAXPS Y14, Y7, Y7
+	VMAXPS Y14, Y8, Y8
+	VMAXPS Y14, Y9, Y9
+	VMAXPS Y14, Y10, Y10
+	VMAXPS Y14, Y11, Y11
+
+sstore:
+	MOVQ DX, R11
+	SSTOREROW(Y0, Y1)
+	SSTOREROW(Y2, Y3)
+	SSTOREROW(Y4, Y5)
+	SSTOREROW(Y6, Y7)
+	SSTOREROW(Y8, Y9)
+	SSTOREROW(Y10, Y11)
+	VZEROUPPER
+	RET
+
+// One k step of the fp64 kernel.
+#define DSTEP(AO, BO) \
+	VMOVUPD BO(DI), Y12; \
+	VMOVUPD BO+32(DI), Y13; \
+	VBROADCASTSD AO(SI), Y14; \
+	VFMADD231PD Y12, Y14, Y0; \
+	VFMADD231PD Y13, Y14, Y1; \
+	VBROADCASTSD AO+8(SI), Y15; \
+	VFMADD231PD Y12, Y15, Y2; \
+	VFMADD231PD Y13, Y15, Y3; \
+	VBROADCASTSD AO+16(SI), Y14; \
+	VFMADD231PD Y12, Y14, Y4; \
+	VFMADD231PD Y13, Y14, Y5; \
+	VBROADCASTSD AO+24(SI), Y15; \
+	VFMADD231PD Y12, Y15, Y6; \
+	VFMADD231PD Y13, Y15, Y7; \
+	VBROADCASTSD AO+32(SI), Y14; \
+	VFMADD231PD Y12, Y14, Y8; \
+	VFMADD231PD Y13, Y14, Y9; \
+	VBROADCASTSD AO+40(SI), Y15; \
+	VFMADD231PD Y12, Y15, Y10; \
+	VFMADD231PD Y13, Y15, Y11
+
+#define DADDROW(R0, R1) \
+	VADDPD (R11), R0, R0; \
+	VADDPD 32(R11), R1, R1; \
+	ADDQ R8, R11
+
+#define DSTOREROW(R0, R1) \
+	VMOVUPD R0, (R11); \
+	VMOVUPD R1, 32(R11); \
+	ADDQ R8, R11
+
+// func dgemmKernelAVX2(k int, a, b, c *float64, ldc int, bias *float64, flags GemmFlags)
+TEXT ·dgemmKernelAVX2(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $3, R8
+	MOVQ bias+40(FP), R9
+	MOVQ flags+48(FP), R10
+
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	VXORPD Y8, Y8, Y8
+	VXORPD Y9, Y9, Y9
+	VXORPD Y10, Y10, Y10
+	VXORPD Y11, Y11, Y11
+
+	CMPQ CX, $4
+	JLT  dtail
+
+dloop4:
+	PREFETCHT0 384(SI)
+	DSTEP(0, 0)
+	DSTEP(48, 64)
+	PREFETCHT0 512(DI)
+	DSTEP(96, 128)
+	DSTEP(144, 192)
+	ADDQ $192, SI
+	ADDQ $256, DI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  dloop4
+
+dtail:
+	TESTQ CX, CX
+	JE    depilogue
+
+dloop1:
+	DSTEP(0, 0)
+	ADDQ $48, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNE  dloop1
+
+depilogue:
+	TESTQ $1, R10
+	JE    dbias
+	MOVQ  DX, R11
+	DADDROW(Y0, Y1)
+	DADDROW(Y2, Y3)
+	DADDROW(Y4, Y5)
+	DADDROW(Y6, Y7)
+	DADDROW(Y8, Y9)
+	DADDROW(Y10, Y11)
+
+dbias:
+	TESTQ $2, R10
+	JE    drelu
+	VMOVUPD (R9), Y12
+	VMOVUPD 32(R9), Y13
+	VADDPD Y12, Y0, Y0
+	VADDPD Y13, Y1, Y1
+	VADDPD Y12, Y2, Y2
+	VADDPD Y13, Y3, Y3
+	VADDPD Y12, Y4, Y4
+	VADDPD Y13, Y5, Y5
+	VADDPD Y12, Y6, Y6
+	VADDPD Y13, Y7, Y7
+	VADDPD Y12, Y8, Y8
+	VADDPD Y13, Y9, Y9
+	VADDPD Y12, Y10, Y10
+	VADDPD Y13, Y11, Y11
+
+drelu:
+	TESTQ $4, R10
+	JE    dstore
+	VXORPD Y14, Y14, Y14
+	VMAXPD Y14, Y0, Y0
+	VMAXPD Y14, Y1, Y1
+	VMAXPD Y14, Y2, Y2
+	VMAXPD Y14, Y3, Y3
+	VMAXPD Y14, Y4, Y4
+	VMAXPD Y14, Y5, Y5
+	VMAXPD Y14, Y6, Y6
+	VMAXPD Y14, Y7, Y7
+	VMAXPD Y14, Y8, Y8
+	VMAXPD Y14, Y9, Y9
+	VMAXPD Y14, Y10, Y10
+	VMAXPD Y14, Y11, Y11
+
+dstore:
+	MOVQ DX, R11
+	DSTOREROW(Y0, Y1)
+	DSTOREROW(Y2, Y3)
+	DSTOREROW(Y4, Y5)
+	DSTOREROW(Y6, Y7)
+	DSTOREROW(Y8, Y9)
+	DSTOREROW(Y10, Y11)
+	VZEROUPPER
+	RET

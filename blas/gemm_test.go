@@ -1,0 +1,368 @@
+package blas
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"testing"
+
+	"github.com/fastpath-go/fastpath/asm"
+	gblas "gonum.org/v1/gonum/blas"
+)
+
+func TestMain(m *testing.M) {
+	fmt.Println("blas:", asm.Describe())
+	os.Exit(m.Run())
+}
+
+// forEachImpl runs f with every available asm implementation selected.
+func forEachImpl(t *testing.T, f func(t *testing.T)) {
+	t.Helper()
+	for _, impl := range asm.AvailableImpls() {
+		t.Run("impl="+impl.Name, func(t *testing.T) {
+			prev, err := asm.Use(impl.Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer asm.Restore(prev)
+			f(t)
+		})
+	}
+}
+
+// withBlocking runs f with small block sizes (a multiple of the kernel shape)
+// so that small problems cross every MC, KC and NC boundary.
+func withBlocking(mcPanels, kc, ncPanels int, f func()) {
+	blockingOverride = func(mr, nr, _, k int) blocking {
+		return blocking{mr: mr, nr: nr, mc: mcPanels * mr, kc: kc, nc: ncPanels * nr}
+	}
+	defer func() { blockingOverride = nil }()
+	f()
+}
+
+func withThreads(n int, f func()) {
+	prev := SetThreads(n)
+	defer SetThreads(prev)
+	f()
+}
+
+const guard = 8
+
+// gemmCase is one GEMM problem with operands in guard-padded buffers.
+type gemmCase struct {
+	tA, tB           gblas.Transpose
+	m, n, k          int
+	lda, ldb, ldc    int
+	alpha, beta      float64
+	a, b, c0         []float64 // float64 copies of the operands (C before the call)
+	bias             []float64
+	relu             bool
+	abuf, bbuf, cbuf []float32
+}
+
+func newGemmCase(r *rand.Rand, tA, tB gblas.Transpose, m, n, k, pad int, alpha, beta float64) *gemmCase {
+	g := &gemmCase{tA: tA, tB: tB, m: m, n: n, k: k, alpha: alpha, beta: beta}
+	ar, ac := m, k
+	if tA != gblas.NoTrans {
+		ar, ac = k, m
+	}
+	br, bc := k, n
+	if tB != gblas.NoTrans {
+		br, bc = n, k
+	}
+	g.lda, g.ldb, g.ldc = max(ac+pad, 1), max(bc+pad, 1), max(n+pad, 1)
+	fill := func(rows, cols, ld int) ([]float64, []float32) {
+		size := 0
+		if rows > 0 {
+			size = (rows-1)*ld + cols
+		}
+		buf := make([]float32, size+2*guard)
+		for i := range buf {
+			buf[i] = -999
+		}
+		v := make([]float64, size)
+		for i := 0; i < rows; i++ {
+			for j := 0; j < cols; j++ {
+				x := float32(r.NormFloat64())
+				buf[guard+i*ld+j] = x
+				v[i*ld+j] = float64(x)
+			}
+		}
+		return v, buf
+	}
+	g.a, g.abuf = fill(ar, ac, g.lda)
+	g.b, g.bbuf = fill(br, bc, g.ldb)
+	g.c0, g.cbuf = fill(m, n, g.ldc)
+	return g
+}
+
+func (g *gemmCase) slices() (a, b, c []float32) {
+	return g.abuf[guard : len(g.abuf)-guard], g.bbuf[guard : len(g.bbuf)-guard], g.cbuf[guard : len(g.cbuf)-guard]
+}
+
+// check compares C with a float64 reference under the bound
+// |c - ref| <= 2(k+2) u (|alpha| |A||B| + |beta C|) and checks the guards
+// and the gaps between rows of C.
+func (g *gemmCase) check(t *testing.T, nanC bool) {
+	t.Helper()
+	_, _, c := g.slices()
+	for _, buf := range [][]float32{g.abuf, g.bbuf, g.cbuf} {
+		for i := 0; i < guard; i++ {
+			if buf[i] != -999 || buf[len(buf)-1-i] != -999 {
+				t.Fatalf("%v: write outside the operands", g)
+			}
+		}
+	}
+	opA := func(i, p int) float64 {
+		if g.tA != gblas.NoTrans {
+			return g.a[p*g.lda+i]
+		}
+		return g.a[i*g.lda+p]
+	}
+	opB := func(p, j int) float64 {
+		if g.tB != gblas.NoTrans {
+			return g.b[j*g.ldb+p]
+		}
+		return g.b[p*g.ldb+j]
+	}
+	const u = 0x1p-24
+	for i := 0; i < g.m; i++ {
+		for j := g.n; g.n > 0 && j < g.ldc && i < g.m-1; j++ {
+			if c[i*g.ldc+j] != -999 {
+				t.Fatalf("%v: C[%d][%d] outside the matrix was written", g, i, j)
+			}
+		}
+		for j := 0; j < g.n; j++ {
+			var s, mag float64
+			if g.alpha != 0 {
+				for p := 0; p < g.k; p++ {
+					x := opA(i, p) * opB(p, j)
+					s += x
+					mag += math.Abs(x)
+				}
+			}
+			s *= g.alpha
+			mag *= math.Abs(g.alpha)
+			if g.beta != 0 {
+				s += g.beta * g.c0[i*g.ldc+j]
+				mag += math.Abs(g.beta * g.c0[i*g.ldc+j])
+			}
+			if g.bias != nil {
+				s += g.bias[j]
+				mag += math.Abs(g.bias[j])
+			}
+			if g.relu && !(s > 0) {
+				s = 0
+			}
+			got := float64(c[i*g.ldc+j])
+			tol := 2*float64(g.k+3)*u*mag + 1e-30
+			if math.IsNaN(got) || math.Abs(got-s) > tol {
+				t.Fatalf("%v nanC=%v: C[%d][%d] = %g, want %g (tol %g)", g, nanC, i, j, got, s, tol)
+			}
+		}
+	}
+}
+
+func (g *gemmCase) String() string {
+	return fmt.Sprintf("tA=%c tB=%c m=%d n=%d k=%d lda=%d ldb=%d ldc=%d alpha=%g beta=%g bias=%v relu=%v",
+		g.tA, g.tB, g.m, g.n, g.k, g.lda, g.ldb, g.ldc, g.alpha, g.beta, g.bias != nil, g.relu)
+}
+
+func (g *gemmCase) run(nanC bool) {
+	a, b, c := g.slices()
+	if nanC {
+		for i := range c {
+			if c[i] != -999 {
+				c[i] = float32(math.NaN())
+			}
+		}
+	}
+	Sgemm(g.tA, g.tB, g.m, g.n, g.k, float32(g.alpha), a, g.lda, b, g.ldb, float32(g.beta), c, g.ldc)
+}
+
+var transposes = []gblas.Transpose{gblas.NoTrans, gblas.Trans}
+
+func TestSgemmSizes(t *testing.T) {
+	sizes := []int{0, 1, 2, 3, 5, 6, 7, 8, 13, 16, 17, 31, 33}
+	forEachImpl(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(1, 2))
+		withBlocking(2, 8, 2, func() {
+			for _, tA := range transposes {
+				for _, tB := range transposes {
+					for _, m := range sizes {
+						for _, n := range sizes {
+							for _, k := range []int{0, 1, 7, 8, 9, 17, 40} {
+								g := newGemmCase(r, tA, tB, m, n, k, (m+n+k)%3, 1, 0)
+								g.run(true)
+								g.check(t, true)
+							}
+						}
+					}
+				}
+			}
+		})
+	})
+}
+
+func TestSgemmAlphaBeta(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(3, 4))
+		withBlocking(2, 8, 2, func() {
+			for _, tA := range transposes {
+				for _, tB := range transposes {
+					for _, alpha := range []float64{0, 1, -1, 0.5} {
+						for _, beta := range []float64{0, 1, 2} {
+							for _, sh := range [][3]int{{7, 37, 19}, {30, 5, 9}, {13, 17, 0}} {
+								g := newGemmCase(r, tA, tB, sh[0], sh[1], sh[2], 3, alpha, beta)
+								nan := beta == 0
+								g.run(nan)
+								g.check(t, nan)
+							}
+						}
+					}
+				}
+			}
+		})
+	})
+}
+
+// TestSgemmLarge uses the real cache-derived blocking on sizes that cross
+// MC, KC and NC boundaries (block sizes plus one).
+func TestSgemmLarge(t *testing.T) {
+	impl := asm.Current()
+	bl := newBlocking(impl.SMR, impl.SNR, 4, 1<<20)
+	shapes := [][3]int{{bl.mc + 1, 2*impl.SNR + 3, bl.kc + 1}, {5, bl.nc + 1, 70}, {97, 101, 2*bl.kc + 3}}
+	if testing.Short() {
+		shapes = shapes[:1]
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, sh := range shapes {
+		for _, tA := range transposes {
+			for _, tB := range transposes {
+				g := newGemmCase(r, tA, tB, sh[0], sh[1], sh[2], 1, 0.5, 2)
+				g.run(false)
+				g.check(t, false)
+			}
+		}
+	}
+}
+
+// TestSgemmThreads checks that results are bit-identical for any thread
+// count: k is never split, so every tile is computed the same way.
+func TestSgemmThreads(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(7, 8))
+		for _, sh := range [][3]int{{3, 200, 50}, {100, 300, 70}, {301, 29, 90}, {64, 64, 600}} {
+			for _, tA := range transposes {
+				g := newGemmCase(r, tA, gblas.NoTrans, sh[0], sh[1], sh[2], 2, 1, 1)
+				a, b, c := g.slices()
+				var ref []float32
+				for _, threads := range []int{1, 2, 3, 4, 7} {
+					cc := append([]float32(nil), c...)
+					withThreads(threads, func() {
+						withBlocking(3, 16, 4, func() {
+							gemmPoolTestHook(func() {
+								Sgemm(tA, gblas.NoTrans, g.m, g.n, g.k, 1, a, g.lda, b, g.ldb, 1, cc, g.ldc)
+							})
+						})
+					})
+					if ref == nil {
+						ref = cc
+						continue
+					}
+					for i := range cc {
+						if math.Float32bits(cc[i]) != math.Float32bits(ref[i]) {
+							t.Fatalf("%v: %d threads: c[%d] = %g, 1 thread %g", g, threads, i, cc[i], ref[i])
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// gemmPoolTestHook lowers the serial threshold so that small test problems
+// run in parallel.
+func gemmPoolTestHook(f func()) {
+	prev := parallelMinFlops
+	parallelMinFlops = 0
+	defer func() { parallelMinFlops = prev }()
+	f()
+}
+
+func TestDgemm(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(9, 10))
+		withBlocking(2, 8, 2, func() {
+			for _, tA := range transposes {
+				for _, tB := range transposes {
+					for _, sh := range [][3]int{{0, 3, 3}, {1, 1, 1}, {7, 9, 17}, {13, 33, 40}, {25, 4, 3}} {
+						for _, beta := range []float64{0, 1, 2} {
+							m, n, k := sh[0], sh[1], sh[2]
+							checkDgemm(t, r, tA, tB, m, n, k, -0.5, beta)
+						}
+					}
+				}
+			}
+		})
+	})
+}
+
+func checkDgemm(t *testing.T, r *rand.Rand, tA, tB gblas.Transpose, m, n, k int, alpha, beta float64) {
+	t.Helper()
+	ar, ac := m, k
+	if tA != gblas.NoTrans {
+		ar, ac = k, m
+	}
+	br, bc := k, n
+	if tB != gblas.NoTrans {
+		br, bc = n, k
+	}
+	lda, ldb, ldc := ac+2, bc+1, n+3
+	mk := func(rows, ld int) []float64 {
+		v := make([]float64, rows*ld)
+		for i := range v {
+			v[i] = r.NormFloat64()
+		}
+		return v
+	}
+	a, b, c := mk(ar, lda), mk(br, ldb), mk(m, ldc)
+	c0 := append([]float64(nil), c...)
+	if beta == 0 {
+		for i := range c {
+			c[i] = math.NaN()
+		}
+	}
+	Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var s, mag float64
+			for p := 0; p < k; p++ {
+				var x, y float64
+				if tA != gblas.NoTrans {
+					x = a[p*lda+i]
+				} else {
+					x = a[i*lda+p]
+				}
+				if tB != gblas.NoTrans {
+					y = b[j*ldb+p]
+				} else {
+					y = b[p*ldb+j]
+				}
+				s += x * y
+				mag += math.Abs(x * y)
+			}
+			s *= alpha
+			mag *= math.Abs(alpha)
+			if beta != 0 {
+				s += beta * c0[i*ldc+j]
+				mag += math.Abs(beta * c0[i*ldc+j])
+			}
+			tol := 4 * float64(k+3) * 0x1p-53 * mag
+			if got := c[i*ldc+j]; math.IsNaN(got) || math.Abs(got-s) > tol+1e-300 {
+				t.Fatalf("tA=%c tB=%c m=%d n=%d k=%d beta=%g: C[%d][%d] = %g, want %g", tA, tB, m, n, k, beta, i, j, got, s)
+			}
+		}
+	}
+}

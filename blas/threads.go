@@ -1,0 +1,20 @@
+package blas
+
+import "sync/atomic"
+
+// threadSetting is the thread count fixed by SetThreads; 0 means
+// runtime.GOMAXPROCS(0) read at each call.
+var threadSetting atomic.Int64
+
+// SetThreads fixes the number of threads GEMM calls use and returns the
+// previous setting. n = 0 restores the default, runtime.GOMAXPROCS(0) read
+// at each call. It panics if n is negative.
+func SetThreads(n int) (previous int) {
+	if n < 0 {
+		panic(badThreads)
+	}
+	return int(threadSetting.Swap(int64(n)))
+}
+
+// Threads returns the number of threads the next GEMM call will use.
+func Threads() int { return numThreads() }
