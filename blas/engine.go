@@ -13,12 +13,18 @@ type microKernel[T float32 | float64] func(k int, a, b, c []T, ldc int, bias []T
 // thread: waking workers costs a few microseconds.
 var parallelMinFlops = 4 << 20
 
+// streamGroup is the number of B micro-panels a thread packs at once on the
+// streaming path.
+const streamGroup = 4
+
 // workspace holds the packing buffers of one call; calls take one from a
 // sync.Pool so that steady-state GEMM performs no allocation.
 type workspace[T float32 | float64] struct {
-	b   []T   // shared packed panel of B, kc x nc
-	a   [][]T // per-thread packed block of A, mc x kc
-	tmp [][]T // per-thread edge tile, mr x nr
+	call gemmCall[T] // the call itself, so that handing it to workers does not allocate
+	b    []T         // shared packed panel of B, kc x nc
+	a    [][]T       // per-thread packed block of A, mc x kc
+	bm   [][]T       // per-thread packed micro-panel of B, kc x nr (streaming path)
+	tmp  [][]T       // per-thread edge tile, mr x nr
 }
 
 func (w *workspace[T]) size(threads int, bl blocking) {
@@ -29,6 +35,7 @@ func (w *workspace[T]) size(threads int, bl blocking) {
 	w.b = w.b[:nb]
 	for len(w.a) < threads {
 		w.a = append(w.a, nil)
+		w.bm = append(w.bm, nil)
 		w.tmp = append(w.tmp, nil)
 	}
 	na := bl.mc * bl.kc
@@ -37,6 +44,10 @@ func (w *workspace[T]) size(threads int, bl blocking) {
 			w.a[t] = make([]T, na)
 		}
 		w.a[t] = w.a[t][:na]
+		if cap(w.bm[t]) < streamGroup*bl.kc*bl.nr {
+			w.bm[t] = make([]T, streamGroup*bl.kc*bl.nr)
+		}
+		w.bm[t] = w.bm[t][:streamGroup*bl.kc*bl.nr]
 		if cap(w.tmp[t]) < bl.mr*bl.nr {
 			w.tmp[t] = make([]T, bl.mr*bl.nr)
 		}
@@ -44,9 +55,40 @@ func (w *workspace[T]) size(threads int, bl blocking) {
 	}
 }
 
+// workspaceList is a free list of workspaces. Unlike a sync.Pool it is not
+// emptied by garbage collection, so a training loop that allocates elsewhere
+// still finds its multi-megabyte packing buffers ready.
+type workspaceList[T float32 | float64] struct {
+	mu   sync.Mutex
+	free []*workspace[T]
+}
+
+func (l *workspaceList[T]) get() *workspace[T] {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if n := len(l.free); n > 0 {
+		w := l.free[n-1]
+		l.free = l.free[:n-1]
+		return w
+	}
+	return new(workspace[T])
+}
+
+// maxFreeWorkspaces bounds the memory kept for concurrent callers.
+const maxFreeWorkspaces = 8
+
+func (l *workspaceList[T]) put(w *workspace[T]) {
+	w.call = gemmCall[T]{} // drop references to the caller's matrices
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.free) < maxFreeWorkspaces {
+		l.free = append(l.free, w)
+	}
+}
+
 var (
-	workspaces32 = sync.Pool{New: func() any { return new(workspace[float32]) }}
-	workspaces64 = sync.Pool{New: func() any { return new(workspace[float64]) }}
+	workspaces32 workspaceList[float32]
+	workspaces64 workspaceList[float64]
 )
 
 // gemmCall is one GEMM in flight: its arguments, blocking, thread layout
@@ -67,7 +109,8 @@ type gemmCall[T float32 | float64] struct {
 	tm, tn  int // threads split rows (loop 3) tm ways and columns (loop 2) tn ways
 	ws      *workspace[T]
 
-	packing     bool // the region packs B (else it computes)
+	stream      bool // each thread covers its rows with one A block and packs B micro-panels itself
+	packing     bool // the region packs the shared B panel (else it computes)
 	jc, nc      int  // loop 5: current B panel columns
 	pc, kc      int  // loop 4: current depth block
 	first, last bool // first / last depth block
@@ -76,6 +119,8 @@ type gemmCall[T float32 | float64] struct {
 // gemm runs C = alpha*op(A)*op(B) + beta*C [+ bias, then ReLU] for arguments
 // already checked by the caller.
 func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elemSize int) {
+	// g lives in a pooled workspace (see sgemm), so that passing it to the
+	// workers as a task does not allocate.
 	if g.m == 0 || g.n == 0 {
 		return
 	}
@@ -99,29 +144,27 @@ func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elem
 	g.threads = threads
 	g.tm, g.tn = splitThreads(threads, mP, nP)
 
-	var wsPool *sync.Pool
-	if elemSize == 4 {
-		wsPool = &workspaces32
-	} else {
-		wsPool = &workspaces64
-	}
-	g.ws = wsPool.Get().(*workspace[T])
 	g.ws.size(threads, g.bl)
-	defer wsPool.Put(g.ws)
 
 	bl := g.bl
+	// When every thread's rows fit in one A block, B micro-panels are used by
+	// one thread only: each thread packs them into L1 just before use, which
+	// saves writing and re-reading a shared panel (skinny training shapes
+	// such as 100 x 4000 x 4000).
+	g.stream = ((mP+g.tm-1)/g.tm)*mr <= bl.mc
 	for jc := 0; jc < g.n; jc += bl.nc {
 		g.jc, g.nc = jc, min(bl.nc, g.n-jc)
 		for pc := 0; pc < g.k; pc += bl.kc {
 			g.pc, g.kc = pc, min(bl.kc, g.k-pc)
 			g.first, g.last = pc == 0, pc+g.kc == g.k
-			g.packing = true
-			g.region()
+			if !g.stream {
+				g.packing = true
+				g.region()
+			}
 			g.packing = false
 			g.region()
 		}
 	}
-	g.ws = nil
 }
 
 // region runs the current phase on all threads.
@@ -193,12 +236,27 @@ func (g *gemmCall[T]) run(tid int) {
 		for jp := jp0; jp < jp1; jp++ {
 			cj := g.jc + jp*nr
 			cols := min(nr, g.jc+g.nc-cj)
-			bp := pb[jp*kc*nr : (jp+1)*kc*nr]
+			var bp []T
+			if g.stream {
+				// Pack streamGroup micro-panels at a time: wider rows of B
+				// (256 bytes for fp32 6x16) suit the hardware prefetchers.
+				gi := (jp - jp0) % streamGroup
+				if gi == 0 {
+					gcols := min(streamGroup*nr, g.jc+g.nc-cj)
+					packB(g.ws.bm[tid], g.b, g.ldb, g.bT, g.pc, kc, cj, gcols, nr, 0, (gcols+nr-1)/nr)
+				}
+				bp = g.ws.bm[tid][gi*kc*nr : (gi+1)*kc*nr]
+			} else {
+				bp = pb[jp*kc*nr : (jp+1)*kc*nr]
+			}
 			var bias []T
 			if flags&asm.AddBias != 0 {
 				bias = g.bias[cj : cj+cols]
 			}
 			for ip := 0; ip*mr < mc; ip++ {
+				if g.stream {
+					g.prefetchNext(jp, jp0, jp1, ip, mc)
+				}
 				ci := ic + ip*mr
 				rows := min(mr, ic+mc-ci)
 				ap := pa[ip*kc*mr : (ip+1)*kc*mr]
@@ -210,6 +268,41 @@ func (g *gemmCall[T]) run(tid int) {
 				edgeTile(g.c[ci*g.ldc+cj:], g.ldc, tmp, nr, rows, cols, bias, flags)
 			}
 		}
+	}
+}
+
+// prefetchNext spreads over the kernel calls of one group of B micro-panels
+// on the streaming path the prefetches of the next group's source rows, so
+// that memory latency hides behind computation.
+func (g *gemmCall[T]) prefetchNext(jp, jp0, jp1, ip, mc int) {
+	nr, mr := g.bl.nr, g.bl.mr
+	gi := (jp - jp0) % streamGroup
+	next := jp - gi + streamGroup // first panel of the next group
+	if next >= jp1 {
+		return
+	}
+	cn := g.jc + next*nr
+	w := min(streamGroup*nr, g.jc+g.nc-cn)
+	calls := streamGroup * ((mc + mr - 1) / mr)
+	call := gi*((mc+mr-1)/mr) + ip
+	// The next group's source is kc rows x w columns of B (or w rows x kc
+	// columns of B^T); prefetch this call's share of its rows.
+	rows, cols, off := g.kc, w, g.pc*g.ldb+cn
+	if g.bT {
+		rows, cols, off = w, g.kc, cn*g.ldb+g.pc
+	}
+	per := (rows + calls - 1) / calls
+	r0 := call * per
+	if r0 >= rows {
+		return
+	}
+	n := min(per, rows-r0)
+	var zero T
+	switch any(zero).(type) {
+	case float32:
+		asm.Prefetch32(any(g.b[off+r0*g.ldb:]).([]float32), g.ldb, n, cols)
+	case float64:
+		asm.Prefetch64(any(g.b[off+r0*g.ldb:]).([]float64), g.ldb, n, cols)
 	}
 }
 

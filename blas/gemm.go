@@ -23,14 +23,18 @@ func Dgemm(tA, tB gblas.Transpose, m, n, k int, alpha float64, a []float64, lda 
 
 func sgemm(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, bias []float32, relu bool) {
 	impl := asm.Current()
-	g := gemmCall[float32]{aT: aT, bT: bT, m: m, n: n, k: k, alpha: alpha, beta: beta,
-		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, bias: bias, relu: relu}
-	gemm(&g, impl.Sgemm, impl.SMR, impl.SNR, 4)
+	ws := workspaces32.get()
+	ws.call = gemmCall[float32]{aT: aT, bT: bT, m: m, n: n, k: k, alpha: alpha, beta: beta,
+		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, bias: bias, relu: relu, ws: ws}
+	gemm(&ws.call, impl.Sgemm, impl.SMR, impl.SNR, 4)
+	workspaces32.put(ws)
 }
 
 func dgemm(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int, bias []float64, relu bool) {
 	impl := asm.Current()
-	g := gemmCall[float64]{aT: aT, bT: bT, m: m, n: n, k: k, alpha: alpha, beta: beta,
-		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, bias: bias, relu: relu}
-	gemm(&g, impl.Dgemm, impl.DMR, impl.DNR, 8)
+	ws := workspaces64.get()
+	ws.call = gemmCall[float64]{aT: aT, bT: bT, m: m, n: n, k: k, alpha: alpha, beta: beta,
+		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, bias: bias, relu: relu, ws: ws}
+	gemm(&ws.call, impl.Dgemm, impl.DMR, impl.DNR, 8)
+	workspaces64.put(ws)
 }

@@ -51,6 +51,9 @@ func packB[T float32 | float64](dst []T, b []T, ldb int, trans bool, p0, kc, j0,
 		c0 := j0 + jp*nr
 		if !trans {
 			// op(B)[p][j] = b[p*ldb+j]: each p gives nr contiguous values.
+			if cols == nr && copyRows(panel, b[(p0)*ldb+c0:], ldb, kc, nr) {
+				continue
+			}
 			for p := 0; p < kc; p++ {
 				src := b[(p0+p)*ldb+c0 : (p0+p)*ldb+c0+cols]
 				d := panel[p*nr : p*nr+nr]
@@ -74,4 +77,32 @@ func packB[T float32 | float64](dst []T, b []T, ldb int, trans bool, p0, kc, j0,
 			}
 		}
 	}
+}
+
+// copyRows copies kc rows of nr contiguous values, row p starting at
+// src[p*lds], into dst[p*nr:]. Fixed-size array copies compile to a few wide
+// moves, where copy would call memmove for every 32- or 64-byte row. It
+// reports false, copying nothing, for widths it has no fixed-size form for.
+func copyRows[T float32 | float64](dst, src []T, lds, kc, nr int) bool {
+	switch nr {
+	case 16:
+		for p := 0; p < kc; p++ {
+			*(*[16]T)(dst[p*16:]) = *(*[16]T)(src[p*lds:])
+		}
+	case 12:
+		for p := 0; p < kc; p++ {
+			*(*[12]T)(dst[p*12:]) = *(*[12]T)(src[p*lds:])
+		}
+	case 8:
+		for p := 0; p < kc; p++ {
+			*(*[8]T)(dst[p*8:]) = *(*[8]T)(src[p*lds:])
+		}
+	case 4:
+		for p := 0; p < kc; p++ {
+			*(*[4]T)(dst[p*4:]) = *(*[4]T)(src[p*lds:])
+		}
+	default:
+		return false
+	}
+	return true
 }
