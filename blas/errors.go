@@ -16,4 +16,5 @@ const (
 	shortC       = "blas: insufficient length of c"
 	shortBias    = "blas: insufficient length of bias"
 	badThreads   = "blas: negative thread count"
+	badDims      = "blas: dimension mismatch"
 )
