@@ -6,7 +6,24 @@ package asm
 // mandatory on arm64.
 func registerArch() {
 	register(&Impl{
-		Name:      "neon",
-		Available: true,
+		Name:         "neon",
+		Available:    true,
+		SMR:          neonSMR,
+		SNR:          neonSNR,
+		Sgemm:        sgemm8x12,
+		DMR:          neonDMR,
+		DNR:          neonDNR,
+		Dgemm:        dgemm8x6,
+		Relu:         reluNEONChecked,
+		ReluBackward: reluBackwardNEONChecked,
+		BiasRelu:     biasReluNEONChecked,
+		PathMV:       pathMVNEONChecked,
+		PathMTV:      pathMTVNEONChecked,
+		SDot:         sdotNEONChecked,
+		DDot:         ddotNEONChecked,
+		SAxpy:        saxpyNEONChecked,
+		DAxpy:        daxpyNEONChecked,
+		Peak32:       peak32NEON,
+		Peak64:       peak64NEON,
 	})
 }

@@ -1,0 +1,132 @@
+package main
+
+import "fmt"
+
+// gemmShape describes one register-blocked micro-kernel.
+type gemmShape struct {
+	name   string // Go function name
+	a      arr    // arrangement of the accumulators
+	lanes  int    // elements per vector register
+	esize  int    // bytes per element
+	mr, nr int
+}
+
+var (
+	sgemmShape = gemmShape{"sgemmNEON", s4, 4, 4, 8, 12}
+	dgemmShape = gemmShape{"dgemmNEON", d2, 2, 8, 8, 6}
+)
+
+// The micro-kernel keeps the MR x NR tile of C in registers V8-V31, row i in
+// the nr/lanes registers starting at V(8 + i*nr/lanes), so each row of C is
+// one contiguous group of vectors: 24 accumulators for both shapes (8x12
+// singles, 8x6 doubles). One k step loads MR values of the packed A panel into
+// V0.. and NR values of the packed B panel into the next registers, then
+// issues MR*NR/lanes fmla-by-element: accumulator row i += B vector * A[i].
+//
+// Arguments (ABI0, all on the stack):
+//
+//	k+0, a_base+8, b_base+32, c_base+56, ldc+80, bias_base+88, flags+112
+//
+// Registers: R0 k, R1 a, R2 b, R3 c, R4 ldc in bytes, R5 bias, R6 flags,
+// R7 loop counter, R8 C row pointer for the Accumulate pass.
+func (s gemmShape) gen(f *asmFile) {
+	nv := s.nr / s.lanes // vectors per row of C and per k step of B
+	na := s.mr / s.lanes // vectors per k step of A
+	if 8+s.mr*nv > 32 || na+nv > 8 {
+		panic("gemm shape does not fit the register file")
+	}
+	acc := func(i, j int) int { return 8 + i*nv + j }
+	a := s.a
+
+	f.text(s.name, 120, fmt.Sprintf(`
+func %s(k int, a, b, c []%s, ldc int, bias []%s, flags GemmFlags)
+%dx%d tile: accumulators V8-V%d (row i of C in V%d+%d*i ...), A in V0-V%d, B in V%d-V%d.
+`, s.name, map[arr]string{s4: "float32", d2: "float64"}[a], map[arr]string{s4: "float32", d2: "float64"}[a],
+		s.mr, s.nr, acc(s.mr-1, nv-1), 8, nv, na-1, na, na+nv-1))
+	f.in("MOVD k+0(FP), R0")
+	f.in("MOVD a_base+8(FP), R1")
+	f.in("MOVD b_base+32(FP), R2")
+	f.in("MOVD c_base+56(FP), R3")
+	f.in("MOVD ldc+80(FP), R4")
+	f.in("MOVD bias_base+88(FP), R5")
+	f.in("MOVD flags+112(FP), R6")
+	f.in("LSL $%d, R4, R4", map[int]int{4: 2, 8: 3}[s.esize])
+	f.zero(8, s.mr*nv)
+
+	step := func() {
+		f.in("VLD1.P %d(R1), %s", s.mr*s.esize, vlist(0, na, a))
+		f.in("VLD1.P %d(R2), %s", s.nr*s.esize, vlist(na, nv, a))
+		for i := 0; i < s.mr; i++ {
+			for j := 0; j < nv; j++ {
+				f.w(fmlaElem(a, acc(i, j), na+j, i/s.lanes, i%s.lanes))
+			}
+		}
+	}
+
+	f.comment("k/4 steps unrolled by four, then k%%4 single steps.")
+	f.in("LSR $2, R0, R7")
+	f.in("CBZ R7, tail")
+	f.label("loop4")
+	for u := 0; u < 4; u++ {
+		step()
+	}
+	f.in("SUBS $1, R7, R7")
+	f.in("BNE loop4")
+	f.label("tail")
+	f.in("AND $3, R0, R7")
+	f.in("CBZ R7, epilogue")
+	f.label("loop1")
+	step()
+	f.in("SUBS $1, R7, R7")
+	f.in("BNE loop1")
+
+	f.label("epilogue")
+	f.comment("Accumulate (flags bit 0): add C; otherwise C is never read.")
+	f.in("TBZ $0, R6, addbias")
+	f.in("MOVD R3, R8")
+	for i := 0; i < s.mr; i++ {
+		f.in("VLD1 (R8), %s", vlist(0, nv, a))
+		for j := 0; j < nv; j++ {
+			f.w(fadd(a, acc(i, j), acc(i, j), j))
+		}
+		if i < s.mr-1 {
+			f.in("ADD R4, R8, R8")
+		}
+	}
+	f.label("addbias")
+	f.comment("AddBias (flags bit 1): add bias[j] to column j.")
+	f.in("TBZ $1, R6, applyrelu")
+	f.in("VLD1 (R5), %s", vlist(0, nv, a))
+	for i := 0; i < s.mr; i++ {
+		for j := 0; j < nv; j++ {
+			f.w(fadd(a, acc(i, j), acc(i, j), j))
+		}
+	}
+	f.label("applyrelu")
+	f.comment("ReLU (flags bit 2): fmaxnm with +0 maps NaN and -0 to +0. The")
+	f.comment("accumulators are results of arithmetic, never signaling NaNs.")
+	f.in("TBZ $2, R6, storec")
+	f.zero(0, 1)
+	for i := 0; i < s.mr; i++ {
+		for j := 0; j < nv; j++ {
+			f.w(fmaxnm(a, acc(i, j), acc(i, j), 0))
+		}
+	}
+	f.label("storec")
+	for i := 0; i < s.mr; i++ {
+		f.in("VST1 %s, (R3)", vlist(acc(i, 0), nv, a))
+		if i < s.mr-1 {
+			f.in("ADD R4, R3, R3")
+		}
+	}
+	f.in("RET")
+}
+
+func genGemm() *asmFile {
+	f := newFile(`
+GEMM micro-kernels: see SgemmMicroRef for the computation and the packed
+layout. sgemmNEON is 8x12 float32, dgemmNEON is 8x6 float64.`)
+	sgemmShape.gen(f)
+	dgemmShape.gen(f)
+	return f
+}

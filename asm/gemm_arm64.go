@@ -1,0 +1,58 @@
+//go:build !purego && !noasm
+
+package asm
+
+// NEON micro-kernel shapes. Both keep 24 of the 32 vector registers as
+// accumulators, leaving room for one k step of A and B:
+//
+//   - float32 8x12: per k step two A vectors and three B vectors feed 24
+//     fmla-by-element (8 rows x 3 vectors of 4 columns), 96 multiply-adds
+//     for 5 loads (the BLIS Cortex-A57 shape);
+//   - float64 8x6: four A vectors and three B vectors feed 24 fmla (8 rows x
+//     3 vectors of 2 columns), 48 multiply-adds for 7 loads.
+//
+// Each row of the C tile is a contiguous group of three vectors, so the
+// epilogue reads and writes C with whole-vector loads and stores.
+const (
+	neonSMR, neonSNR = 8, 12
+	neonDMR, neonDNR = 8, 6
+)
+
+// The assembly tests the flags as bits 0 (Accumulate), 1 (AddBias) and
+// 2 (ReLU); this constant does not compile if they move.
+const _ uint = -(uint(Accumulate^1) | uint(AddBias^2) | uint(ReLU^4))
+
+// sgemmNEON is SgemmMicroRef with mr = 8, nr = 12, without the argument
+// checks:
+//
+//	for i := 0; i < 8; i++ {
+//		for j := 0; j < 12; j++ {
+//			var s float32
+//			for p := 0; p < k; p++ { s += a[p*8+i] * b[p*12+j] }
+//			if flags&Accumulate != 0 { s += c[i*ldc+j] }
+//			if flags&AddBias != 0 { s += bias[j] }
+//			if flags&ReLU != 0 && !(s > 0) { s = 0 }
+//			c[i*ldc+j] = s
+//		}
+//	}
+//
+//go:noescape
+func sgemmNEON(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags)
+
+// dgemmNEON is DgemmMicroRef with mr = 8, nr = 6, without the argument
+// checks: sgemmNEON's loop on float64.
+//
+//go:noescape
+func dgemmNEON(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags)
+
+// sgemm8x12 is the NEON float32 micro-kernel: the checks, then the assembly.
+func sgemm8x12(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags) {
+	checkGemm(neonSMR, neonSNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
+	sgemmNEON(k, a, b, c, ldc, bias, flags)
+}
+
+// dgemm8x6 is the NEON float64 micro-kernel: the checks, then the assembly.
+func dgemm8x6(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags) {
+	checkGemm(neonDMR, neonDNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
+	dgemmNEON(k, a, b, c, ldc, bias, flags)
+}
