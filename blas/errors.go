@@ -18,3 +18,11 @@ const (
 	badThreads   = "blas: negative thread count"
 	badDims      = "blas: dimension mismatch"
 )
+
+// Panic messages of the level-2 routines (GEMV), identical to gonum's.
+const (
+	zeroIncX = "blas: zero x index increment"
+	zeroIncY = "blas: zero y index increment"
+	shortX   = "blas: insufficient length of x"
+	shortY   = "blas: insufficient length of y"
+)

@@ -1,0 +1,335 @@
+package blas
+
+import (
+	"sync"
+
+	"github.com/fastpath-go/fastpath/asm"
+	gblas "gonum.org/v1/gonum/blas"
+)
+
+// Sgemv computes y = alpha * op(A) * x + beta * y, where A is an m x n
+// row-major matrix with leading dimension lda, op(A) is A (tA = NoTrans) or
+// A^T (Trans, ConjTrans), and x and y are strided vectors: element i of x is
+// x[i*incX] for incX > 0 and x[(len-1-i)*(-incX)] for incX < 0, as in BLAS.
+// When beta is zero y is written without being read.
+//
+// Arguments are checked in gonum's order and panic with gonum's messages.
+// NoTrans computes one dot product per row (asm.SDot); Trans accumulates
+// alpha*x[i]*row_i into y (asm.SAxpy). Large matrices are split across up
+// to Threads() goroutines; the NoTrans result does not depend on the
+// thread count.
+func Sgemv(tA gblas.Transpose, m, n int, alpha float32, a []float32, lda int, x []float32, incX int, beta float32, y []float32, incY int) {
+	impl := asm.Current()
+	gemv(&sgemvState, impl.SDot, impl.SAxpy, tA, m, n, alpha, a, lda, x, incX, beta, y, incY)
+}
+
+// Dgemv is Sgemv in double precision.
+func Dgemv(tA gblas.Transpose, m, n int, alpha float64, a []float64, lda int, x []float64, incX int, beta float64, y []float64, incY int) {
+	impl := asm.Current()
+	gemv(&dgemvState, impl.DDot, impl.DAxpy, tA, m, n, alpha, a, lda, x, incX, beta, y, incY)
+}
+
+// checkGemv validates GEMV arguments in gonum's order and reports whether
+// A is transposed and whether there is nothing to do (m or n is zero).
+// Lengths are checked only when m and n are positive, as in gonum.
+func checkGemv(tA gblas.Transpose, m, n, lda, incX, incY, lenA, lenX, lenY int) (trans, empty bool) {
+	switch tA {
+	case gblas.NoTrans, gblas.Trans, gblas.ConjTrans:
+	default:
+		panic(badTranspose)
+	}
+	if m < 0 {
+		panic(mLT0)
+	}
+	if n < 0 {
+		panic(nLT0)
+	}
+	if lda < max(1, n) {
+		panic(badLdA)
+	}
+	if incX == 0 {
+		panic(zeroIncX)
+	}
+	if incY == 0 {
+		panic(zeroIncY)
+	}
+	trans = tA != gblas.NoTrans
+	if m == 0 || n == 0 {
+		return trans, true
+	}
+	nx, ny := n, m
+	if trans {
+		nx, ny = m, n
+	}
+	if lenX <= (nx-1)*abs(incX) {
+		panic(shortX)
+	}
+	if lenY <= (ny-1)*abs(incY) {
+		panic(shortY)
+	}
+	if lenA < (m-1)*lda+n {
+		panic(shortA)
+	}
+	return trans, false
+}
+
+func abs(i int) int {
+	if i < 0 {
+		return -i
+	}
+	return i
+}
+
+// Parallel GEMV. A call splits A into parts of at least gemvChunkBytes once
+// A has gemvParallelMin elements; NoTrans splits rows (each y[i] is still
+// one dot product computed by one goroutine, so the result does not depend
+// on the split) and Trans splits columns in multiples of gemvColumnUnit (so
+// each y[j] sees the same additions in the same order as the serial loop).
+const (
+	gemvParallelMin = 100_000
+	gemvChunkBytes  = 64 << 10
+	gemvColumnUnit  = 64
+)
+
+type gemvFloat interface{ float32 | float64 }
+
+// gemvTask is one part of a GEMV call: rows [lo, hi) of y = alpha*A*x +
+// beta*y, or columns [lo, hi) of y = alpha*A^T*x + beta*y, on unit-stride
+// vectors.
+type gemvTask[T gemvFloat] struct {
+	trans       bool
+	lo, hi      int
+	m, n        int
+	alpha, beta T
+	a           []T
+	lda         int
+	x, y        []T
+	dot         func(x, y []T) T
+	axpy        func(alpha T, x, y []T)
+}
+
+func (t *gemvTask[T]) run() {
+	if !t.trans {
+		// y[i] = beta*y[i] + alpha*(row i · x); beta = 0 does not read y.
+		for i := t.lo; i < t.hi; i++ {
+			d := t.dot(t.a[i*t.lda:i*t.lda+t.n], t.x)
+			if t.beta == 0 {
+				t.y[i] = t.alpha * d
+			} else {
+				t.y[i] = t.beta*t.y[i] + t.alpha*d
+			}
+		}
+		return
+	}
+	// y[lo:hi] = beta*y[lo:hi] + Σ_i alpha*x[i] * A[i, lo:hi].
+	y := t.y[t.lo:t.hi]
+	switch t.beta {
+	case 0:
+		clear(y)
+	case 1:
+	default:
+		for j := range y {
+			y[j] *= t.beta
+		}
+	}
+	for i := 0; i < t.m; i++ {
+		row := t.a[i*t.lda+t.lo : i*t.lda+t.hi]
+		t.axpy(t.alpha*t.x[i], row, y)
+	}
+}
+
+// gemvState holds one precision's worker goroutines and scratch buffers.
+// Workers are started on demand and live for the life of the program; they
+// serve one call at a time (mu), and a call that finds them busy runs
+// serially on its own goroutine rather than wait.
+type gemvState[T gemvFloat] struct {
+	mu      sync.Mutex
+	work    chan gemvTask[T]
+	done    chan struct{}
+	workers int
+	// scratch holds *[]T buffers for gathering strided vectors.
+	scratch sync.Pool
+}
+
+var (
+	sgemvState gemvState[float32]
+	dgemvState gemvState[float64]
+)
+
+// serve runs tasks until the program exits.
+func (st *gemvState[T]) serve() {
+	for t := range st.work {
+		t.run()
+		st.done <- struct{}{}
+	}
+}
+
+// getBuf returns a scratch buffer of length n.
+func (st *gemvState[T]) getBuf(n int) *[]T {
+	if p, ok := st.scratch.Get().(*[]T); ok && cap(*p) >= n {
+		*p = (*p)[:n]
+		return p
+	}
+	s := make([]T, n)
+	return &s
+}
+
+func gemv[T gemvFloat](st *gemvState[T], dot func(x, y []T) T, axpy func(alpha T, x, y []T),
+	tA gblas.Transpose, m, n int, alpha T, a []T, lda int, x []T, incX int, beta T, y []T, incY int) {
+	trans, empty := checkGemv(tA, m, n, lda, incX, incY, len(a), len(x), len(y))
+	if empty || (alpha == 0 && beta == 1) {
+		return
+	}
+	nx, ny := n, m
+	if trans {
+		nx, ny = m, n
+	}
+	if alpha == 0 {
+		scaleStrided(beta, y, ny, incY)
+		return
+	}
+
+	// Work on unit-stride vectors: strided ones are gathered into scratch
+	// buffers (y only when beta != 0, since otherwise it is not read) and y
+	// is scattered back at the end.
+	var xs, ys []T
+	var xbuf, ybuf *[]T
+	if incX == 1 {
+		xs = x[:nx:nx]
+	} else {
+		xbuf = st.getBuf(nx)
+		xs = *xbuf
+		gather(xs, x, incX)
+	}
+	if incY == 1 {
+		ys = y[:ny:ny]
+	} else {
+		ybuf = st.getBuf(ny)
+		ys = *ybuf
+		if beta != 0 {
+			gather(ys, y, incY)
+		}
+	}
+
+	task := gemvTask[T]{trans: trans, m: m, n: n, alpha: alpha, beta: beta, a: a, lda: lda, x: xs, y: ys, dot: dot, axpy: axpy}
+	st.compute(&task, gemvParts(trans, m, n, sizeOf[T]()))
+
+	if ybuf != nil {
+		scatter(y, ys, incY)
+		st.scratch.Put(ybuf)
+	}
+	if xbuf != nil {
+		st.scratch.Put(xbuf)
+	}
+}
+
+// compute runs task over all rows (NoTrans) or columns (Trans) in parts
+// pieces, the first on the calling goroutine.
+func (st *gemvState[T]) compute(task *gemvTask[T], parts int) {
+	total := task.m
+	if task.trans {
+		total = task.n
+	}
+	if parts < 2 || !st.mu.TryLock() {
+		task.lo, task.hi = 0, total
+		task.run()
+		return
+	}
+	defer st.mu.Unlock()
+	if st.work == nil {
+		st.work = make(chan gemvTask[T])
+		st.done = make(chan struct{})
+	}
+	for st.workers < parts-1 {
+		go st.serve()
+		st.workers++
+	}
+	for p := parts - 1; p >= 0; p-- {
+		task.lo, task.hi = partBounds(task.trans, total, parts, p)
+		if p > 0 {
+			st.work <- *task
+		} else {
+			task.run()
+		}
+	}
+	for p := 1; p < parts; p++ {
+		<-st.done
+	}
+}
+
+// gemvParts returns how many parts to split an m x n GEMV into: one below
+// gemvParallelMin elements, otherwise at most Threads() parts of at least
+// gemvChunkBytes each, and no more parts than rows (NoTrans) or column
+// units (Trans).
+func gemvParts(trans bool, m, n, size int) int {
+	threads := Threads()
+	if threads < 2 || m*n < gemvParallelMin {
+		return 1
+	}
+	parts := min(threads, m*n*size/gemvChunkBytes)
+	if trans {
+		parts = min(parts, (n+gemvColumnUnit-1)/gemvColumnUnit)
+	} else {
+		parts = min(parts, m)
+	}
+	return max(parts, 1)
+}
+
+// partBounds returns part p of parts of [0, total): a balanced split of
+// rows, or of gemvColumnUnit-wide column units for Trans.
+func partBounds(trans bool, total, parts, p int) (lo, hi int) {
+	if !trans {
+		return p * total / parts, (p + 1) * total / parts
+	}
+	units := (total + gemvColumnUnit - 1) / gemvColumnUnit
+	lo = p * units / parts * gemvColumnUnit
+	hi = min((p+1)*units/parts*gemvColumnUnit, total)
+	return lo, hi
+}
+
+func sizeOf[T gemvFloat]() int {
+	var z T
+	switch any(z).(type) {
+	case float32:
+		return 4
+	default:
+		return 8
+	}
+}
+
+// gather copies the strided vector v (increment inc, either sign) into dst.
+func gather[T gemvFloat](dst, v []T, inc int) {
+	k := 0
+	if inc < 0 {
+		k = (1 - len(dst)) * inc
+	}
+	for i := range dst {
+		dst[i] = v[k]
+		k += inc
+	}
+}
+
+// scatter is gather's inverse: it copies src into the strided vector v.
+func scatter[T gemvFloat](v, src []T, inc int) {
+	k := 0
+	if inc < 0 {
+		k = (1 - len(src)) * inc
+	}
+	for _, s := range src {
+		v[k] = s
+		k += inc
+	}
+}
+
+// scaleStrided sets the n elements of the strided vector y to beta*y, or to
+// zero without reading them when beta is zero.
+func scaleStrided[T gemvFloat](beta T, y []T, n, inc int) {
+	inc = abs(inc)
+	for i := 0; i < n*inc; i += inc {
+		if beta == 0 {
+			y[i] = 0
+		} else {
+			y[i] *= beta
+		}
+	}
+}
