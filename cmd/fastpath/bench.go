@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+
+	"github.com/fastpath-go/fastpath/bench"
+)
+
+// benchFlags are the bench command's flags.
+type benchFlags struct {
+	quick   bool
+	threads string
+	shapes  string
+	csv     string
+	prec    string
+	samples int
+	kernels bool
+}
+
+func newBenchFlagSet(f *benchFlags) *flag.FlagSet {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are reported in one line by runBench
+	fs.BoolVar(&f.quick, "quick", false, "measure only the small GEMM shapes")
+	fs.StringVar(&f.threads, "threads", "", "comma-separated thread `counts` (default 1 and GOMAXPROCS)")
+	fs.StringVar(&f.shapes, "shapes", "", "comma-separated GEMM `shapes`, N for N x N x N or MxKxN (default: 256,512,1024 and the training shapes)")
+	fs.StringVar(&f.csv, "csv", "", "also write the results as CSV to `file`")
+	fs.StringVar(&f.prec, "prec", "s,d", "comma-separated `precisions`: s (float32) and d (float64)")
+	fs.IntVar(&f.samples, "samples", 5, "samples per figure (the median is reported)")
+	fs.BoolVar(&f.kernels, "kernels", true, "also measure the path-norm, streaming-read and ReLU kernels")
+	return fs
+}
+
+func benchUsage(w io.Writer) {
+	fmt.Fprintf(w, "Usage: fastpath bench [flags]\n\n")
+	fmt.Fprintf(w, "Measures the FMA peak, fastpath's SGEMM/DGEMM, gonum's native GEMM and the\n")
+	fmt.Fprintf(w, "pure-Go path in one run, and the memory-bound kernels; prints a table headed\n")
+	fmt.Fprintf(w, "by the selected kernels. Progress goes to stderr. Flags:\n\n")
+	fs := newBenchFlagSet(new(benchFlags))
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+}
+
+func runBench(args []string, stdout, stderr io.Writer) int {
+	var f benchFlags
+	fs := newBenchFlagSet(&f)
+	bad := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "fastpath bench: "+format+" (run 'fastpath help bench')\n", a...)
+		return 2
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			benchUsage(stdout)
+			return 0
+		}
+		return bad("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return bad("unexpected argument %q", fs.Arg(0))
+	}
+	opts := bench.Options{Quick: f.quick, Samples: f.samples, SkipKernels: !f.kernels, Progress: stderr}
+	if f.samples < 1 {
+		return bad("-samples must be at least 1, not %d", f.samples)
+	}
+	for _, s := range splitList(f.threads) {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return bad("bad thread count %q in -threads", s)
+		}
+		opts.Threads = append(opts.Threads, n)
+	}
+	for _, s := range splitList(f.shapes) {
+		sh, err := bench.ParseShape(s)
+		if err != nil {
+			return bad("%v", err)
+		}
+		opts.Shapes = append(opts.Shapes, sh)
+	}
+	for _, s := range splitList(f.prec) {
+		p, err := bench.ParsePrec(s)
+		if err != nil {
+			return bad("%v", err)
+		}
+		opts.Precs = append(opts.Precs, p)
+	}
+	if f.prec != "" && len(opts.Precs) == 0 {
+		return bad("no precision in -prec %q", f.prec)
+	}
+
+	// Create the CSV file first, so that a bad path fails before the
+	// measurements rather than after them.
+	var csvFile *os.File
+	if f.csv != "" {
+		fh, err := os.Create(f.csv)
+		if err != nil {
+			fmt.Fprintf(stderr, "fastpath bench: %v\n", err)
+			return 1
+		}
+		defer fh.Close()
+		csvFile = fh
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	rep, err := bench.RunContext(ctx, opts)
+	// What was measured is written even when the run was interrupted.
+	if werr := rep.WriteTable(stdout); werr != nil && err == nil {
+		err = werr
+	}
+	if csvFile != nil {
+		if werr := rep.WriteCSV(csvFile); werr != nil && err == nil {
+			err = fmt.Errorf("writing %s: %w", f.csv, werr)
+		}
+		if werr := csvFile.Close(); werr != nil && err == nil {
+			err = werr
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "fastpath bench: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
