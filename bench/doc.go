@@ -29,7 +29,9 @@
 // least Options.SampleTime so that small shapes are not dominated by timer
 // resolution. For a thread count t, blas.SetThreads(t) and GOMAXPROCS = t
 // are set for every implementation, so gonum's own parallelism is held to
-// the same number of threads; both are restored afterwards. The machine
+// the same number of threads; both are restored afterwards, as is the asm
+// selection changed for the pure-Go figures. These settings are
+// process-wide: run nothing else in the process during a Run. The machine
 // should be otherwise idle: on a shared machine expect ±10% between runs,
 // and compare ratios measured in one run rather than absolute figures.
 //
