@@ -81,10 +81,12 @@ func abs(i int) int {
 }
 
 // Parallel GEMV. A call splits A into parts of at least gemvChunkBytes once
-// A has gemvParallelMin elements; NoTrans splits rows (each y[i] is still
-// one dot product computed by one goroutine, so the result does not depend
-// on the split) and Trans splits columns in multiples of gemvColumnUnit (so
-// each y[j] sees the same additions in the same order as the serial loop).
+// A has gemvParallelMin elements, and runs them on the GEMM engine's worker
+// pool (pool.go); a call that finds the pool busy runs serially. NoTrans
+// splits rows (each y[i] is still one dot product computed by one
+// goroutine, so the result does not depend on the split) and Trans splits
+// columns in multiples of gemvColumnUnit (so each y[j] sees the same
+// additions in the same order as the serial loop).
 const (
 	gemvParallelMin = 100_000
 	gemvChunkBytes  = 64 << 10
@@ -93,12 +95,11 @@ const (
 
 type gemvFloat interface{ float32 | float64 }
 
-// gemvTask is one part of a GEMV call: rows [lo, hi) of y = alpha*A*x +
-// beta*y, or columns [lo, hi) of y = alpha*A^T*x + beta*y, on unit-stride
-// vectors.
+// gemvTask is a GEMV call on unit-stride vectors, y = alpha*A*x + beta*y or
+// y = alpha*A^T*x + beta*y, to be computed in parts pieces.
 type gemvTask[T gemvFloat] struct {
 	trans       bool
-	lo, hi      int
+	parts       int
 	m, n        int
 	alpha, beta T
 	a           []T
@@ -108,10 +109,20 @@ type gemvTask[T gemvFloat] struct {
 	axpy        func(alpha T, x, y []T)
 }
 
-func (t *gemvTask[T]) run() {
+// run computes part tid of parts: it implements the worker pool's task.
+func (t *gemvTask[T]) run(tid int) {
+	total := t.m
+	if t.trans {
+		total = t.n
+	}
+	t.span(partBounds(t.trans, total, t.parts, tid))
+}
+
+// span computes rows [lo, hi) of y (NoTrans) or columns [lo, hi) (Trans).
+func (t *gemvTask[T]) span(lo, hi int) {
 	if !t.trans {
 		// y[i] = beta*y[i] + alpha*(row i · x); beta = 0 does not read y.
-		for i := t.lo; i < t.hi; i++ {
+		for i := lo; i < hi; i++ {
 			d := t.dot(t.a[i*t.lda:i*t.lda+t.n], t.x)
 			if t.beta == 0 {
 				t.y[i] = t.alpha * d
@@ -122,7 +133,7 @@ func (t *gemvTask[T]) run() {
 		return
 	}
 	// y[lo:hi] = beta*y[lo:hi] + Σ_i alpha*x[i] * A[i, lo:hi].
-	y := t.y[t.lo:t.hi]
+	y := t.y[lo:hi]
 	switch t.beta {
 	case 0:
 		clear(y)
@@ -133,36 +144,25 @@ func (t *gemvTask[T]) run() {
 		}
 	}
 	for i := 0; i < t.m; i++ {
-		row := t.a[i*t.lda+t.lo : i*t.lda+t.hi]
+		row := t.a[i*t.lda+lo : i*t.lda+hi]
 		t.axpy(t.alpha*t.x[i], row, y)
 	}
 }
 
-// gemvState holds one precision's worker goroutines and scratch buffers.
-// Workers are started on demand and live for the life of the program; they
-// serve one call at a time (mu), and a call that finds them busy runs
-// serially on its own goroutine rather than wait.
+// gemvState holds one precision's scratch buffers and parallel task.
 type gemvState[T gemvFloat] struct {
-	mu      sync.Mutex
-	work    chan gemvTask[T]
-	done    chan struct{}
-	workers int
 	// scratch holds *[]T buffers for gathering strided vectors.
 	scratch sync.Pool
+	// job is the task handed to the worker pool; it is used only while
+	// the pool is held, so one per precision suffices, and being static it
+	// passes through the pool without allocating.
+	job gemvTask[T]
 }
 
 var (
 	sgemvState gemvState[float32]
 	dgemvState gemvState[float64]
 )
-
-// serve runs tasks until the program exits.
-func (st *gemvState[T]) serve() {
-	for t := range st.work {
-		t.run()
-		st.done <- struct{}{}
-	}
-}
 
 // getBuf returns a scratch buffer of length n.
 func (st *gemvState[T]) getBuf(n int) *[]T {
@@ -212,7 +212,15 @@ func gemv[T gemvFloat](st *gemvState[T], dot func(x, y []T) T, axpy func(alpha T
 	}
 
 	task := gemvTask[T]{trans: trans, m: m, n: n, alpha: alpha, beta: beta, a: a, lda: lda, x: xs, y: ys, dot: dot, axpy: axpy}
-	st.compute(&task, gemvParts(trans, m, n, sizeOf[T]()))
+	task.parts = gemvParts(trans, m, n, sizeOf[T]())
+	if task.parts > 1 && gemmPool.acquire(task.parts) {
+		st.job = task
+		gemmPool.run(task.parts, &st.job)
+		st.job = gemvTask[T]{} // keep no references to the caller's data
+		gemmPool.release()
+	} else {
+		task.span(0, ny)
+	}
 
 	if ybuf != nil {
 		scatter(y, ys, incY)
@@ -223,46 +231,12 @@ func gemv[T gemvFloat](st *gemvState[T], dot func(x, y []T) T, axpy func(alpha T
 	}
 }
 
-// compute runs task over all rows (NoTrans) or columns (Trans) in parts
-// pieces, the first on the calling goroutine.
-func (st *gemvState[T]) compute(task *gemvTask[T], parts int) {
-	total := task.m
-	if task.trans {
-		total = task.n
-	}
-	if parts < 2 || !st.mu.TryLock() {
-		task.lo, task.hi = 0, total
-		task.run()
-		return
-	}
-	defer st.mu.Unlock()
-	if st.work == nil {
-		st.work = make(chan gemvTask[T])
-		st.done = make(chan struct{})
-	}
-	for st.workers < parts-1 {
-		go st.serve()
-		st.workers++
-	}
-	for p := parts - 1; p >= 0; p-- {
-		task.lo, task.hi = partBounds(task.trans, total, parts, p)
-		if p > 0 {
-			st.work <- *task
-		} else {
-			task.run()
-		}
-	}
-	for p := 1; p < parts; p++ {
-		<-st.done
-	}
-}
-
 // gemvParts returns how many parts to split an m x n GEMV into: one below
 // gemvParallelMin elements, otherwise at most Threads() parts of at least
 // gemvChunkBytes each, and no more parts than rows (NoTrans) or column
 // units (Trans).
 func gemvParts(trans bool, m, n, size int) int {
-	threads := Threads()
+	threads := numThreads()
 	if threads < 2 || m*n < gemvParallelMin {
 		return 1
 	}

@@ -6,8 +6,8 @@ import "sync/atomic"
 // runtime.GOMAXPROCS(0) read at each call.
 var threadSetting atomic.Int64
 
-// SetThreads fixes the number of threads GEMM calls use and returns the
-// previous setting. n = 0 restores the default, runtime.GOMAXPROCS(0) read
+// SetThreads fixes the number of threads GEMM and GEMV calls use and
+// returns the previous setting. n = 0 restores the default, runtime.GOMAXPROCS(0) read
 // at each call. It panics if n is negative.
 func SetThreads(n int) (previous int) {
 	if n < 0 {
@@ -16,5 +16,6 @@ func SetThreads(n int) (previous int) {
 	return int(threadSetting.Swap(int64(n)))
 }
 
-// Threads returns the number of threads the next GEMM call will use.
+// Threads returns the number of threads the next GEMM or GEMV call will
+// use.
 func Threads() int { return numThreads() }
