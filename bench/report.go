@@ -174,6 +174,10 @@ func (r *Report) WriteTable(w io.Writer) error {
 			byImpl[k][g.Impl] = g
 		}
 		missing := GEMMResult{GFLOPS: math.NaN(), Efficiency: math.NaN(), VsGonum: math.NaN(), VsPureGo: math.NaN()}
+		overPeak := false
+		for _, g := range r.GEMM {
+			overPeak = overPeak || g.Efficiency > 1.05
+		}
 		for _, k := range rows {
 			get := func(impl string) GEMMResult {
 				if g, ok := byImpl[k][impl]; ok {
@@ -186,6 +190,9 @@ func (r *Report) WriteTable(w io.Writer) error {
 				k.prec, k.shape, k.threads,
 				num(f.GFLOPS), num(f.Efficiency), num(g.GFLOPS), num(g.Efficiency), num(p.GFLOPS), num(p.Efficiency),
 				times(f.VsGonum), times(f.VsPureGo))
+		}
+		if overPeak {
+			fmt.Fprintf(tw, "note: an efficiency above 1 means the selected kernels' peak kernel does not reach the machine's FMA peak\n")
 		}
 	}
 	if len(r.Kernels) > 0 {

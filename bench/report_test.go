@@ -90,6 +90,21 @@ relu    100x4000   25.0  -
 	}
 }
 
+// TestWriteTableOverPeak checks that an efficiency above 1 (a peak kernel
+// slower than the GEMM) is pointed out.
+func TestWriteTableOverPeak(t *testing.T) {
+	r := sampleReport()
+	r.Peaks[0].GFLOPS = 10
+	r.Derive()
+	var buf bytes.Buffer
+	if err := r.WriteTable(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "note: an efficiency above 1") {
+		t.Errorf("no note for efficiency %v:\n%s", r.GEMM[0].Efficiency, buf.String())
+	}
+}
+
 func TestWriteCSV(t *testing.T) {
 	r := sampleReport()
 	var buf bytes.Buffer
