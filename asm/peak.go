@@ -20,7 +20,11 @@ func peakGeneric32(iters int) int {
 		a6 = a6*m + c
 		a7 = a7*m + c
 	}
-	peakSink32 = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7
+	// Depend on the result, without shared state, so that the loop is kept
+	// and concurrent calls do not race.
+	if a0+a1+a2+a3+a4+a5+a6+a7 == -1 {
+		return 0
+	}
 	return 16 * iters
 }
 
@@ -38,11 +42,8 @@ func peakGeneric64(iters int) int {
 		a6 = a6*m + c
 		a7 = a7*m + c
 	}
-	peakSink64 = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7
+	if a0+a1+a2+a3+a4+a5+a6+a7 == -1 {
+		return 0
+	}
 	return 16 * iters
 }
-
-var (
-	peakSink32 float32
-	peakSink64 float64
-)
