@@ -11,13 +11,16 @@ var hasAVX2FMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 // registerArch registers the AVX2+FMA implementation.
 func registerArch() {
 	register(&Impl{
-		Name:      "avx2",
-		Available: hasAVX2FMA,
-		SMR:       avx2SMR,
-		SNR:       avx2SNR,
-		Sgemm:     sgemmAVX2,
-		DMR:       avx2DMR,
-		DNR:       avx2DNR,
-		Dgemm:     dgemmAVX2,
+		Name:         "avx2",
+		Available:    hasAVX2FMA,
+		SMR:          avx2SMR,
+		SNR:          avx2SNR,
+		Sgemm:        sgemmAVX2,
+		DMR:          avx2DMR,
+		DNR:          avx2DNR,
+		Dgemm:        dgemmAVX2,
+		Relu:         reluAVX2,
+		ReluBackward: reluBackwardAVX2,
+		BiasRelu:     biasReluAVX2,
 	})
 }
