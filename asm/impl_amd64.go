@@ -22,5 +22,11 @@ func registerArch() {
 		Relu:         reluAVX2,
 		ReluBackward: reluBackwardAVX2,
 		BiasRelu:     biasReluAVX2,
+		SDot:         sdotAVX2,
+		DDot:         ddotAVX2,
+		SAxpy:        saxpyAVX2,
+		DAxpy:        daxpyAVX2,
+		Peak32:       peak32AVX2,
+		Peak64:       peak64AVX2,
 	})
 }

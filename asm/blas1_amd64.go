@@ -1,0 +1,70 @@
+//go:build !purego && !noasm
+
+package asm
+
+// The level-1 kernels use eight ymm accumulators in the dot products (FMA
+// latency 4 cycles times up to two loads per cycle), so the partial sums are
+// added in a different order from the generic loop: results agree within the
+// usual k-scaled rounding bound, not bit for bit. Axpy uses one fused
+// multiply-add per element, so it rounds once where the generic loop (without
+// GOAMD64=v3) rounds twice.
+
+// sdotAsm is SDotGeneric's loop over len(x) elements (len(y) >= len(x)):
+//
+//	var s float32
+//	for i := range x { s += x[i] * y[i] }
+//	return s
+//
+//go:noescape
+func sdotAsm(x, y []float32) float32
+
+// ddotAsm is DDotGeneric's loop over len(x) elements (len(y) >= len(x)):
+//
+//	var s float64
+//	for i := range x { s += x[i] * y[i] }
+//	return s
+//
+//go:noescape
+func ddotAsm(x, y []float64) float64
+
+// saxpyAsm is SAxpyGeneric's loop over len(x) elements (len(y) >= len(x)):
+//
+//	for i := range x { y[i] += alpha * x[i] }
+//
+//go:noescape
+func saxpyAsm(alpha float32, x, y []float32)
+
+// daxpyAsm is DAxpyGeneric's loop over len(x) elements (len(y) >= len(x)):
+//
+//	for i := range x { y[i] += alpha * x[i] }
+//
+//go:noescape
+func daxpyAsm(alpha float64, x, y []float64)
+
+func sdotAVX2(x, y []float32) float32 {
+	if len(x) != len(y) {
+		panic(errLength)
+	}
+	return sdotAsm(x, y)
+}
+
+func ddotAVX2(x, y []float64) float64 {
+	if len(x) != len(y) {
+		panic(errLength)
+	}
+	return ddotAsm(x, y)
+}
+
+func saxpyAVX2(alpha float32, x, y []float32) {
+	if len(x) != len(y) {
+		panic(errLength)
+	}
+	saxpyAsm(alpha, x, y)
+}
+
+func daxpyAVX2(alpha float64, x, y []float64) {
+	if len(x) != len(y) {
+		panic(errLength)
+	}
+	daxpyAsm(alpha, x, y)
+}

@@ -1,0 +1,186 @@
+package asm
+
+import (
+	"math"
+	"testing"
+)
+
+// dotRef returns the float64 dot product of x and y with a compensated sum,
+// and the sum of the magnitudes of the products for Higham's bound.
+func dotRef(x, y []float64) (s, mag float64) {
+	var comp float64
+	for i := range x {
+		p := x[i] * y[i]
+		e := math.FMA(x[i], y[i], -p) // p + e is the exact product
+		for _, v := range [2]float64{p, e} {
+			t := v - comp
+			u := s + t
+			comp = (u - s) - t
+			s = u
+		}
+		mag += math.Abs(p)
+	}
+	return s, mag
+}
+
+func widen(x []float32) []float64 {
+	out := make([]float64, len(x))
+	for i, v := range x {
+		out[i] = float64(v)
+	}
+	return out
+}
+
+func TestSDot(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, impl *Impl) {
+		for _, n := range lengths {
+			for _, off := range []int{0, 1} {
+				r := newRand(uint64(n*3 + off))
+				x, xok := guarded32(n + off)
+				y, yok := guarded32(n)
+				x = x[off:]
+				randSlice32(r, x)
+				randSlice32(r, y)
+				got := impl.SDot(x, y)
+				if !xok() || !yok() {
+					t.Fatalf("n=%d: write outside the operands", n)
+				}
+				ref, mag := dotRef(widen(x), widen(y))
+				tol := 2*float64(n+1)*0x1p-24*mag + 1e-30
+				if d := math.Abs(float64(got) - ref); math.IsNaN(float64(got)) || d > tol {
+					t.Fatalf("n=%d off=%d: dot = %g, reference %g (tol %g)", n, off, got, ref, tol)
+				}
+				twin := SDotGeneric(x, y)
+				if d := math.Abs(float64(got) - float64(twin)); d > 2*tol {
+					t.Fatalf("n=%d off=%d: dot = %g, generic %g", n, off, got, twin)
+				}
+			}
+		}
+	})
+}
+
+func TestDDot(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, impl *Impl) {
+		for _, n := range lengths {
+			for _, off := range []int{0, 1} {
+				r := newRand(uint64(n*5 + off))
+				x, xok := guarded64(n + off)
+				y, yok := guarded64(n)
+				x = x[off:]
+				randSlice64(r, x)
+				randSlice64(r, y)
+				got := impl.DDot(x, y)
+				if !xok() || !yok() {
+					t.Fatalf("n=%d: write outside the operands", n)
+				}
+				ref, mag := dotRef(x, y)
+				tol := 2*float64(n+1)*0x1p-53*mag + 1e-300
+				if d := math.Abs(got - ref); math.IsNaN(got) || d > tol {
+					t.Fatalf("n=%d off=%d: dot = %g, reference %g (tol %g)", n, off, got, ref, tol)
+				}
+				twin := DDotGeneric(x, y)
+				if d := math.Abs(got - twin); d > 2*tol {
+					t.Fatalf("n=%d off=%d: dot = %g, generic %g", n, off, got, twin)
+				}
+			}
+		}
+	})
+}
+
+func TestSAxpy(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, impl *Impl) {
+		for _, n := range lengths {
+			for _, alpha := range []float32{0, 1, -1, 0.5, 3.25} {
+				r := newRand(uint64(n*11) + uint64(math.Float32bits(alpha)))
+				x, xok := guarded32(n)
+				y, yok := guarded32(n + 1)
+				y = y[1:]
+				randSlice32(r, x)
+				randSlice32(r, y)
+				y0 := append([]float32(nil), y...)
+				twin := append([]float32(nil), y...)
+				impl.SAxpy(alpha, x, y)
+				SAxpyGeneric(alpha, x, twin)
+				if !xok() || !yok() {
+					t.Fatalf("n=%d: write outside the operands", n)
+				}
+				for i := range y {
+					ax := float64(alpha) * float64(x[i]) // exact
+					ref := ax + float64(y0[i])
+					tol := 2*0x1p-24*(math.Abs(ax)+math.Abs(float64(y0[i]))) + 1e-30
+					if d := math.Abs(float64(y[i]) - ref); math.IsNaN(float64(y[i])) || d > tol {
+						t.Fatalf("n=%d alpha=%g: y[%d] = %g, reference %g", n, alpha, i, y[i], ref)
+					}
+					if d := math.Abs(float64(y[i]) - float64(twin[i])); d > 2*tol {
+						t.Fatalf("n=%d alpha=%g: y[%d] = %g, generic %g", n, alpha, i, y[i], twin[i])
+					}
+				}
+				// x aliasing y: y += alpha*y.
+				a := append([]float32(nil), y0...)
+				b := append([]float32(nil), y0...)
+				impl.SAxpy(alpha, a, a)
+				SAxpyGeneric(alpha, b, b)
+				for i := range a {
+					tol := 4 * 0x1p-24 * (1 + math.Abs(float64(alpha))) * math.Abs(float64(y0[i]))
+					if d := math.Abs(float64(a[i]) - float64(b[i])); d > tol {
+						t.Fatalf("n=%d alpha=%g in place: y[%d] = %g, generic %g", n, alpha, i, a[i], b[i])
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestDAxpy(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, impl *Impl) {
+		for _, n := range lengths {
+			for _, alpha := range []float64{0, 1, -1, 0.5, 3.25} {
+				r := newRand(uint64(n*13) + math.Float64bits(alpha))
+				x, xok := guarded64(n)
+				y, yok := guarded64(n + 1)
+				y = y[1:]
+				randSlice64(r, x)
+				randSlice64(r, y)
+				y0 := append([]float64(nil), y...)
+				twin := append([]float64(nil), y...)
+				impl.DAxpy(alpha, x, y)
+				DAxpyGeneric(alpha, x, twin)
+				if !xok() || !yok() {
+					t.Fatalf("n=%d: write outside the operands", n)
+				}
+				for i := range y {
+					ref := math.FMA(alpha, x[i], y0[i]) // correctly rounded
+					tol := 2*0x1p-53*(math.Abs(alpha*x[i])+math.Abs(y0[i])) + 1e-300
+					if d := math.Abs(y[i] - ref); math.IsNaN(y[i]) || d > tol {
+						t.Fatalf("n=%d alpha=%g: y[%d] = %g, reference %g", n, alpha, i, y[i], ref)
+					}
+					if d := math.Abs(y[i] - twin[i]); d > 2*tol {
+						t.Fatalf("n=%d alpha=%g: y[%d] = %g, generic %g", n, alpha, i, y[i], twin[i])
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestBlas1Panics(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, impl *Impl) {
+		s4, s5 := make([]float32, 4), make([]float32, 5)
+		d4, d5 := make([]float64, 4), make([]float64, 5)
+		for name, f := range map[string]func(){
+			"sdot":  func() { impl.SDot(s4, s5) },
+			"ddot":  func() { impl.DDot(d5, d4) },
+			"saxpy": func() { impl.SAxpy(1, s5, s4) },
+			"daxpy": func() { impl.DAxpy(1, d4, d5) },
+		} {
+			func() {
+				defer func() {
+					if r := recover(); r != errLength {
+						t.Errorf("%s: panic = %v, want %q", name, r, errLength)
+					}
+				}()
+				f()
+			}()
+		}
+	})
+}

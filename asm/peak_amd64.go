@@ -1,0 +1,47 @@
+//go:build !purego && !noasm
+
+package asm
+
+// Flops per loop iteration of the AVX2 peak kernels: twelve independent
+// 256-bit fused multiply-adds, each 2 flops per lane.
+const (
+	peakFlopsPerIter32 = 12 * 8 * 2 // 192
+	peakFlopsPerIter64 = 12 * 4 * 2 // 96
+)
+
+// peak32Asm runs iters iterations (none if iters <= 0) of
+//
+//	for r := 0; r < 12; r++ { acc[r] = acc[r]*m + c } // acc[r]: 8 float32 lanes
+//
+// with VFMADD213PS on twelve ymm accumulators. Two FMA pipes with 4-5 cycles
+// of latency need 8-10 independent chains; twelve leave a margin. The
+// accumulators converge to c/(1-m) = 0.1, so no denormal ever occurs.
+//
+//go:noescape
+func peak32Asm(iters int)
+
+// peak64Asm is peak32Asm on float64 lanes (VFMADD213PD, 4 lanes, m and c
+// converging to 1).
+//
+//go:noescape
+func peak64Asm(iters int)
+
+// peak32AVX2 runs iters iterations of peak32Asm and returns the flops
+// executed: 192 per iteration.
+func peak32AVX2(iters int) int {
+	if iters <= 0 {
+		return 0
+	}
+	peak32Asm(iters)
+	return peakFlopsPerIter32 * iters
+}
+
+// peak64AVX2 runs iters iterations of peak64Asm and returns the flops
+// executed: 96 per iteration.
+func peak64AVX2(iters int) int {
+	if iters <= 0 {
+		return 0
+	}
+	peak64Asm(iters)
+	return peakFlopsPerIter64 * iters
+}
