@@ -22,6 +22,8 @@ func registerArch() {
 		Relu:         reluAVX2,
 		ReluBackward: reluBackwardAVX2,
 		BiasRelu:     biasReluAVX2,
+		PathMV:       pathMVAVX2,
+		PathMTV:      pathMTVAVX2,
 		SDot:         sdotAVX2,
 		DDot:         ddotAVX2,
 		SAxpy:        saxpyAVX2,

@@ -1,0 +1,54 @@
+//go:build !purego && !noasm
+
+package asm
+
+// The AVX2 path-norm kernels widen four float32 weights at a time to float64
+// (VCVTPS2PD), square them (VMULPD, exact) and accumulate w²·x with one fused
+// multiply-add (VFMADD231PD), so each term rounds once where the generic loop
+// rounds twice; the partial sums are added in a different order. Both passes
+// are memory-bound on W: they work on four rows of W at a time so each load
+// of x (PathMV) or of y (PathMTV) serves four rows, and W is read exactly once
+// as four sequential streams.
+
+// pathMVAsm is PathMVGeneric's loop, W being len(y) x len(x) with row stride
+// ldw (the caller has checked that W fits in w):
+//
+//	for i := range y {
+//		var s float64
+//		for j := range x { f := float64(w[i*ldw+j]); s += f * f * x[j] }
+//		y[i] = s
+//	}
+//
+// Blocks of four rows keep eight accumulators (two per row, 8 columns per
+// step), reduced with VHADDPD/VPERM2F128 into one store of four y values.
+// The last len(x)%4 columns are read with VMASKMOVPS/VMASKMOVPD, which do
+// not touch the masked-off elements, so nothing past the end of a row (or of
+// w) is read.
+//
+//go:noescape
+func pathMVAsm(y []float64, w []float32, ldw int, x []float64)
+
+// pathMTVAsm is PathMTVGeneric's loop, W being len(x) x len(y) with row
+// stride ldw:
+//
+//	for j := range y { y[j] = 0 }
+//	for i := range x {
+//		for j := range y { f := float64(w[i*ldw+j]); y[j] += f * f * x[i] }
+//	}
+//
+// Each pass over y applies four rows (x[i..i+3] broadcast in registers), 16
+// columns per step, so y (which stays in L1 for layer widths up to a few
+// thousand) is loaded and stored once per four rows.
+//
+//go:noescape
+func pathMTVAsm(y []float64, w []float32, ldw int, x []float64)
+
+func pathMVAVX2(y []float64, w []float32, ldw int, x []float64) {
+	checkPath(len(y), len(x), len(w), ldw)
+	pathMVAsm(y, w, ldw, x)
+}
+
+func pathMTVAVX2(y []float64, w []float32, ldw int, x []float64) {
+	checkPath(len(x), len(y), len(w), ldw)
+	pathMTVAsm(y, w, ldw, x)
+}
