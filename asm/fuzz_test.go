@@ -1,0 +1,358 @@
+package asm
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+// Differential fuzzing of the SIMD kernels against their generic twins. The
+// operands are decoded from the fuzz bytes as raw float bit patterns, so NaN
+// payloads, infinities, denormals and huge values all occur.
+//
+// The kernels sum products in different orders and with or without fused
+// multiply-adds, so results are compared through sumOracle rather than bit
+// for bit: a float64 reference with Higham's k-scaled bound for finite sums,
+// and an exact classification (NaN, +Inf, -Inf, finite) whenever no finite
+// term can overflow. When finite terms can overflow, the classification
+// itself depends on the evaluation order (fl(a*b) overflows where
+// fma(a, b, s) may not), and only the NaNs that every order must produce are
+// checked.
+
+// sumOracle describes a sum of products evaluated in an unspecified order.
+type sumOracle struct {
+	n                int     // number of terms
+	ref, comp        float64 // compensated sum of the finite terms
+	mag              float64 // sum of the magnitudes of the finite terms
+	nan, pInf, nInf  bool    // a NaN term (NaN operand or Inf*0), a +Inf term, a -Inf term
+	u, tiny, maxSafe float64 // unit roundoff, underflow allowance per operation, overflow-free limit of mag
+}
+
+func newOracle32() sumOracle {
+	return sumOracle{u: 0x1p-24, tiny: 0x1p-149, maxSafe: math.MaxFloat32 / 4}
+}
+
+func newOracle64() sumOracle {
+	return sumOracle{u: 0x1p-53, tiny: 0x1p-1074, maxSafe: math.MaxFloat64 / 4}
+}
+
+// add adds the term a*b; float32 operands are passed widened, and their
+// product is then exact.
+func (o *sumOracle) add(a, b float64) {
+	o.n++
+	switch {
+	case math.IsNaN(a) || math.IsNaN(b):
+		o.nan = true
+	case math.IsInf(a, 0) || math.IsInf(b, 0):
+		switch {
+		case a == 0 || b == 0:
+			o.nan = true
+		case (a > 0) == (b > 0):
+			o.pInf = true
+		default:
+			o.nInf = true
+		}
+	default:
+		p := a * b
+		e := math.FMA(a, b, -p) // p + e is the exact product (when p is finite)
+		for _, v := range [2]float64{p, e} {
+			y := v - o.comp
+			t := o.ref + y
+			o.comp = (t - o.ref) - y
+			o.ref = t
+		}
+		o.mag += math.Abs(p)
+	}
+}
+
+// check reports why got is not an acceptable value of the sum (after
+// max(0, ·) when relu is set), or "" if it is.
+func (o *sumOracle) check(got float64, relu bool) string {
+	mustNaN := o.nan || (o.pInf && o.nInf)
+	safe := o.mag < o.maxSafe // no finite term or partial sum can overflow
+	isPosZero := got == 0 && !math.Signbit(got)
+	switch {
+	case mustNaN && relu:
+		if !isPosZero {
+			return "want +0 (relu of NaN)"
+		}
+	case mustNaN:
+		if !math.IsNaN(got) {
+			return "want NaN"
+		}
+	case !safe:
+		// Overflow possible: the result depends on the evaluation order.
+	case o.pInf:
+		if !math.IsInf(got, 1) {
+			return "want +Inf"
+		}
+	case o.nInf && relu:
+		if !isPosZero {
+			return "want +0 (relu of -Inf)"
+		}
+	case o.nInf:
+		if !math.IsInf(got, -1) {
+			return "want -Inf"
+		}
+	default:
+		tol := 2*float64(o.n+1)*o.u*o.mag + 2*float64(o.n+1)*o.tiny
+		ref := o.ref
+		switch {
+		case math.IsNaN(got) || math.IsInf(got, 0):
+			return fmt.Sprintf("want finite %g", ref)
+		case relu && ref < -tol:
+			if !isPosZero {
+				return "want +0 (relu of a negative sum)"
+			}
+		case relu && ref <= tol:
+			if math.Signbit(got) || got > ref+tol {
+				return fmt.Sprintf("want a value in [+0, %g]", ref+tol)
+			}
+		case math.Abs(got-ref) > tol:
+			return fmt.Sprintf("want %g ± %g", ref, tol)
+		}
+	}
+	return ""
+}
+
+// bytesToFloat64 decodes little-endian float64 bit patterns.
+func bytesToFloat64(data []byte) []float64 {
+	x := make([]float64, len(data)/8)
+	for i := range x {
+		var b uint64
+		for j := 7; j >= 0; j-- {
+			b = b<<8 | uint64(data[8*i+j])
+		}
+		x[i] = math.Float64frombits(b)
+	}
+	return x
+}
+
+// cycler hands out the decoded values in turn, wrapping around (zeros if
+// there are none).
+type cycler[T float32 | float64] struct {
+	vals []T
+	i    int
+}
+
+func (c *cycler[T]) next() T {
+	if len(c.vals) == 0 {
+		return 0
+	}
+	v := c.vals[c.i%len(c.vals)]
+	c.i++
+	return v
+}
+
+func (c *cycler[T]) fill(s []T) {
+	for i := range s {
+		s[i] = c.next()
+	}
+}
+
+func FuzzSgemmMicro(f *testing.F) {
+	f.Add(uint8(3), uint8(0), []byte{0, 0, 0x80, 0x3f, 0, 0, 0, 0xc0, 0, 0, 0xc0, 0x7f, 0, 0, 0x80, 0x7f, 1, 0, 0, 0})
+	f.Add(uint8(17), uint8(7), []byte{0xff, 0xff, 0x7f, 0x7f, 0, 0, 0x80, 0xff, 0, 0, 0, 0x80, 0x33, 0x33, 0x33, 0x3f})
+	f.Add(uint8(64), uint8(0x0e), []byte{0xcd, 0xcc, 0xcc, 0x3d, 0x00, 0x00, 0x20, 0xc1, 0x01, 0x00, 0x00, 0x00})
+	f.Fuzz(func(t *testing.T, kByte, flagsByte uint8, data []byte) {
+		vals := bytesToFloat32(data)
+		k := int(kByte)
+		flags := GemmFlags(flagsByte & 7)
+		for _, impl := range AvailableImpls() {
+			mr, nr := impl.SMR, impl.SNR
+			ldc := nr + int(flagsByte>>3)%3
+			src := cycler[float32]{vals: vals}
+			a, b, bias := make([]float32, k*mr), make([]float32, k*nr), make([]float32, nr)
+			src.fill(a)
+			src.fill(b)
+			src.fill(bias)
+			c0 := make([]float32, (mr-1)*ldc+nr)
+			for i := range c0 {
+				switch {
+				case i%ldc >= nr:
+					c0[i] = sentinel32 // gap between rows, never touched
+				case flags&Accumulate != 0:
+					c0[i] = src.next()
+				default:
+					c0[i] = float32(math.NaN()) // never read
+				}
+			}
+			got := append([]float32(nil), c0...)
+			twin := append([]float32(nil), c0...)
+			impl.Sgemm(k, a, b, got, ldc, bias, flags)
+			SgemmMicroRef(mr, nr, k, a, b, twin, ldc, bias, flags)
+			for i := 0; i < mr; i++ {
+				for j := 0; j < ldc; j++ {
+					idx := i*ldc + j
+					if j >= nr {
+						if idx < len(got) && math.Float32bits(got[idx]) != math.Float32bits(sentinel32) {
+							t.Fatalf("%s k=%d ldc=%d: gap C[%d][%d] overwritten", impl.Name, k, ldc, i, j)
+						}
+						continue
+					}
+					o := newOracle32()
+					for p := 0; p < k; p++ {
+						o.add(float64(a[p*mr+i]), float64(b[p*nr+j]))
+					}
+					if flags&Accumulate != 0 {
+						o.add(float64(c0[idx]), 1)
+					}
+					if flags&AddBias != 0 {
+						o.add(float64(bias[j]), 1)
+					}
+					relu := flags&ReLU != 0
+					if why := o.check(float64(got[idx]), relu); why != "" {
+						t.Fatalf("%s k=%d flags=%d: C[%d][%d] = %g (generic twin %g): %s", impl.Name, k, flags, i, j, got[idx], twin[idx], why)
+					}
+					if why := o.check(float64(twin[idx]), relu); why != "" {
+						t.Fatalf("SgemmMicroRef k=%d flags=%d: C[%d][%d] = %g: %s", k, flags, i, j, twin[idx], why)
+					}
+				}
+			}
+		}
+	})
+}
+
+func FuzzDgemmMicro(f *testing.F) {
+	f.Add(uint8(3), uint8(0), []byte{0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0, 0, 0, 0, 0, 0, 0xf8, 0x7f, 0, 0, 0, 0, 0, 0, 0xf0, 0x7f})
+	f.Add(uint8(9), uint8(7), []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xef, 0x7f, 1, 0, 0, 0, 0, 0, 0, 0x80})
+	f.Fuzz(func(t *testing.T, kByte, flagsByte uint8, data []byte) {
+		vals := bytesToFloat64(data)
+		k := int(kByte)
+		flags := GemmFlags(flagsByte & 7)
+		for _, impl := range AvailableImpls() {
+			mr, nr := impl.DMR, impl.DNR
+			ldc := nr + int(flagsByte>>3)%3
+			src := cycler[float64]{vals: vals}
+			a, b, bias := make([]float64, k*mr), make([]float64, k*nr), make([]float64, nr)
+			src.fill(a)
+			src.fill(b)
+			src.fill(bias)
+			c0 := make([]float64, (mr-1)*ldc+nr)
+			for i := range c0 {
+				switch {
+				case i%ldc >= nr:
+					c0[i] = sentinel64
+				case flags&Accumulate != 0:
+					c0[i] = src.next()
+				default:
+					c0[i] = math.NaN()
+				}
+			}
+			got := append([]float64(nil), c0...)
+			twin := append([]float64(nil), c0...)
+			impl.Dgemm(k, a, b, got, ldc, bias, flags)
+			DgemmMicroRef(mr, nr, k, a, b, twin, ldc, bias, flags)
+			for i := 0; i < mr; i++ {
+				for j := 0; j < ldc; j++ {
+					idx := i*ldc + j
+					if j >= nr {
+						if idx < len(got) && math.Float64bits(got[idx]) != math.Float64bits(sentinel64) {
+							t.Fatalf("%s k=%d ldc=%d: gap C[%d][%d] overwritten", impl.Name, k, ldc, i, j)
+						}
+						continue
+					}
+					o := newOracle64()
+					for p := 0; p < k; p++ {
+						o.add(a[p*mr+i], b[p*nr+j])
+					}
+					if flags&Accumulate != 0 {
+						o.add(c0[idx], 1)
+					}
+					if flags&AddBias != 0 {
+						o.add(bias[j], 1)
+					}
+					relu := flags&ReLU != 0
+					if why := o.check(got[idx], relu); why != "" {
+						t.Fatalf("%s k=%d flags=%d: C[%d][%d] = %g (generic twin %g): %s", impl.Name, k, flags, i, j, got[idx], twin[idx], why)
+					}
+					if why := o.check(twin[idx], relu); why != "" {
+						t.Fatalf("DgemmMicroRef k=%d flags=%d: C[%d][%d] = %g: %s", k, flags, i, j, twin[idx], why)
+					}
+				}
+			}
+		}
+	})
+}
+
+func FuzzDot(f *testing.F) {
+	f.Add([]byte{0, 0, 0x80, 0x3f, 0, 0, 0, 0xc0, 0, 0, 0xc0, 0x7f, 0, 0, 0x80, 0x7f, 0, 0, 0, 0, 0, 0, 0, 0x80, 1, 2, 3, 4, 5, 6, 7, 8})
+	f.Add(make([]byte, 8*67))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		xs := bytesToFloat32(data)
+		n := len(xs) / 2
+		x32, y32 := xs[:n], xs[n:2*n]
+		xd := bytesToFloat64(data)
+		m := len(xd) / 2
+		x64, y64 := xd[:m], xd[m:2*m]
+		o32, o64 := newOracle32(), newOracle64()
+		for i := range x32 {
+			o32.add(float64(x32[i]), float64(y32[i]))
+		}
+		for i := range x64 {
+			o64.add(x64[i], y64[i])
+		}
+		s32, s64 := SDotGeneric(x32, y32), DDotGeneric(x64, y64)
+		for _, impl := range AvailableImpls() {
+			if got := impl.SDot(x32, y32); o32.check(float64(got), false) != "" || o32.check(float64(s32), false) != "" {
+				t.Fatalf("%s SDot n=%d = %g, generic %g: %s / %s", impl.Name, n, got, s32,
+					o32.check(float64(got), false), o32.check(float64(s32), false))
+			}
+			if got := impl.DDot(x64, y64); o64.check(got, false) != "" || o64.check(s64, false) != "" {
+				t.Fatalf("%s DDot n=%d = %g, generic %g: %s / %s", impl.Name, m, got, s64,
+					o64.check(got, false), o64.check(s64, false))
+			}
+		}
+	})
+}
+
+func FuzzAxpy(f *testing.F) {
+	f.Add([]byte{0, 0, 0, 0x3f, 0, 0, 0x80, 0x3f, 0, 0, 0, 0xc0, 0, 0, 0xc0, 0x7f, 0, 0, 0x80, 0x7f, 0, 0, 0, 0, 0, 0, 0, 0x80, 1, 2, 3, 4, 5, 6, 7, 8})
+	f.Add(make([]byte, 8*71))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		xs := bytesToFloat32(data)
+		xd := bytesToFloat64(data)
+		for _, impl := range AvailableImpls() {
+			if len(xs) > 0 {
+				alpha, rest := xs[0], xs[1:]
+				n := len(rest) / 2
+				x, y0 := rest[:n], rest[n:2*n]
+				got := append([]float32(nil), y0...)
+				twin := append([]float32(nil), y0...)
+				impl.SAxpy(alpha, x, got)
+				SAxpyGeneric(alpha, x, twin)
+				for i := range got {
+					o := newOracle32()
+					o.add(float64(alpha), float64(x[i]))
+					o.add(float64(y0[i]), 1)
+					if why := o.check(float64(got[i]), false); why != "" {
+						t.Fatalf("%s SAxpy(%g): %g + %g*%g = %g (generic %g): %s", impl.Name, alpha, y0[i], alpha, x[i], got[i], twin[i], why)
+					}
+					if why := o.check(float64(twin[i]), false); why != "" {
+						t.Fatalf("SAxpyGeneric(%g): %g + %g*%g = %g: %s", alpha, y0[i], alpha, x[i], twin[i], why)
+					}
+				}
+			}
+			if len(xd) > 0 {
+				alpha, rest := xd[0], xd[1:]
+				n := len(rest) / 2
+				x, y0 := rest[:n], rest[n:2*n]
+				got := append([]float64(nil), y0...)
+				twin := append([]float64(nil), y0...)
+				impl.DAxpy(alpha, x, got)
+				DAxpyGeneric(alpha, x, twin)
+				for i := range got {
+					o := newOracle64()
+					o.add(alpha, x[i])
+					o.add(y0[i], 1)
+					if why := o.check(got[i], false); why != "" {
+						t.Fatalf("%s DAxpy(%g): %g + %g*%g = %g (generic %g): %s", impl.Name, alpha, y0[i], alpha, x[i], got[i], twin[i], why)
+					}
+					if why := o.check(twin[i], false); why != "" {
+						t.Fatalf("DAxpyGeneric(%g): %g + %g*%g = %g: %s", alpha, y0[i], alpha, x[i], twin[i], why)
+					}
+				}
+			}
+		}
+	})
+}
