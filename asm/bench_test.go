@@ -1,0 +1,219 @@
+package asm
+
+import (
+	"fmt"
+	"testing"
+)
+
+// Benchmarks of the non-GEMM kernels, every available implementation in one
+// run, named key=value so benchstat can compare implementations
+// (benchstat -col /impl). Streaming kernels report MB/s through SetBytes
+// (bytes read plus bytes written); the path-norm passes report the bytes of W
+// read, the same quantity as BenchmarkStreamRead over a W of the same size,
+// so their ratio is the fraction of the streaming bandwidth they reach.
+
+var (
+	benchSink32 float32
+	benchSink64 float64
+)
+
+// benchImpls runs f as a sub-benchmark impl=<name> for every available
+// implementation.
+func benchImpls(b *testing.B, f func(b *testing.B, impl *Impl)) {
+	for _, impl := range AvailableImpls() {
+		b.Run("impl="+impl.Name, func(b *testing.B) { f(b, impl) })
+	}
+}
+
+// elementwiseSizes: one in L1 (16 KiB per operand), one beyond L2 (4 MiB per
+// operand).
+var elementwiseSizes = []int{4096, 1 << 20}
+
+func randBench32(n int, seed uint64) []float32 {
+	s := make([]float32, n)
+	randSlice32(newRand(seed), s)
+	return s
+}
+
+func randBench64(n int, seed uint64) []float64 {
+	s := make([]float64, n)
+	randSlice64(newRand(seed), s)
+	return s
+}
+
+func BenchmarkRelu(b *testing.B) {
+	benchImpls(b, func(b *testing.B, impl *Impl) {
+		for _, n := range elementwiseSizes {
+			b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+				x, dst := randBench32(n, 1), make([]float32, n)
+				b.SetBytes(int64(8 * n))
+				b.ReportAllocs()
+				for b.Loop() {
+					impl.Relu(dst, x)
+				}
+			})
+		}
+	})
+}
+
+func BenchmarkReluBackward(b *testing.B) {
+	benchImpls(b, func(b *testing.B, impl *Impl) {
+		for _, n := range elementwiseSizes {
+			b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+				y, dy, dx := randBench32(n, 1), randBench32(n, 2), make([]float32, n)
+				b.SetBytes(int64(12 * n))
+				b.ReportAllocs()
+				for b.Loop() {
+					impl.ReluBackward(dx, dy, y)
+				}
+			})
+		}
+	})
+}
+
+func BenchmarkBiasRelu(b *testing.B) {
+	benchImpls(b, func(b *testing.B, impl *Impl) {
+		for _, n := range elementwiseSizes {
+			b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+				x, bias, dst := randBench32(n, 1), randBench32(n, 2), make([]float32, n)
+				b.SetBytes(int64(12 * n))
+				b.ReportAllocs()
+				for b.Loop() {
+					impl.BiasRelu(dst, x, bias)
+				}
+			})
+		}
+	})
+}
+
+// pathSizes: W of 256 KiB (in L2) and of 64 MB (in DRAM).
+var pathSizes = [][2]int{{256, 256}, {4000, 4000}}
+
+func benchPath(b *testing.B, trans bool) {
+	benchImpls(b, func(b *testing.B, impl *Impl) {
+		for _, sz := range pathSizes {
+			rows, cols := sz[0], sz[1]
+			b.Run(fmt.Sprintf("rows=%d/cols=%d", rows, cols), func(b *testing.B) {
+				w := randBench32(rows*cols, 3)
+				f, x, y := impl.PathMV, randBench64(cols, 4), make([]float64, rows)
+				if trans {
+					f, x, y = impl.PathMTV, randBench64(rows, 4), make([]float64, cols)
+				}
+				b.SetBytes(int64(4 * rows * cols))
+				b.ReportAllocs()
+				for b.Loop() {
+					f(y, w, cols, x)
+				}
+			})
+		}
+	})
+}
+
+func BenchmarkPathMV(b *testing.B)  { benchPath(b, false) }
+func BenchmarkPathMTV(b *testing.B) { benchPath(b, true) }
+
+// BenchmarkStreamRead is the bandwidth yardstick of the path-norm passes: a
+// plain summing read of a buffer the size of W.
+func BenchmarkStreamRead(b *testing.B) {
+	benchImpls(b, func(b *testing.B, impl *Impl) {
+		f := streamSums[impl.Name]
+		if f == nil {
+			b.Skipf("no streaming-read kernel for %s", impl.Name)
+		}
+		for _, sz := range pathSizes {
+			rows, cols := sz[0], sz[1]
+			b.Run(fmt.Sprintf("rows=%d/cols=%d", rows, cols), func(b *testing.B) {
+				w := randBench32(rows*cols, 3)
+				b.SetBytes(int64(4 * rows * cols))
+				b.ReportAllocs()
+				for b.Loop() {
+					benchSink32 = f(w)
+				}
+			})
+		}
+	})
+}
+
+// blas1Sizes: GEMV-like lengths in L1 and one beyond L2.
+var blas1Sizes = []int{4096, 1 << 20}
+
+func BenchmarkSDot(b *testing.B) {
+	benchImpls(b, func(b *testing.B, impl *Impl) {
+		for _, n := range blas1Sizes {
+			b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+				x, y := randBench32(n, 1), randBench32(n, 2)
+				b.SetBytes(int64(8 * n))
+				b.ReportAllocs()
+				for b.Loop() {
+					benchSink32 = impl.SDot(x, y)
+				}
+			})
+		}
+	})
+}
+
+func BenchmarkDDot(b *testing.B) {
+	benchImpls(b, func(b *testing.B, impl *Impl) {
+		for _, n := range blas1Sizes {
+			b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+				x, y := randBench64(n, 1), randBench64(n, 2)
+				b.SetBytes(int64(16 * n))
+				b.ReportAllocs()
+				for b.Loop() {
+					benchSink64 = impl.DDot(x, y)
+				}
+			})
+		}
+	})
+}
+
+func BenchmarkSAxpy(b *testing.B) {
+	benchImpls(b, func(b *testing.B, impl *Impl) {
+		for _, n := range blas1Sizes {
+			b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+				x, y := randBench32(n, 1), randBench32(n, 2)
+				b.SetBytes(int64(12 * n))
+				b.ReportAllocs()
+				for b.Loop() {
+					impl.SAxpy(1e-7, x, y) // small alpha: y stays O(1) over many calls
+				}
+			})
+		}
+	})
+}
+
+func BenchmarkDAxpy(b *testing.B) {
+	benchImpls(b, func(b *testing.B, impl *Impl) {
+		for _, n := range blas1Sizes {
+			b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+				x, y := randBench64(n, 1), randBench64(n, 2)
+				b.SetBytes(int64(24 * n))
+				b.ReportAllocs()
+				for b.Loop() {
+					impl.DAxpy(1e-7, x, y)
+				}
+			})
+		}
+	})
+}
+
+// BenchmarkPeak measures the FMA peak of one core: the yardstick of every
+// compute-bound kernel, reported as GFLOP/s.
+func BenchmarkPeak(b *testing.B) {
+	const iters = 1 << 14 // about 30 µs per call at 2 FMAs per cycle
+	benchImpls(b, func(b *testing.B, impl *Impl) {
+		for _, prec := range []struct {
+			name string
+			f    func(int) int
+		}{{"f32", impl.Peak32}, {"f64", impl.Peak64}} {
+			b.Run("prec="+prec.name, func(b *testing.B) {
+				b.ReportAllocs()
+				flops := 0
+				for b.Loop() {
+					flops += prec.f(iters)
+				}
+				b.ReportMetric(float64(flops)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
+	})
+}
