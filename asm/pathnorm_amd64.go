@@ -26,11 +26,11 @@ package asm
 //	}
 //
 // pf is the prefetch distance in bytes, a hint that does not change the
-// result. Blocks of four rows keep eight accumulators (two per row, 16
-// columns per step), reduced with VHADDPD/VPERM2F128 into one store of four y values.
-// The last len(x)%4 columns are read with VMASKMOVPS/VMASKMOVPD, which do
-// not touch the masked-off elements, so nothing past the end of a row (or of
-// w) is read.
+// result (prefetches never fault, so it may point past the end of w). Blocks
+// of four rows keep eight accumulators (two per row, 16 columns per step),
+// reduced with VHADDPD/VPERM2F128 into one store of four y values. The last
+// len(x)%4 columns are loaded with VMASKMOVPS/VMASKMOVPD, which do not touch
+// the masked-off elements, so no load goes past the end of a row (or of w).
 //
 //go:noescape
 func pathMVAsm(y []float64, w []float32, ldw int, x []float64, pf int)
@@ -43,9 +43,10 @@ func pathMVAsm(y []float64, w []float32, ldw int, x []float64, pf int)
 //		for j := range y { f := float64(w[i*ldw+j]); y[j] += f * f * x[i] }
 //	}
 //
-// pf is as for pathMVAsm. Each pass over y applies four rows (x[i..i+3] broadcast in registers), 16
-// columns per step, so y (which stays in L1 for layer widths up to a few
-// thousand) is loaded and stored once per four rows.
+// pf is as for pathMVAsm. Each pass over y applies four rows (x[i..i+3]
+// broadcast in registers), 16 columns per step, so y (which stays in L1 for
+// layer widths up to a few thousand) is loaded and stored once per four rows;
+// the last len(y)%4 columns are done one at a time.
 //
 //go:noescape
 func pathMTVAsm(y []float64, w []float32, ldw int, x []float64, pf int)
