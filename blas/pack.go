@@ -27,6 +27,9 @@ func packA[T float32 | float64](dst []T, a []T, lda int, trans bool, i0, mc, p0,
 			continue
 		}
 		// op(A)[i][p] = a[i*lda+p]: read each row contiguously.
+		if rows == mr && packRows(panel, a[r0*lda+p0:], lda, kc, mr, alpha) {
+			continue
+		}
 		for i := 0; i < rows; i++ {
 			src := a[(r0+i)*lda+p0 : (r0+i)*lda+p0+kc]
 			for p, v := range src {
@@ -45,25 +48,33 @@ func packA[T float32 | float64](dst []T, a []T, lda int, trans bool, i0, mc, p0,
 // of op(B) into micro-panels jp0..jp1-1 of dst:
 // dst[jp*kc*nr + p*nr + j] = op(B)[p0+p][j0+jp*nr+j].
 func packB[T float32 | float64](dst []T, b []T, ldb int, trans bool, p0, kc, j0, nc, nr, jp0, jp1 int) {
+	if jp0 >= jp1 {
+		return
+	}
+	if !trans {
+		// op(B)[p][j] = b[p*ldb+j]. Walk B row by row (a sequential read the
+		// hardware prefetchers follow) and deal each row's full micro-panel
+		// widths out to the panels; the last panel may be partial.
+		full := min(jp1, jp0+(nc-jp0*nr)/nr) // panels jp0..full-1 are nr wide
+		for p := 0; p < kc; p++ {
+			row := b[(p0+p)*ldb+j0:]
+			copyChunks(dst[jp0*kc*nr+p*nr:], kc*nr, row[jp0*nr:], nr, full-jp0)
+		}
+		for jp := full; jp < jp1; jp++ {
+			panel := dst[jp*kc*nr : (jp+1)*kc*nr]
+			cols := min(nr, nc-jp*nr)
+			for p := 0; p < kc; p++ {
+				d := panel[p*nr : p*nr+nr]
+				copy(d, b[(p0+p)*ldb+j0+jp*nr:(p0+p)*ldb+j0+jp*nr+cols])
+				clear(d[cols:])
+			}
+		}
+		return
+	}
 	for jp := jp0; jp < jp1; jp++ {
 		panel := dst[jp*kc*nr : (jp+1)*kc*nr]
 		cols := min(nr, nc-jp*nr)
 		c0 := j0 + jp*nr
-		if !trans {
-			// op(B)[p][j] = b[p*ldb+j]: each p gives nr contiguous values.
-			if cols == nr && copyRows(panel, b[(p0)*ldb+c0:], ldb, kc, nr) {
-				continue
-			}
-			for p := 0; p < kc; p++ {
-				src := b[(p0+p)*ldb+c0 : (p0+p)*ldb+c0+cols]
-				d := panel[p*nr : p*nr+nr]
-				copy(d, src)
-				for j := cols; j < nr; j++ {
-					d[j] = 0
-				}
-			}
-			continue
-		}
 		// op(B)[p][j] = b[j*ldb+p]: read each column of op(B) contiguously.
 		for j := 0; j < cols; j++ {
 			src := b[(c0+j)*ldb+p0 : (c0+j)*ldb+p0+kc]
@@ -79,30 +90,87 @@ func packB[T float32 | float64](dst []T, b []T, ldb int, trans bool, p0, kc, j0,
 	}
 }
 
-// copyRows copies kc rows of nr contiguous values, row p starting at
-// src[p*lds], into dst[p*nr:]. Fixed-size array copies compile to a few wide
-// moves, where copy would call memmove for every 32- or 64-byte row. It
-// reports false, copying nothing, for widths it has no fixed-size form for.
-func copyRows[T float32 | float64](dst, src []T, lds, kc, nr int) bool {
-	switch nr {
-	case 16:
-		for p := 0; p < kc; p++ {
-			*(*[16]T)(dst[p*16:]) = *(*[16]T)(src[p*lds:])
+// copyChunks copies count chunks of width values from src (contiguous) to
+// dst, chunk c going to dst[c*dstride:]. Fixed-size array copies of the
+// concrete element type compile to a few wide moves, where copy would call
+// memmove for every 32- or 64-byte chunk.
+func copyChunks[T float32 | float64](dst []T, dstride int, src []T, width, count int) {
+	switch d := any(dst).(type) {
+	case []float32:
+		s := any(src).([]float32)
+		if width == 16 {
+			for c := 0; c < count; c++ {
+				*(*[16]float32)(d[c*dstride:]) = *(*[16]float32)(s[c*16:])
+			}
+			return
 		}
-	case 12:
-		for p := 0; p < kc; p++ {
-			*(*[12]T)(dst[p*12:]) = *(*[12]T)(src[p*lds:])
+		if width == 8 {
+			for c := 0; c < count; c++ {
+				*(*[8]float32)(d[c*dstride:]) = *(*[8]float32)(s[c*8:])
+			}
+			return
 		}
-	case 8:
-		for p := 0; p < kc; p++ {
-			*(*[8]T)(dst[p*8:]) = *(*[8]T)(src[p*lds:])
+	case []float64:
+		s := any(src).([]float64)
+		if width == 8 {
+			for c := 0; c < count; c++ {
+				*(*[8]float64)(d[c*dstride:]) = *(*[8]float64)(s[c*8:])
+			}
+			return
 		}
-	case 4:
-		for p := 0; p < kc; p++ {
-			*(*[4]T)(dst[p*4:]) = *(*[4]T)(src[p*lds:])
+		if width == 4 {
+			for c := 0; c < count; c++ {
+				*(*[4]float64)(d[c*dstride:]) = *(*[4]float64)(s[c*4:])
+			}
+			return
 		}
-	default:
-		return false
 	}
-	return true
+	for c := 0; c < count; c++ {
+		copy(dst[c*dstride:c*dstride+width], src[c*width:c*width+width])
+	}
+}
+
+// packRows interleaves mr rows of kc values (row i starting at src[i*lds])
+// into dst[p*mr+i] = alpha*src[i*lds+p], for the micro-kernel shapes in use;
+// reading the mr rows side by side writes dst sequentially. It reports false,
+// packing nothing, for other shapes.
+func packRows[T float32 | float64](dst, src []T, lds, kc, mr int, alpha T) bool {
+	switch mr {
+	case 6:
+		r0, r1, r2 := src[:kc], src[lds:lds+kc], src[2*lds:2*lds+kc]
+		r3, r4, r5 := src[3*lds:3*lds+kc], src[4*lds:4*lds+kc], src[5*lds:5*lds+kc]
+		dst = dst[:6*kc]
+		if alpha == 1 {
+			for p := range r0 {
+				d := dst[6*p : 6*p+6 : 6*p+6]
+				d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+			}
+			return true
+		}
+		for p := range r0 {
+			d := dst[6*p : 6*p+6 : 6*p+6]
+			d[0], d[1], d[2] = alpha*r0[p], alpha*r1[p], alpha*r2[p]
+			d[3], d[4], d[5] = alpha*r3[p], alpha*r4[p], alpha*r5[p]
+		}
+		return true
+	case 8:
+		r0, r1, r2, r3 := src[:kc], src[lds:lds+kc], src[2*lds:2*lds+kc], src[3*lds:3*lds+kc]
+		r4, r5, r6, r7 := src[4*lds:4*lds+kc], src[5*lds:5*lds+kc], src[6*lds:6*lds+kc], src[7*lds:7*lds+kc]
+		dst = dst[:8*kc]
+		for p := range r0 {
+			d := dst[8*p : 8*p+8 : 8*p+8]
+			d[0], d[1], d[2], d[3] = alpha*r0[p], alpha*r1[p], alpha*r2[p], alpha*r3[p]
+			d[4], d[5], d[6], d[7] = alpha*r4[p], alpha*r5[p], alpha*r6[p], alpha*r7[p]
+		}
+		return true
+	case 4:
+		r0, r1, r2, r3 := src[:kc], src[lds:lds+kc], src[2*lds:2*lds+kc], src[3*lds:3*lds+kc]
+		dst = dst[:4*kc]
+		for p := range r0 {
+			d := dst[4*p : 4*p+4 : 4*p+4]
+			d[0], d[1], d[2], d[3] = alpha*r0[p], alpha*r1[p], alpha*r2[p], alpha*r3[p]
+		}
+		return true
+	}
+	return false
 }
