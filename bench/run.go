@@ -30,6 +30,9 @@ type Options struct {
 	Samples int
 	// SampleTime is the least duration of one sample; 0 means 50 ms.
 	SampleTime time.Duration
+	// FastpathOnly leaves out gonum and the pure-Go path (for comparisons
+	// with other libraries, where only fastpath's figures are needed).
+	FastpathOnly bool
 	// SkipKernels leaves out the path-norm, streaming and ReLU kernels.
 	SkipKernels bool
 	// Progress, if not nil, receives one line per measurement.
@@ -84,7 +87,9 @@ func RunContext(ctx context.Context, opts Options) (rep Report, err error) {
 	}
 
 	impls := []string{ImplFastpath, ImplGonum}
-	if impl.Name != "generic" {
+	if opts.FastpathOnly {
+		impls = impls[:1]
+	} else if impl.Name != "generic" {
 		impls = append(impls, ImplPureGo)
 	}
 	defer blas.SetThreads(blas.SetThreads(0))

@@ -21,18 +21,25 @@ const streamGroup = 4
 // sync.Pool so that steady-state GEMM performs no allocation.
 type workspace[T float32 | float64] struct {
 	call gemmCall[T] // the call itself, so that handing it to workers does not allocate
-	b    []T         // shared packed panel of B, kc x nc
+	b    [2][]T      // shared packed panels of B, kc x nc, double-buffered
 	a    [][]T       // per-thread packed block of A, mc x kc
 	bm   [][]T       // per-thread packed micro-panel of B, kc x nr (streaming path)
 	tmp  [][]T       // per-thread edge tile, mr x nr
 }
 
-func (w *workspace[T]) size(threads int, bl blocking) {
-	nb := bl.kc * ((bl.nc + bl.nr - 1) / bl.nr) * bl.nr
-	if cap(w.b) < nb {
-		w.b = make([]T, nb)
+// size makes the buffers large enough; shared reports whether the call packs
+// shared B panels (else only the per-thread micro-panel buffers are used).
+func (w *workspace[T]) size(threads int, bl blocking, shared bool) {
+	nb := 0
+	if shared {
+		nb = bl.kc * ((bl.nc + bl.nr - 1) / bl.nr) * bl.nr
 	}
-	w.b = w.b[:nb]
+	for i := range w.b {
+		if cap(w.b[i]) < nb {
+			w.b[i] = make([]T, nb)
+		}
+		w.b[i] = w.b[i][:nb]
+	}
 	for len(w.a) < threads {
 		w.a = append(w.a, nil)
 		w.bm = append(w.bm, nil)
@@ -109,11 +116,18 @@ type gemmCall[T float32 | float64] struct {
 	tm, tn  int // threads split rows (loop 3) tm ways and columns (loop 2) tn ways
 	ws      *workspace[T]
 
-	stream      bool // each thread covers its rows with one A block and packs B micro-panels itself
-	packing     bool // the region packs the shared B panel (else it computes)
-	jc, nc      int  // loop 5: current B panel columns
-	pc, kc      int  // loop 4: current depth block
-	first, last bool // first / last depth block
+	stream bool    // each thread covers its rows with one A block and packs B micro-panels itself
+	sync   barrier // separates packing a shared B panel from computing with it
+}
+
+// blockPos is one iteration of loops 5 and 4: the B panel's columns, the
+// depth block, and the shared packed panel (double-buffered, so that a thread
+// may pack the next panel while others still compute with the current one).
+type blockPos[T float32 | float64] struct {
+	jc, nc      int
+	pc, kc      int
+	first, last bool
+	b           []T
 }
 
 // gemm runs C = alpha*op(A)*op(B) + beta*C [+ bias, then ReLU] for arguments
@@ -143,37 +157,21 @@ func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elem
 	}
 	g.threads = threads
 	g.tm, g.tn = splitThreads(threads, mP, nP)
-
-	g.ws.size(threads, g.bl)
-
-	bl := g.bl
-	// When every thread's rows fit in one A block, B micro-panels are used by
-	// one thread only: each thread packs them into L1 just before use, which
-	// saves writing and re-reading a shared panel (skinny training shapes
-	// such as 100 x 4000 x 4000).
-	g.stream = ((mP+g.tm-1)/g.tm)*mr <= bl.mc
-	for jc := 0; jc < g.n; jc += bl.nc {
-		g.jc, g.nc = jc, min(bl.nc, g.n-jc)
-		for pc := 0; pc < g.k; pc += bl.kc {
-			g.pc, g.kc = pc, min(bl.kc, g.k-pc)
-			g.first, g.last = pc == 0, pc+g.kc == g.k
-			if !g.stream {
-				g.packing = true
-				g.region()
-			}
-			g.packing = false
-			g.region()
-		}
-	}
-}
-
-// region runs the current phase on all threads.
-func (g *gemmCall[T]) region() {
-	if g.threads == 1 {
+	// When all rows fit in one A block and threads split the columns, each
+	// B micro-panel is used by one thread, once: the thread packs it into
+	// L1/L2 just before use, which saves writing and re-reading a shared
+	// panel (skinny training shapes such as 100 x 4000 x 4000) and needs no
+	// barrier at all.
+	g.stream = g.tm == 1 && g.m <= g.bl.mc
+	g.ws.size(threads, g.bl, !g.stream)
+	g.sync.reset(threads)
+	if threads == 1 {
 		g.run(0)
 		return
 	}
-	gemmPool.run(g.threads, g)
+	// One parallel region per call: threads walk loops 5 and 4 in step,
+	// meeting at a barrier once per depth block.
+	gemmPool.run(threads, g)
 }
 
 // splitThreads factors threads = tm*tn to balance the per-thread tile count
@@ -193,14 +191,36 @@ func splitThreads(threads, mP, nP int) (tm, tn int) {
 	return tm, tn
 }
 
+// run is thread tid's share of the whole call: loops 5 and 4, packing its
+// part of each shared B panel, then its tiles.
 func (g *gemmCall[T]) run(tid int) {
 	bl := g.bl
-	nPanels := (g.nc + bl.nr - 1) / bl.nr
-	if g.packing {
-		jp0, jp1 := tid*nPanels/g.threads, (tid+1)*nPanels/g.threads
-		packB(g.ws.b, g.b, g.ldb, g.bT, g.pc, g.kc, g.jc, g.nc, bl.nr, jp0, jp1)
-		return
+	iter := 0
+	for jc := 0; jc < g.n; jc += bl.nc {
+		for pc := 0; pc < g.k; pc += bl.kc {
+			pos := blockPos[T]{jc: jc, nc: min(bl.nc, g.n-jc), pc: pc, kc: min(bl.kc, g.k-pc)}
+			pos.first, pos.last = pc == 0, pc+pos.kc == g.k
+			if !g.stream {
+				// Pack this thread's share of the panel into the buffer not
+				// used by the previous iteration. Every thread finished
+				// computing with this buffer two iterations ago: it passed
+				// the barrier of the previous iteration only after that.
+				pos.b = g.ws.b[iter%2]
+				nPanels := (pos.nc + bl.nr - 1) / bl.nr
+				jp0, jp1 := tid*nPanels/g.threads, (tid+1)*nPanels/g.threads
+				packB(pos.b, g.b, g.ldb, g.bT, pc, pos.kc, jc, pos.nc, bl.nr, jp0, jp1)
+				g.sync.wait()
+			}
+			g.compute(tid, &pos)
+			iter++
+		}
 	}
+}
+
+// compute runs thread tid's micro-tiles of one depth block.
+func (g *gemmCall[T]) compute(tid int, pos *blockPos[T]) {
+	bl := g.bl
+	nPanels := (pos.nc + bl.nr - 1) / bl.nr
 	ti, tj := tid/g.tn, tid%g.tn
 	mPanels := (g.m + bl.mr - 1) / bl.mr
 	r0 := ti * mPanels / g.tm * bl.mr
@@ -210,22 +230,22 @@ func (g *gemmCall[T]) run(tid int) {
 		return
 	}
 	var flags asm.GemmFlags
-	if !g.first || g.beta != 0 {
+	if !pos.first || g.beta != 0 {
 		flags |= asm.Accumulate
 	}
-	if g.last && g.bias != nil {
+	if pos.last && g.bias != nil {
 		flags |= asm.AddBias
 	}
-	if g.last && g.relu {
+	if pos.last && g.relu {
 		flags |= asm.ReLU
 	}
-	pa, pb, tmp := g.ws.a[tid], g.ws.b, g.ws.tmp[tid]
-	mr, nr, kc := bl.mr, bl.nr, g.kc
-	cj0, cj1 := g.jc+jp0*nr, min(g.jc+jp1*nr, g.jc+g.nc)
+	pa, tmp := g.ws.a[tid], g.ws.tmp[tid]
+	mr, nr, kc := bl.mr, bl.nr, pos.kc
+	cj0, cj1 := pos.jc+jp0*nr, min(pos.jc+jp1*nr, pos.jc+pos.nc)
 	for ic := r0; ic < r1; ic += bl.mc {
 		mc := min(bl.mc, r1-ic)
-		packA(pa, g.a, g.lda, g.aT, ic, mc, g.pc, kc, mr, g.alpha)
-		if g.first && g.beta != 0 && g.beta != 1 {
+		packA(pa, g.a, g.lda, g.aT, ic, mc, pos.pc, kc, mr, g.alpha)
+		if pos.first && g.beta != 0 && g.beta != 1 {
 			for i := ic; i < ic+mc; i++ {
 				row := g.c[i*g.ldc+cj0 : i*g.ldc+cj1]
 				for j := range row {
@@ -234,20 +254,20 @@ func (g *gemmCall[T]) run(tid int) {
 			}
 		}
 		for jp := jp0; jp < jp1; jp++ {
-			cj := g.jc + jp*nr
-			cols := min(nr, g.jc+g.nc-cj)
+			cj := pos.jc + jp*nr
+			cols := min(nr, pos.jc+pos.nc-cj)
 			var bp []T
 			if g.stream {
 				// Pack streamGroup micro-panels at a time: wider rows of B
 				// (256 bytes for fp32 6x16) suit the hardware prefetchers.
 				gi := (jp - jp0) % streamGroup
 				if gi == 0 {
-					gcols := min(streamGroup*nr, g.jc+g.nc-cj)
-					packB(g.ws.bm[tid], g.b, g.ldb, g.bT, g.pc, kc, cj, gcols, nr, 0, (gcols+nr-1)/nr)
+					gcols := min(streamGroup*nr, pos.jc+pos.nc-cj)
+					packB(g.ws.bm[tid], g.b, g.ldb, g.bT, pos.pc, kc, cj, gcols, nr, 0, (gcols+nr-1)/nr)
 				}
 				bp = g.ws.bm[tid][gi*kc*nr : (gi+1)*kc*nr]
 			} else {
-				bp = pb[jp*kc*nr : (jp+1)*kc*nr]
+				bp = pos.b[jp*kc*nr : (jp+1)*kc*nr]
 			}
 			var bias []T
 			if flags&asm.AddBias != 0 {
@@ -255,7 +275,7 @@ func (g *gemmCall[T]) run(tid int) {
 			}
 			for ip := 0; ip*mr < mc; ip++ {
 				if g.stream {
-					g.prefetchNext(jp, jp0, jp1, ip, mc)
+					g.prefetchNext(pos, jp, jp0, jp1, ip, mc)
 				}
 				ci := ic + ip*mr
 				rows := min(mr, ic+mc-ci)
@@ -274,22 +294,22 @@ func (g *gemmCall[T]) run(tid int) {
 // prefetchNext spreads over the kernel calls of one group of B micro-panels
 // on the streaming path the prefetches of the next group's source rows, so
 // that memory latency hides behind computation.
-func (g *gemmCall[T]) prefetchNext(jp, jp0, jp1, ip, mc int) {
+func (g *gemmCall[T]) prefetchNext(pos *blockPos[T], jp, jp0, jp1, ip, mc int) {
 	nr, mr := g.bl.nr, g.bl.mr
 	gi := (jp - jp0) % streamGroup
 	next := jp - gi + streamGroup // first panel of the next group
 	if next >= jp1 {
 		return
 	}
-	cn := g.jc + next*nr
-	w := min(streamGroup*nr, g.jc+g.nc-cn)
+	cn := pos.jc + next*nr
+	w := min(streamGroup*nr, pos.jc+pos.nc-cn)
 	calls := streamGroup * ((mc + mr - 1) / mr)
 	call := gi*((mc+mr-1)/mr) + ip
 	// The next group's source is kc rows x w columns of B (or w rows x kc
 	// columns of B^T); prefetch this call's share of its rows.
-	rows, cols, off := g.kc, w, g.pc*g.ldb+cn
+	rows, cols, off := pos.kc, w, pos.pc*g.ldb+cn
 	if g.bT {
-		rows, cols, off = w, g.kc, cn*g.ldb+g.pc
+		rows, cols, off = w, pos.kc, cn*g.ldb+pos.pc
 	}
 	per := (rows + calls - 1) / calls
 	r0 := call * per

@@ -3,6 +3,7 @@ package blas
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // task is one parallel region: run is called once for every thread id in
@@ -70,4 +71,32 @@ func numThreads() int {
 		return n
 	}
 	return runtime.GOMAXPROCS(0)
+}
+
+// barrier is a reusable spinning barrier for the threads of one GEMM call.
+// Waits are short (one depth block's packing), so threads spin, yielding the
+// processor after a while in case there are more threads than processors.
+type barrier struct {
+	n     int32
+	count atomic.Int32
+	gen   atomic.Uint32
+}
+
+func (b *barrier) reset(n int) {
+	b.n = int32(n)
+	b.count.Store(0)
+}
+
+func (b *barrier) wait() {
+	gen := b.gen.Load()
+	if b.count.Add(1) == b.n {
+		b.count.Store(0)
+		b.gen.Add(1)
+		return
+	}
+	for spins := 0; b.gen.Load() == gen; spins++ {
+		if spins > 64 {
+			runtime.Gosched()
+		}
+	}
 }

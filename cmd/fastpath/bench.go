@@ -23,6 +23,7 @@ type benchFlags struct {
 	prec    string
 	samples int
 	kernels bool
+	compare bool
 }
 
 func newBenchFlagSet(f *benchFlags) *flag.FlagSet {
@@ -34,6 +35,7 @@ func newBenchFlagSet(f *benchFlags) *flag.FlagSet {
 	fs.StringVar(&f.csv, "csv", "", "also write the results as CSV to `file`")
 	fs.StringVar(&f.prec, "prec", "s,d", "comma-separated `precisions`: s (float32) and d (float64)")
 	fs.IntVar(&f.samples, "samples", 5, "samples per figure (the median is reported)")
+	fs.BoolVar(&f.compare, "compare", true, "also measure gonum's native GEMM and the pure-Go path")
 	fs.BoolVar(&f.kernels, "kernels", true, "also measure the path-norm, streaming-read and ReLU kernels")
 	return fs
 }
@@ -65,7 +67,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return bad("unexpected argument %q", fs.Arg(0))
 	}
-	opts := bench.Options{Quick: f.quick, Samples: f.samples, SkipKernels: !f.kernels, Progress: stderr}
+	opts := bench.Options{Quick: f.quick, Samples: f.samples, SkipKernels: !f.kernels, FastpathOnly: !f.compare, Progress: stderr}
 	if f.samples < 1 {
 		return bad("-samples must be at least 1, not %d", f.samples)
 	}
