@@ -100,7 +100,14 @@ func copyChunks[T float32 | float64](dst []T, dstride int, src []T, width, count
 		s := any(src).([]float32)
 		if width == 16 {
 			for c := 0; c < count; c++ {
-				*(*[16]float32)(d[c*dstride:]) = *(*[16]float32)(s[c*16:])
+				// Four 16-byte pieces through locals: a single [16]float32
+				// assignment would call memmove (the slices might overlap).
+				src := s[c*16 : c*16+16 : c*16+16]
+				x0, x1 := *(*[4]float32)(src), *(*[4]float32)(src[4:])
+				x2, x3 := *(*[4]float32)(src[8:]), *(*[4]float32)(src[12:])
+				dst := d[c*dstride : c*dstride+16 : c*dstride+16]
+				*(*[4]float32)(dst), *(*[4]float32)(dst[4:]) = x0, x1
+				*(*[4]float32)(dst[8:]), *(*[4]float32)(dst[12:]) = x2, x3
 			}
 			return
 		}
