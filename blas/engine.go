@@ -242,8 +242,12 @@ func (g *gemmCall[T]) compute(tid int, pos *blockPos[T]) {
 	pa, tmp := g.ws.a[tid], g.ws.tmp[tid]
 	mr, nr, kc := bl.mr, bl.nr, pos.kc
 	cj0, cj1 := pos.jc+jp0*nr, min(pos.jc+jp1*nr, pos.jc+pos.nc)
-	for ic := r0; ic < r1; ic += bl.mc {
-		mc := min(bl.mc, r1-ic)
+	// Equal A blocks (a multiple of mr rows each): a short last block would
+	// stream every B micro-panel from L3 for only a few kernel calls.
+	blocks := (r1 - r0 + bl.mc - 1) / bl.mc
+	mcEq := ((r1-r0+blocks-1)/blocks + mr - 1) / mr * mr
+	for ic := r0; ic < r1; ic += mcEq {
+		mc := min(mcEq, r1-ic)
 		packA(pa, g.a, g.lda, g.aT, ic, mc, pos.pc, kc, mr, g.alpha)
 		if pos.first && g.beta != 0 && g.beta != 1 {
 			for i := ic; i < ic+mc; i++ {
