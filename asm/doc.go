@@ -17,6 +17,10 @@
 //     every implementation is bit-identical.
 //   - The path-norm kernels y = (W∘W) x and y = (W∘W)^T x, squaring float32
 //     weights inside the kernel and accumulating in float64.
+//   - Level-1 dot and axpy (float32, float64), used by the GEMV routines.
+//   - Peak kernels: independent multiply-adds in registers, timed by the
+//     benchmarks to measure the machine's FMA peak.
+//   - Prefetch32/Prefetch64: cache hints for the GEMM engine's packing.
 //
 // # Dispatch
 //

@@ -20,10 +20,20 @@
 //
 // # Parallelism
 //
-// A persistent worker pool splits loop 3 (and loop 2 when m is small) across
-// threads that share one packed B panel; k is never split. The thread count
-// is runtime.GOMAXPROCS(0) read at each call unless SetThreads fixed it.
-// Small problems run serially. Results do not depend on the thread count.
+// A persistent worker pool runs one parallel region per call; the calling
+// goroutine is thread 0. Threads split the micro-tile grid rows-first (loop
+// 3; loop 2 as well when m is small), never k, so every element of C is
+// computed by the same sequence of operations whatever the thread count:
+// results are bit-identical for any thread count. Each thread packs its own
+// A blocks; the B panel is packed cooperatively into one of two shared
+// buffers, with a spinning barrier once per depth block. When all of m fits
+// in one A block (training shapes such as 100 x 784 x 4000) threads split the
+// columns instead and each packs the few B micro-panels it uses just before
+// use, prefetching the next ones, with no barrier at all. The thread count is
+// runtime.GOMAXPROCS(0) read at each call unless SetThreads fixed it. Small
+// problems run serially, and a call that finds the pool busy (a concurrent
+// GEMM) runs serially rather than waiting. Steady-state calls allocate
+// nothing: packing buffers live in a free list of workspaces.
 //
 // # gonum
 //
