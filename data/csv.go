@@ -27,9 +27,10 @@ type CSVOptions struct {
 	// Classes, when positive, is the number of classes: every label must
 	// be below it. 0 means one more than the largest label.
 	Classes int
-	// Scale multiplies every feature; 0 means 1. Use 1.0/255 for pixel
-	// values 0 to 255 (the MNIST CSV files), to match LoadIDX.
-	Scale float32
+	// Scale multiplies every feature (in float64, before rounding to
+	// float32); 0 means 1. Use 1.0/255 for pixel values 0 to 255 (the
+	// MNIST CSV files): the features then equal LoadIDX's exactly.
+	Scale float64
 	// Height and Width, when set (both), give the image shape of the
 	// features: Height*Width must be their number. Downsample needs it.
 	Height, Width int
@@ -138,12 +139,13 @@ func ReadCSV(r io.Reader, name string, opt CSVOptions) (*Dataset, error) {
 				continue
 			}
 			f = strings.TrimSpace(f)
-			v, err := strconv.ParseFloat(f, 32)
-			if err != nil && !errors.Is(err, strconv.ErrRange) || math.IsNaN(v) || math.IsInf(v, 0) {
+			v, err := strconv.ParseFloat(f, 64)
+			v *= scale
+			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > math.MaxFloat32 {
 				_, col := cr.FieldPos(i)
-				return fail(line, col, nil, "feature %q, want a finite number", f)
+				return fail(line, col, nil, "feature %q, want a finite number (within float32 range after scaling)", f)
 			}
-			x = append(x, float32(v)*scale)
+			x = append(x, float32(v))
 		}
 	}
 	n := len(y)

@@ -15,8 +15,8 @@ import (
 // From 28 to 10, each output pixel spans 2.8 input pixels: along each
 // axis, output pixel i covers input [2.8i, 2.8i+2.8), so output 0 takes
 // input pixels 0 and 1 whole and 0.8 of pixel 2; output 1 the other 0.2 of
-// pixel 2, pixels 3 and 4 and 0.6 of pixel 5; and so on, output 9 ending
-// with pixels 26 and 27 whole. The 2-D weight of an input pixel is the
+// pixel 2, pixels 3 and 4 and 0.6 of pixel 5; and so on to output 9,
+// which takes 0.8 of pixel 25 and pixels 26 and 27 whole. The 2-D weight of an input pixel is the
 // product of its two axis fractions, divided by 2.8*2.8. The 10x10 MNIST
 // of the width experiments (pathsgd.md section 7) is d.Downsample(10, 10).
 //
