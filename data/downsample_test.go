@@ -178,8 +178,12 @@ func TestDownsampleProperties(t *testing.T) {
 
 	mustPanic(t, badSize, func() { d.Downsample(0, 1) })
 	mustPanic(t, badSize, func() { d.Downsample(1, -1) })
-	mustPanic(t, noShape, func() { (&Dataset{X: blas32.General{Rows: 1, Cols: 4, Stride: 4, Data: make([]float32, 4)}}).Downsample(1, 1) })
-	mustPanic(t, noShape, func() { (&Dataset{Height: 3, Width: 3, X: blas32.General{Rows: 1, Cols: 4, Stride: 4, Data: make([]float32, 4)}}).Downsample(1, 1) })
+	mustPanic(t, noShape, func() {
+		(&Dataset{X: blas32.General{Rows: 1, Cols: 4, Stride: 4, Data: make([]float32, 4)}}).Downsample(1, 1)
+	})
+	mustPanic(t, noShape, func() {
+		(&Dataset{Height: 3, Width: 3, X: blas32.General{Rows: 1, Cols: 4, Stride: 4, Data: make([]float32, 4)}}).Downsample(1, 1)
+	})
 }
 
 func toF64(v []float32) []float64 {
