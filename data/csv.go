@@ -25,7 +25,8 @@ type CSVOptions struct {
 	// Comma is the field separator; 0 means ','.
 	Comma rune
 	// Classes, when positive, is the number of classes: every label must
-	// be below it. 0 means one more than the largest label.
+	// be below it. 0 means one more than the largest label. Labels are
+	// below 2^24 in any case.
 	Classes int
 	// Scale multiplies every feature (in float64, before rounding to
 	// float32); 0 means 1. Use 1.0/255 for pixel values 0 to 255 (the
@@ -35,6 +36,10 @@ type CSVOptions struct {
 	// features: Height*Width must be their number. Downsample needs it.
 	Height, Width int
 }
+
+// maxCSVClasses bounds CSV labels, so that a stray large number is an
+// error rather than a dataset of billions of classes.
+const maxCSVClasses = 1 << 24
 
 // LoadCSV reads the CSV dataset at path with ReadCSV; the file may be
 // gzip-compressed (detected by its magic; required when path ends in
@@ -102,8 +107,7 @@ func ReadCSV(r io.Reader, name string, opt CSVOptions) (*Dataset, error) {
 			if errors.As(err, &pe) {
 				return fail(pe.Line, pe.Column, nil, "%v", pe.Err)
 			}
-			line, _ := cr.FieldPos(0)
-			return fail(line, 0, err, "reading%s", gzipNote(gz))
+			return nil, &FormatError{Name: name, Offset: cr.InputOffset(), Msg: "reading" + gzipNote(gz), Err: err}
 		}
 		if !headerSeen {
 			headerSeen = true
@@ -127,6 +131,10 @@ func ReadCSV(r io.Reader, name string, opt CSVOptions) (*Dataset, error) {
 		if err != nil || label < 0 {
 			_, col := cr.FieldPos(li)
 			return fail(line, col, nil, "label %q, want an integer from 0", f)
+		}
+		if label >= maxCSVClasses {
+			_, col := cr.FieldPos(li)
+			return fail(line, col, nil, "label %d, want below %d", label, maxCSVClasses)
 		}
 		if opt.Classes > 0 && label >= opt.Classes {
 			_, col := cr.FieldPos(li)

@@ -124,6 +124,8 @@ func TestCSVErrors(t *testing.T) {
 		{"label fraction", "1,2,3\n1.5,5,6\n", CSVOptions{}, 2, 1, []string{"label \"1.5\""}},
 		{"label negative", "-1,2,3\n", CSVOptions{}, 1, 1, []string{"label \"-1\""}},
 		{"label too large", "1,2,3\n10,5,6\n", CSVOptions{Classes: 10}, 2, 1, []string{"label 10, want 0 to 9 (10 classes)"}},
+		{"label huge", "1,2,3\n9223372036854775807,5,6\n", CSVOptions{}, 2, 1, []string{"label 9223372036854775807, want below 16777216"}},
+		{"label overflows int", "99999999999999999999,5,6\n", CSVOptions{}, 1, 1, []string{"label \"99999999999999999999\""}},
 		{"label last too large", "2,3,1\n5,6,12\n", CSVOptions{Classes: 10, LabelLast: true}, 2, 5, []string{"line 2, column 5: label 12"}},
 		{"feature not a number", "1,2,3\n4,5,abc\n", CSVOptions{}, 2, 5, []string{"line 2, column 5: feature \"abc\", want a finite number"}},
 		{"feature empty", "1,2,3\n4,,6\n", CSVOptions{}, 2, 3, []string{"feature \"\""}},
@@ -158,10 +160,43 @@ func TestCSVErrors(t *testing.T) {
 	if !errors.Is(err, gzip.ErrChecksum) || !strings.Contains(err.Error(), "data: c.csv.gz: ") {
 		t.Errorf("bad gzip CRC: %v", err)
 	}
+	// I/O errors, at the start and after a row.
+	boom := errors.New("boom")
+	for _, in := range []string{"", "1,2,3\n", "1,2,3\n4,5"} {
+		_, err = ReadCSV(&errReader{b: []byte(in), err: boom}, "io.csv", CSVOptions{})
+		if !errors.Is(err, boom) || !strings.Contains(err.Error(), "data: io.csv: ") {
+			t.Errorf("I/O error after %q: %v", in, err)
+		}
+	}
 	_, err = ReadCSV(strings.NewReader("1,2\n"), "plain.gz", CSVOptions{})
 	wantFormatError(t, err, "plain.gz", 0, 0, 0, "not the gzip magic")
 
 	mustPanic(t, negClasses, func() { ReadCSV(strings.NewReader(""), "", CSVOptions{Classes: -1}) })
 	mustPanic(t, badCSVShape, func() { ReadCSV(strings.NewReader(""), "", CSVOptions{Height: 2}) })
 	mustPanic(t, badCSVShape, func() { ReadCSV(strings.NewReader(""), "", CSVOptions{Height: -2, Width: -2}) })
+}
+
+// FuzzReadCSV checks that ReadCSV never panics and that whatever it
+// accepts is a consistent dataset.
+func FuzzReadCSV(f *testing.F) {
+	for _, s := range []string{"1,2,3\n0,4,5\n", "label,a\n3,0.5\n", "1,\"2\",3\n", "x\n", "1,2\n3\n", "1,NaN\n"} {
+		f.Add([]byte(s), false, false)
+	}
+	f.Fuzz(func(t *testing.T, b []byte, labelLast, header bool) {
+		d, err := ReadCSV(bytes.NewReader(b), "fuzz.csv", CSVOptions{LabelLast: labelLast, Header: header})
+		if err != nil {
+			if d != nil || !strings.HasPrefix(err.Error(), "data: fuzz.csv: ") {
+				t.Fatalf("error %v with dataset %v", err, d)
+			}
+			return
+		}
+		if d.Len() < 1 || d.Dim() < 1 || len(d.X.Data) != d.Len()*d.Dim() || len(d.Y) != d.Len() {
+			t.Fatalf("inconsistent dataset %+v", d)
+		}
+		for _, l := range d.Y {
+			if l < 0 || l >= d.Classes {
+				t.Fatalf("label %d of %d classes", l, d.Classes)
+			}
+		}
+	})
 }
