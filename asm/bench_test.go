@@ -217,3 +217,39 @@ func BenchmarkPeak(b *testing.B) {
 		}
 	})
 }
+
+// optimSizes: one in L1, one beyond L2, and the 4000 x 4000 hidden layer of
+// the thesis's MNIST network (64 MiB per operand, beyond L3).
+var optimSizes = []int{4096, 1 << 20, 4000 * 4000}
+
+// benchOptim runs one optimizer kernel over n elements; bytes is the traffic
+// per element (bytes read plus bytes written), reported as MB/s and GB/s.
+func benchOptim(b *testing.B, bytes int, f func(impl *Impl, w, g, s []float32)) {
+	benchImpls(b, func(b *testing.B, impl *Impl) {
+		for _, n := range optimSizes {
+			b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+				w, g, s := randBench32(n, 1), randBench32(n, 2), make([]float32, n)
+				b.SetBytes(int64(bytes * n))
+				b.ReportAllocs()
+				for b.Loop() {
+					f(impl, w, g, s)
+				}
+				b.ReportMetric(float64(bytes)*float64(n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GB/s")
+			})
+		}
+	})
+}
+
+// Tiny steps keep w bounded over many calls.
+
+func BenchmarkSGD(b *testing.B) {
+	benchOptim(b, 12, func(impl *Impl, w, g, _ []float32) { impl.SGD(w, g, 1e-7, 1e-4) })
+}
+
+func BenchmarkSGDMomentum(b *testing.B) {
+	benchOptim(b, 20, func(impl *Impl, w, g, v []float32) { impl.SGDMomentum(w, g, v, 1e-7, 0.9, 1e-4) })
+}
+
+func BenchmarkAdaGrad(b *testing.B) {
+	benchOptim(b, 20, func(impl *Impl, w, g, h []float32) { impl.AdaGrad(w, g, h, 1e-7, 1e-8) })
+}

@@ -46,6 +46,12 @@ type Impl struct {
 	SAxpy func(alpha float32, x, y []float32)
 	DAxpy func(alpha float64, x, y []float64)
 
+	// SGD, SGDMomentum and AdaGrad are the optimizer updates of optim.go
+	// (SGDGeneric, SGDMomentumGeneric, AdaGradGeneric).
+	SGD         func(w, g []float32, lr, wd float32)
+	SGDMomentum func(w, g, v []float32, lr, mu, wd float32)
+	AdaGrad     func(w, g, h []float32, lr, eps float32)
+
 	// Peak32 and Peak64 run iters iterations of a loop of independent
 	// multiply-adds in registers and return the number of flops executed:
 	// timing them gives the machine's FMA peak.
@@ -94,6 +100,15 @@ func register(impl *Impl) {
 	}
 	if impl.DAxpy == nil {
 		impl.DAxpy = g.DAxpy
+	}
+	if impl.SGD == nil {
+		impl.SGD = g.SGD
+	}
+	if impl.SGDMomentum == nil {
+		impl.SGDMomentum = g.SGDMomentum
+	}
+	if impl.AdaGrad == nil {
+		impl.AdaGrad = g.AdaGrad
 	}
 	if impl.Peak32 == nil {
 		impl.Peak32 = g.Peak32

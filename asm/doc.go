@@ -15,6 +15,10 @@
 //   - ReLU forward, ReLU backward mask and fused bias+ReLU (float32).
 //     ReLU(x) is defined as x > 0 ? x : 0, so NaN and -0 both map to +0;
 //     every implementation is bit-identical.
+//   - Optimizer updates (float32, in place, one pass): SGD with weight
+//     decay, SGD with heavy-ball momentum and AdaGrad. Products and sums are
+//     rounded separately (no FMA) in every implementation, so all of them
+//     return the generic loop's bits on every build (NaN payloads aside).
 //   - The path-norm kernels y = (W∘W) x and y = (W∘W)^T x, squaring float32
 //     weights inside the kernel and accumulating in float64.
 //   - Level-1 dot and axpy (float32, float64), used by the GEMV routines.

@@ -28,6 +28,9 @@ func registerArch() {
 		DDot:         ddotAVX2,
 		SAxpy:        saxpyAVX2,
 		DAxpy:        daxpyAVX2,
+		SGD:          sgdAVX2,
+		SGDMomentum:  sgdMomentumAVX2,
+		AdaGrad:      adaGradAVX2,
 		Peak32:       peak32AVX2,
 		Peak64:       peak64AVX2,
 	})

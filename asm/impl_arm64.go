@@ -23,6 +23,9 @@ func registerArch() {
 		DDot:         ddotNEONChecked,
 		SAxpy:        saxpyNEONChecked,
 		DAxpy:        daxpyNEONChecked,
+		SGD:          sgdNEONChecked,
+		SGDMomentum:  sgdMomentumNEONChecked,
+		AdaGrad:      adaGradNEONChecked,
 		Peak32:       peak32NEON,
 		Peak64:       peak64NEON,
 	})

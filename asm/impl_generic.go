@@ -20,6 +20,9 @@ var genericImpl = &Impl{
 	DDot:         DDotGeneric,
 	SAxpy:        SAxpyGeneric,
 	DAxpy:        DAxpyGeneric,
+	SGD:          SGDGeneric,
+	SGDMomentum:  SGDMomentumGeneric,
+	AdaGrad:      AdaGradGeneric,
 	Peak32:       peakGeneric32,
 	Peak64:       peakGeneric64,
 }

@@ -76,6 +76,19 @@ func fadd(a arr, d, n, m int) inst { return three(0x4E20D400, "fadd", a, d, n, m
 // fmul is fmul vd, vn, vm.
 func fmul(a arr, d, n, m int) inst { return three(0x6E20DC00, "fmul", a, d, n, m) }
 
+// fsub is fsub vd, vn, vm: vd = vn - vm.
+func fsub(a arr, d, n, m int) inst { return three(0x4EA0D400, "fsub", a, d, n, m) }
+
+// fdiv is fdiv vd, vn, vm: vd = vn / vm.
+func fdiv(a arr, d, n, m int) inst { return three(0x6E20FC00, "fdiv", a, d, n, m) }
+
+// fsqrt is the vector square root fsqrt vd, vn.
+func fsqrt(a arr, d, n int) inst {
+	w := 0x6EA1F800 | a.sz()<<22 | reg(n)<<5 | reg(d)
+	g := a.gnu()
+	return inst{w, fmt.Sprintf("fsqrt v%d.%s, v%d.%s", d, g, n, g)}
+}
+
 // fmaxnm is fmaxnm vd, vn, vm.
 func fmaxnm(a arr, d, n, m int) inst { return three(0x4E20C400, "fmaxnm", a, d, n, m) }
 

@@ -2,8 +2,8 @@
 // files).
 //
 // The Go arm64 assembler has no mnemonics for several AdvSIMD instructions
-// the kernels need: vector fadd, fmul, fmaxnm and faddp, fcmgt against zero,
-// fcvtl/fcvtl2, scalar faddp and fmla by element. This program encodes them
+// the kernels need: vector fadd, fsub, fmul, fdiv, fsqrt, fmaxnm and faddp,
+// fcmgt against zero, fcvtl/fcvtl2, scalar faddp and fmla by element. This program encodes them
 // (encode.go) and emits each as a WORD directive followed by its disassembly;
 // everything the assembler does accept is written with its Go mnemonic.
 //
@@ -127,6 +127,7 @@ func main() {
 		"pathnorm_arm64.s": genPath(),
 		"blas1_arm64.s":    genBlas1(),
 		"peak_arm64.s":     genPeak(),
+		"optim_arm64.s":    genOptim(),
 	}
 	names := make([]string, 0, len(files))
 	for name := range files {
