@@ -1,0 +1,34 @@
+package layers
+
+import "errors"
+
+// Panic messages for programmer errors (mismatched shapes, invalid
+// arguments), checked before any work is done. Bad data, files and
+// configuration are reported as errors instead.
+const (
+	errSize          = "layers: layer size must be positive"
+	errNoLayers      = "layers: network has no layers"
+	errChain         = "layers: layer input size differs from the previous layer's output size"
+	errInputCols     = "layers: input columns differ from the network's input size"
+	errRows          = "layers: negative number of rows"
+	errLabelCount    = "layers: number of labels differs from the number of rows"
+	errLabelRange    = "layers: label out of range"
+	errPredictLen    = "layers: prediction slice shorter than the number of rows"
+	errDropoutP      = "layers: dropout probability outside [0, 1)"
+	errNoLR          = "layers: optimizer has no learning-rate schedule"
+	errOptimizerNet  = "layers: optimizer state belongs to a network of another shape"
+	errNilNetwork    = "layers: nil network"
+	errLayerReused   = "layers: layer used twice in one network"
+	errUnknownLayer  = "layers: unknown layer type"
+	errUnknownInit   = "layers: unknown initialisation"
+	errEmptyGradient = "layers: Step before any Gradient"
+)
+
+// ErrFormat is wrapped by every error that reports a malformed model file
+// (bad magic, unsupported version, impossible shapes, checksum mismatch).
+// A truncated file reports io.ErrUnexpectedEOF instead.
+var ErrFormat = errors.New("layers: invalid model file")
+
+// ErrStop, returned by TrainConfig.OnEpoch, ends training early without an
+// error.
+var ErrStop = errors.New("layers: stop training")

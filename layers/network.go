@@ -1,0 +1,354 @@
+package layers
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"gonum.org/v1/gonum/blas/blas32"
+)
+
+// Network is a sequential stack of layers whose last output is read as
+// class logits by a softmax cross-entropy loss.
+//
+// A Network is not safe for concurrent use: it owns the activation and
+// gradient buffers of one batch at a time. Buffers are sized for the largest
+// batch seen (or Reserve'd); after that, Forward, Gradient and an
+// optimizer's Step allocate nothing.
+type Network struct {
+	layers []Layer
+	dense  []*Dense
+	params []Param
+	// firstDense is the index in layers of the first Dense layer: layers
+	// before it need no backward pass.
+	firstDense int
+
+	rows    int       // batch rows the buffers hold
+	dlogits []float32 // gradient of the loss with respect to the logits
+	grads   bool      // Gradient has run since the last resize
+}
+
+// Param is one parameter tensor of a Network with its gradient: the weights
+// or the biases of a Dense layer. Value and Grad alias the layer's storage.
+type Param struct {
+	// Layer is the index of the Dense layer in Network.Dense.
+	Layer int
+	// Name is "W" for weights and "b" for biases.
+	Name string
+	// Rows and Cols are the shape (biases: Rows = 1).
+	Rows, Cols int
+	// Value and Grad hold Rows*Cols elements, row-major.
+	Value, Grad []float32
+}
+
+// IsWeight reports whether p is a weight matrix (weight decay applies to
+// weights, not to biases).
+func (p Param) IsWeight() bool { return p.Name == "W" }
+
+// NewNetwork chains layers into a Network. Each layer's input size must
+// equal the previous layer's output size. A ReLU directly after a Dense
+// layer without ReLU is fused into it (the Dense layer's ReLU field is set
+// and the ReLU layer dropped), so that the bias and the rectifier are
+// applied in the GEMM's epilogue. A layer may appear only once.
+func NewNetwork(layers ...Layer) (*Network, error) {
+	if len(layers) == 0 {
+		return nil, fmt.Errorf("%s", errNoLayers)
+	}
+	seen := make(map[Layer]bool, len(layers))
+	n := &Network{firstDense: -1}
+	for i, l := range layers {
+		switch l.(type) {
+		case *Dense, *ReLU, *Dropout:
+		default:
+			return nil, fmt.Errorf("%s: %T", errUnknownLayer, l)
+		}
+		if seen[l] {
+			return nil, fmt.Errorf("%s: %v", errLayerReused, l)
+		}
+		seen[l] = true
+		if i > 0 && l.InSize() != layers[i-1].OutSize() {
+			return nil, fmt.Errorf("%s: %v after %v", errChain, l, layers[i-1])
+		}
+		if _, ok := l.(*ReLU); ok && len(n.layers) > 0 {
+			if d, ok := n.layers[len(n.layers)-1].(*Dense); ok && !d.ReLU {
+				d.ReLU = true
+				continue
+			}
+		}
+		n.layers = append(n.layers, l)
+	}
+	for i, l := range n.layers {
+		d, ok := l.(*Dense)
+		if !ok {
+			continue
+		}
+		if n.firstDense < 0 {
+			n.firstDense = i
+		}
+		k := len(n.dense)
+		n.dense = append(n.dense, d)
+		n.params = append(n.params,
+			Param{Layer: k, Name: "W", Rows: d.W.Rows, Cols: d.W.Cols, Value: d.W.Data, Grad: d.DW.Data},
+			Param{Layer: k, Name: "b", Rows: 1, Cols: len(d.B), Value: d.B, Grad: d.DB})
+	}
+	if n.firstDense < 0 {
+		n.firstDense = len(n.layers)
+	}
+	return n, nil
+}
+
+// MLPOptions configures NewMLP.
+type MLPOptions struct {
+	// Init is the weight initialisation (default InitBalanced); biases
+	// start at zero.
+	Init Init
+	// Seed seeds the initialisation and the dropout masks.
+	Seed uint64
+	// Dropout is the probability of dropping a hidden unit in training;
+	// 0 adds no dropout layers.
+	Dropout float32
+	// InputDropout is the probability of dropping an input feature; 0 adds
+	// no input dropout layer.
+	InputDropout float32
+	// MaxBatch is the number of rows to preallocate buffers for (default
+	// 100). Larger batches still work: buffers grow on first use.
+	MaxBatch int
+}
+
+// NewMLP returns a multilayer perceptron with the given layer sizes, input
+// first: sizes {784, 1000, 1000, 10} gives Dense(784->1000)+ReLU,
+// Dense(1000->1000)+ReLU, Dense(1000->10), with Dropout layers after the
+// input and after each hidden layer as opts asks. The weights are
+// initialised with opts.Init from opts.Seed.
+func NewMLP(sizes []int, opts MLPOptions) (*Network, error) {
+	if len(sizes) < 2 {
+		return nil, fmt.Errorf("layers: an MLP needs at least two sizes (input and output), got %v", sizes)
+	}
+	for _, s := range sizes {
+		if s <= 0 {
+			return nil, fmt.Errorf("layers: layer sizes must be positive, got %v", sizes)
+		}
+	}
+	for _, p := range []float32{opts.Dropout, opts.InputDropout} {
+		if !(p >= 0 && p < 1) {
+			return nil, fmt.Errorf("layers: dropout probability %g outside [0, 1)", p)
+		}
+	}
+	if opts.MaxBatch < 0 {
+		return nil, fmt.Errorf("layers: negative MaxBatch %d", opts.MaxBatch)
+	}
+	if err := opts.Init.check(); err != nil {
+		return nil, err
+	}
+	var ls []Layer
+	if opts.InputDropout > 0 {
+		ls = append(ls, NewDropout(sizes[0], opts.InputDropout, dropoutSeed(opts.Seed, 0)))
+	}
+	for i := 1; i < len(sizes); i++ {
+		hidden := i < len(sizes)-1
+		ls = append(ls, NewDense(sizes[i-1], sizes[i], hidden))
+		if hidden && opts.Dropout > 0 {
+			ls = append(ls, NewDropout(sizes[i], opts.Dropout, dropoutSeed(opts.Seed, i)))
+		}
+	}
+	n, err := NewNetwork(ls...)
+	if err != nil {
+		return nil, err
+	}
+	n.Initialize(opts.Init, opts.Seed)
+	mb := opts.MaxBatch
+	if mb == 0 {
+		mb = 100
+	}
+	n.Reserve(mb)
+	return n, nil
+}
+
+// dropoutSeed derives the seed of the dropout layer after hidden layer i
+// (0: the input) from the network's seed.
+func dropoutSeed(seed uint64, i int) uint64 {
+	return seed ^ (0x9e3779b97f4a7c15 * uint64(i+1))
+}
+
+// Layers returns the layers in execution order (after fusion). The slice
+// must not be modified.
+func (n *Network) Layers() []Layer { return n.layers }
+
+// Dense returns the dense layers in order: Dense()[i] holds W_(i+1) and
+// b_(i+1) of the thesis's notation. The slice must not be modified.
+func (n *Network) Dense() []*Dense { return n.dense }
+
+// Params returns the parameter tensors, two per dense layer (weights, then
+// biases), in layer order. The slice must not be modified.
+func (n *Network) Params() []Param { return n.params }
+
+// InSize returns the number of input features.
+func (n *Network) InSize() int { return n.layers[0].InSize() }
+
+// OutSize returns the number of outputs (classes).
+func (n *Network) OutSize() int { return n.layers[len(n.layers)-1].OutSize() }
+
+// NumParams returns the number of trainable parameters (weights and biases).
+func (n *Network) NumParams() int {
+	s := 0
+	for _, p := range n.params {
+		s += len(p.Value)
+	}
+	return s
+}
+
+// NumWeights returns the number of weights (biases excluded).
+func (n *Network) NumWeights() int {
+	s := 0
+	for _, d := range n.dense {
+		s += len(d.W.Data)
+	}
+	return s
+}
+
+// String describes the network, e.g.
+// "dense(784->1000, relu) -> dense(1000->10)".
+func (n *Network) String() string {
+	s := make([]string, len(n.layers))
+	for i, l := range n.layers {
+		s[i] = l.String()
+	}
+	return strings.Join(s, " -> ")
+}
+
+// Reserve sizes every buffer for batches of up to rows rows. Forward and
+// Gradient call it, so calling it is only needed to allocate up front.
+func (n *Network) Reserve(rows int) {
+	if rows < 0 {
+		panic(errRows)
+	}
+	if rows <= n.rows {
+		return
+	}
+	for i, l := range n.layers {
+		l.reserve(rows, i > n.firstDense)
+	}
+	n.dlogits = grow(n.dlogits, rows*n.OutSize())
+	n.rows = rows
+}
+
+func (n *Network) checkInput(x blas32.General) {
+	if x.Cols != n.InSize() {
+		panic(errInputCols)
+	}
+	if x.Rows < 0 {
+		panic(errRows)
+	}
+	n.Reserve(x.Rows)
+}
+
+func (n *Network) forward(x blas32.General, train bool) blas32.General {
+	for _, l := range n.layers {
+		x = l.forward(x, train)
+	}
+	return x
+}
+
+// Forward returns the logits of the rows of x (batch x InSize) in inference
+// mode (dropout off). The result is a view into the network's buffers,
+// valid until the next call.
+func (n *Network) Forward(x blas32.General) blas32.General {
+	n.checkInput(x)
+	return n.forward(x, false)
+}
+
+// Loss returns the mean softmax cross-entropy of the rows of x against the
+// labels y in inference mode (dropout off). It panics if a label is outside
+// [0, OutSize()).
+func (n *Network) Loss(x blas32.General, y []int) float64 {
+	n.checkInput(x)
+	if len(y) != x.Rows {
+		panic(errLabelCount)
+	}
+	return crossEntropy(n.forward(x, false), y, blas32.General{})
+}
+
+// Gradient runs a training forward pass (dropout on) on the rows of x,
+// computes the mean softmax cross-entropy against the labels y and
+// backpropagates it: afterwards every Dense layer's DW and DB hold the
+// gradient of the mean loss, which Gradient returns. The loss is computed
+// before the backward pass; when it is not finite the gradients are still
+// computed (and are not finite either). It panics if a label is outside
+// [0, OutSize()).
+func (n *Network) Gradient(x blas32.General, y []int) float64 {
+	n.checkInput(x)
+	if len(y) != x.Rows {
+		panic(errLabelCount)
+	}
+	logits := n.forward(x, true)
+	dy := view(n.dlogits, x.Rows, n.OutSize())
+	loss := crossEntropy(logits, y, dy)
+	for i := len(n.layers) - 1; i >= n.firstDense; i-- {
+		dy = n.layers[i].backward(dy, i > n.firstDense)
+	}
+	n.grads = true
+	return loss
+}
+
+// Predict writes the index of the largest logit of each row of x to dst
+// (inference mode). It panics if dst is shorter than x.Rows.
+func (n *Network) Predict(x blas32.General, dst []int) {
+	if len(dst) < x.Rows {
+		panic(errPredictLen)
+	}
+	z := n.Forward(x)
+	for r := 0; r < z.Rows; r++ {
+		dst[r] = argmax(z.Data[r*z.Stride : r*z.Stride+z.Cols])
+	}
+}
+
+// argmax returns the index of the largest element; NaN never wins unless
+// every element is NaN (then 0).
+func argmax(z []float32) int {
+	best := 0
+	for j, v := range z {
+		if v > z[best] || z[best] != z[best] {
+			best = j
+		}
+	}
+	return best
+}
+
+// finite reports whether every parameter is finite.
+func (n *Network) finite() bool {
+	for _, p := range n.params {
+		for _, v := range p.Value {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Clone returns a deep copy of the network: same layers, parameters and
+// options, fresh buffers and gradients (zero). Dropout generators restart
+// from their seeds' state at the time of the copy.
+func (n *Network) Clone() *Network {
+	ls := make([]Layer, len(n.layers))
+	for i, l := range n.layers {
+		switch l := l.(type) {
+		case *Dense:
+			d := NewDense(l.InSize(), l.OutSize(), l.ReLU)
+			copy(d.W.Data, l.W.Data)
+			copy(d.B, l.B)
+			ls[i] = d
+		case *ReLU:
+			ls[i] = NewReLU(l.size)
+		case *Dropout:
+			c := &Dropout{P: l.P, size: l.size, pcg: l.pcg}
+			ls[i] = c
+		}
+	}
+	c, err := NewNetwork(ls...)
+	if err != nil {
+		panic(err) // unreachable: n was valid
+	}
+	c.Reserve(n.rows)
+	return c
+}

@@ -1,0 +1,270 @@
+package layers
+
+import (
+	"bufio"
+	"encoding/binary"
+	"fmt"
+	"hash"
+	"hash/crc32"
+	"io"
+	"math"
+	"os"
+)
+
+// Model file format, version 1. All integers and floats are little-endian.
+//
+//	header  "FPNN"                       magic
+//	        uint32 version               1
+//	        uint32 L                     number of layers
+//	        L records of 16 bytes:
+//	          uint8  kind                1 dense, 2 relu, 3 dropout
+//	          uint8  flags               dense: bit 0 = fused ReLU; else 0
+//	          uint16 reserved            0
+//	          uint32 in, out             feature counts (relu, dropout: in = out)
+//	          float32 p                  dropout probability; else 0
+//	        uint32 CRC-32 (IEEE) of the header bytes above
+//	data    for each dense layer in order: W (out*in float32, row-major),
+//	        then b (out float32)
+//	        uint32 CRC-32 (IEEE) of the data bytes
+//
+// The header has its own checksum so that a corrupted shape is reported
+// before anything is allocated for it. Load reads exactly one model and
+// nothing after it.
+const (
+	modelMagic   = "FPNN"
+	modelVersion = 1
+	recordSize   = 16
+
+	kindDense   = 1
+	kindReLU    = 2
+	kindDropout = 3
+
+	// Limits that keep a corrupted or hostile header from asking for
+	// absurd allocations.
+	maxLayers   = 1 << 12
+	maxFeatures = 1 << 24
+	maxParams   = 1 << 28 // 1 GiB of float32
+)
+
+var crcTable = crc32.MakeTable(crc32.IEEE)
+
+// Save writes the network's architecture and parameters to w in fastpath's
+// model format (see serialize.go: magic, version, shapes, CRC-32 checksums).
+// Gradients, optimizer state and dropout generator states are not saved.
+func (n *Network) Save(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	h := crc32.New(crcTable)
+	head := make([]byte, 12, 12+recordSize*len(n.layers)+4)
+	copy(head, modelMagic)
+	binary.LittleEndian.PutUint32(head[4:], modelVersion)
+	binary.LittleEndian.PutUint32(head[8:], uint32(len(n.layers)))
+	for _, l := range n.layers {
+		var rec [recordSize]byte
+		switch l := l.(type) {
+		case *Dense:
+			rec[0] = kindDense
+			if l.ReLU {
+				rec[1] = 1
+			}
+		case *ReLU:
+			rec[0] = kindReLU
+		case *Dropout:
+			rec[0] = kindDropout
+			binary.LittleEndian.PutUint32(rec[12:], math.Float32bits(l.P))
+		}
+		binary.LittleEndian.PutUint32(rec[4:], uint32(l.InSize()))
+		binary.LittleEndian.PutUint32(rec[8:], uint32(l.OutSize()))
+		head = append(head, rec[:]...)
+	}
+	head = binary.LittleEndian.AppendUint32(head, crc32.Checksum(head, crcTable))
+	if _, err := bw.Write(head); err != nil {
+		return err
+	}
+	buf := make([]byte, 0, 1<<16)
+	for _, d := range n.dense {
+		for _, s := range [][]float32{d.W.Data[:d.W.Rows*d.W.Cols], d.B} {
+			if err := writeFloats(bw, h, buf, s); err != nil {
+				return err
+			}
+		}
+	}
+	var sum [4]byte
+	binary.LittleEndian.PutUint32(sum[:], h.Sum32())
+	if _, err := bw.Write(sum[:]); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// writeFloats writes s little-endian through buf, adding the bytes to the
+// checksum h unless h is nil.
+func writeFloats(w io.Writer, h hash.Hash32, buf []byte, s []float32) error {
+	for len(s) > 0 {
+		k := min(len(s), cap(buf)/4)
+		buf = buf[:4*k]
+		for i, v := range s[:k] {
+			binary.LittleEndian.PutUint32(buf[4*i:], math.Float32bits(v))
+		}
+		if h != nil {
+			h.Write(buf)
+		}
+		if _, err := w.Write(buf); err != nil {
+			return err
+		}
+		s = s[k:]
+	}
+	return nil
+}
+
+// modelReader reads a model, tracking the offset for error messages.
+type modelReader struct {
+	r   io.Reader
+	off int64
+}
+
+// read fills p, reporting a short read as io.ErrUnexpectedEOF with the
+// offset and what was being read.
+func (m *modelReader) read(p []byte, what string) error {
+	k, err := io.ReadFull(m.r, p)
+	m.off += int64(k)
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		return fmt.Errorf("layers: model truncated at offset %d while reading %s: %w", m.off, what, io.ErrUnexpectedEOF)
+	}
+	if err != nil {
+		return fmt.Errorf("layers: reading model %s at offset %d: %w", what, m.off, err)
+	}
+	return nil
+}
+
+// Load reads a network written by Save. A truncated input returns an error
+// wrapping io.ErrUnexpectedEOF; a malformed one (bad magic, unsupported
+// version, impossible shapes, checksum mismatch) an error wrapping
+// ErrFormat. Loaded dropout layers are seeded with 0 (see Dropout.Seed).
+func Load(r io.Reader) (*Network, error) {
+	m := &modelReader{r: r}
+	var head [12]byte
+	if err := m.read(head[:], "the header"); err != nil {
+		return nil, err
+	}
+	if string(head[:4]) != modelMagic {
+		return nil, fmt.Errorf("%w: bad magic %q at offset 0 (want %q): not a fastpath model", ErrFormat, head[:4], modelMagic)
+	}
+	if v := binary.LittleEndian.Uint32(head[4:]); v != modelVersion {
+		return nil, fmt.Errorf("%w: unsupported version %d at offset 4 (want %d)", ErrFormat, v, modelVersion)
+	}
+	count := binary.LittleEndian.Uint32(head[8:])
+	if count == 0 || count > maxLayers {
+		return nil, fmt.Errorf("%w: %d layers at offset 8 (want 1 to %d)", ErrFormat, count, maxLayers)
+	}
+	recs := make([]byte, recordSize*int(count)+4)
+	if err := m.read(recs, "the layer table"); err != nil {
+		return nil, err
+	}
+	h := crc32.New(crcTable)
+	h.Write(head[:])
+	h.Write(recs[:len(recs)-4])
+	if stored, sum := binary.LittleEndian.Uint32(recs[len(recs)-4:]), h.Sum32(); stored != sum {
+		return nil, fmt.Errorf("%w: header checksum mismatch at offset %d (stored %08x, computed %08x)", ErrFormat, m.off-4, stored, sum)
+	}
+	ls := make([]Layer, count)
+	params := 0
+	for i := range ls {
+		rec := recs[recordSize*i : recordSize*(i+1)]
+		off := 12 + recordSize*i
+		kind, flags, reserved := rec[0], rec[1], binary.LittleEndian.Uint16(rec[2:])
+		in, out := binary.LittleEndian.Uint32(rec[4:]), binary.LittleEndian.Uint32(rec[8:])
+		p := math.Float32frombits(binary.LittleEndian.Uint32(rec[12:]))
+		bad := func(why string) error {
+			return fmt.Errorf("%w: layer %d (offset %d): %s", ErrFormat, i, off, why)
+		}
+		if reserved != 0 {
+			return nil, bad("reserved bytes are not zero")
+		}
+		if in == 0 || out == 0 || in > maxFeatures || out > maxFeatures {
+			return nil, bad(fmt.Sprintf("sizes %d->%d outside [1, %d]", in, out, maxFeatures))
+		}
+		switch kind {
+		case kindDense:
+			if flags > 1 || p != 0 {
+				return nil, bad("bad dense flags or parameter")
+			}
+			params += int(in)*int(out) + int(out)
+			if params > maxParams {
+				return nil, bad(fmt.Sprintf("more than %d parameters", maxParams))
+			}
+			ls[i] = NewDense(int(in), int(out), flags == 1)
+		case kindReLU:
+			if flags != 0 || p != 0 || in != out {
+				return nil, bad("bad relu record")
+			}
+			ls[i] = NewReLU(int(in))
+		case kindDropout:
+			if flags != 0 || in != out || !(p >= 0 && p < 1) {
+				return nil, bad(fmt.Sprintf("bad dropout record (p = %g)", p))
+			}
+			ls[i] = NewDropout(int(in), p, 0)
+		default:
+			return nil, bad(fmt.Sprintf("unknown layer kind %d", kind))
+		}
+		if i > 0 && ls[i].InSize() != ls[i-1].OutSize() {
+			return nil, bad(fmt.Sprintf("input size %d differs from the previous output size %d", in, ls[i-1].OutSize()))
+		}
+	}
+	n, err := NewNetwork(ls...)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+	}
+	h.Reset()
+	buf := make([]byte, 1<<16)
+	for i, d := range n.dense {
+		for _, s := range [][]float32{d.W.Data, d.B} {
+			if err := m.readFloats(h, buf, s, i); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var sum [4]byte
+	if err := m.read(sum[:], "the data checksum"); err != nil {
+		return nil, err
+	}
+	if stored, got := binary.LittleEndian.Uint32(sum[:]), h.Sum32(); stored != got {
+		return nil, fmt.Errorf("%w: data checksum mismatch at offset %d (stored %08x, computed %08x)", ErrFormat, m.off-4, stored, got)
+	}
+	return n, nil
+}
+
+// readFloats fills s from the reader through buf, adding the bytes to h.
+func (m *modelReader) readFloats(h hash.Hash32, buf []byte, s []float32, layer int) error {
+	for len(s) > 0 {
+		k := min(len(s), len(buf)/4)
+		b := buf[:4*k]
+		if err := m.read(b, "parameters"); err != nil {
+			return fmt.Errorf("%w (dense layer %d)", err, layer)
+		}
+		h.Write(b)
+		for i := range s[:k] {
+			s[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+		}
+		s = s[k:]
+	}
+	return nil
+}
+
+// SaveFile writes the network to path atomically (see WriteFileAtomic): a
+// crash leaves either the previous file or the new one, never a mix.
+func (n *Network) SaveFile(path string) error { return WriteFileAtomic(path, n.Save) }
+
+// LoadFile reads a network written by Save or SaveFile from path. Errors
+// name the file.
+func LoadFile(path string) (*Network, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	n, err := Load(bufio.NewReaderSize(f, 1<<16))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return n, nil
+}

@@ -1,0 +1,263 @@
+package layers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"gonum.org/v1/gonum/blas/blas32"
+)
+
+// TrainConfig configures Train.
+type TrainConfig struct {
+	// Epochs is the number of passes over the data (at least 1).
+	Epochs int
+	// FirstEpoch is the number of epochs already completed, when resuming
+	// (schedules and reported epoch numbers continue from there).
+	FirstEpoch int
+	// BatchSize is the number of examples per step (default 100). The last
+	// batch of an epoch holds the remainder.
+	BatchSize int
+	// Seed seeds the shuffling of the examples.
+	Seed uint64
+	// NoShuffle visits the examples in order instead of shuffling them at
+	// every epoch.
+	NoShuffle bool
+	// Validation, if not nil, is evaluated (inference mode) after every
+	// epoch.
+	Validation Dataset
+	// Checkpoint, if not empty, is a path the model is saved to after
+	// every epoch whose parameters are all finite, atomically (see
+	// SaveFile): a crash or a divergence leaves the last good checkpoint.
+	Checkpoint string
+	// OnEpoch, if not nil, receives each epoch's statistics. Returning
+	// ErrStop ends training without error; another error ends it with
+	// that error.
+	OnEpoch func(EpochStats) error
+}
+
+// EpochStats reports one epoch of training.
+type EpochStats struct {
+	// Epoch counts from 1 (FirstEpoch+1 for the first epoch of a resumed
+	// run).
+	Epoch int
+	// Steps and Examples are the number of mini-batches and examples.
+	Steps, Examples int
+	// Loss is the mean training loss over the epoch's examples, measured
+	// during training (with dropout, before each step's update).
+	Loss float64
+	// Duration is the time spent training (validation excluded), and
+	// ExamplesPerSec is Examples / Duration.
+	Duration       time.Duration
+	ExamplesPerSec float64
+	// ValLoss and ValAccuracy are the mean loss and the fraction of
+	// correctly classified examples of TrainConfig.Validation; NaN without
+	// one.
+	ValLoss, ValAccuracy float64
+}
+
+// DivergedError reports a non-finite training loss (or, at the end of an
+// epoch, non-finite parameters). The network's parameters are not usable
+// any more; the last checkpoint was written before the divergence.
+type DivergedError struct {
+	// Epoch counts from 1; Step counts the epoch's mini-batches from 1.
+	Epoch, Step int
+	// Loss is the offending loss (NaN when the parameters diverged).
+	Loss float64
+}
+
+func (e *DivergedError) Error() string {
+	return fmt.Sprintf("layers: training diverged at epoch %d, step %d: loss = %v", e.Epoch, e.Step, e.Loss)
+}
+
+// Train trains net with opt on data for cfg.Epochs epochs of mini-batches.
+//
+// At each epoch it calls opt.SetEpoch, shuffles the examples (seeded by
+// cfg.Seed and the epoch), then for each mini-batch: checks ctx, reads the
+// batch, computes the loss and gradient (Network.Gradient) and, if the loss
+// is finite, applies opt.Step. After the epoch it evaluates cfg.Validation,
+// saves cfg.Checkpoint and calls cfg.OnEpoch.
+//
+// It returns ctx's error (wrapped, naming the epoch and step) when ctx is
+// done, a *DivergedError when the loss or the parameters stop being finite,
+// and an error when the data is inconsistent (wrong feature count, a label
+// outside [0, net.OutSize())). Steps perform no heap allocation.
+func Train(ctx context.Context, net *Network, opt Optimizer, data Dataset, cfg TrainConfig) error {
+	if net == nil {
+		panic(errNilNetwork)
+	}
+	if cfg.Epochs <= 0 {
+		return fmt.Errorf("layers: %d epochs (want at least 1)", cfg.Epochs)
+	}
+	if cfg.FirstEpoch < 0 {
+		return fmt.Errorf("layers: negative FirstEpoch %d", cfg.FirstEpoch)
+	}
+	bs := cfg.BatchSize
+	if bs == 0 {
+		bs = 100
+	}
+	if bs < 0 {
+		return fmt.Errorf("layers: negative batch size %d", bs)
+	}
+	if err := checkData(net, data, "training"); err != nil {
+		return err
+	}
+	if cfg.Validation != nil {
+		if err := checkData(net, cfg.Validation, "validation"); err != nil {
+			return err
+		}
+	}
+	total := data.Len()
+	if total == 0 {
+		return errors.New("layers: empty training set")
+	}
+	bs = min(bs, total)
+	net.Reserve(bs)
+	xbuf := make([]float32, bs*net.InSize())
+	ybuf := make([]int, bs)
+	idx := make([]int, total)
+	for i := range idx {
+		idx[i] = i
+	}
+	pcg := rand.NewPCG(0, 0)
+	shuffle := rand.New(pcg)
+
+	for e := cfg.FirstEpoch; e < cfg.FirstEpoch+cfg.Epochs; e++ {
+		epoch := e + 1
+		opt.SetEpoch(e)
+		if !cfg.NoShuffle {
+			// Each epoch's order depends only on (Seed, epoch), so a
+			// resumed run (FirstEpoch) visits the examples as the
+			// uninterrupted run would.
+			for i := range idx {
+				idx[i] = i
+			}
+			pcg.Seed(cfg.Seed, uint64(e))
+			shuffle.Shuffle(len(idx), func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
+		}
+		start := time.Now()
+		var sum float64
+		step := 0
+		for lo := 0; lo < total; lo += bs {
+			step++
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("layers: training stopped before epoch %d, step %d: %w", epoch, step, err)
+			}
+			rows := min(bs, total-lo)
+			x := view(xbuf, rows, net.InSize())
+			y := ybuf[:rows]
+			if err := readBatch(net, data, idx[lo:lo+rows], x, y); err != nil {
+				return fmt.Errorf("%w (epoch %d, step %d)", err, epoch, step)
+			}
+			loss := net.Gradient(x, y)
+			if math.IsNaN(loss) || math.IsInf(loss, 0) {
+				return &DivergedError{Epoch: epoch, Step: step, Loss: loss}
+			}
+			opt.Step(net)
+			sum += loss * float64(rows)
+		}
+		dur := time.Since(start)
+		if !net.finite() {
+			return &DivergedError{Epoch: epoch, Step: step, Loss: math.NaN()}
+		}
+		st := EpochStats{
+			Epoch: epoch, Steps: step, Examples: total,
+			Loss:           sum / float64(total),
+			Duration:       dur,
+			ExamplesPerSec: float64(total) / dur.Seconds(),
+			ValLoss:        math.NaN(), ValAccuracy: math.NaN(),
+		}
+		if cfg.Validation != nil {
+			var err error
+			st.ValLoss, st.ValAccuracy, err = evaluate(net, cfg.Validation, bs, xbuf, ybuf)
+			if err != nil {
+				return err
+			}
+		}
+		if cfg.Checkpoint != "" {
+			if err := net.SaveFile(cfg.Checkpoint); err != nil {
+				return fmt.Errorf("layers: checkpoint after epoch %d: %w", epoch, err)
+			}
+		}
+		if cfg.OnEpoch != nil {
+			if err := cfg.OnEpoch(st); err != nil {
+				if errors.Is(err, ErrStop) {
+					return nil
+				}
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkData checks that a dataset's examples fit the network.
+func checkData(net *Network, d Dataset, what string) error {
+	if f := d.Features(); f != net.InSize() {
+		return fmt.Errorf("layers: %s set has %d features, the network takes %d", what, f, net.InSize())
+	}
+	return nil
+}
+
+// readBatch reads the examples idx into x and y and checks the labels.
+func readBatch(net *Network, d Dataset, idx []int, x blas32.General, y []int) error {
+	if err := d.Batch(idx, x, y); err != nil {
+		return err
+	}
+	k := net.OutSize()
+	for i, c := range y {
+		if c < 0 || c >= k {
+			return fmt.Errorf("layers: example %d has label %d, outside [0, %d)", idx[i], c, k)
+		}
+	}
+	return nil
+}
+
+// Evaluate returns the mean softmax cross-entropy and the classification
+// accuracy of net on d, in inference mode (dropout off), reading batches of
+// batchSize examples (0 means 100).
+func Evaluate(net *Network, d Dataset, batchSize int) (loss, accuracy float64, err error) {
+	if batchSize == 0 {
+		batchSize = 100
+	}
+	if batchSize < 0 {
+		return 0, 0, fmt.Errorf("layers: negative batch size %d", batchSize)
+	}
+	if err := checkData(net, d, "evaluation"); err != nil {
+		return 0, 0, err
+	}
+	bs := max(1, min(batchSize, d.Len()))
+	return evaluate(net, d, bs, make([]float32, bs*net.InSize()), make([]int, bs))
+}
+
+func evaluate(net *Network, d Dataset, bs int, xbuf []float32, ybuf []int) (loss, accuracy float64, err error) {
+	total := d.Len()
+	if total == 0 {
+		return math.NaN(), math.NaN(), nil
+	}
+	idx := make([]int, bs)
+	var sum float64
+	correct := 0
+	for lo := 0; lo < total; lo += bs {
+		rows := min(bs, total-lo)
+		for i := range rows {
+			idx[i] = lo + i
+		}
+		x := view(xbuf, rows, net.InSize())
+		y := ybuf[:rows]
+		if err := readBatch(net, d, idx[:rows], x, y); err != nil {
+			return 0, 0, err
+		}
+		z := net.Forward(x)
+		sum += crossEntropy(z, y, blas32.General{}) * float64(rows)
+		for r := 0; r < rows; r++ {
+			if argmax(z.Data[r*z.Stride:r*z.Stride+z.Cols]) == y[r] {
+				correct++
+			}
+		}
+	}
+	return sum / float64(total), float64(correct) / float64(total), nil
+}
