@@ -119,4 +119,3 @@ func (n *Network) WriteSafetensors(w io.Writer) error {
 	}
 	return bw.Flush()
 }
-
