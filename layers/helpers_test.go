@@ -49,8 +49,12 @@ func forEachImpl(t *testing.T, f func(t *testing.T)) {
 }
 
 // blobs returns a separable classification problem: k Gaussian clusters in
-// f dimensions, n examples.
-func blobs(seed uint64, n, f, k int) InMemory {
+// f dimensions (their centres drawn from seed), n examples.
+func blobs(seed uint64, n, f, k int) InMemory { return blobSamples(seed, seed, n, f, k) }
+
+// blobSamples is blobs with the examples drawn from their own seed, so that
+// a validation set shares the clusters but not the examples.
+func blobSamples(seed, sampleSeed uint64, n, f, k int) InMemory {
 	r := newRand(seed)
 	centers := make([][]float64, k)
 	for c := range centers {
@@ -59,6 +63,7 @@ func blobs(seed uint64, n, f, k int) InMemory {
 			centers[c][j] = 3 * r.NormFloat64()
 		}
 	}
+	r = newRand(sampleSeed ^ 0xb10b)
 	x := blas32.General{Rows: n, Cols: f, Stride: f, Data: make([]float32, n*f)}
 	y := make([]int, n)
 	for i := range y {

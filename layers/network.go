@@ -307,7 +307,7 @@ func (n *Network) Predict(x blas32.General, dst []int) {
 func argmax(z []float32) int {
 	best := 0
 	for j, v := range z {
-		if v > z[best] || z[best] != z[best] {
+		if v > z[best] || (z[best] != z[best] && v == v) {
 			best = j
 		}
 	}

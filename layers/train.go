@@ -202,7 +202,9 @@ func checkData(net *Network, d Dataset, what string) error {
 	return nil
 }
 
-// readBatch reads the examples idx into x and y and checks the labels.
+// readBatch reads the examples idx into x and y and checks the labels and
+// the features: a NaN or infinite feature would be hidden by the ReLUs
+// (which map NaN to 0) and surface steps later as NaN weights.
 func readBatch(net *Network, d Dataset, idx []int, x blas32.General, y []int) error {
 	if err := d.Batch(idx, x, y); err != nil {
 		return err
@@ -211,6 +213,13 @@ func readBatch(net *Network, d Dataset, idx []int, x blas32.General, y []int) er
 	for i, c := range y {
 		if c < 0 || c >= k {
 			return fmt.Errorf("layers: example %d has label %d, outside [0, %d)", idx[i], c, k)
+		}
+	}
+	for r := 0; r < x.Rows; r++ {
+		for j, v := range x.Data[r*x.Stride : r*x.Stride+x.Cols] {
+			if v-v != 0 { // NaN or ±Inf
+				return fmt.Errorf("layers: example %d has a non-finite feature %d (%v)", idx[r], j, v)
+			}
 		}
 	}
 	return nil
