@@ -196,7 +196,7 @@ func Train(ctx context.Context, net *Network, opt Optimizer, data Dataset, cfg T
 
 // checkData checks that a dataset's examples fit the network.
 func checkData(net *Network, d Dataset, what string) error {
-	if f := d.Features(); f != net.InSize() {
+	if f := d.Dim(); f != net.InSize() {
 		return fmt.Errorf("layers: %s set has %d features, the network takes %d", what, f, net.InSize())
 	}
 	return nil
@@ -206,9 +206,7 @@ func checkData(net *Network, d Dataset, what string) error {
 // the features: a NaN or infinite feature would be hidden by the ReLUs
 // (which map NaN to 0) and surface steps later as NaN weights.
 func readBatch(net *Network, d Dataset, idx []int, x blas32.General, y []int) error {
-	if err := d.Batch(idx, x, y); err != nil {
-		return err
-	}
+	d.Batch(idx, x, y)
 	k := net.OutSize()
 	for i, c := range y {
 		if c < 0 || c >= k {

@@ -1,0 +1,57 @@
+package layers
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// Training-step benchmarks on the thesis's MNIST shapes, batch 100:
+//
+//	go test -run XXX -bench TrainStep -benchtime 20x ./layers
+//
+// part=step is one full step (forward, loss, backward, SGD-momentum
+// update); part=gradient leaves out the update, part=update is the update
+// alone and part=forward the inference forward pass. GFLOP/s counts the
+// conventional 6 x batch x weights flops of a step (2 for the forward pass,
+// 4 for the two backward products; the first layer's input gradient, which
+// is not computed, is counted too) for every part, so the parts' GFLOP/s
+// are rates of the whole step's work, not of their own.
+func BenchmarkTrainStep(b *testing.B) {
+	for _, sizes := range [][]int{{784, 1000, 1000, 10}, {784, 4000, 4000, 10}} {
+		for _, part := range []string{"step", "gradient", "update", "forward"} {
+			name := fmt.Sprintf("net=%s/batch=100/part=%s", strings.Trim(strings.ReplaceAll(fmt.Sprint(sizes), " ", "-"), "[]"), part)
+			b.Run(name, func(b *testing.B) { benchStep(b, sizes, 100, part) })
+		}
+	}
+}
+
+func benchStep(b *testing.B, sizes []int, batch int, part string) {
+	net, err := NewMLP(sizes, MLPOptions{Seed: 1, MaxBatch: batch})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := newRand(1)
+	x := randMatrix(r, batch, sizes[0], sizes[0])
+	y := randLabels(r, batch, sizes[len(sizes)-1])
+	opt := ThesisSGD(1e-4)
+	net.Gradient(x, y)
+	opt.Step(net)
+	b.ReportAllocs()
+	for b.Loop() {
+		switch part {
+		case "step":
+			net.Gradient(x, y)
+			opt.Step(net)
+		case "gradient":
+			net.Gradient(x, y)
+		case "update":
+			opt.Step(net)
+		case "forward":
+			net.Forward(x)
+		}
+	}
+	sec := b.Elapsed().Seconds()
+	b.ReportMetric(float64(batch)*float64(b.N)/sec, "examples/s")
+	b.ReportMetric(6*float64(batch)*float64(net.NumWeights())*float64(b.N)/sec/1e9, "GFLOP/s")
+}
