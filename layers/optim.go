@@ -75,6 +75,29 @@ type SGD struct {
 
 	epoch    int
 	velocity [][]float32
+	task     sgdTask
+}
+
+// sgdTask is one SGD update, split into parts by runParallel.
+type sgdTask struct {
+	o      *SGD
+	ps     []Param
+	lr, mu float32
+}
+
+func (t *sgdTask) runPart(part, parts int) {
+	o := t.o
+	for i, p := range t.ps {
+		lo, hi := partRange(len(p.Value), part, parts)
+		if lo == hi {
+			continue
+		}
+		if o.Momentum == nil {
+			asm.SGD(p.Value[lo:hi], p.Grad[lo:hi], t.lr, o.decay(p))
+		} else {
+			asm.SGDMomentum(p.Value[lo:hi], p.Grad[lo:hi], o.velocity[i][lo:hi], t.lr, t.mu, o.decay(p))
+		}
+	}
 }
 
 // ThesisSGD returns the SGD settings of the thesis's experiments: learning
@@ -97,18 +120,13 @@ func (o *SGD) Step(net *Network) {
 		panic(errNoLR)
 	}
 	ps := net.Params()
-	lr := o.LR(o.epoch)
-	if o.Momentum == nil {
-		for _, p := range ps {
-			asm.SGD(p.Value, p.Grad, lr, o.decay(p))
-		}
-		return
+	o.task = sgdTask{o: o, ps: ps, lr: o.LR(o.epoch)}
+	if o.Momentum != nil {
+		o.velocity = state(o.velocity, ps)
+		o.task.mu = o.Momentum(o.epoch)
 	}
-	o.velocity = state(o.velocity, ps)
-	mu := o.Momentum(o.epoch)
-	for i, p := range ps {
-		asm.SGDMomentum(p.Value, p.Grad, o.velocity[i], lr, mu, o.decay(p))
-	}
+	runParallel(&o.task, net.NumParams())
+	o.task = sgdTask{}
 }
 
 func (o *SGD) decay(p Param) float32 {
@@ -132,6 +150,23 @@ type AdaGrad struct {
 
 	epoch int
 	accum [][]float32
+	task  adaGradTask
+}
+
+// adaGradTask is one AdaGrad update, split into parts by runParallel.
+type adaGradTask struct {
+	ps      []Param
+	accum   [][]float32
+	lr, eps float32
+}
+
+func (t *adaGradTask) runPart(part, parts int) {
+	for i, p := range t.ps {
+		lo, hi := partRange(len(p.Value), part, parts)
+		if lo < hi {
+			asm.AdaGrad(p.Value[lo:hi], p.Grad[lo:hi], t.accum[i][lo:hi], t.lr, t.eps)
+		}
+	}
 }
 
 // SetEpoch sets the number of completed epochs the schedule reads.
@@ -148,13 +183,13 @@ func (o *AdaGrad) Step(net *Network) {
 	}
 	ps := net.Params()
 	o.accum = state(o.accum, ps)
-	lr, eps := o.LR(o.epoch), o.Eps
+	eps := o.Eps
 	if eps == 0 {
 		eps = 1e-8
 	}
-	for i, p := range ps {
-		asm.AdaGrad(p.Value, p.Grad, o.accum[i], lr, eps)
-	}
+	o.task = adaGradTask{ps: ps, accum: o.accum, lr: o.LR(o.epoch), eps: eps}
+	runParallel(&o.task, net.NumParams())
+	o.task = adaGradTask{}
 }
 
 // state returns per-parameter state buffers for ps, allocating zeros the

@@ -3,6 +3,8 @@ package layers
 import (
 	"math"
 	"testing"
+
+	"github.com/fastpath-go/fastpath/blas"
 )
 
 func TestSchedules(t *testing.T) {
@@ -163,5 +165,57 @@ func TestTrainingLearns(t *testing.T) {
 				t.Errorf("validation accuracy %.3f after 5 epochs (loss %.3f)", last.ValAccuracy, last.ValLoss)
 			}
 		})
+	}
+}
+
+func TestPartRange(t *testing.T) {
+	for _, n := range []int{0, 1, 100, parallelMin/4 - 1, parallelMin / 4, 100003, 1 << 20} {
+		for parts := 1; parts <= 5; parts++ {
+			next := 0
+			for part := 0; part < parts; part++ {
+				lo, hi := partRange(n, part, parts)
+				if lo == hi {
+					continue
+				}
+				if lo != next || hi < lo || (lo%splitAlign != 0) {
+					t.Fatalf("n=%d parts=%d part=%d: [%d, %d) after %d", n, parts, part, lo, hi, next)
+				}
+				next = hi
+			}
+			if next != n {
+				t.Fatalf("n=%d parts=%d: parts cover [0, %d)", n, parts, next)
+			}
+		}
+	}
+}
+
+// TestParallelUpdate checks that splitting the updates across threads
+// gives the serial update's bits, for every optimizer.
+func TestParallelUpdate(t *testing.T) {
+	defer blas.SetThreads(blas.SetThreads(0))
+	for name, mk := range map[string]func() Optimizer{
+		"sgd":      func() Optimizer { return &SGD{LR: Constant(0.01), WeightDecay: 1e-3} },
+		"momentum": func() Optimizer { return ThesisSGD(0.01) },
+		"adagrad":  func() Optimizer { return &AdaGrad{LR: Constant(0.01)} },
+	} {
+		var nets []*Network
+		for _, threads := range []int{1, 2, 3} {
+			blas.SetThreads(threads)
+			net, err := NewMLP([]int{300, 250, 10}, MLPOptions{Seed: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := newRand(2)
+			x, y := randMatrix(r, 20, 300, 300), randLabels(r, 20, 10)
+			opt := mk()
+			for step := 0; step < 3; step++ {
+				net.Gradient(x, y)
+				opt.Step(net)
+			}
+			nets = append(nets, net)
+		}
+		if !sameParams(nets[0], nets[1]) || !sameParams(nets[0], nets[2]) {
+			t.Errorf("%s: parallel updates differ from the serial one", name)
+		}
 	}
 }

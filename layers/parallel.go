@@ -1,0 +1,95 @@
+package layers
+
+import (
+	"sync"
+
+	"github.com/fastpath-go/fastpath/blas"
+)
+
+// The optimizer updates are memory-bound passes over every parameter; one
+// core does not saturate the memory system, so large updates are split
+// across the GEMM thread count (blas.Threads). Each element is updated by
+// exactly one thread with the same kernel, so the results do not depend on
+// the split.
+
+// parallelMin is the number of parameters below which an update runs on
+// the calling goroutine: waking a helper costs microseconds.
+const parallelMin = 1 << 16
+
+// splitAlign keeps parts of a tensor on separate cache lines (16 float32s).
+const splitAlign = 16
+
+// partTask is an elementwise pass that can run as part i of n.
+type partTask interface {
+	runPart(part, parts int)
+}
+
+// partRange returns part's share [lo, hi) of n elements split parts ways
+// in multiples of splitAlign. Tensors too small to be worth splitting go
+// entirely to part 0.
+func partRange(n, part, parts int) (lo, hi int) {
+	if n < parallelMin/4 {
+		if part == 0 {
+			return 0, n
+		}
+		return 0, 0
+	}
+	chunk := ((n+parts-1)/parts + splitAlign - 1) / splitAlign * splitAlign
+	lo = min(part*chunk, n)
+	hi = min(lo+chunk, n)
+	return lo, hi
+}
+
+// helperPool runs partTasks on persistent helper goroutines, so that a
+// parallel update allocates nothing.
+type helperPool struct {
+	mu   sync.Mutex
+	jobs []chan helperJob
+	done chan struct{}
+}
+
+type helperJob struct {
+	t           partTask
+	part, parts int
+}
+
+var helpers = helperPool{done: make(chan struct{})}
+
+// run runs t as parts parts, part 0 on the calling goroutine. If another
+// goroutine is using the pool, t runs serially instead.
+func (p *helperPool) run(t partTask, parts int) {
+	if parts <= 1 || !p.mu.TryLock() {
+		t.runPart(0, 1)
+		return
+	}
+	defer p.mu.Unlock()
+	for len(p.jobs) < parts-1 {
+		ch := make(chan helperJob)
+		p.jobs = append(p.jobs, ch)
+		go helper(ch, p.done)
+	}
+	for i := 1; i < parts; i++ {
+		p.jobs[i-1] <- helperJob{t, i, parts}
+	}
+	t.runPart(0, parts)
+	for i := 1; i < parts; i++ {
+		<-p.done
+	}
+}
+
+func helper(jobs <-chan helperJob, done chan<- struct{}) {
+	for j := range jobs {
+		j.t.runPart(j.part, j.parts)
+		done <- struct{}{}
+	}
+}
+
+// runParallel runs t split across the GEMM thread count when the update
+// touches at least parallelMin parameters.
+func runParallel(t partTask, params int) {
+	threads := 1
+	if params >= parallelMin {
+		threads = blas.Threads()
+	}
+	helpers.run(t, threads)
+}
