@@ -16,15 +16,23 @@ func TestStepAllocs(t *testing.T) {
 		t.Skip("the race detector allocates")
 	}
 	defer blas.SetThreads(blas.SetThreads(0))
-	for _, threads := range []int{1, 2} {
+	threadCounts, dropouts := []int{1, 2}, []float32{0, 0.5}
+	if testing.Short() { // the slowest test under emulation (qemu)
+		threadCounts, dropouts = threadCounts[1:], dropouts[1:]
+	}
+	for _, threads := range threadCounts {
 		blas.SetThreads(threads)
-		for _, dropout := range []float32{0, 0.5} {
-			net, err := NewMLP([]int{784, 256, 128, 10}, MLPOptions{Seed: 1, Dropout: dropout, InputDropout: dropout / 2})
+		for _, dropout := range dropouts {
+			// 66,000 parameters: enough for the parallel update.
+			net, err := NewMLP([]int{400, 160, 10}, MLPOptions{Seed: 1, Dropout: dropout, InputDropout: dropout / 2})
 			if err != nil {
 				t.Fatal(err)
 			}
+			if net.NumParams() < parallelMin {
+				t.Fatalf("%d parameters: the parallel update is not exercised", net.NumParams())
+			}
 			r := newRand(1)
-			x := randMatrix(r, 100, 784, 784)
+			x := randMatrix(r, 100, 400, 400)
 			y := randLabels(r, 100, 10)
 			opts := map[string]Optimizer{
 				"sgd":      &SGD{LR: Constant(0.01)},
