@@ -21,14 +21,27 @@ import (
 func BenchmarkTrainStep(b *testing.B) {
 	for _, sizes := range [][]int{{784, 1000, 1000, 10}, {784, 4000, 4000, 10}} {
 		for _, part := range []string{"step", "gradient", "update", "forward"} {
-			name := fmt.Sprintf("net=%s/batch=100/part=%s", strings.Trim(strings.ReplaceAll(fmt.Sprint(sizes), " ", "-"), "[]"), part)
-			b.Run(name, func(b *testing.B) { benchStep(b, sizes, 100, part) })
+			name := fmt.Sprintf("net=%s/batch=100/part=%s", netName(sizes), part)
+			b.Run(name, func(b *testing.B) { benchStep(b, sizes, 100, 0, part) })
 		}
 	}
 }
 
-func benchStep(b *testing.B, sizes []int, batch int, part string) {
-	net, err := NewMLP(sizes, MLPOptions{Seed: 1, MaxBatch: batch})
+// BenchmarkTrainStepDropout is part=step with dropout 0.5 on the hidden
+// units (the thesis's dropout setting): the mask draws and products.
+func BenchmarkTrainStepDropout(b *testing.B) {
+	for _, sizes := range [][]int{{784, 1000, 1000, 10}, {784, 4000, 4000, 10}} {
+		name := fmt.Sprintf("net=%s/batch=100/dropout=0.5", netName(sizes))
+		b.Run(name, func(b *testing.B) { benchStep(b, sizes, 100, 0.5, "step") })
+	}
+}
+
+func netName(sizes []int) string {
+	return strings.Trim(strings.ReplaceAll(fmt.Sprint(sizes), " ", "-"), "[]")
+}
+
+func benchStep(b *testing.B, sizes []int, batch int, dropout float32, part string) {
+	net, err := NewMLP(sizes, MLPOptions{Seed: 1, MaxBatch: batch, Dropout: dropout})
 	if err != nil {
 		b.Fatal(err)
 	}

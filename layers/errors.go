@@ -18,6 +18,7 @@ const (
 	errNoLR         = "layers: optimizer has no learning-rate schedule"
 	errOptimizerNet = "layers: optimizer state belongs to a network of another shape"
 	errNilNetwork   = "layers: nil network"
+	errNilOptimizer = "layers: nil optimizer"
 	errLayerReused  = "layers: layer used twice in one network"
 	errUnknownLayer = "layers: unknown layer type"
 	errUnknownInit  = "layers: unknown initialisation"

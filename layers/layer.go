@@ -2,6 +2,7 @@ package layers
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/fastpath-go/fastpath/asm"
@@ -251,16 +252,16 @@ func (l *Dropout) forward(x blas32.General, train bool) blas32.General {
 	// An element is kept when a uniform 32-bit draw is at least
 	// threshold = round(P * 2^32), i.e. with probability 1 - P (to within
 	// 2^-32); each 64-bit draw decides two elements.
-	threshold := uint32(min(float64(l.P)*(1<<32), 1<<32-1))
-	scale := float32(1 / (1 - float64(l.P)))
+	threshold := uint64(min(float64(l.P)*(1<<32), 1<<32-1))
+	scale := math.Float32bits(float32(1 / (1 - float64(l.P))))
 	i := 0
 	for ; i+1 < n; i += 2 {
 		u := l.pcg.Uint64()
-		mask[i] = keep(uint32(u), threshold, scale)
-		mask[i+1] = keep(uint32(u>>32), threshold, scale)
+		mask[i] = keep(u&0xffffffff, threshold, scale)
+		mask[i+1] = keep(u>>32, threshold, scale)
 	}
 	if i < n {
-		mask[i] = keep(uint32(l.pcg.Uint64()), threshold, scale)
+		mask[i] = keep(l.pcg.Uint64()&0xffffffff, threshold, scale)
 	}
 	out := view(l.out, x.Rows, l.size)
 	for r := 0; r < x.Rows; r++ {
@@ -274,11 +275,12 @@ func (l *Dropout) forward(x blas32.General, train bool) blas32.General {
 	return out
 }
 
-func keep(u, threshold uint32, scale float32) float32 {
-	if u >= threshold {
-		return scale
-	}
-	return 0
+// keep returns the float32 with bits scale if u >= threshold and +0
+// otherwise, without a branch (the outcome is a coin flip, which a branch
+// predictor cannot learn). u and threshold are below 2^32.
+func keep(u, threshold uint64, scale uint32) float32 {
+	drop := uint32((u - threshold) >> 63) // 1 when u < threshold
+	return math.Float32frombits(scale &^ -drop)
 }
 
 func (l *Dropout) backward(dy blas32.General, _ bool) blas32.General {

@@ -25,7 +25,6 @@ type Network struct {
 
 	rows    int       // batch rows the buffers hold
 	dlogits []float32 // gradient of the loss with respect to the logits
-	grads   bool      // Gradient has run since the last resize
 }
 
 // Param is one parameter tensor of a Network with its gradient: the weights
@@ -286,7 +285,6 @@ func (n *Network) Gradient(x blas32.General, y []int) float64 {
 	for i := len(n.layers) - 1; i >= n.firstDense; i-- {
 		dy = n.layers[i].backward(dy, i > n.firstDense)
 	}
-	n.grads = true
 	return loss
 }
 

@@ -69,6 +69,7 @@ type DivergedError struct {
 	Loss float64
 }
 
+// Error names the epoch, the step and the loss.
 func (e *DivergedError) Error() string {
 	return fmt.Sprintf("layers: training diverged at epoch %d, step %d: loss = %v", e.Epoch, e.Step, e.Loss)
 }
@@ -88,6 +89,9 @@ func (e *DivergedError) Error() string {
 func Train(ctx context.Context, net *Network, opt Optimizer, data Dataset, cfg TrainConfig) error {
 	if net == nil {
 		panic(errNilNetwork)
+	}
+	if opt == nil {
+		panic(errNilOptimizer)
 	}
 	if cfg.Epochs <= 0 {
 		return fmt.Errorf("layers: %d epochs (want at least 1)", cfg.Epochs)

@@ -252,6 +252,7 @@ func TestNetworkPanics(t *testing.T) {
 	expect("dropout p", errDropoutP, func() { NewDropout(3, 1, 0) })
 	expect("dropout nan", errDropoutP, func() { NewDropout(3, float32(math.NaN()), 0) })
 	expect("train nil", errNilNetwork, func() { Train(context.Background(), nil, nil, nil, TrainConfig{}) })
+	expect("train nil optimizer", errNilOptimizer, func() { Train(context.Background(), net, nil, nil, TrainConfig{}) })
 }
 
 func TestNewNetworkErrors(t *testing.T) {
@@ -378,5 +379,35 @@ func TestInMemoryPanics(t *testing.T) {
 	d.Batch([]int{3, 7}, x, y)
 	if y[0] != d.Y[3] || y[1] != d.Y[7] || x.Data[4] != d.X.Data[7*4] {
 		t.Error("Batch copied the wrong examples")
+	}
+}
+
+// TestEmptyBatchAndClone covers a zero-row batch and Clone's independence.
+func TestEmptyBatchAndClone(t *testing.T) {
+	net := smallNet(t)
+	x := blas32.General{Rows: 0, Cols: 8, Stride: 8}
+	if loss := net.Gradient(x, nil); loss != 0 {
+		t.Errorf("empty batch: loss %g", loss)
+	}
+	if z := net.Forward(x); z.Rows != 0 || z.Cols != 3 {
+		t.Errorf("empty batch: logits %dx%d", z.Rows, z.Cols)
+	}
+	c := net.Clone()
+	if !sameParams(c, net) || c.String() != net.String() {
+		t.Fatal("clone differs")
+	}
+	c.Dense()[0].W.Data[0]++
+	if sameParams(c, net) {
+		t.Error("clone shares storage with the original")
+	}
+	drop, err := NewMLP([]int{8, 16, 3}, MLPOptions{Seed: 1, Dropout: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dc := drop.Clone()
+	r := newRand(3)
+	xb, yb := randMatrix(r, 10, 8, 8), randLabels(r, 10, 3)
+	if a, b := drop.Gradient(xb, yb), dc.Gradient(xb, yb); a != b {
+		t.Errorf("a clone's dropout masks differ: loss %g vs %g", a, b)
 	}
 }
