@@ -194,7 +194,8 @@ func (l *ReLU) backward(dy blas32.General, _ bool) blas32.General {
 // Dropout is inverted dropout: in training each feature is zeroed with
 // probability P and the survivors are scaled by 1/(1-P), so that inference
 // is the identity. Masks come from the layer's own PCG generator, seeded by
-// NewDropout or Seed, so a run is reproducible.
+// NewDropout or Seed, so a run is reproducible. Inputs are multiplied by the
+// mask, so a dropped infinite or NaN input gives NaN (as in PyTorch).
 type Dropout struct {
 	// P is the probability of dropping a feature, in [0, 1).
 	P    float32
@@ -250,7 +251,7 @@ func (l *Dropout) forward(x blas32.General, train bool) blas32.General {
 	n := x.Rows * l.size
 	mask := l.mask[:n]
 	// An element is kept when a uniform 32-bit draw is at least
-	// threshold = round(P * 2^32), i.e. with probability 1 - P (to within
+	// threshold = floor(P * 2^32), i.e. with probability 1 - P (to within
 	// 2^-32); each 64-bit draw decides two elements.
 	threshold := uint64(min(float64(l.P)*(1<<32), 1<<32-1))
 	scale := math.Float32bits(float32(1 / (1 - float64(l.P))))
