@@ -31,13 +31,14 @@ type command struct {
 	usage   func(w io.Writer)
 }
 
-// commands is the subcommand table, in the order help lists it. Training
-// and evaluation commands (train, eval, experiment) go here.
+// commands is the subcommand table, in the order help lists it. Studies are
+// not listed here: they register under "experiment" (experiment.go).
 var commands []command
 
 func init() {
 	commands = []command{
 		{"bench", "measure the kernels and GEMM against the FMA peak, gonum and pure Go", runBench, benchUsage},
+		{"experiment", "run one of the thesis's studies: fastpath experiment <name> [flags]", runExperiment, experimentUsage},
 		{"version", "print the build, the Go version and the selected kernels", runVersion, versionUsage},
 		{"help", "print this help, or a command's flags: fastpath help <command>", runHelp, nil},
 	}
