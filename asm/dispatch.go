@@ -27,6 +27,10 @@ type Impl struct {
 	// Dgemm is the float64 micro-kernel; see DgemmMicroRef.
 	Dgemm func(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags)
 
+	// Transpose is TransposeGeneric's loop, used to pack transposed GEMM
+	// operands.
+	Transpose func(dst, src []float32, lds, rows, kc int)
+
 	// Relu is ReluGeneric's loop: dst[i] = relu(x[i]).
 	Relu func(dst, x []float32)
 	// ReluBackward is ReluBackwardGeneric's loop.
@@ -73,6 +77,9 @@ func register(impl *Impl) {
 	}
 	if impl.Dgemm == nil {
 		impl.Dgemm, impl.DMR, impl.DNR = g.Dgemm, g.DMR, g.DNR
+	}
+	if impl.Transpose == nil {
+		impl.Transpose = g.Transpose
 	}
 	if impl.Relu == nil {
 		impl.Relu = g.Relu

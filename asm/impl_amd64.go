@@ -19,6 +19,7 @@ func registerArch() {
 		DMR:          avx2DMR,
 		DNR:          avx2DNR,
 		Dgemm:        dgemmAVX2,
+		Transpose:    transposeAVX2,
 		Relu:         reluAVX2,
 		ReluBackward: reluBackwardAVX2,
 		BiasRelu:     biasReluAVX2,

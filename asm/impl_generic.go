@@ -11,6 +11,7 @@ var genericImpl = &Impl{
 	DMR:          genericMR,
 	DNR:          genericNR,
 	Dgemm:        dgemmGeneric,
+	Transpose:    TransposeGeneric,
 	Relu:         ReluGeneric,
 	ReluBackward: ReluBackwardGeneric,
 	BiasRelu:     BiasReluGeneric,

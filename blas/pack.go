@@ -1,5 +1,7 @@
 package blas
 
+import "github.com/fastpath-go/fastpath/asm"
+
 // Packing copies a block of op(A) or op(B) into the contiguous micro-panel
 // layout the micro-kernels read (see package asm): transposes, strides and
 // alpha are absorbed here, and edges are padded with zeros.
@@ -76,6 +78,9 @@ func packB[T float32 | float64](dst []T, b []T, ldb int, trans bool, p0, kc, j0,
 		cols := min(nr, nc-jp*nr)
 		c0 := j0 + jp*nr
 		// op(B)[p][j] = b[j*ldb+p]: read each column of op(B) contiguously.
+		if cols == nr && transposeRows(panel, b[c0*ldb+p0:], ldb, kc, nr) {
+			continue
+		}
 		for j := 0; j < cols; j++ {
 			src := b[(c0+j)*ldb+p0 : (c0+j)*ldb+p0+kc]
 			for p, v := range src {
@@ -176,6 +181,33 @@ func packRows[T float32 | float64](dst, src []T, lds, kc, mr int, alpha T) bool 
 		for p := range r0 {
 			d := dst[4*p : 4*p+4 : 4*p+4]
 			d[0], d[1], d[2], d[3] = alpha*r0[p], alpha*r1[p], alpha*r2[p], alpha*r3[p]
+		}
+		return true
+	}
+	return false
+}
+
+// transposeRows writes dst[p*rows+j] = src[j*lds+p] for a full micro-panel
+// of a transposed operand: with the asm kernels for float32, with an
+// unrolled loop reading the rows side by side for float64 panels of 8. It
+// reports false, packing nothing, where it has neither.
+func transposeRows[T float32 | float64](dst, src []T, lds, kc, rows int) bool {
+	switch d := any(dst).(type) {
+	case []float32:
+		asm.Transpose(d, any(src).([]float32)[:(rows-1)*lds+kc], lds, rows, kc)
+		return true
+	case []float64:
+		if rows != 8 {
+			return false
+		}
+		s := any(src).([]float64)
+		r0, r1, r2, r3 := s[:kc], s[lds:lds+kc], s[2*lds:2*lds+kc], s[3*lds:3*lds+kc]
+		r4, r5, r6, r7 := s[4*lds:4*lds+kc], s[5*lds:5*lds+kc], s[6*lds:6*lds+kc], s[7*lds:7*lds+kc]
+		d = d[:8*kc]
+		for p := range r0 {
+			o := d[8*p : 8*p+8 : 8*p+8]
+			o[0], o[1], o[2], o[3] = r0[p], r1[p], r2[p], r3[p]
+			o[4], o[5], o[6], o[7] = r4[p], r5[p], r6[p], r7[p]
 		}
 		return true
 	}
