@@ -2,6 +2,7 @@ package blas
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/fastpath-go/fastpath/asm"
 )
@@ -116,8 +117,9 @@ type gemmCall[T float32 | float64] struct {
 	tm, tn  int // threads split rows (loop 3) tm ways and columns (loop 2) tn ways
 	ws      *workspace[T]
 
-	stream bool    // each thread covers its rows with one A block and packs B micro-panels itself
-	sync   barrier // separates packing a shared B panel from computing with it
+	stream bool            // each thread covers its rows with one A block and packs B micro-panels itself
+	sync   barrier         // separates packing a shared B panel from computing with it
+	claims [2]atomic.Int64 // streaming path: chunks claimed in the current and next depth block
 }
 
 // blockPos is one iteration of loops 5 and 4: the B panel's columns, the
@@ -165,6 +167,8 @@ func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elem
 	g.stream = g.tm == 1 && g.m <= g.bl.mc
 	g.ws.size(threads, g.bl, !g.stream)
 	g.sync.reset(threads)
+	g.claims[0].Store(0)
+	g.claims[1].Store(0)
 	if threads == 1 {
 		g.run(0)
 		return
@@ -211,13 +215,18 @@ func (g *gemmCall[T]) run(tid int) {
 				packB(pos.b, g.b, g.ldb, g.bT, pc, pos.kc, jc, pos.nc, bl.nr, jp0, jp1)
 				g.sync.wait()
 			}
-			g.compute(tid, &pos)
+			if g.stream && g.threads > 1 {
+				g.computeDynamic(tid, &pos, iter)
+			} else {
+				g.compute(tid, &pos)
+			}
 			iter++
 		}
 	}
 }
 
-// compute runs thread tid's micro-tiles of one depth block.
+// compute runs thread tid's micro-tiles of one depth block: a fixed share
+// of the tile grid.
 func (g *gemmCall[T]) compute(tid int, pos *blockPos[T]) {
 	bl := g.bl
 	nPanels := (pos.nc + bl.nr - 1) / bl.nr
@@ -226,6 +235,48 @@ func (g *gemmCall[T]) compute(tid int, pos *blockPos[T]) {
 	r0 := ti * mPanels / g.tm * bl.mr
 	r1 := min((ti+1)*mPanels/g.tm*bl.mr, g.m)
 	jp0, jp1 := tj*nPanels/g.tn, (tj+1)*nPanels/g.tn
+	g.tiles(tid, pos, r0, r1, jp0, jp1, true)
+}
+
+// chunksPerThread is how many column chunks each thread takes, on average,
+// per depth block on the streaming path: enough for a thread slowed by
+// another process to hand its share to the others.
+const chunksPerThread = 4
+
+// computeDynamic is compute for the streaming path with several threads:
+// threads claim chunks of B micro-panels from a shared counter, so that an
+// uneven machine does not leave one thread holding up the call. A barrier
+// ends the depth block, because the next block's chunks may go to other
+// threads and C must have received this block's contribution first.
+func (g *gemmCall[T]) computeDynamic(tid int, pos *blockPos[T], iter int) {
+	nPanels := (pos.nc + g.bl.nr - 1) / g.bl.nr
+	chunk := (nPanels + g.threads*chunksPerThread - 1) / (g.threads * chunksPerThread)
+	chunk = (chunk + streamGroup - 1) / streamGroup * streamGroup
+	claims := &g.claims[iter%2]
+	needA := true // A (all m rows) is packed with this thread's first chunk
+	for {
+		lo := (int(claims.Add(1)) - 1) * chunk
+		if lo >= nPanels {
+			break
+		}
+		g.tiles(tid, pos, 0, g.m, lo, min(lo+chunk, nPanels), needA)
+		needA = false
+	}
+	if tid == 0 {
+		// Every thread finished claiming from the other counter in the
+		// previous block (they passed its barrier), and none claims from it
+		// again before passing this block's barrier: reset it for the next
+		// block.
+		g.claims[(iter+1)%2].Store(0)
+	}
+	g.sync.wait()
+}
+
+// tiles runs the micro-tiles of rows [r0, r1) and B micro-panels [jp0, jp1)
+// of one depth block, packing A first unless packA is false (the A block
+// for these rows is already in this thread's buffer).
+func (g *gemmCall[T]) tiles(tid int, pos *blockPos[T], r0, r1, jp0, jp1 int, needA bool) {
+	bl := g.bl
 	if r0 >= r1 || jp0 >= jp1 {
 		return
 	}
@@ -248,7 +299,9 @@ func (g *gemmCall[T]) compute(tid int, pos *blockPos[T]) {
 	mcEq := ((r1-r0+blocks-1)/blocks + mr - 1) / mr * mr
 	for ic := r0; ic < r1; ic += mcEq {
 		mc := min(mcEq, r1-ic)
-		packA(pa, g.a, g.lda, g.aT, ic, mc, pos.pc, kc, mr, g.alpha)
+		if needA {
+			packA(pa, g.a, g.lda, g.aT, ic, mc, pos.pc, kc, mr, g.alpha)
+		}
 		if pos.first && g.beta != 0 && g.beta != 1 {
 			for i := ic; i < ic+mc; i++ {
 				row := g.c[i*g.ldc+cj0 : i*g.ldc+cj1]
