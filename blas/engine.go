@@ -19,12 +19,13 @@ var parallelMinFlops = 4 << 20
 const streamGroup = 4
 
 // workspace holds the packing buffers of one call; calls take one from a
-// sync.Pool so that steady-state GEMM performs no allocation.
+// free list (workspaceList) so that steady-state GEMM performs no
+// allocation.
 type workspace[T float32 | float64] struct {
 	call gemmCall[T] // the call itself, so that handing it to workers does not allocate
 	b    [2][]T      // shared packed panels of B, kc x nc, double-buffered
 	a    [][]T       // per-thread packed block of A, mc x kc
-	bm   [][]T       // per-thread packed micro-panel of B, kc x nr (streaming path)
+	bm   [][]T       // per-thread packed group of streamGroup B micro-panels (streaming path)
 	tmp  [][]T       // per-thread edge tile, mr x nr
 }
 
