@@ -52,8 +52,9 @@
 // its outgoing weights divided by c) leaves the function, the margins, the
 // path norms and the path measures unchanged, raw and normalized; it
 // changes the l2, spectral, bartlett and pac-bayes measures. Layer
-// rescaling (W_i times c_i with prod_i c_i = 1, biases scaled to match)
-// leaves every measure and the bound unchanged. Scaling the outputs by c
+// rescaling (W_i times c_i with prod_i c_i = 1, b_i times c_1 ... c_i)
+// leaves every measure unchanged, and the bound of a bias-free network.
+// Scaling the outputs by c
 // multiplies every raw measure and gamma^2 by c^2, so the normalized
 // measures are unchanged. Sharpness has none of these invariances.
 //
