@@ -620,27 +620,28 @@ func measuresPlot(w io.Writer, rows []measuresRow, xlabel string, x func(measure
 		p := plot.New()
 		p.Title.Text = pn.title
 		p.X.Label.Text = xlabel
-		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, xticks
-		positive := true
-		for _, r := range rows {
-			if v := pn.val(r); !(v > 0) || math.IsInf(v, 0) {
-				positive = false
-			}
-		}
-		if positive {
-			p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, ticks125{}
-		}
+		// Points with an infinite or undefined value (a margin gamma <= 0)
+		// are left out; log axes need at least one point, all positive.
 		var args []any
+		count, positive := 0, true
 		for _, s := range series {
 			var pts plotter.XYs
 			for _, r := range rows {
 				if rs, xv := x(r); rs == s {
 					if v := pn.val(r); !math.IsNaN(v) && !math.IsInf(v, 0) {
 						pts = append(pts, plotter.XY{X: xv, Y: v})
+						count++
+						positive = positive && v > 0
 					}
 				}
 			}
 			args = append(args, s, pts)
+		}
+		if count > 0 {
+			p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, xticks
+			if positive {
+				p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, ticks125{}
+			}
 		}
 		if err := plotutil.AddLinePoints(p, args...); err != nil {
 			return err

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The studies run on the repository's 1000-image MNIST sample with tiny
+// networks: the point is the plumbing, not the numbers.
+const testMNIST = "../../testdata/mnist"
+
+func TestMeasuresStudies(t *testing.T) {
+	dir := t.TempDir()
+	models := filepath.Join(dir, "models")
+	small := []string{"-mnist", testMNIST, "-out", dir, "-epochs", "3", "-sharp-steps", "2", "-samples", "2", "-sharp-n", "50", "-test-n", "100"}
+
+	code, out, errs := runCLI(append([]string{"experiment", "measures", "labels", "-sizes", "40,80", "-hidden", "8", "-save", models}, small...)...)
+	if code != 0 {
+		t.Fatalf("labels: exit %d, stderr %q", code, errs)
+	}
+	for _, want := range []string{"| labels-true-n40-h8 | true | 40 |", "| labels-random-n80-h8 | random | 80 |", "files in"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("labels output lacks %q:\n%s", want, out)
+		}
+	}
+	csv, err := os.ReadFile(filepath.Join(dir, "labels.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
+	if len(lines) != 5 || !strings.HasPrefix(lines[0], "model,labels,n,hidden,epochs,train_err,test_err,gamma") {
+		t.Errorf("labels.csv:\n%s", csv)
+	}
+	for _, f := range []string{"labels.md", "labels.png", "models/labels-true-n40-h8.fpnn", "models/labels-random-n80-h8.fpnn"} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+
+	code, out, errs = runCLI(append(append([]string{"experiment", "measures", "models", "-n", "80", "-labels", "random"}, small...),
+		filepath.Join(models, "labels-random-n80-h8.fpnn"), filepath.Join(models, "labels-true-n80-h8.fpnn"))...)
+	if code != 0 {
+		t.Fatalf("models: exit %d, stderr %q", code, errs)
+	}
+	if !strings.Contains(out, "| labels-random-n80-h8.fpnn | random | 80 | 8 |") {
+		t.Errorf("models output:\n%s", out)
+	}
+
+	code, out, errs = runCLI(append([]string{"experiment", "measures", "width", "-hidden", "4,8", "-n", "60"}, small...)...)
+	if code != 0 {
+		t.Fatalf("width: exit %d, stderr %q", code, errs)
+	}
+	if !strings.Contains(out, "| width-true-n60-h8 | true | 60 | 8 |") {
+		t.Errorf("width output:\n%s", out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "width.png")); err != nil {
+		t.Error(err)
+	}
+
+	// A model whose input size does not match the data is an error (exit 1).
+	code, _, errs = runCLI(append(append([]string{"experiment", "measures", "models", "-n", "80", "-downsample", "10"}, small...),
+		filepath.Join(models, "labels-true-n40-h8.fpnn"))...)
+	if code != 1 || !strings.Contains(errs, "features") {
+		t.Errorf("mismatched model: exit %d, stderr %q", code, errs)
+	}
+	oneLine(t, errs)
+}
+
+func TestMeasuresBadCommandLines(t *testing.T) {
+	for _, args := range [][]string{
+		{"experiment", "measures"},
+		{"experiment", "measures", "nope"},
+		{"experiment", "measures", "labels", "-sizes", "10,x"},
+		{"experiment", "measures", "labels", "-hidden", "0"},
+		{"experiment", "measures", "labels", "-epochs", "0"},
+		{"experiment", "measures", "labels", "-lr", "-1"},
+		{"experiment", "measures", "labels", "-labels", "maybe"},
+		{"experiment", "measures", "labels", "-delta", "1"},
+		{"experiment", "measures", "labels", "-bogus"},
+		{"experiment", "measures", "labels", "stray"},
+		{"experiment", "measures", "width", "-downsample", "29"},
+		{"experiment", "measures", "models"},
+	} {
+		code, _, errs := runCLI(args...)
+		if code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+		oneLine(t, errs)
+	}
+	code, out, _ := runCLI("experiment", "measures", "-h")
+	if code != 0 || !strings.Contains(out, "-sizes") || !strings.Contains(out, "models") {
+		t.Errorf("-h: exit %d:\n%s", code, out)
+	}
+	code, out, _ = runCLI("experiment", "-h")
+	if code != 0 || !strings.Contains(out, "measures") {
+		t.Errorf("experiment -h: exit %d:\n%s", code, out)
+	}
+}
