@@ -564,12 +564,16 @@ func (c *measuresConfig) writeOutputs(stdout io.Writer, study string, rows []mea
 	fmt.Fprintf(&md, "|---|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, r := range rows {
 		m := r.rep.Normalized
-		fmt.Fprintf(&md, "| %s | %s | %d | %s | %d | %.4f | %.4f | %.3g | %.3g | %.3g | %.3g | %.3g | %.3g | %.3g | %.3g | %.3g | %.3g | %.2f | %.2f |\n",
-			r.model, r.labels, r.n, r.hidden, r.epochs, r.trainErr, r.testErr, r.rep.Gamma,
+		epochs, trainSec := "-", "-" // unknown for loaded models
+		if r.epochs >= 0 {
+			epochs, trainSec = strconv.Itoa(r.epochs), fmt.Sprintf("%.2f", r.trainSec)
+		}
+		fmt.Fprintf(&md, "| %s | %s | %d | %s | %s | %.4f | %.4f | %.3g | %.3g | %.3g | %.3g | %.3g | %.3g | %.3g | %.3g | %.3g | %.3g | %s | %.2f |\n",
+			r.model, r.labels, r.n, r.hidden, epochs, r.trainErr, r.testErr, r.rep.Gamma,
 			m.L2, m.L1Path, m.L2Path, m.Spectral, m.Bartlett, m.PACBayes, r.rep.Bound.Value,
-			r.sharp.Value, r.exp.Value, r.trainSec, r.measSec)
+			r.sharp.Value, r.exp.Value, trainSec, r.measSec)
 	}
-	fmt.Fprintf(&md, "\nMeasures are divided by gamma^2, gamma the %g-th percentile of the training margins; bound: PAC-Bayes spectral bound on the test error (delta = %g); sharpness: worst case, alpha = %g, %d steps, on %d training examples; exp. sharpness: sigma = %g, %d samples.\n",
+	fmt.Fprintf(&md, "\nMeasures are divided by gamma^2 (+Inf: gamma <= 0, more than that percentile of the training set misclassified), gamma the %g-th percentile of the training margins; bound: PAC-Bayes spectral bound on the test error (delta = %g); sharpness: worst case, alpha = %g, %d steps, on %d training examples; exp. sharpness: sigma = %g, %d samples.\n",
 		c.percentile, c.delta, c.alpha, c.sharpSteps, c.sharpN, c.sigma, c.samples)
 	if err := layers.WriteFileAtomic(base+".md", func(w io.Writer) error { _, err := io.WriteString(w, md.String()); return err }); err != nil {
 		return err

@@ -44,7 +44,7 @@ func TestMeasuresStudies(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("models: exit %d, stderr %q", code, errs)
 	}
-	if !strings.Contains(out, "| labels-random-n80-h8.fpnn | random | 80 | 8 |") {
+	if !strings.Contains(out, "| labels-random-n80-h8.fpnn | random | 80 | 8 | - |") {
 		t.Errorf("models output:\n%s", out)
 	}
 
