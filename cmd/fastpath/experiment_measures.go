@@ -153,7 +153,7 @@ func runMeasures(args []string, stdout, stderr io.Writer) int {
 			measuresUsage(stdout)
 			return 0
 		}
-		fmt.Fprintf(stderr, "fastpath experiment measures %s: %v\n", c.study, firstLine(err.Error()))
+		fmt.Fprintf(stderr, "fastpath experiment measures %s: %v\n", c.study, measuresFirstLine(err.Error()))
 		return 2
 	}
 	if err := c.check(fs.Args()); err != nil {
@@ -176,14 +176,14 @@ func runMeasures(args []string, stdout, stderr io.Writer) int {
 		err = c.runModels(ctx, fs.Args(), stdout)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "fastpath experiment measures %s: %v\n", c.study, firstLine(err.Error()))
+		fmt.Fprintf(stderr, "fastpath experiment measures %s: %v\n", c.study, measuresFirstLine(err.Error()))
 		return 1
 	}
 	fmt.Fprintf(stdout, "\ntotal %.1f s; files in %s\n", time.Since(start).Seconds(), c.out)
 	return 0
 }
 
-func firstLine(s string) string {
+func measuresFirstLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		return s[:i]
 	}
@@ -210,10 +210,10 @@ func (c *measuresConfig) check(rest []string) error {
 			c.hidden = "8,16,32,64,128,256"
 		}
 	}
-	if _, err := parseInts(c.hidden, "-hidden"); err != nil {
+	if _, err := measuresInts(c.hidden, "-hidden"); err != nil {
 		return err
 	}
-	if _, err := parseInts(c.sizes, "-sizes"); err != nil {
+	if _, err := measuresInts(c.sizes, "-sizes"); err != nil {
 		return err
 	}
 	switch {
@@ -253,8 +253,8 @@ func (c *measuresConfig) check(rest []string) error {
 	return nil
 }
 
-// parseInts parses a comma-separated list of positive integers.
-func parseInts(s, flagName string) ([]int, error) {
+// measuresInts parses a comma-separated list of positive integers.
+func measuresInts(s, flagName string) ([]int, error) {
 	var out []int
 	for _, f := range strings.Split(s, ",") {
 		v, err := strconv.Atoi(strings.TrimSpace(f))
@@ -389,7 +389,7 @@ func (c *measuresConfig) measure(ctx context.Context, net *layers.Network, d, te
 	}
 	sd := d
 	if c.sharpN > 0 && c.sharpN < d.Len() {
-		sd = d.Subset(seq(c.sharpN))
+		sd = d.Subset(measuresSeq(c.sharpN))
 	}
 	if row.sharp, err = measures.WorstCaseSharpness(ctx, net, sd, measures.SharpnessOptions{Alpha: c.alpha, Steps: c.sharpSteps}); err != nil {
 		return row, err
@@ -402,7 +402,7 @@ func (c *measuresConfig) measure(ctx context.Context, net *layers.Network, d, te
 	return row, nil
 }
 
-func seq(n int) []int {
+func measuresSeq(n int) []int {
 	s := make([]int, n)
 	for i := range s {
 		s[i] = i
@@ -419,8 +419,8 @@ func hiddenName(h []int) string {
 }
 
 func (c *measuresConfig) runLabels(ctx context.Context, stdout io.Writer) error {
-	sizes, _ := parseInts(c.sizes, "-sizes")
-	hidden, _ := parseInts(c.hidden, "-hidden")
+	sizes, _ := measuresInts(c.sizes, "-sizes")
+	hidden, _ := measuresInts(c.hidden, "-hidden")
 	var rows []measuresRow
 	for _, kind := range []string{"true", "random"} {
 		full, test, err := c.loadData(kind == "random")
@@ -451,7 +451,7 @@ func (c *measuresConfig) runLabels(ctx context.Context, stdout io.Writer) error 
 }
 
 func (c *measuresConfig) runWidth(ctx context.Context, stdout io.Writer) error {
-	widths, _ := parseInts(c.hidden, "-hidden")
+	widths, _ := measuresInts(c.hidden, "-hidden")
 	full, test, err := c.loadData(c.labels == "random")
 	if err != nil {
 		return err
