@@ -56,6 +56,11 @@ type Impl struct {
 	SGDMomentum func(w, g, v []float32, lr, mu, wd float32)
 	AdaGrad     func(w, g, h []float32, lr, eps float32)
 
+	// PathSGD and PathSGDMomentum are the Path-SGD layer updates of
+	// pathsgd.go (PathSGDGeneric, PathSGDMomentumGeneric).
+	PathSGD         func(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64)
+	PathSGDMomentum func(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32)
+
 	// Peak32 and Peak64 run iters iterations of a loop of independent
 	// multiply-adds in registers and return the number of flops executed:
 	// timing them gives the machine's FMA peak.
@@ -116,6 +121,12 @@ func register(impl *Impl) {
 	}
 	if impl.AdaGrad == nil {
 		impl.AdaGrad = g.AdaGrad
+	}
+	if impl.PathSGD == nil {
+		impl.PathSGD = g.PathSGD
+	}
+	if impl.PathSGDMomentum == nil {
+		impl.PathSGDMomentum = g.PathSGDMomentum
 	}
 	if impl.Peak32 == nil {
 		impl.Peak32 = g.Peak32

@@ -21,6 +21,12 @@
 //     return the generic loop's bits on every build (NaN payloads aside).
 //   - The path-norm kernels y = (W∘W) x and y = (W∘W)^T x, squaring float32
 //     weights inside the kernel and accumulating in float64.
+//   - Path-SGD layer updates (float32, in place): w -= step * g / kappa
+//     with the rank-one scaling kappa[r][c] = g_r f_c passed as reciprocal
+//     row and column factors (never materialized), with or without
+//     momentum, fused with the next pass of the path-norm dynamic program
+//     y = (W∘W) x on the old weights (float64). The float32 update is
+//     rounded like the generic loop in every implementation.
 //   - Level-1 dot and axpy (float32, float64), used by the GEMV routines.
 //   - Peak kernels: independent multiply-adds in registers, timed by the
 //     benchmarks to measure the machine's FMA peak.

@@ -8,6 +8,8 @@ const (
 	errShortC    = "asm: insufficient length of c"
 	errShortBias = "asm: insufficient length of bias"
 	errShortW    = "asm: insufficient length of w"
+	errShortG    = "asm: insufficient length of g"
+	errShortV    = "asm: insufficient length of v"
 	errLdc       = "asm: ldc smaller than the tile width"
 	errLdw       = "asm: ldw smaller than the row length"
 	errNegK      = "asm: negative k"

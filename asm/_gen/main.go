@@ -128,6 +128,7 @@ func main() {
 		"blas1_arm64.s":    genBlas1(),
 		"peak_arm64.s":     genPeak(),
 		"optim_arm64.s":    genOptim(),
+		"pathsgd_arm64.s":  genPathSGD(),
 	}
 	names := make([]string, 0, len(files))
 	for name := range files {

@@ -1,0 +1,125 @@
+package asm
+
+// Path-SGD update kernels. One call updates a whole layer W (rows x cols,
+// row-major, leading dimension ld) from its gradient G, dividing each
+// gradient by the layer's Path-SGD scaling kappa[r][c] = g_r * f_c, a
+// rank-one outer product that is never materialized: the caller passes the
+// reciprocal factors rs[r] (one per row, the learning rate folded in when
+// there is no momentum) and cs[c] = 1/f_c (one per column). In the same
+// pass over the old weights the kernel computes the next forward vector of
+// the l2 path-norm dynamic program, y = (W∘W) x, as asm.PathMV would (in
+// float64): the optimizer then reads W once per step instead of twice.
+//
+// The float32 update rounds every product and sum separately in the order
+// of the reference loops (no fused multiply-add), so every implementation
+// returns the generic loop's bits for w and v (NaN payloads aside). The
+// float64 sums y are accumulated in a different order (and with FMA) by the
+// SIMD kernels, like PathMV's.
+
+// PathSGDGeneric is the reference Path-SGD step without momentum on a
+// len(rs) x len(cs) layer:
+//
+//	for r := range rs {
+//		var s float64
+//		for c := range cs {
+//			i := r*ld + c
+//			f := float64(w[i]); s += f * f * x[c]
+//			t := float32(g[i] * cs[c])
+//			w[i] = w[i] - float32(rs[r]*t)
+//		}
+//		y[r] = s
+//	}
+//
+// that is y = (W∘W) x on the weights before the update, then
+// w[r][c] -= rs[r] * (g[r][c] * cs[c]). g shares w's leading dimension ld;
+// y has len(rs) elements and x len(cs).
+func PathSGDGeneric(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64) {
+	checkPathSGD(y, w, g, nil, ld, rs, cs, x, false)
+	for r, sr := range rs {
+		row := w[r*ld : r*ld+len(cs)]
+		grow := g[r*ld : r*ld+len(cs)]
+		var s float64
+		for c, wi := range row {
+			f := float64(wi)
+			s += f * f * x[c]
+			t := float32(grow[c] * cs[c])
+			row[c] = wi - float32(sr*t)
+		}
+		y[r] = s
+	}
+}
+
+// PathSGDMomentumGeneric is the reference Path-SGD step with heavy-ball
+// momentum on the preconditioned gradient:
+//
+//	for r := range rs {
+//		var s float64
+//		for c := range cs {
+//			i := r*ld + c
+//			f := float64(w[i]); s += f * f * x[c]
+//			t := float32(rs[r] * float32(g[i]*cs[c]))
+//			v[i] = float32(mu*v[i]) + t
+//			w[i] = w[i] - float32(lr*v[i])
+//		}
+//		y[r] = s
+//	}
+//
+// that is v = mu*v + g/kappa, w -= lr*v, with 1/kappa[r][c] = rs[r]*cs[c].
+// g and v share w's leading dimension ld.
+func PathSGDMomentumGeneric(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32) {
+	checkPathSGD(y, w, g, v, ld, rs, cs, x, true)
+	for r, sr := range rs {
+		row := w[r*ld : r*ld+len(cs)]
+		grow := g[r*ld : r*ld+len(cs)]
+		vrow := v[r*ld : r*ld+len(cs)]
+		var s float64
+		for c, wi := range row {
+			f := float64(wi)
+			s += f * f * x[c]
+			t := float32(sr * float32(grow[c]*cs[c]))
+			vi := float32(mu*vrow[c]) + t
+			vrow[c] = vi
+			row[c] = wi - float32(lr*vi)
+		}
+		y[r] = s
+	}
+}
+
+// checkPathSGD panics unless the operands of a Path-SGD update fit: y and
+// rs, x and cs of equal lengths, ld at least len(cs), and w, g (and v when
+// momentum) long enough for len(rs) rows of stride ld.
+func checkPathSGD(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, momentum bool) {
+	if len(y) != len(rs) || len(x) != len(cs) {
+		panic(errLength)
+	}
+	if ld < len(cs) || ld < 1 {
+		panic(errLdw)
+	}
+	rows, cols := len(rs), len(cs)
+	if rows == 0 || cols == 0 {
+		return
+	}
+	need := (rows-1)*ld + cols
+	if len(w) < need {
+		panic(errShortW)
+	}
+	if len(g) < need {
+		panic(errShortG)
+	}
+	if momentum && len(v) < need {
+		panic(errShortV)
+	}
+}
+
+// PathSGD applies PathSGDGeneric's update with the selected implementation:
+// y = (W∘W) x on the old weights, then w[r][c] -= rs[r]*(g[r][c]*cs[c]).
+func PathSGD(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64) {
+	Current().PathSGD(y, w, g, ld, rs, cs, x)
+}
+
+// PathSGDMomentum applies PathSGDMomentumGeneric's update with the selected
+// implementation: y = (W∘W) x on the old weights, then
+// v = mu*v + rs[r]*(g*cs[c]), w -= lr*v.
+func PathSGDMomentum(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32) {
+	Current().PathSGDMomentum(y, w, g, v, ld, rs, cs, x, lr, mu)
+}

@@ -1,0 +1,62 @@
+//go:build !purego && !noasm
+
+package asm
+
+// The AVX2 Path-SGD kernels walk the layer row by row; within a row one
+// index register addresses w, g (and v), the column factors cs and the
+// float64 vector x, 16 columns per step, then 8, then one at a time (any
+// length, alignment and leading dimension). The float32 update uses
+// separate VMULPS/VADDPS/VSUBPS in the reference's order, so w and v are the
+// reference's bits; the path-norm sum widens the old weights with VCVTPS2PD,
+// squares them exactly and accumulates w²·x with VFMADD231PD into four
+// float64 accumulators per row.
+
+// pathSGDAsm is PathSGDGeneric's loop (the caller has checked the operands):
+//
+//	for r := range rs {
+//		var s float64
+//		for c := range cs {
+//			i := r*ld + c
+//			f := float64(w[i]); s += f * f * x[c]
+//			t := float32(g[i] * cs[c])
+//			w[i] = w[i] - float32(rs[r]*t)
+//		}
+//		y[r] = s
+//	}
+//
+//go:noescape
+func pathSGDAsm(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64)
+
+// pathSGDMomentumAsm is PathSGDMomentumGeneric's loop (the caller has
+// checked the operands):
+//
+//	for r := range rs {
+//		var s float64
+//		for c := range cs {
+//			i := r*ld + c
+//			f := float64(w[i]); s += f * f * x[c]
+//			t := float32(rs[r] * float32(g[i]*cs[c]))
+//			v[i] = float32(mu*v[i]) + t
+//			w[i] = w[i] - float32(lr*v[i])
+//		}
+//		y[r] = s
+//	}
+//
+//go:noescape
+func pathSGDMomentumAsm(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32)
+
+func pathSGDAVX2(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64) {
+	checkPathSGD(y, w, g, nil, ld, rs, cs, x, false)
+	if len(rs) == 0 {
+		return
+	}
+	pathSGDAsm(y, w, g, ld, rs, cs, x)
+}
+
+func pathSGDMomentumAVX2(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32) {
+	checkPathSGD(y, w, g, v, ld, rs, cs, x, true)
+	if len(rs) == 0 {
+		return
+	}
+	pathSGDMomentumAsm(y, w, g, v, ld, rs, cs, x, lr, mu)
+}

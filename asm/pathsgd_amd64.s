@@ -1,0 +1,224 @@
+//go:build !purego && !noasm
+
+#include "textflag.h"
+
+// Path-SGD layer updates: see pathsgd.go for the reference loops and
+// pathsgd_amd64.go for the layout. Registers: BX = y, DI = row of w, SI = row
+// of g, R8 = row of v, DX = row stride in bytes, R9 = rs, R10 = cs, R11 = x,
+// R12 = rows left, R13 = cols, CX = cols rounded down to 16, R14 = cols
+// rounded down to 8, AX = column. Y15 = rs[r], Y14 = lr, Y13 = mu;
+// Y8-Y11 float64 accumulators of the row's sum, X12 that of the scalar
+// tail.
+
+// PFDIST is how far ahead (in bytes) each stream is prefetched: without
+// it the conversions delay the demand loads that train the hardware
+// prefetchers (as in the path-norm kernels).
+#define PFDIST 4096
+
+// SQ4: acc += float64(w[AX+off/4 : +4])² * x[AX+off/4 : +4].
+#define SQ4(off, tmp, acc) \
+	VCVTPS2PD   off(DI)(AX*4), tmp   \
+	VMULPD      tmp, tmp, tmp        \
+	VFMADD231PD (off*2)(R11)(AX*8), tmp, acc
+
+// STEP8(off, t): t = rs[r] * (g * cs) for the 8 columns at AX+off/4.
+#define STEP8(off, t) \
+	VMOVUPS off(SI)(AX*4), t    \
+	VMULPS  off(R10)(AX*4), t, t \
+	VMULPS  t, Y15, t
+
+// SUB8(off, t, tmp): w = w - t for the 8 columns at AX+off/4.
+#define SUB8(off, t, tmp) \
+	VMOVUPS off(DI)(AX*4), tmp \
+	VSUBPS  t, tmp, tmp        \
+	VMOVUPS tmp, off(DI)(AX*4)
+
+// MOM8(off, t): v = mu*v + t, then t = lr*v, for the 8 columns at AX+off/4.
+#define MOM8(off, t, tmp) \
+	VMULPS  off(R8)(AX*4), Y13, tmp \
+	VADDPS  t, tmp, tmp             \
+	VMOVUPS tmp, off(R8)(AX*4)      \
+	VMULPS  tmp, Y14, t
+
+// SCALAR1 does column AX alone: the sum into X12 and t = rs[r]*(g*cs) in X0.
+#define SCALAR1 \
+	VCVTSS2SD   (DI)(AX*4), X4, X4  \
+	VMULSD      X4, X4, X4          \
+	VFMADD231SD (R11)(AX*8), X4, X12 \
+	VMOVSS      (SI)(AX*4), X0      \
+	VMULSS      (R10)(AX*4), X0, X0 \
+	VMULSS      X0, X15, X0
+
+// REDUCE stores the row's sum Y8+Y9+Y10+Y11+X12 at (BX).
+#define REDUCE \
+	VADDPD       Y9, Y8, Y8    \
+	VADDPD       Y11, Y10, Y10 \
+	VADDPD       Y10, Y8, Y8   \
+	VEXTRACTF128 $1, Y8, X9    \
+	VADDPD       X9, X8, X8    \
+	VPERMILPD    $1, X8, X9    \
+	VADDSD       X9, X8, X8    \
+	VADDSD       X12, X8, X8   \
+	VMOVSD       X8, (BX)
+
+#define ZEROACC \
+	VXORPD Y8, Y8, Y8    \
+	VXORPD Y9, Y9, Y9    \
+	VXORPD Y10, Y10, Y10 \
+	VXORPD Y11, Y11, Y11 \
+	VXORPD X12, X12, X12
+
+// func pathSGDAsm(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64)
+TEXT ·pathSGDAsm(SB), NOSPLIT, $0-152
+	MOVQ y_base+0(FP), BX
+	MOVQ y_len+8(FP), R12
+	MOVQ w_base+24(FP), DI
+	MOVQ g_base+48(FP), SI
+	MOVQ ld+72(FP), DX
+	SHLQ $2, DX
+	MOVQ rs_base+80(FP), R9
+	MOVQ cs_base+104(FP), R10
+	MOVQ cs_len+112(FP), R13
+	MOVQ x_base+128(FP), R11
+	MOVQ R13, CX
+	ANDQ $-16, CX
+	MOVQ R13, R14
+	ANDQ $-8, R14
+
+row:
+	VBROADCASTSS (R9), Y15
+	ZEROACC
+	XORQ AX, AX
+	CMPQ AX, CX
+	JAE  tail8
+
+loop16:
+	PREFETCHT0 PFDIST(DI)(AX*4)
+	PREFETCHT0 PFDIST(SI)(AX*4)
+	STEP8(0, Y0)
+	STEP8(32, Y1)
+	SQ4(0, Y4, Y8)
+	SQ4(16, Y5, Y9)
+	SQ4(32, Y6, Y10)
+	SQ4(48, Y7, Y11)
+	SUB8(0, Y0, Y2)
+	SUB8(32, Y1, Y3)
+	ADDQ $16, AX
+	CMPQ AX, CX
+	JB   loop16
+
+tail8:
+	CMPQ AX, R14
+	JAE  tail1
+	STEP8(0, Y0)
+	SQ4(0, Y4, Y8)
+	SQ4(16, Y5, Y9)
+	SUB8(0, Y0, Y2)
+	ADDQ $8, AX
+
+tail1:
+	CMPQ AX, R13
+	JAE  reduce
+
+loop1:
+	SCALAR1
+	VMOVSS (DI)(AX*4), X2
+	VSUBSS X0, X2, X2
+	VMOVSS X2, (DI)(AX*4)
+	INCQ   AX
+	CMPQ   AX, R13
+	JB     loop1
+
+reduce:
+	REDUCE
+	ADDQ $8, BX
+	ADDQ $4, R9
+	ADDQ DX, DI
+	ADDQ DX, SI
+	DECQ R12
+	JNZ  row
+	VZEROUPPER
+	RET
+
+// func pathSGDMomentumAsm(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32)
+TEXT ·pathSGDMomentumAsm(SB), NOSPLIT, $0-184
+	MOVQ         y_base+0(FP), BX
+	MOVQ         y_len+8(FP), R12
+	MOVQ         w_base+24(FP), DI
+	MOVQ         g_base+48(FP), SI
+	MOVQ         v_base+72(FP), R8
+	MOVQ         ld+96(FP), DX
+	SHLQ         $2, DX
+	MOVQ         rs_base+104(FP), R9
+	MOVQ         cs_base+128(FP), R10
+	MOVQ         cs_len+136(FP), R13
+	MOVQ         x_base+152(FP), R11
+	VBROADCASTSS lr+176(FP), Y14
+	VBROADCASTSS mu+180(FP), Y13
+	MOVQ         R13, CX
+	ANDQ         $-16, CX
+	MOVQ         R13, R14
+	ANDQ         $-8, R14
+
+row:
+	VBROADCASTSS (R9), Y15
+	ZEROACC
+	XORQ AX, AX
+	CMPQ AX, CX
+	JAE  tail8
+
+loop16:
+	PREFETCHT0 PFDIST(DI)(AX*4)
+	PREFETCHT0 PFDIST(SI)(AX*4)
+	STEP8(0, Y0)
+	STEP8(32, Y1)
+	MOM8(0, Y0, Y2)
+	MOM8(32, Y1, Y3)
+	SQ4(0, Y4, Y8)
+	SQ4(16, Y5, Y9)
+	SQ4(32, Y6, Y10)
+	SQ4(48, Y7, Y11)
+	SUB8(0, Y0, Y2)
+	SUB8(32, Y1, Y3)
+	ADDQ $16, AX
+	CMPQ AX, CX
+	JB   loop16
+
+tail8:
+	CMPQ AX, R14
+	JAE  tail1
+	STEP8(0, Y0)
+	MOM8(0, Y0, Y2)
+	SQ4(0, Y4, Y8)
+	SQ4(16, Y5, Y9)
+	SUB8(0, Y0, Y2)
+	ADDQ $8, AX
+
+tail1:
+	CMPQ AX, R13
+	JAE  reduce
+
+loop1:
+	SCALAR1
+	VMULSS (R8)(AX*4), X13, X2
+	VADDSS X0, X2, X2
+	VMOVSS X2, (R8)(AX*4)
+	VMULSS X2, X14, X0
+	VMOVSS (DI)(AX*4), X2
+	VSUBSS X0, X2, X2
+	VMOVSS X2, (DI)(AX*4)
+	INCQ   AX
+	CMPQ   AX, R13
+	JB     loop1
+
+reduce:
+	REDUCE
+	ADDQ $8, BX
+	ADDQ $4, R9
+	ADDQ DX, DI
+	ADDQ DX, SI
+	ADDQ DX, R8
+	DECQ R12
+	JNZ  row
+	VZEROUPPER
+	RET

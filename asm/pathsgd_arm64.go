@@ -1,0 +1,50 @@
+//go:build !purego && !noasm
+
+package asm
+
+// pathSGDNEON is PathSGDGeneric's loop without the checks:
+//
+//	for r := range rs {
+//		var s float64
+//		for c := range cs {
+//			i := r*ld + c
+//			f := float64(w[i]); s += f * f * x[c]
+//			t := float32(g[i] * cs[c])
+//			w[i] = w[i] - float32(rs[r]*t)
+//		}
+//		y[r] = s
+//	}
+//
+// Eight columns per step: the old weights are widened, squared and
+// multiply-added with x into four float64x2 accumulators, then updated in
+// float32.
+//
+//go:noescape
+func pathSGDNEON(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64)
+
+// pathSGDMomentumNEON is PathSGDMomentumGeneric's loop without the checks:
+//
+//	for r := range rs {
+//		var s float64
+//		for c := range cs {
+//			i := r*ld + c
+//			f := float64(w[i]); s += f * f * x[c]
+//			t := float32(rs[r] * float32(g[i]*cs[c]))
+//			v[i] = float32(mu*v[i]) + t
+//			w[i] = w[i] - float32(lr*v[i])
+//		}
+//		y[r] = s
+//	}
+//
+//go:noescape
+func pathSGDMomentumNEON(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32)
+
+func pathSGDNEONChecked(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64) {
+	checkPathSGD(y, w, g, nil, ld, rs, cs, x, false)
+	pathSGDNEON(y, w, g, ld, rs, cs, x)
+}
+
+func pathSGDMomentumNEONChecked(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32) {
+	checkPathSGD(y, w, g, v, ld, rs, cs, x, true)
+	pathSGDMomentumNEON(y, w, g, v, ld, rs, cs, x, lr, mu)
+}
