@@ -25,6 +25,7 @@ type Network struct {
 
 	rows    int       // batch rows the buffers hold
 	dlogits []float32 // gradient of the loss with respect to the logits
+	lastX   blas32.General
 }
 
 // Param is one parameter tensor of a Network with its gradient: the weights
@@ -242,6 +243,7 @@ func (n *Network) checkInput(x blas32.General) {
 }
 
 func (n *Network) forward(x blas32.General, train bool) blas32.General {
+	n.lastX = x
 	for _, l := range n.layers {
 		x = l.forward(x, train)
 	}
@@ -287,6 +289,13 @@ func (n *Network) Gradient(x blas32.General, y []int) float64 {
 	}
 	return loss
 }
+
+// LastInput returns the input batch of the last Forward, Loss, Gradient or
+// Predict call (the caller's matrix, not a copy: valid while the caller
+// keeps it unchanged), or an empty matrix before the first call. Optimizers
+// whose scaling depends on the data, such as package pathsgd's DDP-SGD, read
+// the mini-batch of the last Gradient call through it.
+func (n *Network) LastInput() blas32.General { return n.lastX }
 
 // Predict writes the index of the largest logit of each row of x to dst
 // (inference mode). It panics if dst is shorter than x.Rows.

@@ -85,7 +85,7 @@ type sgdTask struct {
 	lr, mu float32
 }
 
-func (t *sgdTask) runPart(part, parts int) {
+func (t *sgdTask) RunPart(part, parts int) {
 	o := t.o
 	for i, p := range t.ps {
 		lo, hi := partRange(len(p.Value), part, parts)
@@ -160,7 +160,7 @@ type adaGradTask struct {
 	lr, eps float32
 }
 
-func (t *adaGradTask) runPart(part, parts int) {
+func (t *adaGradTask) RunPart(part, parts int) {
 	for i, p := range t.ps {
 		lo, hi := partRange(len(p.Value), part, parts)
 		if lo < hi {

@@ -19,9 +19,13 @@ const parallelMin = 1 << 16
 // splitAlign keeps parts of a tensor on separate cache lines (16 float32s).
 const splitAlign = 16
 
-// partTask is an elementwise pass that can run as part i of n.
-type partTask interface {
-	runPart(part, parts int)
+// PartTask is a pass that can run split into parts: RunPart(part, parts)
+// does part part of parts (0 <= part < parts), the parts touching disjoint
+// data, so that they may run concurrently. Optimizers outside this package
+// (package pathsgd) split their updates with RunParallel the way SGD and
+// AdaGrad do.
+type PartTask interface {
+	RunPart(part, parts int)
 }
 
 // partRange returns part's share [lo, hi) of n elements split parts ways
@@ -40,7 +44,7 @@ func partRange(n, part, parts int) (lo, hi int) {
 	return lo, hi
 }
 
-// helperPool runs partTasks on persistent helper goroutines, so that a
+// helperPool runs PartTasks on persistent helper goroutines, so that a
 // parallel update allocates nothing.
 type helperPool struct {
 	mu   sync.Mutex
@@ -49,7 +53,7 @@ type helperPool struct {
 }
 
 type helperJob struct {
-	t           partTask
+	t           PartTask
 	part, parts int
 }
 
@@ -57,9 +61,9 @@ var helpers = helperPool{done: make(chan struct{})}
 
 // run runs t as parts parts, part 0 on the calling goroutine. If another
 // goroutine is using the pool, t runs serially instead.
-func (p *helperPool) run(t partTask, parts int) {
+func (p *helperPool) run(t PartTask, parts int) {
 	if parts <= 1 || !p.mu.TryLock() {
-		t.runPart(0, 1)
+		t.RunPart(0, 1)
 		return
 	}
 	defer p.mu.Unlock()
@@ -71,7 +75,7 @@ func (p *helperPool) run(t partTask, parts int) {
 	for i := 1; i < parts; i++ {
 		p.jobs[i-1] <- helperJob{t, i, parts}
 	}
-	t.runPart(0, parts)
+	t.RunPart(0, parts)
 	for i := 1; i < parts; i++ {
 		<-p.done
 	}
@@ -79,14 +83,21 @@ func (p *helperPool) run(t partTask, parts int) {
 
 func helper(jobs <-chan helperJob, done chan<- struct{}) {
 	for j := range jobs {
-		j.t.runPart(j.part, j.parts)
+		j.t.RunPart(j.part, j.parts)
 		done <- struct{}{}
 	}
 }
 
+// RunParallel runs t split into blas.Threads() parts on persistent helper
+// goroutines (part 0 on the calling goroutine) when params, the number of
+// parameters the pass touches, is at least 65536, and as one part on the
+// calling goroutine otherwise (or when another RunParallel is in
+// progress). It returns when every part is done and allocates nothing.
+func RunParallel(t PartTask, params int) { runParallel(t, params) }
+
 // runParallel runs t split across the GEMM thread count when the update
 // touches at least parallelMin parameters.
-func runParallel(t partTask, params int) {
+func runParallel(t PartTask, params int) {
 	threads := 1
 	if params >= parallelMin {
 		threads = blas.Threads()

@@ -1,0 +1,3 @@
+// Package pathsgd implements the path geometry of layered ReLU networks
+// (package layers).
+package pathsgd
