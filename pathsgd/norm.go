@@ -208,10 +208,22 @@ func normalize(x []float64) int {
 	if k == 0 {
 		return 0
 	}
-	for i, v := range x {
-		x[i] = math.Ldexp(v, -k)
-	}
+	scaleBy(x, -k)
 	return k
+}
+
+// scaleBy multiplies x by 2^k, exactly unless a result is subnormal.
+func scaleBy(x []float64, k int) {
+	if k >= -1022 && k <= 1023 {
+		m := math.Ldexp(1, k)
+		for i := range x {
+			x[i] *= m
+		}
+		return
+	}
+	for i, v := range x {
+		x[i] = math.Ldexp(v, k)
+	}
 }
 
 // addBias adds |b|^p * 2^-e to y: the bias paths of a layer whose input

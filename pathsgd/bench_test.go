@@ -1,0 +1,105 @@
+package pathsgd
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/fastpath-go/fastpath/layers"
+)
+
+// BenchmarkStep measures training steps (gradient + update) on the thesis's
+// MNIST network, batch 100, and the update alone:
+//
+//	go test -run XXX -bench Step -benchtime 20x ./pathsgd
+//
+// BenchmarkOverhead interleaves SGD and Path-SGD steps on two networks of
+// the same shape in one loop (so that load from other processes hits both
+// alike) and reports each one's mean step time and their ratio.
+func BenchmarkStep(b *testing.B) {
+	for _, sizes := range [][]int{{784, 1000, 1000, 10}, {784, 4000, 4000, 10}} {
+		for _, opt := range []string{"sgd", "sgd-momentum", "adagrad", "pathsgd", "pathsgd-momentum", "ddpsgd-0.5"} {
+			for _, part := range []string{"step", "update"} {
+				b.Run(fmt.Sprintf("net=%s/batch=100/opt=%s/part=%s", netName(sizes), opt, part), func(b *testing.B) {
+					net, o, x, y := benchSetup(b, sizes, opt)
+					b.ReportAllocs()
+					for b.Loop() {
+						if part == "step" {
+							net.Gradient(x, y)
+						}
+						o.Step(net)
+					}
+					b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/op")
+				})
+			}
+		}
+	}
+}
+
+func BenchmarkOverhead(b *testing.B) {
+	for _, sizes := range [][]int{{784, 1000, 1000, 10}, {784, 4000, 4000, 10}} {
+		for _, pair := range [][2]string{{"sgd", "pathsgd"}, {"sgd-momentum", "pathsgd-momentum"}} {
+			b.Run(fmt.Sprintf("net=%s/batch=100/base=%s/opt=%s", netName(sizes), pair[0], pair[1]), func(b *testing.B) {
+				n0, o0, x, y := benchSetup(b, sizes, pair[0])
+				n1, o1, _, _ := benchSetup(b, sizes, pair[1])
+				var t0, t1 time.Duration
+				for b.Loop() {
+					s := time.Now()
+					n0.Gradient(x, y)
+					o0.Step(n0)
+					m := time.Now()
+					n1.Gradient(x, y)
+					o1.Step(n1)
+					t0 += m.Sub(s)
+					t1 += time.Since(m)
+				}
+				n := float64(b.N)
+				b.ReportMetric(t0.Seconds()*1e3/n, "base-ms/step")
+				b.ReportMetric(t1.Seconds()*1e3/n, "opt-ms/step")
+				b.ReportMetric(t1.Seconds()/t0.Seconds(), "ratio")
+			})
+		}
+	}
+}
+
+func netName(sizes []int) string {
+	s := ""
+	for i, h := range sizes {
+		if i > 0 {
+			s += "-"
+		}
+		s += fmt.Sprint(h)
+	}
+	return s
+}
+
+// benchSetup returns a balanced network, an optimizer with tiny steps (so
+// many iterations stay finite) and one batch, after one warm-up step.
+func benchSetup(b *testing.B, sizes []int, opt string) (*layers.Network, layers.Optimizer, blasMatrix, []int) {
+	net, err := layers.NewMLP(sizes, layers.MLPOptions{Seed: 1, MaxBatch: 100})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := newRand(1)
+	x, y := randMatrix(r, 100, sizes[0]), randLabels(r, 100, sizes[len(sizes)-1])
+	var o layers.Optimizer
+	switch opt {
+	case "sgd":
+		o = &layers.SGD{LR: layers.Constant(1e-6)}
+	case "sgd-momentum":
+		o = &layers.SGD{LR: layers.Constant(1e-6), Momentum: layers.Constant(0.9)}
+	case "adagrad":
+		o = &layers.AdaGrad{LR: layers.Constant(1e-6)}
+	case "pathsgd":
+		o = &PathSGD{LR: layers.Constant(1e-6)}
+	case "pathsgd-momentum":
+		o = &PathSGD{LR: layers.Constant(1e-6), Momentum: layers.Constant(0.9)}
+	case "ddpsgd-0.5":
+		o = newBenchDDP(0.5)
+	}
+	net.Gradient(x, y)
+	o.Step(net)
+	runtime.GC()
+	return net, o, x, y
+}

@@ -1,0 +1,277 @@
+package pathsgd
+
+import (
+	"math"
+
+	"github.com/fastpath-go/fastpath/asm"
+	"github.com/fastpath-go/fastpath/layers"
+	"gonum.org/v1/gonum/blas/blas32"
+)
+
+// PathSGD is Path-SGD (Neyshabur, Salakhutdinov and Srebro, 2015) with
+// p = 2, a layers.Optimizer: at every step each weight and bias moves by its
+// gradient divided by kappa_e = pi_e, the sum over the paths through the
+// edge of the product of the squares of the path's other weights:
+//
+//	without Momentum: w_e -= lr * (dL/dw_e) / kappa_e
+//	with Momentum:    v_e = mu*v_e + (dL/dw_e) / kappa_e;  w_e -= lr * v_e
+//
+// kappa(W_i[v,u]) = g_i[v] f_(i-1)[u] and kappa(b_i[v]) = g_i[v] come from
+// the dynamic program on the current weights (the whole network: dropout
+// masks play no part in kappa, so PathSGD works unchanged with dropout
+// layers, whose masks only enter the gradient). kappa is a rank-one outer
+// product per layer and is never formed: asm.PathSGD divides by it through
+// reciprocal row and column factors inside the update, and computes the
+// next layer's f_i from the old weights in the same pass, so a step reads
+// the weights twice (the backward pass for g, then the fused update) where
+// SGD reads them once.
+//
+// Guard: kappa_e = 0 exactly when f_(i-1)[u] = 0 or g_i[v] = 0, that is
+// when no non-zero path reaches the edge's source or leaves its target; the
+// gradient of such an edge is exactly zero (see the package documentation),
+// and PathSGD leaves the weight (and its velocity, apart from the decay
+// mu*v) unchanged. This keeps the step exactly covariant under node
+// rescaling, which maps zeros to zeros. Factors beyond the float32 range
+// saturate at math.MaxFloat32.
+//
+// The velocity starts at zero; Step allocates nothing after the first call.
+type PathSGD struct {
+	// LR is the learning-rate schedule (required). Path-SGD's step sizes
+	// differ from SGD's (kappa is about 1/h on balanced hidden layers):
+	// tune them separately.
+	LR layers.Schedule
+	// Momentum is the momentum schedule; nil means none.
+	Momentum layers.Schedule
+
+	epoch int
+	st    pathState
+}
+
+// SetEpoch sets the number of completed epochs the schedules read.
+func (o *PathSGD) SetEpoch(completed int) { o.epoch = completed }
+
+// Reset drops the velocity (it restarts at zero on the next Step).
+func (o *PathSGD) Reset() { o.st.vel = nil }
+
+// Phi returns the l2 path norm phi_2 of the weights before the last Step
+// (computed by the step's dynamic program at no extra cost), or 0 before
+// the first step.
+func (o *PathSGD) Phi() float64 {
+	if o.st.f == nil {
+		return 0
+	}
+	d := len(o.st.f) - 1
+	return math.Exp((math.Log(sumOf(o.st.f[d])) + float64(o.st.fe[d])*math.Ln2) / 2)
+}
+
+// Step applies one Path-SGD update to net from the gradients of the last
+// Network.Gradient call. It panics if LR is nil or the optimizer's state
+// belongs to a network of another shape.
+func (o *PathSGD) Step(net *layers.Network) {
+	if o.LR == nil {
+		panic(errNoLR)
+	}
+	if net == nil {
+		panic(errNilNet)
+	}
+	lr := o.LR(o.epoch)
+	var mu float32
+	if o.Momentum != nil {
+		mu = o.Momentum(o.epoch)
+	}
+	o.st.step(net, lr, mu, o.Momentum != nil)
+}
+
+// pathState is the dynamic program's vectors and the update's buffers.
+type pathState struct {
+	sizes  []int
+	f, g   [][]float64
+	fe, ge []int
+	cs, rs []float32 // column and row factors of the layer being updated
+	bc     []float32 // bias factors
+	zero   []float64 // x of the bias update (its sums are not needed)
+	by     [1]float64
+	one    [1]float32 // the bias update's row factor
+	vel    [][]float32 // velocity of W and b per layer, with momentum
+	dp     dpTask
+	upd    updateTask
+}
+
+// prepare sizes the buffers for net (once) and panics if net's shape
+// differs from the one they were sized for.
+func (s *pathState) prepare(net *layers.Network, momentum bool) []*layers.Dense {
+	dense := net.Dense()
+	d := len(dense)
+	if s.sizes == nil {
+		s.sizes = make([]int, d+1)
+		s.sizes[0] = dense[0].InSize()
+		widest := s.sizes[0]
+		for i, l := range dense {
+			s.sizes[i+1] = l.OutSize()
+			widest = max(widest, l.OutSize())
+		}
+		s.f, s.g = make([][]float64, d+1), make([][]float64, d+1)
+		s.fe, s.ge = make([]int, d+1), make([]int, d+1)
+		for i, h := range s.sizes {
+			s.f[i], s.g[i] = make([]float64, h), make([]float64, h)
+		}
+		s.cs, s.rs, s.bc = make([]float32, widest), make([]float32, widest), make([]float32, widest)
+		s.zero = make([]float64, widest)
+		s.one[0] = 1
+	} else {
+		if len(s.sizes) != d+1 || s.sizes[0] != dense[0].InSize() {
+			panic(errOptimNet)
+		}
+		for i, l := range dense {
+			if s.sizes[i+1] != l.OutSize() || l.InSize() != s.sizes[i] {
+				panic(errOptimNet)
+			}
+		}
+	}
+	if momentum && s.vel == nil {
+		s.vel = make([][]float32, 2*d)
+		for i, l := range dense {
+			s.vel[2*i] = make([]float32, len(l.W.Data))
+			s.vel[2*i+1] = make([]float32, len(l.B))
+		}
+	}
+	return dense
+}
+
+// step runs the backward pass for g_1..g_d, then updates the layers in
+// order, each fused with the forward pass for the next f.
+func (s *pathState) step(net *layers.Network, lr, mu float32, momentum bool) {
+	dense := s.prepare(net, momentum)
+	d := len(dense)
+	fill(s.g[d], 1)
+	s.ge[d] = 0
+	for i := d; i >= 2; i-- {
+		s.dp.run(dpBackward, 2, dense[i-1].W, s.g[i-1], s.g[i])
+		s.ge[i-1] = s.ge[i] + normalize(s.g[i-1])
+	}
+	// Without momentum the learning rate is folded into the factors; with
+	// momentum they are 1/kappa alone.
+	scale := float64(lr)
+	if momentum {
+		scale = 1
+	}
+	fill(s.f[0], 1)
+	s.fe[0] = 0
+	for i := 1; i <= d; i++ {
+		l := dense[i-1]
+		in, out := s.f[i-1], s.g[i]
+		cs, rs := s.cs[:len(in)], s.rs[:len(out)]
+		weightFactors(cs, rs, in, out, scale, s.fe[i-1]+s.ge[i])
+		var vw, vb []float32
+		if momentum {
+			vw, vb = s.vel[2*(i-1)], s.vel[2*(i-1)+1]
+		}
+		s.upd = updateTask{w: l.W, g: l.DW.Data, v: vw, rs: rs, cs: cs, x: in, y: s.f[i], lr: lr, mu: mu, momentum: momentum}
+		layers.RunParallel(&s.upd, len(l.W.Data))
+		s.upd = updateTask{}
+		// The bias paths of f_i, from the old biases, then the biases'
+		// update with kappa(b_i[v]) = g_i[v].
+		addBias(s.f[i], l.B, 2, s.fe[i-1])
+		bc := s.bc[:len(out)]
+		biasFactors(bc, out, scale, s.ge[i])
+		if momentum {
+			asm.PathSGDMomentum(s.by[:], l.B, l.DB, vb, len(l.B), s.one[:], bc, s.zero[:len(bc)], lr, mu)
+		} else {
+			asm.PathSGD(s.by[:], l.B, l.DB, len(l.B), s.one[:], bc, s.zero[:len(bc)])
+		}
+		s.fe[i] = s.fe[i-1] + normalize(s.f[i])
+	}
+}
+
+// weightFactors sets cs[u] * rs[v] = scale / kappa[v][u] with
+// kappa[v][u] = f[u] * g[v] * 2^e, splitting the power of two between the
+// two so that both stay in the float32 range; a zero f[u] or g[v] gives a
+// zero factor (the guard).
+func weightFactors(cs, rs []float32, f, g []float64, scale float64, e int) {
+	// Largest reciprocals, as binary exponents (f and g are normalized:
+	// their largest elements are in [0.5, 1)).
+	ef, eg := math.MinInt32, math.MinInt32
+	for _, v := range f {
+		if v > 0 {
+			ef = max(ef, math.Ilogb(1/v))
+		}
+	}
+	for _, v := range g {
+		if v > 0 {
+			eg = max(eg, math.Ilogb(scale/v))
+		}
+	}
+	k := 0
+	if ef > math.MinInt32 && eg > math.MinInt32 {
+		// rs carries 2^(-e-k), cs 2^k: balance the exponents.
+		k = (eg - e - ef) / 2
+	}
+	pc, pr := pow2(k), pow2(-e-k)
+	for u, v := range f {
+		cs[u] = factor(1/v, k, pc, v)
+	}
+	for r, v := range g {
+		rs[r] = factor(scale/v, -e-k, pr, v)
+	}
+}
+
+// biasFactors sets bc[v] = scale / kappa(b[v]) with kappa = g[v] * 2^e.
+func biasFactors(bc []float32, g []float64, scale float64, e int) {
+	p := pow2(-e)
+	for v, x := range g {
+		bc[v] = factor(scale/x, -e, p, x)
+	}
+}
+
+// pow2 returns 2^k when it is a normal float64, else 0.
+func pow2(k int) float64 {
+	if k < -1022 || k > 1023 {
+		return 0
+	}
+	return math.Ldexp(1, k)
+}
+
+// factor returns r * 2^k (p = 2^k, or 0 when 2^k is not a normal float64)
+// as a float32 saturated at MaxFloat32, or 0 when the path sum s it is the
+// reciprocal of is zero (or not a number).
+func factor(r float64, k int, p float64, s float64) float32 {
+	if !(s > 0) {
+		return 0
+	}
+	var x float64
+	if p != 0 {
+		x = r * p
+	} else {
+		x = math.Ldexp(r, k)
+	}
+	if x > math.MaxFloat32 {
+		return math.MaxFloat32
+	}
+	return float32(x)
+}
+
+// updateTask is one layer's fused update, split by rows for
+// layers.RunParallel.
+type updateTask struct {
+	w        blas32.General
+	g, v     []float32
+	rs, cs   []float32
+	x, y     []float64
+	lr, mu   float32
+	momentum bool
+}
+
+// RunPart updates part part of parts of the layer's rows.
+func (t *updateTask) RunPart(part, parts int) {
+	lo, hi := split(t.w.Rows, part, parts)
+	if lo == hi {
+		return
+	}
+	ld := t.w.Stride
+	w, g := t.w.Data[lo*ld:], t.g[lo*ld:]
+	if t.momentum {
+		asm.PathSGDMomentum(t.y[lo:hi], w, g, t.v[lo*ld:], ld, t.rs[lo:hi], t.cs, t.x, t.lr, t.mu)
+	} else {
+		asm.PathSGD(t.y[lo:hi], w, g, ld, t.rs[lo:hi], t.cs, t.x)
+	}
+}
