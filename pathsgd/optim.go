@@ -91,7 +91,7 @@ type pathState struct {
 	bc     []float32 // bias factors
 	zero   []float64 // x of the bias update (its sums are not needed)
 	by     [1]float64
-	one    [1]float32 // the bias update's row factor
+	one    [1]float32  // the bias update's row factor
 	vel    [][]float32 // velocity of W and b per layer, with momentum
 	dp     dpTask
 	upd    updateTask
