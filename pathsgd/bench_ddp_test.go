@@ -7,5 +7,6 @@ import (
 
 type blasMatrix = blas32.General
 
-// newBenchDDP is replaced when DDP-SGD exists.
-func newBenchDDP(alpha float64) layers.Optimizer { return &layers.SGD{LR: layers.Constant(1e-6)} }
+func newBenchDDP(alpha float64) layers.Optimizer {
+	return &DDPSGD{Alpha: alpha, LR: layers.Constant(1e-6)}
+}
