@@ -1,0 +1,97 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The pathsgd experiment on the repository's MNIST subset: tiny networks,
+// one or two epochs, every output file written.
+func TestExperimentPathSGDCompare(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := runCLI("experiment", "pathsgd", "-mnist", "../../testdata/mnist", "-val", "200", "-hidden", "16",
+		"-epochs", "2", "-grid", "0.1,0.01", "-grid-train", "300", "-train", "400", "-test", "100", "-dropouts", "0,0.5", "-out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"| 0 | balanced | pathsgd |", "| 0.5 | unbalanced | sgd |", "step sizes chosen on the validation split"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	for _, name := range []string{"grid.csv", "curves.csv", "results.md", "train_loss_dropout0.png", "test_error_dropout05.png"} {
+		if st, err := os.Stat(filepath.Join(dir, name)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	curves, err := os.ReadFile(filepath.Join(dir, "curves.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Path-SGD's curves from the balanced and the unbalanced start coincide
+	// (the same function, the rescaled trajectory).
+	bal, unb := pathsgdCurve(string(curves), "balanced"), pathsgdCurve(string(curves), "unbalanced")
+	if len(bal) != 2 || len(bal) != len(unb) {
+		t.Fatalf("curves: %v, %v", bal, unb)
+	}
+	for i := range bal {
+		if bal[i] != unb[i] {
+			t.Errorf("epoch %d: Path-SGD training loss %s (balanced) vs %s (unbalanced)", i+1, bal[i], unb[i])
+		}
+	}
+}
+
+// pathsgdCurve returns the 6-digit training losses of Path-SGD without
+// dropout from curves.csv.
+func pathsgdCurve(csv, init string) []string {
+	var out []string
+	for _, line := range strings.Split(csv, "\n") {
+		f := strings.Split(line, ",")
+		if len(f) > 5 && f[0] == init && f[1] == "0" && f[2] == "pathsgd" {
+			out = append(out, f[5])
+		}
+	}
+	return out
+}
+
+func TestExperimentPathSGDWidth(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := runCLI("experiment", "pathsgd", "-mode", "width", "-mnist", "../../testdata/mnist", "-val", "200",
+		"-widths", "4,16", "-epochs", "2", "-out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "| 16 |") {
+		t.Errorf("table lacks H = 16:\n%s", out)
+	}
+	for _, name := range []string{"width.csv", "width.md", "width.png"} {
+		if st, err := os.Stat(filepath.Join(dir, name)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func TestExperimentPathSGDFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"-mode", "nope"},
+		{"-opts", "sgd,lbfgs"},
+		{"-inits", "random"},
+		{"-dropouts", "1"},
+		{"-lr", "sgd"},
+		{"-epochs", "0"},
+		{"-mode", "width", "-widths", "0"},
+		{"extra"},
+	} {
+		code, _, errs := runCLI(append([]string{"experiment", "pathsgd"}, args...)...)
+		if code != 2 {
+			t.Errorf("%v: exit %d", args, code)
+		}
+		oneLine(t, errs)
+	}
+	code, out, _ := runCLI("experiment", "pathsgd", "-h")
+	if code != 0 || !strings.Contains(out, "-hidden") || !strings.Contains(out, "-widths") {
+		t.Errorf("-h: exit %d:\n%s", code, out)
+	}
+}
