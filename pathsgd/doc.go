@@ -185,6 +185,28 @@
 // (batch*10) x h x h; deeper networks add batch*h_j seeds per hidden layer
 // j, which is expensive for wide layers (the cost of exactness).
 //
+// # DDP-Normalization
+//
+// DDPNet reparametrizes the network so that every hidden unit has
+// gamma_v = 1: each hidden pre-activation is divided by
+// gamma_v = sqrt(alpha E[z_v^2] + (1-alpha) (||W_i[v,:]||^2 + b_i[v]^2)),
+// the normalized outputs having gamma = 1 themselves (so the recursion
+// reduces to the unit's own weights). alpha = 1 is batch normalization
+// without centring, alpha = 0 weight normalization of (W_i[v,:], b_i[v]).
+// In training the mini-batch mean gives E[z_v^2] and the gradient flows
+// through it: with n_v = z_v / gamma_v and
+// dL/dgamma_v = -sum_e (dL/dn_(e,v)) z_(e,v) / gamma_v^2,
+//
+//	dL/dz_(e,v) = (dL/dn_(e,v)) / gamma_v + (dL/dgamma_v) alpha z_(e,v) / (B gamma_v)
+//	dL/dW_i[v,u] += (dL/dgamma_v) (1-alpha) W_i[v,u] / gamma_v   (b_i[v] alike)
+//
+// (checked against finite differences). Inference uses running averages
+// of E[z_v^2]. Scaling a unit's incoming weights and bias by c > 0 scales
+// z_v, gamma_v and the running average's square root by c, so the
+// normalized network's function is unchanged (tested for several alpha).
+// DDPNet is a float64 model for small networks; DDP-SGD above is the
+// optimizer for package layers' float32 networks.
+//
 // # Float32 tolerances
 //
 // Path-SGD's updates run in float32 on the asm kernels; the dynamic program
