@@ -133,23 +133,19 @@
 //     1/2 d^2 E[z_y^2]/dw^2 = E[a_u^2 (dz_y/dz_v)^2] (and E[z_v^2] gives
 //     E[a_u^2]); gamma_u^2 of layer i-1 does not depend on w.
 //
-//  3. Let D_y = 1/2 d^2(gamma_y^2)/dw^2 for every unit y of layers >= i.
-//     Differentiating the recursion twice, with the W_j and gamma of layer
-//     i-1 constant in w:
+// Let D_y = 1/2 d^2(gamma_y^2)/dw^2 for every unit y of layers >= i.
+// Differentiating the recursion twice, with the W_j and the gamma of layer
+// i-1 constant in w (vectors over layer j, squares elementwise):
 //
-//     D_v = alpha E[a_u^2] + (1-alpha) gamma_u^2, D_x = 0 for the other
-//     units x of layer i, and for j > i
-//     D_j = alpha E[a_u^2 (dz_j/dz_v)^2] + (1-alpha) (W_j^2) D_(j-1)
-//     (vectors over layer j, squares elementwise).
+//	D_v = alpha E[a_u^2] + (1-alpha) gamma_u^2,   D_x = 0 for the other units x of layer i
+//	D_j = alpha E[a_u^2 (dz_j/dz_v)^2] + (1-alpha) (W_j^2) D_(j-1)   (j > i)
 //
-//  4. kappa = 1^T D_d. Unrolling the linear recursion with the damped
-//     backward vectors gt_d = 1, gt_(j-1) = (1-alpha) (W_j^2)^T gt_j:
+// and kappa = 1^T D_d. Unrolling the linear recursion with the damped
+// backward vectors gt_d = 1, gt_(j-1) = (1-alpha) (W_j^2)^T gt_j gives
 //
-//     kappa(W_i[v,u]) = alpha E[a_u^2 S_v] + (1-alpha) gamma_u^2 gt_i[v]
-//     kappa(b_i[v])   = alpha E[S_v]       + (1-alpha) gt_i[v]
-//     S_v(x) = sum_(j >= i) sum_(y in layer j) gt_j[y] (dz_y/dz_v)^2
-//
-//     (the j = i term is gt_i[v]).
+//	kappa(W_i[v,u]) = alpha E[a_u^2 S_v] + (1-alpha) gamma_u^2 gt_i[v]
+//	kappa(b_i[v])   = alpha E[S_v]       + (1-alpha) gt_i[v]
+//	S_v(x) = sum_(j >= i) sum_(y in layer j) gt_j[y] (dz_y/dz_v)^2   (the j = i term is gt_i[v])
 //
 // Endpoints: at alpha = 0 only the second term remains, and there
 // gamma_u^2 = f_(i-1)[u] and gt_i = g_i (p = 2), so kappa is Path-SGD's
