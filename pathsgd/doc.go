@@ -176,7 +176,7 @@
 //
 // kappa for alpha > 0 is a sum of batch-many rank-one terms, formed per
 // layer by one GEMM: (alpha/n) S_i^T (A_(i-1) o A_(i-1)) plus the rank-one
-// (1-alpha) gt_i gamma_(i-1)^2 T. For the thesis's 784-h-h-10 networks the
+// (1-alpha) gt_i (gamma_(i-1)^2)^T. For the thesis's 784-h-h-10 networks the
 // seeds are the 10 outputs only (j = 3 for i = 1), a GEMM of
 // (batch*10) x h x h; deeper networks add batch*h_j seeds per hidden layer
 // j, which is expensive for wide layers (the cost of exactness).

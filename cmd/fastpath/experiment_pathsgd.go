@@ -595,9 +595,9 @@ func plotCurves(dir string, dropout float64, rows []epochRow) error {
 		p.Y.Label.Text = strings.ReplaceAll(metric, "_", " ")
 		if metric == "train_loss" {
 			p.Y.Scale = plot.LogScale{}
-			p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+			p.Y.Tick.Marker = logTicks{}
 		}
-		p.Legend.Top = true
+		p.Legend.Left = true // the curves fall: the lower left stays clear
 		lines := map[cell]plotter.XYs{}
 		var order []cell
 		for _, r := range rows {
@@ -637,6 +637,33 @@ func plotCurves(dir string, dropout float64, rows []epochRow) error {
 	return nil
 }
 
+// logTicks marks 1, 2 and 5 times the powers of ten with labels and the
+// other integer multiples without (plot.LogTicks labels powers of ten only,
+// often a single tick on a loss curve).
+type logTicks struct{}
+
+// Ticks returns the ticks between min and max.
+func (logTicks) Ticks(min, max float64) []plot.Tick {
+	var ts []plot.Tick
+	if !(min > 0) || !(max >= min) {
+		return ts
+	}
+	for k := math.Floor(math.Log10(min)); k <= math.Ceil(math.Log10(max)); k++ {
+		for m := 1.0; m < 10; m++ {
+			v := m * math.Pow(10, k)
+			if v < min*(1-1e-9) || v > max*(1+1e-9) {
+				continue
+			}
+			t := plot.Tick{Value: v}
+			if m == 1 || m == 2 || m == 5 {
+				t.Label = strconv.FormatFloat(v, 'g', 4, 64)
+			}
+			ts = append(ts, t)
+		}
+	}
+	return ts
+}
+
 // plotWidth writes width.png: training and test error against H.
 func plotWidth(dir string, rows []widthRow) error {
 	p := plot.New()
@@ -644,7 +671,7 @@ func plotWidth(dir string, rows []widthRow) error {
 	p.X.Label.Text = "hidden units H"
 	p.Y.Label.Text = "error"
 	p.X.Scale = plot.LogScale{}
-	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.X.Tick.Marker = logTicks{}
 	p.Legend.Top = true
 	for _, m := range []struct {
 		name string
