@@ -7,9 +7,11 @@ package asm
 // float64 vector x, 16 columns per step, then 8, then one at a time (any
 // length, alignment and leading dimension). The float32 update uses
 // separate VMULPS/VADDPS/VSUBPS in the reference's order, so w and v are the
-// reference's bits; the path-norm sum widens the old weights with VCVTPS2PD,
-// squares them exactly and accumulates w²·x with VFMADD231PD into four
-// float64 accumulators per row.
+// reference's bits; the path-norm sum widens the old weights (loaded once,
+// into registers) with VCVTPS2PD, squares them exactly and accumulates w²·x
+// with VFMADD231PD into four float64 accumulators per row. Each iteration
+// issues its loads before its stores, and every stream is prefetched 4 KiB
+// ahead.
 
 // pathSGDAsm is PathSGDGeneric's loop (the caller has checked the operands):
 //

@@ -15,6 +15,25 @@
 // prefetchers (as in the path-norm kernels).
 #define PFDIST 4096
 
+// SQW16: acc += float64(w)² * x for the 16 columns at AX whose weights are
+// in Y2 (first 8) and Y3: the weights are widened from the registers, so
+// each weight is loaded once.
+#define SQW16 \
+	VCVTPS2PD    X2, Y4                  \
+	VEXTRACTF128 $1, Y2, X5              \
+	VCVTPS2PD    X5, Y5                  \
+	VCVTPS2PD    X3, Y6                  \
+	VEXTRACTF128 $1, Y3, X7              \
+	VCVTPS2PD    X7, Y7                  \
+	VMULPD       Y4, Y4, Y4              \
+	VMULPD       Y5, Y5, Y5              \
+	VMULPD       Y6, Y6, Y6              \
+	VMULPD       Y7, Y7, Y7              \
+	VFMADD231PD  (R11)(AX*8), Y4, Y8     \
+	VFMADD231PD  32(R11)(AX*8), Y5, Y9   \
+	VFMADD231PD  64(R11)(AX*8), Y6, Y10  \
+	VFMADD231PD  96(R11)(AX*8), Y7, Y11
+
 // SQ4: acc += float64(w[AX+off/4 : +4])² * x[AX+off/4 : +4].
 #define SQ4(off, tmp, acc) \
 	VCVTPS2PD   off(DI)(AX*4), tmp   \
@@ -26,6 +45,28 @@
 	VMOVUPS off(SI)(AX*4), t    \
 	VMULPS  off(R10)(AX*4), t, t \
 	VMULPS  t, Y15, t
+
+// LOADW8(off, wv): wv = the 8 weights at AX+off/4. Every load of an
+// iteration comes before its stores: w, g and v lie at the same offsets
+// modulo 4 KiB in large allocations, and a load issued after a store to an
+// address with the same low 12 bits waits on it (4K aliasing).
+#define LOADW8(off, wv) \
+	VMOVUPS off(DI)(AX*4), wv
+
+// STORE8(off, t, wv): w = wv - t for the 8 columns at AX+off/4.
+#define STORE8(off, t, wv) \
+	VSUBPS  t, wv, wv \
+	VMOVUPS wv, off(DI)(AX*4)
+
+// MOMV8(off, t, tmp): tmp = mu*v + t, then t = lr*tmp, for the 8 columns at
+// AX+off/4 (v is stored by STOREV8).
+#define MOMV8(off, t, tmp) \
+	VMULPS off(R8)(AX*4), Y13, tmp \
+	VADDPS t, tmp, tmp             \
+	VMULPS tmp, Y14, t
+
+#define STOREV8(off, tmp) \
+	VMOVUPS tmp, off(R8)(AX*4)
 
 // SUB8(off, t, tmp): w = w - t for the 8 columns at AX+off/4.
 #define SUB8(off, t, tmp) \
@@ -95,14 +136,13 @@ row:
 loop16:
 	PREFETCHT0 PFDIST(DI)(AX*4)
 	PREFETCHT0 PFDIST(SI)(AX*4)
+	LOADW8(0, Y2)
+	LOADW8(32, Y3)
+	SQW16
 	STEP8(0, Y0)
 	STEP8(32, Y1)
-	SQ4(0, Y4, Y8)
-	SQ4(16, Y5, Y9)
-	SQ4(32, Y6, Y10)
-	SQ4(48, Y7, Y11)
-	SUB8(0, Y0, Y2)
-	SUB8(32, Y1, Y3)
+	STORE8(0, Y0, Y2)
+	STORE8(32, Y1, Y3)
 	ADDQ $16, AX
 	CMPQ AX, CX
 	JB   loop16
