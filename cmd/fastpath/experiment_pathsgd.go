@@ -30,7 +30,7 @@ import (
 //
 //   - compare: balanced vs unbalanced initialisation x {SGD, AdaGrad,
 //     Path-SGD} x {no dropout, dropout 0.5}, two hidden layers, batch 100,
-//     the step size of each cell chosen from a grid of powers of ten on a
+//     the step size of each psCell chosen from a grid of powers of ten on a
 //     10k validation split, then trained and reported on the test set.
 //   - width: one hidden layer of H units on 10x10 MNIST, the thesis's SGD
 //     (lr 0.1 decayed by 0.99, momentum 0.5 rising to 0.9), early stopping
@@ -102,8 +102,8 @@ func pathSGDUsage(w io.Writer) {
 
 -mode compare: balanced vs unbalanced initialisation x {SGD, AdaGrad, Path-SGD}
 x {no dropout, dropout 0.5} on MNIST with -layers hidden layers of -hidden
-ReLU units, batch 100; each cell's step size is chosen from -grid on the
-validation split, then the cell is trained for -epochs and evaluated on the
+ReLU units, batch 100; each psCell's step size is chosen from -grid on the
+validation split, then the psCell is trained for -epochs and evaluated on the
 test set after every epoch. Writes grid.csv, curves.csv, results.md and
 train_loss_dropout*.png, test_error_dropout*.png to -out.
 
@@ -149,11 +149,11 @@ func runPathSGDExperiment(args []string, stdout, stderr io.Writer) int {
 	var err error
 	switch f.mode {
 	case "compare":
-		var cfg compareConfig
-		if cfg, err = parseCompare(&f); err != nil {
+		var cfg psCompareConfig
+		if cfg, err = psParseCompare(&f); err != nil {
 			return bad("%v", err)
 		}
-		err = runCompare(ctx, &f, cfg, stdout, stderr)
+		err = psRunCompare(ctx, &f, cfg, stdout, stderr)
 	case "width":
 		var widths []int
 		for _, s := range splitList(f.widths) {
@@ -166,7 +166,7 @@ func runPathSGDExperiment(args []string, stdout, stderr io.Writer) int {
 		if len(widths) == 0 {
 			return bad("-widths is empty")
 		}
-		err = runWidth(ctx, &f, widths, stdout, stderr)
+		err = psRunWidth(ctx, &f, widths, stdout, stderr)
 	default:
 		return bad("unknown -mode %q (want compare or width)", f.mode)
 	}
@@ -177,8 +177,8 @@ func runPathSGDExperiment(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// compareConfig is the parsed grid of the compare study.
-type compareConfig struct {
+// psCompareConfig is the parsed grid of the compare study.
+type psCompareConfig struct {
 	inits    []string
 	opts     []string
 	dropouts []float64
@@ -186,8 +186,8 @@ type compareConfig struct {
 	grid     []float64
 }
 
-func parseCompare(f *psFlags) (compareConfig, error) {
-	var c compareConfig
+func psParseCompare(f *psFlags) (psCompareConfig, error) {
+	var c psCompareConfig
 	for _, s := range splitList(f.inits) {
 		if s != "balanced" && s != "unbalanced" {
 			return c, fmt.Errorf("unknown initialisation %q in -inits (want balanced, unbalanced)", s)
@@ -234,23 +234,23 @@ func parseCompare(f *psFlags) (compareConfig, error) {
 	return c, nil
 }
 
-// splits holds the data of a study.
-type splits struct {
+// psSplits holds the data of a study.
+type psSplits struct {
 	train, val, test *data.Dataset
 }
 
-// loadSplits loads MNIST (downsampled to side x side when side > 0) and
+// psLoadSplits loads MNIST (downsampled to side x side when side > 0) and
 // takes the validation split and the subsets the flags ask for.
-func loadSplits(f *psFlags, side int) (splits, error) {
+func psLoadSplits(f *psFlags, side int) (psSplits, error) {
 	full, test, err := data.LoadMNIST(f.mnist)
 	if err != nil {
-		return splits{}, err
+		return psSplits{}, err
 	}
 	if side > 0 {
 		full, test = full.Downsample(side, side), test.Downsample(side, side)
 	}
 	if f.val >= full.Len() {
-		return splits{}, fmt.Errorf("-val %d leaves no training examples (the set has %d)", f.val, full.Len())
+		return psSplits{}, fmt.Errorf("-val %d leaves no training examples (the set has %d)", f.val, full.Len())
 	}
 	train, val := full.Split(f.val)
 	if f.train > 0 && f.train < train.Len() {
@@ -259,22 +259,22 @@ func loadSplits(f *psFlags, side int) (splits, error) {
 	if f.test > 0 && f.test < test.Len() {
 		test = test.Subset(data.Permutation(test.Len(), f.seed+1)[:f.test])
 	}
-	return splits{train, val, test}, nil
+	return psSplits{train, val, test}, nil
 }
 
-// cell is one configuration of the compare study.
-type cell struct {
+// psCell is one configuration of the compare study.
+type psCell struct {
 	init    string
 	dropout float64
 	opt     string
 }
 
-func (c cell) String() string {
+func (c psCell) String() string {
 	return fmt.Sprintf("%s/dropout=%g/%s", c.init, c.dropout, c.opt)
 }
 
-// newNetwork builds and initialises the compare study's network.
-func newNetwork(f *psFlags, c cell, in int) (*layers.Network, error) {
+// psNewNetwork builds and initialises the compare study's network.
+func psNewNetwork(f *psFlags, c psCell, in int) (*layers.Network, error) {
 	sizes := []int{in}
 	for range f.depth {
 		sizes = append(sizes, f.hidden)
@@ -292,7 +292,7 @@ func newNetwork(f *psFlags, c cell, in int) (*layers.Network, error) {
 	return net, nil
 }
 
-func newOptimizer(name string, lr float64) layers.Optimizer {
+func psNewOptimizer(name string, lr float64) layers.Optimizer {
 	switch name {
 	case "sgd":
 		return &layers.SGD{LR: layers.Constant(float32(lr))}
@@ -302,9 +302,9 @@ func newOptimizer(name string, lr float64) layers.Optimizer {
 	return &pathsgd.PathSGD{LR: layers.Constant(float32(lr))}
 }
 
-// epochRow is one line of curves.csv.
-type epochRow struct {
-	cell
+// psEpochRow is one line of curves.csv.
+type psEpochRow struct {
+	psCell
 	lr                          float64
 	epoch                       int
 	trainLoss, runLoss, testErr float64
@@ -312,9 +312,9 @@ type epochRow struct {
 	diverged                    bool
 }
 
-func runCompare(ctx context.Context, f *psFlags, cfg compareConfig, stdout, stderr io.Writer) error {
+func psRunCompare(ctx context.Context, f *psFlags, cfg psCompareConfig, stdout, stderr io.Writer) error {
 	start := time.Now()
-	sp, err := loadSplits(f, 0)
+	sp, err := psLoadSplits(f, 0)
 	if err != nil {
 		return err
 	}
@@ -330,25 +330,25 @@ func runCompare(ctx context.Context, f *psFlags, cfg compareConfig, stdout, stde
 		gridTrain = sp.train.Subset(data.Permutation(sp.train.Len(), f.seed+3)[:f.gridTrain])
 	}
 	fmt.Fprintf(stderr, "pathsgd compare: %d hidden layers of %d, %d training, %d validation, %d test examples, %d epochs; %s\n",
-		f.depth, f.hidden, sp.train.Len(), sp.val.Len(), sp.test.Len(), f.epochs, describeKernels())
+		f.depth, f.hidden, sp.train.Len(), sp.val.Len(), sp.test.Len(), f.epochs, psDescribeKernels())
 
 	gridCSV := [][]string{{"init", "dropout", "optimizer", "lr", "val_error", "val_loss", "diverged", "seconds"}}
 	curveCSV := [][]string{{"init", "dropout", "optimizer", "lr", "epoch", "train_loss", "train_loss_running", "test_error", "seconds", "diverged"}}
-	var rows []epochRow
+	var rows []psEpochRow
 	for _, dropout := range cfg.dropouts {
 		for _, init := range cfg.inits {
 			for _, opt := range cfg.opts {
-				c := cell{init, dropout, opt}
+				c := psCell{init, dropout, opt}
 				lr, ok := cfg.fixedLR[opt]
 				if !ok {
 					best, bestErr := 0.0, math.Inf(1)
 					for _, cand := range cfg.grid {
 						t0 := time.Now()
-						net, err := newNetwork(f, c, sp.train.Dim())
+						net, err := psNewNetwork(f, c, sp.train.Dim())
 						if err != nil {
 							return err
 						}
-						diverged, err := train(ctx, net, newOptimizer(opt, cand), gridTrain, f, f.gridEpochs, nil)
+						diverged, err := psTrain(ctx, net, psNewOptimizer(opt, cand), gridTrain, f, f.gridEpochs, nil)
 						if err != nil {
 							return err
 						}
@@ -359,8 +359,8 @@ func runCompare(ctx context.Context, f *psFlags, cfg compareConfig, stdout, stde
 							}
 						}
 						verr := 1 - vacc
-						fmt.Fprintf(stderr, "  grid %-32s lr=%-7g val error %.4f loss %.4f%s (%.1fs)\n", c, cand, verr, vloss, divergedNote(diverged), time.Since(t0).Seconds())
-						gridCSV = append(gridCSV, []string{init, ftoa(dropout), opt, ftoa(cand), ftoa(verr), ftoa(vloss), strconv.FormatBool(diverged), ftoa(time.Since(t0).Seconds())})
+						fmt.Fprintf(stderr, "  grid %-32s lr=%-7g val error %.4f loss %.4f%s (%.1fs)\n", c, cand, verr, vloss, psDivergedNote(diverged), time.Since(t0).Seconds())
+						gridCSV = append(gridCSV, []string{init, psFtoa(dropout), opt, psFtoa(cand), psFtoa(verr), psFtoa(vloss), strconv.FormatBool(diverged), psFtoa(time.Since(t0).Seconds())})
 						if !diverged && verr < bestErr {
 							best, bestErr = cand, verr
 						}
@@ -370,12 +370,12 @@ func runCompare(ctx context.Context, f *psFlags, cfg compareConfig, stdout, stde
 					}
 					lr = best
 				}
-				net, err := newNetwork(f, c, sp.train.Dim())
+				net, err := psNewNetwork(f, c, sp.train.Dim())
 				if err != nil {
 					return err
 				}
 				t0 := time.Now()
-				var cellRows []epochRow
+				var cellRows []psEpochRow
 				onEpoch := func(st layers.EpochStats) error {
 					tl, _, err := layers.Evaluate(net, trainEval, f.batch)
 					if err != nil {
@@ -385,38 +385,38 @@ func runCompare(ctx context.Context, f *psFlags, cfg compareConfig, stdout, stde
 					if err != nil {
 						return err
 					}
-					r := epochRow{cell: c, lr: lr, epoch: st.Epoch, trainLoss: tl, runLoss: st.Loss, testErr: 1 - tacc, seconds: time.Since(t0).Seconds()}
+					r := psEpochRow{psCell: c, lr: lr, epoch: st.Epoch, trainLoss: tl, runLoss: st.Loss, testErr: 1 - tacc, seconds: time.Since(t0).Seconds()}
 					cellRows = append(cellRows, r)
 					fmt.Fprintf(stderr, "  %-32s lr=%-7g epoch %3d train loss %.4f test error %.4f (%.1fs)\n", c, lr, st.Epoch, tl, 1-tacc, r.seconds)
 					return nil
 				}
-				diverged, err := train(ctx, net, newOptimizer(opt, lr), sp.train, f, f.epochs, onEpoch)
+				diverged, err := psTrain(ctx, net, psNewOptimizer(opt, lr), sp.train, f, f.epochs, onEpoch)
 				if err != nil {
 					return err
 				}
 				if diverged {
-					cellRows = append(cellRows, epochRow{cell: c, lr: lr, epoch: len(cellRows) + 1, trainLoss: math.NaN(), runLoss: math.NaN(), testErr: math.NaN(), seconds: time.Since(t0).Seconds(), diverged: true})
+					cellRows = append(cellRows, psEpochRow{psCell: c, lr: lr, epoch: len(cellRows) + 1, trainLoss: math.NaN(), runLoss: math.NaN(), testErr: math.NaN(), seconds: time.Since(t0).Seconds(), diverged: true})
 					fmt.Fprintf(stderr, "  %-32s lr=%-7g diverged\n", c, lr)
 				}
 				for _, r := range cellRows {
-					curveCSV = append(curveCSV, []string{init, ftoa(dropout), opt, ftoa(lr), strconv.Itoa(r.epoch), ftoa(r.trainLoss), ftoa(r.runLoss), ftoa(r.testErr), ftoa(r.seconds), strconv.FormatBool(r.diverged)})
+					curveCSV = append(curveCSV, []string{init, psFtoa(dropout), opt, psFtoa(lr), strconv.Itoa(r.epoch), psFtoa(r.trainLoss), psFtoa(r.runLoss), psFtoa(r.testErr), psFtoa(r.seconds), strconv.FormatBool(r.diverged)})
 				}
 				rows = append(rows, cellRows...)
 			}
 		}
 	}
-	if err := writeCSV(filepath.Join(f.out, "grid.csv"), gridCSV); err != nil {
+	if err := psWriteCSV(filepath.Join(f.out, "grid.csv"), gridCSV); err != nil {
 		return err
 	}
-	if err := writeCSV(filepath.Join(f.out, "curves.csv"), curveCSV); err != nil {
+	if err := psWriteCSV(filepath.Join(f.out, "curves.csv"), curveCSV); err != nil {
 		return err
 	}
-	md := compareTable(f, sp, rows, time.Since(start))
+	md := psCompareTable(f, sp, rows, time.Since(start))
 	if err := os.WriteFile(filepath.Join(f.out, "results.md"), []byte(md), 0o644); err != nil {
 		return err
 	}
 	for _, dropout := range cfg.dropouts {
-		if err := plotCurves(f.out, dropout, rows); err != nil {
+		if err := psPlotCurves(f.out, dropout, rows); err != nil {
 			return err
 		}
 	}
@@ -425,7 +425,7 @@ func runCompare(ctx context.Context, f *psFlags, cfg compareConfig, stdout, stde
 	return nil
 }
 
-func divergedNote(d bool) string {
+func psDivergedNote(d bool) string {
 	if d {
 		return " (diverged)"
 	}
@@ -434,7 +434,7 @@ func divergedNote(d bool) string {
 
 // train runs layers.Train and reports a divergence as diverged = true
 // rather than an error.
-func train(ctx context.Context, net *layers.Network, opt layers.Optimizer, d *data.Dataset, f *psFlags, epochs int, onEpoch func(layers.EpochStats) error) (diverged bool, err error) {
+func psTrain(ctx context.Context, net *layers.Network, opt layers.Optimizer, d *data.Dataset, f *psFlags, epochs int, onEpoch func(layers.EpochStats) error) (diverged bool, err error) {
 	err = layers.Train(ctx, net, opt, d, layers.TrainConfig{Epochs: epochs, BatchSize: f.batch, Seed: f.seed, OnEpoch: onEpoch})
 	var de *layers.DivergedError
 	if errors.As(err, &de) {
@@ -443,21 +443,21 @@ func train(ctx context.Context, net *layers.Network, opt layers.Optimizer, d *da
 	return false, err
 }
 
-// compareTable summarises the compare study as markdown.
-func compareTable(f *psFlags, sp splits, rows []epochRow, took time.Duration) string {
+// psCompareTable summarises the compare study as markdown.
+func psCompareTable(f *psFlags, sp psSplits, rows []psEpochRow, took time.Duration) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Path-SGD vs SGD vs AdaGrad, balanced and unbalanced initialisation\n\n")
 	fmt.Fprintf(&b, "MNIST, %d hidden layers of %d ReLU units, batch %d, %d epochs, %d training / %d validation / %d test examples, seed %d; step sizes chosen on the validation split; %s. Total %.0fs.\n\n",
-		f.depth, f.hidden, f.batch, f.epochs, sp.train.Len(), sp.val.Len(), sp.test.Len(), f.seed, describeKernels(), took.Seconds())
+		f.depth, f.hidden, f.batch, f.epochs, sp.train.Len(), sp.val.Len(), sp.test.Len(), f.seed, psDescribeKernels(), took.Seconds())
 	fmt.Fprintf(&b, "| dropout | init | optimizer | step size | train loss (epoch 1) | train loss (last) | test error (last) | best test error | time (s) |\n")
 	fmt.Fprintf(&b, "|---|---|---|---|---|---|---|---|---|\n")
-	byCell := map[cell][]epochRow{}
-	var order []cell
+	byCell := map[psCell][]psEpochRow{}
+	var order []psCell
 	for _, r := range rows {
-		if _, ok := byCell[r.cell]; !ok {
-			order = append(order, r.cell)
+		if _, ok := byCell[r.psCell]; !ok {
+			order = append(order, r.psCell)
 		}
-		byCell[r.cell] = append(byCell[r.cell], r)
+		byCell[r.psCell] = append(byCell[r.psCell], r)
 	}
 	for _, c := range order {
 		rs := byCell[c]
@@ -478,16 +478,16 @@ func compareTable(f *psFlags, sp splits, rows []epochRow, took time.Duration) st
 	return b.String()
 }
 
-// widthRow is one line of width.csv.
-type widthRow struct {
+// psWidthRow is one line of width.csv.
+type psWidthRow struct {
 	h, bestEpoch                      int
 	trainErr, valErr, testErr, trainL float64
 	seconds                           float64
 }
 
-func runWidth(ctx context.Context, f *psFlags, widths []int, stdout, stderr io.Writer) error {
+func psRunWidth(ctx context.Context, f *psFlags, widths []int, stdout, stderr io.Writer) error {
 	start := time.Now()
-	sp, err := loadSplits(f, 10)
+	sp, err := psLoadSplits(f, 10)
 	if err != nil {
 		return err
 	}
@@ -495,15 +495,15 @@ func runWidth(ctx context.Context, f *psFlags, widths []int, stdout, stderr io.W
 		return err
 	}
 	fmt.Fprintf(stderr, "pathsgd width: 10x10 MNIST, %d training, %d validation, %d test examples, %d epochs; %s\n",
-		sp.train.Len(), sp.val.Len(), sp.test.Len(), f.epochs, describeKernels())
-	var rows []widthRow
+		sp.train.Len(), sp.val.Len(), sp.test.Len(), f.epochs, psDescribeKernels())
+	var rows []psWidthRow
 	for _, h := range widths {
 		t0 := time.Now()
 		net, err := layers.NewMLP([]int{sp.train.Dim(), h, 10}, layers.MLPOptions{Seed: f.seed, MaxBatch: f.batch})
 		if err != nil {
 			return err
 		}
-		best := widthRow{h: h, valErr: math.Inf(1)}
+		best := psWidthRow{h: h, valErr: math.Inf(1)}
 		onEpoch := func(st layers.EpochStats) error {
 			_, vacc, err := layers.Evaluate(net, sp.val, 1000)
 			if err != nil {
@@ -518,11 +518,11 @@ func runWidth(ctx context.Context, f *psFlags, widths []int, stdout, stderr io.W
 				if err != nil {
 					return err
 				}
-				best = widthRow{h: h, bestEpoch: st.Epoch, trainErr: 1 - tacc, valErr: 1 - vacc, testErr: 1 - teacc, trainL: tl}
+				best = psWidthRow{h: h, bestEpoch: st.Epoch, trainErr: 1 - tacc, valErr: 1 - vacc, testErr: 1 - teacc, trainL: tl}
 			}
 			return nil
 		}
-		diverged, err := train(ctx, net, layers.ThesisSGD(0.1), sp.train, f, f.epochs, onEpoch)
+		diverged, err := psTrain(ctx, net, layers.ThesisSGD(0.1), sp.train, f, f.epochs, onEpoch)
 		if err != nil {
 			return err
 		}
@@ -531,26 +531,26 @@ func runWidth(ctx context.Context, f *psFlags, widths []int, stdout, stderr io.W
 			best.trainErr, best.valErr, best.testErr, best.trainL = math.NaN(), math.NaN(), math.NaN(), math.NaN()
 		}
 		fmt.Fprintf(stderr, "  H=%-5d best epoch %3d train error %.4f val error %.4f test error %.4f%s (%.1fs)\n",
-			h, best.bestEpoch, best.trainErr, best.valErr, best.testErr, divergedNote(diverged), best.seconds)
+			h, best.bestEpoch, best.trainErr, best.valErr, best.testErr, psDivergedNote(diverged), best.seconds)
 		rows = append(rows, best)
 	}
 	csv := [][]string{{"hidden", "best_epoch", "train_error", "val_error", "test_error", "train_loss", "seconds"}}
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Width study: one hidden layer on 10x10 MNIST\n\n")
 	fmt.Fprintf(&b, "SGD lr 0.1 x 0.99/epoch, momentum 0.5 + 0.02/epoch up to 0.9, batch %d, %d epochs, early stopping on %d validation examples; %d training, %d test examples, seed %d; %s. Total %.0fs.\n\n",
-		f.batch, f.epochs, sp.val.Len(), sp.train.Len(), sp.test.Len(), f.seed, describeKernels(), time.Since(start).Seconds())
+		f.batch, f.epochs, sp.val.Len(), sp.train.Len(), sp.test.Len(), f.seed, psDescribeKernels(), time.Since(start).Seconds())
 	fmt.Fprintf(&b, "| H | best epoch | train error | validation error | test error | time (s) |\n|---|---|---|---|---|---|\n")
 	for _, r := range rows {
-		csv = append(csv, []string{strconv.Itoa(r.h), strconv.Itoa(r.bestEpoch), ftoa(r.trainErr), ftoa(r.valErr), ftoa(r.testErr), ftoa(r.trainL), ftoa(r.seconds)})
+		csv = append(csv, []string{strconv.Itoa(r.h), strconv.Itoa(r.bestEpoch), psFtoa(r.trainErr), psFtoa(r.valErr), psFtoa(r.testErr), psFtoa(r.trainL), psFtoa(r.seconds)})
 		fmt.Fprintf(&b, "| %d | %d | %.4f | %.4f | %.4f | %.1f |\n", r.h, r.bestEpoch, r.trainErr, r.valErr, r.testErr, r.seconds)
 	}
-	if err := writeCSV(filepath.Join(f.out, "width.csv"), csv); err != nil {
+	if err := psWriteCSV(filepath.Join(f.out, "width.csv"), csv); err != nil {
 		return err
 	}
 	if err := os.WriteFile(filepath.Join(f.out, "width.md"), []byte(b.String()), 0o644); err != nil {
 		return err
 	}
-	if err := plotWidth(f.out, rows); err != nil {
+	if err := psPlotWidth(f.out, rows); err != nil {
 		return err
 	}
 	fmt.Fprint(stdout, b.String())
@@ -558,9 +558,9 @@ func runWidth(ctx context.Context, f *psFlags, widths []int, stdout, stderr io.W
 	return nil
 }
 
-func ftoa(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
+func psFtoa(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
 
-func writeCSV(path string, rows [][]string) error {
+func psWriteCSV(path string, rows [][]string) error {
 	var b strings.Builder
 	for _, r := range rows {
 		b.WriteString(strings.Join(r, ","))
@@ -569,25 +569,25 @@ func writeCSV(path string, rows [][]string) error {
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
-// describeKernels names the CPU and the selected kernels, for the logs.
-func describeKernels() string { return asm.Describe() }
+// psDescribeKernels names the CPU and the selected kernels, for the logs.
+func psDescribeKernels() string { return asm.Describe() }
 
-// dropoutTag spells a dropout probability for a file name: 0.5 -> "05".
-func dropoutTag(p float64) string {
+// psDropoutTag spells a dropout probability for a file name: 0.5 -> "05".
+func psDropoutTag(p float64) string {
 	return strings.ReplaceAll(strconv.FormatFloat(p, 'g', -1, 64), ".", "")
 }
 
-// optColors gives each optimizer a colour; the initialisation picks the
+// psOptColors gives each optimizer a colour; the initialisation picks the
 // dash pattern (solid balanced, dashed unbalanced).
-var optColors = map[string]color.RGBA{
+var psOptColors = map[string]color.RGBA{
 	"sgd":     {R: 0xd6, G: 0x27, B: 0x28, A: 0xff},
 	"adagrad": {R: 0x1f, G: 0x77, B: 0xb4, A: 0xff},
 	"pathsgd": {R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff},
 }
 
-// plotCurves writes train_loss_dropoutX.png and test_error_dropoutX.png:
+// psPlotCurves writes train_loss_dropoutX.png and test_error_dropoutX.png:
 // one line per (initialisation, optimizer) against the epoch.
-func plotCurves(dir string, dropout float64, rows []epochRow) error {
+func psPlotCurves(dir string, dropout float64, rows []psEpochRow) error {
 	for _, metric := range []string{"train_loss", "test_error"} {
 		p := plot.New()
 		p.Title.Text = fmt.Sprintf("MNIST, dropout %g: %s", dropout, strings.ReplaceAll(metric, "_", " "))
@@ -595,11 +595,11 @@ func plotCurves(dir string, dropout float64, rows []epochRow) error {
 		p.Y.Label.Text = strings.ReplaceAll(metric, "_", " ")
 		if metric == "train_loss" {
 			p.Y.Scale = plot.LogScale{}
-			p.Y.Tick.Marker = logTicks{}
+			p.Y.Tick.Marker = psLogTicks{}
 		}
 		p.Legend.Left = true // the curves fall: the lower left stays clear
-		lines := map[cell]plotter.XYs{}
-		var order []cell
+		lines := map[psCell]plotter.XYs{}
+		var order []psCell
 		for _, r := range rows {
 			if r.dropout != dropout || r.diverged {
 				continue
@@ -611,17 +611,17 @@ func plotCurves(dir string, dropout float64, rows []epochRow) error {
 			if !(y > 0) || math.IsInf(y, 0) {
 				continue
 			}
-			if _, ok := lines[r.cell]; !ok {
-				order = append(order, r.cell)
+			if _, ok := lines[r.psCell]; !ok {
+				order = append(order, r.psCell)
 			}
-			lines[r.cell] = append(lines[r.cell], plotter.XY{X: float64(r.epoch), Y: y})
+			lines[r.psCell] = append(lines[r.psCell], plotter.XY{X: float64(r.epoch), Y: y})
 		}
 		for _, c := range order {
 			l, err := plotter.NewLine(lines[c])
 			if err != nil {
 				return err
 			}
-			l.Color = optColors[c.opt]
+			l.Color = psOptColors[c.opt]
 			l.Width = vg.Points(1.5)
 			if c.init == "unbalanced" {
 				l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
@@ -629,7 +629,7 @@ func plotCurves(dir string, dropout float64, rows []epochRow) error {
 			p.Add(l)
 			p.Legend.Add(c.init+" "+c.opt, l)
 		}
-		name := filepath.Join(dir, fmt.Sprintf("%s_dropout%s.png", metric, dropoutTag(dropout)))
+		name := filepath.Join(dir, fmt.Sprintf("%s_dropout%s.png", metric, psDropoutTag(dropout)))
 		if err := p.Save(6*vg.Inch, 4*vg.Inch, name); err != nil {
 			return err
 		}
@@ -637,13 +637,13 @@ func plotCurves(dir string, dropout float64, rows []epochRow) error {
 	return nil
 }
 
-// logTicks marks 1, 2 and 5 times the powers of ten with labels and the
+// psLogTicks marks 1, 2 and 5 times the powers of ten with labels and the
 // other integer multiples without (plot.LogTicks labels powers of ten only,
 // often a single tick on a loss curve).
-type logTicks struct{}
+type psLogTicks struct{}
 
 // Ticks returns the ticks between min and max.
-func (logTicks) Ticks(min, max float64) []plot.Tick {
+func (psLogTicks) Ticks(min, max float64) []plot.Tick {
 	var ts []plot.Tick
 	if !(min > 0) || !(max >= min) {
 		return ts
@@ -664,22 +664,22 @@ func (logTicks) Ticks(min, max float64) []plot.Tick {
 	return ts
 }
 
-// plotWidth writes width.png: training and test error against H.
-func plotWidth(dir string, rows []widthRow) error {
+// psPlotWidth writes width.png: training and test error against H.
+func psPlotWidth(dir string, rows []psWidthRow) error {
 	p := plot.New()
 	p.Title.Text = "10x10 MNIST, one hidden layer: error vs width"
 	p.X.Label.Text = "hidden units H"
 	p.Y.Label.Text = "error"
 	p.X.Scale = plot.LogScale{}
-	p.X.Tick.Marker = logTicks{}
+	p.X.Tick.Marker = psLogTicks{}
 	p.Legend.Top = true
 	for _, m := range []struct {
 		name string
 		col  color.RGBA
-		get  func(widthRow) float64
+		get  func(psWidthRow) float64
 	}{
-		{"training error", optColors["adagrad"], func(r widthRow) float64 { return r.trainErr }},
-		{"test error", optColors["sgd"], func(r widthRow) float64 { return r.testErr }},
+		{"training error", psOptColors["adagrad"], func(r psWidthRow) float64 { return r.trainErr }},
+		{"test error", psOptColors["sgd"], func(r psWidthRow) float64 { return r.testErr }},
 	} {
 		var pts plotter.XYs
 		for _, r := range rows {

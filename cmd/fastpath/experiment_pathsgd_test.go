@@ -32,7 +32,7 @@ func TestExperimentPathSGDCompare(t *testing.T) {
 	}
 	// Path-SGD's curves from the balanced and the unbalanced start coincide
 	// (the same function, the rescaled trajectory).
-	bal, unb := pathsgdCurve(string(curves), "balanced"), pathsgdCurve(string(curves), "unbalanced")
+	bal, unb := psCurve(string(curves), "balanced"), psCurve(string(curves), "unbalanced")
 	if len(bal) != 2 || len(bal) != len(unb) {
 		t.Fatalf("curves: %v, %v", bal, unb)
 	}
@@ -43,9 +43,9 @@ func TestExperimentPathSGDCompare(t *testing.T) {
 	}
 }
 
-// pathsgdCurve returns the 6-digit training losses of Path-SGD without
+// psCurve returns the 6-digit training losses of Path-SGD without
 // dropout from curves.csv.
-func pathsgdCurve(csv, init string) []string {
+func psCurve(csv, init string) []string {
 	var out []string
 	for _, line := range strings.Split(csv, "\n") {
 		f := strings.Split(line, ",")
