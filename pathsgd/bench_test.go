@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/fastpath-go/fastpath/layers"
+	"gonum.org/v1/gonum/blas/blas32"
 )
 
 // BenchmarkStep measures training steps (gradient + update) on the thesis's
@@ -76,7 +77,7 @@ func netName(sizes []int) string {
 
 // benchSetup returns a balanced network, an optimizer with tiny steps (so
 // many iterations stay finite) and one batch, after one warm-up step.
-func benchSetup(b *testing.B, sizes []int, opt string) (*layers.Network, layers.Optimizer, blasMatrix, []int) {
+func benchSetup(b *testing.B, sizes []int, opt string) (*layers.Network, layers.Optimizer, blas32.General, []int) {
 	net, err := layers.NewMLP(sizes, layers.MLPOptions{Seed: 1, MaxBatch: 100})
 	if err != nil {
 		b.Fatal(err)
@@ -96,7 +97,7 @@ func benchSetup(b *testing.B, sizes []int, opt string) (*layers.Network, layers.
 	case "pathsgd-momentum":
 		o = &PathSGD{LR: layers.Constant(1e-6), Momentum: layers.Constant(0.9)}
 	case "ddpsgd-0.5":
-		o = newBenchDDP(0.5)
+		o = &DDPSGD{Alpha: 0.5, LR: layers.Constant(1e-6)}
 	}
 	net.Gradient(x, y)
 	o.Step(net)
