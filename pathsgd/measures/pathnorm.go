@@ -7,10 +7,12 @@ import (
 	"github.com/fastpath-go/fastpath/layers"
 )
 
-// This file is a private copy of the path-norm dynamic program of package
-// pathsgd (pathsgd.md, section 2), forward pass only, with a per-layer
-// factor c_i on every edge of layer i. It should be replaced by pathsgd's
-// path norm once that package is on main.
+// This file holds a weighted variant of the forward pass of pathsgd's
+// path-norm dynamic program (pathsgd.md, section 2): a per-layer factor c_i
+// on every edge of layer i, which the capacity measures need because bias
+// paths are shorter than input paths. pathsgd.Sums has no such factors and
+// works in the log domain (exact path sums such as phi_1 = 25 come back as
+// 24.999999999999996), so the measures keep this small direct sum.
 
 // pathSum returns the sum over all paths of the product over the path's
 // edges e of c_(layer of e) |w_e|^p, where a path starts at an input unit or
