@@ -37,6 +37,23 @@ type TrainConfig struct {
 	// ErrStop ends training without error; another error ends it with
 	// that error.
 	OnEpoch func(EpochStats) error
+	// OnStep, if not nil, is called after every step's update with the
+	// step's position and loss, for progress reports. It runs on the
+	// training goroutine between steps, so it should be quick; Train
+	// itself allocates nothing for it. To stop training, cancel ctx.
+	OnStep func(StepStats)
+}
+
+// StepStats reports one training step to TrainConfig.OnStep.
+type StepStats struct {
+	// Epoch counts from 1 (as in EpochStats); Step counts the epoch's
+	// mini-batches from 1 to Steps, the number of steps in the epoch.
+	Epoch, Step, Steps int
+	// Examples is the number of examples of the epoch trained on so far,
+	// this step's included.
+	Examples int
+	// Loss is the step's mean training loss, before its update.
+	Loss float64
 }
 
 // EpochStats reports one epoch of training.
@@ -80,7 +97,8 @@ func (e *DivergedError) Error() string {
 // cfg.Seed and the epoch), then for each mini-batch: checks ctx, reads the
 // batch, computes the loss and gradient (Network.Gradient) and, if the loss
 // is finite, applies opt.Step. After the epoch it evaluates cfg.Validation,
-// saves cfg.Checkpoint and calls cfg.OnEpoch.
+// saves cfg.Checkpoint and calls cfg.OnEpoch. cfg.OnStep, if set, is
+// called after each update.
 //
 // It returns ctx's error (wrapped, naming the epoch and step) when ctx is
 // done, a *DivergedError when the loss or the parameters stop being finite,
@@ -128,6 +146,7 @@ func Train(ctx context.Context, net *Network, opt Optimizer, data Dataset, cfg T
 	}
 	pcg := rand.NewPCG(0, 0)
 	shuffle := rand.New(pcg)
+	steps := (total + bs - 1) / bs
 
 	for e := cfg.FirstEpoch; e < cfg.FirstEpoch+cfg.Epochs; e++ {
 		epoch := e + 1
@@ -162,6 +181,9 @@ func Train(ctx context.Context, net *Network, opt Optimizer, data Dataset, cfg T
 			}
 			opt.Step(net)
 			sum += loss * float64(rows)
+			if cfg.OnStep != nil {
+				cfg.OnStep(StepStats{Epoch: epoch, Step: step, Steps: steps, Examples: lo + rows, Loss: loss})
+			}
 		}
 		dur := time.Since(start)
 		if !net.finite() {

@@ -167,6 +167,39 @@ func TestTrainStopAndStats(t *testing.T) {
 	}
 }
 
+// TestTrainOnStep: OnStep sees every step of every epoch in order, with
+// the epoch's step count, the examples so far (the last batch short) and
+// the losses whose example-weighted mean is the epoch's Loss.
+func TestTrainOnStep(t *testing.T) {
+	var got []StepStats
+	var epochs []EpochStats
+	err := Train(context.Background(), smallNet(t), ThesisSGD(0.05), blobs(1, 95, 8, 3), TrainConfig{
+		Epochs: 2, BatchSize: 10, FirstEpoch: 3,
+		OnStep:  func(s StepStats) { got = append(got, s) },
+		OnEpoch: func(s EpochStats) error { epochs = append(epochs, s); return nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 20 || len(epochs) != 2 {
+		t.Fatalf("%d steps in %d epochs, want 20 in 2", len(got), len(epochs))
+	}
+	for e := range 2 {
+		var sum float64
+		for i := range 10 {
+			s := got[e*10+i]
+			want := StepStats{Epoch: 4 + e, Step: i + 1, Steps: 10, Examples: min(95, 10*(i+1)), Loss: s.Loss}
+			if s != want || math.IsNaN(s.Loss) {
+				t.Errorf("step %d of epoch %d: %+v, want %+v", i+1, 4+e, s, want)
+			}
+			sum += s.Loss * float64(min(10, 95-10*i))
+		}
+		if m := sum / 95; math.Abs(m-epochs[e].Loss) > 1e-12*math.Abs(m) {
+			t.Errorf("epoch %d: mean of step losses %v, epoch loss %v", 4+e, m, epochs[e].Loss)
+		}
+	}
+}
+
 // TestTrainResume: two epochs in one run and one epoch, then one more
 // resumed with FirstEpoch, give the same bits.
 func TestTrainResume(t *testing.T) {
