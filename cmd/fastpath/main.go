@@ -6,12 +6,17 @@
 //
 // Commands:
 //
-//	bench    measure the kernels and GEMM against the FMA peak, gonum and pure Go
-//	version  print the build, the Go version and the selected kernels
-//	help     print this help, or a command's flags
+//	train       train a ReLU network on MNIST or a data set of its form
+//	eval        evaluate a saved model on a test set; export it as safetensors
+//	bench       measure the kernels and GEMM against the FMA peak, gonum and pure Go
+//	experiment  run one of the thesis's studies
+//	version     print the build, the Go version and the selected kernels
+//	help        print this help, or a command's flags
 //
 // Run "fastpath help <command>" for a command's flags. Bad commands and
-// flags print one line on stderr and exit with status 2.
+// flags print one line on stderr and exit with status 2; work that fails
+// (a missing or corrupted file, a diverged training run) exits with
+// status 1, and a training run stopped by Ctrl-C with status 130.
 package main
 
 import (
@@ -37,6 +42,8 @@ var commands []command
 
 func init() {
 	commands = []command{
+		{"train", "train a ReLU network on MNIST or a data set of its form", runTrain, trainUsage},
+		{"eval", "evaluate a saved model on a test set; export it as safetensors", runEval, evalUsage},
 		{"bench", "measure the kernels and GEMM against the FMA peak, gonum and pure Go", runBench, benchUsage},
 		{"experiment", "run one of the thesis's studies: fastpath experiment <name> [flags]", runExperiment, experimentUsage},
 		{"version", "print the build, the Go version and the selected kernels", runVersion, versionUsage},

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"time"
+
+	"github.com/fastpath-go/fastpath/blas"
+	"github.com/fastpath-go/fastpath/layers"
+)
+
+// evalFlags are the eval command's flags.
+type evalFlags struct {
+	model       string
+	batch       int
+	threads     int
+	safetensors string
+	data        dataFlags
+}
+
+func newEvalFlagSet(f *evalFlags) *flag.FlagSet {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&f.model, "model", "", "the model `file` to evaluate, written by fastpath train -out (required)")
+	fs.IntVar(&f.batch, "batch", 500, "evaluation batch `size`")
+	fs.IntVar(&f.threads, "threads", 0, "GEMM `threads` (0: GOMAXPROCS)")
+	fs.StringVar(&f.safetensors, "safetensors", "", "also export the parameters to a safetensors `file` (names as in torch.nn.Sequential)")
+	f.data.register(fs, false)
+	return fs
+}
+
+func evalUsage(w io.Writer) {
+	fmt.Fprintf(w, "Usage: fastpath eval -model FILE [flags]\n\n")
+	fmt.Fprintf(w, "Loads a model saved by fastpath train and prints its loss and error on the\n")
+	fmt.Fprintf(w, "test set (MNIST's t10k files, or -csv-test) and the examples per second of\n")
+	fmt.Fprintf(w, "inference. A missing, truncated or corrupted model file exits with status 1.\nFlags:\n\n")
+	fs := newEvalFlagSet(new(evalFlags))
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+}
+
+func runEval(args []string, stdout, stderr io.Writer) int {
+	var f evalFlags
+	fs := newEvalFlagSet(&f)
+	bad := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "fastpath eval: "+format+" (run 'fastpath help eval')\n", a...)
+		return 2
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "fastpath eval: %v\n", err)
+		return 1
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			evalUsage(stdout)
+			return 0
+		}
+		return bad("%v", err)
+	}
+	switch {
+	case fs.NArg() > 0:
+		return bad("unexpected argument %q", fs.Arg(0))
+	case f.model == "":
+		return bad("-model is required")
+	case f.batch < 1:
+		return bad("-batch must be at least 1, not %d", f.batch)
+	case f.threads < 0:
+		return bad("-threads must be at least 0, not %d", f.threads)
+	}
+	spec, err := f.data.parse(false)
+	if err != nil {
+		return bad("%v", err)
+	}
+	if spec.csv && f.data.csvTest == "" {
+		return bad("eval reads a test set: give -csv-test")
+	}
+	if f.threads > 0 {
+		defer blas.SetThreads(blas.SetThreads(f.threads))
+		if runtime.GOMAXPROCS(0) < f.threads {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(f.threads))
+		}
+	}
+
+	net, err := layers.LoadFile(f.model)
+	if err != nil {
+		return fail(err)
+	}
+	fmt.Fprintf(stdout, "model    %s: %s: %s, %d parameters\n", f.model, sizesName(net), net, net.NumParams())
+	if f.safetensors != "" {
+		if err := layers.WriteFileAtomic(f.safetensors, net.WriteSafetensors); err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(stdout, "exported %s\n", f.safetensors)
+	}
+	l, err := spec.load()
+	if err != nil {
+		return fail(err)
+	}
+	test := l.test
+	fmt.Fprintf(stdout, "data     %s: %d test examples, %d features, %d classes\n", l.source, test.Len(), test.Dim(), test.Classes)
+	if test.Dim() != net.InSize() {
+		hint := ""
+		if test.Height > 0 && spec.downH == 0 {
+			if s := int(math.Round(math.Sqrt(float64(net.InSize())))); s*s == net.InSize() {
+				hint = fmt.Sprintf(" (trained with -downsample %dx%d?)", s, s)
+			}
+		}
+		return fail(fmt.Errorf("%s takes %d features, the test set has %d%s", f.model, net.InSize(), test.Dim(), hint))
+	}
+	if test.Classes > net.OutSize() {
+		return fail(fmt.Errorf("%s has %d outputs, the test set %d classes", f.model, net.OutSize(), test.Classes))
+	}
+	start := time.Now()
+	loss, acc, err := layers.Evaluate(net, test, f.batch)
+	sec := time.Since(start).Seconds()
+	if err != nil {
+		return fail(err)
+	}
+	fmt.Fprintf(stdout, "machine  %d GEMM threads, batch %d\n", blas.Threads(), f.batch)
+	fmt.Fprintf(stdout, "\ntest loss %.4f, error %s (%d of %d wrong), %.0f examples/s\n",
+		loss, percent(1-acc), int(math.Round((1-acc)*float64(test.Len()))), test.Len(), float64(test.Len())/sec)
+	return 0
+}
