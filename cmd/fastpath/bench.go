@@ -24,6 +24,8 @@ type benchFlags struct {
 	samples int
 	kernels bool
 	compare bool
+	train   bool
+	nets    string
 }
 
 func newBenchFlagSet(f *benchFlags) *flag.FlagSet {
@@ -37,6 +39,8 @@ func newBenchFlagSet(f *benchFlags) *flag.FlagSet {
 	fs.IntVar(&f.samples, "samples", 5, "samples per figure (the median is reported)")
 	fs.BoolVar(&f.compare, "compare", true, "also measure gonum's native GEMM and the pure-Go path")
 	fs.BoolVar(&f.kernels, "kernels", true, "also measure the path-norm, streaming-read and ReLU kernels")
+	fs.BoolVar(&f.train, "train", false, "measure training-step throughput (examples/s, batch 100) against the GEMM-bound limit instead of GEMM")
+	fs.StringVar(&f.nets, "nets", defaultTrainNets, "with -train: comma-separated `networks`, layer sizes joined by dashes")
 	return fs
 }
 
@@ -44,7 +48,9 @@ func benchUsage(w io.Writer) {
 	fmt.Fprintf(w, "Usage: fastpath bench [flags]\n\n")
 	fmt.Fprintf(w, "Measures the FMA peak, fastpath's SGEMM/DGEMM, gonum's native GEMM and the\n")
 	fmt.Fprintf(w, "pure-Go path in one run, and the memory-bound kernels; prints a table headed\n")
-	fmt.Fprintf(w, "by the selected kernels. Progress goes to stderr. Flags:\n\n")
+	fmt.Fprintf(w, "by the selected kernels. Progress goes to stderr. With -train, measures\n")
+	fmt.Fprintf(w, "training steps of the -nets networks instead (-threads, -samples and -csv\n")
+	fmt.Fprintf(w, "apply). Flags:\n\n")
 	fs := newBenchFlagSet(new(benchFlags))
 	fs.SetOutput(w)
 	fs.PrintDefaults()
@@ -66,6 +72,22 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	}
 	if fs.NArg() > 0 {
 		return bad("unexpected argument %q", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	var nets [][]int
+	if f.train {
+		for _, name := range []string{"quick", "shapes", "prec", "compare", "kernels"} {
+			if set[name] {
+				return bad("-%s does not apply to -train", name)
+			}
+		}
+		var err error
+		if nets, err = parseNets(f.nets); err != nil {
+			return bad("%v", err)
+		}
+	} else if set["nets"] {
+		return bad("-nets needs -train")
 	}
 	opts := bench.Options{Quick: f.quick, Samples: f.samples, SkipKernels: !f.kernels, FastpathOnly: !f.compare, Progress: stderr}
 	if f.samples < 1 {
@@ -111,6 +133,23 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if f.train {
+		var w io.Writer
+		if csvFile != nil {
+			w = csvFile
+		}
+		err := runTrainBench(ctx, nets, opts.Threads, f.samples, w, stdout, stderr)
+		if csvFile != nil {
+			if cerr := csvFile.Close(); cerr != nil && err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "fastpath bench: %v\n", err)
+			return 1
+		}
+		return 0
+	}
 	rep, err := bench.RunContext(ctx, opts)
 	// What was measured is written even when the run was interrupted.
 	if werr := rep.WriteTable(stdout); werr != nil && err == nil {
