@@ -92,11 +92,11 @@ func (p *barProgress) step(s layers.StepStats) {
 	}
 	p.sum += s.Loss
 	p.n++
-	if now := time.Now(); now.Sub(p.updated) > 500*time.Millisecond {
+	p.bar.Set(s.Step)
+	if now := time.Now(); now.Sub(p.updated) > 500*time.Millisecond && s.Step < s.Steps {
 		p.updated = now
 		p.bar.Describe(fmt.Sprintf("epoch %d/%d loss %.4f", s.Epoch, p.epochs, p.sum/float64(p.n)))
 	}
-	p.bar.Set(s.Step)
 }
 
 func (p *barProgress) epoch(epochRecord, int) {}

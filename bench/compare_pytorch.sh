@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Measures fastpath's training step against PyTorch's in one run: the same
+# networks, batch 100, SGD with momentum, synthetic MNIST-shaped data, the
+# median of several timed windows, on each thread count in turn.
+#
+#   apt-get install -y python3-torch          # once (Debian 12: PyTorch 1.13)
+#   bench/compare_pytorch.sh [threads...]     # default: 1 2
+#
+# Environment: SAMPLES (default 5), NETS (default
+# 784-1000-1000-10,784-4000-4000-10), PYTHON (default: the first python3 on
+# PATH, then /usr/bin/python3, that imports torch), OUT_DIR (default
+# /tmp/fastpath-pytorch). The last lines compare fastpath with the better
+# of PyTorch's two threading configurations (see bench/pytorch_mlp.py).
+# The machine may be shared: compare ratios measured in one run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+threads=("${@:-1 2}")
+read -r -a threads <<<"${threads[*]}"
+samples=${SAMPLES:-5}
+nets=${NETS:-784-1000-1000-10,784-4000-4000-10}
+out=${OUT_DIR:-/tmp/fastpath-pytorch}
+py=${PYTHON:-}
+if [ -z "$py" ]; then
+  for c in python3 /usr/bin/python3; do
+    if command -v "$c" >/dev/null && "$c" -c 'import torch' 2>/dev/null; then py=$c; break; fi
+  done
+fi
+if [ -z "$py" ]; then
+  echo "compare_pytorch.sh: no python3 that imports torch (apt-get install -y python3-torch, or set PYTHON)" >&2
+  exit 1
+fi
+mkdir -p "$out"
+go build -o "$out/fastpath" ./cmd/fastpath
+: >"$out/fastpath.csv"
+: >"$out/pytorch.txt"
+for t in "${threads[@]}"; do
+  echo "=== threads=$t $(date -u +%FT%TZ)"
+  "$out/fastpath" bench -train -threads "$t" -samples "$samples" -nets "$nets" -csv "$out/fastpath-$t.csv" 2>/dev/null
+  tail -n +2 "$out/fastpath-$t.csv" >>"$out/fastpath.csv"
+  "$py" bench/pytorch_mlp.py --threads "$t" --samples "$samples" --nets "$nets" | tee -a "$out/pytorch.txt"
+done
+echo "=== fastpath / PyTorch (PyTorch: the better threading configuration)"
+awk -F, 'NR == FNR { fp[$1 "," $3] = $4; next }
+  /^impl=pytorch/ {
+    for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+    k = v["net"] "," v["threads"]
+    if (v["examples_per_s"] > best[k]) { best[k] = v["examples_per_s"]; cfg[k] = v["config"] }
+  }
+  END {
+    for (k in best) if (k in fp) {
+      split(k, p, ",")
+      printf "net=%s threads=%s fastpath_examples_per_s=%.0f pytorch_examples_per_s=%.0f pytorch_config=%s ratio=%.2f\n",
+        p[1], p[2], fp[k], best[k], cfg[k], fp[k] / best[k]
+    }
+  }' "$out/fastpath.csv" FS=' ' "$out/pytorch.txt" | sort
