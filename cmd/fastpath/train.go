@@ -57,7 +57,7 @@ func newTrainFlagSet(f *trainFlags) *flag.FlagSet {
 	fs.SetOutput(io.Discard) // errors are reported in one line by runTrain
 	fs.StringVar(&f.hidden, "hidden", "1000,1000", "comma-separated hidden layer `sizes` (input and output sizes come from the data; \"\" for none)")
 	fs.StringVar(&f.opt, "opt", "sgd", "optimizer `name`: "+strings.Join(optimizerNames(), ", "))
-	fs.Float64Var(&f.lr, "lr", 0.05, "learning `rate`")
+	fs.Float64Var(&f.lr, "lr", 0.1, "learning `rate`")
 	fs.Float64Var(&f.momentum, "momentum", 0.9, "SGD momentum (with -schedule thesis, the first epoch's; the thesis uses 0.5)")
 	fs.Float64Var(&f.wd, "wd", 0, "SGD L2 weight decay on the weights")
 	fs.StringVar(&f.schedule, "schedule", "constant", "`schedule` of the learning rate and momentum: constant, or thesis (per epoch lr *= 0.99, momentum += 0.02 up to 0.9)")
