@@ -3,6 +3,8 @@ package main
 import (
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -42,7 +44,6 @@ type dataSpec struct {
 	downH      int
 	downW      int
 	needTrain  bool
-	needTestOK bool
 }
 
 // parse checks the data flags. train says whether a training set is
@@ -146,11 +147,13 @@ func (s dataSpec) load() (loaded, error) {
 				return l, err
 			}
 		}
-		if l.train, l.test, err = data.LoadMNIST(dir); err != nil {
-			return l, err
+		if s.needTrain {
+			l.train, l.test, err = data.LoadMNIST(dir)
+		} else {
+			l.test, err = loadMNISTTest(dir)
 		}
-		if !s.needTrain {
-			l.train = nil
+		if err != nil {
+			return l, err
 		}
 		l.source = "MNIST-form IDX in " + dir
 	}
@@ -178,4 +181,17 @@ func (l loaded) classes() int {
 		}
 	}
 	return c
+}
+
+// loadMNISTTest reads only the test files of an MNIST-form directory
+// (named as data.LoadMNIST expects, with or without ".gz").
+func loadMNISTTest(dir string) (*data.Dataset, error) {
+	var paths [2]string
+	for i, name := range []string{data.MNISTTestImages, data.MNISTTestLabels} {
+		paths[i] = filepath.Join(dir, name+".gz")
+		if _, err := os.Stat(paths[i]); err != nil {
+			paths[i] = filepath.Join(dir, name)
+		}
+	}
+	return data.LoadIDX(paths[0], paths[1], 10)
 }
