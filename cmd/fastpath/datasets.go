@@ -38,12 +38,12 @@ func (f *dataFlags) register(fs *flag.FlagSet, train bool) {
 
 // dataSpec is the checked form of dataFlags.
 type dataSpec struct {
-	f          dataFlags
-	csv        bool
-	csvOpt     data.CSVOptions
-	downH      int
-	downW      int
-	needTrain  bool
+	f         dataFlags
+	csv       bool
+	csvOpt    data.CSVOptions
+	downH     int
+	downW     int
+	needTrain bool
 }
 
 // parse checks the data flags. train says whether a training set is
