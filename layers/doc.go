@@ -80,7 +80,8 @@
 //
 // After the first batch of the largest size, Network.Forward,
 // Network.Gradient and Optimizer.Step perform no heap allocation, and
-// neither does Train per step (tests check both with testing.AllocsPerRun).
+// neither does Train per step, TrainConfig.OnStep's call included (tests
+// check both with testing.AllocsPerRun).
 //
 // # Errors and panics
 //
