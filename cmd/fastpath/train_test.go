@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -436,5 +437,33 @@ func TestBenchTrainTiny(t *testing.T) {
 	rows := readCSV(t, csvPath)
 	if len(rows) != 2 || rows[1][0] != "20-8-3" || rows[1][2] != "1" {
 		t.Errorf("CSV:\n%v", rows)
+	}
+}
+
+// TestTrainPathSGD trains with -opt pathsgd on the fixture: the optimizer is
+// registered, rejects flags it does not use, and lowers the loss.
+func TestTrainPathSGD(t *testing.T) {
+	code, out, errs := runCLI("train", "-data", fixture, "-hidden", "32", "-opt", "pathsgd", "-lr", "0.01",
+		"-epochs", "3", "-val", "0", "-threads", "1")
+	if code != 0 {
+		t.Fatalf("train -opt pathsgd: exit %d, stderr:\n%s", code, errs)
+	}
+	rows := strings.Split(out, "\n")
+	var losses []float64
+	for _, r := range rows {
+		f := strings.Fields(r)
+		if len(f) > 2 && (f[0] == "1" || f[0] == "2" || f[0] == "3") {
+			v, err := strconv.ParseFloat(f[1], 64)
+			if err != nil {
+				t.Fatalf("row %q: %v", r, err)
+			}
+			losses = append(losses, v)
+		}
+	}
+	if len(losses) != 3 || !(losses[2] < losses[0]) {
+		t.Fatalf("training losses %v, want three decreasing from the first:\n%s", losses, out)
+	}
+	if code, _, errs := runCLI("train", "-data", fixture, "-opt", "pathsgd", "-wd", "0.1", "-epochs", "1"); code != 2 || strings.Count(errs, "\n") != 1 {
+		t.Fatalf("-opt pathsgd -wd: exit %d, stderr %q; want 2 and one line", code, errs)
 	}
 }
