@@ -149,7 +149,7 @@ func (r *refModel) lossOf(b *Batch, ps *refPass) (float64, [][][]float64) {
 				lse := mx + math.Log(s)
 				total += lse - y[b.Labels[i]]
 				for k, v := range y {
-					d[k] = math.Exp(v - lse) / n
+					d[k] = math.Exp(v-lse) / n
 				}
 				d[b.Labels[i]] -= 1 / n
 			}
