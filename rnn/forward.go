@@ -226,13 +226,22 @@ func (m *Model) forward(b *Batch) {
 	}
 	m.steps, m.rows = steps, rows
 	m.outputs = append(m.outputs[:0], b.Outputs...)
+	// The GEMM packs its right operand at every step: from W^T stored
+	// row-major that is a row copy, from W a column gather.
+	m.wt = grow(m.wt, k*h)
+	for v := 0; v < h; v++ {
+		for j, w := range m.W.Data[v*k : (v+1)*k] {
+			m.wt[j*h+v] = w
+		}
+	}
+	wt := blas32.General{Rows: k, Cols: h, Stride: h, Data: m.wt}
 	for t := 0; t < steps; t++ {
 		in := blas32.General{Rows: rows, Cols: k, Stride: k, Data: m.st[t*rows*k : (t+1)*rows*k]}
 		off := (t+1)*rows*k + c.In
 		out := blas32.General{Rows: rows, Cols: h, Stride: k, Data: m.st[off : off+(rows-1)*k+h]}
 		// h_t = relu([x_t | h_(t-1)] [W_in | W_rec]^T + b): bias and ReLU in
 		// the GEMM's epilogue.
-		blas.Affine32(gblas.NoTrans, gblas.Trans, in, m.W, m.B, true, out)
+		blas.Affine32(gblas.NoTrans, gblas.NoTrans, in, wt, m.B, true, out)
 	}
 	// y = h W_out^T + c, one GEMM per run of consecutive output steps.
 	for o0 := 0; o0 < len(m.outputs); {
