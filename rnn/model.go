@@ -188,6 +188,16 @@ func (m *Model) InitIRNN(std float64, seed uint64) {
 	clear(m.C)
 }
 
+// InitIdentity sets W_rec = I, b = 0, c = 0, and W_in and W_out to
+// N(0, 1/fan_in) (fan_in is In for W_in, Hidden for W_out): the identity
+// recurrence of IRNN with balanced input and output weights, so that no
+// part of the network starts near zero. Seeded like InitIRNN.
+func (m *Model) InitIdentity(seed uint64) {
+	m.InitIRNN(0, seed)
+	fillNormal(m.Win, math.Sqrt(1/float64(m.cfg.In)), seed, 0)
+	fillNormal(m.Wout, math.Sqrt(1/float64(m.cfg.Hidden)), seed, 2)
+}
+
 // InitNormal sets every weight to N(0, 1/fan_in) (the thesis's balanced
 // initialisation; fan_in is In for W_in, Hidden for W_rec and W_out) and
 // the biases to zero, from PCG streams seeded like InitIRNN's.

@@ -1,0 +1,423 @@
+package main
+
+import (
+	"fmt"
+	"io/fs"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+
+	"github.com/fastpath-go/fastpath/data"
+	"github.com/fastpath-go/fastpath/rnn"
+	"gonum.org/v1/gonum/blas/blas32"
+)
+
+// rnnTask is one learning problem of "fastpath experiment rnn": it makes
+// the training batches and measures a model on held-out data.
+type rnnTask interface {
+	// config is the model's architecture and loss for hidden units.
+	config(hidden int) rnn.Config
+	// next returns the training batch of iteration it (0-based). The batch
+	// and its buffers may be reused by the next call. state is the model's
+	// final state after the previous batch, for tasks that carry it.
+	next(it int, m *rnn.Model) *rnn.Batch
+	// evaluate returns the held-out metric (test MSE, test accuracy or
+	// validation bits per character).
+	evaluate(m *rnn.Model) float64
+	// final returns the metric reported at the end (e.g. test bits per
+	// character after validation during training); ok is false when it is
+	// the last evaluate value.
+	final(m *rnn.Model) (v float64, ok bool)
+}
+
+// ---- Addition problem ----
+
+// additionTask is the addition problem of Hochreiter and Schmidhuber as
+// set by Le et al. and the thesis: at each of T steps the input is a
+// U(0,1) value and a marker; exactly two markers are 1, one in each half
+// of the sequence; the target at the last step is the sum of the two
+// marked values. Predicting 1 always gives MSE 1/6.
+type additionTask struct {
+	steps, batch int
+	rng          *rand.Rand
+	train        *rnn.Batch
+	test         []*rnn.Batch
+}
+
+func newAdditionTask(steps, batch, testN int, seed uint64) *additionTask {
+	a := &additionTask{steps: steps, batch: batch, rng: rand.New(rand.NewPCG(seed, uint64(steps)))}
+	a.train = newAdditionBatch(steps, batch)
+	test := rand.New(rand.NewPCG(seed^0x7e57, uint64(steps)))
+	for n := 0; n < testN; {
+		rows := min(250, testN-n)
+		b := newAdditionBatch(steps, rows)
+		fillAddition(b, test)
+		a.test = append(a.test, b)
+		n += rows
+	}
+	return a
+}
+
+func newAdditionBatch(steps, rows int) *rnn.Batch {
+	return &rnn.Batch{Steps: steps, Rows: rows, X: make([]float32, steps*rows*2),
+		Outputs: rnn.LastStep(steps), Targets: make([]float32, rows)}
+}
+
+// fillAddition draws a new batch of the addition problem into b.
+func fillAddition(b *rnn.Batch, r *rand.Rand) {
+	steps, rows := b.Steps, b.Rows
+	half := steps / 2
+	for row := 0; row < rows; row++ {
+		i, j := r.IntN(half), half+r.IntN(steps-half)
+		b.Targets[row] = 0
+		for t := 0; t < steps; t++ {
+			v := float32(r.Float64())
+			x := b.X[(t*rows+row)*2:]
+			x[0], x[1] = v, 0
+			if t == i || t == j {
+				x[1] = 1
+				b.Targets[row] += v
+			}
+		}
+	}
+}
+
+func (a *additionTask) config(hidden int) rnn.Config {
+	return rnn.Config{In: 2, Hidden: hidden, Out: 1, Loss: rnn.Squared}
+}
+
+func (a *additionTask) next(int, *rnn.Model) *rnn.Batch {
+	fillAddition(a.train, a.rng)
+	return a.train
+}
+
+func (a *additionTask) evaluate(m *rnn.Model) float64 {
+	var sum float64
+	n := 0
+	for _, b := range a.test {
+		sum += m.Loss(b) * float64(b.Rows)
+		n += b.Rows
+	}
+	return sum / float64(n)
+}
+
+func (a *additionTask) final(*rnn.Model) (float64, bool) { return 0, false }
+
+// ---- Sequential pixel MNIST ----
+
+// mnistTask feeds an MNIST image one pixel per step (784 steps, in row
+// order or through a fixed permutation) and classifies it at the last
+// step.
+type mnistTask struct {
+	train, test *data.Dataset
+	perm        []int // pixel order
+	batch       int
+	order       []int
+	rng         *rand.Rand
+	b           *rnn.Batch
+	evalRows    int
+}
+
+func newMNISTTask(dir string, trainN, testN, batch int, permute bool, seed uint64) (*mnistTask, error) {
+	train, test, err := data.LoadMNIST(dir)
+	if err != nil {
+		return nil, err
+	}
+	if trainN > 0 && trainN < train.Len() {
+		train, _ = train.Split(trainN)
+	}
+	if testN > 0 && testN < test.Len() {
+		test, _ = test.Split(testN)
+	}
+	t := &mnistTask{train: train, test: test, batch: batch, rng: data.NewRand(seed), evalRows: 200}
+	t.perm = make([]int, train.Dim())
+	for i := range t.perm {
+		t.perm[i] = i
+	}
+	if permute {
+		t.perm = data.Permutation(train.Dim(), seed^0x9e37)
+	}
+	t.b = t.newBatch(batch)
+	return t, nil
+}
+
+func (t *mnistTask) newBatch(rows int) *rnn.Batch {
+	steps := t.train.Dim()
+	return &rnn.Batch{Steps: steps, Rows: rows, X: make([]float32, steps*rows), Outputs: rnn.LastStep(steps), Labels: make([]int, rows)}
+}
+
+// fill copies examples idx of d into b as pixel sequences.
+func (t *mnistTask) fill(b *rnn.Batch, d *data.Dataset, idx []int) {
+	b.Rows = len(idx)
+	b.X = b.X[:b.Steps*b.Rows]
+	b.Labels = b.Labels[:b.Rows]
+	for r, i := range idx {
+		img := d.Row(i)
+		for s, p := range t.perm {
+			b.X[s*b.Rows+r] = img[p]
+		}
+		b.Labels[r] = d.Y[i]
+	}
+}
+
+func (t *mnistTask) config(hidden int) rnn.Config {
+	return rnn.Config{In: 1, Hidden: hidden, Out: 10}
+}
+
+// epochSteps is the number of iterations in one pass over the training set.
+func (t *mnistTask) epochSteps() int { return t.train.Len() / t.batch }
+
+func (t *mnistTask) next(it int, _ *rnn.Model) *rnn.Batch {
+	per := t.epochSteps()
+	if it%per == 0 {
+		t.order = t.order[:0]
+		for i := 0; i < t.train.Len(); i++ {
+			t.order = append(t.order, i)
+		}
+		data.Shuffle(t.order, t.rng)
+	}
+	k := it % per
+	t.fill(t.b, t.train, t.order[k*t.batch:(k+1)*t.batch])
+	return t.b
+}
+
+// evaluate returns the test accuracy.
+func (t *mnistTask) evaluate(m *rnn.Model) float64 {
+	b := t.newBatch(t.evalRows)
+	idx := make([]int, 0, t.evalRows)
+	correct := 0
+	for i0 := 0; i0 < t.test.Len(); i0 += t.evalRows {
+		idx = idx[:0]
+		for i := i0; i < min(i0+t.evalRows, t.test.Len()); i++ {
+			idx = append(idx, i)
+		}
+		t.fill(b, t.test, idx)
+		y := m.Forward(b)
+		for r := 0; r < y.Rows; r++ {
+			row := y.Data[r*y.Stride : r*y.Stride+y.Cols]
+			best := 0
+			for j, v := range row {
+				if v > row[best] {
+					best = j
+				}
+			}
+			if best == b.Labels[r] {
+				correct++
+			}
+		}
+	}
+	return float64(correct) / float64(t.test.Len())
+}
+
+func (t *mnistTask) final(*rnn.Model) (float64, bool) { return 0, false }
+
+// ---- Character-level language modelling ----
+
+// textTask is next-character prediction on a byte corpus split into
+// training, validation and test parts (90/5/5). Training reads Batch
+// parallel streams of the training text in chunks of Steps characters,
+// carrying the hidden state from chunk to chunk (truncated BPTT over one
+// chunk). The metric is bits per character.
+type textTask struct {
+	name             string
+	vocab            []byte // id -> byte
+	train, val, test []uint8
+	steps, batch     int
+	pos              int // position in each training stream
+	b                *rnn.Batch
+	evalChars        int
+	// carry holds the training streams' state while an evaluation uses the
+	// model's buffers; saved says it is current.
+	carry []float32
+	saved bool
+}
+
+// loadCorpus reads path, or when path is empty the Go files under
+// $(go env GOROOT)/src in lexical order, up to maxBytes bytes.
+func loadCorpus(path string, maxBytes int) (name string, text []byte, err error) {
+	if path != "" {
+		text, err = os.ReadFile(path)
+		if err != nil {
+			return "", nil, err
+		}
+		if maxBytes > 0 && len(text) > maxBytes {
+			text = text[:maxBytes]
+		}
+		return filepath.Base(path), text, nil
+	}
+	root := filepath.Join(runtime.GOROOT(), "src")
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || d.Name() == "vendor") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".go") {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		text = append(text, b...)
+		if maxBytes > 0 && len(text) >= maxBytes {
+			text = text[:maxBytes]
+			return fs.SkipAll
+		}
+		return nil
+	})
+	if err != nil {
+		return "", nil, fmt.Errorf("reading the Go sources under %s: %w", root, err)
+	}
+	return "GOROOT/src/**/*.go", text, nil
+}
+
+func newTextTask(name string, text []byte, steps, batch, evalChars int) (*textTask, error) {
+	var seen [256]bool
+	for _, c := range text {
+		seen[c] = true
+	}
+	var ids [256]uint8
+	t := &textTask{name: name, steps: steps, batch: batch, evalChars: evalChars}
+	for c, ok := range seen {
+		if ok {
+			ids[c] = uint8(len(t.vocab))
+			t.vocab = append(t.vocab, byte(c))
+		}
+	}
+	enc := make([]uint8, len(text))
+	for i, c := range text {
+		enc[i] = ids[c]
+	}
+	n := len(enc)
+	t.train, t.val, t.test = enc[:n*90/100], enc[n*90/100:n*95/100], enc[n*95/100:]
+	if len(t.train)/batch < 2*steps+2 || len(t.val) < steps+1 || len(t.test) < steps+1 {
+		return nil, fmt.Errorf("corpus of %d bytes is too short for batch %d and %d steps", n, batch, steps)
+	}
+	t.b = t.newBatch(batch)
+	return t, nil
+}
+
+func (t *textTask) newBatch(rows int) *rnn.Batch {
+	v := len(t.vocab)
+	return &rnn.Batch{Steps: t.steps, Rows: rows, X: make([]float32, t.steps*rows*v),
+		Outputs: rnn.EveryStep(t.steps), Labels: make([]int, t.steps*rows)}
+}
+
+func (t *textTask) config(hidden int) rnn.Config {
+	return rnn.Config{In: len(t.vocab), Hidden: hidden, Out: len(t.vocab)}
+}
+
+// fill sets b to one-hot inputs text[start_r + i] and labels
+// text[start_r + i + 1] for stream r, i < Steps.
+func (t *textTask) fill(b *rnn.Batch, text []uint8, starts []int) {
+	v := len(t.vocab)
+	clear(b.X)
+	for r, s := range starts {
+		for i := 0; i < b.Steps; i++ {
+			b.X[(i*b.Rows+r)*v+int(text[s+i])] = 1
+			b.Labels[i*b.Rows+r] = int(text[s+i+1])
+		}
+	}
+}
+
+func (t *textTask) next(_ int, m *rnn.Model) *rnn.Batch {
+	seg := len(t.train) / t.batch
+	if t.pos+t.steps+1 > seg {
+		t.pos = 0
+	}
+	starts := make([]int, t.batch)
+	for r := range starts {
+		starts[r] = r*seg + t.pos
+	}
+	t.fill(t.b, t.train, starts)
+	// Carry the state along the streams, except at their starts.
+	t.b.H0 = blas32.General{}
+	if t.pos > 0 {
+		t.b.H0 = m.FinalState()
+		if t.saved {
+			h := m.Config().Hidden
+			t.b.H0 = blas32.General{Rows: t.batch, Cols: h, Stride: h, Data: t.carry}
+		}
+	}
+	t.saved = false
+	t.pos += t.steps
+	return t.b
+}
+
+// save keeps the training streams' state before an evaluation.
+func (t *textTask) save(m *rnn.Model) {
+	if t.saved || t.pos == 0 {
+		return
+	}
+	st := m.FinalState()
+	t.carry = t.carry[:0]
+	for r := 0; r < st.Rows; r++ {
+		t.carry = append(t.carry, st.Data[r*st.Stride:r*st.Stride+st.Cols]...)
+	}
+	t.saved = true
+}
+
+// bits returns the bits per character of m on text, read as 16 parallel
+// streams (at most evalChars characters in all) with the state carried.
+func (t *textTask) bits(m *rnn.Model, text []uint8) float64 {
+	const streams = 16
+	n := len(text) - 1
+	if t.evalChars > 0 {
+		n = min(n, t.evalChars)
+	}
+	seg := n / streams
+	chunks := seg / t.steps
+	if chunks == 0 {
+		return math.NaN()
+	}
+	b := t.newBatch(streams)
+	starts := make([]int, streams)
+	var sum float64
+	for c := 0; c < chunks; c++ {
+		for r := range starts {
+			starts[r] = r*seg + c*t.steps
+		}
+		t.fill(b, text, starts)
+		b.H0 = blas32.General{}
+		if c > 0 {
+			b.H0 = m.FinalState()
+		}
+		sum += m.Loss(b)
+	}
+	return sum / float64(chunks) / math.Ln2
+}
+
+// evaluate returns the validation bits per character.
+func (t *textTask) evaluate(m *rnn.Model) float64 {
+	t.save(m)
+	return t.bits(m, t.val)
+}
+
+// final returns the test bits per character.
+func (t *textTask) final(m *rnn.Model) (float64, bool) {
+	t.save(m)
+	return t.bits(m, t.test), true
+}
+
+// parseInts parses a comma-separated list of positive integers.
+func parseInts(s, flagName string) ([]int, error) {
+	var out []int
+	for _, item := range splitList(s) {
+		var v int
+		if _, err := fmt.Sscan(item, &v); err != nil || v <= 0 {
+			return nil, fmt.Errorf("bad value %q in -%s (want positive integers)", item, flagName)
+		}
+		out = append(out, v)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("-%s is empty", flagName)
+	}
+	sort.Ints(out)
+	return out, nil
+}

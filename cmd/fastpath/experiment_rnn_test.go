@@ -1,0 +1,83 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestExperimentRNN runs tiny versions of the three tasks and checks the
+// files and tables they write.
+func TestExperimentRNN(t *testing.T) {
+	dir := t.TempDir()
+	corpus := filepath.Join(dir, "corpus.txt")
+	text := strings.Repeat("the quick brown fox jumps over the lazy dog. ", 200)
+	if err := os.WriteFile(corpus, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		args  []string
+		files []string
+		want  []string
+	}{
+		{[]string{"addition", "-T", "8,12", "-iters", "30", "-eval-every", "10", "-hidden", "8", "-test", "50"},
+			[]string{"rnn_addition.csv", "rnn_addition.md", "rnn_addition_T8.png", "rnn_addition_T12.png"},
+			[]string{"| 8 | rnn-path |", "| 12 | sgd |", "| 12 | irnn |", "1/6"}},
+		{[]string{"mnist", "-mnist", "../../testdata/mnist", "-train", "64", "-test", "40", "-iters", "3", "-eval-every", "2", "-hidden", "8"},
+			[]string{"rnn_mnist.csv", "rnn_mnist.md", "rnn_mnist_plain.png", "rnn_mnist_permuted.png"},
+			[]string{"| plain | rnn-path |", "| permuted | irnn |", "96.9%"}},
+		{[]string{"text", "-corpus", corpus, "-T", "10", "-batch", "4", "-iters", "12", "-eval-every", "6", "-hidden", "8", "-eval-chars", "500"},
+			[]string{"rnn_text.csv", "rnn_text.md", "rnn_text_corpus.txt.png"},
+			[]string{"| corpus.txt | rnn-path |", "| corpus.txt | irnn |", "bits/char"}},
+	}
+	for _, c := range cases {
+		t.Run(c.args[0], func(t *testing.T) {
+			out := filepath.Join(dir, c.args[0])
+			code, stdout, stderr := runCLI(append([]string{"experiment", "rnn"}, append(c.args, "-out", out)...)...)
+			if code != 0 {
+				t.Fatalf("exit %d:\n%s", code, stderr)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("table lacks %q:\n%s", w, stdout)
+				}
+			}
+			for _, f := range c.files {
+				st, err := os.Stat(filepath.Join(out, f))
+				if err != nil || st.Size() == 0 {
+					t.Errorf("%s: %v", f, err)
+				}
+			}
+			csv, _ := os.ReadFile(filepath.Join(out, "rnn_"+c.args[0]+".csv"))
+			if lines := strings.Count(string(csv), "\n"); lines < 5 {
+				t.Errorf("CSV has %d lines:\n%s", lines, csv)
+			}
+		})
+	}
+}
+
+func TestExperimentRNNBadArgs(t *testing.T) {
+	for _, args := range [][]string{
+		{},
+		{"nope"},
+		{"addition", "-methods", "adam"},
+		{"addition", "-T", "0"},
+		{"addition", "-T", "x"},
+		{"addition", "-hidden", "0"},
+		{"addition", "-path-init", "zeros"},
+		{"addition", "extra"},
+		{"mnist", "-variants", "rotated", "-mnist", "../../testdata/mnist"},
+	} {
+		code, _, stderr := runCLI(append([]string{"experiment", "rnn"}, append(args, "-out", t.TempDir())...)...)
+		if code == 0 {
+			t.Errorf("%v: exit 0", args)
+			continue
+		}
+		oneLine(t, stderr[strings.LastIndex(strings.TrimSuffix(stderr, "\n"), "\n")+1:])
+	}
+	code, stdout, _ := runCLI("experiment", "rnn", "-h")
+	if code != 0 || !strings.Contains(stdout, "-lr-path") || !strings.Contains(stdout, "-corpus") {
+		t.Errorf("help: exit %d\n%s", code, stdout)
+	}
+}
