@@ -28,28 +28,27 @@ func addition(r *rand.Rand, steps, rows int) *rnn.Batch {
 }
 
 // Training on the addition problem with RNN-Path: Gradient (forward and
-// BPTT), clipping, then an optimizer step.
+// BPTT), then an optimizer step.
 func ExampleModel_Gradient() {
 	m, err := rnn.New(rnn.Config{In: 2, Hidden: 16, Out: 1, Loss: rnn.Squared})
 	if err != nil {
 		panic(err)
 	}
-	m.InitIRNN(0.001, 1)
+	m.InitNormal(1)
 	r := rand.New(rand.NewPCG(1, 2))
 	test := addition(r, 10, 500)
-	opt := &rnn.PathSGD{LR: 1e-3, Momentum: 0.9}
+	opt := &rnn.PathSGD{LR: 1e-2, Momentum: 0.9}
 	before := m.Loss(test)
-	for range 300 {
+	for range 1000 {
 		m.Gradient(addition(r, 10, 16))
-		m.ClipGradNorm(10)
 		opt.Step(m)
 	}
 	after := m.Loss(test)
 	fmt.Println(m)
-	fmt.Printf("test MSE before %.2f, below 0.1 after 300 steps: %v\n", before, after < 0.1)
+	fmt.Printf("test MSE %.2f before training, below 0.1 after: %v\n", before, after < 0.1)
 	// Output:
 	// rnn(in=2, hidden=16, out=1, squared)
-	// test MSE before 1.17, below 0.1 after 300 steps: true
+	// test MSE 1.86 before training, below 0.1 after: true
 }
 
 // kappa1 of a 2-unit IRNN unrolled over 3 steps with one output at the end.
