@@ -177,16 +177,6 @@ func (m *Model) FinalState() blas32.General {
 	return blas32.General{Rows: m.rows, Cols: m.cfg.Hidden, Stride: k, Data: m.st[off : off+(m.rows-1)*k+m.cfg.Hidden]}
 }
 
-// States returns the hidden states of the last forward pass, Steps*Rows
-// rows of Hidden values (row t*Rows+r: sequence r at step t, stride
-// In+Hidden), a view valid until the next call.
-func (m *Model) States() blas32.General {
-	k := m.cfg.In + m.cfg.Hidden
-	n := m.steps * m.rows
-	off := m.rows*k + m.cfg.In
-	return blas32.General{Rows: n, Cols: m.cfg.Hidden, Stride: k, Data: m.st[off : off+(n-1)*k+m.cfg.Hidden]}
-}
-
 // stateRows returns the hidden states of steps [t0, t1) as a strided view.
 func (m *Model) stateRows(t0, t1 int) blas32.General {
 	k := m.cfg.In + m.cfg.Hidden
