@@ -123,7 +123,8 @@ func (m *Model) Reserve(steps, rows, outputs int) {
 		m.outputs = make([]int, 0, outputs)
 	}
 	if cap(m.gradOutputs) < outputs {
-		m.gradOutputs = make([]int, 0, outputs)
+		// Keep the last Gradient's steps: an optimizer reads them later.
+		m.gradOutputs = append(make([]int, 0, outputs), m.gradOutputs...)
 	}
 }
 

@@ -111,7 +111,7 @@ func (a *additionTask) final(*rnn.Model) (float64, bool) { return 0, false }
 
 // mnistTask feeds an MNIST image one pixel per step (784 steps, in row
 // order or through a fixed permutation) and classifies it at the last
-// step.
+// step. The images may be downsampled first (-side) for a shorter task.
 type mnistTask struct {
 	train, test *data.Dataset
 	perm        []int // pixel order
@@ -122,7 +122,7 @@ type mnistTask struct {
 	evalRows    int
 }
 
-func newMNISTTask(dir string, trainN, testN, batch int, permute bool, seed uint64) (*mnistTask, error) {
+func newMNISTTask(dir string, trainN, testN, batch, side int, permute bool, seed uint64) (*mnistTask, error) {
 	train, test, err := data.LoadMNIST(dir)
 	if err != nil {
 		return nil, err
@@ -132,6 +132,10 @@ func newMNISTTask(dir string, trainN, testN, batch int, permute bool, seed uint6
 	}
 	if testN > 0 && testN < test.Len() {
 		test, _ = test.Split(testN)
+	}
+	if side != train.Height {
+		// A reduced task: side*side steps instead of 784.
+		train, test = train.Downsample(side, side), test.Downsample(side, side)
 	}
 	t := &mnistTask{train: train, test: test, batch: batch, rng: data.NewRand(seed), evalRows: 200}
 	t.perm = make([]int, train.Dim())
