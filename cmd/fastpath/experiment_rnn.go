@@ -155,7 +155,6 @@ type rnnResult struct {
 	solvedAt              int // addition: first evaluated iteration with MSE < 0.01, or -1
 	diverged              bool
 	extra                 float64 // text: test bits per character
-	hasExtra              bool
 }
 
 // rnnExp is one "fastpath experiment rnn" invocation.
@@ -353,7 +352,7 @@ func (e *rnnExp) run(task rnnTask, variant, method string, iters int) error {
 	if err != nil {
 		return err
 	}
-	r := &rnnResult{task: e.task, variant: variant, method: method, lr: lr, solvedAt: -1, best: math.NaN()}
+	r := &rnnResult{task: e.task, variant: variant, method: method, lr: lr, solvedAt: -1, best: math.NaN(), extra: math.NaN()}
 	e.results = append(e.results, r)
 	fmt.Fprintf(e.stderr, "%s %s %s: %v, lr %g, momentum %g, clip %g, %d iterations of batch %d\n",
 		e.task, variant, method, m, lr, e.f.momentum, clip, iters, e.f.batch)
@@ -397,7 +396,7 @@ func (e *rnnExp) run(task rnnTask, variant, method string, iters int) error {
 		lossSum += loss
 		lossN++
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			r.diverged = true
+			r.diverged, r.final = true, math.NaN()
 			fmt.Fprintf(e.stderr, "  iter %6d: training loss %v, stopping this run\n", it+1, loss)
 			break
 		}
@@ -413,8 +412,8 @@ func (e *rnnExp) run(task rnnTask, variant, method string, iters int) error {
 	if r.iters > 0 && r.points[len(r.points)-1].iter != r.iters && !r.diverged {
 		evaluate(r.iters)
 	}
-	if v, ok := task.final(m); ok {
-		r.extra, r.hasExtra = v, true
+	if v, ok := task.final(m); ok && !r.diverged {
+		r.extra = v
 		fmt.Fprintf(e.stderr, "  test bits per character %.4f\n", v)
 	}
 	if e.ctx.Err() != nil {
@@ -488,7 +487,7 @@ func (e *rnnExp) markdown(w io.Writer) {
 	ms := func(r *rnnResult) float64 { return 1000 * r.seconds / float64(max(r.iters, 1)) }
 	div := func(r *rnnResult) string {
 		if r.diverged {
-			return " (diverged)"
+			return fmt.Sprintf(" (diverged at iteration %d)", r.iters)
 		}
 		return ""
 	}
