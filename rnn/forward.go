@@ -217,23 +217,12 @@ func (m *Model) forward(b *Batch) {
 	}
 	m.steps, m.rows = steps, rows
 	m.outputs = append(m.outputs[:0], b.Outputs...)
-	// The GEMM packs its right operand at every step: from W^T stored
-	// row-major that is a row copy, from W a column gather.
-	m.wt = grow(m.wt, k*h)
-	for v := 0; v < h; v++ {
-		for j, w := range m.W.Data[v*k : (v+1)*k] {
-			m.wt[j*h+v] = w
-		}
-	}
-	wt := blas32.General{Rows: k, Cols: h, Stride: h, Data: m.wt}
-	for t := 0; t < steps; t++ {
-		in := blas32.General{Rows: rows, Cols: k, Stride: k, Data: m.st[t*rows*k : (t+1)*rows*k]}
-		off := (t+1)*rows*k + c.In
-		out := blas32.General{Rows: rows, Cols: h, Stride: k, Data: m.st[off : off+(rows-1)*k+h]}
-		// h_t = relu([x_t | h_(t-1)] [W_in | W_rec]^T + b): bias and ReLU in
-		// the GEMM's epilogue.
-		blas.Affine32(gblas.NoTrans, gblas.NoTrans, in, wt, m.B, true, out)
-	}
+	// h_t = relu([x_t | h_(t-1)] [W_in | W_rec]^T + b): one product per
+	// step with W^T packed once for the pass, bias and ReLU in the
+	// micro-kernel's epilogue; threads split the sequences.
+	m.pw.pack(m.W.Data, k, k, h, true)
+	m.recur = recurTask{m: m}
+	m.runRecur()
 	// y = h W_out^T + c, one GEMM per run of consecutive output steps.
 	for o0 := 0; o0 < len(m.outputs); {
 		o1 := runEnd(m.outputs, o0)
@@ -282,30 +271,13 @@ func (m *Model) backward(truncate int) {
 	chunk := chunkSteps(steps, rows)
 	blockLen := rows * h
 	carry := m.d[chunk*blockLen : (chunk+1)*blockLen]
-	dblock := func(t, t0 int) []float32 { return m.d[(t-t0)*blockLen : (t-t0+1)*blockLen] }
-	dmat := func(d []float32, n int) blas32.General {
-		return blas32.General{Rows: n, Cols: h, Stride: h, Data: d[:n*h]}
-	}
+	// W_rec packed once for the pass: dL/dh_t += dL/dz_(t+1) W_rec.
+	m.pr.pack(m.W.Data[c.In:], k, h, h, false)
 	for t1 := steps; t1 > 0; {
 		t0 := max(0, t1-chunk)
 		m.outputGradient(t0, t1)
-		for t := t1 - 1; t >= t0; t-- {
-			dt := dblock(t, t0)
-			if t+1 < steps && (truncate == 0 || (t+1)%truncate != 0) {
-				// dL/dh_t += dL/dz_(t+1) W_rec.
-				next := carry
-				if t+1 < t1 {
-					next = dblock(t+1, t0)
-				}
-				blas.Gemm32(gblas.NoTrans, gblas.NoTrans, 1, dmat(next, rows), m.Wrec, 1, dmat(dt, rows))
-			}
-			// dL/dz_t = dL/dh_t where h_t > 0.
-			hoff := (t+1)*rows*k + c.In
-			for r := 0; r < rows; r++ {
-				g := dt[r*h : (r+1)*h]
-				asm.ReluBackward(g, g, m.st[hoff+r*k:hoff+r*k+h])
-			}
-		}
+		m.recur = recurTask{m: m, backward: true, t0: t0, t1: t1, truncate: truncate}
+		m.runRecur()
 		// [dW_in | dW_rec] += dZ^T [X | H_prev] over the chunk's steps, and
 		// db += column sums of dZ.
 		n := (t1 - t0) * rows
@@ -315,12 +287,13 @@ func (m *Model) backward(truncate int) {
 			clear(m.DB)
 		}
 		prev := blas32.General{Rows: n, Cols: k, Stride: k, Data: m.st[t0*rows*k : t1*rows*k]}
-		blas.Gemm32(gblas.Trans, gblas.NoTrans, 1, dmat(m.d, n), prev, beta, m.DW)
+		dz := blas32.General{Rows: n, Cols: h, Stride: h, Data: m.d[:n*h]}
+		blas.Gemm32(gblas.Trans, gblas.NoTrans, 1, dz, prev, beta, m.DW)
 		for r := 0; r < n; r++ {
 			asm.SAxpy(1, m.d[r*h:(r+1)*h], m.DB)
 		}
 		if t0 > 0 {
-			copy(carry, dblock(t0, t0))
+			copy(carry, m.d[:blockLen])
 		}
 		t1 = t0
 	}
@@ -339,6 +312,93 @@ func (m *Model) backward(truncate int) {
 	o := c.Out
 	for r := 0; r < len(m.outputs)*rows; r++ {
 		asm.SAxpy(1, m.dy[r*o:(r+1)*o], m.DC)
+	}
+}
+
+// recurTask is the recurrence of one pass, split by sequences: forward,
+// every step; backward, the steps [t0, t1) of one BPTT chunk.
+type recurTask struct {
+	m        *Model
+	backward bool
+	t0, t1   int
+	truncate int
+	cols     int     // > 1: split each step's columns this many ways
+	colTask  colTask // the step in flight when cols > 1
+}
+
+// runRecur runs m.recur. Sequences are independent, so while the packed
+// weights fit in L2 threads split the rows and run all the steps with no
+// synchronisation; larger weights are split by columns at each step
+// instead, so that each thread streams only its share of them.
+func (m *Model) runRecur() {
+	threads := blas.Threads()
+	for len(m.ws) < threads {
+		m.ws = append(m.ws, mulWS{})
+	}
+	parts := rowParts(m.rows, m.pw.mr)
+	if !m.pw.fitsL2() {
+		parts, m.recur.cols = 1, min(threads, (m.cfg.Hidden+m.pw.nr-1)/m.pw.nr)
+	}
+	helpers.run(&m.recur, parts)
+	m.recur = recurTask{}
+}
+
+func (r *recurTask) runPart(part, parts int) {
+	m := r.m
+	r0, r1 := rowRange(m.rows, m.pw.mr, part, parts)
+	if r0 >= r1 {
+		return
+	}
+	if r.backward {
+		m.backwardRows(&m.ws[part], r0, r1, r.t0, r.t1, r.truncate)
+	} else {
+		m.forwardRows(&m.ws[part], r0, r1)
+	}
+}
+
+// forwardRows runs every step for sequences [r0, r1).
+func (m *Model) forwardRows(ws *mulWS, r0, r1 int) {
+	k, rows := m.cfg.In+m.cfg.Hidden, m.rows
+	for t := 0; t < m.steps; t++ {
+		in := m.st[(t*rows+r0)*k:]
+		out := m.st[((t+1)*rows+r0)*k+m.cfg.In:]
+		if m.recur.cols > 1 {
+			m.pw.mulCols(&m.recur.colTask, m.ws, m.recur.cols, in, k, r1-r0, out, k, m.B, asm.AddBias|asm.ReLU)
+		} else {
+			m.pw.mul(ws, in, k, r1-r0, out, k, m.B, asm.AddBias|asm.ReLU)
+		}
+	}
+}
+
+// backwardRows runs BPTT through the steps [t0, t1) of one chunk for
+// sequences [r0, r1): block t-t0 of m.d holds dL/dh_t from the outputs on
+// entry and dL/dz_t on return; the carry block holds dL/dz_t1.
+func (m *Model) backwardRows(ws *mulWS, r0, r1, t0, t1, truncate int) {
+	c := m.cfg
+	k, h, rows := c.In+c.Hidden, c.Hidden, m.rows
+	blockLen := rows * h
+	chunk := chunkSteps(m.steps, rows)
+	carry := m.d[chunk*blockLen : (chunk+1)*blockLen]
+	for t := t1 - 1; t >= t0; t-- {
+		dt := m.d[(t-t0)*blockLen+r0*h : (t-t0)*blockLen+r1*h]
+		if t+1 < m.steps && (truncate == 0 || (t+1)%truncate != 0) {
+			// dL/dh_t += dL/dz_(t+1) W_rec.
+			next := carry[r0*h : r1*h]
+			if t+1 < t1 {
+				next = m.d[(t+1-t0)*blockLen+r0*h : (t+1-t0)*blockLen+r1*h]
+			}
+			if m.recur.cols > 1 {
+				m.pr.mulCols(&m.recur.colTask, m.ws, m.recur.cols, next, h, r1-r0, dt, h, nil, asm.Accumulate)
+			} else {
+				m.pr.mul(ws, next, h, r1-r0, dt, h, nil, asm.Accumulate)
+			}
+		}
+		// dL/dz_t = dL/dh_t where h_t > 0.
+		hoff := ((t+1)*rows+r0)*k + c.In
+		for r := 0; r < r1-r0; r++ {
+			g := dt[r*h : (r+1)*h]
+			asm.ReluBackward(g, g, m.st[hoff+r*k:hoff+r*k+h])
+		}
 	}
 }
 

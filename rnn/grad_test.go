@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"testing"
+
+	"github.com/fastpath-go/fastpath/blas"
 )
 
 // gradCase is one gradient check: architecture, sequence shape, output
@@ -175,6 +177,42 @@ func TestCarriedState(t *testing.T) {
 	for i := range got {
 		if got[i] != want[i] {
 			t.Fatalf("output %d: chunked %v, whole %v", i, got[i], want[i])
+		}
+	}
+}
+
+// TestRecurrenceSplits checks that the recurrence gives the same bits
+// whatever the thread count and whether threads split the sequences or
+// each step's columns.
+func TestRecurrenceSplits(t *testing.T) {
+	defer blas.SetThreads(blas.SetThreads(0))
+	defer func(old int) { weightCacheBytes = old }(weightCacheBytes)
+	cfg := Config{In: 3, Hidden: 37, Out: 4}
+	b := randomBatch(cfg, 5, 9, 23, []int{2, 7, 8}, true)
+	b.Truncate = 4
+	var want [][]float32
+	for _, threads := range []int{1, 2, 3} {
+		for _, cache := range []int{0, 1} {
+			blas.SetThreads(threads)
+			weightCacheBytes = cache
+			m := randomModel(t, cfg, 6, 1.1)
+			m.Gradient(b)
+			var got [][]float32
+			for _, p := range m.Params() {
+				got = append(got, p.Grad)
+			}
+			got = append(got, m.Forward(b).Data)
+			if want == nil {
+				want = got
+				continue
+			}
+			for i := range got {
+				for j := range got[i] {
+					if math.Float32bits(got[i][j]) != math.Float32bits(want[i][j]) {
+						t.Fatalf("threads=%d, column split=%v: tensor %d element %d is %v, want %v", threads, cache == 1, i, j, got[i][j], want[i][j])
+					}
+				}
+			}
 		}
 	}
 }

@@ -99,7 +99,9 @@ type Model struct {
 	// and block Steps holds h_(Steps-1) in its last Hidden columns, so each
 	// step's GEMM reads block t and writes the state part of block t+1.
 	st      []float32
-	wt      []float32 // W^T, (In+Hidden) x Hidden, for the forward GEMMs
+	pw, pr  packedB   // W^T and W_rec packed for the per-step products
+	ws      []mulWS   // per-thread workspaces of the recurrence
+	recur   recurTask // the recurrence in flight
 	y       []float32 // outputs, len(outputs)*Rows x Out
 	dy      []float32 // loss gradient with respect to y
 	d       []float32 // BPTT chunk: dL/dz for up to chunk steps, plus a carry block
