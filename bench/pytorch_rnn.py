@@ -36,7 +36,7 @@ def main():
     a = p.parse_args()
 
     torch.manual_seed(1)
-    print(f"impl=pytorch version={torch.__version__} config={torch.__config__.parallel_info().splitlines()[0]!r}")
+    print(f"impl=pytorch version={torch.__version__} max_threads={torch.get_num_threads()}")
     for threads in a.threads:
         torch.set_num_threads(threads)
         for hidden in a.hidden:
