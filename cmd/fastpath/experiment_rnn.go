@@ -244,7 +244,7 @@ func runRNNExperiment(args []string, stdout, stderr io.Writer) int {
 }
 
 func (e *rnnExp) addition() error {
-	steps, err := parseInts(e.f.steps, "T")
+	steps, err := rnnParseInts(e.f.steps, "T")
 	if err != nil {
 		return err
 	}
@@ -296,7 +296,7 @@ func (e *rnnExp) text() error {
 	if err != nil || steps < 1 {
 		return fmt.Errorf("bad -T %q (want a positive integer)", e.f.steps)
 	}
-	name, text, err := loadCorpus(e.f.corpus, e.f.maxBytes)
+	name, text, err := rnnLoadCorpus(e.f.corpus, e.f.maxBytes)
 	if err != nil {
 		return err
 	}
@@ -519,13 +519,13 @@ func (e *rnnExp) markdown(w io.Writer) {
 		fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|\n")
 		for _, r := range e.results {
 			fmt.Fprintf(w, "| %s | %s | %g | %d | %d | %.1f | %.2f | %.4f%s | %.4f | %.4f |\n",
-				r.variant, r.method, r.lr, r.iters, r.iters*f.batch*atoiOr(f.steps, 0), r.seconds, ms(r), r.final, div(r), r.best, r.extra)
+				r.variant, r.method, r.lr, r.iters, r.iters*f.batch*rnnAtoiOr(f.steps, 0), r.seconds, ms(r), r.final, div(r), r.best, r.extra)
 		}
 		fmt.Fprintf(w, "\nThe thesis reports 1.47 bits/char for RNN-Path on Penn Treebank characters.\n")
 	}
 }
 
-func atoiOr(s string, def int) int {
+func rnnAtoiOr(s string, def int) int {
 	v, err := strconv.Atoi(s)
 	if err != nil {
 		return def

@@ -240,9 +240,9 @@ type textTask struct {
 	saved bool
 }
 
-// loadCorpus reads path, or when path is empty the Go files under
+// rnnLoadCorpus reads path, or when path is empty the Go files under
 // $(go env GOROOT)/src in lexical order, up to maxBytes bytes.
-func loadCorpus(path string, maxBytes int) (name string, text []byte, err error) {
+func rnnLoadCorpus(path string, maxBytes int) (name string, text []byte, err error) {
 	if path != "" {
 		text, err = os.ReadFile(path)
 		if err != nil {
@@ -409,8 +409,8 @@ func (t *textTask) final(m *rnn.Model) (float64, bool) {
 	return t.bits(m, t.test), true
 }
 
-// parseInts parses a comma-separated list of positive integers.
-func parseInts(s, flagName string) ([]int, error) {
+// rnnParseInts parses a comma-separated list of positive integers.
+func rnnParseInts(s, flagName string) ([]int, error) {
 	var out []int
 	for _, item := range splitList(s) {
 		var v int
