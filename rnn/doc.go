@@ -24,12 +24,20 @@
 // holds every weight into hidden unit v. A batch is time-major: the Rows
 // inputs of step t are consecutive. The model keeps the activations in
 // Steps+1 blocks of Rows x (In+Hidden): block t is [x_t | h_(t-1)], so
-// step t is one GEMM of the whole batch, [x_t | h_(t-1)] W^T, with the
-// bias and the ReLU fused into its epilogue (blas.Affine32), writing
-// h_t into block t+1. Outputs are one GEMM per run of consecutive output
-// steps. Buffers are sized for the largest batch seen (or Reserve'd) and
-// reused: Gradient, Forward, Loss, ClipGradNorm and the optimizers' Step
-// allocate nothing in steady state (tested with testing.AllocsPerRun).
+// step t is one matrix product for the whole batch, [x_t | h_(t-1)] W^T,
+// with the bias and the ReLU fused into the epilogue of package asm's GEMM
+// micro-kernel, writing h_t into block t+1. The weights are packed into
+// the micro-kernel's panel layout once per pass rather than at every step
+// (gemm.go); threads split the batch's sequences, which are independent,
+// and run all the steps of their rows without synchronising, or, when the
+// packed weights exceed a core's L2 cache, split each step's columns.
+// Every element is computed by the same kernel call whatever the split,
+// so results do not depend on the thread count. Outputs, output
+// gradients and weight gradients are large GEMMs of package blas over
+// many steps at once. Buffers are sized for the largest batch seen (or
+// Reserve'd) and reused: Gradient, Forward, Loss, ClipGradNorm and the
+// optimizers' Step allocate nothing in steady state (tested with
+// testing.AllocsPerRun).
 //
 // # Backpropagation through time
 //
@@ -42,8 +50,9 @@
 //	dL/dW_out = sum_(t in S) dy_t h_t^T,   dL/dc = sum_(t in S) dy_t
 //
 // summed over the batch's rows. The recursion runs from t = T-1 down to 0,
-// one GEMM per step over the batch (dL/dZ_(t+1) W_rec); the output terms
-// and the weight gradients are large GEMMs over many steps at once. The
+// one product per step over the batch (dL/dZ_(t+1) W_rec, W_rec packed
+// once per pass); the output terms and the weight gradients are large
+// GEMMs over many steps at once. The
 // steps are processed in chunks of about 4096 (step, sequence) rows, so
 // that memory for dL/dz is bounded whatever T, and each chunk's
 // contribution to dL/dW is one GEMM of that depth. With Batch.Truncate =
