@@ -127,11 +127,12 @@ func newMNISTTask(dir string, trainN, testN, batch, side int, permute bool, seed
 	if err != nil {
 		return nil, err
 	}
+	// The first trainN and testN images (Split keeps the first Len()-n).
 	if trainN > 0 && trainN < train.Len() {
-		train, _ = train.Split(trainN)
+		train, _ = train.Split(train.Len() - trainN)
 	}
 	if testN > 0 && testN < test.Len() {
-		test, _ = test.Split(testN)
+		test, _ = test.Split(test.Len() - testN)
 	}
 	if side != train.Height {
 		// A reduced task: side*side steps instead of 784.

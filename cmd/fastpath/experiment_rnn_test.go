@@ -26,7 +26,7 @@ func TestExperimentRNN(t *testing.T) {
 			[]string{"| 8 | rnn-path |", "| 12 | sgd |", "| 12 | irnn |", "1/6"}},
 		{[]string{"mnist", "-mnist", "../../testdata/mnist", "-train", "64", "-test", "40", "-iters", "3", "-eval-every", "2", "-hidden", "8"},
 			[]string{"rnn_mnist.csv", "rnn_mnist.md", "rnn_mnist_plain.png", "rnn_mnist_permuted.png"},
-			[]string{"| plain | rnn-path |", "| permuted | irnn |", "96.9%"}},
+			[]string{"| plain | rnn-path |", "| permuted | irnn |", "96.9%", "64 training and 40 test images"}},
 		{[]string{"text", "-corpus", corpus, "-T", "10", "-batch", "4", "-iters", "12", "-eval-every", "6", "-hidden", "8", "-eval-chars", "500"},
 			[]string{"rnn_text.csv", "rnn_text.md", "rnn_text_corpus.txt.png"},
 			[]string{"| corpus.txt | rnn-path |", "| corpus.txt | irnn |", "bits/char"}},
