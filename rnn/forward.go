@@ -6,6 +6,7 @@ import (
 
 	"github.com/fastpath-go/fastpath/asm"
 	"github.com/fastpath-go/fastpath/blas"
+	"github.com/fastpath-go/fastpath/layers"
 	gblas "gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 )
@@ -322,28 +323,41 @@ type recurTask struct {
 	backward bool
 	t0, t1   int
 	truncate int
-	cols     int     // > 1: split each step's columns this many ways
-	colTask  colTask // the step in flight when cols > 1
+	cols     bool    // split each step's columns across threads
+	colTask  colTask // the step in flight when cols is set
 }
 
-// runRecur runs m.recur. Sequences are independent, so while the packed
-// weights fit in L2 threads split the rows and run all the steps with no
-// synchronisation; larger weights are split by columns at each step
-// instead, so that each thread streams only its share of them.
+// runRecur runs m.recur on layers' helper goroutines. Sequences are
+// independent, so while the packed weights fit in L2 threads split the
+// rows and run all the steps with no synchronisation; larger weights are
+// split by columns at each step instead, so that each thread streams only
+// its share of them.
 func (m *Model) runRecur() {
 	threads := blas.Threads()
 	for len(m.ws) < threads {
 		m.ws = append(m.ws, mulWS{})
 	}
-	parts := rowParts(m.rows, m.pw.mr)
-	if !m.pw.fitsL2() {
-		parts, m.recur.cols = 1, min(threads, (m.cfg.Hidden+m.pw.nr-1)/m.pw.nr)
+	switch {
+	case !m.pw.fitsL2() && threads > 1:
+		m.recur.cols = true
+		m.recur.RunPart(0, 1)
+	case m.rows >= 2*m.pw.mr && threads > 1:
+		// At least two row panels: worth a thread each.
+		layers.RunParallel(&m.recur, m.steps*m.rows*m.cfg.Hidden+parallelWork)
+	default:
+		m.recur.RunPart(0, 1)
 	}
-	helpers.run(&m.recur, parts)
 	m.recur = recurTask{}
 }
 
-func (r *recurTask) runPart(part, parts int) {
+// parallelWork makes layers.RunParallel split the recurrence (its
+// threshold is for elementwise passes; the recurrence is always worth
+// splitting once there are two row panels).
+const parallelWork = 1 << 16
+
+// RunPart runs the recurrence for part part of parts of the sequences
+// (layers.PartTask), in whole row panels of the micro-kernel.
+func (r *recurTask) RunPart(part, parts int) {
 	m := r.m
 	r0, r1 := rowRange(m.rows, m.pw.mr, part, parts)
 	if r0 >= r1 {
@@ -362,8 +376,8 @@ func (m *Model) forwardRows(ws *mulWS, r0, r1 int) {
 	for t := 0; t < m.steps; t++ {
 		in := m.st[(t*rows+r0)*k:]
 		out := m.st[((t+1)*rows+r0)*k+m.cfg.In:]
-		if m.recur.cols > 1 {
-			m.pw.mulCols(&m.recur.colTask, m.ws, m.recur.cols, in, k, r1-r0, out, k, m.B, asm.AddBias|asm.ReLU)
+		if m.recur.cols {
+			m.pw.mulCols(&m.recur.colTask, m.ws, in, k, r1-r0, out, k, m.B, asm.AddBias|asm.ReLU)
 		} else {
 			m.pw.mul(ws, in, k, r1-r0, out, k, m.B, asm.AddBias|asm.ReLU)
 		}
@@ -387,8 +401,8 @@ func (m *Model) backwardRows(ws *mulWS, r0, r1, t0, t1, truncate int) {
 			if t+1 < t1 {
 				next = m.d[(t+1-t0)*blockLen+r0*h : (t+1-t0)*blockLen+r1*h]
 			}
-			if m.recur.cols > 1 {
-				m.pr.mulCols(&m.recur.colTask, m.ws, m.recur.cols, next, h, r1-r0, dt, h, nil, asm.Accumulate)
+			if m.recur.cols {
+				m.pr.mulCols(&m.recur.colTask, m.ws, next, h, r1-r0, dt, h, nil, asm.Accumulate)
 			} else {
 				m.pr.mul(ws, next, h, r1-r0, dt, h, nil, asm.Accumulate)
 			}

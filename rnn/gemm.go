@@ -1,10 +1,8 @@
 package rnn
 
 import (
-	"sync"
-
 	"github.com/fastpath-go/fastpath/asm"
-	"github.com/fastpath-go/fastpath/blas"
+	"github.com/fastpath-go/fastpath/layers"
 )
 
 // The recurrent products multiply a different small left operand at every
@@ -146,17 +144,21 @@ type colTask struct {
 	flags asm.GemmFlags
 }
 
-func (t *colTask) runPart(part, parts int) {
+// RunPart computes part part of parts of the column panels
+// (layers.PartTask).
+func (t *colTask) RunPart(part, parts int) {
 	panels := (t.pb.n + t.pb.nr - 1) / t.pb.nr
 	t.pb.compute(t.ws[0].a, &t.ws[part], t.m, t.c, t.ldc, t.bias, t.flags, part*panels/parts, (part+1)*panels/parts)
 }
 
-// mulCols is mul with the column panels split across parts threads; A is
-// packed into ws[0].
-func (pb *packedB) mulCols(task *colTask, ws []mulWS, parts int, a []float32, lda, m int, c []float32, ldc int, bias []float32, flags asm.GemmFlags) {
+// mulCols is mul with the column panels split across the thread count on
+// layers' helper goroutines; A is packed into ws[0], and ws needs one
+// workspace per thread.
+func (pb *packedB) mulCols(task *colTask, ws []mulWS, a []float32, lda, m int, c []float32, ldc int, bias []float32, flags asm.GemmFlags) {
 	pb.packA(&ws[0], a, lda, m)
 	*task = colTask{pb: pb, ws: ws, m: m, c: c, ldc: ldc, bias: bias, flags: flags}
-	helpers.run(task, parts)
+	// The weights exceed L2, far above RunParallel's threshold.
+	layers.RunParallel(task, len(pb.b))
 	*task = colTask{}
 }
 
@@ -174,65 +176,10 @@ func (pb *packedB) fitsL2() bool {
 // fitsL2 (tests force the column split with it).
 var weightCacheBytes int
 
-// rowParts returns how many threads split rows sequences: whole row panels
-// of the micro-kernel each, at most blas.Threads().
-func rowParts(rows, mr int) int {
-	return max(1, min(blas.Threads(), rows/mr))
-}
-
 // rowRange returns part's rows of rows, split in whole row panels of mr.
 func rowRange(rows, mr, part, parts int) (r0, r1 int) {
 	panels := (rows + mr - 1) / mr
 	r0 = part * panels / parts * mr
 	r1 = min((part+1)*panels/parts*mr, rows)
 	return r0, r1
-}
-
-// partTask is work that can run as part i of n.
-type partTask interface {
-	runPart(part, parts int)
-}
-
-// helperPool runs partTasks on persistent helper goroutines, so that a
-// parallel step allocates nothing.
-type helperPool struct {
-	mu   sync.Mutex
-	jobs []chan helperJob
-	done chan struct{}
-}
-
-type helperJob struct {
-	t           partTask
-	part, parts int
-}
-
-var helpers = helperPool{done: make(chan struct{})}
-
-// run runs t as parts parts, part 0 on the calling goroutine. If another
-// goroutine is using the pool, t runs serially instead.
-func (p *helperPool) run(t partTask, parts int) {
-	if parts <= 1 || !p.mu.TryLock() {
-		t.runPart(0, 1)
-		return
-	}
-	defer p.mu.Unlock()
-	for len(p.jobs) < parts-1 {
-		ch := make(chan helperJob)
-		p.jobs = append(p.jobs, ch)
-		go helper(ch, p.done)
-	}
-	for i := 1; i < parts; i++ {
-		p.jobs[i-1] <- helperJob{t, i, parts}
-	}
-	t.runPart(0, parts)
-	for i := 1; i < parts; i++ {
-		<-p.done
-	}
-}
-
-func helper(jobs <-chan helperJob, done chan<- struct{}) {
-	for j := range jobs {
-		j.t.runPart(j.part, j.parts)
-		done <- struct{}{}
-	}
 }
