@@ -96,7 +96,7 @@ func newRNNFlagSet(task string, f *rnnFlags) *flag.FlagSet {
 	fs.StringVar(&f.pathInit, "path-init", "normal", "RNN-Path's initialisation: normal (N(0, 1/fan_in)), identity (W_rec = I, N(0, 1/fan_in) W_in, W_out) or irnn (unstable: IRNN's tiny W_in, W_out give W_rec huge steps)")
 	fs.Float64Var(&f.irnnStd, "irnn-std", 0.001, "standard deviation of IRNN's input and output weights")
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed (initialisation and data)")
-	fs.StringVar(&f.out, "out", "rnn-"+task, "directory for the CSV, markdown and PNG results")
+	fs.StringVar(&f.out, "out", "rnn-out", "output `directory` for the CSV, markdown and PNG files (rnn_<task>.*)")
 	switch task {
 	case "addition":
 		fs.IntVar(&f.iters, "iters", f.iters, "training iterations per run")
