@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/fastpath-go/fastpath/internal/modelio"
 )
 
 // safetensors layout (https://huggingface.co/docs/safetensors): an 8-byte
@@ -112,7 +114,7 @@ func (n *Network) WriteSafetensors(w io.Writer) error {
 	buf := make([]byte, 0, 1<<16)
 	for _, d := range n.dense {
 		for _, s := range [][]float32{d.W.Data[:d.W.Rows*d.W.Cols], d.B} {
-			if err := writeFloats(bw, nil, buf, s); err != nil {
+			if err := modelio.WriteFloats(bw, nil, buf, s); err != nil {
 				return err
 			}
 		}

@@ -4,11 +4,12 @@ import (
 	"bufio"
 	"encoding/binary"
 	"fmt"
-	"hash"
 	"hash/crc32"
 	"io"
 	"math"
 	"os"
+
+	"github.com/fastpath-go/fastpath/internal/modelio"
 )
 
 // Model file format, version 1. All integers and floats are little-endian.
@@ -83,7 +84,7 @@ func (n *Network) Save(w io.Writer) error {
 	buf := make([]byte, 0, 1<<16)
 	for _, d := range n.dense {
 		for _, s := range [][]float32{d.W.Data[:d.W.Rows*d.W.Cols], d.B} {
-			if err := writeFloats(bw, h, buf, s); err != nil {
+			if err := modelio.WriteFloats(bw, h, buf, s); err != nil {
 				return err
 			}
 		}
@@ -96,54 +97,14 @@ func (n *Network) Save(w io.Writer) error {
 	return bw.Flush()
 }
 
-// writeFloats writes s little-endian through buf, adding the bytes to the
-// checksum h unless h is nil.
-func writeFloats(w io.Writer, h hash.Hash32, buf []byte, s []float32) error {
-	for len(s) > 0 {
-		k := min(len(s), cap(buf)/4)
-		buf = buf[:4*k]
-		for i, v := range s[:k] {
-			binary.LittleEndian.PutUint32(buf[4*i:], math.Float32bits(v))
-		}
-		if h != nil {
-			h.Write(buf)
-		}
-		if _, err := w.Write(buf); err != nil {
-			return err
-		}
-		s = s[k:]
-	}
-	return nil
-}
-
-// modelReader reads a model, tracking the offset for error messages.
-type modelReader struct {
-	r   io.Reader
-	off int64
-}
-
-// read fills p, reporting a short read as io.ErrUnexpectedEOF with the
-// offset and what was being read.
-func (m *modelReader) read(p []byte, what string) error {
-	k, err := io.ReadFull(m.r, p)
-	m.off += int64(k)
-	if err == io.EOF || err == io.ErrUnexpectedEOF {
-		return fmt.Errorf("layers: model truncated at offset %d while reading %s: %w", m.off, what, io.ErrUnexpectedEOF)
-	}
-	if err != nil {
-		return fmt.Errorf("layers: reading model %s at offset %d: %w", what, m.off, err)
-	}
-	return nil
-}
-
 // Load reads a network written by Save. A truncated input returns an error
 // wrapping io.ErrUnexpectedEOF; a malformed one (bad magic, unsupported
 // version, impossible shapes, checksum mismatch) an error wrapping
 // ErrFormat. Loaded dropout layers are seeded with 0 (see Dropout.Seed).
 func Load(r io.Reader) (*Network, error) {
-	m := &modelReader{r: r}
+	m := &modelio.Reader{R: r, Prefix: "layers"}
 	var head [12]byte
-	if err := m.read(head[:], "the header"); err != nil {
+	if err := m.Read(head[:], "the header"); err != nil {
 		return nil, err
 	}
 	if string(head[:4]) != modelMagic {
@@ -157,14 +118,14 @@ func Load(r io.Reader) (*Network, error) {
 		return nil, fmt.Errorf("%w: %d layers at offset 8 (want 1 to %d)", ErrFormat, count, maxLayers)
 	}
 	recs := make([]byte, recordSize*int(count)+4)
-	if err := m.read(recs, "the layer table"); err != nil {
+	if err := m.Read(recs, "the layer table"); err != nil {
 		return nil, err
 	}
 	h := crc32.New(crcTable)
 	h.Write(head[:])
 	h.Write(recs[:len(recs)-4])
 	if stored, sum := binary.LittleEndian.Uint32(recs[len(recs)-4:]), h.Sum32(); stored != sum {
-		return nil, fmt.Errorf("%w: header checksum mismatch at offset %d (stored %08x, computed %08x)", ErrFormat, m.off-4, stored, sum)
+		return nil, fmt.Errorf("%w: header checksum mismatch at offset %d (stored %08x, computed %08x)", ErrFormat, m.Off-4, stored, sum)
 	}
 	ls := make([]Layer, count)
 	params := 0
@@ -218,36 +179,19 @@ func Load(r io.Reader) (*Network, error) {
 	buf := make([]byte, 1<<16)
 	for i, d := range n.dense {
 		for _, s := range [][]float32{d.W.Data, d.B} {
-			if err := m.readFloats(h, buf, s, i); err != nil {
-				return nil, err
+			if err := m.ReadFloats(h, buf, s, "parameters"); err != nil {
+				return nil, fmt.Errorf("%w (dense layer %d)", err, i)
 			}
 		}
 	}
 	var sum [4]byte
-	if err := m.read(sum[:], "the data checksum"); err != nil {
+	if err := m.Read(sum[:], "the data checksum"); err != nil {
 		return nil, err
 	}
 	if stored, got := binary.LittleEndian.Uint32(sum[:]), h.Sum32(); stored != got {
-		return nil, fmt.Errorf("%w: data checksum mismatch at offset %d (stored %08x, computed %08x)", ErrFormat, m.off-4, stored, got)
+		return nil, fmt.Errorf("%w: data checksum mismatch at offset %d (stored %08x, computed %08x)", ErrFormat, m.Off-4, stored, got)
 	}
 	return n, nil
-}
-
-// readFloats fills s from the reader through buf, adding the bytes to h.
-func (m *modelReader) readFloats(h hash.Hash32, buf []byte, s []float32, layer int) error {
-	for len(s) > 0 {
-		k := min(len(s), len(buf)/4)
-		b := buf[:4*k]
-		if err := m.read(b, "parameters"); err != nil {
-			return fmt.Errorf("%w (dense layer %d)", err, layer)
-		}
-		h.Write(b)
-		for i := range s[:k] {
-			s[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
-		}
-		s = s[k:]
-	}
-	return nil
 }
 
 // SaveFile writes the network to path atomically (see WriteFileAtomic): a

@@ -4,12 +4,11 @@ import (
 	"bufio"
 	"encoding/binary"
 	"fmt"
-	"hash"
 	"hash/crc32"
 	"io"
-	"math"
 	"os"
 
+	"github.com/fastpath-go/fastpath/internal/modelio"
 	"github.com/fastpath-go/fastpath/layers"
 )
 
@@ -55,7 +54,7 @@ func (m *Model) Save(w io.Writer) error {
 	h := crc32.New(crcTable)
 	buf := make([]byte, 0, 1<<16)
 	for _, p := range m.params {
-		if err := writeFloats(bw, h, buf, p.Value); err != nil {
+		if err := modelio.WriteFloats(bw, h, buf, p.Value); err != nil {
 			return err
 		}
 	}
@@ -65,57 +64,20 @@ func (m *Model) Save(w io.Writer) error {
 	return bw.Flush()
 }
 
-// writeFloats writes s little-endian through buf, adding the bytes to h.
-func writeFloats(w io.Writer, h hash.Hash32, buf []byte, s []float32) error {
-	for len(s) > 0 {
-		k := min(len(s), cap(buf)/4)
-		buf = buf[:4*k]
-		for i, v := range s[:k] {
-			binary.LittleEndian.PutUint32(buf[4*i:], math.Float32bits(v))
-		}
-		h.Write(buf)
-		if _, err := w.Write(buf); err != nil {
-			return err
-		}
-		s = s[k:]
-	}
-	return nil
-}
-
-// modelReader reads a model, tracking the offset for error messages.
-type modelReader struct {
-	r   io.Reader
-	off int64
-}
-
-// read fills p, reporting a short read as io.ErrUnexpectedEOF with the
-// offset and what was being read.
-func (r *modelReader) read(p []byte, what string) error {
-	k, err := io.ReadFull(r.r, p)
-	r.off += int64(k)
-	if err == io.EOF || err == io.ErrUnexpectedEOF {
-		return fmt.Errorf("rnn: model truncated at offset %d while reading %s: %w", r.off, what, io.ErrUnexpectedEOF)
-	}
-	if err != nil {
-		return fmt.Errorf("rnn: reading model %s at offset %d: %w", what, r.off, err)
-	}
-	return nil
-}
-
 // Load reads a model written by Save. A truncated input returns an error
 // wrapping io.ErrUnexpectedEOF; a malformed one (bad magic, unsupported
 // version, impossible sizes, unknown loss, checksum mismatch) an error
 // wrapping ErrFormat, with the byte offset. Load never panics.
 func Load(r io.Reader) (*Model, error) {
-	mr := &modelReader{r: r}
+	mr := &modelio.Reader{R: r, Prefix: "rnn"}
 	head := make([]byte, headerSize+4)
-	if err := mr.read(head[:4], "the magic"); err != nil {
+	if err := mr.Read(head[:4], "the magic"); err != nil {
 		return nil, err
 	}
 	if string(head[:4]) != modelMagic {
 		return nil, fmt.Errorf("%w: bad magic %q at offset 0 (want %q): not a fastpath recurrent model", ErrFormat, head[:4], modelMagic)
 	}
-	if err := mr.read(head[4:], "the header"); err != nil {
+	if err := mr.Read(head[4:], "the header"); err != nil {
 		return nil, err
 	}
 	if stored, sum := binary.LittleEndian.Uint32(head[headerSize:]), crc32.Checksum(head[:headerSize], crcTable); stored != sum {
@@ -140,35 +102,18 @@ func Load(r io.Reader) (*Model, error) {
 	h := crc32.New(crcTable)
 	buf := make([]byte, 1<<16)
 	for _, p := range m.params {
-		if err := mr.readFloats(h, buf, p.Value, p.Name); err != nil {
+		if err := mr.ReadFloats(h, buf, p.Value, "parameter "+p.Name); err != nil {
 			return nil, err
 		}
 	}
 	var sum [4]byte
-	if err := mr.read(sum[:], "the data checksum"); err != nil {
+	if err := mr.Read(sum[:], "the data checksum"); err != nil {
 		return nil, err
 	}
 	if stored, got := binary.LittleEndian.Uint32(sum[:]), h.Sum32(); stored != got {
-		return nil, fmt.Errorf("%w: data checksum mismatch at offset %d (stored %08x, computed %08x)", ErrFormat, mr.off-4, stored, got)
+		return nil, fmt.Errorf("%w: data checksum mismatch at offset %d (stored %08x, computed %08x)", ErrFormat, mr.Off-4, stored, got)
 	}
 	return m, nil
-}
-
-// readFloats fills s from the reader through buf, adding the bytes to h.
-func (r *modelReader) readFloats(h hash.Hash32, buf []byte, s []float32, name string) error {
-	for len(s) > 0 {
-		k := min(len(s), len(buf)/4)
-		b := buf[:4*k]
-		if err := r.read(b, "parameter "+name); err != nil {
-			return err
-		}
-		h.Write(b)
-		for i := range s[:k] {
-			s[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
-		}
-		s = s[k:]
-	}
-	return nil
 }
 
 // SaveFile writes the model to path atomically (layers.WriteFileAtomic): a
