@@ -15,7 +15,7 @@ import (
 // belong to the implementation: package blas packs A and B to match the
 // selected implementation's shape.
 type Impl struct {
-	// Name is the registry key: "generic", "avx2" or "neon".
+	// Name is the registry key: "generic", "avx2", "avx512" or "neon".
 	Name string
 	// Available reports whether this CPU (and build) can run it.
 	Available bool

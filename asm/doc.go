@@ -4,7 +4,9 @@
 // Every kernel exists in a pure-Go form that is always compiled (the
 // "generic" implementation, the specification and the test oracle) and, where
 // the CPU allows, in hand-written Go assembly: AVX2+FMA on amd64, NEON on
-// arm64. The build tag purego (or noasm) builds no assembly at all.
+// arm64, and on amd64 CPUs with AVX-512F an "avx512" implementation that is
+// the AVX2 one with 512-bit GEMM micro-kernels (fp32 10x32, fp64 10x16) and
+// peak probes. The build tag purego (or noasm) builds no assembly at all.
 //
 // # Kernels
 //
@@ -38,9 +40,10 @@
 // (golang.org/x/sys/cpu for the instruction sets, github.com/klauspost/cpuid/v2
 // for cache sizes and the brand string). Implementations are kept in a
 // registry, in order of preference; the best available one is selected.
-// Use pins an implementation by name ("generic", "avx2", "neon"), which tests
-// and benchmarks use to run every implementation in one binary. Describe
-// returns a one-line summary of the selection for logs and benchmark output.
+// Use pins an implementation by name ("generic", "avx2", "avx512", "neon"),
+// which tests and benchmarks use to run every implementation in one binary.
+// Describe returns a one-line summary of the selection for logs and
+// benchmark output.
 //
 // # Panics
 //

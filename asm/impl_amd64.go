@@ -8,9 +8,10 @@ import "golang.org/x/sys/cpu"
 // OS support for the YMM state into HasAVX2, but FMA is a separate bit.
 var hasAVX2FMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
-// registerArch registers the AVX2+FMA implementation.
+// registerArch registers the AVX2+FMA implementation and, after it (so that
+// it is preferred where available), the AVX-512 one.
 func registerArch() {
-	register(&Impl{
+	avx2 := &Impl{
 		Name:            "avx2",
 		Available:       hasAVX2FMA,
 		SMR:             avx2SMR,
@@ -36,5 +37,18 @@ func registerArch() {
 		PathSGDMomentum: pathSGDMomentumAVX2,
 		Peak32:          peak32AVX2,
 		Peak64:          peak64AVX2,
-	})
+	}
+	register(avx2)
+
+	// AVX-512: the AVX2 implementation with the 512-bit GEMM micro-kernels
+	// and peak probes. The memory-bound kernels (ReLU, path norms, level 1,
+	// optimizer updates) stay on ymm registers: they run at the load/store
+	// bandwidth with either width.
+	avx512 := *avx2
+	avx512.Name = "avx512"
+	avx512.Available = hasAVX512
+	avx512.SMR, avx512.SNR, avx512.Sgemm = avx512SMR, avx512SNR, sgemmAVX512
+	avx512.DMR, avx512.DNR, avx512.Dgemm = avx512DMR, avx512DNR, dgemmAVX512
+	avx512.Peak32, avx512.Peak64 = peak32AVX512, peak64AVX512
+	register(&avx512)
 }

@@ -93,3 +93,91 @@ loop:
 
 done:
 	RET
+
+// func peak32AsmAVX512(iters int)
+// As peak32Asm on zmm registers: Z0-Z11 accumulators, Z12 = m, Z13 = c.
+// One iteration: 12 FMAs x 16 lanes x 2 = 384 flops.
+TEXT ·peak32AsmAVX512(SB), NOSPLIT, $0-8
+	MOVQ          iters+0(FP), CX
+	TESTQ         CX, CX
+	JLE           done
+	MOVL          $0x3f7fffef, AX
+	VPBROADCASTD  AX, Z12
+	MOVL          $0x33d6bf95, AX
+	VPBROADCASTD  AX, Z13
+	VPXORQ        Z0, Z0, Z0
+	VPXORQ        Z1, Z1, Z1
+	VPXORQ        Z2, Z2, Z2
+	VPXORQ        Z3, Z3, Z3
+	VPXORQ        Z4, Z4, Z4
+	VPXORQ        Z5, Z5, Z5
+	VPXORQ        Z6, Z6, Z6
+	VPXORQ        Z7, Z7, Z7
+	VPXORQ        Z8, Z8, Z8
+	VPXORQ        Z9, Z9, Z9
+	VPXORQ        Z10, Z10, Z10
+	VPXORQ        Z11, Z11, Z11
+
+loop:
+	VFMADD213PS Z13, Z12, Z0
+	VFMADD213PS Z13, Z12, Z1
+	VFMADD213PS Z13, Z12, Z2
+	VFMADD213PS Z13, Z12, Z3
+	VFMADD213PS Z13, Z12, Z4
+	VFMADD213PS Z13, Z12, Z5
+	VFMADD213PS Z13, Z12, Z6
+	VFMADD213PS Z13, Z12, Z7
+	VFMADD213PS Z13, Z12, Z8
+	VFMADD213PS Z13, Z12, Z9
+	VFMADD213PS Z13, Z12, Z10
+	VFMADD213PS Z13, Z12, Z11
+	DECQ        CX
+	JNZ         loop
+	VZEROUPPER
+
+done:
+	RET
+
+// func peak64AsmAVX512(iters int)
+// As peak64Asm on zmm registers: Z0-Z11 accumulators, Z12 = m, Z13 = c.
+// One iteration: 12 FMAs x 8 lanes x 2 = 192 flops.
+TEXT ·peak64AsmAVX512(SB), NOSPLIT, $0-8
+	MOVQ          iters+0(FP), CX
+	TESTQ         CX, CX
+	JLE           done
+	MOVQ          $0x3fefffffff768fa1, AX
+	VPBROADCASTQ  AX, Z12
+	MOVQ          $0x3e112e0be826d695, AX
+	VPBROADCASTQ  AX, Z13
+	VPXORQ        Z0, Z0, Z0
+	VPXORQ        Z1, Z1, Z1
+	VPXORQ        Z2, Z2, Z2
+	VPXORQ        Z3, Z3, Z3
+	VPXORQ        Z4, Z4, Z4
+	VPXORQ        Z5, Z5, Z5
+	VPXORQ        Z6, Z6, Z6
+	VPXORQ        Z7, Z7, Z7
+	VPXORQ        Z8, Z8, Z8
+	VPXORQ        Z9, Z9, Z9
+	VPXORQ        Z10, Z10, Z10
+	VPXORQ        Z11, Z11, Z11
+
+loop:
+	VFMADD213PD Z13, Z12, Z0
+	VFMADD213PD Z13, Z12, Z1
+	VFMADD213PD Z13, Z12, Z2
+	VFMADD213PD Z13, Z12, Z3
+	VFMADD213PD Z13, Z12, Z4
+	VFMADD213PD Z13, Z12, Z5
+	VFMADD213PD Z13, Z12, Z6
+	VFMADD213PD Z13, Z12, Z7
+	VFMADD213PD Z13, Z12, Z8
+	VFMADD213PD Z13, Z12, Z9
+	VFMADD213PD Z13, Z12, Z10
+	VFMADD213PD Z13, Z12, Z11
+	DECQ        CX
+	JNZ         loop
+	VZEROUPPER
+
+done:
+	RET

@@ -9,6 +9,7 @@ func TestPeakFlops(t *testing.T) {
 	perIter := map[string][2]int{
 		"generic": {16, 16},
 		"avx2":    {12 * 8 * 2, 12 * 4 * 2},
+		"avx512":  {12 * 16 * 2, 12 * 8 * 2},
 		"neon":    {-1, -1}, // checked by TestNEONPeakFlops (neon_arm64_test.go)
 	}
 	forEachImpl(t, func(t *testing.T, impl *Impl) {

@@ -16,5 +16,6 @@ func streamSumAsm(w []float32) float32
 func init() {
 	if hasAVX2FMA {
 		streamSums["avx2"] = streamSumAsm
+		streamSums["avx512"] = streamSumAsm
 	}
 }

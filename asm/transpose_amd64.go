@@ -6,22 +6,31 @@ import "unsafe"
 
 // transpose8AVX2 is TransposeGeneric for rows = 8 or 16 and kc a multiple of
 // 8 on raw pointers (lds in elements): 8x8 blocks transposed in registers.
+// For other rows it transposes only the first 8 source rows, into elements
+// 0..7 of each packed row of rows values.
 //
 //go:noescape
 func transpose8AVX2(dst, src *float32, lds, rows, kc int)
 
 // transposeAVX2 checks its operands, transposes the columns in blocks of 8
-// for 8 or 16 rows with AVX2, and finishes (or handles other row counts)
-// with the generic loop.
+// for a multiple of 8 rows with AVX2 (16 rows in one pass, otherwise one
+// pass per group of 8 rows), and finishes (or handles other row counts) with
+// the generic loop.
 func transposeAVX2(dst, src []float32, lds, rows, kc int) {
 	checkTranspose(len(dst), len(src), lds, rows, kc)
-	if rows != 8 && rows != 16 {
+	if rows%8 != 0 || rows == 0 {
 		TransposeGeneric(dst, src, lds, rows, kc)
 		return
 	}
 	kc8 := kc &^ 7
-	if kc8 > 0 {
+	if kc8 > 0 && rows == 16 {
 		transpose8AVX2(unsafe.SliceData(dst), unsafe.SliceData(src), lds, rows, kc8)
+	} else if kc8 > 0 {
+		// With rows != 16 the kernel transposes the 8 rows at src into
+		// columns 0..7 of dst's packed rows of length rows.
+		for g := 0; g < rows; g += 8 {
+			transpose8AVX2(&dst[g], &src[g*lds], lds, rows, kc8)
+		}
 	}
 	for j := 0; j < rows; j++ {
 		for p := kc8; p < kc; p++ {

@@ -7,7 +7,7 @@ import (
 
 func TestTranspose(t *testing.T) {
 	forEachImpl(t, func(t *testing.T, impl *Impl) {
-		for _, rows := range []int{0, 1, 6, 8, 16, 17} {
+		for _, rows := range []int{0, 1, 6, 8, 16, 17, 24, 32} {
 			for _, kc := range []int{0, 1, 7, 8, 9, 16, 31, 64, 100} {
 				for _, pad := range []int{0, 3} {
 					lds := kc + pad
@@ -60,7 +60,7 @@ func TestTransposePanics(t *testing.T) {
 func FuzzTranspose(f *testing.F) {
 	f.Add(uint8(16), uint8(9), []byte{1, 2, 3, 4, 0, 0, 0xc0, 0x7f})
 	f.Fuzz(func(t *testing.T, rowsByte, kcByte uint8, data []byte) {
-		rows, kc := int(rowsByte%20), int(kcByte%40)
+		rows, kc := int(rowsByte%40), int(kcByte%40)
 		src := bytesToFloat32(data)
 		if rows == 0 || kc == 0 || len(src) < rows*kc {
 			return
@@ -79,7 +79,7 @@ func FuzzTranspose(f *testing.F) {
 
 func BenchmarkTranspose(b *testing.B) {
 	for _, impl := range AvailableImpls() {
-		for _, rows := range []int{8, 16} {
+		for _, rows := range []int{8, 16, 32} {
 			b.Run("impl="+impl.Name+"/rows="+itoa(rows)+"/kc=384", func(b *testing.B) {
 				kc, lds := 384, 1000
 				src := make([]float32, (rows-1)*lds+kc)

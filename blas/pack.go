@@ -116,6 +116,17 @@ func copyChunks[T float32 | float64](dst []T, dstride int, src []T, width, count
 			}
 			return
 		}
+		if width == 32 {
+			for c := 0; c < count; c++ {
+				src := s[c*32 : c*32+32 : c*32+32]
+				x0, x1 := *(*[8]float32)(src), *(*[8]float32)(src[8:])
+				x2, x3 := *(*[8]float32)(src[16:]), *(*[8]float32)(src[24:])
+				dst := d[c*dstride : c*dstride+32 : c*dstride+32]
+				*(*[8]float32)(dst), *(*[8]float32)(dst[8:]) = x0, x1
+				*(*[8]float32)(dst[16:]), *(*[8]float32)(dst[24:]) = x2, x3
+			}
+			return
+		}
 		if width == 8 {
 			for c := 0; c < count; c++ {
 				*(*[8]float32)(d[c*dstride:]) = *(*[8]float32)(s[c*8:])
@@ -124,6 +135,17 @@ func copyChunks[T float32 | float64](dst []T, dstride int, src []T, width, count
 		}
 	case []float64:
 		s := any(src).([]float64)
+		if width == 16 {
+			for c := 0; c < count; c++ {
+				src := s[c*16 : c*16+16 : c*16+16]
+				x0, x1 := *(*[4]float64)(src), *(*[4]float64)(src[4:])
+				x2, x3 := *(*[4]float64)(src[8:]), *(*[4]float64)(src[12:])
+				dst := d[c*dstride : c*dstride+16 : c*dstride+16]
+				*(*[4]float64)(dst), *(*[4]float64)(dst[4:]) = x0, x1
+				*(*[4]float64)(dst[8:]), *(*[4]float64)(dst[12:]) = x2, x3
+			}
+			return
+		}
 		if width == 8 {
 			for c := 0; c < count; c++ {
 				*(*[8]float64)(d[c*dstride:]) = *(*[8]float64)(s[c*8:])
@@ -165,6 +187,24 @@ func packRows[T float32 | float64](dst, src []T, lds, kc, mr int, alpha T) bool 
 			d[3], d[4], d[5] = alpha*r3[p], alpha*r4[p], alpha*r5[p]
 		}
 		return true
+	case 10:
+		r0, r1, r2, r3, r4 := src[:kc], src[lds:lds+kc], src[2*lds:2*lds+kc], src[3*lds:3*lds+kc], src[4*lds:4*lds+kc]
+		r5, r6, r7, r8, r9 := src[5*lds:5*lds+kc], src[6*lds:6*lds+kc], src[7*lds:7*lds+kc], src[8*lds:8*lds+kc], src[9*lds:9*lds+kc]
+		dst = dst[:10*kc]
+		if alpha == 1 {
+			for p := range r0 {
+				d := dst[10*p : 10*p+10 : 10*p+10]
+				d[0], d[1], d[2], d[3], d[4] = r0[p], r1[p], r2[p], r3[p], r4[p]
+				d[5], d[6], d[7], d[8], d[9] = r5[p], r6[p], r7[p], r8[p], r9[p]
+			}
+			return true
+		}
+		for p := range r0 {
+			d := dst[10*p : 10*p+10 : 10*p+10]
+			d[0], d[1], d[2], d[3], d[4] = alpha*r0[p], alpha*r1[p], alpha*r2[p], alpha*r3[p], alpha*r4[p]
+			d[5], d[6], d[7], d[8], d[9] = alpha*r5[p], alpha*r6[p], alpha*r7[p], alpha*r8[p], alpha*r9[p]
+		}
+		return true
 	case 8:
 		r0, r1, r2, r3 := src[:kc], src[lds:lds+kc], src[2*lds:2*lds+kc], src[3*lds:3*lds+kc]
 		r4, r5, r6, r7 := src[4*lds:4*lds+kc], src[5*lds:5*lds+kc], src[6*lds:6*lds+kc], src[7*lds:7*lds+kc]
@@ -189,25 +229,27 @@ func packRows[T float32 | float64](dst, src []T, lds, kc, mr int, alpha T) bool 
 
 // transposeRows writes dst[p*rows+j] = src[j*lds+p] for a full micro-panel
 // of a transposed operand: with the asm kernels for float32, with an
-// unrolled loop reading the rows side by side for float64 panels of 8. It
-// reports false, packing nothing, where it has neither.
+// unrolled loop reading eight rows side by side for float64 panels of a
+// multiple of 8. It reports false, packing nothing, where it has neither.
 func transposeRows[T float32 | float64](dst, src []T, lds, kc, rows int) bool {
 	switch d := any(dst).(type) {
 	case []float32:
 		asm.Transpose(d, any(src).([]float32)[:(rows-1)*lds+kc], lds, rows, kc)
 		return true
 	case []float64:
-		if rows != 8 {
+		if rows%8 != 0 || rows == 0 {
 			return false
 		}
-		s := any(src).([]float64)
-		r0, r1, r2, r3 := s[:kc], s[lds:lds+kc], s[2*lds:2*lds+kc], s[3*lds:3*lds+kc]
-		r4, r5, r6, r7 := s[4*lds:4*lds+kc], s[5*lds:5*lds+kc], s[6*lds:6*lds+kc], s[7*lds:7*lds+kc]
-		d = d[:8*kc]
-		for p := range r0 {
-			o := d[8*p : 8*p+8 : 8*p+8]
-			o[0], o[1], o[2], o[3] = r0[p], r1[p], r2[p], r3[p]
-			o[4], o[5], o[6], o[7] = r4[p], r5[p], r6[p], r7[p]
+		d = d[:rows*kc]
+		for g := 0; g < rows; g += 8 {
+			s := any(src).([]float64)[g*lds:]
+			r0, r1, r2, r3 := s[:kc], s[lds:lds+kc], s[2*lds:2*lds+kc], s[3*lds:3*lds+kc]
+			r4, r5, r6, r7 := s[4*lds:4*lds+kc], s[5*lds:5*lds+kc], s[6*lds:6*lds+kc], s[7*lds:7*lds+kc]
+			for p := range r0 {
+				o := d[rows*p+g : rows*p+g+8 : rows*p+g+8]
+				o[0], o[1], o[2], o[3] = r0[p], r1[p], r2[p], r3[p]
+				o[4], o[5], o[6], o[7] = r4[p], r5[p], r6[p], r7[p]
+			}
 		}
 		return true
 	}

@@ -1,0 +1,49 @@
+//go:build !purego && !noasm
+
+package asm
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
+
+// hasAVX512 reports whether the AVX-512 micro-kernels can run: they use
+// AVX-512F instructions on zmm registers (x/sys/cpu folds OS support for the
+// opmask and ZMM state into HasAVX512F), and the implementation keeps the
+// AVX2+FMA kernels for everything but GEMM.
+var hasAVX512 = hasAVX2FMA && cpu.X86.HasAVX512F
+
+// AVX-512 micro-kernel shapes. fp32 10x32: twenty zmm accumulators (10 rows
+// x 2 vectors of 16), two for the B row, four rotating broadcasts of A; per
+// k step 2 loads of B, 10 broadcasts, 20 FMAs. Ten rows rather than the
+// register file's limit of 14 make the batch-100 training shapes whole
+// multiples of MR. fp64 10x16 is the same register plan with 8 lanes.
+const (
+	avx512SMR, avx512SNR = 10, 32
+	avx512DMR, avx512DNR = 10, 16
+)
+
+// sgemmKernelAVX512 is SgemmMicroRef with mr = 10, nr = 32 on raw pointers:
+// a holds k*10 values, b k*32, c ten rows of 32 with leading dimension ldc
+// (in elements), bias 32 values when flags has AddBias.
+//
+//go:noescape
+func sgemmKernelAVX512(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFlags)
+
+// dgemmKernelAVX512 is DgemmMicroRef with mr = 10, nr = 16 on raw pointers.
+//
+//go:noescape
+func dgemmKernelAVX512(k int, a, b, c *float64, ldc int, bias *float64, flags GemmFlags)
+
+// sgemmAVX512 checks its operands and runs the 10x32 float32 micro-kernel.
+func sgemmAVX512(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags) {
+	checkGemm(avx512SMR, avx512SNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
+	sgemmKernelAVX512(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+}
+
+// dgemmAVX512 checks its operands and runs the 10x16 float64 micro-kernel.
+func dgemmAVX512(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags) {
+	checkGemm(avx512DMR, avx512DNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
+	dgemmKernelAVX512(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+}
