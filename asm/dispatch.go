@@ -30,6 +30,10 @@ type Impl struct {
 	// Transpose is TransposeGeneric's loop, used to pack transposed GEMM
 	// operands.
 	Transpose func(dst, src []float32, lds, rows, kc int)
+	// PackPanels32 and PackPanels64 are PackPanelsGeneric32's and
+	// PackPanelsGeneric64's loops, used to pack non-transposed operands.
+	PackPanels32 func(dst, src []float32, lds, rows, nr, count int)
+	PackPanels64 func(dst, src []float64, lds, rows, nr, count int)
 
 	// Relu is ReluGeneric's loop: dst[i] = relu(x[i]).
 	Relu func(dst, x []float32)
@@ -85,6 +89,12 @@ func register(impl *Impl) {
 	}
 	if impl.Transpose == nil {
 		impl.Transpose = g.Transpose
+	}
+	if impl.PackPanels32 == nil {
+		impl.PackPanels32 = g.PackPanels32
+	}
+	if impl.PackPanels64 == nil {
+		impl.PackPanels64 = g.PackPanels64
 	}
 	if impl.Relu == nil {
 		impl.Relu = g.Relu

@@ -21,6 +21,8 @@ func registerArch() {
 		DNR:             avx2DNR,
 		Dgemm:           dgemmAVX2,
 		Transpose:       transposeAVX2,
+		PackPanels32:    packPanels32AVX2,
+		PackPanels64:    packPanels64AVX2,
 		Relu:            reluAVX2,
 		ReluBackward:    reluBackwardAVX2,
 		BiasRelu:        biasReluAVX2,
@@ -41,14 +43,15 @@ func registerArch() {
 	register(avx2)
 
 	// AVX-512: the AVX2 implementation with the 512-bit GEMM micro-kernels
-	// and peak probes. The memory-bound kernels (ReLU, path norms, level 1,
-	// optimizer updates) stay on ymm registers: they run at the load/store
-	// bandwidth with either width.
+	// and peak probes, and 64-byte moves for packing. The memory-bound
+	// kernels (ReLU, path norms, level 1, optimizer updates) stay on ymm
+	// registers: they run at the load/store bandwidth with either width.
 	avx512 := *avx2
 	avx512.Name = "avx512"
 	avx512.Available = hasAVX512
 	avx512.SMR, avx512.SNR, avx512.Sgemm = avx512SMR, avx512SNR, sgemmAVX512
 	avx512.DMR, avx512.DNR, avx512.Dgemm = avx512DMR, avx512DNR, dgemmAVX512
+	avx512.PackPanels32, avx512.PackPanels64 = packPanels32AVX512, packPanels64AVX512
 	avx512.Peak32, avx512.Peak64 = peak32AVX512, peak64AVX512
 	register(&avx512)
 }

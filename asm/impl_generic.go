@@ -12,6 +12,8 @@ var genericImpl = &Impl{
 	DNR:             genericNR,
 	Dgemm:           dgemmGeneric,
 	Transpose:       TransposeGeneric,
+	PackPanels32:    PackPanelsGeneric32,
+	PackPanels64:    PackPanelsGeneric64,
 	Relu:            ReluGeneric,
 	ReluBackward:    ReluBackwardGeneric,
 	BiasRelu:        BiasReluGeneric,

@@ -58,9 +58,8 @@ func packB[T float32 | float64](dst []T, b []T, ldb int, trans bool, p0, kc, j0,
 		// hardware prefetchers follow) and deal each row's full micro-panel
 		// widths out to the panels; the last panel may be partial.
 		full := min(jp1, jp0+(nc-jp0*nr)/nr) // panels jp0..full-1 are nr wide
-		for p := 0; p < kc; p++ {
-			row := b[(p0+p)*ldb+j0:]
-			copyChunks(dst[jp0*kc*nr+p*nr:], kc*nr, row[jp0*nr:], nr, full-jp0)
+		if full > jp0 {
+			packPanels(dst[jp0*kc*nr:], b[p0*ldb+j0+jp0*nr:], ldb, kc, nr, full-jp0)
 		}
 		for jp := full; jp < jp1; jp++ {
 			panel := dst[jp*kc*nr : (jp+1)*kc*nr]
@@ -95,72 +94,16 @@ func packB[T float32 | float64](dst []T, b []T, ldb int, trans bool, p0, kc, j0,
 	}
 }
 
-// copyChunks copies count chunks of width values from src (contiguous) to
-// dst, chunk c going to dst[c*dstride:]. Fixed-size array copies of the
-// concrete element type compile to a few wide moves, where copy would call
-// memmove for every 32- or 64-byte chunk.
-func copyChunks[T float32 | float64](dst []T, dstride int, src []T, width, count int) {
+// packPanels packs count full micro-panels nr wide from rows rows of a
+// row-major source with the selected asm kernel (asm.PackPanelsGeneric32).
+func packPanels[T float32 | float64](dst, src []T, lds, rows, nr, count int) {
 	switch d := any(dst).(type) {
 	case []float32:
 		s := any(src).([]float32)
-		if width == 16 {
-			for c := 0; c < count; c++ {
-				// Four 16-byte pieces through locals: a single [16]float32
-				// assignment would call memmove (the slices might overlap).
-				src := s[c*16 : c*16+16 : c*16+16]
-				x0, x1 := *(*[4]float32)(src), *(*[4]float32)(src[4:])
-				x2, x3 := *(*[4]float32)(src[8:]), *(*[4]float32)(src[12:])
-				dst := d[c*dstride : c*dstride+16 : c*dstride+16]
-				*(*[4]float32)(dst), *(*[4]float32)(dst[4:]) = x0, x1
-				*(*[4]float32)(dst[8:]), *(*[4]float32)(dst[12:]) = x2, x3
-			}
-			return
-		}
-		if width == 32 {
-			for c := 0; c < count; c++ {
-				src := s[c*32 : c*32+32 : c*32+32]
-				x0, x1 := *(*[8]float32)(src), *(*[8]float32)(src[8:])
-				x2, x3 := *(*[8]float32)(src[16:]), *(*[8]float32)(src[24:])
-				dst := d[c*dstride : c*dstride+32 : c*dstride+32]
-				*(*[8]float32)(dst), *(*[8]float32)(dst[8:]) = x0, x1
-				*(*[8]float32)(dst[16:]), *(*[8]float32)(dst[24:]) = x2, x3
-			}
-			return
-		}
-		if width == 8 {
-			for c := 0; c < count; c++ {
-				*(*[8]float32)(d[c*dstride:]) = *(*[8]float32)(s[c*8:])
-			}
-			return
-		}
+		asm.PackPanels32(d, s[:(rows-1)*lds+count*nr], lds, rows, nr, count)
 	case []float64:
 		s := any(src).([]float64)
-		if width == 16 {
-			for c := 0; c < count; c++ {
-				src := s[c*16 : c*16+16 : c*16+16]
-				x0, x1 := *(*[4]float64)(src), *(*[4]float64)(src[4:])
-				x2, x3 := *(*[4]float64)(src[8:]), *(*[4]float64)(src[12:])
-				dst := d[c*dstride : c*dstride+16 : c*dstride+16]
-				*(*[4]float64)(dst), *(*[4]float64)(dst[4:]) = x0, x1
-				*(*[4]float64)(dst[8:]), *(*[4]float64)(dst[12:]) = x2, x3
-			}
-			return
-		}
-		if width == 8 {
-			for c := 0; c < count; c++ {
-				*(*[8]float64)(d[c*dstride:]) = *(*[8]float64)(s[c*8:])
-			}
-			return
-		}
-		if width == 4 {
-			for c := 0; c < count; c++ {
-				*(*[4]float64)(d[c*dstride:]) = *(*[4]float64)(s[c*4:])
-			}
-			return
-		}
-	}
-	for c := 0; c < count; c++ {
-		copy(dst[c*dstride:c*dstride+width], src[c*width:c*width+width])
+		asm.PackPanels64(d, s[:(rows-1)*lds+count*nr], lds, rows, nr, count)
 	}
 }
 
