@@ -5,6 +5,7 @@
 #
 #   apt-get install -y libopenblas-dev libblis-dev gcc   # once
 #   bench/compare.sh [s|d] [threads...]                  # e.g. bench/compare.sh s 1 2
+#   IMPLS="avx512 avx2" bench/compare.sh s 1 2           # fastpath once per kernel set
 #
 # Needs ../shared/baselines (the C benchmarks) beside the checkout, or
 # BASELINES=/path/to/baselines. Output: one block per thread count; compare
@@ -25,6 +26,9 @@ for t in "${threads[@]}"; do
   "$out/fma_peak" "$t" 5 | grep "threads=$t " || true
   OPENBLAS_NUM_THREADS=$t "$out/bench_openblas" "$prec" $shapes
   BLIS_NUM_THREADS=$t "$out/bench_blis" "$prec" $shapes
-  "$out/fastpath" bench -compare=false -kernels=false -prec "$prec" -threads "$t" \
-    -shapes "$(echo $shapes | tr ' ' ',')" 2>/dev/null
+  for impl in ${IMPLS:-best}; do
+    [ "$impl" = best ] && impl=""
+    "$out/fastpath" bench -compare=false -kernels=false -prec "$prec" -threads "$t" \
+      ${impl:+-impl "$impl"} -shapes "$(echo $shapes | tr ' ' ',')" 2>/dev/null
+  done
 done

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fastpath-go/fastpath/asm"
 	"github.com/fastpath-go/fastpath/bench"
 )
 
@@ -26,6 +27,7 @@ type benchFlags struct {
 	compare bool
 	train   bool
 	nets    string
+	impl    string
 }
 
 func newBenchFlagSet(f *benchFlags) *flag.FlagSet {
@@ -40,6 +42,7 @@ func newBenchFlagSet(f *benchFlags) *flag.FlagSet {
 	fs.BoolVar(&f.compare, "compare", true, "also measure gonum's native GEMM and the pure-Go path")
 	fs.BoolVar(&f.kernels, "kernels", true, "also measure the path-norm, streaming-read and ReLU kernels")
 	fs.BoolVar(&f.train, "train", false, "measure training-step throughput (examples/s, batch 100) against the GEMM-bound limit instead of GEMM")
+	fs.StringVar(&f.impl, "impl", "", "pin the kernel `implementation` (generic, avx2, avx512, neon; default: the best this CPU runs)")
 	fs.StringVar(&f.nets, "nets", defaultTrainNets, "with -train: comma-separated `networks`, layer sizes joined by dashes")
 	return fs
 }
@@ -88,6 +91,17 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		}
 	} else if set["nets"] {
 		return bad("-nets needs -train")
+	}
+	if f.impl != "" {
+		prev, err := asm.Use(f.impl)
+		if err != nil {
+			var names []string
+			for _, impl := range asm.AvailableImpls() {
+				names = append(names, impl.Name)
+			}
+			return bad("-impl: %v (available: %s)", err, strings.Join(names, ", "))
+		}
+		defer asm.Restore(prev)
 	}
 	opts := bench.Options{Quick: f.quick, Samples: f.samples, SkipKernels: !f.kernels, FastpathOnly: !f.compare, Progress: stderr}
 	if f.samples < 1 {

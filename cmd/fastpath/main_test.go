@@ -75,6 +75,7 @@ func TestBadCommandLines(t *testing.T) {
 		{"bench", "-samples", "0"},
 		{"bench", "-samples", "many"},
 		{"bench", "stray"},
+		{"bench", "-impl", "nosuch"},
 		{"help", "frobnicate"},
 		{"help", "bench", "version"},
 	} {
