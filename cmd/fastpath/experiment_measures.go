@@ -84,6 +84,7 @@ type measuresConfig struct {
 	sizes      string
 	hidden     string
 	n          int
+	first      bool
 	testN      int
 	downsample int
 	labels     string
@@ -111,6 +112,7 @@ func newMeasuresFlags(c *measuresConfig, study string) *flag.FlagSet {
 	fs.StringVar(&c.sizes, "sizes", "500,1000,2000", "labels: comma-separated training-set `sizes`")
 	fs.StringVar(&c.hidden, "hidden", "", "hidden layer `sizes`: labels and width take a comma-separated list (labels: one hidden layer per entry, default 256; width: one network per entry, default 8,16,32,64,128,256)")
 	fs.IntVar(&c.n, "n", 5000, "width and models: training-set `size` (the first n of a seeded permutation of MNIST's 60000)")
+	fs.BoolVar(&c.first, "first", false, "models: the training set is the first -n images in file order (what 'fastpath train' fits: it holds out the last 10000 of the 60000)")
 	fs.IntVar(&c.testN, "test-n", 10000, "test examples used for the test error (at most 10000)")
 	fs.IntVar(&c.downsample, "downsample", -1, "downsample the images to `k`xk (0: keep 28x28; default 10 for width, 0 otherwise)")
 	fs.StringVar(&c.labels, "labels", "true", "width and models: labels `kind`, true or random")
@@ -197,6 +199,9 @@ func (c *measuresConfig) check(rest []string) error {
 	}
 	if c.study == "models" && len(rest) == 0 {
 		return fmt.Errorf("no model files given")
+	}
+	if c.first && c.study != "models" {
+		return fmt.Errorf("-first applies to the models study only")
 	}
 	if c.downsample < 0 {
 		c.downsample = 0
@@ -287,9 +292,17 @@ func (c *measuresConfig) loadData(random bool) (train, test *data.Dataset, err e
 
 // subset returns the first n examples of a seeded permutation of d: sizes
 // grow by adding examples, so smaller sets are subsets of larger ones.
+// With -first it returns the first n examples in file order instead.
 func (c *measuresConfig) subset(d *data.Dataset, n int) (*data.Dataset, error) {
 	if n > d.Len() {
 		return nil, fmt.Errorf("training-set size %d exceeds the %d examples available", n, d.Len())
+	}
+	if c.first {
+		idx := make([]int, n)
+		for i := range idx {
+			idx[i] = i
+		}
+		return d.Subset(idx), nil
 	}
 	return d.Subset(data.Permutation(d.Len(), c.seed)[:n]), nil
 }

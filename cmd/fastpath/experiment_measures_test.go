@@ -48,6 +48,25 @@ func TestMeasuresStudies(t *testing.T) {
 		t.Errorf("models output:\n%s", out)
 	}
 
+	// -first measures on the first n images in file order: a different
+	// training set from the seeded permutation, so other margins.
+	code, outFirst, errs := runCLI(append(append([]string{"experiment", "measures", "models", "-n", "80", "-first"}, small...),
+		filepath.Join(models, "labels-true-n80-h8.fpnn"))...)
+	if code != 0 {
+		t.Fatalf("models -first: exit %d, stderr %q", code, errs)
+	}
+	if !strings.Contains(outFirst, "| labels-true-n80-h8.fpnn | true | 80 | 8 | - |") {
+		t.Errorf("models -first output:\n%s", outFirst)
+	}
+	code, outPerm, errs := runCLI(append(append([]string{"experiment", "measures", "models", "-n", "80"}, small...),
+		filepath.Join(models, "labels-true-n80-h8.fpnn"))...)
+	if code != 0 {
+		t.Fatalf("models: exit %d, stderr %q", code, errs)
+	}
+	if tableRow(outFirst, "labels-true-n80-h8.fpnn") == tableRow(outPerm, "labels-true-n80-h8.fpnn") {
+		t.Errorf("-first gave the same measures as the permuted subset:\n%s", outFirst)
+	}
+
 	code, out, errs = runCLI(append([]string{"experiment", "measures", "width", "-hidden", "4,8", "-n", "60"}, small...)...)
 	if code != 0 {
 		t.Fatalf("width: exit %d, stderr %q", code, errs)
@@ -82,6 +101,7 @@ func TestMeasuresBadCommandLines(t *testing.T) {
 		{"experiment", "measures", "labels", "stray"},
 		{"experiment", "measures", "width", "-downsample", "29"},
 		{"experiment", "measures", "models"},
+		{"experiment", "measures", "labels", "-first"},
 	} {
 		code, _, errs := runCLI(args...)
 		if code != 2 {
@@ -97,4 +117,14 @@ func TestMeasuresBadCommandLines(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "measures") {
 		t.Errorf("experiment -h: exit %d:\n%s", code, out)
 	}
+}
+
+// tableRow returns the markdown table row of out that names model.
+func tableRow(out, model string) string {
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "| "+model+" |") {
+			return line
+		}
+	}
+	return ""
 }
