@@ -42,6 +42,11 @@
 // registry, in order of preference; the best available one is selected.
 // Use pins an implementation by name ("generic", "avx2", "avx512", "neon"),
 // which tests and benchmarks use to run every implementation in one binary.
+// The selection is deterministic (no timing at start-up), so results are
+// reproducible from run to run; on CPUs that execute 512-bit operations in
+// two halves (AMD Zen 4, some Intel parts at reduced clocks) the AVX-512
+// kernels gain little, and GODEBUG=cpu.avx512f=off or Use("avx2") selects
+// the AVX2 ones.
 // Describe returns a one-line summary of the selection for logs and
 // benchmark output.
 //
