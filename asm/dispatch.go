@@ -32,8 +32,8 @@ type Impl struct {
 	Transpose func(dst, src []float32, lds, rows, kc int)
 	// PackPanels32 and PackPanels64 are PackPanelsGeneric32's and
 	// PackPanelsGeneric64's loops, used to pack non-transposed operands.
-	PackPanels32 func(dst, src []float32, lds, rows, nr, count, pstride int)
-	PackPanels64 func(dst, src []float64, lds, rows, nr, count, pstride int)
+	PackPanels32 func(dst, src []float32, lds, rows, nr, count int)
+	PackPanels64 func(dst, src []float64, lds, rows, nr, count int)
 
 	// Relu is ReluGeneric's loop: dst[i] = relu(x[i]).
 	Relu func(dst, x []float32)

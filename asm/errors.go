@@ -12,7 +12,6 @@ const (
 	errShortV    = "asm: insufficient length of v"
 	errLdc       = "asm: ldc smaller than the tile width"
 	errLdw       = "asm: ldw smaller than the row length"
-	errPstride   = "asm: panel stride smaller than a panel"
 	errNegK      = "asm: negative k"
 	errUnknown   = "asm: unknown implementation"
 	errNotAvail  = "asm: implementation not available on this CPU"

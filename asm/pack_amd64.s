@@ -4,18 +4,19 @@
 
 // Register plan (both kernels):
 //   SI = source row, DI = destination of the row's first chunk,
-//   R8 = lds, R9 = width, R10 = pstride (distance between panels),
+//   R8 = lds, R9 = width, R10 = rows*width (distance between panels),
 //   CX = rows left, BX = chunks left, DX = bytes left in the chunk,
 //   R11/R12 = chunk source/destination cursors.
 
-// func packPanelsAVX2Asm(dst, src unsafe.Pointer, lds, rows, width, count, pstride int)
-TEXT ·packPanelsAVX2Asm(SB), NOSPLIT, $0-56
+// func packPanelsAVX2Asm(dst, src unsafe.Pointer, lds, rows, width, count int)
+TEXT ·packPanelsAVX2Asm(SB), NOSPLIT, $0-48
 	MOVQ dst+0(FP), DI
 	MOVQ src+8(FP), SI
 	MOVQ lds+16(FP), R8
 	MOVQ rows+24(FP), CX
 	MOVQ width+32(FP), R9
-	MOVQ pstride+48(FP), R10
+	MOVQ R9, R10
+	IMULQ CX, R10
 
 row2:
 	MOVQ SI, R11
@@ -43,14 +44,15 @@ move2:
 	VZEROUPPER
 	RET
 
-// func packPanelsAVX512Asm(dst, src unsafe.Pointer, lds, rows, width, count, pstride int)
-TEXT ·packPanelsAVX512Asm(SB), NOSPLIT, $0-56
+// func packPanelsAVX512Asm(dst, src unsafe.Pointer, lds, rows, width, count int)
+TEXT ·packPanelsAVX512Asm(SB), NOSPLIT, $0-48
 	MOVQ dst+0(FP), DI
 	MOVQ src+8(FP), SI
 	MOVQ lds+16(FP), R8
 	MOVQ rows+24(FP), CX
 	MOVQ width+32(FP), R9
-	MOVQ pstride+48(FP), R10
+	MOVQ R9, R10
+	IMULQ CX, R10
 	CMPQ R9, $128
 	JEQ  row128
 

@@ -25,7 +25,7 @@ type workspace[T float32 | float64] struct {
 	call gemmCall[T] // the call itself, so that handing it to workers does not allocate
 	b    [2][]T      // shared packed panels of B, kc x nc, double-buffered
 	a    [][]T       // per-thread packed block of A, mc x kc
-	bm   [][]T       // per-thread pair of packed groups of streamGroup B micro-panels (streaming path)
+	bm   [][]T       // per-thread packed group of streamGroup B micro-panels (streaming path)
 	tmp  [][]T       // per-thread edge tile, mr x nr
 }
 
@@ -53,10 +53,10 @@ func (w *workspace[T]) size(threads int, bl blocking, shared bool) {
 			w.a[t] = make([]T, na)
 		}
 		w.a[t] = w.a[t][:na]
-		if cap(w.bm[t]) < 2*streamGroup*bl.kc*bl.nr {
-			w.bm[t] = make([]T, 2*streamGroup*bl.kc*bl.nr)
+		if cap(w.bm[t]) < streamGroup*bl.kc*bl.nr {
+			w.bm[t] = make([]T, streamGroup*bl.kc*bl.nr)
 		}
-		w.bm[t] = w.bm[t][:2*streamGroup*bl.kc*bl.nr]
+		w.bm[t] = w.bm[t][:streamGroup*bl.kc*bl.nr]
 		if cap(w.tmp[t]) < bl.mr*bl.nr {
 			w.tmp[t] = make([]T, bl.mr*bl.nr)
 		}
@@ -311,18 +311,19 @@ func (g *gemmCall[T]) tiles(tid int, pos *blockPos[T], r0, r1, jp0, jp1 int, nee
 				}
 			}
 		}
-		nIp := (mc + mr - 1) / mr // kernel calls per B micro-panel
-		if g.stream {
-			g.packGroup(tid, pos, jp0, jp1, 0, 0, kc)
-		}
 		for jp := jp0; jp < jp1; jp++ {
 			cj := pos.jc + jp*nr
 			cols := min(nr, pos.jc+pos.nc-cj)
 			var bp []T
-			q, gi := (jp-jp0)/streamGroup, (jp-jp0)%streamGroup
 			if g.stream {
-				half := len(g.ws.bm[tid]) / 2
-				bp = g.ws.bm[tid][q%2*half+gi*kc*nr : q%2*half+(gi+1)*kc*nr]
+				// Pack streamGroup micro-panels at a time: wider rows of B
+				// (256 bytes for fp32 6x16) suit the hardware prefetchers.
+				gi := (jp - jp0) % streamGroup
+				if gi == 0 {
+					gcols := min(streamGroup*nr, pos.jc+pos.nc-cj)
+					packB(g.ws.bm[tid], g.b, g.ldb, g.bT, pos.pc, kc, cj, gcols, nr, 0, (gcols+nr-1)/nr)
+				}
+				bp = g.ws.bm[tid][gi*kc*nr : (gi+1)*kc*nr]
 			} else {
 				bp = pos.b[jp*kc*nr : (jp+1)*kc*nr]
 			}
@@ -330,18 +331,9 @@ func (g *gemmCall[T]) tiles(tid int, pos *blockPos[T], r0, r1, jp0, jp1 int, nee
 			if flags&asm.AddBias != 0 {
 				bias = g.bias[cj : cj+cols]
 			}
-			for ip := 0; ip < nIp; ip++ {
+			for ip := 0; ip*mr < mc; ip++ {
 				if g.stream {
-					// Software pipelining: each kernel call of group q packs
-					// a slice of the rows of group q+1 (whose source lines
-					// were prefetched during group q-1) and prefetches a
-					// slice of group q+2, so that packing overlaps the
-					// computation instead of stalling it.
-					calls, call := streamGroup*nIp, gi*nIp+ip
-					per := (kc + calls - 1) / calls
-					r0, r1 := min(call*per, kc), min((call+1)*per, kc)
-					g.packGroup(tid, pos, jp0, jp1, q+1, r0, r1)
-					g.prefetchGroup(pos, jp0, jp1, q+2, call, calls)
+					g.prefetchNext(pos, jp, jp0, jp1, ip, mc)
 				}
 				ci := ic + ip*mr
 				rows := min(mr, ic+mc-ci)
@@ -357,34 +349,22 @@ func (g *gemmCall[T]) tiles(tid int, pos *blockPos[T], r0, r1, jp0, jp1 int, nee
 	}
 }
 
-// packGroup packs rows [r0, r1) of the depth block for group q of the B
-// micro-panels jp0..jp1-1 (streamGroup panels per group) into the half of
-// thread tid's streaming buffer that group q uses. Groups past jp1 are
-// skipped.
-func (g *gemmCall[T]) packGroup(tid int, pos *blockPos[T], jp0, jp1, q, r0, r1 int) {
-	first := jp0 + q*streamGroup
-	if first >= jp1 || r0 >= r1 {
+// prefetchNext spreads over the kernel calls of one group of B micro-panels
+// on the streaming path the prefetches of the next group's source rows, so
+// that memory latency hides behind computation.
+func (g *gemmCall[T]) prefetchNext(pos *blockPos[T], jp, jp0, jp1, ip, mc int) {
+	nr, mr := g.bl.nr, g.bl.mr
+	gi := (jp - jp0) % streamGroup
+	next := jp - gi + streamGroup // first panel of the next group
+	if next >= jp1 {
 		return
 	}
-	nr := g.bl.nr
-	cn := pos.jc + first*nr
+	cn := pos.jc + next*nr
 	w := min(streamGroup*nr, pos.jc+pos.nc-cn)
-	half := len(g.ws.bm[tid]) / 2
-	packBRows(g.ws.bm[tid][q%2*half:(q%2+1)*half], g.b, g.ldb, g.bT, pos.pc, pos.kc, r0, r1, cn, w, nr, 0, (w+nr-1)/nr)
-}
-
-// prefetchGroup issues, for kernel call number call of calls in the current
-// group, the prefetches of its share of the source rows of group q.
-func (g *gemmCall[T]) prefetchGroup(pos *blockPos[T], jp0, jp1, q, call, calls int) {
-	first := jp0 + q*streamGroup
-	if first >= jp1 {
-		return
-	}
-	nr := g.bl.nr
-	cn := pos.jc + first*nr
-	w := min(streamGroup*nr, pos.jc+pos.nc-cn)
-	// Group q's source is kc rows x w columns of B (or w rows x kc columns
-	// of B^T); prefetch this call's share of its rows.
+	calls := streamGroup * ((mc + mr - 1) / mr)
+	call := gi*((mc+mr-1)/mr) + ip
+	// The next group's source is kc rows x w columns of B (or w rows x kc
+	// columns of B^T); prefetch this call's share of its rows.
 	rows, cols, off := pos.kc, w, pos.pc*g.ldb+cn
 	if g.bT {
 		rows, cols, off = w, pos.kc, cn*g.ldb+pos.pc

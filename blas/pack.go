@@ -50,29 +50,21 @@ func packA[T float32 | float64](dst []T, a []T, lda int, trans bool, i0, mc, p0,
 // of op(B) into micro-panels jp0..jp1-1 of dst:
 // dst[jp*kc*nr + p*nr + j] = op(B)[p0+p][j0+jp*nr+j].
 func packB[T float32 | float64](dst []T, b []T, ldb int, trans bool, p0, kc, j0, nc, nr, jp0, jp1 int) {
-	packBRows(dst, b, ldb, trans, p0, kc, 0, kc, j0, nc, nr, jp0, jp1)
-}
-
-// packBRows is packB restricted to the rows [r0, r1) of the depth block
-// (0 <= r0 <= r1 <= kc): the streaming path fills a group of panels in
-// slices between kernel calls.
-func packBRows[T float32 | float64](dst []T, b []T, ldb int, trans bool, p0, kc, r0, r1, j0, nc, nr, jp0, jp1 int) {
-	if jp0 >= jp1 || r0 >= r1 {
+	if jp0 >= jp1 {
 		return
 	}
-	rows := r1 - r0
 	if !trans {
 		// op(B)[p][j] = b[p*ldb+j]. Walk B row by row (a sequential read the
 		// hardware prefetchers follow) and deal each row's full micro-panel
 		// widths out to the panels; the last panel may be partial.
 		full := min(jp1, jp0+(nc-jp0*nr)/nr) // panels jp0..full-1 are nr wide
 		if full > jp0 {
-			packPanels(dst[jp0*kc*nr+r0*nr:], b[(p0+r0)*ldb+j0+jp0*nr:], ldb, rows, nr, full-jp0, kc*nr)
+			packPanels(dst[jp0*kc*nr:], b[p0*ldb+j0+jp0*nr:], ldb, kc, nr, full-jp0)
 		}
 		for jp := full; jp < jp1; jp++ {
 			panel := dst[jp*kc*nr : (jp+1)*kc*nr]
 			cols := min(nr, nc-jp*nr)
-			for p := r0; p < r1; p++ {
+			for p := 0; p < kc; p++ {
 				d := panel[p*nr : p*nr+nr]
 				copy(d, b[(p0+p)*ldb+j0+jp*nr:(p0+p)*ldb+j0+jp*nr+cols])
 				clear(d[cols:])
@@ -85,34 +77,33 @@ func packBRows[T float32 | float64](dst []T, b []T, ldb int, trans bool, p0, kc,
 		cols := min(nr, nc-jp*nr)
 		c0 := j0 + jp*nr
 		// op(B)[p][j] = b[j*ldb+p]: read each column of op(B) contiguously.
-		if cols == nr && transposeRows(panel[r0*nr:], b[c0*ldb+p0+r0:], ldb, rows, nr) {
+		if cols == nr && transposeRows(panel, b[c0*ldb+p0:], ldb, kc, nr) {
 			continue
 		}
 		for j := 0; j < cols; j++ {
-			src := b[(c0+j)*ldb+p0+r0 : (c0+j)*ldb+p0+r1]
+			src := b[(c0+j)*ldb+p0 : (c0+j)*ldb+p0+kc]
 			for p, v := range src {
-				panel[(r0+p)*nr+j] = v
+				panel[p*nr+j] = v
 			}
 		}
 		for j := cols; j < nr; j++ {
-			for p := r0; p < r1; p++ {
+			for p := 0; p < kc; p++ {
 				panel[p*nr+j] = 0
 			}
 		}
 	}
 }
 
-// packPanels packs count full micro-panels nr wide, pstride apart, from rows
-// rows of a row-major source with the selected asm kernel
-// (asm.PackPanelsGeneric32).
-func packPanels[T float32 | float64](dst, src []T, lds, rows, nr, count, pstride int) {
+// packPanels packs count full micro-panels nr wide from rows rows of a
+// row-major source with the selected asm kernel (asm.PackPanelsGeneric32).
+func packPanels[T float32 | float64](dst, src []T, lds, rows, nr, count int) {
 	switch d := any(dst).(type) {
 	case []float32:
 		s := any(src).([]float32)
-		asm.PackPanels32(d, s[:(rows-1)*lds+count*nr], lds, rows, nr, count, pstride)
+		asm.PackPanels32(d, s[:(rows-1)*lds+count*nr], lds, rows, nr, count)
 	case []float64:
 		s := any(src).([]float64)
-		asm.PackPanels64(d, s[:(rows-1)*lds+count*nr], lds, rows, nr, count, pstride)
+		asm.PackPanels64(d, s[:(rows-1)*lds+count*nr], lds, rows, nr, count)
 	}
 }
 
