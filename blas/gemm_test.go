@@ -248,6 +248,38 @@ func TestSgemmLarge(t *testing.T) {
 	}
 }
 
+// TestSgemmStreaming covers the streaming path (all rows in one A block,
+// B packed a group of micro-panels at a time, the next group in slices
+// between kernel calls): several groups with a partial last one, depths
+// smaller and larger than the number of kernel calls per group, both
+// transposes of B, one and two threads.
+func TestSgemmStreaming(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		impl := asm.Current()
+		mr, nr := impl.SMR, impl.SNR
+		r := rand.New(rand.NewPCG(11, 12))
+		for _, kc := range []int{2, 8, 37} {
+			for _, m := range []int{1, mr + 1, 4 * mr} {
+				for _, n := range []int{3, 2 * streamGroup * nr, 3*streamGroup*nr + nr + 5} {
+					for _, k := range []int{5, 2*kc + 1} {
+						for _, tB := range transposes {
+							for _, threads := range []int{1, 2} {
+								g := newGemmCase(r, gblas.NoTrans, tB, m, n, k, 1, 1, 0.5)
+								withThreads(threads, func() {
+									withBlocking(4, kc, 64, func() {
+										gemmPoolTestHook(func() { g.run(false) })
+									})
+								})
+								g.check(t, false)
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
 // TestSgemmThreads checks that results are bit-identical for any thread
 // count: k is never split, so every tile is computed the same way.
 func TestSgemmThreads(t *testing.T) {
