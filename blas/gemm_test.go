@@ -249,10 +249,10 @@ func TestSgemmLarge(t *testing.T) {
 }
 
 // TestSgemmStreaming covers the streaming path (all rows in one A block,
-// B packed a group of micro-panels at a time, the next group in slices
-// between kernel calls): several groups with a partial last one, depths
-// smaller and larger than the number of kernel calls per group, both
-// transposes of B, one and two threads.
+// B packed a group of micro-panels at a time just before use, the next
+// group prefetched): several groups with a partial last one, depths smaller
+// and larger than the number of kernel calls per group, both transposes of
+// B, one and two threads.
 func TestSgemmStreaming(t *testing.T) {
 	forEachImpl(t, func(t *testing.T) {
 		impl := asm.Current()
