@@ -12,7 +12,8 @@
 
 // PFDIST is how far ahead (in bytes) each stream is prefetched: without
 // it the conversions delay the demand loads that train the hardware
-// prefetchers (as in the path-norm kernels).
+// prefetchers (as in the path-norm kernels). The momentum kernel prefetches
+// its velocity stream too (8.0 -> 6.3 ms for a 4000x4000 layer).
 #define PFDIST 4096
 
 // SQW16: acc += float64(w)² * x for the 16 columns at AX whose weights are
@@ -210,6 +211,7 @@ row:
 loop16:
 	PREFETCHT0 PFDIST(DI)(AX*4)
 	PREFETCHT0 PFDIST(SI)(AX*4)
+	PREFETCHT0 PFDIST(R8)(AX*4)
 	STEP8(0, Y0)
 	STEP8(32, Y1)
 	MOM8(0, Y0, Y2)
