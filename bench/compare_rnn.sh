@@ -8,20 +8,34 @@
 #   apt-get install -y python3-torch       # once (Debian 12: PyTorch 1.13)
 #   bench/compare_rnn.sh                   # ROUNDS=3 THREADS=2 by default
 #
-# Compare the two numbers of one round; report the best round of each.
+# PyTorch runs in two threading configurations, threads BLAS (OpenBLAS)
+# threads with one OpenMP thread, and one BLAS thread with threads OpenMP
+# threads (both pools spinning on the same cores is several times slower
+# than either). Compare fastpath with the better one, within a round.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-3}
 threads=${THREADS:-2}
-py=${PYTHON:-python3}
+py=${PYTHON:-}
+if [ -z "$py" ]; then
+  for c in python3 /usr/bin/python3; do
+    if command -v "$c" >/dev/null && "$c" -c 'import torch' 2>/dev/null; then py=$c; break; fi
+  done
+fi
+if [ -z "$py" ]; then
+  echo "compare_rnn.sh: no python3 that imports torch (apt-get install -y python3-torch, or set PYTHON)" >&2
+  exit 1
+fi
 out=${OUT_DIR:-/tmp/fastpath-rnn}
 mkdir -p "$out"
 go test -c -o "$out/rnn.test" ./rnn
 for r in $(seq "$rounds"); do
   echo "=== round $r threads=$threads $(date -u +%FT%TZ)"
-  GOMAXPROCS=$threads "$out/rnn.test" -test.run XXX -test.bench 'Gradient/' -test.benchtime 5x | grep '^Benchmark'
+  GOMAXPROCS=$threads "$out/rnn.test" -test.run XXX -test.bench 'Gradient/' -test.benchtime 10x | grep '^Benchmark'
   for grid in "--hidden 100 --batch 16,32,64,128" "--hidden 250,500,1000 --batch 16" "--hidden 1000 --batch 128"; do
     # shellcheck disable=SC2086
-    OPENBLAS_NUM_THREADS=$threads OMP_NUM_THREADS=$threads "$py" bench/pytorch_rnn.py --threads "$threads" $grid --samples 5 | grep '^impl=pytorch threads'
+    OPENBLAS_NUM_THREADS=$threads "$py" bench/pytorch_rnn.py --threads 1 $grid --samples 5 | grep '^impl=pytorch threads' | sed "s/^/config=blas$threads-omp1 /"
+    # shellcheck disable=SC2086
+    OPENBLAS_NUM_THREADS=1 "$py" bench/pytorch_rnn.py --threads "$threads" $grid --samples 5 | grep '^impl=pytorch threads' | sed "s/^/config=blas1-omp$threads /"
   done
 done
