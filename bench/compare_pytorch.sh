@@ -19,16 +19,8 @@ read -r -a threads <<<"${threads[*]}"
 samples=${SAMPLES:-5}
 nets=${NETS:-784-1000-1000-10,784-4000-4000-10}
 out=${OUT_DIR:-/tmp/fastpath-pytorch}
-py=${PYTHON:-}
-if [ -z "$py" ]; then
-  for c in python3 /usr/bin/python3; do
-    if command -v "$c" >/dev/null && "$c" -c 'import torch' 2>/dev/null; then py=$c; break; fi
-  done
-fi
-if [ -z "$py" ]; then
-  echo "compare_pytorch.sh: no python3 that imports torch (apt-get install -y python3-torch, or set PYTHON)" >&2
-  exit 1
-fi
+# shellcheck source=bench/torch_python.sh
+. bench/torch_python.sh
 mkdir -p "$out"
 go build -o "$out/fastpath" ./cmd/fastpath
 : >"$out/fastpath.csv"

@@ -16,16 +16,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-3}
 threads=${THREADS:-2}
-py=${PYTHON:-}
-if [ -z "$py" ]; then
-  for c in python3 /usr/bin/python3; do
-    if command -v "$c" >/dev/null && "$c" -c 'import torch' 2>/dev/null; then py=$c; break; fi
-  done
-fi
-if [ -z "$py" ]; then
-  echo "compare_rnn.sh: no python3 that imports torch (apt-get install -y python3-torch, or set PYTHON)" >&2
-  exit 1
-fi
+# shellcheck source=bench/torch_python.sh
+. bench/torch_python.sh
 out=${OUT_DIR:-/tmp/fastpath-rnn}
 mkdir -p "$out"
 go test -c -o "$out/rnn.test" ./rnn
