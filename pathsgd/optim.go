@@ -22,9 +22,15 @@ import (
 // layers, whose masks only enter the gradient). kappa is a rank-one outer
 // product per layer and is never formed: asm.PathSGD divides by it through
 // reciprocal row and column factors inside the update, and computes the
-// next layer's f_i from the old weights in the same pass, so a step reads
-// the weights twice (the backward pass for g, then the fused update) where
-// SGD reads them once.
+// next layer's f_i from the old weights in the same pass. The dynamic
+// program meets at the largest layer m: f_1..f_(m-1) and g_(d-1)..g_m come
+// from separate passes over the smaller layers, layer m's update yields both
+// f_m and g_(m-1), the layers above m are updated in forward order (each
+// fused with its f_i) and those below in backward order (each fused with
+// its g_(i-1), computed block by block just before the block is updated,
+// while it is in cache). A step thus reads every weight once from memory
+// plus the layers other than the largest once more, where SGD reads every
+// weight once.
 //
 // Guard: kappa_e = 0 exactly when f_(i-1)[u] = 0 or g_i[v] = 0, that is
 // when no non-zero path reaches the edge's source or leaves its target; the
@@ -95,6 +101,10 @@ type pathState struct {
 	vel    [][]float32 // velocity of W and b per layer, with momentum
 	dp     dpTask
 	upd    updateTask
+	// colPart and colTmp are, per row chunk, the partial column sums of a
+	// layer updated below the meeting layer and a scratch block.
+	colPart, colTmp [][]float64
+	fwd             []float64 // row sums not needed below the meeting layer
 }
 
 // prepare sizes the buffers for net (once) and panics if net's shape
@@ -117,6 +127,11 @@ func (s *pathState) prepare(net *layers.Network, momentum bool) []*layers.Dense 
 		}
 		s.cs, s.rs, s.bc = make([]float32, widest), make([]float32, widest), make([]float32, widest)
 		s.zero = make([]float64, widest)
+		s.fwd = make([]float64, widest)
+		s.colPart, s.colTmp = make([][]float64, colChunks), make([][]float64, colChunks)
+		for c := range s.colPart {
+			s.colPart[c], s.colTmp[c] = make([]float64, widest), make([]float64, widest)
+		}
 		s.one[0] = 1
 	} else {
 		if len(s.sizes) != d+1 || s.sizes[0] != dense[0].InSize() {
@@ -138,16 +153,39 @@ func (s *pathState) prepare(net *layers.Network, momentum bool) []*layers.Dense 
 	return dense
 }
 
-// step runs the backward pass for g_1..g_d, then updates the layers in
-// order, each fused with the forward pass for the next f.
+// meetingLayer returns the 1-based index of the layer with the most
+// weights (the last one on ties): the dynamic program's two directions meet
+// there, so that only the other layers need a separate pass.
+func meetingLayer(dense []*layers.Dense) int {
+	m := 1
+	for i, l := range dense {
+		if len(l.W.Data) >= len(dense[m-1].W.Data) {
+			m = i + 1
+		}
+	}
+	return m
+}
+
+// step computes g_(d-1)..g_m by backward passes and f_1..f_(m-1) by forward
+// passes, then updates layer m (yielding f_m and g_(m-1)), the layers above
+// m in forward order (each yielding the next f) and the layers below m in
+// backward order (each yielding the next g).
 func (s *pathState) step(net *layers.Network, lr, mu float32, momentum bool) {
 	dense := s.prepare(net, momentum)
 	d := len(dense)
+	m := meetingLayer(dense)
 	fill(s.g[d], 1)
 	s.ge[d] = 0
-	for i := d; i >= 2; i-- {
+	for i := d; i > m; i-- {
 		s.dp.run(dpBackward, 2, dense[i-1].W, s.g[i-1], s.g[i])
 		s.ge[i-1] = s.ge[i] + normalize(s.g[i-1])
+	}
+	fill(s.f[0], 1)
+	s.fe[0] = 0
+	for i := 1; i < m; i++ {
+		s.dp.run(dpForward, 2, dense[i-1].W, s.f[i], s.f[i-1])
+		addBias(s.f[i], dense[i-1].B, 2, s.fe[i-1])
+		s.fe[i] = s.fe[i-1] + normalize(s.f[i])
 	}
 	// Without momentum the learning rate is folded into the factors; with
 	// momentum they are 1/kappa alone.
@@ -155,30 +193,60 @@ func (s *pathState) step(net *layers.Network, lr, mu float32, momentum bool) {
 	if momentum {
 		scale = 1
 	}
-	fill(s.f[0], 1)
-	s.fe[0] = 0
-	for i := 1; i <= d; i++ {
-		l := dense[i-1]
-		in, out := s.f[i-1], s.g[i]
-		cs, rs := s.cs[:len(in)], s.rs[:len(out)]
-		weightFactors(cs, rs, in, out, scale, s.fe[i-1]+s.ge[i])
-		var vw, vb []float32
-		if momentum {
-			vw, vb = s.vel[2*(i-1)], s.vel[2*(i-1)+1]
+	for i := m; i <= d; i++ {
+		s.updateLayer(dense[i-1], i, m, scale, lr, mu, momentum)
+	}
+	for i := m - 1; i >= 1; i-- {
+		s.updateLayer(dense[i-1], i, m, scale, lr, mu, momentum)
+	}
+}
+
+// updateLayer updates layer i (1-based; l = Dense()[i-1]) and its biases
+// from f_(i-1) and g_i, m being the meeting layer. At and above m it sets
+// f_i from the old weights and biases; at and below m (from the second
+// layer) it sets g_(i-1) from the old weights.
+func (s *pathState) updateLayer(l *layers.Dense, i, m int, scale float64, lr, mu float32, momentum bool) {
+	forward, backward := i >= m, i <= m && i >= 2
+	in, out := s.f[i-1], s.g[i]
+	cs, rs := s.cs[:len(in)], s.rs[:len(out)]
+	weightFactors(cs, rs, in, out, scale, s.fe[i-1]+s.ge[i])
+	var vw, vb []float32
+	if momentum {
+		vw, vb = s.vel[2*(i-1)], s.vel[2*(i-1)+1]
+	}
+	y := s.fwd[:len(out)]
+	if forward {
+		y = s.f[i]
+	}
+	s.upd = updateTask{w: l.W, g: l.DW.Data, v: vw, rs: rs, cs: cs, x: in, y: y, lr: lr, mu: mu, momentum: momentum}
+	if backward {
+		s.upd.u, s.upd.part, s.upd.tmp = out, s.colPart, s.colTmp
+	}
+	layers.RunParallel(&s.upd, len(l.W.Data))
+	s.upd = updateTask{}
+	if backward {
+		// g_(i-1) = the chunks' partial column sums, added in chunk order
+		// (the same order for every thread count).
+		gp := s.g[i-1]
+		copy(gp, s.colPart[0][:len(gp)])
+		for c := 1; c < colChunks; c++ {
+			asm.DAxpy(1, s.colPart[c][:len(gp)], gp)
 		}
-		s.upd = updateTask{w: l.W, g: l.DW.Data, v: vw, rs: rs, cs: cs, x: in, y: s.f[i], lr: lr, mu: mu, momentum: momentum}
-		layers.RunParallel(&s.upd, len(l.W.Data))
-		s.upd = updateTask{}
-		// The bias paths of f_i, from the old biases, then the biases'
-		// update with kappa(b_i[v]) = g_i[v].
+		s.ge[i-1] = s.ge[i] + normalize(gp)
+	}
+	// The bias paths of f_i, from the old biases, then the biases' update
+	// with kappa(b_i[v]) = g_i[v].
+	if forward {
 		addBias(s.f[i], l.B, 2, s.fe[i-1])
-		bc := s.bc[:len(out)]
-		biasFactors(bc, out, scale, s.ge[i])
-		if momentum {
-			asm.PathSGDMomentum(s.by[:], l.B, l.DB, vb, len(l.B), s.one[:], bc, s.zero[:len(bc)], lr, mu)
-		} else {
-			asm.PathSGD(s.by[:], l.B, l.DB, len(l.B), s.one[:], bc, s.zero[:len(bc)])
-		}
+	}
+	bc := s.bc[:len(out)]
+	biasFactors(bc, out, scale, s.ge[i])
+	if momentum {
+		asm.PathSGDMomentum(s.by[:], l.B, l.DB, vb, len(l.B), s.one[:], bc, s.zero[:len(bc)], lr, mu)
+	} else {
+		asm.PathSGD(s.by[:], l.B, l.DB, len(l.B), s.one[:], bc, s.zero[:len(bc)])
+	}
+	if forward {
 		s.fe[i] = s.fe[i-1] + normalize(s.f[i])
 	}
 }
@@ -250,20 +318,60 @@ func factor(r float64, k int, p float64, s float64) float32 {
 	return float32(x)
 }
 
+// colChunks is the fixed number of row chunks whose partial column sums a
+// backward-fused update keeps: chunks, not threads, so that the sums (and
+// the whole step) are the same for every thread count.
+const colChunks = 8
+
+// colBlockBytes bounds the weights of one row block: the block's column
+// sums read it from memory, the update right after from cache.
+var colBlockBytes = 256 << 10
+
 // updateTask is one layer's fused update, split by rows for
-// layers.RunParallel.
+// layers.RunParallel. When u is set it also computes the column sums
+// (W∘W)^T u of the old weights into part (one vector per row chunk).
 type updateTask struct {
-	w        blas32.General
-	g, v     []float32
-	rs, cs   []float32
-	x, y     []float64
-	lr, mu   float32
-	momentum bool
+	w         blas32.General
+	g, v      []float32
+	rs, cs    []float32
+	x, y      []float64
+	lr, mu    float32
+	momentum  bool
+	u         []float64
+	part, tmp [][]float64
 }
 
 // RunPart updates part part of parts of the layer's rows.
 func (t *updateTask) RunPart(part, parts int) {
+	if t.u != nil {
+		// Whole chunks per part, in order.
+		for c := part * colChunks / parts; c < (part+1)*colChunks/parts; c++ {
+			lo, hi := t.w.Rows*c/colChunks, t.w.Rows*(c+1)/colChunks
+			t.chunk(c, lo, hi)
+		}
+		return
+	}
 	lo, hi := split(t.w.Rows, part, parts)
+	t.rows(lo, hi)
+}
+
+// chunk updates rows [lo, hi) block by block, accumulating each block's
+// column sums into t.part[c] before the block's update.
+func (t *updateTask) chunk(c, lo, hi int) {
+	cols := t.w.Cols
+	z, tmp := t.part[c][:cols], t.tmp[c][:cols]
+	clear(z)
+	block := max(1, colBlockBytes/(4*max(cols, 1)))
+	for r := lo; r < hi; r += block {
+		e := min(r+block, hi)
+		asm.PathMTV(tmp, t.w.Data[r*t.w.Stride:], t.w.Stride, t.u[r:e])
+		asm.DAxpy(1, tmp, z)
+		t.rows(r, e)
+	}
+}
+
+// rows applies the fused update to rows [lo, hi).
+func (t *updateTask) rows(lo, hi int) {
 	if lo == hi {
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/fastpath-go/fastpath/blas"
 	"github.com/fastpath-go/fastpath/layers"
 	"gonum.org/v1/gonum/blas/blas32"
 )
@@ -226,6 +227,86 @@ func TestPathSGDGuard(t *testing.T) {
 	eval := randMatrix(newRand(14), 16, invSizes[0])
 	if d := maxRelDiff(ref.logits(batch64(eval)), logits32(net, eval)); d > 1e-4 {
 		t.Errorf("differs from the reference by %g", d)
+	}
+}
+
+// TestPathSGDMeetingLayer checks the step's dynamic program where the two
+// directions meet at a middle or deep layer and the layers below it are
+// updated with their column sums computed block by block: against the
+// float64 reference with blocks of a few rows (many partial sums per
+// chunk), on nets whose largest layer is the second, the third and the
+// first.
+func TestPathSGDMeetingLayer(t *testing.T) {
+	defer func(b int) { colBlockBytes = b }(colBlockBytes)
+	for _, sizes := range [][]int{{10, 16, 24, 4}, {6, 9, 12, 20, 3}, {30, 8, 6, 3}} {
+		for _, block := range []int{1, 3, 1 << 20} {
+			colBlockBytes = block * 4 * 24 // rows of the widest layer per block
+			for _, momentum := range []bool{false, true} {
+				net := newNet(t, sizes, 8, true, 0)
+				ref := fromNet(net)
+				opt := &PathSGD{LR: layers.Constant(0.02)}
+				if momentum {
+					opt.Momentum = layers.Constant(0.9)
+				}
+				r := newRand(9)
+				for i := 0; i < 15; i++ {
+					x, y := randMatrix(r, 8, sizes[0]), randLabels(r, 8, sizes[len(sizes)-1])
+					net.Gradient(x, y)
+					ref.gradient(batch64(x), y)
+					opt.Step(net)
+					if momentum {
+						ref.pathSGDStep(0.02, 0.9, true)
+					} else {
+						ref.pathSGDStep(0.02, 0, false)
+					}
+				}
+				eval := randMatrix(r, 16, sizes[0])
+				if d := maxRelDiff(ref.logits(batch64(eval)), logits32(net, eval)); d > 1e-4 {
+					t.Errorf("%v block=%d momentum=%v: float32 Path-SGD differs from the reference by %g", sizes, block, momentum, d)
+				}
+			}
+		}
+	}
+}
+
+// TestPathSGDThreads checks that a step is bit-identical for any thread
+// count, down to the dynamic program's float64 vectors: the column sums are
+// kept per fixed row chunk and added in chunk order.
+func TestPathSGDThreads(t *testing.T) {
+	sizes := []int{100, 300, 400, 10} // meets at the 400x300 layer, above the parallel threshold
+	var ref []float32
+	var refG [][]float64
+	for _, threads := range []int{1, 2, 3} {
+		func() {
+			defer blas.SetThreads(blas.SetThreads(threads))
+			net := newNet(t, sizes, 3, true, 0)
+			opt := &PathSGD{LR: layers.Constant(1e-3), Momentum: layers.Constant(0.9)}
+			r := newRand(4)
+			for i := 0; i < 3; i++ {
+				net.Gradient(randMatrix(r, 16, sizes[0]), randLabels(r, 16, sizes[len(sizes)-1]))
+				opt.Step(net)
+			}
+			var all []float32
+			for _, l := range net.Dense() {
+				all = append(append(all, l.W.Data...), l.B...)
+			}
+			if ref == nil {
+				ref, refG = all, opt.st.g
+				return
+			}
+			for k := range refG {
+				for i := range refG[k] {
+					if math.Float64bits(opt.st.g[k][i]) != math.Float64bits(refG[k][i]) {
+						t.Fatalf("%d threads: g_%d[%d] = %v, 1 thread %v", threads, k, i, opt.st.g[k][i], refG[k][i])
+					}
+				}
+			}
+			for i := range all {
+				if math.Float32bits(all[i]) != math.Float32bits(ref[i]) {
+					t.Fatalf("%d threads: parameter %d = %g, 1 thread %g", threads, i, all[i], ref[i])
+				}
+			}
+		}()
 	}
 }
 
