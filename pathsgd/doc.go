@@ -65,14 +65,22 @@
 // unchanged; kappa is computed from the whole, unmasked network.
 //
 // Implementation: kappa for layer i is the rank-one outer product
-// g_i f_(i-1)^T and is never formed. Step runs the backward pass for
-// g_d..g_1, then updates the layers in order with asm.PathSGD (or
-// asm.PathSGDMomentum): the kernel divides by kappa through reciprocal
-// factors rs[v] = 1/g_i[v] (times eta without momentum) and
+// g_i f_(i-1)^T and is never formed. The layers are updated with
+// asm.PathSGD (or asm.PathSGDMomentum): the kernel divides by kappa through
+// reciprocal factors rs[v] = 1/g_i[v] (times eta without momentum) and
 // cs[u] = 1/f_(i-1)[u], whose powers of two are balanced between the two
 // so that both stay in the float32 range, and in the same pass computes
-// f_i = W_i^2 f_(i-1) from the old weights for the next layer. A step
-// reads the weights twice (SGD reads them once).
+// f_i = W_i^2 f_(i-1) from the old weights for the next layer. The two
+// directions of the dynamic program meet at the layer m with the most
+// weights: Step runs the backward passes for g_(d-1)..g_m and the forward
+// passes for f_1..f_(m-1) over the other layers, updates layer m (computing
+// f_m in the kernel and g_(m-1) = (W_m^2)^T g_m block by block just before
+// each block of rows is updated, while it is in cache), then the layers
+// above m in forward order (each yielding the next f) and those below m in
+// backward order (each yielding the next g). A step reads every weight
+// once, plus every layer but the largest once more (SGD reads every weight
+// once). The column sums are kept per fixed row chunk and added in chunk
+// order, so a step's result does not depend on the thread count.
 //
 // Guard for kappa = 0. All terms are non-negative, so f_(i-1)[u] = 0 means
 // every path into u has a zero edge: by induction on the layers, every
