@@ -12,17 +12,15 @@ package asm
 // It walks src row by row (a sequential read the hardware prefetchers
 // follow) and deals each row's chunks out to the panels.
 func PackPanelsGeneric32(dst, src []float32, lds, rows, nr, count int) {
-	checkPackPanels(len(dst), len(src), lds, rows, nr, count)
-	for p := 0; p < rows; p++ {
-		row := src[p*lds : p*lds+count*nr]
-		for c := 0; c < count; c++ {
-			copy(dst[c*rows*nr+p*nr:c*rows*nr+p*nr+nr], row[c*nr:c*nr+nr])
-		}
-	}
+	packPanelsGeneric(dst, src, lds, rows, nr, count)
 }
 
 // PackPanelsGeneric64 is PackPanelsGeneric32 on float64.
 func PackPanelsGeneric64(dst, src []float64, lds, rows, nr, count int) {
+	packPanelsGeneric(dst, src, lds, rows, nr, count)
+}
+
+func packPanelsGeneric[T float32 | float64](dst, src []T, lds, rows, nr, count int) {
 	checkPackPanels(len(dst), len(src), lds, rows, nr, count)
 	for p := 0; p < rows; p++ {
 		row := src[p*lds : p*lds+count*nr]
