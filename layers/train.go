@@ -32,6 +32,8 @@ type TrainConfig struct {
 	// Checkpoint, if not empty, is a path the model is saved to after
 	// every epoch whose parameters are all finite, atomically (see
 	// SaveFile): a crash or a divergence leaves the last good checkpoint.
+	// An optimizer that implements StateSaver has its state saved beside
+	// it, to StatePath(Checkpoint), after the model.
 	Checkpoint string
 	// OnEpoch, if not nil, receives each epoch's statistics. Returning
 	// ErrStop ends training without error; another error ends it with
@@ -206,6 +208,11 @@ func Train(ctx context.Context, net *Network, opt Optimizer, data Dataset, cfg T
 		if cfg.Checkpoint != "" {
 			if err := net.SaveFile(cfg.Checkpoint); err != nil {
 				return fmt.Errorf("layers: checkpoint after epoch %d: %w", epoch, err)
+			}
+			if s, ok := opt.(StateSaver); ok {
+				if err := WriteFileAtomic(StatePath(cfg.Checkpoint), s.SaveState); err != nil {
+					return fmt.Errorf("layers: optimizer state after epoch %d: %w", epoch, err)
+				}
 			}
 		}
 		if cfg.OnEpoch != nil {

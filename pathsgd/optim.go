@@ -1,6 +1,7 @@
 package pathsgd
 
 import (
+	"io"
 	"math"
 
 	"github.com/fastpath-go/fastpath/asm"
@@ -382,4 +383,26 @@ func (t *updateTask) rows(lo, hi int) {
 	} else {
 		asm.PathSGD(t.y[lo:hi], w, g, ld, t.rs[lo:hi], t.cs, t.x)
 	}
+}
+
+// SaveState writes the velocity (none without momentum or before the first
+// Step) in the layers package's optimizer state format: PathSGD is a
+// layers.StateSaver, so layers.Train saves it beside every checkpoint.
+func (o *PathSGD) SaveState(w io.Writer) error {
+	return layers.WriteOptimizerState(w, "pathsgd", o.st.vel)
+}
+
+// LoadState restores a velocity written by SaveState for a network of
+// net's shape.
+func (o *PathSGD) LoadState(r io.Reader, net *layers.Network) error {
+	var lens []int
+	for _, p := range net.Params() {
+		lens = append(lens, len(p.Value))
+	}
+	bufs, err := layers.ReadOptimizerState(r, "pathsgd", lens)
+	if err != nil {
+		return err
+	}
+	o.st.vel = bufs
+	return nil
 }

@@ -1,6 +1,8 @@
 package pathsgd
 
 import (
+	"bytes"
+	"errors"
 	"math"
 	"testing"
 
@@ -345,5 +347,65 @@ func TestPathSGDPanics(t *testing.T) {
 			}()
 			tc.f()
 		}()
+	}
+}
+
+// TestPathSGDState: Path-SGD with momentum restored from SaveState follows
+// the uninterrupted run bit for bit; a fresh optimizer (velocity restarted)
+// does not; a state of another optimizer kind is refused.
+func TestPathSGDState(t *testing.T) {
+	xs, ys := batches(12, 10, 8)
+	run := func(net *layers.Network, opt *PathSGD, from, to int) {
+		for i := from; i < to; i++ {
+			net.Gradient(xs[i], ys[i])
+			opt.Step(net)
+		}
+	}
+	params := func(net *layers.Network) []float32 {
+		var all []float32
+		for _, l := range net.Dense() {
+			all = append(append(all, l.W.Data...), l.B...)
+		}
+		return all
+	}
+	full := newNet(t, invSizes, 5, true, 0)
+	run(full, &PathSGD{LR: layers.Constant(0.02), Momentum: layers.Constant(0.9)}, 0, 10)
+
+	half := newNet(t, invSizes, 5, true, 0)
+	opt := &PathSGD{LR: layers.Constant(0.02), Momentum: layers.Constant(0.9)}
+	run(half, opt, 0, 5)
+	var state bytes.Buffer
+	if err := opt.SaveState(&state); err != nil {
+		t.Fatal(err)
+	}
+	var model bytes.Buffer
+	if err := half.Save(&model); err != nil {
+		t.Fatal(err)
+	}
+	for _, restore := range []bool{true, false} {
+		net, err := layers.Load(bytes.NewReader(model.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := &PathSGD{LR: layers.Constant(0.02), Momentum: layers.Constant(0.9)}
+		if restore {
+			if err := o.LoadState(bytes.NewReader(state.Bytes()), net); err != nil {
+				t.Fatal(err)
+			}
+		}
+		run(net, o, 5, 10)
+		same := true
+		for i, v := range params(net) {
+			if math.Float32bits(v) != math.Float32bits(params(full)[i]) {
+				same = false
+				break
+			}
+		}
+		if same != restore {
+			t.Errorf("restored=%v: same as the uninterrupted run = %v", restore, same)
+		}
+	}
+	if err := new(layers.SGD).LoadState(bytes.NewReader(state.Bytes()), half); !errors.Is(err, layers.ErrStateMismatch) {
+		t.Errorf("Path-SGD state into SGD: %v, want ErrStateMismatch", err)
 	}
 }

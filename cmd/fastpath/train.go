@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -123,6 +124,7 @@ type trainRun struct {
 
 	train, val, test *data.Dataset
 	net              *layers.Network
+	opt              layers.Optimizer
 	first            int // epochs completed before this run
 	rep              *reporter
 }
@@ -386,6 +388,18 @@ func (r *trainRun) run() int {
 		fmt.Fprintf(r.stderr, "fastpath train: %v\n", err)
 		return 2
 	}
+	r.opt = opt
+	resumed := "optimizer state restarts"
+	if r.first > 0 {
+		restored, err := r.loadOptimizerState()
+		if err != nil {
+			fmt.Fprintf(r.stderr, "fastpath train: -resume: %v\n", err)
+			return 1
+		}
+		if restored {
+			resumed = "optimizer state restored"
+		}
+	}
 	if f.threads > 0 {
 		defer blas.SetThreads(blas.SetThreads(f.threads))
 		if runtime.GOMAXPROCS(0) < f.threads {
@@ -405,7 +419,7 @@ func (r *trainRun) run() int {
 	fmt.Fprintf(r.stdout, "data     %s\n", rep.dataLine)
 	fmt.Fprintf(r.stdout, "training %s, batch %d, epochs %d to %d", r.spec.describe(r.h), f.batch, r.first+1, f.epochs)
 	if r.first > 0 {
-		fmt.Fprintf(r.stdout, " (resumed from %s; optimizer state restarts)", f.out)
+		fmt.Fprintf(r.stdout, " (resumed from %s; %s)", f.out, resumed)
 	}
 	fmt.Fprintf(r.stdout, "\nmachine  %s, %d GEMM threads, GOMAXPROCS=%d\n", asm.Describe(), blas.Threads(), runtime.GOMAXPROCS(0))
 	rep.header()
@@ -482,6 +496,9 @@ func (r *trainRun) interrupted(last layers.StepStats, completed int) int {
 	case last.Epoch > completed:
 		st := trainState{Epochs: completed, Step: last.Step, Args: r.args}
 		err := r.net.SaveFile(r.f.out)
+		if s, ok := r.opt.(layers.StateSaver); ok && err == nil {
+			err = layers.WriteFileAtomic(layers.StatePath(r.f.out), s.SaveState)
+		}
 		if err == nil {
 			err = writeState(r.f.out, st)
 		}
@@ -495,6 +512,36 @@ func (r *trainRun) interrupted(last layers.StepStats, completed int) int {
 	}
 	fmt.Fprintf(r.stderr, "fastpath train: %s\n", msg)
 	return exitInterrupted
+}
+
+// loadOptimizerState restores the optimizer's state saved beside the -out
+// checkpoint (layers.StatePath) and reports whether it did. A missing file,
+// an optimizer without state, or an intact file of another optimizer (-opt
+// changed) mean the state restarts (the last with a note on stderr); a
+// damaged file is an error.
+func (r *trainRun) loadOptimizerState() (bool, error) {
+	s, ok := r.opt.(layers.StateSaver)
+	if !ok {
+		return false, nil
+	}
+	path := layers.StatePath(r.f.out)
+	fh, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	defer fh.Close()
+	err = s.LoadState(bufio.NewReader(fh), r.net)
+	if errors.Is(err, layers.ErrStateMismatch) {
+		fmt.Fprintf(r.stderr, "fastpath train: %s: %v; the optimizer state restarts\n", path, err)
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("%s: %w (delete it to restart the optimizer state)", path, err)
+	}
+	return true, nil
 }
 
 // writeState writes the training state beside the checkpoint out.

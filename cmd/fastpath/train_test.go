@@ -176,8 +176,12 @@ func TestTrainEvalFixture(t *testing.T) {
 	}
 
 	// Resume to 3 epochs: one more epoch, appended to the log.
+	if _, err := os.Stat(layers.StatePath(model)); err != nil {
+		t.Fatalf("optimizer state beside the checkpoint: %v", err)
+	}
 	code, out, errs = runCLI(append(base, "-epochs", "3", "-resume")...)
-	if code != 0 || !strings.Contains(out, "epochs 3 to 3 (resumed from") || !strings.Contains(out, "\n    3 ") || strings.Contains(out, "\n    2 ") {
+	if code != 0 || !strings.Contains(out, "epochs 3 to 3 (resumed from") || !strings.Contains(out, "optimizer state restored") ||
+		!strings.Contains(out, "\n    3 ") || strings.Contains(out, "\n    2 ") {
 		t.Fatalf("resume: exit %d, stdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
 	if rows := readCSV(t, logPath); len(rows) != 4 || rows[3][0] != "3" {
@@ -314,6 +318,19 @@ func TestTrainFailures(t *testing.T) {
 	if st := readState(t, model); st.Epochs != 1 {
 		t.Errorf("state after the divergence %+v, want 1 epoch", st)
 	}
+
+	// A damaged optimizer state is an error; removing it restarts the state.
+	opt, err := os.ReadFile(layers.StatePath(model))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(layers.StatePath(model), opt[:len(opt)-1], 0o644)
+	code, _, errs = runCLI(append(base, "-epochs", "2", "-resume")...)
+	if code != 1 || !strings.Contains(errs, "truncated") || !strings.Contains(errs, "delete it") {
+		t.Errorf("damaged optimizer state: exit %d, stderr %q", code, errs)
+	}
+	oneLine(t, errs)
+	os.Remove(layers.StatePath(model))
 
 	os.WriteFile(statePath(model), []byte("{"), 0o644)
 	code, _, errs = runCLI(append(base, "-epochs", "2", "-resume")...)
