@@ -313,15 +313,19 @@ func TestPathSGDThreads(t *testing.T) {
 }
 
 func TestPathSGDAllocs(t *testing.T) {
-	net := newNet(t, []int{300, 256, 256, 10}, 1, true, 0) // above the parallel threshold
-	r := newRand(2)
-	x, y := randMatrix(r, 16, 300), randLabels(r, 16, 10)
-	for _, mom := range []layers.Schedule{nil, layers.Constant(0.9)} {
-		opt := &PathSGD{LR: layers.Constant(1e-3), Momentum: mom}
-		net.Gradient(x, y)
-		opt.Step(net)
-		if n := testing.AllocsPerRun(5, func() { opt.Step(net) }); n != 0 {
-			t.Errorf("momentum=%v: %v allocations per step", mom != nil, n)
+	// Above the parallel threshold; the second net meets at its second
+	// layer (column sums in the update).
+	for _, sizes := range [][]int{{300, 256, 256, 10}, {100, 300, 400, 10}} {
+		net := newNet(t, sizes, 1, true, 0)
+		r := newRand(2)
+		x, y := randMatrix(r, 16, sizes[0]), randLabels(r, 16, 10)
+		for _, mom := range []layers.Schedule{nil, layers.Constant(0.9)} {
+			opt := &PathSGD{LR: layers.Constant(1e-3), Momentum: mom}
+			net.Gradient(x, y)
+			opt.Step(net)
+			if n := testing.AllocsPerRun(5, func() { opt.Step(net) }); n != 0 {
+				t.Errorf("%v momentum=%v: %v allocations per step", sizes, mom != nil, n)
+			}
 		}
 	}
 }
