@@ -75,9 +75,14 @@ func WriteOptimizerState(w io.Writer, kind string, bufs [][]float32) error {
 
 // ReadOptimizerState reads a state written by WriteOptimizerState under the
 // name kind. It returns nil for a file without state; otherwise the file
-// must hold len(lens) buffers of those lengths (else an error wrapping
-// ErrStateMismatch).
-func ReadOptimizerState(r io.Reader, kind string, lens []int) ([][]float32, error) {
+// must hold one buffer per parameter of net (net.Params(), in order) of
+// that parameter's length (else an error wrapping ErrStateMismatch).
+func ReadOptimizerState(r io.Reader, kind string, net *Network) ([][]float32, error) {
+	ps := net.Params()
+	lens := make([]int, len(ps))
+	for i, p := range ps {
+		lens[i] = len(p.Value)
+	}
 	rd := &modelio.Reader{R: r, Prefix: "layers: optimizer state"}
 	h := crc32.NewIEEE()
 	var b4 [4]byte
@@ -150,23 +155,13 @@ func ReadOptimizerState(r io.Reader, kind string, lens []int) ([][]float32, erro
 	return bufs, nil
 }
 
-// paramLens returns the lengths of net's parameters.
-func paramLens(net *Network) []int {
-	ps := net.Params()
-	lens := make([]int, len(ps))
-	for i, p := range ps {
-		lens[i] = len(p.Value)
-	}
-	return lens
-}
-
 // SaveState writes the velocity (none without momentum or before the first
 // Step).
 func (o *SGD) SaveState(w io.Writer) error { return WriteOptimizerState(w, "sgd", o.velocity) }
 
 // LoadState restores a velocity written by SaveState.
 func (o *SGD) LoadState(r io.Reader, net *Network) error {
-	bufs, err := ReadOptimizerState(r, "sgd", paramLens(net))
+	bufs, err := ReadOptimizerState(r, "sgd", net)
 	if err != nil {
 		return err
 	}
@@ -180,7 +175,7 @@ func (o *AdaGrad) SaveState(w io.Writer) error { return WriteOptimizerState(w, "
 
 // LoadState restores sums written by SaveState.
 func (o *AdaGrad) LoadState(r io.Reader, net *Network) error {
-	bufs, err := ReadOptimizerState(r, "adagrad", paramLens(net))
+	bufs, err := ReadOptimizerState(r, "adagrad", net)
 	if err != nil {
 		return err
 	}

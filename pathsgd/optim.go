@@ -395,11 +395,7 @@ func (o *PathSGD) SaveState(w io.Writer) error {
 // LoadState restores a velocity written by SaveState for a network of
 // net's shape.
 func (o *PathSGD) LoadState(r io.Reader, net *layers.Network) error {
-	var lens []int
-	for _, p := range net.Params() {
-		lens = append(lens, len(p.Value))
-	}
-	bufs, err := layers.ReadOptimizerState(r, "pathsgd", lens)
+	bufs, err := layers.ReadOptimizerState(r, "pathsgd", net)
 	if err != nil {
 		return err
 	}
