@@ -11,8 +11,8 @@ import (
 
 // sampleReport is a report with made-up figures, derived.
 func sampleReport() Report {
-	sq := Shape{1024, 1024, 1024}
-	tr := Shape{100, 784, 4000}
+	sq := Shape{M: 1024, K: 1024, N: 1024}
+	tr := Shape{M: 100, K: 784, N: 4000}
 	r := Report{
 		Env: Env{
 			Describe:  "kernels=avx2 (sgemm 6x16, dgemm 6x8) available=generic,avx2",
@@ -155,7 +155,7 @@ func TestOptionsFill(t *testing.T) {
 		t.Errorf("quick: %+v, %v", q, err)
 	}
 	for _, bad := range []Options{
-		{Shapes: []Shape{{1, 0, 1}}},
+		{Shapes: []Shape{{M: 1, K: 0, N: 1}}},
 		{Threads: []int{1, 0}},
 		{Precs: []Prec{'h'}},
 		{Samples: -1},
@@ -175,7 +175,7 @@ func TestRunSmall(t *testing.T) {
 		threads = []int{1} // see race_test.go
 	}
 	rep, err := Run(Options{
-		Shapes:      []Shape{{5, 6, 7}},
+		Shapes:      []Shape{{M: 5, K: 6, N: 7, TA: true}}, // lda = m: a wrong leading dimension panics in the GEMM
 		Threads:     threads,
 		Samples:     1,
 		SampleTime:  time.Millisecond,
@@ -206,7 +206,7 @@ func TestRunSmall(t *testing.T) {
 		t.Errorf("kernels measured despite SkipKernels")
 	}
 	var buf bytes.Buffer
-	if err := rep.WriteTable(&buf); err != nil || !strings.Contains(buf.String(), "5x6x7") {
+	if err := rep.WriteTable(&buf); err != nil || !strings.Contains(buf.String(), "5x6x7:TN") {
 		t.Errorf("table: %v\n%s", err, buf.String())
 	}
 }

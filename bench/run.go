@@ -192,6 +192,14 @@ type gemmFunc[T float32 | float64] func(tA, tB gblas.Transpose, m, n, k int, alp
 func newGemmOp[T float32 | float64](sh Shape, fast, native gemmFunc[T]) gemmOp {
 	r := rand.New(rand.NewPCG(1, 2))
 	a, b, c := make([]T, sh.M*sh.K), make([]T, sh.K*sh.N), make([]T, sh.M*sh.N)
+	tA, lda := gblas.NoTrans, sh.K
+	if sh.TA {
+		tA, lda = gblas.Trans, sh.M
+	}
+	tB, ldb := gblas.NoTrans, sh.N
+	if sh.TB {
+		tB, ldb = gblas.Trans, sh.K
+	}
 	for _, s := range [][]T{a, b} {
 		for i := range s {
 			s[i] = T(r.Float64()*2 - 1)
@@ -202,7 +210,7 @@ func newGemmOp[T float32 | float64](sh Shape, fast, native gemmFunc[T]) gemmOp {
 		if useGonum {
 			f = native
 		}
-		f(gblas.NoTrans, gblas.NoTrans, sh.M, sh.N, sh.K, 1, a, sh.K, b, sh.N, 0, c, sh.N)
+		f(tA, tB, sh.M, sh.N, sh.K, 1, a, lda, b, ldb, 0, c, sh.N)
 	}
 }
 

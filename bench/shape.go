@@ -30,21 +30,52 @@ func ParsePrec(s string) (Prec, error) {
 	return 0, fmt.Errorf("bench: unknown precision %q (want s or d)", s)
 }
 
-// Shape is a GEMM shape m x k x n: C (m x n) = A (m x k) · B (k x n).
-type Shape struct{ M, K, N int }
+// Shape is a GEMM shape m x k x n: C (m x n) = op(A) (m x k) · op(B) (k x n),
+// where op(X) is X stored row-major, or X^T (X stored transposed) when TA or
+// TB is set.
+type Shape struct {
+	M, K, N int
+	TA, TB  bool
+}
 
-// String returns "MxKxN".
-func (s Shape) String() string { return fmt.Sprintf("%dx%dx%d", s.M, s.K, s.N) }
+// String returns "MxKxN", with ":XY" appended (X, Y in N or T, for op(A)
+// and op(B)) when an operand is transposed: the notation of the C
+// baselines' benchmarks.
+func (s Shape) String() string {
+	str := fmt.Sprintf("%dx%dx%d", s.M, s.K, s.N)
+	if s.TA || s.TB {
+		str += ":" + transLetter(s.TA) + transLetter(s.TB)
+	}
+	return str
+}
+
+func transLetter(t bool) string {
+	if t {
+		return "T"
+	}
+	return "N"
+}
 
 // Flops returns the number of floating-point operations of one product,
 // 2mnk.
 func (s Shape) Flops() float64 { return 2 * float64(s.M) * float64(s.K) * float64(s.N) }
 
-// ParseShape parses "N" (the cube N x N x N) or "MxKxN".
+// ParseShape parses "N" (the cube N x N x N) or "MxKxN", either optionally
+// followed by ":XY" with X and Y each N (not transposed) or T (transposed)
+// for op(A) and op(B).
 func ParseShape(s string) (Shape, error) {
-	parts := strings.Split(strings.TrimSpace(s), "x")
+	s = strings.TrimSpace(s)
+	dimsPart, trans, hasTrans := strings.Cut(s, ":")
+	var sh Shape
+	if hasTrans {
+		if len(trans) != 2 || !strings.ContainsRune("NT", rune(trans[0])) || !strings.ContainsRune("NT", rune(trans[1])) {
+			return Shape{}, fmt.Errorf("bench: bad shape %q: transposes %q are not two of N and T", s, trans)
+		}
+		sh.TA, sh.TB = trans[0] == 'T', trans[1] == 'T'
+	}
+	parts := strings.Split(dimsPart, "x")
 	if len(parts) != 1 && len(parts) != 3 {
-		return Shape{}, fmt.Errorf("bench: bad shape %q (want N or MxKxN)", s)
+		return Shape{}, fmt.Errorf("bench: bad shape %q (want N or MxKxN, optionally with :NN, :NT, :TN or :TT)", s)
 	}
 	dims := make([]int, len(parts))
 	for i, p := range parts {
@@ -55,9 +86,11 @@ func ParseShape(s string) (Shape, error) {
 		dims[i] = v
 	}
 	if len(dims) == 1 {
-		return Shape{dims[0], dims[0], dims[0]}, nil
+		sh.M, sh.K, sh.N = dims[0], dims[0], dims[0]
+	} else {
+		sh.M, sh.K, sh.N = dims[0], dims[1], dims[2]
 	}
-	return Shape{dims[0], dims[1], dims[2]}, nil
+	return sh, nil
 }
 
 // DefaultShapes are the cubes 256, 512 and 1024 and the GEMMs of one
@@ -65,17 +98,17 @@ func ParseShape(s string) (Shape, error) {
 // products 100x784x4000 and 100x4000x4000 and the weight gradients
 // 4000x100x4000 and 784x100x4000.
 var DefaultShapes = []Shape{
-	{256, 256, 256},
-	{512, 512, 512},
-	{1024, 1024, 1024},
-	{100, 784, 4000},
-	{100, 4000, 4000},
-	{4000, 100, 4000},
-	{784, 100, 4000},
+	{M: 256, K: 256, N: 256},
+	{M: 512, K: 512, N: 512},
+	{M: 1024, K: 1024, N: 1024},
+	{M: 100, K: 784, N: 4000},
+	{M: 100, K: 4000, N: 4000},
+	{M: 4000, K: 100, N: 4000},
+	{M: 784, K: 100, N: 4000},
 }
 
 // QuickShapes are the small shapes of a quick run.
 var QuickShapes = []Shape{
-	{256, 256, 256},
-	{512, 512, 512},
+	{M: 256, K: 256, N: 256},
+	{M: 512, K: 512, N: 512},
 }

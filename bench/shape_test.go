@@ -7,9 +7,13 @@ func TestParseShape(t *testing.T) {
 		in   string
 		want Shape
 	}{
-		{"1024", Shape{1024, 1024, 1024}},
-		{"100x784x4000", Shape{100, 784, 4000}},
-		{" 7x1x2 ", Shape{7, 1, 2}},
+		{"1024", Shape{M: 1024, K: 1024, N: 1024}},
+		{"100x784x4000", Shape{M: 100, K: 784, N: 4000}},
+		{" 7x1x2 ", Shape{M: 7, K: 1, N: 2}},
+		{"100x784x4000:NT", Shape{M: 100, K: 784, N: 4000, TB: true}},
+		{"4000x100x784:TN", Shape{M: 4000, K: 100, N: 784, TA: true}},
+		{"64:TT", Shape{M: 64, K: 64, N: 64, TA: true, TB: true}},
+		{"5x6x7:NN", Shape{M: 5, K: 6, N: 7}},
 	} {
 		got, err := ParseShape(tc.in)
 		if err != nil || got != tc.want {
@@ -19,12 +23,12 @@ func TestParseShape(t *testing.T) {
 			t.Errorf("ParseShape(%q.String()) = %v, %v", got, back, err)
 		}
 	}
-	for _, bad := range []string{"", "0", "-3", "10x20", "1x2x3x4", "axbxc", "10x0x10", "1e3"} {
+	for _, bad := range []string{"", "0", "-3", "10x20", "1x2x3x4", "axbxc", "10x0x10", "1e3", "5x6x7:", "5x6x7:N", "5x6x7:NTN", "5x6x7:nt", "5x6x7:XN", ":NN"} {
 		if s, err := ParseShape(bad); err == nil {
 			t.Errorf("ParseShape(%q) = %v, want an error", bad, s)
 		}
 	}
-	if f := (Shape{2, 3, 4}).Flops(); f != 48 {
+	if f := (Shape{M: 2, K: 3, N: 4}).Flops(); f != 48 {
 		t.Errorf("Flops = %v, want 48", f)
 	}
 }

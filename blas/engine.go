@@ -14,10 +14,6 @@ type microKernel[T float32 | float64] func(k int, a, b, c []T, ldc int, bias []T
 // thread: waking workers costs a few microseconds.
 var parallelMinFlops = 4 << 20
 
-// streamGroup is the number of B micro-panels a thread packs at once on the
-// streaming path.
-const streamGroup = 4
-
 // workspace holds the packing buffers of one call; calls take one from a
 // free list (workspaceList) so that steady-state GEMM performs no
 // allocation.
@@ -25,38 +21,41 @@ type workspace[T float32 | float64] struct {
 	call gemmCall[T] // the call itself, so that handing it to workers does not allocate
 	b    [2][]T      // shared packed panels of B, kc x nc, double-buffered
 	a    [][]T       // per-thread packed block of A, mc x kc
-	bm   [][]T       // per-thread packed group of streamGroup B micro-panels (streaming path)
+	aAll []T         // narrow path: all of op(A), packed depth block after depth block
+	bm   [][]T       // narrow path: per-thread packed group of narrowGroup B micro-panels
 	tmp  [][]T       // per-thread edge tile, mr x nr
 }
 
-// size makes the buffers large enough; shared reports whether the call packs
-// shared B panels (else only the per-thread micro-panel buffers are used).
-func (w *workspace[T]) size(threads int, bl blocking, shared bool) {
-	nb := 0
-	if shared {
+// size makes the buffers a call of m x k needs large enough: the shared B
+// panels and per-thread A blocks of the general path, or the packed A and
+// per-thread B groups of the narrow path.
+func (w *workspace[T]) size(threads int, bl blocking, m, k int, narrow bool) {
+	grow := func(s []T, n int) []T {
+		if cap(s) < n {
+			s = make([]T, n)
+		}
+		return s[:n]
+	}
+	nb, na, nAll, ng := 0, 0, 0, 0
+	if narrow {
+		nAll = (m + bl.mr - 1) / bl.mr * bl.mr * k
+		ng = narrowGroup * bl.kc * bl.nr
+	} else {
 		nb = bl.kc * ((bl.nc + bl.nr - 1) / bl.nr) * bl.nr
+		na = bl.mc * bl.kc
 	}
 	for i := range w.b {
-		if cap(w.b[i]) < nb {
-			w.b[i] = make([]T, nb)
-		}
-		w.b[i] = w.b[i][:nb]
+		w.b[i] = grow(w.b[i], nb)
 	}
+	w.aAll = grow(w.aAll, nAll)
 	for len(w.a) < threads {
 		w.a = append(w.a, nil)
 		w.bm = append(w.bm, nil)
 		w.tmp = append(w.tmp, nil)
 	}
-	na := bl.mc * bl.kc
 	for t := 0; t < threads; t++ {
-		if cap(w.a[t]) < na {
-			w.a[t] = make([]T, na)
-		}
-		w.a[t] = w.a[t][:na]
-		if cap(w.bm[t]) < streamGroup*bl.kc*bl.nr {
-			w.bm[t] = make([]T, streamGroup*bl.kc*bl.nr)
-		}
-		w.bm[t] = w.bm[t][:streamGroup*bl.kc*bl.nr]
+		w.a[t] = grow(w.a[t], na)
+		w.bm[t] = grow(w.bm[t], ng)
 		if cap(w.tmp[t]) < bl.mr*bl.nr {
 			w.tmp[t] = make([]T, bl.mr*bl.nr)
 		}
@@ -118,9 +117,9 @@ type gemmCall[T float32 | float64] struct {
 	tm, tn  int // threads split rows (loop 3) tm ways and columns (loop 2) tn ways
 	ws      *workspace[T]
 
-	stream bool            // each thread covers its rows with one A block and packs B micro-panels itself
-	sync   barrier         // separates packing a shared B panel from computing with it
-	claims [2]atomic.Int64 // streaming path: chunks claimed in the current and next depth block
+	narrow bool         // the narrow path (narrow.go): A packed once, threads claim column groups
+	sync   barrier      // separates packing a shared operand from computing with it
+	claim  atomic.Int64 // narrow path: column groups claimed so far
 }
 
 // blockPos is one iteration of loops 5 and 4: the B panel's columns, the
@@ -153,6 +152,7 @@ func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elem
 		threads = 1
 	}
 	threads = min(threads, mP*nP)
+	g.narrow = useNarrow(g.m, g.k, nP, threads, elemSize, g.bl)
 	if threads > 1 && !gemmPool.acquire(threads) {
 		threads = 1 // another call holds the pool: run serially
 	} else if threads > 1 {
@@ -160,16 +160,9 @@ func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elem
 	}
 	g.threads = threads
 	g.tm, g.tn = splitThreads(threads, mP, nP)
-	// When all rows fit in one A block and threads split the columns, each
-	// B micro-panel is used by one thread, once: the thread packs it into
-	// L1/L2 just before use, which saves writing and re-reading a shared
-	// panel (skinny training shapes such as 100 x 4000 x 4000) and needs no
-	// barrier at all.
-	g.stream = g.tm == 1 && g.m <= g.bl.mc
-	g.ws.size(threads, g.bl, !g.stream)
+	g.ws.size(threads, g.bl, g.m, g.k, g.narrow)
 	g.sync.reset(threads)
-	g.claims[0].Store(0)
-	g.claims[1].Store(0)
+	g.claim.Store(0)
 	if threads == 1 {
 		g.run(0)
 		return
@@ -199,28 +192,26 @@ func splitThreads(threads, mP, nP int) (tm, tn int) {
 // run is thread tid's share of the whole call: loops 5 and 4, packing its
 // part of each shared B panel, then its tiles.
 func (g *gemmCall[T]) run(tid int) {
+	if g.narrow {
+		g.runNarrow(tid)
+		return
+	}
 	bl := g.bl
 	iter := 0
 	for jc := 0; jc < g.n; jc += bl.nc {
 		for pc := 0; pc < g.k; pc += bl.kc {
 			pos := blockPos[T]{jc: jc, nc: min(bl.nc, g.n-jc), pc: pc, kc: min(bl.kc, g.k-pc)}
 			pos.first, pos.last = pc == 0, pc+pos.kc == g.k
-			if !g.stream {
-				// Pack this thread's share of the panel into the buffer not
-				// used by the previous iteration. Every thread finished
-				// computing with this buffer two iterations ago: it passed
-				// the barrier of the previous iteration only after that.
-				pos.b = g.ws.b[iter%2]
-				nPanels := (pos.nc + bl.nr - 1) / bl.nr
-				jp0, jp1 := tid*nPanels/g.threads, (tid+1)*nPanels/g.threads
-				packB(pos.b, g.b, g.ldb, g.bT, pc, pos.kc, jc, pos.nc, bl.nr, jp0, jp1)
-				g.sync.wait()
-			}
-			if g.stream && g.threads > 1 {
-				g.computeDynamic(tid, &pos, iter)
-			} else {
-				g.compute(tid, &pos)
-			}
+			// Pack this thread's share of the panel into the buffer not
+			// used by the previous iteration. Every thread finished
+			// computing with this buffer two iterations ago: it passed
+			// the barrier of the previous iteration only after that.
+			pos.b = g.ws.b[iter%2]
+			nPanels := (pos.nc + bl.nr - 1) / bl.nr
+			jp0, jp1 := tid*nPanels/g.threads, (tid+1)*nPanels/g.threads
+			packB(pos.b, g.b, g.ldb, g.bT, pc, pos.kc, jc, pos.nc, bl.nr, jp0, jp1)
+			g.sync.wait()
+			g.compute(tid, &pos)
 			iter++
 		}
 	}
@@ -237,40 +228,6 @@ func (g *gemmCall[T]) compute(tid int, pos *blockPos[T]) {
 	r1 := min((ti+1)*mPanels/g.tm*bl.mr, g.m)
 	jp0, jp1 := tj*nPanels/g.tn, (tj+1)*nPanels/g.tn
 	g.tiles(tid, pos, r0, r1, jp0, jp1, true)
-}
-
-// chunksPerThread is how many column chunks each thread takes, on average,
-// per depth block on the streaming path: enough for a thread slowed by
-// another process to hand its share to the others.
-const chunksPerThread = 4
-
-// computeDynamic is compute for the streaming path with several threads:
-// threads claim chunks of B micro-panels from a shared counter, so that an
-// uneven machine does not leave one thread holding up the call. A barrier
-// ends the depth block, because the next block's chunks may go to other
-// threads and C must have received this block's contribution first.
-func (g *gemmCall[T]) computeDynamic(tid int, pos *blockPos[T], iter int) {
-	nPanels := (pos.nc + g.bl.nr - 1) / g.bl.nr
-	chunk := (nPanels + g.threads*chunksPerThread - 1) / (g.threads * chunksPerThread)
-	chunk = (chunk + streamGroup - 1) / streamGroup * streamGroup
-	claims := &g.claims[iter%2]
-	needA := true // A (all m rows) is packed with this thread's first chunk
-	for {
-		lo := (int(claims.Add(1)) - 1) * chunk
-		if lo >= nPanels {
-			break
-		}
-		g.tiles(tid, pos, 0, g.m, lo, min(lo+chunk, nPanels), needA)
-		needA = false
-	}
-	if tid == 0 {
-		// Every thread finished claiming from the other counter in the
-		// previous block (they passed its barrier), and none claims from it
-		// again before passing this block's barrier: reset it for the next
-		// block.
-		g.claims[(iter+1)%2].Store(0)
-	}
-	g.sync.wait()
 }
 
 // tiles runs the micro-tiles of rows [r0, r1) and B micro-panels [jp0, jp1)
@@ -314,27 +271,12 @@ func (g *gemmCall[T]) tiles(tid int, pos *blockPos[T], r0, r1, jp0, jp1 int, nee
 		for jp := jp0; jp < jp1; jp++ {
 			cj := pos.jc + jp*nr
 			cols := min(nr, pos.jc+pos.nc-cj)
-			var bp []T
-			if g.stream {
-				// Pack streamGroup micro-panels at a time: wider rows of B
-				// (256 bytes for fp32 6x16) suit the hardware prefetchers.
-				gi := (jp - jp0) % streamGroup
-				if gi == 0 {
-					gcols := min(streamGroup*nr, pos.jc+pos.nc-cj)
-					packB(g.ws.bm[tid], g.b, g.ldb, g.bT, pos.pc, kc, cj, gcols, nr, 0, (gcols+nr-1)/nr)
-				}
-				bp = g.ws.bm[tid][gi*kc*nr : (gi+1)*kc*nr]
-			} else {
-				bp = pos.b[jp*kc*nr : (jp+1)*kc*nr]
-			}
+			bp := pos.b[jp*kc*nr : (jp+1)*kc*nr]
 			var bias []T
 			if flags&asm.AddBias != 0 {
 				bias = g.bias[cj : cj+cols]
 			}
 			for ip := 0; ip*mr < mc; ip++ {
-				if g.stream {
-					g.prefetchNext(pos, jp, jp0, jp1, ip, mc)
-				}
 				ci := ic + ip*mr
 				rows := min(mr, ic+mc-ci)
 				ap := pa[ip*kc*mr : (ip+1)*kc*mr]
@@ -346,41 +288,6 @@ func (g *gemmCall[T]) tiles(tid int, pos *blockPos[T], r0, r1, jp0, jp1 int, nee
 				edgeTile(g.c[ci*g.ldc+cj:], g.ldc, tmp, nr, rows, cols, bias, flags)
 			}
 		}
-	}
-}
-
-// prefetchNext spreads over the kernel calls of one group of B micro-panels
-// on the streaming path the prefetches of the next group's source rows, so
-// that memory latency hides behind computation.
-func (g *gemmCall[T]) prefetchNext(pos *blockPos[T], jp, jp0, jp1, ip, mc int) {
-	nr, mr := g.bl.nr, g.bl.mr
-	gi := (jp - jp0) % streamGroup
-	next := jp - gi + streamGroup // first panel of the next group
-	if next >= jp1 {
-		return
-	}
-	cn := pos.jc + next*nr
-	w := min(streamGroup*nr, pos.jc+pos.nc-cn)
-	calls := streamGroup * ((mc + mr - 1) / mr)
-	call := gi*((mc+mr-1)/mr) + ip
-	// The next group's source is kc rows x w columns of B (or w rows x kc
-	// columns of B^T); prefetch this call's share of its rows.
-	rows, cols, off := pos.kc, w, pos.pc*g.ldb+cn
-	if g.bT {
-		rows, cols, off = w, pos.kc, cn*g.ldb+pos.pc
-	}
-	per := (rows + calls - 1) / calls
-	r0 := call * per
-	if r0 >= rows {
-		return
-	}
-	n := min(per, rows-r0)
-	var zero T
-	switch any(zero).(type) {
-	case float32:
-		asm.Prefetch32(any(g.b[off+r0*g.ldb:]).([]float32), g.ldb, n, cols)
-	case float64:
-		asm.Prefetch64(any(g.b[off+r0*g.ldb:]).([]float64), g.ldb, n, cols)
 	}
 }
 

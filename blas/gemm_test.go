@@ -248,29 +248,39 @@ func TestSgemmLarge(t *testing.T) {
 	}
 }
 
-// TestSgemmStreaming covers the streaming path (all rows in one A block,
-// B packed a group of micro-panels at a time just before use, the next
-// group prefetched): several groups with a partial last one, depths smaller
-// and larger than the number of kernel calls per group, both transposes of
-// B, one and two threads.
-func TestSgemmStreaming(t *testing.T) {
+// TestSgemmNarrow covers the narrow path (all rows in one A block, A packed
+// once, each column group run through the whole depth with its B slices
+// packed just before use and the next slice prefetched): several groups
+// with a partial last one, depths smaller and larger than the number of
+// kernel calls per group, both transposes of A and B, beta 0.5, one and two
+// threads.
+func TestSgemmNarrow(t *testing.T) {
 	forEachImpl(t, func(t *testing.T) {
 		impl := asm.Current()
 		mr, nr := impl.SMR, impl.SNR
 		r := rand.New(rand.NewPCG(11, 12))
 		for _, kc := range []int{2, 8, 37} {
 			for _, m := range []int{1, mr + 1, 4 * mr} {
-				for _, n := range []int{3, 2 * streamGroup * nr, 3*streamGroup*nr + nr + 5} {
+				for _, n := range []int{3, 2 * narrowGroup * nr, 5*narrowGroup*nr + nr + 5} {
 					for _, k := range []int{5, 2*kc + 1} {
-						for _, tB := range transposes {
-							for _, threads := range []int{1, 2} {
-								g := newGemmCase(r, gblas.NoTrans, tB, m, n, k, 1, 1, 0.5)
-								withThreads(threads, func() {
-									withBlocking(4, kc, 64, func() {
-										gemmPoolTestHook(func() { g.run(false) })
-									})
-								})
-								g.check(t, false)
+						for _, tA := range transposes {
+							for _, tB := range transposes {
+								for _, threads := range []int{1, 2} {
+									for _, beta := range []float64{0, 0.5} {
+										g := newGemmCase(r, tA, tB, m, n, k, 1, 1, beta)
+										withThreads(threads, func() {
+											withBlocking(4, kc, 64, func() {
+												bl := newBlocking(mr, nr, 4, k)
+												nP := (n + nr - 1) / nr
+												if !useNarrow(m, k, nP, 1, 4, bl) {
+													t.Fatalf("%v: not on the narrow path", g)
+												}
+												gemmPoolTestHook(func() { g.run(beta == 0) })
+											})
+										})
+										g.check(t, beta == 0)
+									}
+								}
 							}
 						}
 					}

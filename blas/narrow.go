@@ -1,0 +1,177 @@
+package blas
+
+import "github.com/fastpath-go/fastpath/asm"
+
+// The narrow path serves calls whose rows all fit in one A block (m <= MC):
+// the batch-sized GEMMs of training (100 x 784 x 4000, 100 x 4000 x 4000,
+// their transposed-B twins). Each element of B is used by only m/MR kernel
+// calls there, so the shared B panel of the general path (packed by all
+// threads, a barrier per depth block, C re-read from L3 once per depth block)
+// costs more than it saves. Instead:
+//
+//   - all of op(A) is packed once, depth block after depth block, by all
+//     threads together (the call's only barrier follows);
+//   - the threads then claim groups of narrowGroup B micro-panels from a
+//     shared counter, and each runs its group through the whole depth k:
+//     per depth block it packs the group's kc x (narrowGroup*NR) slice of
+//     op(B) into its own buffer (L1/L2) and multiplies all row panels with
+//     it, so the group's m x (narrowGroup*NR) tile of C stays in L2 from the
+//     first depth block to the last, and is written to memory once;
+//   - while it computes one slice, the thread prefetches the source rows of
+//     the next (the next depth block of the group, or the first of the group
+//     it has already claimed next).
+//
+// Every tile of C is computed by the same sequence of kernel calls whichever
+// thread claims it, so results do not depend on the thread count.
+
+// narrowGroup is the number of B micro-panels packed and multiplied at once on
+// the narrow path: 4 x 32 fp32 columns = 512-byte rows of B, which suit the
+// hardware prefetchers.
+const narrowGroup = 4
+
+// narrowMaxPackedA bounds the packed copy of A (bytes) the narrow path keeps;
+// larger calls take the general path.
+const narrowMaxPackedA = 16 << 20
+
+// useNarrow reports whether a call of these dimensions takes the narrow path
+// with the given number of threads.
+func useNarrow(m, k, nP, threads, elemSize int, bl blocking) bool {
+	if m > bl.mc {
+		return false
+	}
+	mPad := (m + bl.mr - 1) / bl.mr * bl.mr
+	if mPad*k*elemSize > narrowMaxPackedA {
+		return false
+	}
+	groups := (nP + narrowGroup - 1) / narrowGroup
+	// With several threads the columns are the only thing split: keep enough
+	// groups to balance them (else the general path splits rows as well).
+	return threads == 1 || groups >= 2*threads
+}
+
+// runNarrow is thread tid's share of a narrow-path call.
+func (g *gemmCall[T]) runNarrow(tid int) {
+	bl := g.bl
+	mr, nr, kc := bl.mr, bl.nr, bl.kc
+	mP := (g.m + mr - 1) / mr
+	mPad := mP * mr
+	kBlocks := (g.k + kc - 1) / kc
+	pa := g.ws.aAll
+
+	// Pack op(A): unit u is row panel u%mP of depth block u/mP.
+	units := kBlocks * mP
+	for u := tid * units / g.threads; u < (tid+1)*units/g.threads; u++ {
+		blk, ip := u/mP, u%mP
+		pc := blk * kc
+		kcb := min(kc, g.k-pc)
+		off := mPad*pc + ip*kcb*mr
+		packA(pa[off:off+kcb*mr], g.a, g.lda, g.aT, ip*mr, min(mr, g.m-ip*mr), pc, kcb, mr, g.alpha)
+	}
+	if g.threads > 1 {
+		g.sync.wait()
+	}
+
+	nP := (g.n + nr - 1) / nr
+	groups := (nP + narrowGroup - 1) / narrowGroup
+	bm, tmp := g.ws.bm[tid], g.ws.tmp[tid]
+	grp := int(g.claim.Add(1)) - 1
+	for grp < groups {
+		next := int(g.claim.Add(1)) - 1
+		jp0 := grp * narrowGroup
+		jp1 := min(jp0+narrowGroup, nP)
+		cj0 := jp0 * nr
+		w := min(g.n, jp1*nr) - cj0
+		if g.beta != 0 && g.beta != 1 {
+			for i := 0; i < g.m; i++ {
+				row := g.c[i*g.ldc+cj0 : i*g.ldc+cj0+w]
+				for j := range row {
+					row[j] *= g.beta
+				}
+			}
+		}
+		for pc := 0; pc < g.k; pc += kc {
+			kcb := min(kc, g.k-pc)
+			packB(bm, g.b, g.ldb, g.bT, pc, kcb, cj0, w, nr, 0, jp1-jp0)
+			var flags asm.GemmFlags
+			if pc > 0 || g.beta != 0 {
+				flags |= asm.Accumulate
+			}
+			last := pc+kcb == g.k
+			if last && g.bias != nil {
+				flags |= asm.AddBias
+			}
+			if last && g.relu {
+				flags |= asm.ReLU
+			}
+			// The slice to prefetch while this one is multiplied.
+			npc, ncj := pc+kcb, cj0
+			if last {
+				npc, ncj = 0, next*narrowGroup*nr
+			}
+			pf := narrowPrefetch{pc: npc, kc: min(kc, g.k-npc), cj: ncj, calls: (jp1 - jp0) * mP}
+			if ncj >= g.n {
+				pf.calls = 0
+			} else {
+				pf.w = min(narrowGroup*nr, g.n-ncj)
+			}
+			pa := pa[mPad*pc:]
+			call := 0
+			for jp := jp0; jp < jp1; jp++ {
+				cj := jp * nr
+				cols := min(nr, g.n-cj)
+				bp := bm[(jp-jp0)*kcb*nr : (jp-jp0+1)*kcb*nr]
+				var bias []T
+				if flags&asm.AddBias != 0 {
+					bias = g.bias[cj : cj+cols]
+				}
+				for ip := 0; ip < mP; ip++ {
+					g.prefetchSlice(&pf, call)
+					call++
+					ci := ip * mr
+					rows := min(mr, g.m-ci)
+					ap := pa[ip*kcb*mr : (ip+1)*kcb*mr]
+					if rows == mr && cols == nr {
+						g.kern(kcb, ap, bp, g.c[ci*g.ldc+cj:], g.ldc, bias, flags)
+						continue
+					}
+					g.kern(kcb, ap, bp, tmp, nr, nil, 0)
+					edgeTile(g.c[ci*g.ldc+cj:], g.ldc, tmp, nr, rows, cols, bias, flags)
+				}
+			}
+		}
+		grp = next
+	}
+}
+
+// narrowPrefetch is the slice of op(B) (depth rows [pc, pc+kc), columns
+// [cj, cj+w)) whose source a group's kernel calls prefetch, a share each.
+type narrowPrefetch struct {
+	pc, kc, cj, w int
+	calls         int // kernel calls to spread the prefetches over; 0: none
+}
+
+// prefetchSlice issues kernel call number call's share of the prefetches of
+// the slice p.
+func (g *gemmCall[T]) prefetchSlice(p *narrowPrefetch, call int) {
+	if p.calls == 0 {
+		return
+	}
+	// The source is kc rows x w columns of B, or w rows x kc columns of B^T.
+	rows, cols, off := p.kc, p.w, p.pc*g.ldb+p.cj
+	if g.bT {
+		rows, cols, off = p.w, p.kc, p.cj*g.ldb+p.pc
+	}
+	per := (rows + p.calls - 1) / p.calls
+	r0 := call * per
+	if r0 >= rows {
+		return
+	}
+	n := min(per, rows-r0)
+	var zero T
+	switch any(zero).(type) {
+	case float32:
+		asm.Prefetch32(any(g.b[off+r0*g.ldb:]).([]float32), g.ldb, n, cols)
+	case float64:
+		asm.Prefetch64(any(g.b[off+r0*g.ldb:]).([]float64), g.ldb, n, cols)
+	}
+}
