@@ -11,9 +11,14 @@
 # PATH, then /usr/bin/python3, that imports torch), OUT_DIR (default
 # /tmp/fastpath-pytorch). The last lines compare fastpath with the better
 # of PyTorch's two threading configurations (see bench/pytorch_mlp.py).
-# The machine may be shared: compare ratios measured in one run.
+# The machine may be shared: compare ratios measured in one run. PyTorch
+# links the system OpenBLAS: bench/rival_kernels.sh sets OPENBLAS_CORETYPE
+# to its best kernels for this CPU (the machines here pin it to AVX2 in the
+# environment), and pytorch_mlp.py prints the core OpenBLAS reports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/rival_kernels.sh
+. bench/rival_kernels.sh
 threads=("${@:-1 2}")
 read -r -a threads <<<"${threads[*]}"
 samples=${SAMPLES:-5}

@@ -112,6 +112,18 @@ def set_blas_threads(n):
     return "unknown"
 
 
+def blas_core():
+    """The kernel set the system BLAS runs (OpenBLAS's core name), or None."""
+    path = loaded_blas()
+    if path is None:
+        return None
+    lib = ctypes.CDLL(path)
+    if not hasattr(lib, "openblas_get_corename"):
+        return None
+    lib.openblas_get_corename.restype = ctypes.c_char_p
+    return lib.openblas_get_corename().decode()
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--threads", type=int, nargs="+", default=[1, 2], help="thread counts (torch.set_num_threads)")
@@ -134,8 +146,9 @@ def main(argv):
     torch.set_num_interop_threads(1)
     # A first GEMM loads the system BLAS, if PyTorch uses one.
     torch.ones(64, 64) @ torch.ones(64, 64)
-    print("# torch %s, BLAS_INFO=%s, system BLAS %s (threads set by %s), MKL-DNN %s"
-          % (torch.__version__, blas_info(), loaded_blas(), set_blas_threads(1), torch.backends.mkldnn.is_available()),
+    print("# torch %s, BLAS_INFO=%s, system BLAS %s (threads set by %s, core=%s), MKL-DNN %s"
+          % (torch.__version__, blas_info(), loaded_blas(), set_blas_threads(1), blas_core(),
+             torch.backends.mkldnn.is_available()),
           flush=True)
     system_blas = loaded_blas() is not None
     for t in args.threads:
