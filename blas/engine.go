@@ -294,20 +294,32 @@ func (g *gemmCall[T]) tiles(tid int, pos *blockPos[T], r0, r1, jp0, jp1 int, nee
 // edgeTile applies a partial rows x cols tile computed into tmp to C with the
 // micro-kernel's epilogue semantics.
 func edgeTile[T float32 | float64](c []T, ldc int, tmp []T, ldt, rows, cols int, bias []T, flags asm.GemmFlags) {
+	acc, addBias, relu := flags&asm.Accumulate != 0, flags&asm.AddBias != 0, flags&asm.ReLU != 0
 	for i := 0; i < rows; i++ {
 		crow := c[i*ldc : i*ldc+cols]
 		trow := tmp[i*ldt : i*ldt+cols]
-		for j, s := range trow {
-			if flags&asm.Accumulate != 0 {
-				s += crow[j]
+		switch {
+		case !acc && !addBias && !relu:
+			for j, s := range trow {
+				crow[j] = s
 			}
-			if flags&asm.AddBias != 0 {
-				s += bias[j]
+		case acc && !addBias && !relu:
+			for j, s := range trow {
+				crow[j] += s
 			}
-			if flags&asm.ReLU != 0 && !(s > 0) {
-				s = 0
+		default:
+			for j, s := range trow {
+				if acc {
+					s += crow[j]
+				}
+				if addBias {
+					s += bias[j]
+				}
+				if relu && !(s > 0) {
+					s = 0
+				}
+				crow[j] = s
 			}
-			crow[j] = s
 		}
 	}
 }

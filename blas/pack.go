@@ -32,15 +32,15 @@ func packA[T float32 | float64](dst []T, a []T, lda int, trans bool, i0, mc, p0,
 		if rows == mr && packRows(panel, a[r0*lda+p0:], lda, kc, mr, alpha) {
 			continue
 		}
+		// A partial panel (the last rows): zero it in one sweep, then
+		// scatter the rows into it.
+		if rows < mr {
+			clear(panel)
+		}
 		for i := 0; i < rows; i++ {
 			src := a[(r0+i)*lda+p0 : (r0+i)*lda+p0+kc]
 			for p, v := range src {
 				panel[p*mr+i] = alpha * v
-			}
-		}
-		for i := rows; i < mr; i++ {
-			for p := 0; p < kc; p++ {
-				panel[p*mr+i] = 0
 			}
 		}
 	}
@@ -62,12 +62,18 @@ func packB[T float32 | float64](dst []T, b []T, ldb int, trans bool, p0, kc, j0,
 			packPanels(dst[jp0*kc*nr:], b[p0*ldb+j0+jp0*nr:], ldb, kc, nr, full-jp0)
 		}
 		for jp := full; jp < jp1; jp++ {
+			// The last, partial panel: zero it in one sweep, then copy
+			// each row's few values with a loop (cheaper than a memmove
+			// call per row).
 			panel := dst[jp*kc*nr : (jp+1)*kc*nr]
 			cols := min(nr, nc-jp*nr)
+			clear(panel)
 			for p := 0; p < kc; p++ {
-				d := panel[p*nr : p*nr+nr]
-				copy(d, b[(p0+p)*ldb+j0+jp*nr:(p0+p)*ldb+j0+jp*nr+cols])
-				clear(d[cols:])
+				src := b[(p0+p)*ldb+j0+jp*nr : (p0+p)*ldb+j0+jp*nr+cols]
+				d := panel[p*nr : p*nr+cols]
+				for j, v := range src {
+					d[j] = v
+				}
 			}
 		}
 		return
@@ -80,15 +86,13 @@ func packB[T float32 | float64](dst []T, b []T, ldb int, trans bool, p0, kc, j0,
 		if cols == nr && transposeRows(panel, b[c0*ldb+p0:], ldb, kc, nr) {
 			continue
 		}
+		if cols < nr {
+			clear(panel)
+		}
 		for j := 0; j < cols; j++ {
 			src := b[(c0+j)*ldb+p0 : (c0+j)*ldb+p0+kc]
 			for p, v := range src {
 				panel[p*nr+j] = v
-			}
-		}
-		for j := cols; j < nr; j++ {
-			for p := 0; p < kc; p++ {
-				panel[p*nr+j] = 0
 			}
 		}
 	}
