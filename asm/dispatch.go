@@ -22,8 +22,12 @@ type Impl struct {
 
 	SMR, SNR int
 	// Sgemm is the float32 micro-kernel; see SgemmMicroRef.
-	Sgemm    func(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags)
-	DMR, DNR int
+	Sgemm func(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags)
+	// SgemmStrided is the SMR x SNR float32 micro-kernel that reads B in
+	// place, rows ldb apart (SgemmStridedMicroRef); nil where the
+	// implementation has none (package blas then packs B).
+	SgemmStrided func(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags)
+	DMR, DNR     int
 	// Dgemm is the float64 micro-kernel; see DgemmMicroRef.
 	Dgemm func(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags)
 

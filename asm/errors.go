@@ -11,6 +11,7 @@ const (
 	errShortG    = "asm: insufficient length of g"
 	errShortV    = "asm: insufficient length of v"
 	errLdc       = "asm: ldc smaller than the tile width"
+	errLdb       = "asm: ldb smaller than the micro-panel width"
 	errLdw       = "asm: ldw smaller than the row length"
 	errNegK      = "asm: negative k"
 	errUnknown   = "asm: unknown implementation"

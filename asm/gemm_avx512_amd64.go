@@ -31,6 +31,12 @@ const (
 //go:noescape
 func sgemmKernelAVX512(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFlags)
 
+// sgemmStridedKernelAVX512 is SgemmStridedMicroRef with mr = 10, nr = 32 on
+// raw pointers: b holds k rows of 32 values, ldb elements apart.
+//
+//go:noescape
+func sgemmStridedKernelAVX512(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags)
+
 // dgemmKernelAVX512 is DgemmMicroRef with mr = 10, nr = 16 on raw pointers.
 //
 //go:noescape
@@ -40,6 +46,13 @@ func dgemmKernelAVX512(k int, a, b, c *float64, ldc int, bias *float64, flags Ge
 func sgemmAVX512(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags) {
 	checkGemm(avx512SMR, avx512SNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
 	sgemmKernelAVX512(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+}
+
+// sgemmStridedAVX512 checks its operands and runs the 10x32 float32
+// micro-kernel that reads B in place.
+func sgemmStridedAVX512(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags) {
+	checkStrided(avx512SMR, avx512SNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
+	sgemmStridedKernelAVX512(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
 }
 
 // dgemmAVX512 checks its operands and runs the 10x16 float64 micro-kernel.

@@ -8,6 +8,7 @@ var genericImpl = &Impl{
 	SMR:             genericMR,
 	SNR:             genericNR,
 	Sgemm:           sgemmGeneric,
+	SgemmStrided:    sgemmStridedGeneric,
 	DMR:             genericMR,
 	DNR:             genericNR,
 	Dgemm:           dgemmGeneric,

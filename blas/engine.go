@@ -10,6 +10,10 @@ import (
 // microKernel is the signature shared by asm.Impl.Sgemm and asm.Impl.Dgemm.
 type microKernel[T float32 | float64] func(k int, a, b, c []T, ldc int, bias []T, flags asm.GemmFlags)
 
+// stridedKernel is the signature of asm.Impl.SgemmStrided: a micro-kernel
+// reading its B micro-panel in place, rows ldb apart.
+type stridedKernel[T float32 | float64] func(k int, a, b []T, ldb int, c []T, ldc int, bias []T, flags asm.GemmFlags)
+
 // parallelMinFlops is the problem size (2mnk) below which a call runs on one
 // thread: waking workers costs a few microseconds.
 var parallelMinFlops = 4 << 20
@@ -112,6 +116,7 @@ type gemmCall[T float32 | float64] struct {
 	relu        bool
 
 	kern    microKernel[T]
+	kernS   stridedKernel[T] // nil, or the kernel reading B in place (narrow path, B not transposed)
 	bl      blocking
 	threads int
 	tm, tn  int // threads split rows (loop 3) tm ways and columns (loop 2) tn ways
@@ -145,6 +150,9 @@ func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elem
 		return
 	}
 	g.kern = kern
+	if g.bT || !stridedFriendly(g.ldb, elemSize) {
+		g.kernS = nil
+	}
 	g.bl = newBlocking(mr, nr, elemSize, g.k)
 	threads := numThreads()
 	mP, nP := (g.m+mr-1)/mr, (g.n+nr-1)/nr

@@ -267,7 +267,12 @@ func TestSgemmNarrow(t *testing.T) {
 							for _, tB := range transposes {
 								for _, threads := range []int{1, 2} {
 									for _, beta := range []float64{0, 0.5} {
-										g := newGemmCase(r, tA, tB, m, n, k, 1, 1, beta)
+										// pad 0 gives B a row stride that is
+										// a multiple of 256 bytes for the
+										// wider n (B packed), pad 1 one that
+										// is not (B read in place).
+										pad := int(beta * 2)
+										g := newGemmCase(r, tA, tB, m, n, k, pad, 1, beta)
 										withThreads(threads, func() {
 											withBlocking(4, kc, 64, func() {
 												bl := newBlocking(mr, nr, 4, k)

@@ -19,7 +19,11 @@ import "github.com/fastpath-go/fastpath/asm"
 //     first depth block to the last, and is written to memory once;
 //   - while it computes one slice, the thread prefetches the source rows of
 //     the next (the next depth block of the group, or the first of the group
-//     it has already claimed next).
+//     it has already claimed next);
+//   - where the implementation has a micro-kernel that reads B in place
+//     (asm.Impl.SgemmStrided) and B is not transposed, full micro-panels are
+//     not packed at all: the first kernel call on a panel reads it from the
+//     prefetched rows of B, the calls after it from L1.
 //
 // Every tile of C is computed by the same sequence of kernel calls whichever
 // thread claims it, so results do not depend on the thread count.
@@ -32,6 +36,14 @@ const narrowGroup = 4
 // narrowMaxPackedA bounds the packed copy of A (bytes) the narrow path keeps;
 // larger calls take the general path.
 const narrowMaxPackedA = 16 << 20
+
+// stridedFriendly reports whether rows ldb elements apart are safe to read in
+// place: a row stride that is a multiple of 256 bytes maps the rows of a
+// micro-panel to a quarter or less of the L1 sets, and the panel would not
+// stay in L1 between kernel calls.
+func stridedFriendly(ldb, elemSize int) bool {
+	return ldb*elemSize%256 != 0
+}
 
 // useNarrow reports whether a call of these dimensions takes the narrow path
 // with the given number of threads.
@@ -91,7 +103,15 @@ func (g *gemmCall[T]) runNarrow(tid int) {
 		}
 		for pc := 0; pc < g.k; pc += kc {
 			kcb := min(kc, g.k-pc)
-			packB(bm, g.b, g.ldb, g.bT, pc, kcb, cj0, w, nr, 0, jp1-jp0)
+			// Pack the slice, or with the in-place kernel only a last,
+			// partial micro-panel.
+			pk0 := jp0
+			if g.kernS != nil {
+				pk0 = max(jp0, g.n/nr)
+			}
+			if pk0 < jp1 {
+				packB(bm, g.b, g.ldb, g.bT, pc, kcb, cj0, w, nr, pk0-jp0, jp1-jp0)
+			}
 			var flags asm.GemmFlags
 			if pc > 0 || g.beta != 0 {
 				flags |= asm.Accumulate
@@ -130,6 +150,17 @@ func (g *gemmCall[T]) runNarrow(tid int) {
 					ci := ip * mr
 					rows := min(mr, g.m-ci)
 					ap := pa[ip*kcb*mr : (ip+1)*kcb*mr]
+					if jp < pk0 {
+						// In place: rows pc.. of B, columns cj..cj+nr.
+						bs := g.b[pc*g.ldb+cj : (pc+kcb-1)*g.ldb+cj+nr]
+						if rows == mr {
+							g.kernS(kcb, ap, bs, g.ldb, g.c[ci*g.ldc+cj:], g.ldc, bias, flags)
+							continue
+						}
+						g.kernS(kcb, ap, bs, g.ldb, tmp, nr, nil, 0)
+						edgeTile(g.c[ci*g.ldc+cj:], g.ldc, tmp, nr, rows, cols, bias, flags)
+						continue
+					}
 					if rows == mr && cols == nr {
 						g.kern(kcb, ap, bp, g.c[ci*g.ldc+cj:], g.ldc, bias, flags)
 						continue
