@@ -20,6 +20,12 @@ const (
 //go:noescape
 func sgemmKernelAVX2(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFlags)
 
+// sgemmStridedKernelAVX2 is SgemmStridedMicroRef with mr = 6, nr = 16 on
+// raw pointers: b holds k rows of 16 values, ldb elements apart.
+//
+//go:noescape
+func sgemmStridedKernelAVX2(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags)
+
 // dgemmKernelAVX2 is DgemmMicroRef with mr = 6, nr = 8 on raw pointers.
 //
 //go:noescape
@@ -29,6 +35,13 @@ func dgemmKernelAVX2(k int, a, b, c *float64, ldc int, bias *float64, flags Gemm
 func sgemmAVX2(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags) {
 	checkGemm(avx2SMR, avx2SNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
 	sgemmKernelAVX2(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+}
+
+// sgemmStridedAVX2 checks its operands and runs the 6x16 float32
+// micro-kernel that reads B in place.
+func sgemmStridedAVX2(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags) {
+	checkStrided(avx2SMR, avx2SNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
+	sgemmStridedKernelAVX2(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
 }
 
 // dgemmAVX2 checks its operands and runs the 6x8 float64 micro-kernel.

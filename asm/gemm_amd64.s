@@ -43,6 +43,96 @@
 	VMOVUPS R1, 32(R11); \
 	ADDQ R8, R11
 
+// Prefetch the C tile at DX (stride R8): six rows, first and last byte of
+// each, so that the epilogue does not wait on it.
+#define SPREFC \
+	MOVQ DX, R11; \
+	PREFETCHT0 (R11); \
+	PREFETCHT0 63(R11); \
+	ADDQ R8, R11; \
+	PREFETCHT0 (R11); \
+	PREFETCHT0 63(R11); \
+	ADDQ R8, R11; \
+	PREFETCHT0 (R11); \
+	PREFETCHT0 63(R11); \
+	ADDQ R8, R11; \
+	PREFETCHT0 (R11); \
+	PREFETCHT0 63(R11); \
+	ADDQ R8, R11; \
+	PREFETCHT0 (R11); \
+	PREFETCHT0 63(R11); \
+	ADDQ R8, R11; \
+	PREFETCHT0 (R11); \
+	PREFETCHT0 63(R11)
+
+// Zero the twelve accumulators.
+#define SZERO \
+	VXORPS Y0, Y0, Y0; \
+	VXORPS Y1, Y1, Y1; \
+	VXORPS Y2, Y2, Y2; \
+	VXORPS Y3, Y3, Y3; \
+	VXORPS Y4, Y4, Y4; \
+	VXORPS Y5, Y5, Y5; \
+	VXORPS Y6, Y6, Y6; \
+	VXORPS Y7, Y7, Y7; \
+	VXORPS Y8, Y8, Y8; \
+	VXORPS Y9, Y9, Y9; \
+	VXORPS Y10, Y10, Y10; \
+	VXORPS Y11, Y11, Y11
+
+// Accumulate: add the C tile at DX to the accumulators.
+#define SACC \
+	MOVQ  DX, R11; \
+	SADDROW(Y0, Y1); \
+	SADDROW(Y2, Y3); \
+	SADDROW(Y4, Y5); \
+	SADDROW(Y6, Y7); \
+	SADDROW(Y8, Y9); \
+	SADDROW(Y10, Y11)
+
+// AddBias: add the 16 bias values at R9 to every row.
+#define SBIAS \
+	VMOVUPS (R9), Y12; \
+	VMOVUPS 32(R9), Y13; \
+	VADDPS Y12, Y0, Y0; \
+	VADDPS Y13, Y1, Y1; \
+	VADDPS Y12, Y2, Y2; \
+	VADDPS Y13, Y3, Y3; \
+	VADDPS Y12, Y4, Y4; \
+	VADDPS Y13, Y5, Y5; \
+	VADDPS Y12, Y6, Y6; \
+	VADDPS Y13, Y7, Y7; \
+	VADDPS Y12, Y8, Y8; \
+	VADDPS Y13, Y9, Y9; \
+	VADDPS Y12, Y10, Y10; \
+	VADDPS Y13, Y11, Y11
+
+// ReLU: max(x, +0) returns +0 for NaN and -0.
+#define SRELU \
+	VXORPS Y14, Y14, Y14; \
+	VMAXPS Y14, Y0, Y0; \
+	VMAXPS Y14, Y1, Y1; \
+	VMAXPS Y14, Y2, Y2; \
+	VMAXPS Y14, Y3, Y3; \
+	VMAXPS Y14, Y4, Y4; \
+	VMAXPS Y14, Y5, Y5; \
+	VMAXPS Y14, Y6, Y6; \
+	VMAXPS Y14, Y7, Y7; \
+	VMAXPS Y14, Y8, Y8; \
+	VMAXPS Y14, Y9, Y9; \
+	VMAXPS Y14, Y10, Y10; \
+	VMAXPS Y14, Y11, Y11
+
+// Store the accumulators to the C tile at DX.
+#define SSTORE \
+	MOVQ DX, R11; \
+	SSTOREROW(Y0, Y1); \
+	SSTOREROW(Y2, Y3); \
+	SSTOREROW(Y4, Y5); \
+	SSTOREROW(Y6, Y7); \
+	SSTOREROW(Y8, Y9); \
+	SSTOREROW(Y10, Y11)
+
 // func sgemmKernelAVX2(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFlags)
 TEXT ·sgemmKernelAVX2(SB), NOSPLIT, $0-56
 	MOVQ k+0(FP), CX
@@ -53,40 +143,8 @@ TEXT ·sgemmKernelAVX2(SB), NOSPLIT, $0-56
 	SHLQ $2, R8
 	MOVQ bias+40(FP), R9
 	MOVQ flags+48(FP), R10
-
-	// Prefetch the C tile (six rows, first and last byte of each) so that
-	// the epilogue does not wait on it.
-	MOVQ DX, R11
-	PREFETCHT0 (R11)
-	PREFETCHT0 63(R11)
-	ADDQ R8, R11
-	PREFETCHT0 (R11)
-	PREFETCHT0 63(R11)
-	ADDQ R8, R11
-	PREFETCHT0 (R11)
-	PREFETCHT0 63(R11)
-	ADDQ R8, R11
-	PREFETCHT0 (R11)
-	PREFETCHT0 63(R11)
-	ADDQ R8, R11
-	PREFETCHT0 (R11)
-	PREFETCHT0 63(R11)
-	ADDQ R8, R11
-	PREFETCHT0 (R11)
-	PREFETCHT0 63(R11)
-
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
-	VXORPS Y8, Y8, Y8
-	VXORPS Y9, Y9, Y9
-	VXORPS Y10, Y10, Y10
-	VXORPS Y11, Y11, Y11
+	SPREFC
+	SZERO
 
 	CMPQ CX, $4
 	JLT  stail
@@ -118,57 +176,93 @@ sloop1:
 sepilogue:
 	TESTQ $1, R10 // Accumulate
 	JE    sbias
-	MOVQ  DX, R11
-	SADDROW(Y0, Y1)
-	SADDROW(Y2, Y3)
-	SADDROW(Y4, Y5)
-	SADDROW(Y6, Y7)
-	SADDROW(Y8, Y9)
-	SADDROW(Y10, Y11)
+	SACC
 
 sbias:
 	TESTQ $2, R10 // AddBias
 	JE    srelu
-	VMOVUPS (R9), Y12
-	VMOVUPS 32(R9), Y13
-	VADDPS Y12, Y0, Y0
-	VADDPS Y13, Y1, Y1
-	VADDPS Y12, Y2, Y2
-	VADDPS Y13, Y3, Y3
-	VADDPS Y12, Y4, Y4
-	VADDPS Y13, Y5, Y5
-	VADDPS Y12, Y6, Y6
-	VADDPS Y13, Y7, Y7
-	VADDPS Y12, Y8, Y8
-	VADDPS Y13, Y9, Y9
-	VADDPS Y12, Y10, Y10
-	VADDPS Y13, Y11, Y11
+	SBIAS
 
 srelu:
-	TESTQ $4, R10 // ReLU: max(x, +0) returns +0 for NaN and -0
+	TESTQ $4, R10 // ReLU
 	JE    sstore
-	VXORPS Y14, Y14, Y14
-	VMAXPS Y14, Y0, Y0
-	VMAXPS Y14, Y1, Y1
-	VMAXPS Y14, Y2, Y2
-	VMAXPS Y14, Y3, Y3
-	VMAXPS Y14, Y4, Y4
-	VMAXPS Y14, Y5, Y5
-	VMAXPS Y14, Y6, Y6
-	VMAXPS Y14, Y7, Y7
-	VMAXPS Y14, Y8, Y8
-	VMAXPS Y14, Y9, Y9
-	VMAXPS Y14, Y10, Y10
-	VMAXPS Y14, Y11, Y11
+	SRELU
 
 sstore:
-	MOVQ DX, R11
-	SSTOREROW(Y0, Y1)
-	SSTOREROW(Y2, Y3)
-	SSTOREROW(Y4, Y5)
-	SSTOREROW(Y6, Y7)
-	SSTOREROW(Y8, Y9)
-	SSTOREROW(Y10, Y11)
+	SSTORE
+	VZEROUPPER
+	RET
+
+// func sgemmStridedKernelAVX2(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags)
+//
+// The 6x16 kernel reading B in place: row p of the B micro-panel is the 16
+// values at b + p*ldb (R12 = ldb in bytes). Each k step also prefetches the
+// row eight steps ahead, so that the first call on a panel streams it from
+// memory; the calls after it find the panel in L1.
+TEXT ·sgemmStridedKernelAVX2(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ ldb+24(FP), R12
+	SHLQ $2, R12
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	MOVQ bias+48(FP), R9
+	MOVQ flags+56(FP), R10
+	SPREFC
+	SZERO
+
+	CMPQ CX, $4
+	JLT  sstail
+
+ssloop4:
+	PREFETCHT0 768(SI)
+	PREFETCHT0 (DI)(R12*8)
+	SSTEP(0, 0)
+	ADDQ R12, DI
+	PREFETCHT0 (DI)(R12*8)
+	SSTEP(24, 0)
+	ADDQ R12, DI
+	PREFETCHT0 (DI)(R12*8)
+	SSTEP(48, 0)
+	ADDQ R12, DI
+	PREFETCHT0 (DI)(R12*8)
+	SSTEP(72, 0)
+	ADDQ R12, DI
+	ADDQ $96, SI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  ssloop4
+
+sstail:
+	TESTQ CX, CX
+	JE    ssepilogue
+
+ssloop1:
+	SSTEP(0, 0)
+	ADDQ $24, SI
+	ADDQ R12, DI
+	DECQ CX
+	JNE  ssloop1
+
+ssepilogue:
+	TESTQ $1, R10 // Accumulate
+	JE    ssbias
+	SACC
+
+ssbias:
+	TESTQ $2, R10 // AddBias
+	JE    ssrelu
+	SBIAS
+
+ssrelu:
+	TESTQ $4, R10 // ReLU
+	JE    ssstore
+	SRELU
+
+ssstore:
+	SSTORE
 	VZEROUPPER
 	RET
 
