@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 
 	"github.com/fastpath-go/fastpath/asm"
+	"github.com/fastpath-go/fastpath/internal/pool"
 )
 
 // microKernel is the signature shared by asm.Impl.Sgemm and asm.Impl.Dgemm.
@@ -161,10 +162,10 @@ func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elem
 	}
 	threads = min(threads, mP*nP)
 	g.narrow = useNarrow(g.m, g.k, nP, threads, elemSize, g.bl)
-	if threads > 1 && !gemmPool.acquire(threads) {
+	if threads > 1 && !pool.Default.Acquire(threads) {
 		threads = 1 // another call holds the pool: run serially
 	} else if threads > 1 {
-		defer gemmPool.release()
+		defer pool.Default.Release()
 	}
 	g.threads = threads
 	g.tm, g.tn = splitThreads(threads, mP, nP)
@@ -177,7 +178,7 @@ func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elem
 	}
 	// One parallel region per call: threads walk loops 5 and 4 in step,
 	// meeting at a barrier once per depth block.
-	gemmPool.run(threads, g)
+	pool.Default.Run(threads, g)
 }
 
 // splitThreads factors threads = tm*tn to balance the per-thread tile count
@@ -196,6 +197,9 @@ func splitThreads(threads, mP, nP int) (tm, tn int) {
 	}
 	return tm, tn
 }
+
+// RunPart runs thread part's share of the call (pool.Task).
+func (g *gemmCall[T]) RunPart(part, _ int) { g.run(part) }
 
 // run is thread tid's share of the whole call: loops 5 and 4, packing its
 // part of each shared B panel, then its tiles.

@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/fastpath-go/fastpath/asm"
+	"github.com/fastpath-go/fastpath/internal/pool"
 	gblas "gonum.org/v1/gonum/blas"
 )
 
@@ -109,8 +110,8 @@ type gemvTask[T gemvFloat] struct {
 	axpy        func(alpha T, x, y []T)
 }
 
-// run computes part tid of parts: it implements the worker pool's task.
-func (t *gemvTask[T]) run(tid int) {
+// RunPart computes part tid of the task's parts (pool.Task).
+func (t *gemvTask[T]) RunPart(tid, _ int) {
 	total := t.m
 	if t.trans {
 		total = t.n
@@ -213,11 +214,11 @@ func gemv[T gemvFloat](st *gemvState[T], dot func(x, y []T) T, axpy func(alpha T
 
 	task := gemvTask[T]{trans: trans, m: m, n: n, alpha: alpha, beta: beta, a: a, lda: lda, x: xs, y: ys, dot: dot, axpy: axpy}
 	task.parts = gemvParts(trans, m, n, sizeOf[T]())
-	if task.parts > 1 && gemmPool.acquire(task.parts) {
+	if task.parts > 1 && pool.Default.Acquire(task.parts) {
 		st.job = task
-		gemmPool.run(task.parts, &st.job)
+		pool.Default.Run(task.parts, &st.job)
 		st.job = gemvTask[T]{} // keep no references to the caller's data
-		gemmPool.release()
+		pool.Default.Release()
 	} else {
 		task.span(0, ny)
 	}

@@ -1,6 +1,9 @@
 package blas
 
-import "sync/atomic"
+import (
+	"runtime"
+	"sync/atomic"
+)
 
 // threadSetting is the thread count fixed by SetThreads; 0 means
 // runtime.GOMAXPROCS(0) read at each call.
@@ -19,3 +22,12 @@ func SetThreads(n int) (previous int) {
 // Threads returns the number of threads the next GEMM or GEMV call will
 // use.
 func Threads() int { return numThreads() }
+
+// numThreads returns the thread count a call should use: the SetThreads
+// setting, or GOMAXPROCS at call time.
+func numThreads() int {
+	if n := int(threadSetting.Load()); n > 0 {
+		return n
+	}
+	return runtime.GOMAXPROCS(0)
+}

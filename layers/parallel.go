@@ -1,9 +1,8 @@
 package layers
 
 import (
-	"sync"
-
 	"github.com/fastpath-go/fastpath/blas"
+	"github.com/fastpath-go/fastpath/internal/pool"
 )
 
 // The optimizer updates are memory-bound passes over every parameter; one
@@ -24,9 +23,7 @@ const splitAlign = 16
 // data, so that they may run concurrently. Optimizers outside this package
 // (package pathsgd) split their updates with RunParallel the way SGD and
 // AdaGrad do.
-type PartTask interface {
-	RunPart(part, parts int)
-}
+type PartTask = pool.Task
 
 // partRange returns part's share [lo, hi) of n elements split parts ways
 // in multiples of splitAlign. Tensors too small to be worth splitting go
@@ -44,55 +41,11 @@ func partRange(n, part, parts int) (lo, hi int) {
 	return lo, hi
 }
 
-// helperPool runs PartTasks on persistent helper goroutines, so that a
-// parallel update allocates nothing.
-type helperPool struct {
-	mu   sync.Mutex
-	jobs []chan helperJob
-	done chan struct{}
-}
-
-type helperJob struct {
-	t           PartTask
-	part, parts int
-}
-
-var helpers = helperPool{done: make(chan struct{})}
-
-// run runs t as parts parts, part 0 on the calling goroutine. If another
-// goroutine is using the pool, t runs serially instead.
-func (p *helperPool) run(t PartTask, parts int) {
-	if parts <= 1 || !p.mu.TryLock() {
-		t.RunPart(0, 1)
-		return
-	}
-	defer p.mu.Unlock()
-	for len(p.jobs) < parts-1 {
-		ch := make(chan helperJob)
-		p.jobs = append(p.jobs, ch)
-		go helper(ch, p.done)
-	}
-	for i := 1; i < parts; i++ {
-		p.jobs[i-1] <- helperJob{t, i, parts}
-	}
-	t.RunPart(0, parts)
-	for i := 1; i < parts; i++ {
-		<-p.done
-	}
-}
-
-func helper(jobs <-chan helperJob, done chan<- struct{}) {
-	for j := range jobs {
-		j.t.RunPart(j.part, j.parts)
-		done <- struct{}{}
-	}
-}
-
-// RunParallel runs t split into blas.Threads() parts on persistent helper
-// goroutines (part 0 on the calling goroutine) when params, the number of
+// RunParallel runs t split into blas.Threads() parts on the GEMM engine's
+// worker pool (part 0 on the calling goroutine) when params, the number of
 // parameters the pass touches, is at least 65536, and as one part on the
-// calling goroutine otherwise (or when another RunParallel is in
-// progress). It returns when every part is done and allocates nothing.
+// calling goroutine otherwise (or when another call holds the pool). It
+// returns when every part is done and allocates nothing.
 func RunParallel(t PartTask, params int) { runParallel(t, params) }
 
 // runParallel runs t split across the GEMM thread count when the update
@@ -102,5 +55,10 @@ func runParallel(t PartTask, params int) {
 	if params >= parallelMin {
 		threads = blas.Threads()
 	}
-	helpers.run(t, threads)
+	if threads <= 1 || !pool.Default.Acquire(threads) {
+		t.RunPart(0, 1)
+		return
+	}
+	defer pool.Default.Release()
+	pool.Default.Run(threads, t)
 }
