@@ -30,6 +30,8 @@ type Impl struct {
 	DMR, DNR     int
 	// Dgemm is the float64 micro-kernel; see DgemmMicroRef.
 	Dgemm func(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags)
+	// DgemmStrided is SgemmStrided for float64 (DgemmStridedMicroRef).
+	DgemmStrided func(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags)
 
 	// Transpose is TransposeGeneric's loop, used to pack transposed GEMM
 	// operands.

@@ -111,55 +111,13 @@ const (
 // SgemmMicroRef with mr = nr = 4, accumulators held in locals.
 func sgemmGeneric(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags) {
 	checkGemm(genericMR, genericNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
-	sgemm4x4(k, a, b, genericNR, c, ldc, bias, flags)
+	gemm4x4(k, a, b, genericNR, c, ldc, bias, flags)
 }
 
 // dgemmGeneric is sgemmGeneric on float64.
 func dgemmGeneric(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags) {
 	checkGemm(genericMR, genericNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
-	var c00, c01, c02, c03, c10, c11, c12, c13 float64
-	var c20, c21, c22, c23, c30, c31, c32, c33 float64
-	a, b = a[:4*k], b[:4*k]
-	for p := 0; p+4 <= len(a); p += 4 {
-		ap, bp := a[p:p+4:p+4], b[p:p+4:p+4]
-		a0, a1, a2, a3 := ap[0], ap[1], ap[2], ap[3]
-		b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
-		c00 += a0 * b0
-		c01 += a0 * b1
-		c02 += a0 * b2
-		c03 += a0 * b3
-		c10 += a1 * b0
-		c11 += a1 * b1
-		c12 += a1 * b2
-		c13 += a1 * b3
-		c20 += a2 * b0
-		c21 += a2 * b1
-		c22 += a2 * b2
-		c23 += a2 * b3
-		c30 += a3 * b0
-		c31 += a3 * b1
-		c32 += a3 * b2
-		c33 += a3 * b3
-	}
-	acc := [4][4]float64{
-		{c00, c01, c02, c03}, {c10, c11, c12, c13},
-		{c20, c21, c22, c23}, {c30, c31, c32, c33},
-	}
-	for i := range acc {
-		row := c[i*ldc : i*ldc+4]
-		for j, s := range acc[i] {
-			if flags&Accumulate != 0 {
-				s += row[j]
-			}
-			if flags&AddBias != 0 {
-				s += bias[j]
-			}
-			if flags&ReLU != 0 && !(s > 0) {
-				s = 0
-			}
-			row[j] = s
-		}
-	}
+	gemm4x4(k, a, b, genericNR, c, ldc, bias, flags)
 }
 
 // SgemmStridedMicroRef is the specification of the float32 micro-kernels
@@ -171,10 +129,19 @@ func dgemmGeneric(k int, a, b, c []float64, ldc int, bias []float64, flags GemmF
 //
 // With ldb = nr it is SgemmMicroRef.
 func SgemmStridedMicroRef(mr, nr, k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags) {
+	stridedMicroRef(mr, nr, k, a, b, ldb, c, ldc, bias, flags)
+}
+
+// DgemmStridedMicroRef is SgemmStridedMicroRef on float64.
+func DgemmStridedMicroRef(mr, nr, k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags) {
+	stridedMicroRef(mr, nr, k, a, b, ldb, c, ldc, bias, flags)
+}
+
+func stridedMicroRef[T float32 | float64](mr, nr, k int, a, b []T, ldb int, c []T, ldc int, bias []T, flags GemmFlags) {
 	checkStrided(mr, nr, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
 	for i := 0; i < mr; i++ {
 		for j := 0; j < nr; j++ {
-			var s float32
+			var s T
 			for p := 0; p < k; p++ {
 				s += a[p*mr+i] * b[p*ldb+j]
 			}
@@ -213,15 +180,21 @@ func checkStrided(mr, nr, k, la, lb, ldb, lc, ldc, lbias int, flags GemmFlags) {
 // sgemmGeneric computes it (the same products summed in the same order).
 func sgemmStridedGeneric(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags) {
 	checkStrided(genericMR, genericNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
-	sgemm4x4(k, a, b, ldb, c, ldc, bias, flags)
+	gemm4x4(k, a, b, ldb, c, ldc, bias, flags)
 }
 
-// sgemm4x4 is the body of the generic float32 micro-kernels: a 4x4 tile
-// with sixteen accumulators in locals, row p of B at b[p*ldb:]. Operands
-// are checked by the caller.
-func sgemm4x4(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags) {
-	var c00, c01, c02, c03, c10, c11, c12, c13 float32
-	var c20, c21, c22, c23, c30, c31, c32, c33 float32
+// dgemmStridedGeneric is sgemmStridedGeneric on float64.
+func dgemmStridedGeneric(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags) {
+	checkStrided(genericMR, genericNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
+	gemm4x4(k, a, b, ldb, c, ldc, bias, flags)
+}
+
+// gemm4x4 is the body of the generic micro-kernels: a 4x4 tile with sixteen
+// accumulators in locals, row p of B at b[p*ldb:]. Operands are checked by
+// the caller.
+func gemm4x4[T float32 | float64](k int, a, b []T, ldb int, c []T, ldc int, bias []T, flags GemmFlags) {
+	var c00, c01, c02, c03, c10, c11, c12, c13 T
+	var c20, c21, c22, c23, c30, c31, c32, c33 T
 	a = a[:4*k]
 	for p := 0; p < k; p++ {
 		ap, bp := a[4*p:4*p+4:4*p+4], b[p*ldb:p*ldb+4:p*ldb+4]
@@ -244,7 +217,7 @@ func sgemm4x4(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float
 		c32 += a3 * b2
 		c33 += a3 * b3
 	}
-	acc := [4][4]float32{
+	acc := [4][4]T{
 		{c00, c01, c02, c03}, {c10, c11, c12, c13},
 		{c20, c21, c22, c23}, {c30, c31, c32, c33},
 	}

@@ -31,6 +31,12 @@ func sgemmStridedKernelAVX2(k int, a, b *float32, ldb int, c *float32, ldc int, 
 //go:noescape
 func dgemmKernelAVX2(k int, a, b, c *float64, ldc int, bias *float64, flags GemmFlags)
 
+// dgemmStridedKernelAVX2 is DgemmStridedMicroRef with mr = 6, nr = 8 on raw
+// pointers: b holds k rows of 8 values, ldb elements apart.
+//
+//go:noescape
+func dgemmStridedKernelAVX2(k int, a, b *float64, ldb int, c *float64, ldc int, bias *float64, flags GemmFlags)
+
 // sgemmAVX2 checks its operands and runs the 6x16 float32 micro-kernel.
 func sgemmAVX2(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags) {
 	checkGemm(avx2SMR, avx2SNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
@@ -48,4 +54,11 @@ func sgemmStridedAVX2(k int, a, b []float32, ldb int, c []float32, ldc int, bias
 func dgemmAVX2(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags) {
 	checkGemm(avx2DMR, avx2DNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
 	dgemmKernelAVX2(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+}
+
+// dgemmStridedAVX2 checks its operands and runs the 6x8 float64 micro-kernel
+// that reads B in place.
+func dgemmStridedAVX2(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags) {
+	checkStrided(avx2DMR, avx2DNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
+	dgemmStridedKernelAVX2(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
 }

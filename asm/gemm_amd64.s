@@ -45,7 +45,7 @@
 
 // Prefetch the C tile at DX (stride R8): six rows, first and last byte of
 // each, so that the epilogue does not wait on it.
-#define SPREFC \
+#define PREFC \
 	MOVQ DX, R11; \
 	PREFETCHT0 (R11); \
 	PREFETCHT0 63(R11); \
@@ -65,8 +65,8 @@
 	PREFETCHT0 (R11); \
 	PREFETCHT0 63(R11)
 
-// Zero the twelve accumulators.
-#define SZERO \
+// Zero the twelve accumulators (either precision).
+#define ZERO \
 	VXORPS Y0, Y0, Y0; \
 	VXORPS Y1, Y1, Y1; \
 	VXORPS Y2, Y2, Y2; \
@@ -143,8 +143,8 @@ TEXT ·sgemmKernelAVX2(SB), NOSPLIT, $0-56
 	SHLQ $2, R8
 	MOVQ bias+40(FP), R9
 	MOVQ flags+48(FP), R10
-	SPREFC
-	SZERO
+	PREFC
+	ZERO
 
 	CMPQ CX, $4
 	JLT  stail
@@ -210,8 +210,8 @@ TEXT ·sgemmStridedKernelAVX2(SB), NOSPLIT, $0-64
 	SHLQ $2, R8
 	MOVQ bias+48(FP), R9
 	MOVQ flags+56(FP), R10
-	SPREFC
-	SZERO
+	PREFC
+	ZERO
 
 	CMPQ CX, $4
 	JLT  sstail
@@ -299,6 +299,59 @@ ssstore:
 	VMOVUPD R1, 32(R11); \
 	ADDQ R8, R11
 
+// Accumulate: add the C tile at DX to the fp64 accumulators.
+#define DACC \
+	MOVQ  DX, R11; \
+	DADDROW(Y0, Y1); \
+	DADDROW(Y2, Y3); \
+	DADDROW(Y4, Y5); \
+	DADDROW(Y6, Y7); \
+	DADDROW(Y8, Y9); \
+	DADDROW(Y10, Y11)
+
+// AddBias: add the 8 fp64 bias values at R9 to every row.
+#define DBIAS \
+	VMOVUPD (R9), Y12; \
+	VMOVUPD 32(R9), Y13; \
+	VADDPD Y12, Y0, Y0; \
+	VADDPD Y13, Y1, Y1; \
+	VADDPD Y12, Y2, Y2; \
+	VADDPD Y13, Y3, Y3; \
+	VADDPD Y12, Y4, Y4; \
+	VADDPD Y13, Y5, Y5; \
+	VADDPD Y12, Y6, Y6; \
+	VADDPD Y13, Y7, Y7; \
+	VADDPD Y12, Y8, Y8; \
+	VADDPD Y13, Y9, Y9; \
+	VADDPD Y12, Y10, Y10; \
+	VADDPD Y13, Y11, Y11
+
+// ReLU on the fp64 accumulators: max(x, +0) returns +0 for NaN and -0.
+#define DRELU \
+	VXORPD Y14, Y14, Y14; \
+	VMAXPD Y14, Y0, Y0; \
+	VMAXPD Y14, Y1, Y1; \
+	VMAXPD Y14, Y2, Y2; \
+	VMAXPD Y14, Y3, Y3; \
+	VMAXPD Y14, Y4, Y4; \
+	VMAXPD Y14, Y5, Y5; \
+	VMAXPD Y14, Y6, Y6; \
+	VMAXPD Y14, Y7, Y7; \
+	VMAXPD Y14, Y8, Y8; \
+	VMAXPD Y14, Y9, Y9; \
+	VMAXPD Y14, Y10, Y10; \
+	VMAXPD Y14, Y11, Y11
+
+// Store the fp64 accumulators to the C tile at DX.
+#define DSTORE \
+	MOVQ DX, R11; \
+	DSTOREROW(Y0, Y1); \
+	DSTOREROW(Y2, Y3); \
+	DSTOREROW(Y4, Y5); \
+	DSTOREROW(Y6, Y7); \
+	DSTOREROW(Y8, Y9); \
+	DSTOREROW(Y10, Y11)
+
 // func dgemmKernelAVX2(k int, a, b, c *float64, ldc int, bias *float64, flags GemmFlags)
 TEXT ·dgemmKernelAVX2(SB), NOSPLIT, $0-56
 	MOVQ k+0(FP), CX
@@ -309,40 +362,8 @@ TEXT ·dgemmKernelAVX2(SB), NOSPLIT, $0-56
 	SHLQ $3, R8
 	MOVQ bias+40(FP), R9
 	MOVQ flags+48(FP), R10
-
-	// Prefetch the C tile (six rows, first and last byte of each) so that
-	// the epilogue does not wait on it.
-	MOVQ DX, R11
-	PREFETCHT0 (R11)
-	PREFETCHT0 63(R11)
-	ADDQ R8, R11
-	PREFETCHT0 (R11)
-	PREFETCHT0 63(R11)
-	ADDQ R8, R11
-	PREFETCHT0 (R11)
-	PREFETCHT0 63(R11)
-	ADDQ R8, R11
-	PREFETCHT0 (R11)
-	PREFETCHT0 63(R11)
-	ADDQ R8, R11
-	PREFETCHT0 (R11)
-	PREFETCHT0 63(R11)
-	ADDQ R8, R11
-	PREFETCHT0 (R11)
-	PREFETCHT0 63(R11)
-
-	VXORPD Y0, Y0, Y0
-	VXORPD Y1, Y1, Y1
-	VXORPD Y2, Y2, Y2
-	VXORPD Y3, Y3, Y3
-	VXORPD Y4, Y4, Y4
-	VXORPD Y5, Y5, Y5
-	VXORPD Y6, Y6, Y6
-	VXORPD Y7, Y7, Y7
-	VXORPD Y8, Y8, Y8
-	VXORPD Y9, Y9, Y9
-	VXORPD Y10, Y10, Y10
-	VXORPD Y11, Y11, Y11
+	PREFC
+	ZERO
 
 	CMPQ CX, $4
 	JLT  dtail
@@ -372,58 +393,93 @@ dloop1:
 	JNE  dloop1
 
 depilogue:
-	TESTQ $1, R10
+	TESTQ $1, R10 // Accumulate
 	JE    dbias
-	MOVQ  DX, R11
-	DADDROW(Y0, Y1)
-	DADDROW(Y2, Y3)
-	DADDROW(Y4, Y5)
-	DADDROW(Y6, Y7)
-	DADDROW(Y8, Y9)
-	DADDROW(Y10, Y11)
+	DACC
 
 dbias:
-	TESTQ $2, R10
+	TESTQ $2, R10 // AddBias
 	JE    drelu
-	VMOVUPD (R9), Y12
-	VMOVUPD 32(R9), Y13
-	VADDPD Y12, Y0, Y0
-	VADDPD Y13, Y1, Y1
-	VADDPD Y12, Y2, Y2
-	VADDPD Y13, Y3, Y3
-	VADDPD Y12, Y4, Y4
-	VADDPD Y13, Y5, Y5
-	VADDPD Y12, Y6, Y6
-	VADDPD Y13, Y7, Y7
-	VADDPD Y12, Y8, Y8
-	VADDPD Y13, Y9, Y9
-	VADDPD Y12, Y10, Y10
-	VADDPD Y13, Y11, Y11
+	DBIAS
 
 drelu:
-	TESTQ $4, R10
+	TESTQ $4, R10 // ReLU
 	JE    dstore
-	VXORPD Y14, Y14, Y14
-	VMAXPD Y14, Y0, Y0
-	VMAXPD Y14, Y1, Y1
-	VMAXPD Y14, Y2, Y2
-	VMAXPD Y14, Y3, Y3
-	VMAXPD Y14, Y4, Y4
-	VMAXPD Y14, Y5, Y5
-	VMAXPD Y14, Y6, Y6
-	VMAXPD Y14, Y7, Y7
-	VMAXPD Y14, Y8, Y8
-	VMAXPD Y14, Y9, Y9
-	VMAXPD Y14, Y10, Y10
-	VMAXPD Y14, Y11, Y11
+	DRELU
 
 dstore:
-	MOVQ DX, R11
-	DSTOREROW(Y0, Y1)
-	DSTOREROW(Y2, Y3)
-	DSTOREROW(Y4, Y5)
-	DSTOREROW(Y6, Y7)
-	DSTOREROW(Y8, Y9)
-	DSTOREROW(Y10, Y11)
+	DSTORE
+	VZEROUPPER
+	RET
+
+// func dgemmStridedKernelAVX2(k int, a, b *float64, ldb int, c *float64, ldc int, bias *float64, flags GemmFlags)
+//
+// The 6x8 kernel reading B in place: row p of the B micro-panel is the 8
+// values at b + p*ldb (R12 = ldb in bytes), prefetching the row eight steps
+// ahead.
+TEXT ·dgemmStridedKernelAVX2(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ ldb+24(FP), R12
+	SHLQ $3, R12
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $3, R8
+	MOVQ bias+48(FP), R9
+	MOVQ flags+56(FP), R10
+	PREFC
+	ZERO
+
+	CMPQ CX, $4
+	JLT  sdtail
+
+sdloop4:
+	PREFETCHT0 384(SI)
+	PREFETCHT0 (DI)(R12*8)
+	DSTEP(0, 0)
+	ADDQ R12, DI
+	PREFETCHT0 (DI)(R12*8)
+	DSTEP(48, 0)
+	ADDQ R12, DI
+	PREFETCHT0 (DI)(R12*8)
+	DSTEP(96, 0)
+	ADDQ R12, DI
+	PREFETCHT0 (DI)(R12*8)
+	DSTEP(144, 0)
+	ADDQ R12, DI
+	ADDQ $192, SI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  sdloop4
+
+sdtail:
+	TESTQ CX, CX
+	JE    sdepilogue
+
+sdloop1:
+	DSTEP(0, 0)
+	ADDQ $48, SI
+	ADDQ R12, DI
+	DECQ CX
+	JNE  sdloop1
+
+sdepilogue:
+	TESTQ $1, R10 // Accumulate
+	JE    sdbias
+	DACC
+
+sdbias:
+	TESTQ $2, R10 // AddBias
+	JE    sdrelu
+	DBIAS
+
+sdrelu:
+	TESTQ $4, R10 // ReLU
+	JE    sdstore
+	DRELU
+
+sdstore:
+	DSTORE
 	VZEROUPPER
 	RET

@@ -42,6 +42,12 @@ func sgemmStridedKernelAVX512(k int, a, b *float32, ldb int, c *float32, ldc int
 //go:noescape
 func dgemmKernelAVX512(k int, a, b, c *float64, ldc int, bias *float64, flags GemmFlags)
 
+// dgemmStridedKernelAVX512 is DgemmStridedMicroRef with mr = 10, nr = 16 on
+// raw pointers: b holds k rows of 16 values, ldb elements apart.
+//
+//go:noescape
+func dgemmStridedKernelAVX512(k int, a, b *float64, ldb int, c *float64, ldc int, bias *float64, flags GemmFlags)
+
 // sgemmAVX512 checks its operands and runs the 10x32 float32 micro-kernel.
 func sgemmAVX512(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags) {
 	checkGemm(avx512SMR, avx512SNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
@@ -59,4 +65,11 @@ func sgemmStridedAVX512(k int, a, b []float32, ldb int, c []float32, ldc int, bi
 func dgemmAVX512(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags) {
 	checkGemm(avx512DMR, avx512DNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
 	dgemmKernelAVX512(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+}
+
+// dgemmStridedAVX512 checks its operands and runs the 10x16 float64
+// micro-kernel that reads B in place.
+func dgemmStridedAVX512(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags) {
+	checkStrided(avx512DMR, avx512DNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
+	dgemmStridedKernelAVX512(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
 }

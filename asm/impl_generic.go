@@ -12,6 +12,7 @@ var genericImpl = &Impl{
 	DMR:             genericMR,
 	DNR:             genericNR,
 	Dgemm:           dgemmGeneric,
+	DgemmStrided:    dgemmStridedGeneric,
 	Transpose:       TransposeGeneric,
 	PackPanels32:    PackPanelsGeneric32,
 	PackPanels64:    PackPanelsGeneric64,

@@ -34,7 +34,7 @@ func dgemm(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []fl
 	impl := asm.Current()
 	ws := workspaces64.get()
 	ws.call = gemmCall[float64]{aT: aT, bT: bT, m: m, n: n, k: k, alpha: alpha, beta: beta,
-		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, bias: bias, relu: relu, ws: ws}
+		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, bias: bias, relu: relu, ws: ws, kernS: impl.DgemmStrided}
 	gemm(&ws.call, impl.Dgemm, impl.DMR, impl.DNR, 8)
 	workspaces64.put(ws)
 }

@@ -344,7 +344,7 @@ func TestDgemm(t *testing.T) {
 		withBlocking(2, 8, 2, func() {
 			for _, tA := range transposes {
 				for _, tB := range transposes {
-					for _, sh := range [][3]int{{0, 3, 3}, {1, 1, 1}, {7, 9, 17}, {13, 33, 40}, {25, 4, 3}} {
+					for _, sh := range [][3]int{{0, 3, 3}, {1, 1, 1}, {7, 9, 17}, {13, 33, 40}, {25, 4, 3}, {5, 200, 30}} {
 						for _, beta := range []float64{0, 1, 2} {
 							m, n, k := sh[0], sh[1], sh[2]
 							checkDgemm(t, r, tA, tB, m, n, k, -0.5, beta)
