@@ -21,9 +21,10 @@ import "github.com/fastpath-go/fastpath/asm"
 //     the next (the next depth block of the group, or the first of the group
 //     it has already claimed next), where it packs B;
 //   - where the implementation has a micro-kernel that reads B in place
-//     (asm.Impl.SgemmStrided) and B is not transposed, full micro-panels are
-//     not packed at all: the first kernel call on a panel reads it from the
-//     prefetched rows of B, the calls after it from L1.
+//     (asm.Impl.SgemmStrided, DgemmStrided) and B is not transposed, full
+//     micro-panels are not packed at all: the first kernel call on a panel
+//     streams it from B (prefetching eight rows ahead), the calls after it
+//     find it in L1.
 //
 // Every tile of C is computed by the same sequence of kernel calls whichever
 // thread claims it, so results do not depend on the thread count.
