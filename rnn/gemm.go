@@ -157,8 +157,9 @@ func (t *colTask) RunPart(part, parts int) {
 func (pb *packedB) mulCols(task *colTask, ws []mulWS, a []float32, lda, m int, c []float32, ldc int, bias []float32, flags asm.GemmFlags) {
 	pb.packA(&ws[0], a, lda, m)
 	*task = colTask{pb: pb, ws: ws, m: m, c: c, ldc: ldc, bias: bias, flags: flags}
-	// The weights exceed L2, far above RunParallel's threshold.
-	layers.RunParallel(task, len(pb.b))
+	// Always worth splitting (runRecur decides): parallelWork lifts the
+	// count above RunParallel's threshold for elementwise passes.
+	layers.RunParallel(task, len(pb.b)+parallelWork)
 	*task = colTask{}
 }
 
