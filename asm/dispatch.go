@@ -27,7 +27,15 @@ type Impl struct {
 	// place, rows ldb apart (SgemmStridedMicroRef); nil where the
 	// implementation has none (package blas then packs B).
 	SgemmStrided func(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags)
-	DMR, DNR     int
+	// SMRAlt x SNR is an alternative float32 micro-kernel shape with fewer
+	// rows, for products whose row count the main shape pads badly (the
+	// AVX-512 kernels: 8 rows beside 10, for a batch of 16), with its
+	// packed and in-place kernels; SMRAlt is 0 and both nil where the
+	// implementation has none.
+	SMRAlt          int
+	SgemmAlt        func(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags)
+	SgemmStridedAlt func(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags)
+	DMR, DNR        int
 	// Dgemm is the float64 micro-kernel; see DgemmMicroRef.
 	Dgemm func(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags)
 	// DgemmStrided is SgemmStrided for float64 (DgemmStridedMicroRef).
@@ -242,4 +250,18 @@ func Describe() string {
 	}
 	return fmt.Sprintf("kernels=%s (sgemm %dx%d, dgemm %dx%d) available=%s cpu=%q L1d=%dKiB L2=%dKiB L3=%dKiB",
 		impl.Name, impl.SMR, impl.SNR, impl.DMR, impl.DNR, strings.Join(avail, ","), CPUName(), l1>>10, l2>>10, l3>>10)
+}
+
+// SgemmFor returns the float32 micro-kernel row count and the packed and
+// in-place kernels (Sgemm, SgemmStrided, or their alternatives) for a
+// product of m rows: the alternative shape where it pads m to fewer rows
+// than the main shape and the main shape would compute more than a
+// sixteenth of its rows in padding (m = 16, 24, 32, 64 with the AVX-512
+// kernels), the main shape otherwise.
+func (impl *Impl) SgemmFor(m int) (mr int, kern func(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags), strided func(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags)) {
+	pad := func(mr int) int { return (m+mr-1)/mr*mr - m }
+	if impl.SMRAlt > 0 && m > 0 && pad(impl.SMRAlt) < pad(impl.SMR) && 16*pad(impl.SMR) > m {
+		return impl.SMRAlt, impl.SgemmAlt, impl.SgemmStridedAlt
+	}
+	return impl.SMR, impl.Sgemm, impl.SgemmStrided
 }

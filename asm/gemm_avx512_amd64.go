@@ -22,6 +22,10 @@ var hasAVX512 = hasAVX2FMA && cpu.X86.HasAVX512F
 const (
 	avx512SMR, avx512SNR = 10, 32
 	avx512DMR, avx512DNR = 10, 16
+	// avx512SMRAlt x avx512SNR is the alternative fp32 shape: rows 8 and 9
+	// of the register plan left out, for a batch of 16 (the 10-row kernel
+	// would compute 20 rows).
+	avx512SMRAlt = 8
 )
 
 // sgemmKernelAVX512 is SgemmMicroRef with mr = 10, nr = 32 on raw pointers:
@@ -72,4 +76,28 @@ func dgemmAVX512(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFl
 func dgemmStridedAVX512(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags) {
 	checkStrided(avx512DMR, avx512DNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
 	dgemmStridedKernelAVX512(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+}
+
+// sgemmKernel8AVX512 is SgemmMicroRef with mr = 8, nr = 32 on raw pointers.
+//
+//go:noescape
+func sgemmKernel8AVX512(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFlags)
+
+// sgemmStridedKernel8AVX512 is SgemmStridedMicroRef with mr = 8, nr = 32 on
+// raw pointers.
+//
+//go:noescape
+func sgemmStridedKernel8AVX512(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags)
+
+// sgemm8AVX512 checks its operands and runs the 8x32 float32 micro-kernel.
+func sgemm8AVX512(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags) {
+	checkGemm(avx512SMRAlt, avx512SNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
+	sgemmKernel8AVX512(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+}
+
+// sgemmStrided8AVX512 checks its operands and runs the 8x32 float32
+// micro-kernel that reads B in place.
+func sgemmStrided8AVX512(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags) {
+	checkStrided(avx512SMRAlt, avx512SNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
+	sgemmStridedKernel8AVX512(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
 }

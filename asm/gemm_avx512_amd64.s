@@ -610,3 +610,292 @@ sdstore512:
 	VZEROUPPER
 	RET
 
+// The 8x32 fp32 kernels: the 10x32 register plan with rows 8 and 9 left out
+// (Z0..Z15 accumulators), for products whose row count is a multiple of 8
+// but not of 10 (a batch of 16: the 10-row kernel would compute 20 rows).
+// Per k step: 2 loads of B, 8 broadcasts, 16 FMAs.
+
+// One k step of the 8x32 fp32 kernel; AO/BO are byte offsets into a and b.
+#define SSTEP8(AO, BO) \
+	VMOVUPS BO(DI), Z20; \
+	VMOVUPS BO+64(DI), Z21; \
+	VBROADCASTSS AO(SI), Z22; \
+	VFMADD231PS Z20, Z22, Z0; \
+	VFMADD231PS Z21, Z22, Z1; \
+	VBROADCASTSS AO+4(SI), Z23; \
+	VFMADD231PS Z20, Z23, Z2; \
+	VFMADD231PS Z21, Z23, Z3; \
+	VBROADCASTSS AO+8(SI), Z24; \
+	VFMADD231PS Z20, Z24, Z4; \
+	VFMADD231PS Z21, Z24, Z5; \
+	VBROADCASTSS AO+12(SI), Z25; \
+	VFMADD231PS Z20, Z25, Z6; \
+	VFMADD231PS Z21, Z25, Z7; \
+	VBROADCASTSS AO+16(SI), Z22; \
+	VFMADD231PS Z20, Z22, Z8; \
+	VFMADD231PS Z21, Z22, Z9; \
+	VBROADCASTSS AO+20(SI), Z23; \
+	VFMADD231PS Z20, Z23, Z10; \
+	VFMADD231PS Z21, Z23, Z11; \
+	VBROADCASTSS AO+24(SI), Z24; \
+	VFMADD231PS Z20, Z24, Z12; \
+	VFMADD231PS Z21, Z24, Z13; \
+	VBROADCASTSS AO+28(SI), Z25; \
+	VFMADD231PS Z20, Z25, Z14; \
+	VFMADD231PS Z21, Z25, Z15
+
+// Prefetch the eight rows of the C tile at DX (stride R8).
+#define PREFC8 \
+	MOVQ DX, R11; \
+	PREFETCHT0 (R11); \
+	PREFETCHT0 64(R11); \
+	PREFETCHT0 127(R11); \
+	ADDQ R8, R11; \
+	PREFETCHT0 (R11); \
+	PREFETCHT0 64(R11); \
+	PREFETCHT0 127(R11); \
+	ADDQ R8, R11; \
+	PREFETCHT0 (R11); \
+	PREFETCHT0 64(R11); \
+	PREFETCHT0 127(R11); \
+	ADDQ R8, R11; \
+	PREFETCHT0 (R11); \
+	PREFETCHT0 64(R11); \
+	PREFETCHT0 127(R11); \
+	ADDQ R8, R11; \
+	PREFETCHT0 (R11); \
+	PREFETCHT0 64(R11); \
+	PREFETCHT0 127(R11); \
+	ADDQ R8, R11; \
+	PREFETCHT0 (R11); \
+	PREFETCHT0 64(R11); \
+	PREFETCHT0 127(R11); \
+	ADDQ R8, R11; \
+	PREFETCHT0 (R11); \
+	PREFETCHT0 64(R11); \
+	PREFETCHT0 127(R11); \
+	ADDQ R8, R11; \
+	PREFETCHT0 (R11); \
+	PREFETCHT0 64(R11); \
+	PREFETCHT0 127(R11)
+
+// Zero the sixteen accumulators.
+#define ZERO8 \
+	VPXORQ Z0, Z0, Z0; \
+	VPXORQ Z1, Z1, Z1; \
+	VPXORQ Z2, Z2, Z2; \
+	VPXORQ Z3, Z3, Z3; \
+	VPXORQ Z4, Z4, Z4; \
+	VPXORQ Z5, Z5, Z5; \
+	VPXORQ Z6, Z6, Z6; \
+	VPXORQ Z7, Z7, Z7; \
+	VPXORQ Z8, Z8, Z8; \
+	VPXORQ Z9, Z9, Z9; \
+	VPXORQ Z10, Z10, Z10; \
+	VPXORQ Z11, Z11, Z11; \
+	VPXORQ Z12, Z12, Z12; \
+	VPXORQ Z13, Z13, Z13; \
+	VPXORQ Z14, Z14, Z14; \
+	VPXORQ Z15, Z15, Z15
+
+// Accumulate: add the C tile at DX.
+#define SACC8 \
+	MOVQ DX, R11; \
+	SADDROW512(Z0, Z1); \
+	SADDROW512(Z2, Z3); \
+	SADDROW512(Z4, Z5); \
+	SADDROW512(Z6, Z7); \
+	SADDROW512(Z8, Z9); \
+	SADDROW512(Z10, Z11); \
+	SADDROW512(Z12, Z13); \
+	SADDROW512(Z14, Z15)
+
+// AddBias: add the 32 bias values at R9 to every row.
+#define SBIAS8 \
+	VMOVUPS (R9), Z20; \
+	VMOVUPS 64(R9), Z21; \
+	VADDPS Z20, Z0, Z0; \
+	VADDPS Z21, Z1, Z1; \
+	VADDPS Z20, Z2, Z2; \
+	VADDPS Z21, Z3, Z3; \
+	VADDPS Z20, Z4, Z4; \
+	VADDPS Z21, Z5, Z5; \
+	VADDPS Z20, Z6, Z6; \
+	VADDPS Z21, Z7, Z7; \
+	VADDPS Z20, Z8, Z8; \
+	VADDPS Z21, Z9, Z9; \
+	VADDPS Z20, Z10, Z10; \
+	VADDPS Z21, Z11, Z11; \
+	VADDPS Z20, Z12, Z12; \
+	VADDPS Z21, Z13, Z13; \
+	VADDPS Z20, Z14, Z14; \
+	VADDPS Z21, Z15, Z15
+
+// ReLU: max(x, +0) returns +0 for NaN and -0.
+#define SRELU8 \
+	VPXORQ Z22, Z22, Z22; \
+	VMAXPS Z22, Z0, Z0; \
+	VMAXPS Z22, Z1, Z1; \
+	VMAXPS Z22, Z2, Z2; \
+	VMAXPS Z22, Z3, Z3; \
+	VMAXPS Z22, Z4, Z4; \
+	VMAXPS Z22, Z5, Z5; \
+	VMAXPS Z22, Z6, Z6; \
+	VMAXPS Z22, Z7, Z7; \
+	VMAXPS Z22, Z8, Z8; \
+	VMAXPS Z22, Z9, Z9; \
+	VMAXPS Z22, Z10, Z10; \
+	VMAXPS Z22, Z11, Z11; \
+	VMAXPS Z22, Z12, Z12; \
+	VMAXPS Z22, Z13, Z13; \
+	VMAXPS Z22, Z14, Z14; \
+	VMAXPS Z22, Z15, Z15
+
+// Store the accumulators to the C tile at DX.
+#define SSTORE8 \
+	MOVQ DX, R11; \
+	SSTOREROW512(Z0, Z1); \
+	SSTOREROW512(Z2, Z3); \
+	SSTOREROW512(Z4, Z5); \
+	SSTOREROW512(Z6, Z7); \
+	SSTOREROW512(Z8, Z9); \
+	SSTOREROW512(Z10, Z11); \
+	SSTOREROW512(Z12, Z13); \
+	SSTOREROW512(Z14, Z15)
+
+
+// func sgemmKernel8AVX512(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFlags)
+TEXT ·sgemmKernel8AVX512(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $2, R8
+	MOVQ bias+40(FP), R9
+	MOVQ flags+48(FP), R10
+	PREFC8
+	ZERO8
+
+	CMPQ CX, $4
+	JLT  s8tail
+
+s8loop:
+	PREFETCHT0 1024(SI)
+	SSTEP8(0, 0)
+	PREFETCHT0 1024(DI)
+	SSTEP8(32, 128)
+	SSTEP8(64, 256)
+	PREFETCHT0 1152(DI)
+	SSTEP8(96, 384)
+	ADDQ $128, SI
+	ADDQ $512, DI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  s8loop
+
+s8tail:
+	TESTQ CX, CX
+	JE    s8epilogue8
+
+s8loop1:
+	SSTEP8(0, 0)
+	ADDQ $32, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNE  s8loop1
+
+s8epilogue8:
+	TESTQ $1, R10 // Accumulate
+	JE    s8bias8
+	SACC8
+
+s8bias8:
+	TESTQ $2, R10 // AddBias
+	JE    s8relu8
+	SBIAS8
+
+s8relu8:
+	TESTQ $4, R10 // ReLU
+	JE    s8store8
+	SRELU8
+
+s8store8:
+	SSTORE8
+	VZEROUPPER
+	RET
+
+// func sgemmStridedKernel8AVX512(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags)
+//
+// The 8x32 kernel reading B in place, rows ldb apart (R12 = ldb in bytes),
+// prefetching the row eight steps ahead.
+TEXT ·sgemmStridedKernel8AVX512(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ ldb+24(FP), R12
+	SHLQ $2, R12
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	MOVQ bias+48(FP), R9
+	MOVQ flags+56(FP), R10
+	PREFC8
+	ZERO8
+
+	CMPQ CX, $4
+	JLT  ss8tail
+
+ss8loop:
+	PREFETCHT0 1024(SI)
+	PREFETCHT0 (DI)(R12*8)
+	PREFETCHT0 64(DI)(R12*8)
+	SSTEP8(0, 0)
+	ADDQ R12, DI
+	PREFETCHT0 (DI)(R12*8)
+	PREFETCHT0 64(DI)(R12*8)
+	SSTEP8(32, 0)
+	ADDQ R12, DI
+	PREFETCHT0 (DI)(R12*8)
+	PREFETCHT0 64(DI)(R12*8)
+	SSTEP8(64, 0)
+	ADDQ R12, DI
+	PREFETCHT0 (DI)(R12*8)
+	PREFETCHT0 64(DI)(R12*8)
+	SSTEP8(96, 0)
+	ADDQ R12, DI
+	ADDQ $128, SI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  ss8loop
+
+ss8tail:
+	TESTQ CX, CX
+	JE    ss8epilogue8
+
+ss8loop1:
+	SSTEP8(0, 0)
+	ADDQ $32, SI
+	ADDQ R12, DI
+	DECQ CX
+	JNE  ss8loop1
+
+ss8epilogue8:
+	TESTQ $1, R10 // Accumulate
+	JE    ss8bias8
+	SACC8
+
+ss8bias8:
+	TESTQ $2, R10 // AddBias
+	JE    ss8relu8
+	SBIAS8
+
+ss8relu8:
+	TESTQ $4, R10 // ReLU
+	JE    ss8store8
+	SRELU8
+
+ss8store8:
+	SSTORE8
+	VZEROUPPER
+	RET

@@ -162,3 +162,34 @@ func TestSgemmStridedPanics(t *testing.T) {
 		}
 	})
 }
+
+// TestSgemmAlt checks the alternative float32 micro-kernel shape of the
+// implementations that have one: the packed kernel against a float64
+// reference and SgemmMicroRef (microCase32), the in-place kernel against
+// it bit for bit and against SgemmStridedMicroRef.
+func TestSgemmAlt(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, impl *Impl) {
+		if impl.SMRAlt == 0 {
+			if impl.SgemmAlt != nil || impl.SgemmStridedAlt != nil {
+				t.Fatal("alternative kernels without a shape")
+			}
+			t.Skip("no alternative shape")
+		}
+		alt := *impl
+		alt.SMR, alt.Sgemm = impl.SMRAlt, impl.SgemmAlt
+		seed := uint64(500)
+		for _, k := range microDepths {
+			for _, ldc := range []int{alt.SNR, alt.SNR + 3} {
+				for flags := GemmFlags(0); flags < 8; flags++ {
+					seed++
+					microCase32(t, &alt, k, ldc, flags, seed)
+				}
+			}
+		}
+		runStrided(t, stridedKernels[float32]{
+			mr: impl.SMRAlt, nr: impl.SNR, packed: impl.SgemmAlt, strided: impl.SgemmStridedAlt, ref: SgemmStridedMicroRef,
+			guarded: guarded32, fill: randSlice32, bits: func(v float32) uint64 { return uint64(math.Float32bits(v)) },
+			unit: 0x1p-24, gap: sentinel32,
+		}, 700)
+	})
+}

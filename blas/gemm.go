@@ -23,10 +23,11 @@ func Dgemm(tA, tB gblas.Transpose, m, n, k int, alpha float64, a []float64, lda 
 
 func sgemm(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, bias []float32, relu bool) {
 	impl := asm.Current()
+	mr, kern, kernS := impl.SgemmFor(m)
 	ws := workspaces32.get()
 	ws.call = gemmCall[float32]{aT: aT, bT: bT, m: m, n: n, k: k, alpha: alpha, beta: beta,
-		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, bias: bias, relu: relu, ws: ws, kernS: impl.SgemmStrided}
-	gemm(&ws.call, impl.Sgemm, impl.SMR, impl.SNR, 4)
+		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, bias: bias, relu: relu, ws: ws, kernS: kernS}
+	gemm(&ws.call, kern, mr, impl.SNR, 4)
 	workspaces32.put(ws)
 }
 

@@ -221,7 +221,7 @@ func (m *Model) forward(b *Batch) {
 	// h_t = relu([x_t | h_(t-1)] [W_in | W_rec]^T + b): one product per
 	// step with W^T packed once for the pass, bias and ReLU in the
 	// micro-kernel's epilogue; threads split the sequences.
-	m.pw.pack(m.W.Data, k, k, h, true)
+	m.pw.pack(m.W.Data, k, k, h, true, m.rows)
 	m.recur = recurTask{m: m}
 	m.runRecur()
 	// y = h W_out^T + c, one GEMM per run of consecutive output steps.
@@ -273,7 +273,7 @@ func (m *Model) backward(truncate int) {
 	blockLen := rows * h
 	carry := m.d[chunk*blockLen : (chunk+1)*blockLen]
 	// W_rec packed once for the pass: dL/dh_t += dL/dz_(t+1) W_rec.
-	m.pr.pack(m.W.Data[c.In:], k, h, h, false)
+	m.pr.pack(m.W.Data[c.In:], k, h, h, false, m.rows)
 	for t1 := steps; t1 > 0; {
 		t0 := max(0, t1-chunk)
 		m.outputGradient(t0, t1)

@@ -20,9 +20,9 @@ import (
 // [jp*nr, jp*nr+nr) as K groups of nr values (zero-padded), the layout of
 // asm.SgemmMicroRef's b.
 type packedB struct {
-	impl   *asm.Impl
 	k, n   int
 	mr, nr int
+	kern   func(k int, a, b, c []float32, ldc int, bias []float32, flags asm.GemmFlags) // the mr x nr micro-kernel
 	b      []float32
 }
 
@@ -32,12 +32,15 @@ type mulWS struct {
 	a, tmp []float32
 }
 
-// pack packs op(B) (K x N) for the selected asm implementation:
-// B[p][j] = src[j*ld+p] when trans (src is N x K row-major, e.g. W for
-// W^T), src[p*ld+j] otherwise.
-func (pb *packedB) pack(src []float32, ld, k, n int, trans bool) {
+// pack packs op(B) (K x N) for the selected asm implementation and its
+// micro-kernel shape for products of rows rows (asm.Impl.SgemmFor: with the
+// AVX-512 kernels, 8-row panels for a batch of 16, 10-row ones for most
+// others): B[p][j] = src[j*ld+p] when trans (src is N x K row-major, e.g.
+// W for W^T), src[p*ld+j] otherwise.
+func (pb *packedB) pack(src []float32, ld, k, n int, trans bool, rows int) {
 	impl := asm.Current()
-	pb.impl, pb.k, pb.n, pb.mr, pb.nr = impl, k, n, impl.SMR, impl.SNR
+	pb.mr, pb.kern, _ = impl.SgemmFor(rows)
+	pb.k, pb.n, pb.nr = k, n, impl.SNR
 	nr := pb.nr
 	panels := (n + nr - 1) / nr
 	pb.b = grow(pb.b, panels*k*nr)
@@ -107,11 +110,11 @@ func (pb *packedB) compute(pa []float32, ws *mulWS, m int, c []float32, ldc int,
 			ap := pa[i0*k : (i0+mr)*k]
 			rows := min(mr, m-i0)
 			if rows == mr && cols == nr {
-				pb.impl.Sgemm(k, ap, bp, c[i0*ldc+j0:], ldc, bs, flags)
+				pb.kern(k, ap, bp, c[i0*ldc+j0:], ldc, bs, flags)
 				continue
 			}
 			// Edge tile: compute into tmp, then apply the epilogue.
-			pb.impl.Sgemm(k, ap, bp, ws.tmp, nr, nil, 0)
+			pb.kern(k, ap, bp, ws.tmp, nr, nil, 0)
 			for i := 0; i < rows; i++ {
 				crow := c[(i0+i)*ldc+j0 : (i0+i)*ldc+j0+cols]
 				for j, s := range ws.tmp[i*nr : i*nr+cols] {
