@@ -5,8 +5,9 @@
 // "generic" implementation, the specification and the test oracle) and, where
 // the CPU allows, in hand-written Go assembly: AVX2+FMA on amd64, NEON on
 // arm64, and on amd64 CPUs with AVX-512F an "avx512" implementation that is
-// the AVX2 one with 512-bit GEMM micro-kernels (fp32 10x32, fp64 10x16) and
-// peak probes. The build tag purego (or noasm) builds no assembly at all.
+// the AVX2 one with 512-bit GEMM micro-kernels (fp32 10x32 and 8x32, fp64
+// 10x16) and peak probes. The build tag purego (or noasm) builds no assembly
+// at all.
 //
 // # Kernels
 //
@@ -14,6 +15,11 @@
 //     packed MR-row micro-panel of A and a packed NR-column micro-panel of B,
 //     with an epilogue that accumulates into C, adds a bias row and applies
 //     ReLU (see GemmFlags). Packing and blocking live in package blas.
+//     Beside each, a kernel of the same shape that reads B in place, rows
+//     ldb apart (SgemmStridedMicroRef; Impl.SgemmStrided, DgemmStrided),
+//     for products whose B is used by few kernel calls; and where the
+//     implementation has one, an alternative float32 shape with fewer rows
+//     (Impl.SMRAlt; Impl.SgemmFor chooses between the two by the row count).
 //   - ReLU forward, ReLU backward mask and fused bias+ReLU (float32).
 //     ReLU(x) is defined as x > 0 ? x : 0, so NaN and -0 both map to +0;
 //     every implementation is bit-identical.
