@@ -35,7 +35,7 @@ func newBenchFlagSet(f *benchFlags) *flag.FlagSet {
 	fs.SetOutput(io.Discard) // errors are reported in one line by runBench
 	fs.BoolVar(&f.quick, "quick", false, "measure only the small GEMM shapes")
 	fs.StringVar(&f.threads, "threads", "", "comma-separated thread `counts` (default 1 and GOMAXPROCS)")
-	fs.StringVar(&f.shapes, "shapes", "", "comma-separated GEMM `shapes`, N for N x N x N or MxKxN (default: 256,512,1024 and the training shapes)")
+	fs.StringVar(&f.shapes, "shapes", "", "comma-separated GEMM `shapes`, N for N x N x N or MxKxN, either with :NT, :TN or :TT for transposed A or B (default: 256,512,1024 and the training shapes)")
 	fs.StringVar(&f.csv, "csv", "", "also write the results as CSV to `file`")
 	fs.StringVar(&f.prec, "prec", "s,d", "comma-separated `precisions`: s (float32) and d (float64)")
 	fs.IntVar(&f.samples, "samples", 5, "samples per figure (the median is reported)")
