@@ -58,18 +58,43 @@
 	VMOVUPS R1, 64(R11); \
 	ADDQ R8, R11
 
-// Prefetch the C tile at DX (stride R8): ten rows of 128 bytes, which
-// touch up to three cache lines each.
-#define PREFC512 \
+// The 8x32 fp32 kernels: the 10x32 register plan with rows 8 and 9 left out
+// (Z0..Z15 accumulators), for products whose row count is a multiple of 8
+// but not of 10 (a batch of 16: the 10-row kernel would compute 20 rows).
+// Per k step: 2 loads of B, 8 broadcasts, 16 FMAs.
+
+// One k step of the 8x32 fp32 kernel; AO/BO are byte offsets into a and b.
+#define SSTEP8(AO, BO) \
+	VMOVUPS BO(DI), Z20; \
+	VMOVUPS BO+64(DI), Z21; \
+	VBROADCASTSS AO(SI), Z22; \
+	VFMADD231PS Z20, Z22, Z0; \
+	VFMADD231PS Z21, Z22, Z1; \
+	VBROADCASTSS AO+4(SI), Z23; \
+	VFMADD231PS Z20, Z23, Z2; \
+	VFMADD231PS Z21, Z23, Z3; \
+	VBROADCASTSS AO+8(SI), Z24; \
+	VFMADD231PS Z20, Z24, Z4; \
+	VFMADD231PS Z21, Z24, Z5; \
+	VBROADCASTSS AO+12(SI), Z25; \
+	VFMADD231PS Z20, Z25, Z6; \
+	VFMADD231PS Z21, Z25, Z7; \
+	VBROADCASTSS AO+16(SI), Z22; \
+	VFMADD231PS Z20, Z22, Z8; \
+	VFMADD231PS Z21, Z22, Z9; \
+	VBROADCASTSS AO+20(SI), Z23; \
+	VFMADD231PS Z20, Z23, Z10; \
+	VFMADD231PS Z21, Z23, Z11; \
+	VBROADCASTSS AO+24(SI), Z24; \
+	VFMADD231PS Z20, Z24, Z12; \
+	VFMADD231PS Z21, Z24, Z13; \
+	VBROADCASTSS AO+28(SI), Z25; \
+	VFMADD231PS Z20, Z25, Z14; \
+	VFMADD231PS Z21, Z25, Z15
+
+// Prefetch the eight rows of the C tile at DX (stride R8).
+#define PREFC8 \
 	MOVQ DX, R11; \
-	PREFETCHT0 (R11); \
-	PREFETCHT0 64(R11); \
-	PREFETCHT0 127(R11); \
-	ADDQ R8, R11; \
-	PREFETCHT0 (R11); \
-	PREFETCHT0 64(R11); \
-	PREFETCHT0 127(R11); \
-	ADDQ R8, R11; \
 	PREFETCHT0 (R11); \
 	PREFETCHT0 64(R11); \
 	PREFETCHT0 127(R11); \
@@ -102,8 +127,8 @@
 	PREFETCHT0 64(R11); \
 	PREFETCHT0 127(R11)
 
-// Zero the twenty accumulators (either precision).
-#define ZERO512 \
+// Zero the sixteen accumulators.
+#define ZERO8 \
 	VPXORQ Z0, Z0, Z0; \
 	VPXORQ Z1, Z1, Z1; \
 	VPXORQ Z2, Z2, Z2; \
@@ -119,15 +144,11 @@
 	VPXORQ Z12, Z12, Z12; \
 	VPXORQ Z13, Z13, Z13; \
 	VPXORQ Z14, Z14, Z14; \
-	VPXORQ Z15, Z15, Z15; \
-	VPXORQ Z16, Z16, Z16; \
-	VPXORQ Z17, Z17, Z17; \
-	VPXORQ Z18, Z18, Z18; \
-	VPXORQ Z19, Z19, Z19
+	VPXORQ Z15, Z15, Z15
 
-// Accumulate: add the C tile at DX to the accumulators.
-#define SACC512 \
-	MOVQ  DX, R11; \
+// Accumulate: add the C tile at DX.
+#define SACC8 \
+	MOVQ DX, R11; \
 	SADDROW512(Z0, Z1); \
 	SADDROW512(Z2, Z3); \
 	SADDROW512(Z4, Z5); \
@@ -135,12 +156,10 @@
 	SADDROW512(Z8, Z9); \
 	SADDROW512(Z10, Z11); \
 	SADDROW512(Z12, Z13); \
-	SADDROW512(Z14, Z15); \
-	SADDROW512(Z16, Z17); \
-	SADDROW512(Z18, Z19)
+	SADDROW512(Z14, Z15)
 
 // AddBias: add the 32 bias values at R9 to every row.
-#define SBIAS512 \
+#define SBIAS8 \
 	VMOVUPS (R9), Z20; \
 	VMOVUPS 64(R9), Z21; \
 	VADDPS Z20, Z0, Z0; \
@@ -158,14 +177,10 @@
 	VADDPS Z20, Z12, Z12; \
 	VADDPS Z21, Z13, Z13; \
 	VADDPS Z20, Z14, Z14; \
-	VADDPS Z21, Z15, Z15; \
-	VADDPS Z20, Z16, Z16; \
-	VADDPS Z21, Z17, Z17; \
-	VADDPS Z20, Z18, Z18; \
-	VADDPS Z21, Z19, Z19
+	VADDPS Z21, Z15, Z15
 
 // ReLU: max(x, +0) returns +0 for NaN and -0.
-#define SRELU512 \
+#define SRELU8 \
 	VPXORQ Z22, Z22, Z22; \
 	VMAXPS Z22, Z0, Z0; \
 	VMAXPS Z22, Z1, Z1; \
@@ -182,14 +197,10 @@
 	VMAXPS Z22, Z12, Z12; \
 	VMAXPS Z22, Z13, Z13; \
 	VMAXPS Z22, Z14, Z14; \
-	VMAXPS Z22, Z15, Z15; \
-	VMAXPS Z22, Z16, Z16; \
-	VMAXPS Z22, Z17, Z17; \
-	VMAXPS Z22, Z18, Z18; \
-	VMAXPS Z22, Z19, Z19
+	VMAXPS Z22, Z15, Z15
 
 // Store the accumulators to the C tile at DX.
-#define SSTORE512 \
+#define SSTORE8 \
 	MOVQ DX, R11; \
 	SSTOREROW512(Z0, Z1); \
 	SSTOREROW512(Z2, Z3); \
@@ -198,7 +209,58 @@
 	SSTOREROW512(Z8, Z9); \
 	SSTOREROW512(Z10, Z11); \
 	SSTOREROW512(Z12, Z13); \
-	SSTOREROW512(Z14, Z15); \
+	SSTOREROW512(Z14, Z15)
+
+
+// The 10-row epilogue pieces are the 8-row ones (below the 8x32 step) and
+// two rows more.
+
+// Prefetch the C tile at DX (stride R8): ten rows of 128 bytes, which
+// touch up to three cache lines each.
+#define PREFC512 \
+	PREFC8; \
+	ADDQ R8, R11; \
+	PREFETCHT0 (R11); \
+	PREFETCHT0 64(R11); \
+	PREFETCHT0 127(R11); \
+	ADDQ R8, R11; \
+	PREFETCHT0 (R11); \
+	PREFETCHT0 64(R11); \
+	PREFETCHT0 127(R11)
+
+// Zero the twenty accumulators (either precision).
+#define ZERO512 \
+	ZERO8; \
+	VPXORQ Z16, Z16, Z16; \
+	VPXORQ Z17, Z17, Z17; \
+	VPXORQ Z18, Z18, Z18; \
+	VPXORQ Z19, Z19, Z19
+
+// Accumulate: add the C tile at DX to the accumulators.
+#define SACC512 \
+	SACC8; \
+	SADDROW512(Z16, Z17); \
+	SADDROW512(Z18, Z19)
+
+// AddBias: add the 32 bias values at R9 to every row.
+#define SBIAS512 \
+	SBIAS8; \
+	VADDPS Z20, Z16, Z16; \
+	VADDPS Z21, Z17, Z17; \
+	VADDPS Z20, Z18, Z18; \
+	VADDPS Z21, Z19, Z19
+
+// ReLU: max(x, +0) returns +0 for NaN and -0.
+#define SRELU512 \
+	SRELU8; \
+	VMAXPS Z22, Z16, Z16; \
+	VMAXPS Z22, Z17, Z17; \
+	VMAXPS Z22, Z18, Z18; \
+	VMAXPS Z22, Z19, Z19
+
+// Store the accumulators to the C tile at DX.
+#define SSTORE512 \
+	SSTORE8; \
 	SSTOREROW512(Z16, Z17); \
 	SSTOREROW512(Z18, Z19)
 
@@ -609,160 +671,6 @@ sdstore512:
 	DSTORE512
 	VZEROUPPER
 	RET
-
-// The 8x32 fp32 kernels: the 10x32 register plan with rows 8 and 9 left out
-// (Z0..Z15 accumulators), for products whose row count is a multiple of 8
-// but not of 10 (a batch of 16: the 10-row kernel would compute 20 rows).
-// Per k step: 2 loads of B, 8 broadcasts, 16 FMAs.
-
-// One k step of the 8x32 fp32 kernel; AO/BO are byte offsets into a and b.
-#define SSTEP8(AO, BO) \
-	VMOVUPS BO(DI), Z20; \
-	VMOVUPS BO+64(DI), Z21; \
-	VBROADCASTSS AO(SI), Z22; \
-	VFMADD231PS Z20, Z22, Z0; \
-	VFMADD231PS Z21, Z22, Z1; \
-	VBROADCASTSS AO+4(SI), Z23; \
-	VFMADD231PS Z20, Z23, Z2; \
-	VFMADD231PS Z21, Z23, Z3; \
-	VBROADCASTSS AO+8(SI), Z24; \
-	VFMADD231PS Z20, Z24, Z4; \
-	VFMADD231PS Z21, Z24, Z5; \
-	VBROADCASTSS AO+12(SI), Z25; \
-	VFMADD231PS Z20, Z25, Z6; \
-	VFMADD231PS Z21, Z25, Z7; \
-	VBROADCASTSS AO+16(SI), Z22; \
-	VFMADD231PS Z20, Z22, Z8; \
-	VFMADD231PS Z21, Z22, Z9; \
-	VBROADCASTSS AO+20(SI), Z23; \
-	VFMADD231PS Z20, Z23, Z10; \
-	VFMADD231PS Z21, Z23, Z11; \
-	VBROADCASTSS AO+24(SI), Z24; \
-	VFMADD231PS Z20, Z24, Z12; \
-	VFMADD231PS Z21, Z24, Z13; \
-	VBROADCASTSS AO+28(SI), Z25; \
-	VFMADD231PS Z20, Z25, Z14; \
-	VFMADD231PS Z21, Z25, Z15
-
-// Prefetch the eight rows of the C tile at DX (stride R8).
-#define PREFC8 \
-	MOVQ DX, R11; \
-	PREFETCHT0 (R11); \
-	PREFETCHT0 64(R11); \
-	PREFETCHT0 127(R11); \
-	ADDQ R8, R11; \
-	PREFETCHT0 (R11); \
-	PREFETCHT0 64(R11); \
-	PREFETCHT0 127(R11); \
-	ADDQ R8, R11; \
-	PREFETCHT0 (R11); \
-	PREFETCHT0 64(R11); \
-	PREFETCHT0 127(R11); \
-	ADDQ R8, R11; \
-	PREFETCHT0 (R11); \
-	PREFETCHT0 64(R11); \
-	PREFETCHT0 127(R11); \
-	ADDQ R8, R11; \
-	PREFETCHT0 (R11); \
-	PREFETCHT0 64(R11); \
-	PREFETCHT0 127(R11); \
-	ADDQ R8, R11; \
-	PREFETCHT0 (R11); \
-	PREFETCHT0 64(R11); \
-	PREFETCHT0 127(R11); \
-	ADDQ R8, R11; \
-	PREFETCHT0 (R11); \
-	PREFETCHT0 64(R11); \
-	PREFETCHT0 127(R11); \
-	ADDQ R8, R11; \
-	PREFETCHT0 (R11); \
-	PREFETCHT0 64(R11); \
-	PREFETCHT0 127(R11)
-
-// Zero the sixteen accumulators.
-#define ZERO8 \
-	VPXORQ Z0, Z0, Z0; \
-	VPXORQ Z1, Z1, Z1; \
-	VPXORQ Z2, Z2, Z2; \
-	VPXORQ Z3, Z3, Z3; \
-	VPXORQ Z4, Z4, Z4; \
-	VPXORQ Z5, Z5, Z5; \
-	VPXORQ Z6, Z6, Z6; \
-	VPXORQ Z7, Z7, Z7; \
-	VPXORQ Z8, Z8, Z8; \
-	VPXORQ Z9, Z9, Z9; \
-	VPXORQ Z10, Z10, Z10; \
-	VPXORQ Z11, Z11, Z11; \
-	VPXORQ Z12, Z12, Z12; \
-	VPXORQ Z13, Z13, Z13; \
-	VPXORQ Z14, Z14, Z14; \
-	VPXORQ Z15, Z15, Z15
-
-// Accumulate: add the C tile at DX.
-#define SACC8 \
-	MOVQ DX, R11; \
-	SADDROW512(Z0, Z1); \
-	SADDROW512(Z2, Z3); \
-	SADDROW512(Z4, Z5); \
-	SADDROW512(Z6, Z7); \
-	SADDROW512(Z8, Z9); \
-	SADDROW512(Z10, Z11); \
-	SADDROW512(Z12, Z13); \
-	SADDROW512(Z14, Z15)
-
-// AddBias: add the 32 bias values at R9 to every row.
-#define SBIAS8 \
-	VMOVUPS (R9), Z20; \
-	VMOVUPS 64(R9), Z21; \
-	VADDPS Z20, Z0, Z0; \
-	VADDPS Z21, Z1, Z1; \
-	VADDPS Z20, Z2, Z2; \
-	VADDPS Z21, Z3, Z3; \
-	VADDPS Z20, Z4, Z4; \
-	VADDPS Z21, Z5, Z5; \
-	VADDPS Z20, Z6, Z6; \
-	VADDPS Z21, Z7, Z7; \
-	VADDPS Z20, Z8, Z8; \
-	VADDPS Z21, Z9, Z9; \
-	VADDPS Z20, Z10, Z10; \
-	VADDPS Z21, Z11, Z11; \
-	VADDPS Z20, Z12, Z12; \
-	VADDPS Z21, Z13, Z13; \
-	VADDPS Z20, Z14, Z14; \
-	VADDPS Z21, Z15, Z15
-
-// ReLU: max(x, +0) returns +0 for NaN and -0.
-#define SRELU8 \
-	VPXORQ Z22, Z22, Z22; \
-	VMAXPS Z22, Z0, Z0; \
-	VMAXPS Z22, Z1, Z1; \
-	VMAXPS Z22, Z2, Z2; \
-	VMAXPS Z22, Z3, Z3; \
-	VMAXPS Z22, Z4, Z4; \
-	VMAXPS Z22, Z5, Z5; \
-	VMAXPS Z22, Z6, Z6; \
-	VMAXPS Z22, Z7, Z7; \
-	VMAXPS Z22, Z8, Z8; \
-	VMAXPS Z22, Z9, Z9; \
-	VMAXPS Z22, Z10, Z10; \
-	VMAXPS Z22, Z11, Z11; \
-	VMAXPS Z22, Z12, Z12; \
-	VMAXPS Z22, Z13, Z13; \
-	VMAXPS Z22, Z14, Z14; \
-	VMAXPS Z22, Z15, Z15
-
-// Store the accumulators to the C tile at DX.
-#define SSTORE8 \
-	MOVQ DX, R11; \
-	SSTOREROW512(Z0, Z1); \
-	SSTOREROW512(Z2, Z3); \
-	SSTOREROW512(Z4, Z5); \
-	SSTOREROW512(Z6, Z7); \
-	SSTOREROW512(Z8, Z9); \
-	SSTOREROW512(Z10, Z11); \
-	SSTOREROW512(Z12, Z13); \
-	SSTOREROW512(Z14, Z15)
-
 
 // func sgemmKernel8AVX512(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFlags)
 TEXT ·sgemmKernel8AVX512(SB), NOSPLIT, $0-56

@@ -65,15 +65,8 @@ done
 
 echo
 echo "=== summary: GFLOP/s, median over $rounds rounds; eff = fastpath / FMA peak of its ISA (fastpath's probe, same run); vs best = fastpath / best rival"
-awk -v want_isa="$isa" '
+awk "$(cat bench/median.awk)"'
   function shape(m, k, n, tr) { if (m == k && k == n && tr == "NN") return m; return m "x" k "x" n (tr == "NN" ? "" : ":" tr) }
-  function add(key, v) { cnt[key]++; vals[key, cnt[key]] = v }
-  function median(key,   i, j, n, t, a) {
-    n = cnt[key]
-    for (i = 1; i <= n; i++) a[i] = vals[key, i]
-    for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
-    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-  }
   /^anchor part=blas/ {
     delete f
     for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
@@ -87,7 +80,7 @@ awk -v want_isa="$isa" '
       s = c[4]; sub(/:NN$/, "", s); if (s ~ /^[0-9]+x[0-9]+x[0-9]+$/) { split(s, d, "x"); if (d[1] == d[2] && d[2] == d[3]) s = d[1] }
       add("fastpath" SUBSEP s SUBSEP c[5], c[6]); shapes[s] = 1; ths[c[5]] = 1
     } else if (c[1] == "peak" && c[2] ~ /^fma-/) {
-      add("peak" SUBSEP c[5], c[6]); peakisa = c[3]
+      add("peak" SUBSEP c[5], c[6])
     }
   }
   END {

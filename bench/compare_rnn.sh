@@ -59,14 +59,7 @@ done
 
 echo
 echo "=== summary: ms per step (T = 784), median over $rounds rounds; onednn/fp = oneDNN ms / fastpath ms"
-awk '
-  function add(key, v) { cnt[key]++; vals[key, cnt[key]] = v }
-  function median(key,   i, j, n, t, a) {
-    n = cnt[key]
-    for (i = 1; i <= n; i++) a[i] = vals[key, i]
-    for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
-    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-  }
+awk "$(cat bench/median.awk)"'
   function field(name,   i, kv) { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == name) return kv[2] } return "" }
   /^fastpath threads=/ {
     split($3, p, "/"); h = p[3]; sub("hidden=", "", h); b = p[4]; sub("batch=", "", b); t = field("threads")
