@@ -20,20 +20,29 @@
 //
 // # Parallelism
 //
-// A persistent worker pool runs one parallel region per call; the calling
-// goroutine is thread 0. Threads split the micro-tile grid rows-first (loop
-// 3; loop 2 as well when m is small), never k, so every element of C is
-// computed by the same sequence of operations whatever the thread count:
-// results are bit-identical for any thread count. Each thread packs its own
-// A blocks; the B panel is packed cooperatively into one of two shared
-// buffers, with a spinning barrier once per depth block. When all of m fits
-// in one A block (training shapes such as 100 x 784 x 4000) threads split the
-// columns instead and each packs the few B micro-panels it uses just before
-// use, prefetching the next ones, with no barrier at all. The thread count is
-// runtime.GOMAXPROCS(0) read at each call unless SetThreads fixed it. Small
-// problems run serially, and a call that finds the pool busy (a concurrent
-// GEMM) runs serially rather than waiting. Steady-state calls allocate
-// nothing: packing buffers live in a free list of workspaces.
+// One worker pool (package internal/pool, shared with the optimizer updates)
+// runs one parallel region per call; the calling goroutine is thread 0.
+// Threads split the micro-tile grid rows-first (loop 3; loop 2 as well when
+// m is small), never k, so every element of C is computed by the same
+// sequence of operations whatever the thread count: results are
+// bit-identical for any thread count. Each thread packs its own A blocks;
+// the B panel is packed cooperatively into one of two shared buffers, with
+// a spinning barrier once per depth block.
+//
+// When all of m fits in one A block (the batch-sized products of training,
+// such as 100 x 784 x 4000) the narrow path runs instead (narrow.go): A is
+// packed once, threads claim groups of B micro-panels and run each through
+// the whole depth, so that C is written once and the only barrier follows
+// the packing of A; a B that is not transposed is read in place by the
+// micro-kernels that take a row stride (asm.Impl.SgemmStrided), not packed.
+// Row counts that the main micro-kernel shape pads badly (16) use the
+// implementation's alternative shape (asm.Impl.SgemmFor).
+//
+// The thread count is runtime.GOMAXPROCS(0) read at each call unless
+// SetThreads fixed it. Small problems run serially, and a call that finds
+// the pool busy (a concurrent GEMM) runs serially rather than waiting.
+// Steady-state calls allocate nothing: packing buffers live in a free list
+// of workspaces.
 //
 // # gonum
 //

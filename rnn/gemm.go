@@ -155,7 +155,7 @@ func (t *colTask) RunPart(part, parts int) {
 }
 
 // mulCols is mul with the column panels split across the thread count on
-// layers' helper goroutines; A is packed into ws[0], and ws needs one
+// the worker pool (layers.RunParallel); A is packed into ws[0], and ws needs one
 // workspace per thread.
 func (pb *packedB) mulCols(task *colTask, ws []mulWS, a []float32, lda, m int, c []float32, ldc int, bias []float32, flags asm.GemmFlags) {
 	pb.packA(&ws[0], a, lda, m)
