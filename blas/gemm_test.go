@@ -348,6 +348,7 @@ func TestDgemm(t *testing.T) {
 						for _, beta := range []float64{0, 1, 2} {
 							m, n, k := sh[0], sh[1], sh[2]
 							checkDgemm(t, r, tA, tB, m, n, k, -0.5, beta)
+							checkDgemm(t, r, tA, tB, m, n, k, 1, beta) // alpha 1: packing copies A as is
 						}
 					}
 				}

@@ -16,6 +16,9 @@ func packA[T float32 | float64](dst []T, a []T, lda int, trans bool, i0, mc, p0,
 		r0 := i0 + ip*mr
 		if trans {
 			// op(A)[i][p] = a[p*lda+i]: each p gives mr contiguous values.
+			if rows == mr && alpha == 1 && copyRows(panel, a[(p0)*lda+r0:], lda, kc, mr) {
+				continue
+			}
 			for p := 0; p < kc; p++ {
 				src := a[(p0+p)*lda+r0 : (p0+p)*lda+r0+rows]
 				d := panel[p*mr : p*mr+mr]
@@ -109,6 +112,34 @@ func packPanels[T float32 | float64](dst, src []T, lds, rows, nr, count int) {
 		s := any(src).([]float64)
 		asm.PackPanels64(d, s[:(rows-1)*lds+count*nr], lds, rows, nr, count)
 	}
+}
+
+// copyRows copies kc runs of mr values, run p at src[p*lds:], to
+// dst[p*mr:], as fixed-size array moves for the micro-kernel row counts in
+// use (a loop of mr scalar copies otherwise); it reports false, copying
+// nothing, for other counts.
+func copyRows[T float32 | float64](dst, src []T, lds, kc, mr int) bool {
+	switch mr {
+	case 10:
+		for p := 0; p < kc; p++ {
+			*(*[10]T)(dst[p*10:]) = *(*[10]T)(src[p*lds:])
+		}
+	case 8:
+		for p := 0; p < kc; p++ {
+			*(*[8]T)(dst[p*8:]) = *(*[8]T)(src[p*lds:])
+		}
+	case 6:
+		for p := 0; p < kc; p++ {
+			*(*[6]T)(dst[p*6:]) = *(*[6]T)(src[p*lds:])
+		}
+	case 4:
+		for p := 0; p < kc; p++ {
+			*(*[4]T)(dst[p*4:]) = *(*[4]T)(src[p*lds:])
+		}
+	default:
+		return false
+	}
+	return true
 }
 
 // packRows interleaves mr rows of kc values (row i starting at src[i*lds])
