@@ -13,34 +13,10 @@
 // Per k step: 2 loads of B, 10 broadcasts, 20 FMAs (10 cycles on two 512-bit
 // FMA pipes); twenty independent accumulator chains cover the FMA latency.
 
-// One k step of the fp32 kernel; AO/BO are byte offsets into a and b.
+// One k step of the fp32 kernel; AO/BO are byte offsets into a and b: the
+// 8-row step (below) and rows 8 and 9.
 #define SSTEP512(AO, BO) \
-	VMOVUPS BO(DI), Z20; \
-	VMOVUPS BO+64(DI), Z21; \
-	VBROADCASTSS AO(SI), Z22; \
-	VFMADD231PS Z20, Z22, Z0; \
-	VFMADD231PS Z21, Z22, Z1; \
-	VBROADCASTSS AO+4(SI), Z23; \
-	VFMADD231PS Z20, Z23, Z2; \
-	VFMADD231PS Z21, Z23, Z3; \
-	VBROADCASTSS AO+8(SI), Z24; \
-	VFMADD231PS Z20, Z24, Z4; \
-	VFMADD231PS Z21, Z24, Z5; \
-	VBROADCASTSS AO+12(SI), Z25; \
-	VFMADD231PS Z20, Z25, Z6; \
-	VFMADD231PS Z21, Z25, Z7; \
-	VBROADCASTSS AO+16(SI), Z22; \
-	VFMADD231PS Z20, Z22, Z8; \
-	VFMADD231PS Z21, Z22, Z9; \
-	VBROADCASTSS AO+20(SI), Z23; \
-	VFMADD231PS Z20, Z23, Z10; \
-	VFMADD231PS Z21, Z23, Z11; \
-	VBROADCASTSS AO+24(SI), Z24; \
-	VFMADD231PS Z20, Z24, Z12; \
-	VFMADD231PS Z21, Z24, Z13; \
-	VBROADCASTSS AO+28(SI), Z25; \
-	VFMADD231PS Z20, Z25, Z14; \
-	VFMADD231PS Z21, Z25, Z15; \
+	SSTEP8(AO, BO); \
 	VBROADCASTSS AO+32(SI), Z22; \
 	VFMADD231PS Z20, Z22, Z16; \
 	VFMADD231PS Z21, Z22, Z17; \
