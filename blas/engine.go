@@ -239,13 +239,12 @@ func (g *gemmCall[T]) compute(tid int, pos *blockPos[T]) {
 	r0 := ti * mPanels / g.tm * bl.mr
 	r1 := min((ti+1)*mPanels/g.tm*bl.mr, g.m)
 	jp0, jp1 := tj*nPanels/g.tn, (tj+1)*nPanels/g.tn
-	g.tiles(tid, pos, r0, r1, jp0, jp1, true)
+	g.tiles(tid, pos, r0, r1, jp0, jp1)
 }
 
 // tiles runs the micro-tiles of rows [r0, r1) and B micro-panels [jp0, jp1)
-// of one depth block, packing A first unless packA is false (the A block
-// for these rows is already in this thread's buffer).
-func (g *gemmCall[T]) tiles(tid int, pos *blockPos[T], r0, r1, jp0, jp1 int, needA bool) {
+// of one depth block, packing each A block first.
+func (g *gemmCall[T]) tiles(tid int, pos *blockPos[T], r0, r1, jp0, jp1 int) {
 	bl := g.bl
 	if r0 >= r1 || jp0 >= jp1 {
 		return
@@ -269,9 +268,7 @@ func (g *gemmCall[T]) tiles(tid int, pos *blockPos[T], r0, r1, jp0, jp1 int, nee
 	mcEq := ((r1-r0+blocks-1)/blocks + mr - 1) / mr * mr
 	for ic := r0; ic < r1; ic += mcEq {
 		mc := min(mcEq, r1-ic)
-		if needA {
-			packA(pa, g.a, g.lda, g.aT, ic, mc, pos.pc, kc, mr, g.alpha)
-		}
+		packA(pa, g.a, g.lda, g.aT, ic, mc, pos.pc, kc, mr, g.alpha)
 		if pos.first && g.beta != 0 && g.beta != 1 {
 			for i := ic; i < ic+mc; i++ {
 				row := g.c[i*g.ldc+cj0 : i*g.ldc+cj1]
