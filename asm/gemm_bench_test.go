@@ -93,3 +93,38 @@ func BenchmarkSgemmStridedMicro(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDgemmStridedMicro is BenchmarkSgemmStridedMicro for the float64
+// kernels (no alternative shape).
+func BenchmarkDgemmStridedMicro(b *testing.B) {
+	const k, ldb = 256, 4000
+	for _, impl := range AvailableImpls() {
+		for _, strided := range []bool{false, true} {
+			if strided && impl.DgemmStrided == nil {
+				continue
+			}
+			name := "packed"
+			if strided {
+				name = "strided"
+			}
+			b.Run(fmt.Sprintf("impl=%s/kernel=%s/k=%d", impl.Name, name, k), func(b *testing.B) {
+				mr, nr := impl.DMR, impl.DNR
+				r := newRand(1)
+				pa, pb, sb := make([]float64, k*mr), make([]float64, k*nr), make([]float64, (k-1)*ldb+nr)
+				randSlice64(r, pa)
+				randSlice64(r, pb)
+				randSlice64(r, sb)
+				c := make([]float64, mr*nr)
+				b.ReportAllocs()
+				for b.Loop() {
+					if strided {
+						impl.DgemmStrided(k, pa, sb, ldb, c, nr, nil, Accumulate)
+					} else {
+						impl.Dgemm(k, pa, pb, c, nr, nil, Accumulate)
+					}
+				}
+				b.ReportMetric(float64(2*mr*nr*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
+	}
+}
