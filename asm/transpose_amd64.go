@@ -12,29 +12,34 @@ import "unsafe"
 //go:noescape
 func transpose8AVX2(dst, src *float32, lds, rows, kc int)
 
-// transposeAVX2 checks its operands, transposes the columns in blocks of 8
-// for a multiple of 8 rows with AVX2 (16 rows in one pass, otherwise one
-// pass per group of 8 rows), and finishes (or handles other row counts) with
-// the generic loop.
+// transposeAVX2 checks its operands and transposes the columns in blocks of
+// 8 with AVX2: 16 rows in one pass, otherwise one pass per group of 8 rows
+// (a micro-panel of 10 rows takes one pass and two rows by the generic
+// loop); the generic loop finishes the last columns and rows.
 func transposeAVX2(dst, src []float32, lds, rows, kc int) {
 	checkTranspose(len(dst), len(src), lds, rows, kc)
-	if rows%8 != 0 || rows == 0 {
+	full, kc8 := rows&^7, kc&^7
+	if full == 0 || kc8 == 0 {
 		TransposeGeneric(dst, src, lds, rows, kc)
 		return
 	}
-	kc8 := kc &^ 7
-	if kc8 > 0 && rows == 16 {
+	if rows == 16 {
 		transpose8AVX2(unsafe.SliceData(dst), unsafe.SliceData(src), lds, rows, kc8)
-	} else if kc8 > 0 {
+	} else {
 		// With rows != 16 the kernel transposes the 8 rows at src into
 		// columns 0..7 of dst's packed rows of length rows.
-		for g := 0; g < rows; g += 8 {
+		for g := 0; g < full; g += 8 {
 			transpose8AVX2(&dst[g], &src[g*lds], lds, rows, kc8)
 		}
 	}
 	for j := 0; j < rows; j++ {
-		for p := kc8; p < kc; p++ {
-			dst[p*rows+j] = src[j*lds+p]
+		p0 := kc8
+		if j >= full {
+			p0 = 0
+		}
+		row := src[j*lds : j*lds+kc]
+		for p := p0; p < kc; p++ {
+			dst[p*rows+j] = row[p]
 		}
 	}
 }

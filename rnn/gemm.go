@@ -79,6 +79,11 @@ func (pb *packedB) packA(ws *mulWS, a []float32, lda, m int) {
 	for ip := 0; ip < rowPanels; ip++ {
 		panel := ws.a[ip*k*mr : (ip+1)*k*mr]
 		rows := min(mr, m-ip*mr)
+		if rows == mr {
+			// A full panel: the transpose kernel interleaves the rows.
+			asm.Transpose(panel, a[ip*mr*lda:ip*mr*lda+(mr-1)*lda+k], lda, mr, k)
+			continue
+		}
 		for i := 0; i < rows; i++ {
 			src := a[(ip*mr+i)*lda : (ip*mr+i)*lda+k]
 			for p, v := range src {
