@@ -43,6 +43,14 @@
 	VMOVUPS R1, 32(R11); \
 	ADDQ R8, R11
 
+// One k step of an in-place kernel: prefetch the B row eight steps ahead,
+// run STEP on the current row at DI, step DI to the next row (R12 = ldb in
+// bytes). STEP is SSTEP or DSTEP.
+#define BROW(STEP, AO) \
+	PREFETCHT0 (DI)(R12*8); \
+	STEP(AO, 0); \
+	ADDQ R12, DI
+
 // Prefetch the C tile at DX (stride R8): six rows, first and last byte of
 // each, so that the epilogue does not wait on it.
 #define PREFC \
@@ -218,18 +226,10 @@ TEXT ·sgemmStridedKernelAVX2(SB), NOSPLIT, $0-64
 
 ssloop4:
 	PREFETCHT0 768(SI)
-	PREFETCHT0 (DI)(R12*8)
-	SSTEP(0, 0)
-	ADDQ R12, DI
-	PREFETCHT0 (DI)(R12*8)
-	SSTEP(24, 0)
-	ADDQ R12, DI
-	PREFETCHT0 (DI)(R12*8)
-	SSTEP(48, 0)
-	ADDQ R12, DI
-	PREFETCHT0 (DI)(R12*8)
-	SSTEP(72, 0)
-	ADDQ R12, DI
+	BROW(SSTEP, 0)
+	BROW(SSTEP, 24)
+	BROW(SSTEP, 48)
+	BROW(SSTEP, 72)
 	ADDQ $96, SI
 	SUBQ $4, CX
 	CMPQ CX, $4
@@ -436,18 +436,10 @@ TEXT ·dgemmStridedKernelAVX2(SB), NOSPLIT, $0-64
 
 sdloop4:
 	PREFETCHT0 384(SI)
-	PREFETCHT0 (DI)(R12*8)
-	DSTEP(0, 0)
-	ADDQ R12, DI
-	PREFETCHT0 (DI)(R12*8)
-	DSTEP(48, 0)
-	ADDQ R12, DI
-	PREFETCHT0 (DI)(R12*8)
-	DSTEP(96, 0)
-	ADDQ R12, DI
-	PREFETCHT0 (DI)(R12*8)
-	DSTEP(144, 0)
-	ADDQ R12, DI
+	BROW(DSTEP, 0)
+	BROW(DSTEP, 48)
+	BROW(DSTEP, 96)
+	BROW(DSTEP, 144)
 	ADDQ $192, SI
 	SUBQ $4, CX
 	CMPQ CX, $4
