@@ -447,3 +447,37 @@ func testGemmReference[T float](t *testing.T, gemm gemmFunc[T]) {
 		}
 	}
 }
+
+// TestGemmAllocs checks that steady-state GEMM calls allocate nothing on
+// every path: the narrow path with B read in place and with B packed
+// (transposed), the alternative 8-row shape, the general path, for one and
+// two threads, float32 and float64.
+func TestGemmAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts differ under the race detector")
+	}
+	defer blas.SetThreads(blas.SetThreads(0))
+	for _, sh := range [][3]int{{100, 300, 500}, {16, 200, 300}, {700, 100, 300}} {
+		m, k, n := sh[0], sh[1], sh[2]
+		a32, b32, c32 := make([]float32, m*k), make([]float32, k*n), make([]float32, m*n)
+		a64, b64, c64 := make([]float64, m*k), make([]float64, k*n), make([]float64, m*n)
+		for _, threads := range []int{1, 2} {
+			blas.SetThreads(threads)
+			for _, tB := range []gblas.Transpose{gblas.NoTrans, gblas.Trans} {
+				ldb := n
+				if tB != gblas.NoTrans {
+					ldb = k
+				}
+				for name, f := range map[string]func(){
+					"s": func() { blas.Sgemm(gblas.NoTrans, tB, m, n, k, 1, a32, k, b32, ldb, 0, c32, n) },
+					"d": func() { blas.Dgemm(gblas.NoTrans, tB, m, n, k, 1, a64, k, b64, ldb, 0, c64, n) },
+				} {
+					f()
+					if allocs := testing.AllocsPerRun(10, f); allocs != 0 {
+						t.Errorf("%sgemm %dx%dx%d tB=%c t=%d: %v allocations per call", name, m, k, n, tB, threads, allocs)
+					}
+				}
+			}
+		}
+	}
+}
