@@ -48,3 +48,53 @@ func (Implementation) Sgemv(tA gblas.Transpose, m, n int, alpha float32, a []flo
 func (Implementation) Dgemv(tA gblas.Transpose, m, n int, alpha float64, a []float64, lda int, x []float64, incX int, beta float64, y []float64, incY int) {
 	Dgemv(tA, m, n, alpha, a, lda, x, incX, beta, y, incY)
 }
+
+// Strsm solves a triangular system with the package-level Strsm.
+func (Implementation) Strsm(s gblas.Side, ul gblas.Uplo, tA gblas.Transpose, d gblas.Diag, m, n int, alpha float32, a []float32, lda int, b []float32, ldb int) {
+	Strsm(s, ul, tA, d, m, n, alpha, a, lda, b, ldb)
+}
+
+// Dtrsm solves a triangular system with the package-level Dtrsm.
+func (Implementation) Dtrsm(s gblas.Side, ul gblas.Uplo, tA gblas.Transpose, d gblas.Diag, m, n int, alpha float64, a []float64, lda int, b []float64, ldb int) {
+	Dtrsm(s, ul, tA, d, m, n, alpha, a, lda, b, ldb)
+}
+
+// Strmm multiplies by a triangular matrix with the package-level Strmm.
+func (Implementation) Strmm(s gblas.Side, ul gblas.Uplo, tA gblas.Transpose, d gblas.Diag, m, n int, alpha float32, a []float32, lda int, b []float32, ldb int) {
+	Strmm(s, ul, tA, d, m, n, alpha, a, lda, b, ldb)
+}
+
+// Dtrmm multiplies by a triangular matrix with the package-level Dtrmm.
+func (Implementation) Dtrmm(s gblas.Side, ul gblas.Uplo, tA gblas.Transpose, d gblas.Diag, m, n int, alpha float64, a []float64, lda int, b []float64, ldb int) {
+	Dtrmm(s, ul, tA, d, m, n, alpha, a, lda, b, ldb)
+}
+
+// Ssyrk is the package-level Ssyrk.
+func (Implementation) Ssyrk(ul gblas.Uplo, tA gblas.Transpose, n, k int, alpha float32, a []float32, lda int, beta float32, c []float32, ldc int) {
+	Ssyrk(ul, tA, n, k, alpha, a, lda, beta, c, ldc)
+}
+
+// Dsyrk is the package-level Dsyrk.
+func (Implementation) Dsyrk(ul gblas.Uplo, tA gblas.Transpose, n, k int, alpha float64, a []float64, lda int, beta float64, c []float64, ldc int) {
+	Dsyrk(ul, tA, n, k, alpha, a, lda, beta, c, ldc)
+}
+
+// Ssyr2k is the package-level Ssyr2k.
+func (Implementation) Ssyr2k(ul gblas.Uplo, tA gblas.Transpose, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	Ssyr2k(ul, tA, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// Dsyr2k is the package-level Dsyr2k.
+func (Implementation) Dsyr2k(ul gblas.Uplo, tA gblas.Transpose, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	Dsyr2k(ul, tA, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// Ssymm is the package-level Ssymm.
+func (Implementation) Ssymm(s gblas.Side, ul gblas.Uplo, m, n int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	Ssymm(s, ul, m, n, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// Dsymm is the package-level Dsymm.
+func (Implementation) Dsymm(s gblas.Side, ul gblas.Uplo, m, n int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	Dsymm(s, ul, m, n, alpha, a, lda, b, ldb, beta, c, ldc)
+}
