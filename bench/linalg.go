@@ -263,8 +263,8 @@ func (r *LinalgReport) WriteTable(w io.Writer) error {
 	}
 	fmt.Fprintln(tw, strings.Join(hdr, "\t")+"\t")
 	type key struct {
-		op      string
-		n, t    int
+		op   string
+		n, t int
 	}
 	var order []key
 	secs := map[key]map[string]float64{}

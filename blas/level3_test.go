@@ -403,3 +403,66 @@ func testSymm[T float32 | float64](t *testing.T, name string, f func(s gblas.Sid
 		}
 	}
 }
+
+// TestSmallNative checks the hand-over of small GEMV, TRSM and TRMM calls
+// to gonum's native code: with the production thresholds, results match
+// fastpath's own code (thresholds cut to zero) within rounding.
+func TestSmallNative(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	type run func(native bool) []float64
+	withNative := func(native bool, f func()) {
+		g0, t0 := gemvNative, triNative
+		if native {
+			gemvNative, triNative = 128*128, 16
+		} else {
+			gemvNative, triNative = 0, -1
+		}
+		defer func() { gemvNative, triNative = g0, t0 }()
+		f()
+	}
+	rnd := func(n int) []float64 {
+		s := make([]float64, n)
+		for i := range s {
+			s[i] = 2*r.Float64() - 1
+		}
+		return s
+	}
+	for _, n := range []int{1, 5, 16} {
+		a := rnd(n * n)
+		for i := range n {
+			a[i*n+i] += 2
+		}
+		x, y := rnd(2*n), rnd(2*n)
+		var cases []run
+		for _, tA := range transs {
+			for _, inc := range []int{1, -2} {
+				cases = append(cases, func(native bool) []float64 {
+					yy := append([]float64(nil), y...)
+					withNative(native, func() { Dgemv(tA, n, n, 0.5, a, n, x, inc, 0.25, yy, inc) })
+					return yy
+				})
+			}
+		}
+		for _, s := range sides {
+			for _, ul := range uplos {
+				cases = append(cases, func(native bool) []float64 {
+					b := append([]float64(nil), a...)
+					withNative(native, func() { Dtrsm(s, ul, gblas.Trans, gblas.NonUnit, n, n, 0.5, a, n, b, n) })
+					return b
+				}, func(native bool) []float64 {
+					b := append([]float64(nil), a...)
+					withNative(native, func() { Dtrmm(s, ul, gblas.NoTrans, gblas.Unit, n, n, 0.5, a, n, b, n) })
+					return b
+				})
+			}
+		}
+		for i, c := range cases {
+			got, want := c(true), c(false)
+			for j := range want {
+				if math.Abs(got[j]-want[j]) > 1e-13*(1+math.Abs(want[j])) {
+					t.Fatalf("n=%d case %d: element %d: native %v, fastpath %v", n, i, j, got[j], want[j])
+				}
+			}
+		}
+	}
+}

@@ -1,12 +1,19 @@
 package blas
 
-import gblas "gonum.org/v1/gonum/blas"
+import (
+	gblas "gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+)
 
 // Strmm computes B = alpha * op(A) * B (s = Left, A m x m) or
 // B = alpha * B * op(A) (s = Right, A n x n), B m x n, for a triangular A
 // as in Strsm. Arguments are checked in gonum's order and panic with
 // gonum's messages. The triangle is split recursively, as in Strsm.
 func Strmm(s gblas.Side, ul gblas.Uplo, tA gblas.Transpose, d gblas.Diag, m, n int, alpha float32, a []float32, lda int, b []float32, ldb int) {
+	if smallTri(m, n) {
+		gonum.Implementation{}.Strmm(s, ul, tA, d, m, n, alpha, a, lda, b, ldb)
+		return
+	}
 	if checkTri(s, ul, tA, d, m, n, lda, ldb, len(a), len(b)) {
 		return
 	}
@@ -15,6 +22,10 @@ func Strmm(s gblas.Side, ul gblas.Uplo, tA gblas.Transpose, d gblas.Diag, m, n i
 
 // Dtrmm is Strmm in double precision.
 func Dtrmm(s gblas.Side, ul gblas.Uplo, tA gblas.Transpose, d gblas.Diag, m, n int, alpha float64, a []float64, lda int, b []float64, ldb int) {
+	if smallTri(m, n) {
+		gonum.Implementation{}.Dtrmm(s, ul, tA, d, m, n, alpha, a, lda, b, ldb)
+		return
+	}
 	if checkTri(s, ul, tA, d, m, n, lda, ldb, len(a), len(b)) {
 		return
 	}

@@ -1,6 +1,9 @@
 package blas
 
-import gblas "gonum.org/v1/gonum/blas"
+import (
+	gblas "gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+)
 
 // Strsm solves op(A) * X = alpha * B (s = Left, A m x m) or
 // X * op(A) = alpha * B (s = Right, A n x n) for X, overwriting the m x n
@@ -13,6 +16,10 @@ import gblas "gonum.org/v1/gonum/blas"
 // updates, and diagonal blocks of at most 32 rows are solved by row
 // operations on B.
 func Strsm(s gblas.Side, ul gblas.Uplo, tA gblas.Transpose, d gblas.Diag, m, n int, alpha float32, a []float32, lda int, b []float32, ldb int) {
+	if smallTri(m, n) {
+		gonum.Implementation{}.Strsm(s, ul, tA, d, m, n, alpha, a, lda, b, ldb)
+		return
+	}
 	if checkTri(s, ul, tA, d, m, n, lda, ldb, len(a), len(b)) {
 		return
 	}
@@ -21,11 +28,25 @@ func Strsm(s gblas.Side, ul gblas.Uplo, tA gblas.Transpose, d gblas.Diag, m, n i
 
 // Dtrsm is Strsm in double precision.
 func Dtrsm(s gblas.Side, ul gblas.Uplo, tA gblas.Transpose, d gblas.Diag, m, n int, alpha float64, a []float64, lda int, b []float64, ldb int) {
+	if smallTri(m, n) {
+		gonum.Implementation{}.Dtrsm(s, ul, tA, d, m, n, alpha, a, lda, b, ldb)
+		return
+	}
 	if checkTri(s, ul, tA, d, m, n, lda, ldb, len(a), len(b)) {
 		return
 	}
 	trsm(level3d(), s == gblas.Left, ul == gblas.Lower, tA != gblas.NoTrans, d == gblas.Unit, m, n, alpha, a, lda, b, ldb)
 }
+
+// triNative is the order up to which Xtrsm and Xtrmm with both m and n
+// that small run on gonum's native code, whose fixed cost is lower
+// (measured on Zen 5: gonum ahead at 16 x 16, fastpath from 32 x 32).
+// Tests set it to 0.
+var triNative = 16
+
+// smallTri reports whether a Xtrsm or Xtrmm is small enough for gonum's
+// code. Invalid sizes go there too: gonum panics with the same messages.
+func smallTri(m, n int) bool { return m <= triNative && n <= triNative }
 
 // triangle describes op(A) for the triangular routines: whether op(A) is
 // lower triangular, whether op(A) is A^T, whether its diagonal is unit.
