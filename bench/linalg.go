@@ -57,6 +57,11 @@ type LinalgOptions struct {
 	// NativeBackend and FastpathBackend. The last one is the one the
 	// report's ratios are about.
 	Backends []LinalgBackend
+	// Settle is the pause before each sample when several backends are
+	// compared; 0 means 200 ms. A C library's worker threads spin for a
+	// while after each call (OpenBLAS: 2^28 cycles by default, ~70 ms)
+	// and would otherwise take a core from the next backend's sample.
+	Settle time.Duration
 	// Progress, if not nil, receives one line per measurement.
 	Progress io.Writer
 }
@@ -118,6 +123,9 @@ func RunLinalg(ctx context.Context, opts LinalgOptions) (rep LinalgReport, err e
 	}
 	if opts.Backends == nil {
 		opts.Backends = []LinalgBackend{NativeBackend, FastpathBackend}
+	}
+	if opts.Settle == 0 {
+		opts.Settle = 200 * time.Millisecond
 	}
 	rep.Env = Env{Describe: asm.Describe(), GoVersion: runtime.Version(), GOOS: runtime.GOOS,
 		GOARCH: runtime.GOARCH, GOMAXPROCS: runtime.GOMAXPROCS(0), Samples: opts.Samples}
@@ -182,6 +190,9 @@ func timeLinalg(ctx context.Context, op string, n int, opts LinalgOptions) ([]fl
 				return nil, err
 			}
 			blas64.Use(b.BLAS)
+			if nb > 1 {
+				time.Sleep(opts.Settle)
+			}
 			start := time.Now()
 			for range reps[i] {
 				call()

@@ -98,3 +98,23 @@ func (Implementation) Ssymm(s gblas.Side, ul gblas.Uplo, m, n int, alpha float32
 func (Implementation) Dsymm(s gblas.Side, ul gblas.Uplo, m, n int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
 	Dsymm(s, ul, m, n, alpha, a, lda, b, ldb, beta, c, ldc)
 }
+
+// Sdot is the package-level Sdot.
+func (Implementation) Sdot(n int, x []float32, incX int, y []float32, incY int) float32 {
+	return Sdot(n, x, incX, y, incY)
+}
+
+// Ddot is the package-level Ddot.
+func (Implementation) Ddot(n int, x []float64, incX int, y []float64, incY int) float64 {
+	return Ddot(n, x, incX, y, incY)
+}
+
+// Saxpy is the package-level Saxpy.
+func (Implementation) Saxpy(n int, alpha float32, x []float32, incX int, y []float32, incY int) {
+	Saxpy(n, alpha, x, incX, y, incY)
+}
+
+// Daxpy is the package-level Daxpy.
+func (Implementation) Daxpy(n int, alpha float64, x []float64, incX int, y []float64, incY int) {
+	Daxpy(n, alpha, x, incX, y, incY)
+}

@@ -26,6 +26,8 @@ func TestConformance(t *testing.T) {
 		run  func(t *testing.T)
 	}{
 		{"Dgemm", func(t *testing.T) { testblas.TestDgemm(t, impl) }},
+		{"Ddot", func(t *testing.T) { testblas.DdotTest(t, impl) }},
+		{"Daxpy", func(t *testing.T) { testblas.DaxpyTest(t, impl) }},
 		{"Dgemv", func(t *testing.T) { testblas.DgemvTest(t, impl) }},
 		{"Dger", func(t *testing.T) { testblas.DgerTest(t, impl) }},
 		{"Dgbmv", func(t *testing.T) { testblas.DgbmvTest(t, impl) }},

@@ -1,0 +1,64 @@
+package blas
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/blas/gonum"
+)
+
+// TestLevel1 compares the Level 1 routines with gonum's on lengths around
+// the prefetch block and the unrolling, unit and strided increments
+// (including a row-major column's), and checks that elements between the strided ones are not written.
+func TestLevel1(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(5, 6))
+		native := gonum.Implementation{}
+		for _, n := range []int{0, 1, 3, 4, 31, 32, 33, 64, 65, 127, 300} {
+			for _, inc := range [][2]int{{1, 1}, {3, 1}, {1, 2}, {100, 7}, {-1, 1}} {
+				what := fmt.Sprintf("n=%d inc=%v", n, inc)
+				mk := func(inc int) []float64 {
+					s := make([]float64, max(n-1, 0)*abs(inc)+1+guard)
+					for i := range s {
+						s[i] = 2*r.Float64() - 1
+					}
+					return s
+				}
+				x, y := mk(inc[0]), mk(inc[1])
+				tol := 1e-14 * float64(n+1)
+				if got, want := Ddot(n, x, inc[0], y, inc[1]), native.Ddot(n, x, inc[0], y, inc[1]); math.Abs(got-want) > tol {
+					t.Fatalf("Ddot %s: %v, want %v", what, got, want)
+				}
+				if got, want := Sdot(n, f32(x), inc[0], f32(y), inc[1]), native.Sdot(n, f32(x), inc[0], f32(y), inc[1]); math.Abs(float64(got-want)) > 1e-5*float64(n+1) {
+					t.Fatalf("Sdot %s: %v, want %v", what, got, want)
+				}
+				y1, y2 := append([]float64(nil), y...), append([]float64(nil), y...)
+				Daxpy(n, -0.75, x, inc[0], y1, inc[1])
+				native.Daxpy(n, -0.75, x, inc[0], y2, inc[1])
+				for i := range y1 {
+					if math.Abs(y1[i]-y2[i]) > 1e-15 {
+						t.Fatalf("Daxpy %s: y[%d] = %v, want %v", what, i, y1[i], y2[i])
+					}
+				}
+				s1, s2 := f32(y), f32(y)
+				Saxpy(n, -0.75, f32(x), inc[0], s1, inc[1])
+				native.Saxpy(n, -0.75, f32(x), inc[0], s2, inc[1])
+				for i := range s1 {
+					if math.Abs(float64(s1[i]-s2[i])) > 1e-6 {
+						t.Fatalf("Saxpy %s: y[%d] = %v, want %v", what, i, s1[i], s2[i])
+					}
+				}
+			}
+		}
+	})
+}
+
+func f32(s []float64) []float32 {
+	out := make([]float32, len(s))
+	for i, v := range s {
+		out[i] = float32(v)
+	}
+	return out
+}
