@@ -118,3 +118,13 @@ func (Implementation) Saxpy(n int, alpha float32, x []float32, incX int, y []flo
 func (Implementation) Daxpy(n int, alpha float64, x []float64, incX int, y []float64, incY int) {
 	Daxpy(n, alpha, x, incX, y, incY)
 }
+
+// Ssymv is the package-level Ssymv.
+func (Implementation) Ssymv(ul gblas.Uplo, n int, alpha float32, a []float32, lda int, x []float32, incX int, beta float32, y []float32, incY int) {
+	Ssymv(ul, n, alpha, a, lda, x, incX, beta, y, incY)
+}
+
+// Dsymv is the package-level Dsymv.
+func (Implementation) Dsymv(ul gblas.Uplo, n int, alpha float64, a []float64, lda int, x []float64, incX int, beta float64, y []float64, incY int) {
+	Dsymv(ul, n, alpha, a, lda, x, incX, beta, y, incY)
+}

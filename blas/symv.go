@@ -1,0 +1,188 @@
+package blas
+
+import (
+	"math"
+
+	"github.com/fastpath-go/fastpath/asm"
+	"github.com/fastpath-go/fastpath/internal/pool"
+	gblas "gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+)
+
+// Ssymv computes y = alpha * A * x + beta * y for a symmetric n x n A of
+// which the ul triangle is read, as gonum's Ssymv. Each stored row is read
+// once into L1 for a dot product (its own element of y) and an axpy (the
+// elements of y its transpose contributes to), both on the asm kernels;
+// large matrices are split across threads by rows of equal area, each
+// thread accumulating into a private vector. Small matrices and invalid
+// arguments run on gonum's code, which checks and panics with its own
+// messages.
+func Ssymv(ul gblas.Uplo, n int, alpha float32, a []float32, lda int, x []float32, incX int, beta float32, y []float32, incY int) {
+	if !fastSymv(ul, n, lda, incX, incY, len(a), len(x), len(y)) {
+		gonum.Implementation{}.Ssymv(ul, n, alpha, a, lda, x, incX, beta, y, incY)
+		return
+	}
+	impl := asm.Current()
+	symv(&ssymvState, impl.SDot, impl.SAxpy, ul == gblas.Upper, n, alpha, a, lda, x, incX, beta, y, incY)
+}
+
+// Dsymv is Ssymv in double precision.
+func Dsymv(ul gblas.Uplo, n int, alpha float64, a []float64, lda int, x []float64, incX int, beta float64, y []float64, incY int) {
+	if !fastSymv(ul, n, lda, incX, incY, len(a), len(x), len(y)) {
+		gonum.Implementation{}.Dsymv(ul, n, alpha, a, lda, x, incX, beta, y, incY)
+		return
+	}
+	impl := asm.Current()
+	symv(&dsymvState, impl.DDot, impl.DAxpy, ul == gblas.Upper, n, alpha, a, lda, x, incX, beta, y, incY)
+}
+
+// symvNative is the order below which SYMV runs on gonum's code. Tests set
+// it to 0.
+var symvNative = 64
+
+// symvParallelMin is the order from which SYMV is split across threads.
+var symvParallelMin = 384
+
+// fastSymv reports whether a SYMV takes fastpath's code: valid arguments
+// and n at least symvNative.
+func fastSymv(ul gblas.Uplo, n, lda, incX, incY, lenA, lenX, lenY int) bool {
+	return (ul == gblas.Upper || ul == gblas.Lower) && n >= max(symvNative, 1) && lda >= n &&
+		incX != 0 && incY != 0 && lenA >= lda*(n-1)+n && lenX > (n-1)*abs(incX) && lenY > (n-1)*abs(incY)
+}
+
+// symvState is one precision's parallel task, used only while the
+// worker pool is held (so one per precision suffices, and being static it
+// passes through the pool without allocating), and its scratch vectors.
+type symvState[T gemvFloat] struct {
+	job     symvTask[T]
+	zs      [][]T
+	rows    []int
+	scratch *scratchList[T]
+}
+
+var (
+	ssymvState = symvState[float32]{scratch: &scratch32}
+	dsymvState = symvState[float64]{scratch: &scratch64}
+)
+
+// symvTask accumulates z_p = A[rows of part p] * x (each stored row's
+// contribution to every element of z) for each part p.
+type symvTask[T gemvFloat] struct {
+	upper bool
+	n     int
+	a     []T
+	lda   int
+	x     []T
+	z     [][]T // per-part accumulators, zeroed
+	rows  []int // part p covers stored rows rows[p]..rows[p+1]
+	dot   func(x, y []T) T
+	axpy  func(alpha T, x, y []T)
+}
+
+// RunPart computes part p's accumulator (pool.Task).
+func (t *symvTask[T]) RunPart(p, _ int) {
+	z := t.z[p]
+	for i := t.rows[p]; i < t.rows[p+1]; i++ {
+		xi := t.x[i]
+		row := t.a[i*t.lda : i*t.lda+t.n]
+		lo, hi := i+1, t.n // off-diagonal part of stored row i
+		if !t.upper {
+			lo, hi = 0, i
+		}
+		if hi > lo {
+			seg := row[lo:hi]
+			t.axpy(xi, seg, z[lo:hi])
+			z[i] += t.dot(seg, t.x[lo:hi])
+		}
+		z[i] += row[i] * xi
+	}
+}
+
+func symv[T gemvFloat](st *symvState[T], dot func(x, y []T) T, axpy func(alpha T, x, y []T),
+	upper bool, n int, alpha T, a []T, lda int, x []T, incX int, beta T, y []T, incY int) {
+	if alpha == 0 && beta == 1 {
+		return
+	}
+	if alpha == 0 {
+		scaleStrided(beta, y, n, incY)
+		return
+	}
+	parts := 1
+	if n >= symvParallelMin {
+		parts = max(numThreads(), 1)
+	}
+	if parts > 1 && !pool.Default.Acquire(parts) {
+		parts = 1
+	}
+	buf := st.scratch.get((2 + parts) * n)
+	xs := x[:n:n]
+	if incX != 1 {
+		xs = buf[:n]
+		gather(xs, x, incX)
+	}
+	z := buf[2*n:]
+	clear(z)
+	if parts > 1 {
+		st.zs = st.zs[:0]
+		for p := range parts {
+			st.zs = append(st.zs, z[p*n:(p+1)*n])
+		}
+		st.rows = symvRows(st.rows, upper, n, parts)
+		st.job = symvTask[T]{upper: upper, n: n, a: a, lda: lda, x: xs, z: st.zs, rows: st.rows, dot: dot, axpy: axpy}
+		pool.Default.Run(parts, &st.job)
+		st.job = symvTask[T]{} // keep no references to the caller's data
+		clear(st.zs)
+		pool.Default.Release()
+	} else {
+		var one [1][]T
+		one[0] = z
+		rows := [2]int{0, n}
+		t := symvTask[T]{upper: upper, n: n, a: a, lda: lda, x: xs, z: one[:], rows: rows[:], dot: dot, axpy: axpy}
+		t.RunPart(0, 1)
+	}
+	// y = beta*y + alpha*(z_0 + z_1 + ...).
+	ys := y[:n:n]
+	if incY != 1 {
+		ys = buf[n : 2*n]
+		if beta != 0 {
+			gather(ys, y, incY)
+		}
+	}
+	for i := range ys {
+		s := z[i]
+		for p := 1; p < parts; p++ {
+			s += z[p*n+i]
+		}
+		if beta == 0 {
+			ys[i] = alpha * s
+		} else {
+			ys[i] = beta*ys[i] + alpha*s
+		}
+	}
+	if incY != 1 {
+		scatter(y, ys, incY)
+	}
+	st.scratch.put(buf)
+}
+
+// symvRows splits the n stored rows of a triangle into parts of about
+// equal area: the upper triangle's rows shrink (n-i elements), the
+// lower's grow (i+1).
+func symvRows(rows []int, upper bool, n, parts int) []int {
+	if cap(rows) < parts+1 {
+		rows = make([]int, parts+1)
+	}
+	rows = rows[:parts+1]
+	rows[0] = 0
+	for p := 1; p < parts; p++ {
+		// Rows 0..r of the lower triangle hold about r^2/2 elements.
+		f := float64(p) / float64(parts)
+		r := int(math.Round(float64(n) * math.Sqrt(f)))
+		if upper {
+			r = n - int(math.Round(float64(n)*math.Sqrt(1-f)))
+		}
+		rows[p] = min(max(r, rows[p-1]), n)
+	}
+	rows[parts] = n
+	return rows
+}
