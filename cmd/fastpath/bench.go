@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,6 +29,9 @@ type benchFlags struct {
 	train   bool
 	nets    string
 	impl    string
+	linalg  bool
+	ops     string
+	sizes   string
 }
 
 func newBenchFlagSet(f *benchFlags) *flag.FlagSet {
@@ -43,6 +47,9 @@ func newBenchFlagSet(f *benchFlags) *flag.FlagSet {
 	fs.BoolVar(&f.kernels, "kernels", true, "also measure the path-norm, streaming-read and ReLU kernels")
 	fs.BoolVar(&f.train, "train", false, "measure training-step throughput (examples/s, batch 100) against the GEMM-bound limit instead of GEMM")
 	fs.StringVar(&f.impl, "impl", "", "pin the kernel `implementation` (generic, avx2, avx512, neon; default: the best this CPU runs)")
+	fs.BoolVar(&f.linalg, "linalg", false, "time gonum's linear algebra (Mul, Cholesky, LU, Solve, QR, SVD, EigenSym, Inverse) on gonum's native BLAS and on fastpath instead of GEMM (bench/compare_linalg.sh adds OpenBLAS)")
+	fs.StringVar(&f.ops, "ops", "", "with -linalg: comma-separated `operations` (default all: "+strings.Join(bench.LinalgOps, ",")+")")
+	fs.StringVar(&f.sizes, "sizes", "", "with -linalg: comma-separated matrix `orders` (default 100,300,1000,2000)")
 	fs.StringVar(&f.nets, "nets", defaultTrainNets, "with -train: comma-separated `networks`, layer sizes joined by dashes")
 	return fs
 }
@@ -78,6 +85,19 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	if !f.linalg {
+		for _, name := range []string{"ops", "sizes"} {
+			if set[name] {
+				return bad("-%s needs -linalg", name)
+			}
+		}
+	} else {
+		for _, name := range []string{"quick", "shapes", "prec", "compare", "kernels", "train", "nets", "csv"} {
+			if set[name] {
+				return bad("-%s does not apply to -linalg", name)
+			}
+		}
+	}
 	var nets [][]int
 	if f.train {
 		for _, name := range []string{"quick", "shapes", "prec", "compare", "kernels"} {
@@ -147,6 +167,33 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if f.linalg {
+		lo := bench.LinalgOptions{Threads: opts.Threads, Samples: f.samples, Progress: stderr}
+		if f.ops != "" {
+			lo.Ops = splitList(f.ops)
+			for _, op := range lo.Ops {
+				if !slices.Contains(bench.LinalgOps, op) {
+					return bad("unknown operation %q in -ops (have %s)", op, strings.Join(bench.LinalgOps, ", "))
+				}
+			}
+		}
+		for _, s := range splitList(f.sizes) {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 1 {
+				return bad("bad matrix order %q in -sizes", s)
+			}
+			lo.Sizes = append(lo.Sizes, n)
+		}
+		rep, err := bench.RunLinalg(ctx, lo)
+		if werr := rep.WriteTable(stdout); werr != nil && err == nil {
+			err = werr
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "fastpath bench: %v\n", err)
+			return 1
+		}
+		return 0
+	}
 	if f.train {
 		var w io.Writer
 		if csvFile != nil {

@@ -76,6 +76,10 @@ func TestBadCommandLines(t *testing.T) {
 		{"bench", "-samples", "many"},
 		{"bench", "stray"},
 		{"bench", "-impl", "nosuch"},
+		{"bench", "-linalg", "-ops", "nope"},
+		{"bench", "-linalg", "-sizes", "0"},
+		{"bench", "-linalg", "-train"},
+		{"bench", "-sizes", "10"},
 		{"help", "frobnicate"},
 		{"help", "bench", "version"},
 	} {
@@ -90,6 +94,23 @@ func TestBadCommandLines(t *testing.T) {
 	}
 	if code, _, errs := runCLI(); code != 2 || !strings.Contains(errs, "Usage") {
 		t.Errorf("no arguments: exit %d, stderr %q", code, errs)
+	}
+}
+
+// TestBenchLinalgTiny runs the linear-algebra study on tiny matrices and
+// checks the table, not the figures.
+func TestBenchLinalgTiny(t *testing.T) {
+	code, out, errs := runCLI("bench", "-linalg", "-ops", "chol,solve", "-sizes", "12", "-threads", "1", "-samples", "1")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, errs)
+	}
+	for _, want := range []string{"kernels=", "chol", "solve", "gonum s", "fastpath s", "fastpath/gonum"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(errs, "bench: chol n=12 t=1 fastpath:") {
+		t.Errorf("no progress lines on stderr:\n%s", errs)
 	}
 }
 
