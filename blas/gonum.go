@@ -128,3 +128,13 @@ func (Implementation) Ssymv(ul gblas.Uplo, n int, alpha float32, a []float32, ld
 func (Implementation) Dsymv(ul gblas.Uplo, n int, alpha float64, a []float64, lda int, x []float64, incX int, beta float64, y []float64, incY int) {
 	Dsymv(ul, n, alpha, a, lda, x, incX, beta, y, incY)
 }
+
+// Sger is the package-level Sger.
+func (Implementation) Sger(m, n int, alpha float32, x []float32, incX int, y []float32, incY int, a []float32, lda int) {
+	Sger(m, n, alpha, x, incX, y, incY, a, lda)
+}
+
+// Dger is the package-level Dger.
+func (Implementation) Dger(m, n int, alpha float64, x []float64, incX int, y []float64, incY int, a []float64, lda int) {
+	Dger(m, n, alpha, x, incX, y, incY, a, lda)
+}
