@@ -68,6 +68,14 @@ type Impl struct {
 	SAxpy func(alpha float32, x, y []float32)
 	DAxpy func(alpha float64, x, y []float64)
 
+	// SGemvN4, DGemvN4, SGemvT4 and DGemvT4 are the four-row GEMV loops of
+	// gemv.go (SGemvN4Generic, ...): four dot products with one vector, and
+	// four scaled rows added to one vector.
+	SGemvN4 func(n int, a []float32, lda int, x []float32, y *[4]float32)
+	DGemvN4 func(n int, a []float64, lda int, x []float64, y *[4]float64)
+	SGemvT4 func(n int, a []float32, lda int, alpha *[4]float32, y []float32)
+	DGemvT4 func(n int, a []float64, lda int, alpha *[4]float64, y []float64)
+
 	// SGD, SGDMomentum and AdaGrad are the optimizer updates of optim.go
 	// (SGDGeneric, SGDMomentumGeneric, AdaGradGeneric).
 	SGD         func(w, g []float32, lr, wd float32)
@@ -136,6 +144,18 @@ func register(impl *Impl) {
 	}
 	if impl.DAxpy == nil {
 		impl.DAxpy = g.DAxpy
+	}
+	if impl.SGemvN4 == nil {
+		impl.SGemvN4 = g.SGemvN4
+	}
+	if impl.DGemvN4 == nil {
+		impl.DGemvN4 = g.DGemvN4
+	}
+	if impl.SGemvT4 == nil {
+		impl.SGemvT4 = g.SGemvT4
+	}
+	if impl.DGemvT4 == nil {
+		impl.DGemvT4 = g.DGemvT4
 	}
 	if impl.SGD == nil {
 		impl.SGD = g.SGD

@@ -13,6 +13,7 @@ const (
 	errLdc       = "asm: ldc smaller than the tile width"
 	errLdb       = "asm: ldb smaller than the micro-panel width"
 	errLdw       = "asm: ldw smaller than the row length"
+	errShortGemv = "asm: gemv rows or vector too short"
 	errNegK      = "asm: negative k"
 	errUnknown   = "asm: unknown implementation"
 	errNotAvail  = "asm: implementation not available on this CPU"

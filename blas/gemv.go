@@ -16,17 +16,19 @@ import (
 // When beta is zero y is written without being read.
 //
 // Arguments are checked in gonum's order and panic with gonum's messages.
-// NoTrans computes one dot product per row (asm.SDot); Trans accumulates
-// alpha*x[i]*row_i into y (asm.SAxpy). Large matrices are split across up
-// to Threads() goroutines; the NoTrans result does not depend on the
-// thread count.
+// NoTrans computes the dot products of four rows at a time with x
+// (asm.Impl.SGemvN4); Trans adds four scaled rows at a time into y
+// (asm.Impl.SGemvT4). Large matrices are split across up to Threads()
+// goroutines; the NoTrans result does not depend on the thread count.
+// Matrices under 72 x 72 run on gonum's native code, whose fixed cost is
+// lower.
 func Sgemv(tA gblas.Transpose, m, n int, alpha float32, a []float32, lda int, x []float32, incX int, beta float32, y []float32, incY int) {
 	if smallGemv(m, n, incX, incY) {
 		gonum.Implementation{}.Sgemv(tA, m, n, alpha, a, lda, x, incX, beta, y, incY)
 		return
 	}
 	impl := asm.Current()
-	gemv(&sgemvState, impl.SDot, impl.SAxpy, tA, m, n, alpha, a, lda, x, incX, beta, y, incY)
+	gemv(&sgemvState, impl.SDot, impl.SAxpy, impl.SGemvN4, impl.SGemvT4, tA, m, n, alpha, a, lda, x, incX, beta, y, incY)
 }
 
 // Dgemv is Sgemv in double precision.
@@ -36,16 +38,15 @@ func Dgemv(tA gblas.Transpose, m, n int, alpha float64, a []float64, lda int, x 
 		return
 	}
 	impl := asm.Current()
-	gemv(&dgemvState, impl.DDot, impl.DAxpy, tA, m, n, alpha, a, lda, x, incX, beta, y, incY)
+	gemv(&dgemvState, impl.DDot, impl.DAxpy, impl.DGemvN4, impl.DGemvT4, tA, m, n, alpha, a, lda, x, incX, beta, y, incY)
 }
 
-// gemvNative is the matrix size (m*n) up to which GEMV runs on gonum's
-// native kernels, whose fixed cost is lower (one assembly call for the
-// whole product rather than one per row): measured on Zen 5, gonum is
-// ahead up to about 100 x 100 with unit or strided vectors (Dgemv 100 x
-// 100, x strided: 1.21 us against fastpath's 1.52), level at 128 x 128.
-// Tests set it to 0.
-var gemvNative = 128 * 128
+// gemvNative is the matrix size (m*n) below which GEMV runs on gonum's
+// native kernels, whose fixed cost is lower: measured on Zen 5 (Dgemv,
+// square, unit and strided x), gonum ahead at 32 x 32 (108 ns against
+// 319), level at 64 x 64, fastpath ahead from 100 x 100 (T: 0.80 us
+// against 1.41; 500 x 500 N: 15.5 us against 34.3). Tests set it to 0.
+var gemvNative = 72 * 72
 
 // smallGemv reports whether a GEMV is small enough for gonum's kernels.
 // Invalid sizes go there too: gonum panics with the same messages.
@@ -134,6 +135,8 @@ type gemvTask[T gemvFloat] struct {
 	x, y        []T
 	dot         func(x, y []T) T
 	axpy        func(alpha T, x, y []T)
+	n4          func(n int, a []T, lda int, x []T, y *[4]T)
+	t4          func(n int, a []T, lda int, alpha *[4]T, y []T)
 }
 
 // RunPart computes part tid of the task's parts (pool.Task).
@@ -149,7 +152,22 @@ func (t *gemvTask[T]) RunPart(tid, _ int) {
 func (t *gemvTask[T]) span(lo, hi int) {
 	if !t.trans {
 		// y[i] = beta*y[i] + alpha*(row i · x); beta = 0 does not read y.
-		for i := lo; i < hi; i++ {
+		// Four rows at a time share the loads of x; the kernel writes the
+		// four dot products into y, which are then scaled in place.
+		i := lo
+		for ; i+4 <= hi; i += 4 {
+			y4 := (*[4]T)(t.y[i : i+4])
+			old := *y4
+			t.n4(t.n, t.a[i*t.lda:], t.lda, t.x, y4)
+			for r := range y4 {
+				if t.beta == 0 {
+					y4[r] = t.alpha * y4[r]
+				} else {
+					y4[r] = t.beta*old[r] + t.alpha*y4[r]
+				}
+			}
+		}
+		for ; i < hi; i++ {
 			d := t.dot(t.a[i*t.lda:i*t.lda+t.n], t.x)
 			if t.beta == 0 {
 				t.y[i] = t.alpha * d
@@ -159,7 +177,8 @@ func (t *gemvTask[T]) span(lo, hi int) {
 		}
 		return
 	}
-	// y[lo:hi] = beta*y[lo:hi] + Σ_i alpha*x[i] * A[i, lo:hi].
+	// y[lo:hi] = beta*y[lo:hi] + Σ_i alpha*x[i] * A[i, lo:hi], four rows
+	// of A at a time, so that y is loaded and stored once per four rows.
 	y := t.y[lo:hi]
 	switch t.beta {
 	case 0:
@@ -170,9 +189,14 @@ func (t *gemvTask[T]) span(lo, hi int) {
 			y[j] *= t.beta
 		}
 	}
-	for i := 0; i < t.m; i++ {
+	// t.x holds alpha*x here (gemv scaled it).
+	i := 0
+	for ; i+4 <= t.m; i += 4 {
+		t.t4(hi-lo, t.a[i*t.lda+lo:], t.lda, (*[4]T)(t.x[i:i+4]), y)
+	}
+	for ; i < t.m; i++ {
 		row := t.a[i*t.lda+lo : i*t.lda+hi]
-		t.axpy(t.alpha*t.x[i], row, y)
+		t.axpy(t.x[i], row, y)
 	}
 }
 
@@ -202,7 +226,7 @@ func (st *gemvState[T]) getBuf(n int) *[]T {
 }
 
 func gemv[T gemvFloat](st *gemvState[T], dot func(x, y []T) T, axpy func(alpha T, x, y []T),
-	tA gblas.Transpose, m, n int, alpha T, a []T, lda int, x []T, incX int, beta T, y []T, incY int) {
+	n4 func(n int, a []T, lda int, x []T, y *[4]T), t4 func(n int, a []T, lda int, alpha *[4]T, y []T), tA gblas.Transpose, m, n int, alpha T, a []T, lda int, x []T, incX int, beta T, y []T, incY int) {
 	trans, empty := checkGemv(tA, m, n, lda, incX, incY, len(a), len(x), len(y))
 	if empty || (alpha == 0 && beta == 1) {
 		return
@@ -221,9 +245,18 @@ func gemv[T gemvFloat](st *gemvState[T], dot func(x, y []T) T, axpy func(alpha T
 	// is scattered back at the end.
 	var xs, ys []T
 	var xbuf, ybuf *[]T
-	if incX == 1 {
+	switch {
+	case trans && alpha != 1:
+		// Trans adds alpha*x[i] times row i: scale x once.
+		xbuf = st.getBuf(nx)
+		xs = *xbuf
+		gather(xs, x, incX)
+		for i := range xs {
+			xs[i] *= alpha
+		}
+	case incX == 1:
 		xs = x[:nx:nx]
-	} else {
+	default:
 		xbuf = st.getBuf(nx)
 		xs = *xbuf
 		gather(xs, x, incX)
@@ -238,7 +271,7 @@ func gemv[T gemvFloat](st *gemvState[T], dot func(x, y []T) T, axpy func(alpha T
 		}
 	}
 
-	task := gemvTask[T]{trans: trans, m: m, n: n, alpha: alpha, beta: beta, a: a, lda: lda, x: xs, y: ys, dot: dot, axpy: axpy}
+	task := gemvTask[T]{trans: trans, m: m, n: n, alpha: alpha, beta: beta, a: a, lda: lda, x: xs, y: ys, dot: dot, axpy: axpy, n4: n4, t4: t4}
 	task.parts = gemvParts(trans, m, n, sizeOf[T]())
 	if task.parts > 1 && pool.Default.Acquire(task.parts) {
 		st.job = task
@@ -277,14 +310,18 @@ func gemvParts(trans bool, m, n, size int) int {
 }
 
 // partBounds returns part p of parts of [0, total): a balanced split of
-// rows, or of gemvColumnUnit-wide column units for Trans.
+// groups of four rows (NoTrans: rows are computed four at a time from the
+// start of a part, so parts beginning at multiples of four group rows as
+// one thread does, and the result does not depend on the thread count), or
+// of gemvColumnUnit-wide column units (Trans).
 func partBounds(trans bool, total, parts, p int) (lo, hi int) {
-	if !trans {
-		return p * total / parts, (p + 1) * total / parts
+	unit := 4
+	if trans {
+		unit = gemvColumnUnit
 	}
-	units := (total + gemvColumnUnit - 1) / gemvColumnUnit
-	lo = p * units / parts * gemvColumnUnit
-	hi = min((p+1)*units/parts*gemvColumnUnit, total)
+	units := (total + unit - 1) / unit
+	lo = p * units / parts * unit
+	hi = min((p+1)*units/parts*unit, total)
 	return lo, hi
 }
 

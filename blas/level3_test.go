@@ -413,7 +413,7 @@ func TestSmallNative(t *testing.T) {
 	withNative := func(native bool, f func()) {
 		g0, t0 := gemvNative, triNative
 		if native {
-			gemvNative, triNative = 128*128, 16
+			gemvNative, triNative = 72*72, 16
 		} else {
 			gemvNative, triNative = 0, -1
 		}

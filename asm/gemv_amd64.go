@@ -1,0 +1,64 @@
+//go:build !purego && !noasm
+
+package asm
+
+// The four-row GEMV kernels on ymm registers (AVX2+FMA). The dot products
+// keep eight accumulators (four rows, two vectors each), so their partial
+// sums are added in a different order from the generic loop: results agree
+// within the usual n-scaled rounding bound. The axpys use one fused
+// multiply-add per row and element, in the generic loop's order, rounding
+// once where the generic loop (without GOAMD64=v3) rounds twice.
+
+// sgemvN4Asm is SGemvN4Generic's loop (arguments checked by the caller).
+//
+//go:noescape
+func sgemvN4Asm(n int, a *float32, lda int, x *float32, y *[4]float32)
+
+// dgemvN4Asm is DGemvN4Generic's loop (arguments checked by the caller).
+//
+//go:noescape
+func dgemvN4Asm(n int, a *float64, lda int, x *float64, y *[4]float64)
+
+// sgemvT4Asm is SGemvT4Generic's loop (arguments checked by the caller).
+//
+//go:noescape
+func sgemvT4Asm(n int, a *float32, lda int, alpha *[4]float32, y *float32)
+
+// dgemvT4Asm is DGemvT4Generic's loop (arguments checked by the caller).
+//
+//go:noescape
+func dgemvT4Asm(n int, a *float64, lda int, alpha *[4]float64, y *float64)
+
+func sgemvN4AVX2(n int, a []float32, lda int, x []float32, y *[4]float32) {
+	checkGemv4(n, len(a), lda, len(x))
+	if n == 0 {
+		*y = [4]float32{}
+		return
+	}
+	sgemvN4Asm(n, &a[0], lda, &x[0], y)
+}
+
+func dgemvN4AVX2(n int, a []float64, lda int, x []float64, y *[4]float64) {
+	checkGemv4(n, len(a), lda, len(x))
+	if n == 0 {
+		*y = [4]float64{}
+		return
+	}
+	dgemvN4Asm(n, &a[0], lda, &x[0], y)
+}
+
+func sgemvT4AVX2(n int, a []float32, lda int, alpha *[4]float32, y []float32) {
+	checkGemv4(n, len(a), lda, len(y))
+	if n == 0 {
+		return
+	}
+	sgemvT4Asm(n, &a[0], lda, alpha, &y[0])
+}
+
+func dgemvT4AVX2(n int, a []float64, lda int, alpha *[4]float64, y []float64) {
+	checkGemv4(n, len(a), lda, len(y))
+	if n == 0 {
+		return
+	}
+	dgemvT4Asm(n, &a[0], lda, alpha, &y[0])
+}

@@ -1,0 +1,293 @@
+//go:build !purego && !noasm
+
+#include "textflag.h"
+
+// Register use: SI, R9, R10, R11 point at the four rows, DI at x (N) or y
+// (T), AX is the byte offset along the rows, CX the elements left.
+
+#define ROWS(elem) \
+	MOVQ lda+16(FP), DX \
+	SHLQ $elem, DX      \
+	LEAQ (SI)(DX*1), R9 \
+	LEAQ (R9)(DX*1), R10 \
+	LEAQ (R10)(DX*1), R11 \
+	XORQ AX, AX
+
+// func dgemvN4Asm(n int, a *float64, lda int, x *float64, y *[4]float64)
+TEXT ·dgemvN4Asm(SB), NOSPLIT, $0-40
+	MOVQ   n+0(FP), CX
+	MOVQ   a+8(FP), SI
+	MOVQ   x+24(FP), DI
+	MOVQ   y+32(FP), R8
+	ROWS(3)
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	CMPQ   CX, $8
+	JB     dn_tail4
+
+dn_loop8:
+	VMOVUPD     (DI)(AX*1), Y8
+	VMOVUPD     32(DI)(AX*1), Y9
+	VFMADD231PD (SI)(AX*1), Y8, Y0
+	VFMADD231PD 32(SI)(AX*1), Y9, Y4
+	VFMADD231PD (R9)(AX*1), Y8, Y1
+	VFMADD231PD 32(R9)(AX*1), Y9, Y5
+	VFMADD231PD (R10)(AX*1), Y8, Y2
+	VFMADD231PD 32(R10)(AX*1), Y9, Y6
+	VFMADD231PD (R11)(AX*1), Y8, Y3
+	VFMADD231PD 32(R11)(AX*1), Y9, Y7
+	ADDQ        $64, AX
+	SUBQ        $8, CX
+	CMPQ        CX, $8
+	JAE         dn_loop8
+
+dn_tail4:
+	CMPQ        CX, $4
+	JB          dn_reduce
+	VMOVUPD     (DI)(AX*1), Y8
+	VFMADD231PD (SI)(AX*1), Y8, Y0
+	VFMADD231PD (R9)(AX*1), Y8, Y1
+	VFMADD231PD (R10)(AX*1), Y8, Y2
+	VFMADD231PD (R11)(AX*1), Y8, Y3
+	ADDQ        $32, AX
+	SUBQ        $4, CX
+
+dn_reduce:
+	// Y0..Y3 hold four partial sums per row; Y0 becomes the four rows'
+	// sums [s0, s1, s2, s3].
+	VADDPD     Y4, Y0, Y0
+	VADDPD     Y5, Y1, Y1
+	VADDPD     Y6, Y2, Y2
+	VADDPD     Y7, Y3, Y3
+	VHADDPD    Y1, Y0, Y0
+	VHADDPD    Y3, Y2, Y2
+	VPERM2F128 $0x20, Y2, Y0, Y1
+	VPERM2F128 $0x31, Y2, Y0, Y3
+	VADDPD     Y3, Y1, Y0
+	TESTQ      CX, CX
+	JZ         dn_store
+
+dn_loop1:
+	// One column: [a0j, a1j, a2j, a3j] times x[j].
+	VBROADCASTSD (DI)(AX*1), Y8
+	VMOVSD       (SI)(AX*1), X9
+	VMOVHPD      (R9)(AX*1), X9, X9
+	VMOVSD       (R10)(AX*1), X10
+	VMOVHPD      (R11)(AX*1), X10, X10
+	VINSERTF128  $1, X10, Y9, Y9
+	VFMADD231PD  Y9, Y8, Y0
+	ADDQ         $8, AX
+	DECQ         CX
+	JNZ          dn_loop1
+
+dn_store:
+	VMOVUPD Y0, (R8)
+	VZEROUPPER
+	RET
+
+// func sgemvN4Asm(n int, a *float32, lda int, x *float32, y *[4]float32)
+TEXT ·sgemvN4Asm(SB), NOSPLIT, $0-40
+	MOVQ   n+0(FP), CX
+	MOVQ   a+8(FP), SI
+	MOVQ   x+24(FP), DI
+	MOVQ   y+32(FP), R8
+	ROWS(2)
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	CMPQ   CX, $16
+	JB     sn_tail8
+
+sn_loop16:
+	VMOVUPS     (DI)(AX*1), Y8
+	VMOVUPS     32(DI)(AX*1), Y9
+	VFMADD231PS (SI)(AX*1), Y8, Y0
+	VFMADD231PS 32(SI)(AX*1), Y9, Y4
+	VFMADD231PS (R9)(AX*1), Y8, Y1
+	VFMADD231PS 32(R9)(AX*1), Y9, Y5
+	VFMADD231PS (R10)(AX*1), Y8, Y2
+	VFMADD231PS 32(R10)(AX*1), Y9, Y6
+	VFMADD231PS (R11)(AX*1), Y8, Y3
+	VFMADD231PS 32(R11)(AX*1), Y9, Y7
+	ADDQ        $64, AX
+	SUBQ        $16, CX
+	CMPQ        CX, $16
+	JAE         sn_loop16
+
+sn_tail8:
+	CMPQ        CX, $8
+	JB          sn_reduce
+	VMOVUPS     (DI)(AX*1), Y8
+	VFMADD231PS (SI)(AX*1), Y8, Y0
+	VFMADD231PS (R9)(AX*1), Y8, Y1
+	VFMADD231PS (R10)(AX*1), Y8, Y2
+	VFMADD231PS (R11)(AX*1), Y8, Y3
+	ADDQ        $32, AX
+	SUBQ        $8, CX
+
+sn_reduce:
+	// X0 becomes the four rows' sums [s0, s1, s2, s3].
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VHADDPS      Y1, Y0, Y0
+	VHADDPS      Y3, Y2, Y2
+	VHADDPS      Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS       X1, X0, X0
+	TESTQ        CX, CX
+	JZ           sn_store
+
+sn_loop1:
+	VBROADCASTSS (DI)(AX*1), X8
+	VMOVSS       (SI)(AX*1), X9
+	VINSERTPS    $0x10, (R9)(AX*1), X9, X9
+	VINSERTPS    $0x20, (R10)(AX*1), X9, X9
+	VINSERTPS    $0x30, (R11)(AX*1), X9, X9
+	VFMADD231PS  X9, X8, X0
+	ADDQ         $4, AX
+	DECQ         CX
+	JNZ          sn_loop1
+
+sn_store:
+	VMOVUPS X0, (R8)
+	VZEROUPPER
+	RET
+
+// func dgemvT4Asm(n int, a *float64, lda int, alpha *[4]float64, y *float64)
+TEXT ·dgemvT4Asm(SB), NOSPLIT, $0-40
+	MOVQ         n+0(FP), CX
+	MOVQ         a+8(FP), SI
+	MOVQ         alpha+24(FP), R8
+	MOVQ         y+32(FP), DI
+	ROWS(3)
+	VBROADCASTSD (R8), Y12
+	VBROADCASTSD 8(R8), Y13
+	VBROADCASTSD 16(R8), Y14
+	VBROADCASTSD 24(R8), Y15
+	CMPQ         CX, $8
+	JB           dt_tail4
+
+dt_loop8:
+	VMOVUPD     (DI)(AX*1), Y0
+	VMOVUPD     32(DI)(AX*1), Y1
+	VFMADD231PD (SI)(AX*1), Y12, Y0
+	VFMADD231PD 32(SI)(AX*1), Y12, Y1
+	VFMADD231PD (R9)(AX*1), Y13, Y0
+	VFMADD231PD 32(R9)(AX*1), Y13, Y1
+	VFMADD231PD (R10)(AX*1), Y14, Y0
+	VFMADD231PD 32(R10)(AX*1), Y14, Y1
+	VFMADD231PD (R11)(AX*1), Y15, Y0
+	VFMADD231PD 32(R11)(AX*1), Y15, Y1
+	VMOVUPD     Y0, (DI)(AX*1)
+	VMOVUPD     Y1, 32(DI)(AX*1)
+	ADDQ        $64, AX
+	SUBQ        $8, CX
+	CMPQ        CX, $8
+	JAE         dt_loop8
+
+dt_tail4:
+	CMPQ        CX, $4
+	JB          dt_tail1
+	VMOVUPD     (DI)(AX*1), Y0
+	VFMADD231PD (SI)(AX*1), Y12, Y0
+	VFMADD231PD (R9)(AX*1), Y13, Y0
+	VFMADD231PD (R10)(AX*1), Y14, Y0
+	VFMADD231PD (R11)(AX*1), Y15, Y0
+	VMOVUPD     Y0, (DI)(AX*1)
+	ADDQ        $32, AX
+	SUBQ        $4, CX
+
+dt_tail1:
+	TESTQ CX, CX
+	JZ    dt_done
+
+dt_loop1:
+	VMOVSD      (DI)(AX*1), X0
+	VFMADD231SD (SI)(AX*1), X12, X0
+	VFMADD231SD (R9)(AX*1), X13, X0
+	VFMADD231SD (R10)(AX*1), X14, X0
+	VFMADD231SD (R11)(AX*1), X15, X0
+	VMOVSD      X0, (DI)(AX*1)
+	ADDQ        $8, AX
+	DECQ        CX
+	JNZ         dt_loop1
+
+dt_done:
+	VZEROUPPER
+	RET
+
+// func sgemvT4Asm(n int, a *float32, lda int, alpha *[4]float32, y *float32)
+TEXT ·sgemvT4Asm(SB), NOSPLIT, $0-40
+	MOVQ         n+0(FP), CX
+	MOVQ         a+8(FP), SI
+	MOVQ         alpha+24(FP), R8
+	MOVQ         y+32(FP), DI
+	ROWS(2)
+	VBROADCASTSS (R8), Y12
+	VBROADCASTSS 4(R8), Y13
+	VBROADCASTSS 8(R8), Y14
+	VBROADCASTSS 12(R8), Y15
+	CMPQ         CX, $16
+	JB           st_tail8
+
+st_loop16:
+	VMOVUPS     (DI)(AX*1), Y0
+	VMOVUPS     32(DI)(AX*1), Y1
+	VFMADD231PS (SI)(AX*1), Y12, Y0
+	VFMADD231PS 32(SI)(AX*1), Y12, Y1
+	VFMADD231PS (R9)(AX*1), Y13, Y0
+	VFMADD231PS 32(R9)(AX*1), Y13, Y1
+	VFMADD231PS (R10)(AX*1), Y14, Y0
+	VFMADD231PS 32(R10)(AX*1), Y14, Y1
+	VFMADD231PS (R11)(AX*1), Y15, Y0
+	VFMADD231PS 32(R11)(AX*1), Y15, Y1
+	VMOVUPS     Y0, (DI)(AX*1)
+	VMOVUPS     Y1, 32(DI)(AX*1)
+	ADDQ        $64, AX
+	SUBQ        $16, CX
+	CMPQ        CX, $16
+	JAE         st_loop16
+
+st_tail8:
+	CMPQ        CX, $8
+	JB          st_tail1
+	VMOVUPS     (DI)(AX*1), Y0
+	VFMADD231PS (SI)(AX*1), Y12, Y0
+	VFMADD231PS (R9)(AX*1), Y13, Y0
+	VFMADD231PS (R10)(AX*1), Y14, Y0
+	VFMADD231PS (R11)(AX*1), Y15, Y0
+	VMOVUPS     Y0, (DI)(AX*1)
+	ADDQ        $32, AX
+	SUBQ        $8, CX
+
+st_tail1:
+	TESTQ CX, CX
+	JZ    st_done
+
+st_loop1:
+	VMOVSS      (DI)(AX*1), X0
+	VFMADD231SS (SI)(AX*1), X12, X0
+	VFMADD231SS (R9)(AX*1), X13, X0
+	VFMADD231SS (R10)(AX*1), X14, X0
+	VFMADD231SS (R11)(AX*1), X15, X0
+	VMOVSS      X0, (DI)(AX*1)
+	ADDQ        $4, AX
+	DECQ        CX
+	JNZ         st_loop1
+
+st_done:
+	VZEROUPPER
+	RET

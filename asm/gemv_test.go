@@ -1,0 +1,121 @@
+package asm
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+// TestGemv4 checks the four-row GEMV kernels of every implementation
+// against a float64 reference on lengths around the unrolling (0..40, 100)
+// and row strides with padding; the padding between rows holds NaN (a
+// kernel reading it would return NaN), and y's neighbours are guarded.
+func TestGemv4(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, impl *Impl) {
+		r := newRand(31)
+		for n := 0; n <= 101; n++ {
+			if n > 40 && n != 100 && n != 101 {
+				continue
+			}
+			for _, pad := range []int{0, 3} {
+				lda := n + pad
+				a64 := make([]float64, 3*lda+n)
+				randSlice64(r, a64)
+				for row := range 3 {
+					for j := n; j < lda; j++ {
+						a64[row*lda+j] = math.NaN()
+					}
+				}
+				a32 := make([]float32, len(a64))
+				for i, v := range a64 {
+					a32[i] = float32(v)
+				}
+				x64, xok := guarded64(n)
+				randSlice64(r, x64)
+				x32, _ := guarded32(n)
+				for i, v := range x64 {
+					x32[i] = float32(v)
+				}
+				what := fmt.Sprintf("%s n=%d lda=%d", impl.Name, n, lda)
+				tol := func(eps float64) float64 { return 4 * float64(n+1) * eps }
+
+				var d [4]float64
+				impl.DGemvN4(n, a64, lda, x64, &d)
+				var s [4]float32
+				impl.SGemvN4(n, a32, lda, x32, &s)
+				for row := range 4 {
+					var want64, want32 float64
+					for j := range n {
+						want64 += a64[row*lda+j] * x64[j]
+						want32 += float64(a32[row*lda+j]) * float64(x32[j])
+					}
+					if !(math.Abs(d[row]-want64) <= tol(0x1p-52)*(1+math.Abs(want64))) {
+						t.Fatalf("DGemvN4 %s row %d: %v, want %v", what, row, d[row], want64)
+					}
+					if !(math.Abs(float64(s[row])-want32) <= tol(0x1p-23)*(1+math.Abs(want32))) {
+						t.Fatalf("SGemvN4 %s row %d: %v, want %v", what, row, s[row], want32)
+					}
+				}
+				if !xok() {
+					t.Fatalf("%s: x's guard changed", what)
+				}
+
+				alpha64 := [4]float64{0.5, -1.25, 2, 0.125}
+				alpha32 := [4]float32{0.5, -1.25, 2, 0.125}
+				y64, yok64 := guarded64(n)
+				randSlice64(r, y64)
+				y32, yok32 := guarded32(n)
+				for i, v := range y64 {
+					y32[i] = float32(v)
+				}
+				want := make([]float64, n)
+				want32 := make([]float64, n)
+				for j := range n {
+					want[j], want32[j] = y64[j], float64(y32[j])
+					for row := range 4 {
+						want[j] += alpha64[row] * a64[row*lda+j]
+						want32[j] += float64(alpha32[row]) * float64(a32[row*lda+j])
+					}
+				}
+				impl.DGemvT4(n, a64, lda, &alpha64, y64)
+				impl.SGemvT4(n, a32, lda, &alpha32, y32)
+				for j := range n {
+					if !(math.Abs(y64[j]-want[j]) <= 16*0x1p-52*(1+math.Abs(want[j]))) {
+						t.Fatalf("DGemvT4 %s y[%d]: %v, want %v", what, j, y64[j], want[j])
+					}
+					if !(math.Abs(float64(y32[j])-want32[j]) <= 16*0x1p-23*(1+math.Abs(want32[j]))) {
+						t.Fatalf("SGemvT4 %s y[%d]: %v, want %v", what, j, y32[j], want32[j])
+					}
+				}
+				if !yok64() || !yok32() {
+					t.Fatalf("%s: y's guard changed", what)
+				}
+			}
+		}
+	})
+}
+
+// TestGemv4Panics checks that short operands panic before any kernel runs.
+func TestGemv4Panics(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, impl *Impl) {
+		a := make([]float64, 3*10+9) // one short of four rows of 10
+		x := make([]float64, 10)
+		var y [4]float64
+		for name, f := range map[string]func(){
+			"DGemvN4 short a":    func() { impl.DGemvN4(10, a, 10, x, &y) },
+			"DGemvN4 lda < n":    func() { impl.DGemvN4(10, make([]float64, 100), 9, x, &y) },
+			"DGemvT4 short y":    func() { impl.DGemvT4(10, make([]float64, 40), 10, &y, x[:9]) },
+			"SGemvN4 short x":    func() { var s [4]float32; impl.SGemvN4(10, make([]float32, 40), 10, make([]float32, 9), &s) },
+			"SGemvT4 negative n": func() { var s [4]float32; impl.SGemvT4(-1, make([]float32, 40), 10, &s, make([]float32, 10)) },
+		} {
+			func() {
+				defer func() {
+					if recover() != errShortGemv {
+						t.Errorf("%s: no %q panic", name, errShortGemv)
+					}
+				}()
+				f()
+			}()
+		}
+	})
+}
