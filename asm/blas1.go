@@ -1,5 +1,7 @@
 package asm
 
+import "math"
+
 // SDotGeneric is the reference float32 dot product:
 //
 //	var s float32
@@ -61,3 +63,60 @@ func SAxpy(alpha float32, x, y []float32) { Current().SAxpy(alpha, x, y) }
 
 // DAxpy sets y += alpha*x with the selected implementation.
 func DAxpy(alpha float64, x, y []float64) { Current().DAxpy(alpha, x, y) }
+
+// IDamaxGeneric is the reference index of the largest absolute value, as
+// BLAS idamax (and gonum's Idamax) define it on a non-empty x: the first
+// index of the maximum, NaN elements never being larger than another, and
+// 0 when x[0] is NaN:
+//
+//	idx, m := 0, math.Abs(x[0])
+//	for i, v := range x { if math.Abs(v) > m { idx, m = i, math.Abs(v) } }
+//	return idx
+//
+// It returns -1 for an empty x.
+func IDamaxGeneric(x []float64) int {
+	if len(x) == 0 {
+		return -1
+	}
+	idx, m := 0, math.Abs(x[0])
+	for i, v := range x {
+		if a := math.Abs(v); a > m {
+			idx, m = i, a
+		}
+	}
+	return idx
+}
+
+// DDotIncGeneric is the reference strided dot product of n elements,
+// x[i*incX] and y[i*incY] for positive increments:
+//
+//	var s float64
+//	for i := 0; i < n; i++ { s += x[i*incX] * y[i*incY] }
+//	return s
+func DDotIncGeneric(n int, x []float64, incX int, y []float64, incY int) float64 {
+	checkInc(n, len(x), incX, len(y), incY)
+	var s float64
+	for i := range n {
+		s += x[i*incX] * y[i*incY]
+	}
+	return s
+}
+
+// checkInc panics unless n >= 0, the increments are positive and both
+// strided vectors fit.
+func checkInc(n, lenX, incX, lenY, incY int) {
+	if n < 0 || incX < 1 || incY < 1 || (n > 0 && (lenX <= (n-1)*incX || lenY <= (n-1)*incY)) {
+		panic(errShortInc)
+	}
+}
+
+// DAxpyIncGeneric is the reference strided axpy of n elements for positive
+// increments:
+//
+//	for i := 0; i < n; i++ { y[i*incY] += alpha * x[i*incX] }
+func DAxpyIncGeneric(n int, alpha float64, x []float64, incX int, y []float64, incY int) {
+	checkInc(n, len(x), incX, len(y), incY)
+	for i := range n {
+		y[i*incY] += alpha * x[i*incX]
+	}
+}

@@ -2,6 +2,8 @@
 
 package asm
 
+import "math"
+
 // The level-1 kernels use eight ymm accumulators in the dot products (FMA
 // latency 4 cycles times up to two loads per cycle), so the partial sums are
 // added in a different order from the generic loop: results agree within the
@@ -67,4 +69,51 @@ func daxpyAVX2(alpha float64, x, y []float64) {
 		panic(errLength)
 	}
 	daxpyAsm(alpha, x, y)
+}
+
+// idamaxAsm is IDamaxGeneric's loop over n > 0 elements, in two passes:
+// the largest absolute value (VMAXPD keeping the running maximum when an
+// element is NaN), then the first index holding it. The caller handles a
+// NaN x[0].
+//
+//go:noescape
+func idamaxAsm(x *float64, n int) int
+
+// ddotIncAsm is DDotIncGeneric's loop for n > 0, with four accumulators
+// (so the sum is added in a different order: within the usual rounding
+// bound).
+//
+//go:noescape
+func ddotIncAsm(n int, x *float64, incX int, y *float64, incY int) float64
+
+func idamaxAVX2(x []float64) int {
+	if len(x) == 0 {
+		return -1
+	}
+	if math.IsNaN(x[0]) {
+		return 0
+	}
+	return idamaxAsm(&x[0], len(x))
+}
+
+func ddotIncAVX2(n int, x []float64, incX int, y []float64, incY int) float64 {
+	checkInc(n, len(x), incX, len(y), incY)
+	if n == 0 {
+		return 0
+	}
+	return ddotIncAsm(n, &x[0], incX, &y[0], incY)
+}
+
+// daxpyIncAsm is DAxpyIncGeneric's loop for n > 0, unrolled by four, one
+// fused multiply-add per element.
+//
+//go:noescape
+func daxpyIncAsm(n int, alpha float64, x *float64, incX int, y *float64, incY int)
+
+func daxpyIncAVX2(n int, alpha float64, x []float64, incX int, y []float64, incY int) {
+	checkInc(n, len(x), incX, len(y), incY)
+	if n == 0 {
+		return
+	}
+	daxpyIncAsm(n, alpha, &x[0], incX, &y[0], incY)
 }

@@ -283,3 +283,208 @@ loop1:
 done:
 	VZEROUPPER
 	RET
+
+// func idamaxAsm(x *float64, n int) int
+TEXT ·idamaxAsm(SB), NOSPLIT, $0-24
+	MOVQ         x+0(FP), SI
+	MOVQ         n+8(FP), CX
+	// Y15: mask clearing the sign bit; Y0..Y3: running maxima, from -1.
+	MOVQ         $0x7fffffffffffffff, AX
+	MOVQ         AX, X15
+	VPBROADCASTQ X15, Y15
+	MOVQ         $0xbff0000000000000, AX
+	MOVQ         AX, X0
+	VPBROADCASTQ X0, Y0
+	VMOVAPD      Y0, Y1
+	VMOVAPD      Y0, Y2
+	VMOVAPD      Y0, Y3
+	XORQ         DX, DX
+	MOVQ         CX, BX
+	ANDQ         $-16, BX
+
+im_loop16:
+	CMPQ    DX, BX
+	JAE     im_tail
+	VANDPD  (SI)(DX*8), Y15, Y4
+	VANDPD  32(SI)(DX*8), Y15, Y5
+	VANDPD  64(SI)(DX*8), Y15, Y6
+	VANDPD  96(SI)(DX*8), Y15, Y7
+	VMAXPD  Y0, Y4, Y0
+	VMAXPD  Y1, Y5, Y1
+	VMAXPD  Y2, Y6, Y2
+	VMAXPD  Y3, Y7, Y3
+	ADDQ    $16, DX
+	JMP     im_loop16
+
+im_tail:
+	// Scalar elements left, into the low lane of Y0.
+	CMPQ    DX, CX
+	JAE     im_reduce
+	VMOVSD  (SI)(DX*8), X4
+	VANDPD  X15, X4, X4
+	VMAXSD  X0, X4, X5
+	VBLENDPD $1, Y5, Y0, Y0
+	INCQ    DX
+	JMP     im_tail
+
+im_reduce:
+	VMAXPD       Y1, Y0, Y0
+	VMAXPD       Y3, Y2, Y2
+	VMAXPD       Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VMAXPD       X1, X0, X0
+	VPERMILPD    $1, X0, X1
+	VMAXSD       X1, X0, X0
+	// Second pass: the first index whose absolute value equals the max.
+	VBROADCASTSD X0, Y0
+	XORQ         DX, DX
+	MOVQ         CX, BX
+	ANDQ         $-4, BX
+
+im_find4:
+	CMPQ      DX, BX
+	JAE       im_find1
+	VANDPD    (SI)(DX*8), Y15, Y4
+	VCMPPD    $0, Y0, Y4, Y4
+	VMOVMSKPD Y4, AX
+	TESTQ     AX, AX
+	JNZ       im_found4
+	ADDQ      $4, DX
+	JMP       im_find4
+
+im_found4:
+	BSFQ AX, AX
+	ADDQ DX, AX
+	MOVQ AX, ret+16(FP)
+	VZEROUPPER
+	RET
+
+im_find1:
+	CMPQ    DX, CX
+	JAE     im_none
+	VMOVSD  (SI)(DX*8), X4
+	VANDPD  X15, X4, X4
+	VUCOMISD X0, X4
+	JNE     im_next1
+	JPS     im_next1 // unordered: x[DX] is NaN
+	JMP     im_found1
+
+im_next1:
+	INCQ    DX
+	JMP     im_find1
+
+im_found1:
+	MOVQ DX, ret+16(FP)
+	VZEROUPPER
+	RET
+
+im_none:
+	MOVQ $0, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// func ddotIncAsm(n int, x *float64, incX int, y *float64, incY int) float64
+TEXT ·ddotIncAsm(SB), NOSPLIT, $0-48
+	MOVQ   n+0(FP), CX
+	MOVQ   x+8(FP), SI
+	MOVQ   incX+16(FP), R8
+	SHLQ   $3, R8
+	MOVQ   y+24(FP), DI
+	MOVQ   incY+32(FP), R9
+	SHLQ   $3, R9
+	VXORPD X0, X0, X0
+	VXORPD X1, X1, X1
+	VXORPD X2, X2, X2
+	VXORPD X3, X3, X3
+	CMPQ   CX, $4
+	JB     di_tail
+
+di_loop4:
+	VMOVSD      (SI), X4
+	VFMADD231SD (DI), X4, X0
+	ADDQ        R8, SI
+	ADDQ        R9, DI
+	VMOVSD      (SI), X5
+	VFMADD231SD (DI), X5, X1
+	ADDQ        R8, SI
+	ADDQ        R9, DI
+	VMOVSD      (SI), X6
+	VFMADD231SD (DI), X6, X2
+	ADDQ        R8, SI
+	ADDQ        R9, DI
+	VMOVSD      (SI), X7
+	VFMADD231SD (DI), X7, X3
+	ADDQ        R8, SI
+	ADDQ        R9, DI
+	SUBQ        $4, CX
+	CMPQ        CX, $4
+	JAE         di_loop4
+
+di_tail:
+	TESTQ CX, CX
+	JZ    di_done
+
+di_loop1:
+	VMOVSD      (SI), X4
+	VFMADD231SD (DI), X4, X0
+	ADDQ        R8, SI
+	ADDQ        R9, DI
+	DECQ        CX
+	JNZ         di_loop1
+
+di_done:
+	VADDSD X1, X0, X0
+	VADDSD X3, X2, X2
+	VADDSD X2, X0, X0
+	MOVSD  X0, ret+40(FP)
+	RET
+
+// func daxpyIncAsm(n int, alpha float64, x *float64, incX int, y *float64, incY int)
+TEXT ·daxpyIncAsm(SB), NOSPLIT, $0-48
+	MOVQ         n+0(FP), CX
+	VMOVSD       alpha+8(FP), X15
+	MOVQ         x+16(FP), SI
+	MOVQ         incX+24(FP), R8
+	SHLQ         $3, R8
+	MOVQ         y+32(FP), DI
+	MOVQ         incY+40(FP), R9
+	SHLQ         $3, R9
+	LEAQ         (R8)(R8*2), R10 // 3*incX bytes
+	LEAQ         (R9)(R9*2), R11 // 3*incY bytes
+	CMPQ         CX, $4
+	JB           ai_tail
+
+ai_loop4:
+	VMOVSD      (DI), X0
+	VMOVSD      (DI)(R9*1), X1
+	VMOVSD      (DI)(R9*2), X2
+	VMOVSD      (DI)(R11*1), X3
+	VFMADD231SD (SI), X15, X0
+	VFMADD231SD (SI)(R8*1), X15, X1
+	VFMADD231SD (SI)(R8*2), X15, X2
+	VFMADD231SD (SI)(R10*1), X15, X3
+	VMOVSD      X0, (DI)
+	VMOVSD      X1, (DI)(R9*1)
+	VMOVSD      X2, (DI)(R9*2)
+	VMOVSD      X3, (DI)(R11*1)
+	LEAQ        (SI)(R8*4), SI
+	LEAQ        (DI)(R9*4), DI
+	SUBQ        $4, CX
+	CMPQ        CX, $4
+	JAE         ai_loop4
+
+ai_tail:
+	TESTQ CX, CX
+	JZ    ai_done
+
+ai_loop1:
+	VMOVSD      (DI), X0
+	VFMADD231SD (SI), X15, X0
+	VMOVSD      X0, (DI)
+	ADDQ        R8, SI
+	ADDQ        R9, DI
+	DECQ        CX
+	JNZ         ai_loop1
+
+ai_done:
+	RET

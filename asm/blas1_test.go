@@ -184,3 +184,109 @@ func TestBlas1Panics(t *testing.T) {
 		}
 	})
 }
+
+// TestIDamax compares every implementation's IDamax with the generic loop
+// (the BLAS definition) on lengths around the unrolling, with ties, NaN
+// elements, a NaN first element, infinities and negative zeros.
+func TestIDamax(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, impl *Impl) {
+		r := newRand(41)
+		if got := impl.IDamax(nil); got != -1 {
+			t.Fatalf("%s: empty: %d, want -1", impl.Name, got)
+		}
+		// A NaN before the maximum, in the vector part and in the tail.
+		for _, x := range [][]float64{{1, math.NaN(), 2}, {1, 1, 1, 1, 1, math.NaN(), 3}, {0, 1, 2, 3, 4, 5, 6, 7, math.NaN(), 1, 1, 1, 1, 1, 1, 1, 1, 9}} {
+			if got, want := impl.IDamax(x), IDamaxGeneric(x); got != want {
+				t.Fatalf("%s %v: %d, want %d", impl.Name, x, got, want)
+			}
+		}
+		for n := 1; n <= 70; n++ {
+			for trial := range 12 {
+				x := make([]float64, n)
+				for i := range x {
+					x[i] = float64(r.IntN(7) - 3)
+					switch r.IntN(12) {
+					case 0:
+						x[i] = math.NaN()
+					case 1:
+						x[i] = math.Copysign(0, -1)
+					case 2:
+						if trial > 8 {
+							x[i] = math.Inf(1 - 2*r.IntN(2))
+						}
+					}
+				}
+				if trial == 0 {
+					x[0] = math.NaN()
+				}
+				if got, want := impl.IDamax(x), IDamaxGeneric(x); got != want {
+					t.Fatalf("%s n=%d trial %d: %d, want %d (x=%v)", impl.Name, n, trial, got, want, x)
+				}
+			}
+		}
+	})
+}
+
+// TestDDotInc compares every implementation's strided dot product with a
+// float64 reference and checks that short vectors and non-positive
+// increments panic.
+func TestDDotInc(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, impl *Impl) {
+		r := newRand(43)
+		for n := 0; n <= 40; n++ {
+			for _, inc := range [][2]int{{1, 1}, {3, 1}, {1, 5}, {7, 2}} {
+				x := make([]float64, max(n-1, 0)*inc[0]+1)
+				y := make([]float64, max(n-1, 0)*inc[1]+1)
+				randSlice64(r, x)
+				randSlice64(r, y)
+				var want float64
+				for i := range n {
+					want += x[i*inc[0]] * y[i*inc[1]]
+				}
+				if got := impl.DDotInc(n, x, inc[0], y, inc[1]); math.Abs(got-want) > 1e-14*float64(n+1) {
+					t.Fatalf("%s n=%d inc=%v: %v, want %v", impl.Name, n, inc, got, want)
+				}
+			}
+		}
+		for name, f := range map[string]func(){
+			"short x": func() { impl.DDotInc(3, make([]float64, 4), 2, make([]float64, 3), 1) },
+			"inc 0":   func() { impl.DDotInc(3, make([]float64, 4), 0, make([]float64, 3), 1) },
+			"n < 0":   func() { impl.DDotInc(-1, nil, 1, nil, 1) },
+		} {
+			func() {
+				defer func() {
+					if recover() != errShortInc {
+						t.Errorf("%s %s: no %q panic", impl.Name, name, errShortInc)
+					}
+				}()
+				f()
+			}()
+		}
+	})
+}
+
+// TestDAxpyInc compares every implementation's strided axpy with a float64
+// reference and checks that the elements between the strided ones stay.
+func TestDAxpyInc(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, impl *Impl) {
+		r := newRand(47)
+		for n := 0; n <= 40; n++ {
+			for _, inc := range [][2]int{{1, 1}, {3, 1}, {1, 5}, {7, 2}} {
+				x := make([]float64, max(n-1, 0)*inc[0]+1)
+				y := make([]float64, max(n-1, 0)*inc[1]+1)
+				randSlice64(r, x)
+				randSlice64(r, y)
+				want := append([]float64(nil), y...)
+				for i := range n {
+					want[i*inc[1]] += -0.75 * x[i*inc[0]]
+				}
+				impl.DAxpyInc(n, -0.75, x, inc[0], y, inc[1])
+				for i := range y {
+					if math.Abs(y[i]-want[i]) > 1e-15 {
+						t.Fatalf("%s n=%d inc=%v: y[%d] = %v, want %v", impl.Name, n, inc, i, y[i], want[i])
+					}
+				}
+			}
+		}
+	})
+}

@@ -68,6 +68,13 @@ type Impl struct {
 	SAxpy func(alpha float32, x, y []float32)
 	DAxpy func(alpha float64, x, y []float64)
 
+	// IDamax and DDotInc are IDamaxGeneric's and DDotIncGeneric's loops: the
+	// index of the largest absolute value, and a strided dot product.
+	IDamax  func(x []float64) int
+	DDotInc func(n int, x []float64, incX int, y []float64, incY int) float64
+	// DAxpyInc is DAxpyIncGeneric's loop: a strided axpy.
+	DAxpyInc func(n int, alpha float64, x []float64, incX int, y []float64, incY int)
+
 	// SGemvN4, DGemvN4, SGemvT4 and DGemvT4 are the four-row GEMV loops of
 	// gemv.go (SGemvN4Generic, ...): four dot products with one vector, and
 	// four scaled rows added to one vector.
@@ -144,6 +151,15 @@ func register(impl *Impl) {
 	}
 	if impl.DAxpy == nil {
 		impl.DAxpy = g.DAxpy
+	}
+	if impl.IDamax == nil {
+		impl.IDamax = g.IDamax
+	}
+	if impl.DDotInc == nil {
+		impl.DDotInc = g.DDotInc
+	}
+	if impl.DAxpyInc == nil {
+		impl.DAxpyInc = g.DAxpyInc
 	}
 	if impl.SGemvN4 == nil {
 		impl.SGemvN4 = g.SGemvN4

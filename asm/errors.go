@@ -14,6 +14,7 @@ const (
 	errLdb       = "asm: ldb smaller than the micro-panel width"
 	errLdw       = "asm: ldw smaller than the row length"
 	errShortGemv = "asm: gemv rows or vector too short"
+	errShortInc  = "asm: strided vector too short or increment not positive"
 	errNegK      = "asm: negative k"
 	errUnknown   = "asm: unknown implementation"
 	errNotAvail  = "asm: implementation not available on this CPU"

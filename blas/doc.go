@@ -1,6 +1,6 @@
 // Package blas is fastpath's GEMM engine: packed, cache-blocked, multi-core
 // single- and double-precision matrix multiplication on the micro-kernels of
-// package asm, and a gonum BLAS backend.
+// package asm, the BLAS routines built on it, and a gonum BLAS backend.
 //
 // # Storage
 //
@@ -44,11 +44,36 @@
 // Steady-state calls allocate nothing: packing buffers live in a free list
 // of workspaces.
 //
+// # Level 3, 2 and 1
+//
+// The other Level 3 routines run almost all their flops in the GEMM
+// engine: Xtrsm and Xtrmm split the triangle recursively (each level hands
+// its off-diagonal block to GEMM; diagonal blocks of at most 32 rows are
+// done by row operations on the asm axpy kernel, the right-side case on
+// transposed chunks), Xsyrk and Xsyr2k split C recursively (diagonal
+// blocks of 64 rows computed whole by GEMM into scratch space), and Xsymm
+// multiplies row panels of A expanded from the stored triangle. Of Level 2,
+// Xgemv runs on four-row asm kernels, Xsymv reads each stored row once for
+// a dot and an axpy, and Xger is one axpy per row; all three split large
+// matrices across threads. Of Level 1, Xdot and Xaxpy with unit strides
+// run on the asm kernels, and a strided Ddot prefetches a block ahead.
+//
+// Each routine hands the calls it would not win to gonum's native code:
+// small problems (whose fixed cost gonum's single assembly loops keep
+// lower; the thresholds are measured and documented beside each routine),
+// negative increments, and invalid arguments, so that a user never loses by
+// switching and every panic is gonum's. Every other routine of gonum's
+// interfaces is gonum's, through the embedding.
+//
 // # gonum
 //
 // Implementation satisfies gonum's blas.Float32 and blas.Float64; its zero
 // value is ready to use: blas32.Use(blas.Implementation{}) and
-// blas64.Use(blas.Implementation{}) route every gonum mat product here.
+// blas64.Use(blas.Implementation{}) route every gonum mat product, and
+// gonum's LAPACK (mat.Cholesky, mat.LU, Dense.Solve, mat.QR, mat.SVD,
+// mat.EigenSym, Dense.Inverse), here. The time gonum's LAPACK spends in its
+// own code (for example Dlasr, the plane rotations that dominate SVD and
+// EigenSym) is not BLAS and is unchanged.
 //
 // # Panics
 //

@@ -6,9 +6,10 @@ import (
 )
 
 // Implementation is a gonum BLAS backend: it satisfies gonum's blas.Float32
-// and blas.Float64 interfaces, running the routines fastpath accelerates
-// (Sgemm, Dgemm, Sgemv, Dgemv) on fastpath's engine and every other routine
-// on gonum's native implementation, which it embeds. Its zero value is
+// and blas.Float64 interfaces, running the routines fastpath accelerates on
+// fastpath's engine (Level 3: Xgemm, Xtrsm, Xtrmm, Xsyrk, Xsyr2k, Xsymm;
+// Level 2: Xgemv, Xsymv, Xger; Level 1: Xdot, Xaxpy) and every other
+// routine on gonum's native implementation, which it embeds. Its zero value is
 // ready to use:
 //
 //	blas32.Use(blas.Implementation{})
@@ -138,3 +139,6 @@ func (Implementation) Sger(m, n int, alpha float32, x []float32, incX int, y []f
 func (Implementation) Dger(m, n int, alpha float64, x []float64, incX int, y []float64, incY int, a []float64, lda int) {
 	Dger(m, n, alpha, x, incX, y, incY, a, lda)
 }
+
+// Idamax is the package-level Idamax.
+func (Implementation) Idamax(n int, x []float64, incX int) int { return Idamax(n, x, incX) }

@@ -28,6 +28,7 @@ func TestConformance(t *testing.T) {
 		{"Dgemm", func(t *testing.T) { testblas.TestDgemm(t, impl) }},
 		{"Ddot", func(t *testing.T) { testblas.DdotTest(t, impl) }},
 		{"Daxpy", func(t *testing.T) { testblas.DaxpyTest(t, impl) }},
+		{"Idamax", func(t *testing.T) { testblas.IdamaxTest(t, impl) }},
 		{"Dgemv", func(t *testing.T) { testblas.DgemvTest(t, impl) }},
 		{"Dger", func(t *testing.T) { testblas.DgerTest(t, impl) }},
 		{"Dgbmv", func(t *testing.T) { testblas.DgbmvTest(t, impl) }},

@@ -11,7 +11,7 @@ import (
 
 // TestLevel1 compares the Level 1 routines with gonum's on lengths around
 // the prefetch block and the unrolling, unit and strided increments
-// (including a row-major column's), and checks that elements between the strided ones are not written.
+// (including a row-major column's), Idamax on ties and NaN, and checks that elements between the strided ones are not written.
 func TestLevel1(t *testing.T) {
 	forEachImpl(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(5, 6))
@@ -40,6 +40,22 @@ func TestLevel1(t *testing.T) {
 				for i := range y1 {
 					if math.Abs(y1[i]-y2[i]) > 1e-15 {
 						t.Fatalf("Daxpy %s: y[%d] = %v, want %v", what, i, y1[i], y2[i])
+					}
+				}
+				// Idamax: ties, NaN elements and a NaN first element.
+				for trial := range 6 {
+					v := append([]float64(nil), x...)
+					for i := range v {
+						v[i] = float64(r.IntN(5) - 2)
+						if r.IntN(10) == 0 {
+							v[i] = math.NaN()
+						}
+					}
+					if trial == 0 && len(v) > 0 {
+						v[0] = math.NaN()
+					}
+					if got, want := Idamax(n, v, inc[0]), native.Idamax(n, v, inc[0]); got != want {
+						t.Fatalf("Idamax %s trial %d: %d, want %d (v=%v)", what, trial, got, want, v)
 					}
 				}
 				s1, s2 := f32(y), f32(y)
