@@ -142,3 +142,23 @@ func (Implementation) Dger(m, n int, alpha float64, x []float64, incX int, y []f
 
 // Idamax is the package-level Idamax.
 func (Implementation) Idamax(n int, x []float64, incX int) int { return Idamax(n, x, incX) }
+
+// Strsv is the package-level Strsv.
+func (Implementation) Strsv(ul gblas.Uplo, tA gblas.Transpose, d gblas.Diag, n int, a []float32, lda int, x []float32, incX int) {
+	Strsv(ul, tA, d, n, a, lda, x, incX)
+}
+
+// Dtrsv is the package-level Dtrsv.
+func (Implementation) Dtrsv(ul gblas.Uplo, tA gblas.Transpose, d gblas.Diag, n int, a []float64, lda int, x []float64, incX int) {
+	Dtrsv(ul, tA, d, n, a, lda, x, incX)
+}
+
+// Strmv is the package-level Strmv.
+func (Implementation) Strmv(ul gblas.Uplo, tA gblas.Transpose, d gblas.Diag, n int, a []float32, lda int, x []float32, incX int) {
+	Strmv(ul, tA, d, n, a, lda, x, incX)
+}
+
+// Dtrmv is the package-level Dtrmv.
+func (Implementation) Dtrmv(ul gblas.Uplo, tA gblas.Transpose, d gblas.Diag, n int, a []float64, lda int, x []float64, incX int) {
+	Dtrmv(ul, tA, d, n, a, lda, x, incX)
+}
