@@ -75,4 +75,3 @@ func TestTrsvTrmv(t *testing.T) {
 		}
 	})
 }
-
