@@ -356,3 +356,46 @@ func FuzzAxpy(f *testing.F) {
 		}
 	})
 }
+
+// FuzzGemvN4 checks the four-row dot products of every implementation
+// against the oracle: the fuzz bytes give four rows and x (float64), the
+// row length being a fifth of the values.
+func FuzzGemvN4(f *testing.F) {
+	f.Add(make([]byte, 8*5*13))
+	f.Add([]byte{0, 0, 0, 0, 0, 0, 0xf8, 0x7f, 0, 0, 0, 0, 0, 0, 0xf0, 0x7f, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0, 0, 0, 0x80, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v := bytesToFloat64(data)
+		n := len(v) / 5
+		a, x := v[:4*n], v[4*n:5*n]
+		for _, impl := range AvailableImpls() {
+			var got [4]float64
+			impl.DGemvN4(n, a, n, x, &got)
+			for r := range 4 {
+				o := newOracle64()
+				for j := range n {
+					o.add(a[r*n+j], x[j])
+				}
+				if why := o.check(got[r], false); why != "" {
+					t.Fatalf("%s DGemvN4 n=%d row %d = %g: %s", impl.Name, n, r, got[r], why)
+				}
+			}
+		}
+	})
+}
+
+// FuzzIDamax checks every implementation's IDamax against the BLAS
+// definition on raw float64 bit patterns (NaN payloads, infinities, -0,
+// denormals).
+func FuzzIDamax(f *testing.F) {
+	f.Add(make([]byte, 8*21))
+	f.Add([]byte{0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0, 0, 0, 0, 0, 0, 0xf8, 0x7f, 0, 0, 0, 0, 0, 0, 0, 0x40})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		x := bytesToFloat64(data)
+		want := IDamaxGeneric(x)
+		for _, impl := range AvailableImpls() {
+			if got := impl.IDamax(x); got != want {
+				t.Fatalf("%s IDamax(%v) = %d, want %d", impl.Name, x, got, want)
+			}
+		}
+	})
+}
