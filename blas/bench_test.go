@@ -171,3 +171,56 @@ func sizeOfT[T float]() int {
 	}
 	return 8
 }
+
+// BenchmarkLevel2Bandwidth measures the memory-bound Level 2 routines on a
+// 4000 x 4000 float64 matrix (128 MB, far beyond the caches) in GB/s of
+// matrix traffic, beside a streaming read of the same matrix (asm DDot of
+// each thread's share of its rows with itself, one goroutine per thread),
+// the bound they are held to: Dgemv and Dsymv read the matrix (Dsymv its
+// stored triangle) once, Dger reads and writes it.
+//
+//	go test -run NONE -bench Level2Bandwidth ./blas
+func BenchmarkLevel2Bandwidth(b *testing.B) {
+	if testing.Short() {
+		b.Skip("128 MB operands")
+	}
+	const n = 4000
+	r := testRand(9)
+	a := make([]float64, n*n)
+	fill(r, a)
+	x, y := make([]float64, n), make([]float64, n)
+	fill(r, x)
+	impl := asm.Current()
+	full, half := int64(8*n*n), int64(8*n*(n+1)/2)
+	for _, threads := range []int{1, 2} {
+		for _, op := range []struct {
+			name  string
+			bytes int64
+			run   func()
+		}{
+			{"stream-read", full, func() {
+				done := make(chan float64, threads)
+				for p := range threads {
+					go func() { s := a[p*n*n/threads : (p+1)*n*n/threads]; done <- impl.DDot(s, s) }()
+				}
+				for range threads {
+					<-done
+				}
+			}},
+			{"dgemv-N", full, func() { blas.Dgemv(gblas.NoTrans, n, n, 1, a, n, x, 1, 0, y, 1) }},
+			{"dgemv-T", full, func() { blas.Dgemv(gblas.Trans, n, n, 1, a, n, x, 1, 0, y, 1) }},
+			{"dsymv", half, func() { blas.Dsymv(gblas.Upper, n, 1, a, n, x, 1, 0, y, 1) }},
+			{"dger", 2 * full, func() { blas.Dger(n, n, 1e-300, x, 1, y, 1, a, n) }},
+		} {
+			b.Run(fmt.Sprintf("op=%s/t=%d", op.name, threads), func(b *testing.B) {
+				b.SetBytes(op.bytes)
+				withThreads(threads, func() {
+					for b.Loop() {
+						op.run()
+					}
+				})
+				b.ReportMetric(float64(op.bytes)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GB/s")
+			})
+		}
+	}
+}

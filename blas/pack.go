@@ -16,7 +16,15 @@ func packA[T float32 | float64](dst []T, a []T, lda int, trans bool, i0, mc, p0,
 		r0 := i0 + ip*mr
 		if trans {
 			// op(A)[i][p] = a[p*lda+i]: each p gives mr contiguous values.
-			if rows == mr && alpha == 1 && copyRows(panel, a[(p0)*lda+r0:], lda, kc, mr) {
+			if rows == mr && copyRows(panel, a[(p0)*lda+r0:], lda, kc, mr) {
+				if alpha != 1 {
+					// Scaling the contiguous panel afterwards is faster than
+					// scaling in the gather (LU's and Cholesky's updates
+					// have alpha = -1).
+					for i := range panel {
+						panel[i] *= alpha
+					}
+				}
 				continue
 			}
 			for p := 0; p < kc; p++ {
