@@ -82,6 +82,11 @@ type Impl struct {
 	DGemvN4 func(n int, a []float64, lda int, x []float64, y *[4]float64)
 	SGemvT4 func(n int, a []float32, lda int, alpha *[4]float32, y []float32)
 	DGemvT4 func(n int, a []float64, lda int, alpha *[4]float64, y []float64)
+	// SSymv4 and DSymv4 are the four-row symmetric loops of gemv.go
+	// (SSymv4Generic, DSymv4Generic): a dot with x and an axpy into z per
+	// row, in one pass.
+	SSymv4 func(n int, a []float32, lda int, x, z []float32, alpha, dot *[4]float32)
+	DSymv4 func(n int, a []float64, lda int, x, z []float64, alpha, dot *[4]float64)
 
 	// SGD, SGDMomentum and AdaGrad are the optimizer updates of optim.go
 	// (SGDGeneric, SGDMomentumGeneric, AdaGradGeneric).
@@ -172,6 +177,12 @@ func register(impl *Impl) {
 	}
 	if impl.DGemvT4 == nil {
 		impl.DGemvT4 = g.DGemvT4
+	}
+	if impl.SSymv4 == nil {
+		impl.SSymv4 = g.SSymv4
+	}
+	if impl.DSymv4 == nil {
+		impl.DSymv4 = g.DSymv4
 	}
 	if impl.SGD == nil {
 		impl.SGD = g.SGD

@@ -74,3 +74,43 @@ func checkGemv4(n, lenA, lda, lenV int) {
 		panic(errShortGemv)
 	}
 }
+
+// SSymv4Generic is the reference four-row symmetric update of package
+// blas's SYMV: four rows of a stored triangle, on a segment of columns they
+// all have, each contributing a dot product with x (its own element of the
+// product) and an axpy into z (its transpose's contribution):
+//
+//	for r := 0; r < 4; r++ {
+//		var d float32
+//		for j := 0; j < n; j++ {
+//			z[j] += alpha[r] * a[r*lda+j]
+//			d += a[r*lda+j] * x[j]
+//		}
+//		dot[r] = d
+//	}
+func SSymv4Generic(n int, a []float32, lda int, x, z []float32, alpha, dot *[4]float32) {
+	checkGemv4(n, len(a), lda, min(len(x), len(z)))
+	for r := range 4 {
+		row := a[r*lda : r*lda+n]
+		var d float32
+		for j, v := range row {
+			z[j] += alpha[r] * v
+			d += v * x[j]
+		}
+		dot[r] = d
+	}
+}
+
+// DSymv4Generic is SSymv4Generic on float64.
+func DSymv4Generic(n int, a []float64, lda int, x, z []float64, alpha, dot *[4]float64) {
+	checkGemv4(n, len(a), lda, min(len(x), len(z)))
+	for r := range 4 {
+		row := a[r*lda : r*lda+n]
+		var d float64
+		for j, v := range row {
+			z[j] += alpha[r] * v
+			d += v * x[j]
+		}
+		dot[r] = d
+	}
+}

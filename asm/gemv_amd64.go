@@ -62,3 +62,33 @@ func dgemvT4AVX2(n int, a []float64, lda int, alpha *[4]float64, y []float64) {
 	}
 	dgemvT4Asm(n, &a[0], lda, alpha, &y[0])
 }
+
+// ssymv4Asm is SSymv4Generic's loop (arguments checked by the caller): one
+// pass over the four rows, x and z, the rows read from L1 twice (once per
+// fused multiply-add).
+//
+//go:noescape
+func ssymv4Asm(n int, a *float32, lda int, x, z *float32, alpha, dot *[4]float32)
+
+// dsymv4Asm is DSymv4Generic's loop (arguments checked by the caller).
+//
+//go:noescape
+func dsymv4Asm(n int, a *float64, lda int, x, z *float64, alpha, dot *[4]float64)
+
+func ssymv4AVX2(n int, a []float32, lda int, x, z []float32, alpha, dot *[4]float32) {
+	checkGemv4(n, len(a), lda, min(len(x), len(z)))
+	if n == 0 {
+		*dot = [4]float32{}
+		return
+	}
+	ssymv4Asm(n, &a[0], lda, &x[0], &z[0], alpha, dot)
+}
+
+func dsymv4AVX2(n int, a []float64, lda int, x, z []float64, alpha, dot *[4]float64) {
+	checkGemv4(n, len(a), lda, min(len(x), len(z)))
+	if n == 0 {
+		*dot = [4]float64{}
+		return
+	}
+	dsymv4Asm(n, &a[0], lda, &x[0], &z[0], alpha, dot)
+}

@@ -119,3 +119,77 @@ func TestGemv4Panics(t *testing.T) {
 		}
 	})
 }
+
+// TestSymv4 checks the four-row symmetric kernels of every implementation
+// against a float64 reference: the dot products and the updated z, with
+// NaN padding between rows and guarded vectors.
+func TestSymv4(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, impl *Impl) {
+		r := newRand(37)
+		for n := 0; n <= 101; n++ {
+			if n > 40 && n != 100 && n != 101 {
+				continue
+			}
+			lda := n + 2
+			a64 := make([]float64, 3*lda+n)
+			randSlice64(r, a64)
+			for row := range 3 {
+				for j := n; j < lda; j++ {
+					a64[row*lda+j] = math.NaN()
+				}
+			}
+			a32 := make([]float32, len(a64))
+			for i, v := range a64 {
+				a32[i] = float32(v)
+			}
+			x64, xok := guarded64(n)
+			z64, zok := guarded64(n)
+			randSlice64(r, x64)
+			randSlice64(r, z64)
+			x32, _ := guarded32(n)
+			z32, zok32 := guarded32(n)
+			for i := range x64 {
+				x32[i], z32[i] = float32(x64[i]), float32(z64[i])
+			}
+			al64 := [4]float64{0.5, -1.5, 2, 0.25}
+			al32 := [4]float32{0.5, -1.5, 2, 0.25}
+			wantZ := make([]float64, n)
+			wantZ32 := make([]float64, n)
+			var wantD, wantD32 [4]float64
+			for j := range n {
+				wantZ[j], wantZ32[j] = z64[j], float64(z32[j])
+				for row := range 4 {
+					wantZ[j] += al64[row] * a64[row*lda+j]
+					wantZ32[j] += float64(al32[row]) * float64(a32[row*lda+j])
+					wantD[row] += a64[row*lda+j] * x64[j]
+					wantD32[row] += float64(a32[row*lda+j]) * float64(x32[j])
+				}
+			}
+			var d64 [4]float64
+			var d32 [4]float32
+			impl.DSymv4(n, a64, lda, x64, z64, &al64, &d64)
+			impl.SSymv4(n, a32, lda, x32, z32, &al32, &d32)
+			what := fmt.Sprintf("%s n=%d", impl.Name, n)
+			tol := 4 * float64(n+1)
+			for row := range 4 {
+				if !(math.Abs(d64[row]-wantD[row]) <= tol*0x1p-52*(1+math.Abs(wantD[row]))) {
+					t.Fatalf("DSymv4 %s dot[%d] = %v, want %v", what, row, d64[row], wantD[row])
+				}
+				if !(math.Abs(float64(d32[row])-wantD32[row]) <= tol*0x1p-23*(1+math.Abs(wantD32[row]))) {
+					t.Fatalf("SSymv4 %s dot[%d] = %v, want %v", what, row, d32[row], wantD32[row])
+				}
+			}
+			for j := range n {
+				if !(math.Abs(z64[j]-wantZ[j]) <= 16*0x1p-52*(1+math.Abs(wantZ[j]))) {
+					t.Fatalf("DSymv4 %s z[%d] = %v, want %v", what, j, z64[j], wantZ[j])
+				}
+				if !(math.Abs(float64(z32[j])-wantZ32[j]) <= 16*0x1p-23*(1+math.Abs(wantZ32[j]))) {
+					t.Fatalf("SSymv4 %s z[%d] = %v, want %v", what, j, z32[j], wantZ32[j])
+				}
+			}
+			if !xok() || !zok() || !zok32() {
+				t.Fatalf("%s: a guard changed", what)
+			}
+		}
+	})
+}

@@ -41,6 +41,8 @@ func registerArch() {
 		DGemvN4:         dgemvN4AVX2,
 		SGemvT4:         sgemvT4AVX2,
 		DGemvT4:         dgemvT4AVX2,
+		SSymv4:          ssymv4AVX2,
+		DSymv4:          dsymv4AVX2,
 		SGD:             sgdAVX2,
 		SGDMomentum:     sgdMomentumAVX2,
 		AdaGrad:         adaGradAVX2,

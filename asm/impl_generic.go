@@ -32,6 +32,8 @@ var genericImpl = &Impl{
 	DGemvN4:         DGemvN4Generic,
 	SGemvT4:         SGemvT4Generic,
 	DGemvT4:         DGemvT4Generic,
+	SSymv4:          SSymv4Generic,
+	DSymv4:          DSymv4Generic,
 	SGD:             SGDGeneric,
 	SGDMomentum:     SGDMomentumGeneric,
 	AdaGrad:         AdaGradGeneric,

@@ -10,9 +10,10 @@ import (
 )
 
 // Ssymv computes y = alpha * A * x + beta * y for a symmetric n x n A of
-// which the ul triangle is read, as gonum's Ssymv. Each stored row is read
-// once into L1 for a dot product (its own element of y) and an axpy (the
-// elements of y its transpose contributes to), both on the asm kernels;
+// which the ul triangle is read, as gonum's Ssymv. Each stored row gives a
+// dot product (its own element of y) and an axpy (the elements of y its
+// transpose contributes to), four rows at a time in one pass of an asm
+// kernel over the columns they share (asm.Impl.SSymv4);
 // large matrices are split across threads by rows of equal area, each
 // thread accumulating into a private vector. Small matrices and invalid
 // arguments run on gonum's code, which checks and panics with its own
@@ -23,7 +24,7 @@ func Ssymv(ul gblas.Uplo, n int, alpha float32, a []float32, lda int, x []float3
 		return
 	}
 	impl := asm.Current()
-	symv(&ssymvState, impl.SDot, impl.SAxpy, ul == gblas.Upper, n, alpha, a, lda, x, incX, beta, y, incY)
+	symv(&ssymvState, impl.SDot, impl.SAxpy, impl.SSymv4, ul == gblas.Upper, n, alpha, a, lda, x, incX, beta, y, incY)
 }
 
 // Dsymv is Ssymv in double precision.
@@ -33,7 +34,7 @@ func Dsymv(ul gblas.Uplo, n int, alpha float64, a []float64, lda int, x []float6
 		return
 	}
 	impl := asm.Current()
-	symv(&dsymvState, impl.DDot, impl.DAxpy, ul == gblas.Upper, n, alpha, a, lda, x, incX, beta, y, incY)
+	symv(&dsymvState, impl.DDot, impl.DAxpy, impl.DSymv4, ul == gblas.Upper, n, alpha, a, lda, x, incX, beta, y, incY)
 }
 
 // symvNative is the order below which SYMV runs on gonum's code. Tests set
@@ -77,28 +78,63 @@ type symvTask[T gemvFloat] struct {
 	rows  []int // part p covers stored rows rows[p]..rows[p+1]
 	dot   func(x, y []T) T
 	axpy  func(alpha T, x, y []T)
+	sym4  func(n int, a []T, lda int, x, z []T, alpha, dot *[4]T)
 }
 
-// RunPart computes part p's accumulator (pool.Task).
+// RunPart computes part p's accumulator (pool.Task): four stored rows at a
+// time in one pass of the asm kernel over the columns they share (each
+// row's dot product with x, and its axpy into z), their 4 x 4 corner of
+// the triangle by scalar code, and the rows left over one at a time.
 func (t *symvTask[T]) RunPart(p, _ int) {
-	z := t.z[p]
-	for i := t.rows[p]; i < t.rows[p+1]; i++ {
-		xi := t.x[i]
-		row := t.a[i*t.lda : i*t.lda+t.n]
-		lo, hi := i+1, t.n // off-diagonal part of stored row i
+	z, x, n, lda := t.z[p], t.x, t.n, t.lda
+	i := t.rows[p]
+	for ; i+4 <= t.rows[p+1]; i += 4 {
+		lo, hi := i+4, n // columns shared by the four rows
+		if !t.upper {
+			lo, hi = 0, i
+		}
+		// The kernel writes the four dot products over z[i:i+4] (outside
+		// the shared columns); add back what was there.
+		z4 := (*[4]T)(z[i : i+4])
+		old := *z4
+		t.sym4(hi-lo, t.a[i*lda+lo:], lda, x[lo:hi], z[lo:hi], (*[4]T)(x[i:i+4]), z4)
+		for r := range z4 {
+			z4[r] += old[r]
+		}
+		for r := range 4 {
+			c0, c1 := r, 4 // the corner's stored part of row i+r
+			if !t.upper {
+				c0, c1 = 0, r+1
+			}
+			for c := c0; c < c1; c++ {
+				v := t.a[(i+r)*lda+i+c]
+				if c == r {
+					z[i+r] += v * x[i+r]
+					continue
+				}
+				z[i+r] += v * x[i+c]
+				z[i+c] += v * x[i+r]
+			}
+		}
+	}
+	for ; i < t.rows[p+1]; i++ {
+		xi := x[i]
+		row := t.a[i*lda : i*lda+n]
+		lo, hi := i+1, n // off-diagonal part of stored row i
 		if !t.upper {
 			lo, hi = 0, i
 		}
 		if hi > lo {
 			seg := row[lo:hi]
 			t.axpy(xi, seg, z[lo:hi])
-			z[i] += t.dot(seg, t.x[lo:hi])
+			z[i] += t.dot(seg, x[lo:hi])
 		}
 		z[i] += row[i] * xi
 	}
 }
 
 func symv[T gemvFloat](st *symvState[T], dot func(x, y []T) T, axpy func(alpha T, x, y []T),
+	sym4 func(n int, a []T, lda int, x, z []T, alpha, dot *[4]T),
 	upper bool, n int, alpha T, a []T, lda int, x []T, incX int, beta T, y []T, incY int) {
 	if alpha == 0 && beta == 1 {
 		return
@@ -128,7 +164,7 @@ func symv[T gemvFloat](st *symvState[T], dot func(x, y []T) T, axpy func(alpha T
 			st.zs = append(st.zs, z[p*n:(p+1)*n])
 		}
 		st.rows = symvRows(st.rows, upper, n, parts)
-		st.job = symvTask[T]{upper: upper, n: n, a: a, lda: lda, x: xs, z: st.zs, rows: st.rows, dot: dot, axpy: axpy}
+		st.job = symvTask[T]{upper: upper, n: n, a: a, lda: lda, x: xs, z: st.zs, rows: st.rows, dot: dot, axpy: axpy, sym4: sym4}
 		pool.Default.Run(parts, &st.job)
 		st.job = symvTask[T]{} // keep no references to the caller's data
 		clear(st.zs)
@@ -137,7 +173,7 @@ func symv[T gemvFloat](st *symvState[T], dot func(x, y []T) T, axpy func(alpha T
 		var one [1][]T
 		one[0] = z
 		rows := [2]int{0, n}
-		t := symvTask[T]{upper: upper, n: n, a: a, lda: lda, x: xs, z: one[:], rows: rows[:], dot: dot, axpy: axpy}
+		t := symvTask[T]{upper: upper, n: n, a: a, lda: lda, x: xs, z: one[:], rows: rows[:], dot: dot, axpy: axpy, sym4: sym4}
 		t.RunPart(0, 1)
 	}
 	// y = beta*y + alpha*(z_0 + z_1 + ...).
