@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/fastpath-go/fastpath/asm"
+	"github.com/fastpath-go/fastpath/internal/pool"
 	gblas "gonum.org/v1/gonum/blas"
 )
 
@@ -33,6 +34,8 @@ type level3[T float32 | float64] struct {
 	axpy    func(alpha T, x, y []T)
 	dot     func(x, y []T) T
 	scratch *scratchList[T]
+	job     *baseTask[T] // used only while the worker pool is held
+	diag    *diagTask[T] // used only while the worker pool is held
 }
 
 func gemm32(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
@@ -46,16 +49,20 @@ func gemm64(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []f
 var (
 	scratch32 scratchList[float32]
 	scratch64 scratchList[float64]
+	baseJob32 baseTask[float32]
+	baseJob64 baseTask[float64]
+	diagJob32 diagTask[float32]
+	diagJob64 diagTask[float64]
 )
 
 func level3s() level3[float32] {
 	impl := asm.Current()
-	return level3[float32]{gemm: gemm32, axpy: impl.SAxpy, dot: impl.SDot, scratch: &scratch32}
+	return level3[float32]{gemm: gemm32, axpy: impl.SAxpy, dot: impl.SDot, scratch: &scratch32, job: &baseJob32, diag: &diagJob32}
 }
 
 func level3d() level3[float64] {
 	impl := asm.Current()
-	return level3[float64]{gemm: gemm64, axpy: impl.DAxpy, dot: impl.DDot, scratch: &scratch64}
+	return level3[float64]{gemm: gemm64, axpy: impl.DAxpy, dot: impl.DDot, scratch: &scratch64, job: &baseJob64, diag: &diagJob64}
 }
 
 // scratchList is a free list of scratch buffers for the Level 3 routines'
@@ -84,6 +91,57 @@ func (l *scratchList[T]) put(s []T) {
 	if len(l.free) < maxFreeWorkspaces {
 		l.free = append(l.free, s)
 	}
+}
+
+// baseTask runs the diagonal-block loops of the left-side TRSM or TRMM
+// (independent for each column of B) on column chunks across the worker
+// pool: the recursion's GEMM updates are parallel, and without this the
+// diagonal blocks would be a serial share of every call (the blocked LU
+// and Cholesky factorizations call TRSM with 64 rows and a wide B).
+type baseTask[T float32 | float64] struct {
+	l        level3[T]
+	solve    bool
+	tr       triangle
+	m, n     int
+	alpha    T
+	a, b     []T
+	lda, ldb int
+	parts    int
+}
+
+// RunPart solves or multiplies part p of the column chunks (pool.Task).
+func (t *baseTask[T]) RunPart(p, _ int) {
+	cw := baseChunk / sizeOfElem(t.alpha)
+	chunks := (t.n + cw - 1) / cw
+	lo, hi := p*chunks/t.parts*cw, min((p+1)*chunks/t.parts*cw, t.n)
+	if hi <= lo {
+		return
+	}
+	if t.solve {
+		trsmLeftChunks(t.l, t.tr, t.m, hi-lo, t.alpha, t.a, t.lda, t.b[lo:], t.ldb)
+	} else {
+		trmmLeftChunks(t.l, t.tr, t.m, hi-lo, t.alpha, t.a, t.lda, t.b[lo:], t.ldb)
+	}
+}
+
+// baseParallelMin is the work (m*m*n, about the flops) from which the
+// diagonal-block loops run in parallel.
+var baseParallelMin = 1 << 18
+
+// baseParallel runs a left-side diagonal block on the worker pool and
+// reports whether it did; it does not when the block is small, one thread
+// is configured, or the pool is busy.
+func baseParallel[T float32 | float64](l level3[T], solve bool, tr triangle, m, n int, alpha T, a []T, lda int, b []T, ldb int) bool {
+	cw := baseChunk / sizeOfElem(alpha)
+	parts := min(numThreads(), (n+cw-1)/cw)
+	if parts < 2 || m*m*n < baseParallelMin || !pool.Default.Acquire(parts) {
+		return false
+	}
+	*l.job = baseTask[T]{l: l, solve: solve, tr: tr, m: m, n: n, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, parts: parts}
+	pool.Default.Run(parts, l.job)
+	*l.job = baseTask[T]{} // keep no references to the caller's data
+	pool.Default.Release()
+	return true
 }
 
 // split returns where a recursion on n > l3Base rows or columns divides

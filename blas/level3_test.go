@@ -180,6 +180,10 @@ func TestDtrsmTrmm(t *testing.T) {
 // op(A)*X - alpha*B.
 func testTri[T float32 | float64](t *testing.T, name string, f triFunc[T], solve bool) {
 	r := rand.New(rand.NewPCG(7, uint64(len(name))))
+	// Diagonal blocks of any size run on the worker pool with two threads.
+	p0 := baseParallelMin
+	baseParallelMin = 0
+	defer func() { baseParallelMin = p0 }()
 	sizes := l3Sizes
 	if testing.Short() {
 		sizes = []int{1, 33, 65}
@@ -274,6 +278,10 @@ func TestDsyrk(t *testing.T) {
 
 func testSyrk[T float32 | float64](t *testing.T, name string, f syrkFunc[T], two bool) {
 	r := rand.New(rand.NewPCG(9, uint64(len(name))))
+	// Diagonal blocks of any depth split across the pool with two threads.
+	d0 := diagParallelMin
+	diagParallelMin = 0
+	defer func() { diagParallelMin = d0 }()
 	sizes := []int{1, 7, 63, 64, 65, 130, 200}
 	ks := []int{0, 1, 17, 100}
 	if testing.Short() {

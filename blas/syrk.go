@@ -1,6 +1,9 @@
 package blas
 
-import gblas "gonum.org/v1/gonum/blas"
+import (
+	"github.com/fastpath-go/fastpath/internal/pool"
+	gblas "gonum.org/v1/gonum/blas"
+)
 
 // Ssyrk computes the ul triangle of C = alpha * op(A) * op(A)^T + beta * C
 // for the symmetric n x n matrix C, where op(A) is A (n x k, tA = NoTrans)
@@ -93,16 +96,69 @@ func syrk[T float32 | float64](l level3[T], lower, trans bool, n, k int, alpha T
 	rec(n, 0)
 }
 
+// diagParallelMin is the flop count (2*n*n*k) from which a diagonal block
+// is split across threads.
+var diagParallelMin = 8 << 20
+
+// diagTask computes columns of a diagonal block of Xsyrk or Xsyr2k whole
+// into t (n x n) by GEMM: part p of parts takes a range of columns (rows of
+// the second operand).
+type diagTask[T float32 | float64] struct {
+	l              level3[T]
+	trans          bool
+	n, k           int
+	alpha          T
+	a, b, t        []T
+	lda, ldb, bOff int
+	parts          int
+}
+
+// RunPart computes part p's columns (pool.Task).
+func (d *diagTask[T]) RunPart(p, _ int) {
+	c0, c1 := p*d.n/d.parts, (p+1)*d.n/d.parts
+	if d.parts > 1 {
+		c0, c1 = min((c0+7)&^7, d.n), min((c1+7)&^7, d.n)
+		if p == d.parts-1 {
+			c1 = d.n
+		}
+	}
+	if c1 <= c0 {
+		return
+	}
+	rows := func(i, ld int) int { // offset of row i of op(X)
+		if d.trans {
+			return i
+		}
+		return i * ld
+	}
+	w, tc := c1-c0, d.t[c0:]
+	if d.b == nil {
+		d.l.gemm(d.trans, !d.trans, d.n, w, d.k, d.alpha, d.a, d.lda, d.a[rows(c0, d.lda):], d.lda, 0, tc, d.n)
+		return
+	}
+	bb := d.b[d.bOff:]
+	d.l.gemm(d.trans, !d.trans, d.n, w, d.k, d.alpha, d.a, d.lda, bb[rows(c0, d.ldb):], d.ldb, 0, tc, d.n)
+	d.l.gemm(d.trans, !d.trans, d.n, w, d.k, d.alpha, bb, d.ldb, d.a[rows(c0, d.lda):], d.lda, 1, tc, d.n)
+}
+
 // syrkDiag computes an n x n diagonal block of Xsyrk or Xsyr2k whole into
 // scratch space by GEMM and merges its triangle into c. a (and b, at offset
 // bOff, for Xsyr2k) start at the block's first row of op(A).
 func syrkDiag[T float32 | float64](l level3[T], lower, trans bool, n, k int, alpha T, a []T, lda int, b []T, ldb, bOff int, beta T, c []T, ldc int) {
 	t := l.scratch.get(n * n)
-	if b == nil {
-		l.gemm(trans, !trans, n, n, k, alpha, a, lda, a, lda, 0, t, n)
+	job := diagTask[T]{l: l, trans: trans, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, bOff: bOff, t: t, parts: 1}
+	// A block this narrow is one column group for the GEMM engine, which
+	// then runs it on one thread; with a deep k its columns are split
+	// across the pool instead (each part's GEMM then runs on its own
+	// thread, finding the pool held).
+	if parts := min(numThreads(), n/8); parts > 1 && 2*n*n*k >= diagParallelMin && pool.Default.Acquire(parts) {
+		job.parts = parts
+		*l.diag = job
+		pool.Default.Run(parts, l.diag)
+		*l.diag = diagTask[T]{} // keep no references to the caller's data
+		pool.Default.Release()
 	} else {
-		l.gemm(trans, !trans, n, n, k, alpha, a, lda, b[bOff:], ldb, 0, t, n)
-		l.gemm(trans, !trans, n, n, k, alpha, b[bOff:], ldb, a, lda, 1, t, n)
+		job.RunPart(0, 1)
 	}
 	for i := range n {
 		lo, hi := i, n

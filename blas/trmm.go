@@ -95,6 +95,13 @@ func trmmRight[T float32 | float64](l level3[T], tr triangle, m, n int, alpha T,
 // (op(A) upper) or k <= i (lower) of B, so rows are finished in the order
 // that leaves those unmodified.
 func trmmLeftBase[T float32 | float64](l level3[T], tr triangle, m, n int, alpha T, a []T, lda int, b []T, ldb int) {
+	if !baseParallel(l, false, tr, m, n, alpha, a, lda, b, ldb) {
+		trmmLeftChunks(l, tr, m, n, alpha, a, lda, b, ldb)
+	}
+}
+
+// trmmLeftChunks is trmmLeftBase on one thread.
+func trmmLeftChunks[T float32 | float64](l level3[T], tr triangle, m, n int, alpha T, a []T, lda int, b []T, ldb int) {
 	var zero T
 	cw := baseChunk / sizeOfElem(zero)
 	for j0 := 0; j0 < n; j0 += cw {

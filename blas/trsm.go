@@ -135,6 +135,13 @@ const baseChunk = 1024
 // trsmLeftBase solves op(A) X = alpha B for a small op(A) by row
 // operations on B, a chunk of columns at a time.
 func trsmLeftBase[T float32 | float64](l level3[T], tr triangle, m, n int, alpha T, a []T, lda int, b []T, ldb int) {
+	if !baseParallel(l, true, tr, m, n, alpha, a, lda, b, ldb) {
+		trsmLeftChunks(l, tr, m, n, alpha, a, lda, b, ldb)
+	}
+}
+
+// trsmLeftChunks is trsmLeftBase on one thread.
+func trsmLeftChunks[T float32 | float64](l level3[T], tr triangle, m, n int, alpha T, a []T, lda int, b []T, ldb int) {
 	var zero T
 	cw := baseChunk / sizeOfElem(zero)
 	for j0 := 0; j0 < n; j0 += cw {
