@@ -1,8 +1,10 @@
 package bench_test
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/fastpath-go/fastpath/bench"
 )
@@ -42,4 +44,27 @@ func ExampleReport_WriteTable() {
 	// GEMM C = A·B, row-major, m x k x n: GFLOP/s, eff = fraction of the FMA peak at the same threads
 	// prec  shape           threads  fastpath  eff   gonum  eff   purego  eff  vs gonum  vs purego
 	// s     1024x1024x1024  1        85.0      0.88  7.00   0.07  -       -    12.1x     -
+}
+
+// gonum's linear algebra on gonum's native BLAS and on fastpath; the
+// seconds depend on the machine, so this example prints what was measured.
+func ExampleRunLinalg() {
+	rep, err := bench.RunLinalg(context.Background(), bench.LinalgOptions{
+		Ops: []string{"chol", "lu"}, Sizes: []int{20}, Threads: []int{1},
+		Samples: 1, SampleTime: time.Millisecond, Settle: time.Millisecond,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(rep.Backends)
+	for _, r := range rep.Results {
+		fmt.Println(r.Op, r.N, r.Threads, r.Backend, r.Seconds > 0)
+	}
+	// Output:
+	// [gonum fastpath]
+	// chol 20 1 gonum true
+	// chol 20 1 fastpath true
+	// lu 20 1 gonum true
+	// lu 20 1 fastpath true
 }
