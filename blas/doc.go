@@ -49,14 +49,18 @@
 // The other Level 3 routines run almost all their flops in the GEMM
 // engine: Xtrsm and Xtrmm split the triangle recursively (each level hands
 // its off-diagonal block to GEMM; diagonal blocks of at most 32 rows are
-// done by row operations on the asm axpy kernel, the right-side case on
-// transposed chunks), Xsyrk and Xsyr2k split C recursively (diagonal
-// blocks of 64 rows computed whole by GEMM into scratch space), and Xsymm
-// multiplies row panels of A expanded from the stored triangle. Of Level 2,
-// Xgemv runs on four-row asm kernels, Xsymv reads each stored row once for
-// a dot and an axpy, and Xger is one axpy per row; all three split large
-// matrices across threads. Of Level 1, Xdot and Xaxpy with unit strides
-// run on the asm kernels, and a strided Ddot prefetches a block ahead.
+// done by row operations on the asm axpy kernel, split across threads by
+// column chunks, except right-side ones: TRMM multiplies them by GEMM
+// against the expanded triangle, TRSM solves them on transposed chunks),
+// Xsyrk and Xsyr2k split C recursively (diagonal blocks of 64 rows
+// computed whole by GEMM into scratch space, their columns split across
+// threads when deep), and Xsymm multiplies row panels of A expanded from
+// the stored triangle. Of Level 2, Xgemv runs on four-row asm kernels,
+// Xsymv on a four-row kernel doing each stored row's dot product and axpy
+// in one pass, Xger, Xsyr and Xsyr2 are axpys per row, Xtrsv and Xtrmv a
+// dot or an axpy per row; Xgemv, Xsymv and Xger split large matrices
+// across threads. Of Level 1, Xdot and Xaxpy (unit or strided) and Idamax
+// run on asm kernels.
 //
 // Each routine hands the calls it would not win to gonum's native code:
 // small problems (whose fixed cost gonum's single assembly loops keep

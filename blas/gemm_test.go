@@ -16,7 +16,7 @@ func TestMain(m *testing.M) {
 	// Small problems would run on gonum's code (see smallGemv and
 	// smallTri); the tests check fastpath's. TestSmallNative checks the
 	// hand-over.
-	gemvNative, triNative, l1Native, symvNative, gerNative, trvNative = 0, -1, 0, 0, 0, 0
+	gemvNative, triNative, l1Native, symvNative, gerNative, trvNative, syrNative = 0, -1, 0, 0, 0, 0, 0
 	os.Exit(m.Run())
 }
 

@@ -8,7 +8,8 @@ import (
 // Implementation is a gonum BLAS backend: it satisfies gonum's blas.Float32
 // and blas.Float64 interfaces, running the routines fastpath accelerates on
 // fastpath's engine (Level 3: Xgemm, Xtrsm, Xtrmm, Xsyrk, Xsyr2k, Xsymm;
-// Level 2: Xgemv, Xsymv, Xger; Level 1: Xdot, Xaxpy) and every other
+// Level 2: Xgemv, Xsymv, Xger, Xsyr, Xsyr2, Xtrsv, Xtrmv; Level 1: Xdot,
+// Xaxpy, Idamax) and every other
 // routine on gonum's native implementation, which it embeds. Its zero value is
 // ready to use:
 //
@@ -161,4 +162,24 @@ func (Implementation) Strmv(ul gblas.Uplo, tA gblas.Transpose, d gblas.Diag, n i
 // Dtrmv is the package-level Dtrmv.
 func (Implementation) Dtrmv(ul gblas.Uplo, tA gblas.Transpose, d gblas.Diag, n int, a []float64, lda int, x []float64, incX int) {
 	Dtrmv(ul, tA, d, n, a, lda, x, incX)
+}
+
+// Ssyr is the package-level Ssyr.
+func (Implementation) Ssyr(ul gblas.Uplo, n int, alpha float32, x []float32, incX int, a []float32, lda int) {
+	Ssyr(ul, n, alpha, x, incX, a, lda)
+}
+
+// Dsyr is the package-level Dsyr.
+func (Implementation) Dsyr(ul gblas.Uplo, n int, alpha float64, x []float64, incX int, a []float64, lda int) {
+	Dsyr(ul, n, alpha, x, incX, a, lda)
+}
+
+// Ssyr2 is the package-level Ssyr2.
+func (Implementation) Ssyr2(ul gblas.Uplo, n int, alpha float32, x []float32, incX int, y []float32, incY int, a []float32, lda int) {
+	Ssyr2(ul, n, alpha, x, incX, y, incY, a, lda)
+}
+
+// Dsyr2 is the package-level Dsyr2.
+func (Implementation) Dsyr2(ul gblas.Uplo, n int, alpha float64, x []float64, incX int, y []float64, incY int, a []float64, lda int) {
+	Dsyr2(ul, n, alpha, x, incX, y, incY, a, lda)
 }
