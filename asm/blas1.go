@@ -120,3 +120,44 @@ func DAxpyIncGeneric(n int, alpha float64, x []float64, incX int, y []float64, i
 		y[i*incY] += alpha * x[i*incX]
 	}
 }
+
+// DScalIncGeneric is the reference strided scaling of n elements (inc >= 1):
+//
+//	for i := 0; i < n; i++ { x[i*inc] *= alpha }
+func DScalIncGeneric(n int, alpha float64, x []float64, inc int) {
+	checkInc(n, len(x), inc, len(x), inc)
+	for i := range n {
+		x[i*inc] *= alpha
+	}
+}
+
+// DAsumIncGeneric is the reference sum of absolute values of n strided
+// elements (inc >= 1):
+//
+//	var s float64
+//	for i := 0; i < n; i++ { s += math.Abs(x[i*inc]) }
+//	return s
+func DAsumIncGeneric(n int, x []float64, inc int) float64 {
+	checkInc(n, len(x), inc, len(x), inc)
+	var s float64
+	for i := range n {
+		s += math.Abs(x[i*inc])
+	}
+	return s
+}
+
+// DSumSqIncGeneric is the reference sum of squares of n strided elements
+// (inc >= 1), unscaled (it overflows and underflows where the squares do):
+//
+//	var s float64
+//	for i := 0; i < n; i++ { s += x[i*inc] * x[i*inc] }
+//	return s
+func DSumSqIncGeneric(n int, x []float64, inc int) float64 {
+	checkInc(n, len(x), inc, len(x), inc)
+	var s float64
+	for i := range n {
+		v := x[i*inc]
+		s += v * v
+	}
+	return s
+}

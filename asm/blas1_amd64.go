@@ -117,3 +117,45 @@ func daxpyIncAVX2(n int, alpha float64, x []float64, incX int, y []float64, incY
 	}
 	daxpyIncAsm(n, alpha, &x[0], incX, &y[0], incY)
 }
+
+// dscalIncAsm is DScalIncGeneric's loop for n > 0 (unit increments in ymm
+// vectors, others unrolled by four).
+//
+//go:noescape
+func dscalIncAsm(n int, alpha float64, x *float64, inc int)
+
+// dasumIncAsm is DAsumIncGeneric's loop for n > 0: four ymm accumulators
+// for unit increments, one scalar accumulator otherwise.
+//
+//go:noescape
+func dasumIncAsm(n int, x *float64, inc int) float64
+
+// dsumSqIncAsm is DSumSqIncGeneric's loop for n > 0, with fused
+// multiply-adds: four ymm accumulators for unit increments, one scalar
+// accumulator otherwise.
+//
+//go:noescape
+func dsumSqIncAsm(n int, x *float64, inc int) float64
+
+func dscalIncAVX2(n int, alpha float64, x []float64, inc int) {
+	checkInc(n, len(x), inc, len(x), inc)
+	if n > 0 {
+		dscalIncAsm(n, alpha, &x[0], inc)
+	}
+}
+
+func dasumIncAVX2(n int, x []float64, inc int) float64 {
+	checkInc(n, len(x), inc, len(x), inc)
+	if n == 0 {
+		return 0
+	}
+	return dasumIncAsm(n, &x[0], inc)
+}
+
+func dsumSqIncAVX2(n int, x []float64, inc int) float64 {
+	checkInc(n, len(x), inc, len(x), inc)
+	if n == 0 {
+		return 0
+	}
+	return dsumSqIncAsm(n, &x[0], inc)
+}

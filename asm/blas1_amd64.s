@@ -488,3 +488,168 @@ ai_loop1:
 
 ai_done:
 	RET
+
+// func dscalIncAsm(n int, alpha float64, x *float64, inc int)
+TEXT ·dscalIncAsm(SB), NOSPLIT, $0-32
+	MOVQ         n+0(FP), CX
+	VBROADCASTSD alpha+8(FP), Y15
+	MOVQ         x+16(FP), SI
+	MOVQ         inc+24(FP), R8
+	CMPQ         R8, $1
+	JNE          sc_strided
+
+sc_loop16:
+	CMPQ    CX, $16
+	JB      sc_unit1
+	VMULPD  (SI), Y15, Y0
+	VMULPD  32(SI), Y15, Y1
+	VMULPD  64(SI), Y15, Y2
+	VMULPD  96(SI), Y15, Y3
+	VMOVUPD Y0, (SI)
+	VMOVUPD Y1, 32(SI)
+	VMOVUPD Y2, 64(SI)
+	VMOVUPD Y3, 96(SI)
+	ADDQ    $128, SI
+	SUBQ    $16, CX
+	JMP     sc_loop16
+
+sc_unit1:
+	TESTQ  CX, CX
+	JZ     sc_done
+	VMULSD (SI), X15, X0
+	VMOVSD X0, (SI)
+	ADDQ   $8, SI
+	DECQ   CX
+	JMP    sc_unit1
+
+sc_strided:
+	SHLQ $3, R8
+
+sc_loop1:
+	VMULSD (SI), X15, X0
+	VMOVSD X0, (SI)
+	ADDQ   R8, SI
+	DECQ   CX
+	JNZ    sc_loop1
+
+sc_done:
+	VZEROUPPER
+	RET
+
+// func dasumIncAsm(n int, x *float64, inc int) float64
+TEXT ·dasumIncAsm(SB), NOSPLIT, $0-32
+	MOVQ         n+0(FP), CX
+	MOVQ         x+8(FP), SI
+	MOVQ         inc+16(FP), R8
+	MOVQ         $0x7fffffffffffffff, AX
+	MOVQ         AX, X15
+	VPBROADCASTQ X15, Y15
+	VXORPD       Y0, Y0, Y0
+	VXORPD       Y1, Y1, Y1
+	VXORPD       Y2, Y2, Y2
+	VXORPD       Y3, Y3, Y3
+	CMPQ         R8, $1
+	JNE          as_strided
+
+as_loop16:
+	CMPQ   CX, $16
+	JB     as_reduce
+	VANDPD (SI), Y15, Y4
+	VANDPD 32(SI), Y15, Y5
+	VANDPD 64(SI), Y15, Y6
+	VANDPD 96(SI), Y15, Y7
+	VADDPD Y4, Y0, Y0
+	VADDPD Y5, Y1, Y1
+	VADDPD Y6, Y2, Y2
+	VADDPD Y7, Y3, Y3
+	ADDQ   $128, SI
+	SUBQ   $16, CX
+	JMP    as_loop16
+
+as_strided:
+	SHLQ $3, R8
+	JMP  as_reduce
+
+as_reduce:
+	VADDPD       Y1, Y0, Y0
+	VADDPD       Y3, Y2, Y2
+	VADDPD       Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $1, X0, X1
+	VADDSD       X1, X0, X0
+	TESTQ        CX, CX
+	JZ           as_done
+	CMPQ         R8, $1
+	JNE          as_loop1
+	MOVQ         $8, R8
+
+as_loop1:
+	VMOVSD (SI), X4
+	VANDPD X15, X4, X4
+	VADDSD X4, X0, X0
+	ADDQ   R8, SI
+	DECQ   CX
+	JNZ    as_loop1
+
+as_done:
+	VMOVSD X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func dsumSqIncAsm(n int, x *float64, inc int) float64
+TEXT ·dsumSqIncAsm(SB), NOSPLIT, $0-32
+	MOVQ   n+0(FP), CX
+	MOVQ   x+8(FP), SI
+	MOVQ   inc+16(FP), R8
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	CMPQ   R8, $1
+	JNE    sq_strided
+
+sq_loop16:
+	CMPQ        CX, $16
+	JB          sq_reduce
+	VMOVUPD     (SI), Y4
+	VMOVUPD     32(SI), Y5
+	VMOVUPD     64(SI), Y6
+	VMOVUPD     96(SI), Y7
+	VFMADD231PD Y4, Y4, Y0
+	VFMADD231PD Y5, Y5, Y1
+	VFMADD231PD Y6, Y6, Y2
+	VFMADD231PD Y7, Y7, Y3
+	ADDQ        $128, SI
+	SUBQ        $16, CX
+	JMP         sq_loop16
+
+sq_strided:
+	SHLQ $3, R8
+	JMP  sq_reduce
+
+sq_reduce:
+	VADDPD       Y1, Y0, Y0
+	VADDPD       Y3, Y2, Y2
+	VADDPD       Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $1, X0, X1
+	VADDSD       X1, X0, X0
+	TESTQ        CX, CX
+	JZ           sq_done
+	CMPQ         R8, $1
+	JNE          sq_loop1
+	MOVQ         $8, R8
+
+sq_loop1:
+	VMOVSD      (SI), X4
+	VFMADD231SD X4, X4, X0
+	ADDQ        R8, SI
+	DECQ        CX
+	JNZ         sq_loop1
+
+sq_done:
+	VMOVSD X0, ret+24(FP)
+	VZEROUPPER
+	RET

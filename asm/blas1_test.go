@@ -1,6 +1,7 @@
 package asm
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -287,6 +288,51 @@ func TestDAxpyInc(t *testing.T) {
 					}
 				}
 			}
+		}
+	})
+}
+
+// TestScalAsumSumSq compares every implementation's DScalInc, DAsumInc and
+// DSumSqInc with float64 references on lengths around the unrolling, unit
+// and strided, with the elements between strided ones unchanged and NaN
+// and infinities propagated.
+func TestScalAsumSumSq(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, impl *Impl) {
+		r := newRand(53)
+		for n := 0; n <= 40; n++ {
+			for _, inc := range []int{1, 3} {
+				x := make([]float64, max(n-1, 0)*inc+1)
+				randSlice64(r, x)
+				if n > 5 && r.IntN(4) == 0 {
+					x[(n/2)*inc] = math.Inf(-1)
+				}
+				var asum, sumsq float64
+				for i := range n {
+					asum += math.Abs(x[i*inc])
+					sumsq += x[i*inc] * x[i*inc]
+				}
+				what := fmt.Sprintf("%s n=%d inc=%d", impl.Name, n, inc)
+				if got := impl.DAsumInc(n, x, inc); !(math.Abs(got-asum) <= 1e-14*(1+asum)) && !(math.IsInf(got, 1) && math.IsInf(asum, 1)) {
+					t.Fatalf("DAsumInc %s: %v, want %v", what, got, asum)
+				}
+				if got := impl.DSumSqInc(n, x, inc); !(math.Abs(got-sumsq) <= 1e-14*(1+sumsq)) && !(math.IsInf(got, 1) && math.IsInf(sumsq, 1)) {
+					t.Fatalf("DSumSqInc %s: %v, want %v", what, got, sumsq)
+				}
+				want := append([]float64(nil), x...)
+				for i := range n {
+					want[i*inc] *= -0.5
+				}
+				impl.DScalInc(n, -0.5, x, inc)
+				for i := range x {
+					if x[i] != want[i] {
+						t.Fatalf("DScalInc %s: x[%d] = %v, want %v", what, i, x[i], want[i])
+					}
+				}
+			}
+		}
+		nan := []float64{1, math.NaN(), 2}
+		if !math.IsNaN(impl.DAsumInc(3, nan, 1)) || !math.IsNaN(impl.DSumSqInc(3, nan, 1)) {
+			t.Errorf("%s: NaN not propagated", impl.Name)
 		}
 	})
 }

@@ -74,6 +74,11 @@ type Impl struct {
 	DDotInc func(n int, x []float64, incX int, y []float64, incY int) float64
 	// DAxpyInc is DAxpyIncGeneric's loop: a strided axpy.
 	DAxpyInc func(n int, alpha float64, x []float64, incX int, y []float64, incY int)
+	// DScalInc, DAsumInc and DSumSqInc are DScalIncGeneric's,
+	// DAsumIncGeneric's and DSumSqIncGeneric's loops (any increment >= 1).
+	DScalInc  func(n int, alpha float64, x []float64, inc int)
+	DAsumInc  func(n int, x []float64, inc int) float64
+	DSumSqInc func(n int, x []float64, inc int) float64
 
 	// SGemvN4, DGemvN4, SGemvT4 and DGemvT4 are the four-row GEMV loops of
 	// gemv.go (SGemvN4Generic, ...): four dot products with one vector, and
@@ -165,6 +170,15 @@ func register(impl *Impl) {
 	}
 	if impl.DAxpyInc == nil {
 		impl.DAxpyInc = g.DAxpyInc
+	}
+	if impl.DScalInc == nil {
+		impl.DScalInc = g.DScalInc
+	}
+	if impl.DAsumInc == nil {
+		impl.DAsumInc = g.DAsumInc
+	}
+	if impl.DSumSqInc == nil {
+		impl.DSumSqInc = g.DSumSqInc
 	}
 	if impl.SGemvN4 == nil {
 		impl.SGemvN4 = g.SGemvN4

@@ -59,8 +59,9 @@
 // Xsymv on a four-row kernel doing each stored row's dot product and axpy
 // in one pass, Xger, Xsyr and Xsyr2 are axpys per row, Xtrsv and Xtrmv a
 // dot or an axpy per row; Xgemv, Xsymv and Xger split large matrices
-// across threads. Of Level 1, Xdot and Xaxpy (unit or strided) and Idamax
-// run on asm kernels.
+// across threads. Of Level 1, Xdot and Xaxpy (unit or strided), Idamax,
+// Dscal, Dasum and Dnrm2 (the plain sum of squares when it is safely in
+// range, gonum's scaled loop otherwise) run on asm kernels.
 //
 // Each routine hands the calls it would not win to gonum's native code:
 // small problems (whose fixed cost gonum's single assembly loops keep

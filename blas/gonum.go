@@ -9,7 +9,7 @@ import (
 // and blas.Float64 interfaces, running the routines fastpath accelerates on
 // fastpath's engine (Level 3: Xgemm, Xtrsm, Xtrmm, Xsyrk, Xsyr2k, Xsymm;
 // Level 2: Xgemv, Xsymv, Xger, Xsyr, Xsyr2, Xtrsv, Xtrmv; Level 1: Xdot,
-// Xaxpy, Idamax) and every other
+// Xaxpy, Idamax, Dscal, Dasum, Dnrm2) and every other
 // routine on gonum's native implementation, which it embeds. Its zero value is
 // ready to use:
 //
@@ -183,3 +183,12 @@ func (Implementation) Ssyr2(ul gblas.Uplo, n int, alpha float32, x []float32, in
 func (Implementation) Dsyr2(ul gblas.Uplo, n int, alpha float64, x []float64, incX int, y []float64, incY int, a []float64, lda int) {
 	Dsyr2(ul, n, alpha, x, incX, y, incY, a, lda)
 }
+
+// Dscal is the package-level Dscal.
+func (Implementation) Dscal(n int, alpha float64, x []float64, incX int) { Dscal(n, alpha, x, incX) }
+
+// Dasum is the package-level Dasum.
+func (Implementation) Dasum(n int, x []float64, incX int) float64 { return Dasum(n, x, incX) }
+
+// Dnrm2 is the package-level Dnrm2.
+func (Implementation) Dnrm2(n int, x []float64, incX int) float64 { return Dnrm2(n, x, incX) }

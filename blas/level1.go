@@ -1,6 +1,8 @@
 package blas
 
 import (
+	"math"
+
 	"github.com/fastpath-go/fastpath/asm"
 	"gonum.org/v1/gonum/blas/gonum"
 )
@@ -83,4 +85,51 @@ func Daxpy(n int, alpha float64, x []float64, incX int, y []float64, incY int) {
 		return
 	}
 	impl.DAxpyInc(n, alpha, x, incX, y, incY)
+}
+
+// Dscal sets x = alpha*x for n elements with increment incX, as gonum's
+// Dscal: unit strides on the asm kernel (n = 1000: 63 ns against gonum's
+// 117); strided (measured level with gonum's) and alpha = 0 (which writes
+// zeros, NaN included) on gonum's code.
+func Dscal(n int, alpha float64, x []float64, incX int) {
+	if !fastL1(n, incX, len(x), 1, n) || incX != 1 || alpha == 0 {
+		gonum.Implementation{}.Dscal(n, alpha, x, incX)
+		return
+	}
+	asm.Current().DScalInc(n, alpha, x, incX)
+}
+
+// Dasum returns the sum of the absolute values of n elements of x with
+// increment incX, as gonum's Dasum (n = 1000 on Zen 5: 50 ns against 756
+// unit-stride, 0.62 against 0.85 us down a column).
+func Dasum(n int, x []float64, incX int) float64 {
+	if !fastL1(n, incX, len(x), 1, n) {
+		return gonum.Implementation{}.Dasum(n, x, incX)
+	}
+	return asm.Current().DAsumInc(n, x, incX)
+}
+
+// nrm2Safe bounds the sums of squares Dnrm2 takes as they are: above it
+// the sum may have overflowed, below it the squares of small elements may
+// have lost digits to underflow.
+const (
+	nrm2Tiny = 0x1p-960
+	nrm2Huge = 0x1p+1000
+)
+
+// Dnrm2 returns the Euclidean norm of n elements of x with increment incX,
+// as gonum's Dnrm2: the square root of the plain sum of squares (asm) when
+// that sum lies safely inside the floating-point range, otherwise gonum's
+// scaled, overflow-safe computation (which also handles NaN and Inf).
+// n = 1000 on Zen 5: 71 ns against gonum's 1178 unit-stride, level down a
+// column (memory-bound).
+func Dnrm2(n int, x []float64, incX int) float64 {
+	if !fastL1(n, incX, len(x), 1, n) {
+		return gonum.Implementation{}.Dnrm2(n, x, incX)
+	}
+	s := asm.Current().DSumSqInc(n, x, incX)
+	if s > nrm2Tiny && s < nrm2Huge {
+		return math.Sqrt(s)
+	}
+	return gonum.Implementation{}.Dnrm2(n, x, incX)
 }

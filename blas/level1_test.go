@@ -11,7 +11,7 @@ import (
 
 // TestLevel1 compares the Level 1 routines with gonum's on lengths around
 // the prefetch block and the unrolling, unit and strided increments
-// (including a row-major column's), Idamax on ties and NaN, and checks that elements between the strided ones are not written.
+// (including a row-major column's), Idamax on ties and NaN, Dscal, Dasum, Dnrm2 (also near overflow and underflow), and checks that elements between the strided ones are not written.
 func TestLevel1(t *testing.T) {
 	forEachImpl(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(5, 6))
@@ -56,6 +56,29 @@ func TestLevel1(t *testing.T) {
 					}
 					if got, want := Idamax(n, v, inc[0]), native.Idamax(n, v, inc[0]); got != want {
 						t.Fatalf("Idamax %s trial %d: %d, want %d (v=%v)", what, trial, got, want, v)
+					}
+				}
+				if got, want := Dasum(n, x, inc[0]), native.Dasum(n, x, inc[0]); math.Abs(got-want) > tol {
+					t.Fatalf("Dasum %s: %v, want %v", what, got, want)
+				}
+				if got, want := Dnrm2(n, x, inc[0]), native.Dnrm2(n, x, inc[0]); math.Abs(got-want) > tol*(1+want) {
+					t.Fatalf("Dnrm2 %s: %v, want %v", what, got, want)
+				}
+				for _, scale := range []float64{1e-300, 1e300} { // the scaled fallback
+					big := append([]float64(nil), x...)
+					for i := range big {
+						big[i] *= scale
+					}
+					if got, want := Dnrm2(n, big, inc[0]), native.Dnrm2(n, big, inc[0]); math.Abs(got-want) > tol*want {
+						t.Fatalf("Dnrm2 %s scale %g: %v, want %v", what, scale, got, want)
+					}
+				}
+				sc1, sc2 := append([]float64(nil), x...), append([]float64(nil), x...)
+				Dscal(n, -1.5, sc1, inc[0])
+				native.Dscal(n, -1.5, sc2, inc[0])
+				for i := range sc1 {
+					if sc1[i] != sc2[i] {
+						t.Fatalf("Dscal %s: x[%d] = %v, want %v", what, i, sc1[i], sc2[i])
 					}
 				}
 				s1, s2 := f32(y), f32(y)
