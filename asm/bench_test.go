@@ -253,3 +253,84 @@ func BenchmarkSGDMomentum(b *testing.B) {
 func BenchmarkAdaGrad(b *testing.B) {
 	benchOptim(b, 20, func(impl *Impl, w, g, h []float32) { impl.AdaGrad(w, g, h, 1e-7, 1e-8) })
 }
+
+// BenchmarkDGemv4 measures the four-row GEMV and symmetric kernels on four
+// rows of n float64 elements (in L1 for n = 1024, beyond L2 for n = 65536),
+// bytes counted for the rows and vectors read and written.
+func BenchmarkDGemv4(b *testing.B) {
+	benchImpls(b, func(b *testing.B, impl *Impl) {
+		for _, n := range []int{1024, 1 << 16} {
+			a := randBench64(4*n, 1)
+			x, z := randBench64(n, 2), randBench64(n, 3)
+			alpha := [4]float64{1e-9, -1e-9, 2e-9, -2e-9}
+			var d [4]float64
+			b.Run(fmt.Sprintf("op=N/n=%d", n), func(b *testing.B) {
+				b.SetBytes(int64(8 * 5 * n))
+				for b.Loop() {
+					impl.DGemvN4(n, a, n, x, &d)
+				}
+			})
+			b.Run(fmt.Sprintf("op=T/n=%d", n), func(b *testing.B) {
+				b.SetBytes(int64(8 * 6 * n))
+				for b.Loop() {
+					impl.DGemvT4(n, a, n, &alpha, z)
+				}
+			})
+			b.Run(fmt.Sprintf("op=Sym/n=%d", n), func(b *testing.B) {
+				b.SetBytes(int64(8 * 7 * n))
+				for b.Loop() {
+					impl.DSymv4(n, a, n, x, z, &alpha, &d)
+				}
+			})
+		}
+	})
+}
+
+// BenchmarkDLevel1Inc measures the strided and unit-stride level-1 kernels
+// on n = 4096 float64 elements, unit stride and down a column of a
+// row-major matrix (stride 1024), bytes counted for the elements touched.
+func BenchmarkDLevel1Inc(b *testing.B) {
+	benchImpls(b, func(b *testing.B, impl *Impl) {
+		const n = 4096
+		for _, inc := range []int{1, 1024} {
+			x, y := randBench64((n-1)*inc+1, 1), randBench64((n-1)*inc+1, 2)
+			b.Run(fmt.Sprintf("op=dot/inc=%d", inc), func(b *testing.B) {
+				b.SetBytes(16 * n)
+				for b.Loop() {
+					benchSink64 = impl.DDotInc(n, x, inc, y, inc)
+				}
+			})
+			b.Run(fmt.Sprintf("op=axpy/inc=%d", inc), func(b *testing.B) {
+				b.SetBytes(24 * n)
+				for b.Loop() {
+					impl.DAxpyInc(n, 1e-9, x, inc, y, inc)
+				}
+			})
+			b.Run(fmt.Sprintf("op=asum/inc=%d", inc), func(b *testing.B) {
+				b.SetBytes(8 * n)
+				for b.Loop() {
+					benchSink64 = impl.DAsumInc(n, x, inc)
+				}
+			})
+			b.Run(fmt.Sprintf("op=sumsq/inc=%d", inc), func(b *testing.B) {
+				b.SetBytes(8 * n)
+				for b.Loop() {
+					benchSink64 = impl.DSumSqInc(n, x, inc)
+				}
+			})
+			b.Run(fmt.Sprintf("op=scal/inc=%d", inc), func(b *testing.B) {
+				b.SetBytes(16 * n)
+				for b.Loop() {
+					impl.DScalInc(n, 1, x, inc)
+				}
+			})
+		}
+		v := randBench64(n, 3)
+		b.Run("op=idamax/inc=1", func(b *testing.B) {
+			b.SetBytes(8 * n)
+			for b.Loop() {
+				benchSink64 = float64(impl.IDamax(v))
+			}
+		})
+	})
+}
