@@ -334,3 +334,33 @@ func BenchmarkDLevel1Inc(b *testing.B) {
 		})
 	})
 }
+
+// BenchmarkDColumnWalk walks the columns of an n x n row-major float64
+// matrix with the strided dot product and axpy, as gonum's LAPACK does in
+// its condition estimators (Dlatrs): column j against a vector, j = 1..n-1.
+// Neighbouring columns share cache lines, so most accesses hit L2.
+func BenchmarkDColumnWalk(b *testing.B) {
+	benchImpls(b, func(b *testing.B, impl *Impl) {
+		for _, n := range []int{1000, 2000} {
+			a := randBench64(n*n, 1)
+			x := randBench64(n, 2)
+			bytes := int64(8 * n * (n - 1) / 2)
+			b.Run(fmt.Sprintf("op=dot/n=%d", n), func(b *testing.B) {
+				b.SetBytes(bytes)
+				for b.Loop() {
+					for j := 1; j < n; j++ {
+						benchSink64 += impl.DDotInc(j, a[j:], n, x, 1)
+					}
+				}
+			})
+			b.Run(fmt.Sprintf("op=axpy/n=%d", n), func(b *testing.B) {
+				b.SetBytes(bytes)
+				for b.Loop() {
+					for j := 0; j < n-1; j++ {
+						impl.DAxpyInc(n-j-1, 1e-12, a[(j+1)*n+j:], n, x[j+1:], 1)
+					}
+				}
+			})
+		}
+	})
+}
