@@ -315,3 +315,44 @@ func ExampleImplementation() {
 	// ⎣139  154⎦
 	// [-3  -3  -3]
 }
+
+// TestLevel23Allocs checks that the Level 2 and Level 3 routines beyond
+// GEMM allocate nothing in steady state, on one and two threads: their
+// scratch space comes from free lists and their parallel tasks are static.
+func TestLevel23Allocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	const n = 300
+	a, b, c := make([]float64, n*n), make([]float64, n*n), make([]float64, n*n)
+	x, y := make([]float64, 2*n), make([]float64, 2*n)
+	for i := range a {
+		a[i] = 1e-3
+	}
+	for i := range n {
+		a[i*n+i] = 2
+	}
+	defer blas.SetThreads(blas.SetThreads(0))
+	for _, threads := range []int{1, 2} {
+		blas.SetThreads(threads)
+		for name, f := range map[string]func(){
+			"Dtrsm L": func() { blas.Dtrsm(gblas.Left, gblas.Upper, gblas.Trans, gblas.NonUnit, n, n, 1, a, n, b, n) },
+			"Dtrsm R": func() { blas.Dtrsm(gblas.Right, gblas.Lower, gblas.NoTrans, gblas.NonUnit, n, n, 1, a, n, b, n) },
+			"Dtrmm L": func() { blas.Dtrmm(gblas.Left, gblas.Lower, gblas.NoTrans, gblas.Unit, n, n, 1, a, n, b, n) },
+			"Dtrmm R": func() { blas.Dtrmm(gblas.Right, gblas.Upper, gblas.Trans, gblas.NonUnit, n, n, 1, a, n, b, n) },
+			"Dsyrk":   func() { blas.Dsyrk(gblas.Upper, gblas.Trans, n, n, 1, a, n, 0, c, n) },
+			"Dsyr2k":  func() { blas.Dsyr2k(gblas.Lower, gblas.NoTrans, n, n, 1, a, n, b, n, 0, c, n) },
+			"Dsymm":   func() { blas.Dsymm(gblas.Right, gblas.Upper, n, n, 1, a, n, b, n, 0, c, n) },
+			"Dsymv":   func() { blas.Dsymv(gblas.Upper, n, 1, a, n, x, 2, 0, y, 1) },
+			"Dgemv T": func() { blas.Dgemv(gblas.Trans, n, n, 0.5, a, n, x, 1, 0, y, 2) },
+			"Dger":    func() { blas.Dger(n, n, 1e-9, x, 1, y, 2, a, n) },
+			"Dtrsv":   func() { blas.Dtrsv(gblas.Upper, gblas.Trans, gblas.NonUnit, n, a, n, x, 2) },
+			"Dsyr2":   func() { blas.Dsyr2(gblas.Lower, n, 1e-9, x, 1, y, 2, a, n) },
+		} {
+			f()
+			if got := testing.AllocsPerRun(5, f); got != 0 {
+				t.Errorf("%s, %d threads: %v allocations per call", name, threads, got)
+			}
+		}
+	}
+}

@@ -86,28 +86,33 @@ type symvTask[T gemvFloat] struct {
 // row's dot product with x, and its axpy into z), their 4 x 4 corner of
 // the triangle by scalar code, and the rows left over one at a time.
 func (t *symvTask[T]) RunPart(p, _ int) {
-	z, x, n, lda := t.z[p], t.x, t.n, t.lda
-	i := t.rows[p]
-	for ; i+4 <= t.rows[p+1]; i += 4 {
+	symvPart(t.upper, t.n, t.a, t.lda, t.x, t.z[p], t.rows[p], t.rows[p+1], t.dot, t.axpy, t.sym4)
+}
+
+// symvPart accumulates the stored rows r0..r1 of the triangle into z.
+func symvPart[T gemvFloat](upper bool, n int, a []T, lda int, x, z []T, r0, r1 int,
+	dot func(x, y []T) T, axpy func(alpha T, x, y []T), sym4 func(n int, a []T, lda int, x, z []T, alpha, dot *[4]T)) {
+	i := r0
+	for ; i+4 <= r1; i += 4 {
 		lo, hi := i+4, n // columns shared by the four rows
-		if !t.upper {
+		if !upper {
 			lo, hi = 0, i
 		}
 		// The kernel writes the four dot products over z[i:i+4] (outside
 		// the shared columns); add back what was there.
 		z4 := (*[4]T)(z[i : i+4])
 		old := *z4
-		t.sym4(hi-lo, t.a[i*lda+lo:], lda, x[lo:hi], z[lo:hi], (*[4]T)(x[i:i+4]), z4)
+		sym4(hi-lo, a[i*lda+lo:], lda, x[lo:hi], z[lo:hi], (*[4]T)(x[i:i+4]), z4)
 		for r := range z4 {
 			z4[r] += old[r]
 		}
 		for r := range 4 {
 			c0, c1 := r, 4 // the corner's stored part of row i+r
-			if !t.upper {
+			if !upper {
 				c0, c1 = 0, r+1
 			}
 			for c := c0; c < c1; c++ {
-				v := t.a[(i+r)*lda+i+c]
+				v := a[(i+r)*lda+i+c]
 				if c == r {
 					z[i+r] += v * x[i+r]
 					continue
@@ -117,17 +122,17 @@ func (t *symvTask[T]) RunPart(p, _ int) {
 			}
 		}
 	}
-	for ; i < t.rows[p+1]; i++ {
+	for ; i < r1; i++ {
 		xi := x[i]
-		row := t.a[i*lda : i*lda+n]
+		row := a[i*lda : i*lda+n]
 		lo, hi := i+1, n // off-diagonal part of stored row i
-		if !t.upper {
+		if !upper {
 			lo, hi = 0, i
 		}
 		if hi > lo {
 			seg := row[lo:hi]
-			t.axpy(xi, seg, z[lo:hi])
-			z[i] += t.dot(seg, x[lo:hi])
+			axpy(xi, seg, z[lo:hi])
+			z[i] += dot(seg, x[lo:hi])
 		}
 		z[i] += row[i] * xi
 	}
@@ -170,11 +175,7 @@ func symv[T gemvFloat](st *symvState[T], dot func(x, y []T) T, axpy func(alpha T
 		clear(st.zs)
 		pool.Default.Release()
 	} else {
-		var one [1][]T
-		one[0] = z
-		rows := [2]int{0, n}
-		t := symvTask[T]{upper: upper, n: n, a: a, lda: lda, x: xs, z: one[:], rows: rows[:], dot: dot, axpy: axpy, sym4: sym4}
-		t.RunPart(0, 1)
+		symvPart(upper, n, a, lda, xs, z, 0, n, dot, axpy, sym4)
 	}
 	// y = beta*y + alpha*(z_0 + z_1 + ...).
 	ys := y[:n:n]
