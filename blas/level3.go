@@ -90,6 +90,18 @@ func (l *scratchList[T]) put(s []T) {
 	defer l.mu.Unlock()
 	if len(l.free) < maxFreeWorkspaces {
 		l.free = append(l.free, s)
+		return
+	}
+	// Full: keep the larger buffers, so that a caller alternating small and
+	// large problems does not allocate its large scratch on every call.
+	small := 0
+	for i, f := range l.free {
+		if cap(f) < cap(l.free[small]) {
+			small = i
+		}
+	}
+	if cap(s) > cap(l.free[small]) {
+		l.free[small] = s
 	}
 }
 
