@@ -123,7 +123,7 @@ type baseTask[T float32 | float64] struct {
 
 // RunPart solves or multiplies part p of the column chunks (pool.Task).
 func (t *baseTask[T]) RunPart(p, _ int) {
-	cw := baseChunk / sizeOfElem(t.alpha)
+	cw := baseChunk / sizeOf[T]()
 	chunks := (t.n + cw - 1) / cw
 	lo, hi := p*chunks/t.parts*cw, min((p+1)*chunks/t.parts*cw, t.n)
 	if hi <= lo {
@@ -144,7 +144,7 @@ var baseParallelMin = 1 << 18
 // reports whether it did; it does not when the block is small, one thread
 // is configured, or the pool is busy.
 func baseParallel[T float32 | float64](l level3[T], solve bool, tr triangle, m, n int, alpha T, a []T, lda int, b []T, ldb int) bool {
-	cw := baseChunk / sizeOfElem(alpha)
+	cw := baseChunk / sizeOf[T]()
 	parts := min(numThreads(), (n+cw-1)/cw)
 	if parts < 2 || m*m*n < baseParallelMin || !pool.Default.Acquire(parts) {
 		return false

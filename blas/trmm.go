@@ -102,8 +102,7 @@ func trmmLeftBase[T float32 | float64](l level3[T], tr triangle, m, n int, alpha
 
 // trmmLeftChunks is trmmLeftBase on one thread.
 func trmmLeftChunks[T float32 | float64](l level3[T], tr triangle, m, n int, alpha T, a []T, lda int, b []T, ldb int) {
-	var zero T
-	cw := baseChunk / sizeOfElem(zero)
+	cw := baseChunk / sizeOf[T]()
 	for j0 := 0; j0 < n; j0 += cw {
 		w := min(cw, n-j0)
 		row := func(i int) []T { return b[i*ldb+j0 : i*ldb+j0+w] }

@@ -142,8 +142,7 @@ func trsmLeftBase[T float32 | float64](l level3[T], tr triangle, m, n int, alpha
 
 // trsmLeftChunks is trsmLeftBase on one thread.
 func trsmLeftChunks[T float32 | float64](l level3[T], tr triangle, m, n int, alpha T, a []T, lda int, b []T, ldb int) {
-	var zero T
-	cw := baseChunk / sizeOfElem(zero)
+	cw := baseChunk / sizeOf[T]()
 	for j0 := 0; j0 < n; j0 += cw {
 		w := min(cw, n-j0)
 		row := func(i int) []T { return b[i*ldb+j0 : i*ldb+j0+w] }
@@ -175,8 +174,7 @@ func trsmLeftChunks[T float32 | float64](l level3[T], tr triangle, m, n int, alp
 // rows of B at a time is transposed, solved as op(A)^T X^T = alpha B^T by
 // trsmLeftBase, and transposed back.
 func trsmRightBase[T float32 | float64](l level3[T], tr triangle, m, n int, alpha T, a []T, lda int, b []T, ldb int) {
-	var zero T
-	cw := baseChunk / sizeOfElem(zero)
+	cw := baseChunk / sizeOf[T]()
 	t := l.scratch.get(n * cw)
 	for i0 := 0; i0 < m; i0 += cw {
 		r := min(cw, m-i0)
@@ -185,12 +183,4 @@ func trsmRightBase[T float32 | float64](l level3[T], tr triangle, m, n int, alph
 		transposeInto(b[i0*ldb:], ldb, t, r, n, r)
 	}
 	l.scratch.put(t)
-}
-
-func sizeOfElem[T float32 | float64](T) int {
-	var z T
-	if _, ok := any(z).(float32); ok {
-		return 4
-	}
-	return 8
 }
