@@ -100,7 +100,15 @@
 // layer table, CRC-32 of the header, the parameters, CRC-32 of the
 // parameters; see serialize.go), which Load reads back bit for bit.
 // Network.WriteSafetensors exports the parameters for PyTorch, named as in
-// the equivalent torch.nn.Sequential. SaveFile and WriteFileAtomic write
-// through a temporary file in the same directory, fsync and rename, so a
-// checkpoint is either the old or the new one.
+// the equivalent torch.nn.Sequential. SaveFile writes through a temporary
+// file in the same directory, fsync and rename, so the file is either the
+// old or the new one.
+//
+// A training checkpoint (SaveCheckpoint, or Train with
+// TrainConfig.Checkpoint) is one file in package checkpoint's container
+// format holding the model, the optimizer's state, the dropout generators'
+// states and the progress, replaced in one atomic rename; LoadCheckpoint
+// reads it whole or refuses it, and Train with TrainConfig.Resume continues
+// the run bit for bit. LoadFile reads the model of a checkpoint as of a
+// model file.
 package layers

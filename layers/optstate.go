@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"math"
 
 	"github.com/fastpath-go/fastpath/internal/modelio"
 )
@@ -13,7 +14,7 @@ import (
 // StateSaver is implemented by optimizers whose internal state (momentum
 // velocities, AdaGrad's sums of squares) can be saved and restored, so that
 // a training resumed from a checkpoint continues exactly where it stopped.
-// Train writes it beside every checkpoint (see TrainConfig.Checkpoint).
+// Train saves it in every checkpoint (see SaveCheckpoint).
 type StateSaver interface {
 	// SaveState writes the state (a file with no buffers before the first
 	// Step, or for an optimizer without state, such as SGD without
@@ -25,10 +26,6 @@ type StateSaver interface {
 	// shape, or a truncated or corrupted one.
 	LoadState(r io.Reader, net *Network) error
 }
-
-// StatePath is where Train saves the optimizer state of the checkpoint
-// path: path + ".opt".
-func StatePath(checkpoint string) string { return checkpoint + ".opt" }
 
 // ErrStateMismatch is wrapped by LoadState errors for a state file that is
 // intact but belongs to another optimizer or another network shape.
@@ -80,77 +77,75 @@ func WriteOptimizerState(w io.Writer, kind string, bufs [][]float32) error {
 func ReadOptimizerState(r io.Reader, kind string, net *Network) ([][]float32, error) {
 	ps := net.Params()
 	lens := make([]int, len(ps))
+	// The largest state such a network can have: header, kind, buffers.
+	limit := int64(4 + 4 + 4 + 64 + 4 + 4)
 	for i, p := range ps {
 		lens[i] = len(p.Value)
+		limit += 8 + 4*int64(lens[i])
 	}
-	rd := &modelio.Reader{R: r, Prefix: "layers: optimizer state"}
-	h := crc32.NewIEEE()
-	var b4 [4]byte
-	if err := rd.Read(b4[:], "the magic number"); err != nil {
-		return nil, err
-	}
-	if string(b4[:]) != optStateMagic {
-		return nil, fmt.Errorf("layers: not an optimizer state file (magic %q, want %q)", b4[:], optStateMagic)
-	}
-	u32 := func(what string) (uint32, error) {
-		if err := rd.Read(b4[:], what); err != nil {
-			return 0, err
-		}
-		h.Write(b4[:])
-		return binary.LittleEndian.Uint32(b4[:]), nil
-	}
-	v, err := u32("the version")
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("layers: reading optimizer state: %w", err)
 	}
-	if v != optStateVersion {
+	if len(b) < 4 || string(b[:4]) != optStateMagic {
+		if len(b) < 4 {
+			return nil, fmt.Errorf("layers: optimizer state truncated (%d bytes): %w", len(b), io.ErrUnexpectedEOF)
+		}
+		return nil, fmt.Errorf("layers: not an optimizer state file (magic %q, want %q)", b[:4], optStateMagic)
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("layers: %w: the optimizer state is larger than any state of this network", ErrStateMismatch)
+	}
+	// The checksum before any field: a damaged file is reported as
+	// damaged, never as another optimizer's or another shape's.
+	if len(b) < 4+4+4+4+4 {
+		return nil, fmt.Errorf("layers: optimizer state truncated (%d bytes): %w", len(b), io.ErrUnexpectedEOF)
+	}
+	body := b[4 : len(b)-4]
+	if got, sum := binary.LittleEndian.Uint32(b[len(b)-4:]), crc32.ChecksumIEEE(body); got != sum {
+		return nil, fmt.Errorf("layers: optimizer state checksum mismatch (stored %08x, computed %08x): truncated or corrupted file", got, sum)
+	}
+	corrupt := func(what string) error {
+		return fmt.Errorf("layers: optimizer state with a valid checksum but %s: %w", what, ErrFormat)
+	}
+	if v := binary.LittleEndian.Uint32(body); v != optStateVersion {
 		return nil, fmt.Errorf("layers: optimizer state format version %d, this build reads %d", v, optStateVersion)
 	}
-	n, err := u32("the kind's length")
-	if err != nil {
-		return nil, err
+	n := binary.LittleEndian.Uint32(body[4:])
+	if n > 64 || uint64(len(body)) < 12+uint64(n) {
+		return nil, corrupt("a malformed kind")
 	}
-	if n > 64 {
-		return nil, fmt.Errorf("layers: optimizer state kind of %d bytes at offset %d: corrupted file", n, rd.Off)
-	}
-	name := make([]byte, n)
-	if err := rd.Read(name, "the kind"); err != nil {
-		return nil, err
-	}
-	h.Write(name)
-	nb, err := u32("the buffer count")
-	if err != nil {
-		return nil, err
+	name := string(body[8 : 8+n])
+	body = body[8+n:]
+	nb := binary.LittleEndian.Uint32(body)
+	body = body[4:]
+	if name != kind {
+		return nil, fmt.Errorf("layers: %w: the file holds %q state, the optimizer is %q", ErrStateMismatch, name, kind)
 	}
 	if nb != 0 && int(nb) != len(lens) {
 		return nil, fmt.Errorf("layers: %w: %d buffers in the file, the network has %d parameters", ErrStateMismatch, nb, len(lens))
 	}
 	var bufs [][]float32
-	var b8 [8]byte
-	fbuf := make([]byte, 64<<10)
 	for i := 0; i < int(nb); i++ {
-		if err := rd.Read(b8[:], "a buffer length"); err != nil {
-			return nil, err
+		if len(body) < 8 {
+			return nil, corrupt("a truncated buffer list")
 		}
-		h.Write(b8[:])
-		if l := binary.LittleEndian.Uint64(b8[:]); l != uint64(lens[i]) {
+		if l := binary.LittleEndian.Uint64(body); l != uint64(lens[i]) {
 			return nil, fmt.Errorf("layers: %w: buffer %d holds %d values, the network's parameter %d has %d", ErrStateMismatch, i, l, i, lens[i])
 		}
-		b := make([]float32, lens[i])
-		if err := rd.ReadFloats(h, fbuf, b, "a buffer"); err != nil {
-			return nil, err
+		body = body[8:]
+		if len(body) < 4*lens[i] {
+			return nil, corrupt("a truncated buffer")
 		}
-		bufs = append(bufs, b)
+		v := make([]float32, lens[i])
+		for j := range v {
+			v[j] = math.Float32frombits(binary.LittleEndian.Uint32(body[4*j:]))
+		}
+		body = body[4*lens[i]:]
+		bufs = append(bufs, v)
 	}
-	sum := h.Sum32()
-	if err := rd.Read(b4[:], "the checksum"); err != nil {
-		return nil, err
-	}
-	if got := binary.LittleEndian.Uint32(b4[:]); got != sum {
-		return nil, fmt.Errorf("layers: optimizer state checksum mismatch (stored %08x, computed %08x): corrupted file", got, sum)
-	}
-	if string(name) != kind {
-		return nil, fmt.Errorf("layers: %w: the file holds %q state, the optimizer is %q", ErrStateMismatch, name, kind)
+	if len(body) != 0 {
+		return nil, corrupt("bytes after the last buffer")
 	}
 	return bufs, nil
 }

@@ -9,6 +9,8 @@ import (
 	"math"
 	"os"
 
+	"github.com/fastpath-go/fastpath/checkpoint"
+	"github.com/fastpath-go/fastpath/internal/atomicfile"
 	"github.com/fastpath-go/fastpath/internal/modelio"
 )
 
@@ -102,6 +104,15 @@ func (n *Network) Save(w io.Writer) error {
 // version, impossible shapes, checksum mismatch) an error wrapping
 // ErrFormat. Loaded dropout layers are seeded with 0 (see Dropout.Seed).
 func Load(r io.Reader) (*Network, error) {
+	limit := int64(-1)
+	if l, ok := r.(interface{ Len() int }); ok {
+		limit = int64(l.Len())
+	}
+	return load(r, limit)
+}
+
+// load reads a model from r, which holds limit bytes (-1: unknown).
+func load(r io.Reader, limit int64) (*Network, error) {
 	m := &modelio.Reader{R: r, Prefix: "layers"}
 	var head [12]byte
 	if err := m.Read(head[:], "the header"); err != nil {
@@ -153,6 +164,9 @@ func Load(r io.Reader) (*Network, error) {
 			if params > maxParams {
 				return nil, bad(fmt.Sprintf("more than %d parameters", maxParams))
 			}
+			if limit >= 0 && int64(12+len(recs))+4*int64(params)+4 > limit {
+				return nil, fmt.Errorf("layers: the model header describes at least %d parameters, more than the input holds (it ends at offset %d: truncated, or a corrupted header): %w", params, limit, io.ErrUnexpectedEOF)
+			}
 			ls[i] = NewDense(int(in), int(out), flags == 1)
 		case kindReLU:
 			if flags != 0 || p != 0 || in != out {
@@ -194,21 +208,56 @@ func Load(r io.Reader) (*Network, error) {
 	return n, nil
 }
 
-// SaveFile writes the network to path atomically (see WriteFileAtomic): a
-// crash leaves either the previous file or the new one, never a mix.
-func (n *Network) SaveFile(path string) error { return WriteFileAtomic(path, n.Save) }
+// SaveFile writes the network to path atomically: a crash leaves either
+// the previous file or the new one, never a mix. A symbolic link at path is
+// written through; a directory or device there is refused.
+func (n *Network) SaveFile(path string) error { return atomicfile.Write(path, n.Save) }
 
-// LoadFile reads a network written by Save or SaveFile from path. Errors
-// name the file.
+// LoadFile reads a network from path: a model file written by Save or
+// SaveFile, or the model section of a training checkpoint (SaveCheckpoint).
+// The whole file must be one model: trailing bytes are an error, and the
+// shapes in the header are checked against the file's length before
+// anything is allocated for them. Errors name the file.
 func LoadFile(path string) (*Network, error) {
+	if checkpoint.IsCheckpoint(path) {
+		c, err := LoadCheckpoint(path)
+		if err != nil {
+			return nil, err
+		}
+		return c.Net, nil
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	n, err := Load(bufio.NewReaderSize(f, 1<<16))
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	limit := int64(-1)
+	if st.Mode().IsRegular() {
+		limit = st.Size()
+	}
+	br := bufio.NewReaderSize(f, 1<<16)
+	n, err := load(br, limit)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	if _, err := br.ReadByte(); err != io.EOF {
+		return nil, fmt.Errorf("%s: %w: bytes after the end of the model", path, ErrFormat)
+	}
 	return n, nil
+}
+
+// isModelFile reports whether path starts with the model magic.
+func isModelFile(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var b [4]byte
+	_, err = io.ReadFull(f, b[:])
+	return err == nil && string(b[:]) == modelMagic
 }

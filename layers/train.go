@@ -13,11 +13,20 @@ import (
 
 // TrainConfig configures Train.
 type TrainConfig struct {
-	// Epochs is the number of passes over the data (at least 1).
+	// Epochs is the number of the last epoch to train: Train runs epochs
+	// 1 to Epochs, or Resume.Epoch+1 to Epochs when resuming. It must be
+	// at least 1 (and more than Resume.Epoch).
 	Epochs int
-	// FirstEpoch is the number of epochs already completed, when resuming
-	// (schedules and reported epoch numbers continue from there).
-	FirstEpoch int
+	// Resume, if not nil, continues a run from the progress recorded in a
+	// checkpoint (see LoadCheckpoint): schedules and epoch numbers go on
+	// from Resume.Epoch and, in the middle of an epoch, the remaining
+	// mini-batches of that epoch are trained in the order the interrupted
+	// run would have used. Resumed with the checkpoint's network and
+	// optimizer (Checkpoint.RestoreOptimizer), the run's result equals the
+	// uninterrupted run's bit for bit. Resuming in the middle of an epoch
+	// requires the same Seed, BatchSize, NoShuffle and number of examples
+	// as the interrupted run; at an epoch boundary they may change.
+	Resume *Progress
 	// BatchSize is the number of examples per step (default 100). The last
 	// batch of an epoch holds the remainder.
 	BatchSize int
@@ -29,15 +38,22 @@ type TrainConfig struct {
 	// Validation, if not nil, is evaluated (inference mode) after every
 	// epoch.
 	Validation Dataset
-	// Checkpoint, if not empty, is a path the model is saved to after
-	// every epoch whose parameters are all finite, atomically (see
-	// SaveFile): a crash or a divergence leaves the last good checkpoint.
-	// An optimizer that implements StateSaver has its state saved beside
-	// it, to StatePath(Checkpoint), after the model.
+	// Checkpoint, if not empty, is a path a training checkpoint (see
+	// SaveCheckpoint: the model, the optimizer's state, the progress) is
+	// written to after every epoch whose parameters are all finite, in one
+	// atomic step: a crash or a divergence leaves the last good checkpoint.
+	// When ctx is cancelled in the middle of an epoch, the partial epoch is
+	// saved too before Train returns, so that Resume continues from there.
 	Checkpoint string
-	// OnEpoch, if not nil, receives each epoch's statistics. Returning
-	// ErrStop ends training without error; another error ends it with
-	// that error.
+	// CheckpointMeta is stored in every checkpoint as the caller's record
+	// (Checkpoint.Meta); nil for none.
+	CheckpointMeta []byte
+	// OnEpoch, if not nil, receives each epoch's statistics, before the
+	// epoch's checkpoint is written (so a record it keeps is never behind
+	// the checkpoint: after a crash, the records past the checkpoint's
+	// Progress.Epoch are the ones to drop). Returning ErrStop ends training
+	// without error after the checkpoint; another error ends it with that
+	// error, also after the checkpoint.
 	OnEpoch func(EpochStats) error
 	// OnStep, if not nil, is called after every step's update with the
 	// step's position and loss, for progress reports. It runs on the
@@ -116,9 +132,6 @@ func Train(ctx context.Context, net *Network, opt Optimizer, data Dataset, cfg T
 	if cfg.Epochs <= 0 {
 		return fmt.Errorf("layers: %d epochs (want at least 1)", cfg.Epochs)
 	}
-	if cfg.FirstEpoch < 0 {
-		return fmt.Errorf("layers: negative FirstEpoch %d", cfg.FirstEpoch)
-	}
 	bs := cfg.BatchSize
 	if bs == 0 {
 		bs = 100
@@ -139,6 +152,23 @@ func Train(ctx context.Context, net *Network, opt Optimizer, data Dataset, cfg T
 		return errors.New("layers: empty training set")
 	}
 	bs = min(bs, total)
+	start := Progress{Seed: cfg.Seed, BatchSize: bs, NoShuffle: cfg.NoShuffle, Examples: total}
+	if r := cfg.Resume; r != nil {
+		if r.Epoch < 0 || r.Step < 0 {
+			return fmt.Errorf("layers: negative progress in Resume (epoch %d, step %d)", r.Epoch, r.Step)
+		}
+		if r.Step > 0 && (r.Seed != cfg.Seed || r.BatchSize != bs || r.NoShuffle != cfg.NoShuffle || r.Examples != total) {
+			return fmt.Errorf("layers: cannot resume in the middle of epoch %d with other settings (seed %d, batch %d, no-shuffle %v, %d examples; the checkpoint has %d, %d, %v, %d)",
+				r.Epoch+1, cfg.Seed, bs, cfg.NoShuffle, total, r.Seed, r.BatchSize, r.NoShuffle, r.Examples)
+		}
+		if r.Step > 0 && r.Step >= (total+bs-1)/bs {
+			return fmt.Errorf("layers: Resume says step %d of an epoch of %d steps", r.Step, (total+bs-1)/bs)
+		}
+		start.Epoch, start.Step, start.LossSum = r.Epoch, r.Step, r.LossSum
+	}
+	if cfg.Epochs <= start.Epoch {
+		return fmt.Errorf("layers: Epochs %d: the run has completed %d epochs already", cfg.Epochs, start.Epoch)
+	}
 	net.Reserve(bs)
 	xbuf := make([]float32, bs*net.InSize())
 	ybuf := make([]int, bs)
@@ -150,27 +180,39 @@ func Train(ctx context.Context, net *Network, opt Optimizer, data Dataset, cfg T
 	shuffle := rand.New(pcg)
 	steps := (total + bs - 1) / bs
 
-	for e := cfg.FirstEpoch; e < cfg.FirstEpoch+cfg.Epochs; e++ {
+	for e := start.Epoch; e < cfg.Epochs; e++ {
 		epoch := e + 1
 		opt.SetEpoch(e)
 		if !cfg.NoShuffle {
 			// Each epoch's order depends only on (Seed, epoch), so a
-			// resumed run (FirstEpoch) visits the examples as the
-			// uninterrupted run would.
+			// resumed run visits the examples as the uninterrupted run
+			// would.
 			for i := range idx {
 				idx[i] = i
 			}
 			pcg.Seed(cfg.Seed, uint64(e))
 			shuffle.Shuffle(len(idx), func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
 		}
-		start := time.Now()
+		began := time.Now()
 		var sum float64
-		step := 0
-		for lo := 0; lo < total; lo += bs {
-			step++
+		step, first := 0, 0
+		if e == start.Epoch {
+			step, sum = start.Step, start.LossSum
+			first = step * bs
+		}
+		for lo := first; lo < total; lo += bs {
 			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("layers: training stopped before epoch %d, step %d: %w", epoch, step, err)
+				err = fmt.Errorf("layers: training stopped before epoch %d, step %d: %w", epoch, step+1, err)
+				if cfg.Checkpoint != "" && (e > start.Epoch || step > start.Step) && net.finite() {
+					p := start
+					p.Epoch, p.Step, p.LossSum = e, step, sum
+					if serr := SaveCheckpoint(cfg.Checkpoint, net, opt, p, cfg.CheckpointMeta); serr != nil {
+						return fmt.Errorf("%w; saving the checkpoint failed: %v", err, serr)
+					}
+				}
+				return err
 			}
+			step++
 			rows := min(bs, total-lo)
 			x := view(xbuf, rows, net.InSize())
 			y := ybuf[:rows]
@@ -187,7 +229,7 @@ func Train(ctx context.Context, net *Network, opt Optimizer, data Dataset, cfg T
 				cfg.OnStep(StepStats{Epoch: epoch, Step: step, Steps: steps, Examples: lo + rows, Loss: loss})
 			}
 		}
-		dur := time.Since(start)
+		dur := time.Since(began)
 		if !net.finite() {
 			return &DivergedError{Epoch: epoch, Step: step, Loss: math.NaN()}
 		}
@@ -195,7 +237,7 @@ func Train(ctx context.Context, net *Network, opt Optimizer, data Dataset, cfg T
 			Epoch: epoch, Steps: step, Examples: total,
 			Loss:           sum / float64(total),
 			Duration:       dur,
-			ExamplesPerSec: float64(total) / dur.Seconds(),
+			ExamplesPerSec: float64(total-first) / dur.Seconds(),
 			ValLoss:        math.NaN(), ValAccuracy: math.NaN(),
 		}
 		if cfg.Validation != nil {
@@ -205,23 +247,22 @@ func Train(ctx context.Context, net *Network, opt Optimizer, data Dataset, cfg T
 				return err
 			}
 		}
+		var cbErr error
+		if cfg.OnEpoch != nil {
+			cbErr = cfg.OnEpoch(st)
+		}
 		if cfg.Checkpoint != "" {
-			if err := net.SaveFile(cfg.Checkpoint); err != nil {
+			p := start
+			p.Epoch, p.Step, p.LossSum = epoch, 0, 0
+			if err := SaveCheckpoint(cfg.Checkpoint, net, opt, p, cfg.CheckpointMeta); err != nil {
 				return fmt.Errorf("layers: checkpoint after epoch %d: %w", epoch, err)
 			}
-			if s, ok := opt.(StateSaver); ok {
-				if err := WriteFileAtomic(StatePath(cfg.Checkpoint), s.SaveState); err != nil {
-					return fmt.Errorf("layers: optimizer state after epoch %d: %w", epoch, err)
-				}
-			}
 		}
-		if cfg.OnEpoch != nil {
-			if err := cfg.OnEpoch(st); err != nil {
-				if errors.Is(err, ErrStop) {
-					return nil
-				}
-				return err
+		if cbErr != nil {
+			if errors.Is(cbErr, ErrStop) {
+				return nil
 			}
+			return cbErr
 		}
 	}
 	return nil

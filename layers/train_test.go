@@ -50,12 +50,15 @@ func TestTrainDivergence(t *testing.T) {
 	var saved []byte
 	err := Train(context.Background(), net, ThesisSGD(0.05), data, TrainConfig{
 		Epochs: 5, BatchSize: 10, Checkpoint: ckpt,
-		OnEpoch: func(s EpochStats) error {
-			var err error
-			saved, err = os.ReadFile(ckpt)
-			return err
+		OnStep: func(s StepStats) {
+			if s.Epoch == 3 && s.Step == 1 { // epoch 2's checkpoint is written
+				saved, _ = os.ReadFile(ckpt)
+			}
 		},
 	})
+	if saved == nil {
+		t.Fatal("no checkpoint after epoch 2")
+	}
 	var div *DivergedError
 	if !errors.As(err, &div) || div.Epoch != 3 || div.Step != 4 || !(math.IsNaN(div.Loss) || math.IsInf(div.Loss, 0)) {
 		t.Fatalf("error %v, want divergence at epoch 3, step 4", err)
@@ -138,7 +141,7 @@ func TestTrainStopAndStats(t *testing.T) {
 	var stats []EpochStats
 	data, val := blobs(1, 95, 8, 3), blobs(2, 30, 8, 3)
 	err := Train(context.Background(), smallNet(t), ThesisSGD(0.05), data, TrainConfig{
-		Epochs: 10, BatchSize: 10, Validation: val, FirstEpoch: 4,
+		Epochs: 14, BatchSize: 10, Validation: val, Resume: &Progress{Epoch: 4},
 		OnEpoch: func(s EpochStats) error {
 			stats = append(stats, s)
 			if len(stats) == 3 {
@@ -174,7 +177,7 @@ func TestTrainOnStep(t *testing.T) {
 	var got []StepStats
 	var epochs []EpochStats
 	err := Train(context.Background(), smallNet(t), ThesisSGD(0.05), blobs(1, 95, 8, 3), TrainConfig{
-		Epochs: 2, BatchSize: 10, FirstEpoch: 3,
+		Epochs: 5, BatchSize: 10, Resume: &Progress{Epoch: 3},
 		OnStep:  func(s StepStats) { got = append(got, s) },
 		OnEpoch: func(s EpochStats) error { epochs = append(epochs, s); return nil },
 	})
@@ -201,7 +204,7 @@ func TestTrainOnStep(t *testing.T) {
 }
 
 // TestTrainResume: two epochs in one run and one epoch, then one more
-// resumed with FirstEpoch, give the same bits.
+// resumed from Progress{Epoch: 1}, give the same bits.
 func TestTrainResume(t *testing.T) {
 	data := blobs(1, 120, 8, 3)
 	a, b := smallNet(t), smallNet(t)
@@ -214,7 +217,7 @@ func TestTrainResume(t *testing.T) {
 	if err := Train(context.Background(), b, optB, data, cfg); err != nil {
 		t.Fatal(err)
 	}
-	cfg.FirstEpoch = 1
+	cfg.Epochs, cfg.Resume = 2, &Progress{Epoch: 1}
 	if err := Train(context.Background(), b, optB, data, cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +241,10 @@ func TestTrainBadInput(t *testing.T) {
 	}{
 		{"epochs", good, TrainConfig{}, "0 epochs"},
 		{"batch", good, TrainConfig{Epochs: 1, BatchSize: -1}, "negative batch size"},
-		{"first", good, TrainConfig{Epochs: 1, FirstEpoch: -1}, "negative FirstEpoch"},
+		{"resume", good, TrainConfig{Epochs: 1, Resume: &Progress{Epoch: -1}}, "negative progress"},
+		{"done", good, TrainConfig{Epochs: 3, Resume: &Progress{Epoch: 3}}, "completed 3 epochs already"},
+		{"midstep", good, TrainConfig{Epochs: 3, BatchSize: 5, Resume: &Progress{Epoch: 1, Step: 4, BatchSize: 5, Examples: 20}}, "step 4 of an epoch of 4 steps"},
+		{"midseed", good, TrainConfig{Epochs: 3, BatchSize: 5, Seed: 2, Resume: &Progress{Epoch: 1, Step: 2, BatchSize: 5, Examples: 20}}, "other settings"},
 		{"features", blobs(1, 20, 9, 3), TrainConfig{Epochs: 1}, "training set has 9 features"},
 		{"validation", good, TrainConfig{Epochs: 1, Validation: blobs(1, 5, 7, 3)}, "validation set has 7 features"},
 		{"label", badLabel, TrainConfig{Epochs: 1, NoShuffle: true, BatchSize: 5}, "example 7 has label 3"},

@@ -154,5 +154,5 @@
 // Model.Save writes magic "FPRN", a version, the sizes and the loss, a
 // CRC-32 of that header, the parameters (W, b, W_out, c as float32) and a
 // CRC-32 of the parameters (see serialize.go); Load reads them back bit for
-// bit. SaveFile writes atomically (layers.WriteFileAtomic).
+// bit. SaveFile writes atomically.
 package rnn

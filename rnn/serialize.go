@@ -8,8 +8,8 @@ import (
 	"io"
 	"os"
 
+	"github.com/fastpath-go/fastpath/internal/atomicfile"
 	"github.com/fastpath-go/fastpath/internal/modelio"
-	"github.com/fastpath-go/fastpath/layers"
 )
 
 // Model file format, version 1, in the manner of package layers' "FPNN"
@@ -116,9 +116,9 @@ func Load(r io.Reader) (*Model, error) {
 	return m, nil
 }
 
-// SaveFile writes the model to path atomically (layers.WriteFileAtomic): a
+// SaveFile writes the model to path atomically (internal/atomicfile): a
 // crash leaves either the previous file or the new one.
-func (m *Model) SaveFile(path string) error { return layers.WriteFileAtomic(path, m.Save) }
+func (m *Model) SaveFile(path string) error { return atomicfile.Write(path, m.Save) }
 
 // LoadFile reads a model written by Save or SaveFile from path. Errors name
 // the file.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fastpath-go/fastpath/blas"
+	"github.com/fastpath-go/fastpath/internal/atomicfile"
 	"github.com/fastpath-go/fastpath/layers"
 )
 
@@ -91,7 +92,7 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "model    %s: %s: %s, %d parameters\n", f.model, sizesName(net), net, net.NumParams())
 	if f.safetensors != "" {
-		if err := layers.WriteFileAtomic(f.safetensors, net.WriteSafetensors); err != nil {
+		if err := atomicfile.Write(f.safetensors, net.WriteSafetensors); err != nil {
 			return fail(err)
 		}
 		fmt.Fprintf(stdout, "exported %s\n", f.safetensors)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/fastpath-go/fastpath/blas"
 	"github.com/fastpath-go/fastpath/data"
+	"github.com/fastpath-go/fastpath/internal/atomicfile"
 	"github.com/fastpath-go/fastpath/layers"
 	"github.com/fastpath-go/fastpath/pathsgd/measures"
 	"gonum.org/v1/plot"
@@ -548,7 +549,7 @@ func (c *measuresConfig) writeOutputs(stdout io.Writer, study string, rows []mea
 	}
 	base := filepath.Join(c.out, study)
 	// CSV.
-	err := layers.WriteFileAtomic(base+".csv", func(w io.Writer) error {
+	err := atomicfile.Write(base+".csv", func(w io.Writer) error {
 		cw := csv.NewWriter(w)
 		for i, r := range rows {
 			names, vals := rowColumns(r)
@@ -588,14 +589,14 @@ func (c *measuresConfig) writeOutputs(stdout io.Writer, study string, rows []mea
 	}
 	fmt.Fprintf(&md, "\nMeasures are divided by gamma^2 (+Inf: gamma <= 0, more than that percentile of the training set misclassified), gamma the %g-th percentile of the training margins; bound: PAC-Bayes spectral bound on the test error (delta = %g); sharpness: worst case, alpha = %g, %d steps, on %d training examples; exp. sharpness: sigma = %g, %d samples.\n",
 		c.percentile, c.delta, c.alpha, c.sharpSteps, c.sharpN, c.sigma, c.samples)
-	if err := layers.WriteFileAtomic(base+".md", func(w io.Writer) error { _, err := io.WriteString(w, md.String()); return err }); err != nil {
+	if err := atomicfile.Write(base+".md", func(w io.Writer) error { _, err := io.WriteString(w, md.String()); return err }); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "\n%s", md.String())
 	if x == nil || len(rows) == 0 {
 		return nil
 	}
-	return layers.WriteFileAtomic(base+".png", func(w io.Writer) error { return measuresPlot(w, rows, xlabel, x) })
+	return atomicfile.Write(base+".png", func(w io.Writer) error { return measuresPlot(w, rows, xlabel, x) })
 }
 
 // measuresPlot draws one panel per quantity against x, one line per

@@ -16,7 +16,7 @@ import (
 	_ "gonum.org/v1/plot/vg/vgpdf" // pdf
 	_ "gonum.org/v1/plot/vg/vgsvg" // svg
 
-	"github.com/fastpath-go/fastpath/layers"
+	"github.com/fastpath-go/fastpath/internal/atomicfile"
 )
 
 // plotFormat returns the image format of a -plot file name.
@@ -87,7 +87,7 @@ func writePlot(path string, history []epochRecord) error {
 	canvases := plot.Align([][]*plot.Plot{{loss, errs}}, tiles, draw.New(c))
 	loss.Draw(canvases[0][0])
 	errs.Draw(canvases[0][1])
-	return layers.WriteFileAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		_, err := c.WriteTo(w)
 		return err
 	})

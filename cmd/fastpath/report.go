@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/fastpath-go/fastpath/internal/atomicfile"
 	"github.com/fastpath-go/fastpath/layers"
 )
 
@@ -27,6 +29,19 @@ type epochRecord struct {
 // logColumns is the header of the -log CSV file.
 var logColumns = []string{"epoch", "lr", "momentum", "train_loss", "train_error", "val_loss", "val_error",
 	"test_loss", "test_error", "examples_per_s", "train_seconds"}
+
+// row is the record as a -log CSV row (NaN as an empty field).
+func (e epochRecord) row() []string {
+	row := make([]string, 0, len(logColumns))
+	for _, v := range e.fields() {
+		if math.IsNaN(v) {
+			row = append(row, "")
+		} else {
+			row = append(row, strconv.FormatFloat(v, 'g', 6, 64))
+		}
+	}
+	return row
+}
 
 func (e epochRecord) fields() []float64 {
 	return []float64{float64(e.epoch), e.lr, e.momentum, e.trainLoss, e.trainErr, e.valLoss, e.valErr,
@@ -56,45 +71,68 @@ type reporter struct {
 
 // open creates (or, when appending, extends) the CSV log; with appendLog
 // the earlier rows are read back so that the plot shows the whole run.
-func (rep *reporter) open(logPath, plotPath string, appendLog bool) error {
+// open opens the -log file. With resumeAt >= 0 (a resumed run whose
+// checkpoint has resumeAt complete epochs) the rows of the earlier runs are
+// kept up to that epoch and the rest dropped: a row written for an epoch
+// whose checkpoint a crash lost, or a line cut short, is trained and
+// written again. A new run (resumeAt < 0) starts a new log.
+func (rep *reporter) open(logPath, plotPath string, resumeAt int) error {
 	rep.logPath, rep.plotPath = logPath, plotPath
 	if logPath == "" {
 		return nil
 	}
-	flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-	if appendLog {
+	if resumeAt >= 0 {
 		old, err := readLog(logPath)
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
-		rep.history = old
-		if err == nil {
-			flags = os.O_WRONLY | os.O_APPEND
+		for len(old) > 0 && old[len(old)-1].epoch > resumeAt {
+			old = old[:len(old)-1]
 		}
+		rep.history = old
 	}
-	f, err := os.OpenFile(logPath, flags, 0o644)
+	// The kept rows are rewritten atomically: a crash now leaves the old
+	// log or the trimmed one.
+	err := atomicfile.Write(logPath, func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		cw.Write(logColumns)
+		for _, r := range rep.history {
+			cw.Write(r.row())
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+	if err != nil {
+		return err
+	}
+	target, err := atomicfile.Target(logPath)
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(target, os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
 	}
 	rep.logFile, rep.log = f, csv.NewWriter(f)
-	if flags&os.O_APPEND == 0 {
-		rep.log.Write(logColumns)
-		rep.log.Flush()
-		return rep.log.Error()
-	}
 	return nil
 }
 
-// readLog reads the rows of a -log file written by an earlier run.
+// readLog reads the rows of a -log file written by an earlier run; a last
+// line without its newline (a write cut short) is dropped.
 func readLog(path string) ([]epochRecord, error) {
-	f, err := os.Open(path)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
+	if i := bytes.LastIndexByte(b, '\n'); i+1 < len(b) {
+		b = b[:i+1]
+	}
+	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
 	if err != nil {
 		return nil, fmt.Errorf("-log %s: %w", path, err)
+	}
+	if len(rows) == 0 {
+		return nil, nil
 	}
 	var recs []epochRecord
 	for i, row := range rows {
@@ -169,15 +207,7 @@ func (rep *reporter) epoch(s layers.EpochStats, r *trainRun) error {
 		percent(rec.trainErr), percent(rec.valErr), percent(rec.testErr), rec.examplesPerSec, rec.trainSeconds)
 	rep.progress.epoch(rec, rep.epochs)
 	if rep.log != nil {
-		row := make([]string, 0, len(logColumns))
-		for _, v := range rec.fields() {
-			if math.IsNaN(v) {
-				row = append(row, "")
-			} else {
-				row = append(row, strconv.FormatFloat(v, 'g', 6, 64))
-			}
-		}
-		rep.log.Write(row)
+		rep.log.Write(rec.row())
 		rep.log.Flush()
 		if err := rep.log.Error(); err != nil {
 			return fmt.Errorf("writing -log %s: %w", rep.logPath, err)

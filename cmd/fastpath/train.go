@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -70,7 +69,7 @@ func newTrainFlagSet(f *trainFlags) *flag.FlagSet {
 	fs.Uint64Var(&f.seed, "seed", 1, "`seed` of the initialisation, the shuffles and the dropout masks")
 	fs.IntVar(&f.threads, "threads", 0, "GEMM `threads` (0: GOMAXPROCS)")
 	fs.IntVar(&f.val, "val", -1, "hold out the last `n` training examples for validation (-1: 10000 when at least 20000 remain, 0: none)")
-	fs.StringVar(&f.out, "out", "", "save the model to `file` after every epoch, atomically (and its training state to file.json)")
+	fs.StringVar(&f.out, "out", "", "save a checkpoint (model, optimizer state, progress) to `file` after every epoch, in one atomic step; 'fastpath eval -model file' reads its model")
 	fs.BoolVar(&f.resume, "resume", false, "continue the training saved in -out, if any, up to -epochs epochs in all")
 	fs.StringVar(&f.log, "log", "", "write the per-epoch figures to a CSV `file` (appended to with -resume)")
 	fs.StringVar(&f.plot, "plot", "", "draw the loss and error curves to `file` after every epoch (.png, .svg or .pdf)")
@@ -96,18 +95,12 @@ func trainUsage(w io.Writer) {
 	fs.PrintDefaults()
 }
 
-// trainState is the file beside the -out checkpoint that -resume reads.
-type trainState struct {
-	// Epochs is the number of complete epochs the checkpoint has seen.
-	Epochs int `json:"epochs_completed"`
-	// Step, when not 0, says that the run was interrupted after that many
-	// steps of epoch Epochs+1, whose partial training the weights hold.
-	Step int `json:"interrupted_after_step,omitempty"`
+// trainMeta is the command-line tool's record in every checkpoint it
+// writes (layers.Checkpoint.Meta).
+type trainMeta struct {
 	// Args is the command line, for the record.
 	Args []string `json:"args"`
 }
-
-func statePath(out string) string { return out + ".json" }
 
 // trainRun is one training run being set up and carried out.
 type trainRun struct {
@@ -126,6 +119,8 @@ type trainRun struct {
 	net              *layers.Network
 	opt              layers.Optimizer
 	first            int // epochs completed before this run
+	ckpt             *layers.Checkpoint
+	ckptMeta         []byte
 	rep              *reporter
 }
 
@@ -304,22 +299,16 @@ func (r *trainRun) loadData() error {
 func (r *trainRun) setupNetwork() error {
 	in, classes := r.train.Dim(), r.rep.classes
 	if r.f.resume {
-		net, st, err := loadCheckpoint(r.f.out)
+		c, err := loadCheckpoint(r.f.out)
 		if err != nil {
 			return err
 		}
-		if net != nil {
-			if err := r.checkResumed(net, in, classes); err != nil {
+		if c != nil {
+			r.ckptMeta = c.Meta
+			if err := r.checkResumed(c.Net, in, classes); err != nil {
 				return err
 			}
-			r.net, r.first = net, st.Epochs
-			for i, l := range net.Layers() {
-				if d, ok := l.(*layers.Dropout); ok {
-					// Loaded dropout layers restart from seed 0; give each
-					// resumed run its own masks.
-					d.Seed(r.f.seed ^ uint64(st.Epochs)<<32 ^ uint64(i+1)*0x9e3779b97f4a7c15)
-				}
-			}
+			r.net, r.first, r.ckpt = c.Net, c.Progress.Epoch, c
 			r.net.Reserve(r.f.batch)
 			return nil
 		}
@@ -334,25 +323,17 @@ func (r *trainRun) setupNetwork() error {
 	return nil
 }
 
-// loadCheckpoint reads a checkpoint and its state file; both nil when the
-// checkpoint does not exist.
-func loadCheckpoint(path string) (*layers.Network, *trainState, error) {
-	net, err := layers.LoadFile(path)
+// loadCheckpoint reads the -out checkpoint whole; nil when it does not
+// exist.
+func loadCheckpoint(path string) (*layers.Checkpoint, error) {
+	c, err := layers.LoadCheckpoint(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, nil
+		return nil, nil
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("-resume: %w", err)
+		return nil, fmt.Errorf("-resume: %w", err)
 	}
-	b, err := os.ReadFile(statePath(path))
-	if err != nil {
-		return nil, nil, fmt.Errorf("-resume: %w (written beside every checkpoint; without it the epoch count is unknown)", err)
-	}
-	var st trainState
-	if err := json.Unmarshal(b, &st); err != nil || st.Epochs < 0 {
-		return nil, nil, fmt.Errorf("-resume: %s is not a training state file (%v)", statePath(path), err)
-	}
-	return net, &st, nil
+	return c, nil
 }
 
 // checkResumed checks that a loaded network fits the data and the flags.
@@ -372,9 +353,25 @@ func (r *trainRun) checkResumed(net *layers.Network, in, classes int) error {
 			return fmt.Errorf("-resume: %s has hidden layers %v, -hidden says %v", r.f.out, got, r.hidden)
 		}
 	}
-	for _, name := range []string{"init", "dropout", "input-dropout"} {
-		if r.set[name] {
-			return fmt.Errorf("-resume: -%s cannot change a saved network (%s)", name, r.f.out)
+	// The flags that shaped the saved network may be repeated on resume
+	// (the same command line with -resume added) but not changed; their
+	// earlier values come from the command line recorded in the checkpoint.
+	var meta trainMeta
+	var saved trainFlags
+	if err := json.Unmarshal(r.ckptMeta, &meta); err != nil || newTrainFlagSet(&saved).Parse(meta.Args) != nil {
+		for _, name := range []string{"init", "dropout", "input-dropout"} {
+			if r.set[name] {
+				return fmt.Errorf("-resume: -%s cannot change a saved network (%s does not record its command line)", name, r.f.out)
+			}
+		}
+		return nil
+	}
+	for _, c := range []struct {
+		name     string
+		now, was any
+	}{{"init", r.f.init, saved.init}, {"dropout", r.f.dropout, saved.dropout}, {"input-dropout", r.f.inputDropout, saved.inputDropout}} {
+		if r.set[c.name] && c.now != c.was {
+			return fmt.Errorf("-resume: -%s %v cannot change a saved network (%s was made with -%s %v)", c.name, c.now, r.f.out, c.name, c.was)
 		}
 	}
 	return nil
@@ -389,15 +386,10 @@ func (r *trainRun) run() int {
 		return 2
 	}
 	r.opt = opt
-	resumed := "optimizer state restarts"
-	if r.first > 0 {
-		restored, err := r.loadOptimizerState()
-		if err != nil {
-			fmt.Fprintf(r.stderr, "fastpath train: -resume: %v\n", err)
+	if r.ckpt != nil {
+		if err := r.ckpt.RestoreOptimizer(opt); err != nil {
+			fmt.Fprintf(r.stderr, "fastpath train: -resume: %v (resume with the -opt the run was started with)\n", err)
 			return 1
-		}
-		if restored {
-			resumed = "optimizer state restored"
 		}
 	}
 	if f.threads > 0 {
@@ -408,7 +400,11 @@ func (r *trainRun) run() int {
 	}
 	rep := r.rep
 	rep.lr, rep.mu = r.h.lrSchedule(), r.h.momentumSchedule()
-	if err := rep.open(f.log, f.plot, f.resume && r.first > 0); err != nil {
+	resumeAt := -1
+	if r.ckpt != nil {
+		resumeAt = r.ckpt.Progress.Epoch
+	}
+	if err := rep.open(f.log, f.plot, resumeAt); err != nil {
 		fmt.Fprintf(r.stderr, "fastpath train: %v\n", err)
 		return 1
 	}
@@ -418,8 +414,12 @@ func (r *trainRun) run() int {
 	fmt.Fprintf(r.stdout, "network  %s: %s, %d parameters, init %s, seed %d\n", sizesName(r.net), r.net, r.net.NumParams(), f.init, f.seed)
 	fmt.Fprintf(r.stdout, "data     %s\n", rep.dataLine)
 	fmt.Fprintf(r.stdout, "training %s, batch %d, epochs %d to %d", r.spec.describe(r.h), f.batch, r.first+1, f.epochs)
-	if r.first > 0 {
-		fmt.Fprintf(r.stdout, " (resumed from %s; %s)", f.out, resumed)
+	if c := r.ckpt; c != nil {
+		at := fmt.Sprintf("after epoch %d", c.Progress.Epoch)
+		if c.Progress.Step > 0 {
+			at = fmt.Sprintf("in epoch %d after step %d", c.Progress.Epoch+1, c.Progress.Step)
+		}
+		fmt.Fprintf(r.stdout, " (resumed from %s %s, optimizer state restored)", f.out, at)
 	}
 	fmt.Fprintf(r.stdout, "\nmachine  %s, %d GEMM threads, GOMAXPROCS=%d\n", asm.Describe(), blas.Threads(), runtime.GOMAXPROCS(0))
 	rep.header()
@@ -428,9 +428,13 @@ func (r *trainRun) run() int {
 	defer stop()
 	var last layers.StepStats
 	completed := r.first // epochs whose checkpoint is written
+	meta, err := json.Marshal(trainMeta{Args: r.args})
+	if err != nil {
+		panic(err)
+	}
 	cfg := layers.TrainConfig{
-		Epochs: f.epochs - r.first, FirstEpoch: r.first, BatchSize: f.batch, Seed: f.seed,
-		Checkpoint: f.out,
+		Epochs: f.epochs, BatchSize: f.batch, Seed: f.seed,
+		Checkpoint: f.out, CheckpointMeta: meta,
 		OnStep: func(s layers.StepStats) {
 			last = s
 			rep.progress.step(s)
@@ -440,13 +444,11 @@ func (r *trainRun) run() int {
 		},
 		OnEpoch: func(s layers.EpochStats) error {
 			completed = s.Epoch
-			if f.out != "" {
-				if err := writeState(f.out, trainState{Epochs: s.Epoch, Args: r.args}); err != nil {
-					return fmt.Errorf("checkpoint after epoch %d: %w", s.Epoch, err)
-				}
-			}
 			return rep.epoch(s, r)
 		},
+	}
+	if r.ckpt != nil {
+		cfg.Resume = &r.ckpt.Progress
 	}
 	if r.val != nil {
 		cfg.Validation = r.val
@@ -461,7 +463,7 @@ func (r *trainRun) run() int {
 		rep.summary(time.Since(start), f.out)
 		return 0
 	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
-		return r.interrupted(last, completed)
+		return r.interrupted(last, completed, err)
 	case errors.As(err, &div):
 		msg := fmt.Sprintf("training diverged in epoch %d at step %d (loss %v)", div.Epoch, div.Step, div.Loss)
 		switch {
@@ -482,79 +484,27 @@ func (r *trainRun) run() int {
 // the run's signal context.
 var trainStepHook func(ctx context.Context, s layers.StepStats)
 
-// interrupted saves the weights of a run stopped by a signal after the
-// last reported step, if they are newer than the last checkpoint, and
-// reports it. completed is the number of epochs whose checkpoint is
-// written.
-func (r *trainRun) interrupted(last layers.StepStats, completed int) int {
+// interrupted reports a run stopped by a signal; layers.Train has saved
+// the partial epoch to -out (the checkpoint holds the run as it was after
+// the last reported step). completed is the number of epochs whose
+// checkpoint was written before.
+func (r *trainRun) interrupted(last layers.StepStats, completed int, trainErr error) int {
 	msg := "interrupted before the first step"
 	if last.Epoch > 0 {
 		msg = fmt.Sprintf("interrupted in epoch %d after step %d of %d", last.Epoch, last.Step, last.Steps)
 	}
 	switch {
+	case strings.Contains(trainErr.Error(), "saving the checkpoint failed"):
+		fmt.Fprintf(r.stderr, "fastpath train: %s; %v\n", msg, trainErr)
+		return 1
 	case r.f.out == "":
 	case last.Epoch > completed:
-		st := trainState{Epochs: completed, Step: last.Step, Args: r.args}
-		err := r.net.SaveFile(r.f.out)
-		if s, ok := r.opt.(layers.StateSaver); ok && err == nil {
-			err = layers.WriteFileAtomic(layers.StatePath(r.f.out), s.SaveState)
-		}
-		if err == nil {
-			err = writeState(r.f.out, st)
-		}
-		if err != nil {
-			fmt.Fprintf(r.stderr, "fastpath train: %s; saving the checkpoint failed: %v\n", msg, err)
-			return 1
-		}
-		msg += fmt.Sprintf("; saved to %s (-resume restarts epoch %d from these weights)", r.f.out, last.Epoch)
+		msg += fmt.Sprintf("; saved to %s (-resume continues exactly from there)", r.f.out)
 	case completed > 0:
-		msg = fmt.Sprintf("interrupted after epoch %d; %s holds its model", completed, r.f.out)
+		msg = fmt.Sprintf("interrupted after epoch %d; %s holds its checkpoint", completed, r.f.out)
 	}
 	fmt.Fprintf(r.stderr, "fastpath train: %s\n", msg)
 	return exitInterrupted
-}
-
-// loadOptimizerState restores the optimizer's state saved beside the -out
-// checkpoint (layers.StatePath) and reports whether it did. A missing file,
-// an optimizer without state, or an intact file of another optimizer (-opt
-// changed) mean the state restarts (the last with a note on stderr); a
-// damaged file is an error.
-func (r *trainRun) loadOptimizerState() (bool, error) {
-	s, ok := r.opt.(layers.StateSaver)
-	if !ok {
-		return false, nil
-	}
-	path := layers.StatePath(r.f.out)
-	fh, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	defer fh.Close()
-	err = s.LoadState(bufio.NewReader(fh), r.net)
-	if errors.Is(err, layers.ErrStateMismatch) {
-		fmt.Fprintf(r.stderr, "fastpath train: %s: %v; the optimizer state restarts\n", path, err)
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("%s: %w (delete it to restart the optimizer state)", path, err)
-	}
-	return true, nil
-}
-
-// writeState writes the training state beside the checkpoint out.
-func writeState(out string, st trainState) error {
-	b, err := json.MarshalIndent(st, "", "  ")
-	if err != nil {
-		return err
-	}
-	b = append(b, '\n')
-	return layers.WriteFileAtomic(statePath(out), func(w io.Writer) error {
-		_, err := w.Write(b)
-		return err
-	})
 }
 
 // sizesName is the network's layer sizes, "784-1000-1000-10".

@@ -112,17 +112,17 @@ func readCSV(t *testing.T, path string) [][]string {
 	return rows
 }
 
-func readState(t *testing.T, out string) trainState {
+func readState(t *testing.T, out string) layers.Progress {
 	t.Helper()
-	b, err := os.ReadFile(statePath(out))
+	c, err := layers.LoadCheckpoint(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var st trainState
-	if err := json.Unmarshal(b, &st); err != nil {
-		t.Fatal(err)
+	var m trainMeta
+	if err := json.Unmarshal(c.Meta, &m); err != nil || len(m.Args) == 0 || m.Args[0] != "-data" && m.Args[0] != "-hidden" {
+		t.Errorf("checkpoint meta %q (%v)", c.Meta, err)
 	}
-	return st
+	return c.Progress
 }
 
 // TestTrainEvalFixture trains a tiny network on the MNIST fixture, checks
@@ -156,7 +156,7 @@ func TestTrainEvalFixture(t *testing.T) {
 	if net.InSize() != 784 || net.OutSize() != 10 || len(net.Dense()) != 2 {
 		t.Errorf("saved network %v", net)
 	}
-	if st := readState(t, model); st.Epochs != 2 || st.Step != 0 {
+	if st := readState(t, model); st.Epoch != 2 || st.Step != 0 {
 		t.Errorf("state %+v, want 2 epochs", st)
 	}
 	rows := readCSV(t, logPath)
@@ -176,8 +176,8 @@ func TestTrainEvalFixture(t *testing.T) {
 	}
 
 	// Resume to 3 epochs: one more epoch, appended to the log.
-	if _, err := os.Stat(layers.StatePath(model)); err != nil {
-		t.Fatalf("optimizer state beside the checkpoint: %v", err)
+	if ents, _ := os.ReadDir(dir); len(ents) != 3 {
+		t.Errorf("%d files in the output directory, want the checkpoint, the log and the plot", len(ents))
 	}
 	code, out, errs = runCLI(append(base, "-epochs", "3", "-resume")...)
 	if code != 0 || !strings.Contains(out, "epochs 3 to 3 (resumed from") || !strings.Contains(out, "optimizer state restored") ||
@@ -187,7 +187,7 @@ func TestTrainEvalFixture(t *testing.T) {
 	if rows := readCSV(t, logPath); len(rows) != 4 || rows[3][0] != "3" {
 		t.Errorf("log after resume:\n%v", rows)
 	}
-	if st := readState(t, model); st.Epochs != 3 {
+	if st := readState(t, model); st.Epoch != 3 {
 		t.Errorf("state after resume %+v", st)
 	}
 	code, out, _ = runCLI(append(base, "-epochs", "3", "-resume")...)
@@ -315,33 +315,29 @@ func TestTrainFailures(t *testing.T) {
 	if after, err := os.ReadFile(model); err != nil || !bytes.Equal(before, after) {
 		t.Errorf("the checkpoint changed after the divergence (%v)", err)
 	}
-	if st := readState(t, model); st.Epochs != 1 {
+	if st := readState(t, model); st.Epoch != 1 {
 		t.Errorf("state after the divergence %+v, want 1 epoch", st)
 	}
 
-	// A damaged optimizer state is an error; removing it restarts the state.
-	opt, err := os.ReadFile(layers.StatePath(model))
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(layers.StatePath(model), opt[:len(opt)-1], 0o644)
+	// A damaged checkpoint is refused whole; another optimizer is refused.
+	os.WriteFile(model, before[:len(before)-1], 0o644)
 	code, _, errs = runCLI(append(base, "-epochs", "2", "-resume")...)
-	if code != 1 || !strings.Contains(errs, "truncated") || !strings.Contains(errs, "delete it") {
-		t.Errorf("damaged optimizer state: exit %d, stderr %q", code, errs)
+	if code != 1 || !strings.Contains(errs, "checksum mismatch") {
+		t.Errorf("damaged checkpoint: exit %d, stderr %q", code, errs)
 	}
 	oneLine(t, errs)
-	os.Remove(layers.StatePath(model))
-
-	os.WriteFile(statePath(model), []byte("{"), 0o644)
-	code, _, errs = runCLI(append(base, "-epochs", "2", "-resume")...)
-	if code != 1 || !strings.Contains(errs, "not a training state file") {
-		t.Errorf("bad state: exit %d, stderr %q", code, errs)
+	os.WriteFile(model, before, 0o644)
+	code, _, errs = runCLI(append(base, "-epochs", "2", "-resume", "-opt", "adagrad", "-lr", "0.01")...)
+	if code != 1 || !strings.Contains(errs, "trained with a *layers.SGD, not a *layers.AdaGrad") {
+		t.Errorf("other optimizer: exit %d, stderr %q", code, errs)
 	}
 	oneLine(t, errs)
-	os.Remove(statePath(model))
+	// A model file (not a checkpoint) at -out cannot be resumed.
+	net, _ := layers.LoadFile(model)
+	net.SaveFile(model)
 	code, _, errs = runCLI(append(base, "-epochs", "2", "-resume")...)
-	if code != 1 || !strings.Contains(errs, "m.fpnn.json") {
-		t.Errorf("missing state: exit %d, stderr %q", code, errs)
+	if code != 1 || !strings.Contains(errs, "is a model file, not a training checkpoint") {
+		t.Errorf("model file: exit %d, stderr %q", code, errs)
 	}
 	oneLine(t, errs)
 }
@@ -372,13 +368,13 @@ func TestTrainInterrupt(t *testing.T) {
 	defer func() { trainStepHook = nil }()
 	code, out, errs := runCLI(args...)
 	trainStepHook = nil
-	if code != exitInterrupted || !strings.Contains(errs, "interrupted in epoch 2 after step 3 of 10; saved to "+model) {
+	if code != exitInterrupted || !strings.Contains(errs, "interrupted in epoch 2 after step 3 of 10; saved to "+model+" (-resume continues exactly") {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
 	if !strings.Contains(out, "\n    1 ") || strings.Contains(out, "\n    2 ") {
 		t.Errorf("output:\n%s", out)
 	}
-	if st := readState(t, model); st.Epochs != 1 || st.Step != 3 {
+	if st := readState(t, model); st.Epoch != 1 || st.Step != 3 {
 		t.Errorf("state %+v, want 1 epoch and 3 steps", st)
 	}
 	if _, err := layers.LoadFile(model); err != nil {
