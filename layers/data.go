@@ -1,6 +1,8 @@
 package layers
 
 import (
+	"fmt"
+
 	"gonum.org/v1/gonum/blas/blas32"
 )
 
@@ -20,10 +22,38 @@ type Dataset interface {
 }
 
 // InMemory is a Dataset held in memory: example i is row i of X, its label
-// Y[i]. X and Y must describe the same number of examples.
+// Y[i]. X and Y must describe the same number of examples; NewInMemory
+// checks that and X's shape, and Train and Evaluate check an InMemory
+// again before using it (Validate).
 type InMemory struct {
 	X blas32.General
 	Y []int
+}
+
+// NewInMemory returns the dataset of the rows of x labelled y, or an error
+// when x's shape is inconsistent (no columns, a stride smaller than the
+// columns, as left by a literal without Stride, or Data shorter than the
+// rows need) or y does not hold one label per row. Labels are checked
+// against the network's classes when training.
+func NewInMemory(x blas32.General, y []int) (InMemory, error) {
+	d := InMemory{X: x, Y: y}
+	return d, d.Validate()
+}
+
+// Validate reports whether the dataset is consistent (see NewInMemory).
+func (d InMemory) Validate() error {
+	x := d.X
+	switch {
+	case x.Rows < 0 || x.Cols <= 0:
+		return fmt.Errorf("layers: dataset matrix of %d x %d (want rows >= 0, columns > 0)", x.Rows, x.Cols)
+	case x.Rows > 0 && x.Stride < x.Cols:
+		return fmt.Errorf("layers: dataset matrix stride %d is smaller than its %d columns (set Stride: rows would overlap)", x.Stride, x.Cols)
+	case x.Rows > 0 && len(x.Data) < (x.Rows-1)*x.Stride+x.Cols:
+		return fmt.Errorf("layers: dataset matrix data holds %d values, %d rows of stride %d need %d", len(x.Data), x.Rows, x.Stride, (x.Rows-1)*x.Stride+x.Cols)
+	case len(d.Y) != x.Rows:
+		return fmt.Errorf("layers: dataset has %d rows and %d labels", x.Rows, len(d.Y))
+	}
+	return nil
 }
 
 // Len returns the number of examples, X.Rows.
@@ -36,8 +66,8 @@ func (d InMemory) Dim() int { return d.X.Cols }
 // length, if x or y do not have the shape Dataset.Batch promises or if an
 // index is out of range, before copying anything.
 func (d InMemory) Batch(idx []int, x blas32.General, y []int) {
-	if len(d.Y) != d.X.Rows {
-		panic(errDataLabels)
+	if d.Validate() != nil {
+		panic(errDataShape)
 	}
 	c := d.X.Cols
 	if x.Rows != len(idx) || len(y) != len(idx) || x.Cols != c || x.Stride < c ||

@@ -11,6 +11,7 @@ const (
 	errChain        = "layers: layer input size differs from the previous layer's output size"
 	errInputCols    = "layers: input columns differ from the network's input size"
 	errRows         = "layers: negative number of rows"
+	errInputShape   = "layers: input stride smaller than its columns, or data shorter than rows x stride"
 	errLabelCount   = "layers: number of labels differs from the number of rows"
 	errLabelRange   = "layers: label out of range"
 	errPredictLen   = "layers: prediction slice shorter than the number of rows"
@@ -22,7 +23,7 @@ const (
 	errLayerReused  = "layers: layer used twice in one network"
 	errUnknownLayer = "layers: unknown layer type"
 	errUnknownInit  = "layers: unknown initialisation"
-	errDataLabels   = "layers: InMemory dataset has a different number of rows and labels"
+	errDataShape    = "layers: InMemory dataset is inconsistent (see InMemory.Validate)"
 	errBatchShape   = "layers: batch buffers do not match the indices and the dataset"
 	errBatchIndex   = "layers: example index out of range"
 )

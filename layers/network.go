@@ -239,6 +239,9 @@ func (n *Network) checkInput(x blas32.General) {
 	if x.Rows < 0 {
 		panic(errRows)
 	}
+	if x.Rows > 0 && (x.Stride < x.Cols || len(x.Data) < (x.Rows-1)*x.Stride+x.Cols) {
+		panic(errInputShape)
+	}
 	n.Reserve(x.Rows)
 }
 

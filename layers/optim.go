@@ -1,6 +1,8 @@
 package layers
 
 import (
+	"errors"
+	"fmt"
 	"math"
 
 	"github.com/fastpath-go/fastpath/asm"
@@ -113,6 +115,18 @@ func (o *SGD) SetEpoch(completed int) { o.epoch = completed }
 // Reset drops the velocity (it restarts at zero on the next Step).
 func (o *SGD) Reset() { o.velocity = nil }
 
+// Validate reports a missing learning-rate schedule or a negative or
+// non-finite weight decay (Train calls it before the first step).
+func (o *SGD) Validate() error {
+	if o.LR == nil {
+		return errors.New("layers: SGD has no learning-rate schedule (LR is nil)")
+	}
+	if !(o.WeightDecay >= 0 && o.WeightDecay < float32(math.Inf(1))) {
+		return fmt.Errorf("layers: SGD weight decay %v (want a finite value >= 0)", o.WeightDecay)
+	}
+	return nil
+}
+
 // Step applies one SGD update to net. It panics if LR is nil or if the
 // optimizer's state was sized for a network of another shape.
 func (o *SGD) Step(net *Network) {
@@ -174,6 +188,18 @@ func (o *AdaGrad) SetEpoch(completed int) { o.epoch = completed }
 
 // Reset drops the accumulators (they restart at zero on the next Step).
 func (o *AdaGrad) Reset() { o.accum = nil }
+
+// Validate reports a missing learning-rate schedule or a negative Eps
+// (Train calls it before the first step).
+func (o *AdaGrad) Validate() error {
+	if o.LR == nil {
+		return errors.New("layers: AdaGrad has no learning-rate schedule (LR is nil)")
+	}
+	if !(o.Eps >= 0) {
+		return fmt.Errorf("layers: AdaGrad Eps %v (want >= 0)", o.Eps)
+	}
+	return nil
+}
 
 // Step applies one AdaGrad update to net. It panics if LR is nil or if the
 // optimizer's state was sized for a network of another shape.

@@ -127,7 +127,12 @@ func Train(ctx context.Context, net *Network, opt Optimizer, data Dataset, cfg T
 		panic(errNilNetwork)
 	}
 	if opt == nil {
-		panic(errNilOptimizer)
+		return errors.New("layers: Train needs an optimizer (opt is nil)")
+	}
+	if v, ok := opt.(interface{ Validate() error }); ok {
+		if err := v.Validate(); err != nil {
+			return err
+		}
 	}
 	if cfg.Epochs <= 0 {
 		return fmt.Errorf("layers: %d epochs (want at least 1)", cfg.Epochs)
@@ -268,8 +273,17 @@ func Train(ctx context.Context, net *Network, opt Optimizer, data Dataset, cfg T
 	return nil
 }
 
-// checkData checks that a dataset's examples fit the network.
+// checkData checks that a dataset is consistent (when it can say: a
+// Validate method) and that its examples fit the network.
 func checkData(net *Network, d Dataset, what string) error {
+	if d == nil {
+		return fmt.Errorf("layers: nil %s set", what)
+	}
+	if v, ok := d.(interface{ Validate() error }); ok {
+		if err := v.Validate(); err != nil {
+			return fmt.Errorf("%s set: %w", what, err)
+		}
+	}
 	if f := d.Dim(); f != net.InSize() {
 		return fmt.Errorf("layers: %s set has %d features, the network takes %d", what, f, net.InSize())
 	}

@@ -291,7 +291,67 @@ func TestNetworkPanics(t *testing.T) {
 	expect("dropout p", errDropoutP, func() { NewDropout(3, 1, 0) })
 	expect("dropout nan", errDropoutP, func() { NewDropout(3, float32(math.NaN()), 0) })
 	expect("train nil", errNilNetwork, func() { Train(context.Background(), nil, nil, nil, TrainConfig{}) })
-	expect("train nil optimizer", errNilOptimizer, func() { Train(context.Background(), net, nil, nil, TrainConfig{}) })
+	expect("stride", errInputShape, func() { net.Forward(blas32.General{Rows: 2, Cols: 8, Data: make([]float32, 16)}) })
+	expect("short data", errInputShape, func() { net.Forward(blas32.General{Rows: 2, Cols: 8, Stride: 8, Data: make([]float32, 15)}) })
+	expect("predict stride", errInputShape, func() { net.Predict(blas32.General{Rows: 2, Cols: 8, Data: make([]float32, 16)}, make([]int, 2)) })
+	expect("gradient stride", errInputShape, func() {
+		net.Gradient(blas32.General{Rows: 2, Cols: 8, Stride: 4, Data: make([]float32, 16)}, []int{0, 1})
+	})
+}
+
+// TestTrainValidatesInputs: a dataset matrix without Stride (which would
+// make every example row 0), data shorter than its rows, labels of another
+// count, a nil optimizer or one without a learning rate are errors from
+// Train and Evaluate before any step, never silently wrong results.
+func TestTrainValidatesInputs(t *testing.T) {
+	net := smallNet(t)
+	good := blobs(1, 20, 8, 3)
+	noStride := good
+	noStride.X.Stride = 0
+	short := good
+	short.X.Data = short.X.Data[:len(short.X.Data)-1]
+	fewLabels := good
+	fewLabels.Y = fewLabels.Y[:19]
+	for _, c := range []struct {
+		name string
+		d    InMemory
+		want string
+	}{
+		{"stride", noStride, "stride 0 is smaller than its 8 columns"},
+		{"short", short, "data holds 159 values"},
+		{"labels", fewLabels, "20 rows and 19 labels"},
+	} {
+		if _, err := NewInMemory(c.d.X, c.d.Y); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("NewInMemory %s: %v, want %q", c.name, err, c.want)
+		}
+		steps := 0
+		err := Train(context.Background(), net, ThesisSGD(0.1), c.d, TrainConfig{Epochs: 1, OnStep: func(StepStats) { steps++ }})
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "training set") || steps != 0 {
+			t.Errorf("Train %s: %v after %d steps, want %q", c.name, err, steps, c.want)
+		}
+		if err := Train(context.Background(), net, ThesisSGD(0.1), good, TrainConfig{Epochs: 1, Validation: c.d}); err == nil || !strings.Contains(err.Error(), "validation set") {
+			t.Errorf("Train validation %s: %v", c.name, err)
+		}
+		if _, _, err := Evaluate(net, c.d, 0); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Evaluate %s: %v", c.name, err)
+		}
+	}
+	if _, err := NewInMemory(good.X, good.Y); err != nil {
+		t.Errorf("NewInMemory of a good dataset: %v", err)
+	}
+	for _, c := range []struct {
+		opt  Optimizer
+		want string
+	}{
+		{nil, "needs an optimizer"},
+		{&SGD{}, "SGD has no learning-rate schedule"},
+		{&SGD{LR: Constant(0.1), WeightDecay: -1}, "weight decay -1"},
+		{&AdaGrad{}, "AdaGrad has no learning-rate schedule"},
+	} {
+		if err := Train(context.Background(), net, c.opt, good, TrainConfig{Epochs: 1}); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("optimizer %T: %v, want %q", c.opt, err, c.want)
+		}
+	}
 }
 
 func TestNewNetworkErrors(t *testing.T) {
@@ -409,7 +469,7 @@ func TestInMemoryPanics(t *testing.T) {
 	d := blobs(1, 10, 4, 2)
 	x := blas32.General{Rows: 2, Cols: 4, Stride: 4, Data: make([]float32, 8)}
 	y := make([]int, 2)
-	expect("labels", errDataLabels, func() { InMemory{X: d.X, Y: d.Y[:3]}.Batch([]int{0, 1}, x, y) })
+	expect("labels", errDataShape, func() { InMemory{X: d.X, Y: d.Y[:3]}.Batch([]int{0, 1}, x, y) })
 	expect("rows", errBatchShape, func() { d.Batch([]int{0}, x, y) })
 	expect("y", errBatchShape, func() { d.Batch([]int{0, 1}, x, y[:1]) })
 	expect("data", errBatchShape, func() { d.Batch([]int{0, 1}, blas32.General{Rows: 2, Cols: 4, Stride: 4, Data: x.Data[:7]}, y) })

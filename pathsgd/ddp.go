@@ -1,6 +1,10 @@
 package pathsgd
 
 import (
+	"errors"
+	"fmt"
+	"io"
+
 	"github.com/fastpath-go/fastpath/asm"
 	"github.com/fastpath-go/fastpath/blas"
 	"github.com/fastpath-go/fastpath/layers"
@@ -431,4 +435,42 @@ func (t *ddpUpdate) RunPart(part, parts int) {
 		v[i] = t.mu*v[i] + step
 		w[i] -= t.lr * v[i]
 	}
+}
+
+// vel returns the velocity buffers of the update rule Alpha selects.
+func (o *DDPSGD) vel() *[][]float32 {
+	if o.Alpha == 0 && !o.general {
+		return &o.path.vel
+	}
+	return &o.st.vel
+}
+
+// SaveState writes the velocity (none without momentum or before the first
+// Step) in the layers package's optimizer state format, so that
+// layers.Train saves it in every checkpoint.
+func (o *DDPSGD) SaveState(w io.Writer) error {
+	return layers.WriteOptimizerState(w, "ddpsgd", *o.vel())
+}
+
+// LoadState restores a velocity written by SaveState for a network of
+// net's shape (with the same Alpha: 0 or not).
+func (o *DDPSGD) LoadState(r io.Reader, net *layers.Network) error {
+	bufs, err := layers.ReadOptimizerState(r, "ddpsgd", net)
+	if err != nil {
+		return err
+	}
+	*o.vel() = bufs
+	return nil
+}
+
+// Validate reports a missing learning-rate schedule or an Alpha outside
+// [0, 1] (layers.Train calls it before the first step).
+func (o *DDPSGD) Validate() error {
+	if o.LR == nil {
+		return errors.New("pathsgd: DDPSGD has no learning-rate schedule (LR is nil)")
+	}
+	if !(o.Alpha >= 0 && o.Alpha <= 1) {
+		return fmt.Errorf("pathsgd: DDPSGD Alpha %v outside [0, 1]", o.Alpha)
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package pathsgd
 
 import (
+	"errors"
 	"io"
 	"math"
 
@@ -400,5 +401,14 @@ func (o *PathSGD) LoadState(r io.Reader, net *layers.Network) error {
 		return err
 	}
 	o.st.vel = bufs
+	return nil
+}
+
+// Validate reports a missing learning-rate schedule (layers.Train calls it
+// before the first step).
+func (o *PathSGD) Validate() error {
+	if o.LR == nil {
+		return errors.New("pathsgd: PathSGD has no learning-rate schedule (LR is nil)")
+	}
 	return nil
 }
