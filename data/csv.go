@@ -89,6 +89,11 @@ func ReadCSV(r io.Reader, name string, opt CSVOptions) (*Dataset, error) {
 	fail := func(line, col int, err error, format string, args ...any) (*Dataset, error) {
 		return nil, &FormatError{Name: name, Offset: -1, Line: line, Column: col, Msg: fmt.Sprintf(format, args...), Err: err}
 	}
+	// failField reports field i (0-based) of the current record.
+	failField := func(line, i int, format string, args ...any) (*Dataset, error) {
+		_, col := cr.FieldPos(i)
+		return nil, &FormatError{Name: name, Offset: -1, Line: line, Field: i + 1, Column: col, Msg: fmt.Sprintf(format, args...)}
+	}
 	var (
 		x          []float32
 		y          []int
@@ -129,16 +134,13 @@ func ReadCSV(r io.Reader, name string, opt CSVOptions) (*Dataset, error) {
 		f := strings.TrimSpace(rec[li])
 		label, err := strconv.Atoi(f)
 		if err != nil || label < 0 {
-			_, col := cr.FieldPos(li)
-			return fail(line, col, nil, "label %q, want an integer from 0", f)
+			return failField(line, li, "label %q, want an integer from 0", f)
 		}
 		if label >= maxCSVClasses {
-			_, col := cr.FieldPos(li)
-			return fail(line, col, nil, "label %d, want below %d", label, maxCSVClasses)
+			return failField(line, li, "label %d, want below %d", label, maxCSVClasses)
 		}
 		if opt.Classes > 0 && label >= opt.Classes {
-			_, col := cr.FieldPos(li)
-			return fail(line, col, nil, "label %d, want 0 to %d (%d classes)", label, opt.Classes-1, opt.Classes)
+			return failField(line, li, "label %d, want 0 to %d (%d classes)", label, opt.Classes-1, opt.Classes)
 		}
 		top = max(top, label)
 		y = append(y, label)
@@ -150,8 +152,7 @@ func ReadCSV(r io.Reader, name string, opt CSVOptions) (*Dataset, error) {
 			v, err := strconv.ParseFloat(f, 64)
 			v *= scale
 			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > math.MaxFloat32 {
-				_, col := cr.FieldPos(i)
-				return fail(line, col, nil, "feature %q, want a finite number (within float32 range after scaling)", f)
+				return failField(line, i, "feature %q, want a finite number (within float32 range after scaling)", f)
 			}
 			x = append(x, float32(v))
 		}

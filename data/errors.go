@@ -40,6 +40,10 @@ type FormatError struct {
 	Name   string
 	Offset int64
 	Line   int
+	// Field is the 1-based number of the CSV field at fault (0 when the
+	// error is not about one field); Column is its 1-based character
+	// position on the line.
+	Field  int
 	Column int
 	Msg    string
 	Err    error
@@ -55,6 +59,8 @@ func (e *FormatError) Error() string {
 		b.WriteString(": ")
 	}
 	switch {
+	case e.Line > 0 && e.Field > 0:
+		fmt.Fprintf(&b, "line %d, field %d (column %d): ", e.Line, e.Field, e.Column)
 	case e.Line > 0 && e.Column > 0:
 		fmt.Fprintf(&b, "line %d, column %d: ", e.Line, e.Column)
 	case e.Line > 0:

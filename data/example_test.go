@@ -67,5 +67,5 @@ func ExampleReadCSV() {
 	fmt.Println(err)
 	// Output:
 	// 2 2 2 [1 0] [0 1 1 0.2]
-	// data: bad.csv: line 2, column 3: feature "25x", want a finite number (within float32 range after scaling)
+	// data: bad.csv: line 2, field 2 (column 3): feature "25x", want a finite number (within float32 range after scaling)
 }

@@ -87,6 +87,9 @@ func NewDense(in, out int, relu bool) *Dense {
 	if in <= 0 || out <= 0 {
 		panic(errSize)
 	}
+	if in > MaxFeatures || out > MaxFeatures || in*out+out > MaxParams {
+		panic(errTooLarge)
+	}
 	return &Dense{
 		W:    blas32.General{Rows: out, Cols: in, Stride: in, Data: make([]float32, out*in)},
 		B:    make([]float32, out),
@@ -159,6 +162,9 @@ func NewReLU(size int) *ReLU {
 	if size <= 0 {
 		panic(errSize)
 	}
+	if size > MaxFeatures {
+		panic(errTooLarge)
+	}
 	return &ReLU{size: size}
 }
 
@@ -213,6 +219,9 @@ type Dropout struct {
 func NewDropout(size int, p float32, seed uint64) *Dropout {
 	if size <= 0 {
 		panic(errSize)
+	}
+	if size > MaxFeatures {
+		panic(errTooLarge)
 	}
 	if !(p >= 0 && p < 1) {
 		panic(errDropoutP)

@@ -94,6 +94,12 @@ func NewNetwork(layers ...Layer) (*Network, error) {
 	if n.firstDense < 0 {
 		n.firstDense = len(n.layers)
 	}
+	if len(n.layers) > MaxLayers {
+		return nil, fmt.Errorf("layers: %d layers, more than %d", len(n.layers), MaxLayers)
+	}
+	if p := n.NumParams(); p > MaxParams {
+		return nil, fmt.Errorf("layers: %d parameters, more than %d (the most a model file holds)", p, MaxParams)
+	}
 	return n, nil
 }
 
@@ -121,21 +127,16 @@ type MLPOptions struct {
 // input and after each hidden layer as opts asks. The weights are
 // initialised with opts.Init from opts.Seed.
 func NewMLP(sizes []int, opts MLPOptions) (*Network, error) {
-	if len(sizes) < 2 {
-		return nil, fmt.Errorf("layers: an MLP needs at least two sizes (input and output), got %v", sizes)
-	}
-	for _, s := range sizes {
-		if s <= 0 {
-			return nil, fmt.Errorf("layers: layer sizes must be positive, got %v", sizes)
-		}
+	if err := CheckSizes(sizes); err != nil {
+		return nil, err
 	}
 	for _, p := range []float32{opts.Dropout, opts.InputDropout} {
 		if !(p >= 0 && p < 1) {
 			return nil, fmt.Errorf("layers: dropout probability %g outside [0, 1)", p)
 		}
 	}
-	if opts.MaxBatch < 0 {
-		return nil, fmt.Errorf("layers: negative MaxBatch %d", opts.MaxBatch)
+	if opts.MaxBatch < 0 || opts.MaxBatch > MaxBatch {
+		return nil, fmt.Errorf("layers: MaxBatch %d outside [0, %d]", opts.MaxBatch, MaxBatch)
 	}
 	if err := opts.Init.check(); err != nil {
 		return nil, err

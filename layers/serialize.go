@@ -41,12 +41,6 @@ const (
 	kindDense   = 1
 	kindReLU    = 2
 	kindDropout = 3
-
-	// Limits that keep a corrupted or hostile header from asking for
-	// absurd allocations.
-	maxLayers   = 1 << 12
-	maxFeatures = 1 << 24
-	maxParams   = 1 << 28 // 1 GiB of float32
 )
 
 var crcTable = crc32.MakeTable(crc32.IEEE)
@@ -125,8 +119,8 @@ func load(r io.Reader, limit int64) (*Network, error) {
 		return nil, fmt.Errorf("%w: unsupported version %d at offset 4 (want %d)", ErrFormat, v, modelVersion)
 	}
 	count := binary.LittleEndian.Uint32(head[8:])
-	if count == 0 || count > maxLayers {
-		return nil, fmt.Errorf("%w: %d layers at offset 8 (want 1 to %d)", ErrFormat, count, maxLayers)
+	if count == 0 || count > MaxLayers {
+		return nil, fmt.Errorf("%w: %d layers at offset 8 (want 1 to %d)", ErrFormat, count, MaxLayers)
 	}
 	recs := make([]byte, recordSize*int(count)+4)
 	if err := m.Read(recs, "the layer table"); err != nil {
@@ -152,8 +146,8 @@ func load(r io.Reader, limit int64) (*Network, error) {
 		if reserved != 0 {
 			return nil, bad("reserved bytes are not zero")
 		}
-		if in == 0 || out == 0 || in > maxFeatures || out > maxFeatures {
-			return nil, bad(fmt.Sprintf("sizes %d->%d outside [1, %d]", in, out, maxFeatures))
+		if in == 0 || out == 0 || in > MaxFeatures || out > MaxFeatures {
+			return nil, bad(fmt.Sprintf("sizes %d->%d outside [1, %d]", in, out, MaxFeatures))
 		}
 		switch kind {
 		case kindDense:
@@ -161,8 +155,8 @@ func load(r io.Reader, limit int64) (*Network, error) {
 				return nil, bad("bad dense flags or parameter")
 			}
 			params += int(in)*int(out) + int(out)
-			if params > maxParams {
-				return nil, bad(fmt.Sprintf("more than %d parameters", maxParams))
+			if params > MaxParams {
+				return nil, bad(fmt.Sprintf("more than %d parameters", MaxParams))
 			}
 			if limit >= 0 && int64(12+len(recs))+4*int64(params)+4 > limit {
 				return nil, fmt.Errorf("layers: the model header describes at least %d parameters, more than the input holds (it ends at offset %d: truncated, or a corrupted header): %w", params, limit, io.ErrUnexpectedEOF)

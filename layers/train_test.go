@@ -376,10 +376,12 @@ func TestNewNetworkErrors(t *testing.T) {
 		want  string
 	}{
 		{[]int{3}, MLPOptions{}, "at least two sizes"},
-		{[]int{3, 0, 2}, MLPOptions{}, "must be positive"},
+		{[]int{3, 0, 2}, MLPOptions{}, "layer size 0 outside [1, 16777216]"},
+		{[]int{784, 1000000, 1000000}, MLPOptions{}, "more than 268435456 parameters"},
+		{[]int{3, 1 << 25}, MLPOptions{}, "layer size 33554432 outside"},
 		{[]int{3, 2}, MLPOptions{Dropout: 1}, "dropout probability 1"},
 		{[]int{3, 2}, MLPOptions{InputDropout: -0.1}, "dropout probability -0.1"},
-		{[]int{3, 2}, MLPOptions{MaxBatch: -1}, "negative MaxBatch"},
+		{[]int{3, 2}, MLPOptions{MaxBatch: -1}, "MaxBatch -1 outside [0, 16777216]"},
 		{[]int{3, 2}, MLPOptions{Init: 7}, "unknown initialisation 7"},
 	} {
 		if _, err := NewMLP(c.sizes, c.opts); err == nil || !strings.Contains(err.Error(), c.want) {

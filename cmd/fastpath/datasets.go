@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/fastpath-go/fastpath/data"
+	"github.com/fastpath-go/fastpath/layers"
 )
 
 // dataFlags are the data-set flags shared by train and eval.
@@ -21,6 +22,7 @@ type dataFlags struct {
 	csvScale   string
 	csvImage   string
 	downsample string
+	classes    int
 }
 
 func (f *dataFlags) register(fs *flag.FlagSet, train bool) {
@@ -33,6 +35,7 @@ func (f *dataFlags) register(fs *flag.FlagSet, train bool) {
 	fs.BoolVar(&f.csvLast, "csv-label-last", false, "the CSV label is the last field rather than the first")
 	fs.StringVar(&f.csvScale, "csv-scale", "1", "multiply the CSV features by `s` (a number or a fraction: 1/255 for pixel values)")
 	fs.StringVar(&f.csvImage, "csv-image", "", "the CSV features are `HxW` images (needed by -downsample)")
+	fs.IntVar(&f.classes, "classes", 0, "number of `classes`: every label must be below it (default: one more than the largest label, at most 65536)")
 	fs.StringVar(&f.downsample, "downsample", "", "resize the images to `HxW` by area averaging (10x10 for the thesis's small MNIST)")
 }
 
@@ -56,6 +59,9 @@ func (f dataFlags) parse(train bool) (dataSpec, error) {
 	}
 	if train && f.csvTest != "" && f.csvTrain == "" {
 		return s, fmt.Errorf("-csv-test needs -csv-train")
+	}
+	if f.classes < 0 || f.classes > layers.MaxFeatures {
+		return s, fmt.Errorf("-classes %d outside [1, %d]", f.classes, layers.MaxFeatures)
 	}
 	scale, err := parseScale(f.csvScale)
 	if err != nil {
@@ -168,7 +174,51 @@ func (s dataSpec) load() (loaded, error) {
 	if l.train != nil && l.test != nil && l.train.Dim() != l.test.Dim() {
 		return l, fmt.Errorf("the training set has %d features, the test set %d", l.train.Dim(), l.test.Dim())
 	}
-	return l, nil
+	return l, s.checkClasses(l)
+}
+
+// checkClasses applies -classes to the loaded sets (every label below it)
+// or, without it, refuses a label so large that it is more likely a stray
+// number than a class.
+func (s dataSpec) checkClasses(l loaded) error {
+	sets := []struct {
+		d    *data.Dataset
+		name string
+	}{{l.train, "training"}, {l.test, "test"}}
+	for _, set := range sets {
+		d := set.d
+		if d == nil {
+			continue
+		}
+		if s.f.classes > 0 {
+			for i, y := range d.Y {
+				if y >= s.f.classes {
+					return fmt.Errorf("%s example %d has label %d, outside -classes %d", set.name, i, y, s.f.classes)
+				}
+			}
+			d.Classes = s.f.classes
+		} else if d.Classes > maxClassesWithoutFlag {
+			return fmt.Errorf("the %s set's largest label is %d, which makes %d classes: pass -classes if that is meant", set.name, d.Classes-1, d.Classes)
+		}
+	}
+	return nil
+}
+
+// emptyClasses lists the classes without a training example.
+func emptyClasses(d *data.Dataset, classes int) []int {
+	seen := make([]bool, classes)
+	for _, y := range d.Y {
+		if y < classes {
+			seen[y] = true
+		}
+	}
+	var empty []int
+	for c, ok := range seen {
+		if !ok {
+			empty = append(empty, c)
+		}
+	}
+	return empty
 }
 
 // classes is the number of classes of the loaded sets (the larger count,

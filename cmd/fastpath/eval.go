@@ -67,10 +67,12 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 		return bad("unexpected argument %q", fs.Arg(0))
 	case f.model == "":
 		return bad("-model is required")
-	case f.batch < 1:
-		return bad("-batch must be at least 1, not %d", f.batch)
-	case f.threads < 0:
-		return bad("-threads must be at least 0, not %d", f.threads)
+	}
+	if err := checkBatch(f.batch); err != nil {
+		return bad("%v", err)
+	}
+	if err := checkThreads(f.threads); err != nil {
+		return bad("%v", err)
 	}
 	spec, err := f.data.parse(false)
 	if err != nil {

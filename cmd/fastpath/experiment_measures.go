@@ -249,8 +249,8 @@ func (c *measuresConfig) check(rest []string) error {
 		return fmt.Errorf("-samples %d: want at least 1", c.samples)
 	case c.sharpN < 0:
 		return fmt.Errorf("-sharp-n %d is negative", c.sharpN)
-	case c.threads < 0:
-		return fmt.Errorf("-threads %d is negative", c.threads)
+	case checkThreads(c.threads) != nil:
+		return checkThreads(c.threads)
 	case !(c.percentile > 0 && c.percentile <= 100):
 		return fmt.Errorf("-percentile %v: want (0, 100]", c.percentile)
 	case !(c.delta > 0 && c.delta < 1):

@@ -11,7 +11,6 @@ import (
 	"math"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -21,6 +20,7 @@ import (
 	"github.com/fastpath-go/fastpath/asm"
 	"github.com/fastpath-go/fastpath/blas"
 	"github.com/fastpath-go/fastpath/data"
+	"github.com/fastpath-go/fastpath/internal/atomicfile"
 	"github.com/fastpath-go/fastpath/layers"
 )
 
@@ -197,17 +197,19 @@ func (r *trainRun) parse() (code int, done bool) {
 	default:
 		return bad("unknown -init %q (want balanced or he)", f.init)
 	}
+	if err := checkBatch(f.batch); err != nil {
+		return bad("%v", err)
+	}
+	if err := checkThreads(f.threads); err != nil {
+		return bad("%v", err)
+	}
 	switch {
-	case f.batch < 1:
-		return bad("-batch must be at least 1, not %d", f.batch)
 	case f.epochs < 1:
 		return bad("-epochs must be at least 1, not %d", f.epochs)
 	case !(f.dropout >= 0 && f.dropout < 1):
 		return bad("-dropout must be in [0, 1), not %v", f.dropout)
 	case !(f.inputDropout >= 0 && f.inputDropout < 1):
 		return bad("-input-dropout must be in [0, 1), not %v", f.inputDropout)
-	case f.threads < 0:
-		return bad("-threads must be at least 0, not %d", f.threads)
 	case f.val < -1:
 		return bad("-val must be at least 0 (or -1 for the default), not %d", f.val)
 	case f.resume && f.out == "":
@@ -247,13 +249,8 @@ func (r *trainRun) checkOutputs() error {
 		if p == "" {
 			continue
 		}
-		dir := filepath.Dir(p)
-		st, err := os.Stat(dir)
-		if err != nil {
-			return fmt.Errorf("cannot write %s: %w", p, err)
-		}
-		if !st.IsDir() {
-			return fmt.Errorf("cannot write %s: %s is not a directory", p, dir)
+		if _, err := atomicfile.Target(p); err != nil {
+			return fmt.Errorf("cannot %w", err)
 		}
 	}
 	return nil
@@ -290,6 +287,13 @@ func (r *trainRun) loadData() error {
 	if r.test != nil {
 		counts = append(counts, fmt.Sprintf("%d test", r.test.Len()))
 	}
+	if empty := emptyClasses(r.train, classes); len(empty) > 0 {
+		list := fmt.Sprint(empty[:min(len(empty), 10)])
+		if len(empty) > 10 {
+			list = list[:len(list)-1] + " ...]"
+		}
+		fmt.Fprintf(r.stderr, "fastpath train: warning: %d of the %d classes have no training example: %s\n", len(empty), classes, list)
+	}
 	r.rep.dataLine = fmt.Sprintf("%s: %s examples, %d features, %d classes", l.source, strings.Join(counts, ", "), r.train.Dim(), classes)
 	r.rep.classes = classes
 	return nil
@@ -314,6 +318,9 @@ func (r *trainRun) setupNetwork() error {
 		}
 	}
 	sizes := append(append([]int{in}, r.hidden...), classes)
+	if err := checkMemory(sizes, min(r.f.batch, r.train.Len()), 1, r.f.dropout > 0 || r.f.inputDropout > 0); err != nil {
+		return err
+	}
 	net, err := layers.NewMLP(sizes, layers.MLPOptions{
 		Init: r.init, Seed: r.f.seed, Dropout: float32(r.f.dropout), InputDropout: float32(r.f.inputDropout), MaxBatch: r.f.batch})
 	if err != nil {
