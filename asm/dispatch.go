@@ -2,6 +2,8 @@ package asm
 
 import (
 	"fmt"
+	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -258,13 +260,20 @@ func Lookup(name string) *Impl {
 	return nil
 }
 
+// knownNames are the implementations of every architecture, so that Use
+// can tell a name of another architecture from a typo.
+var knownNames = []string{"generic", "avx2", "avx512", "neon"}
+
 // Use selects the implementation with the given name for all later calls
 // and returns the previously selected one, so a caller can restore it.
 // It returns an error if the name is unknown or the CPU cannot run it.
 func Use(name string) (previous *Impl, err error) {
 	impl := Lookup(name)
 	if impl == nil {
-		return Current(), fmt.Errorf("%s: %q", errUnknown, name)
+		if slices.Contains(knownNames, name) {
+			return Current(), fmt.Errorf("%s: %q (not built for %s)", errNotAvail, name, runtime.GOARCH)
+		}
+		return Current(), fmt.Errorf("%s: %q (want one of %s)", errUnknown, name, strings.Join(knownNames, ", "))
 	}
 	if !impl.Available {
 		return Current(), fmt.Errorf("%s: %q", errNotAvail, name)

@@ -112,8 +112,8 @@ func (r *Report) Derive() {
 func (r *Report) header() []string {
 	return []string{
 		r.Env.Describe,
-		fmt.Sprintf("%s %s/%s GOMAXPROCS=%d; each figure the median of %d samples after a warm-up",
-			r.Env.GoVersion, r.Env.GOOS, r.Env.GOARCH, r.Env.GOMAXPROCS, r.Env.Samples),
+		fmt.Sprintf("%s %s/%s GOMAXPROCS=%d; each figure the median of %d sample%s after a warm-up",
+			r.Env.GoVersion, r.Env.GOOS, r.Env.GOARCH, r.Env.GOMAXPROCS, r.Env.Samples, map[bool]string{true: "s"}[r.Env.Samples != 1]),
 	}
 }
 

@@ -324,3 +324,29 @@ func TestSafetensors(t *testing.T) {
 		t.Errorf("modules %q", got)
 	}
 }
+
+// TestLoadDropoutP: a model whose dropout record says p = 1 (or NaN, or
+// negative), with a valid header checksum, is ErrFormat, not a panic in
+// NewDropout.
+func TestLoadDropoutP(t *testing.T) {
+	net, err := NewMLP([]int{4, 5, 3}, MLPOptions{Seed: 1, Dropout: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := saveBytes(t, net)
+	// The dropout layer is record 1 (dense, dropout, dense); p at byte 12.
+	off := 12 + recordSize*1 + 12
+	if got := math.Float32frombits(binary.LittleEndian.Uint32(good[off:])); got != 0.5 {
+		t.Fatalf("p at offset %d is %v, want 0.5: the layout changed", off, got)
+	}
+	head := 12 + recordSize*3
+	for _, p := range []float32{1, float32(math.NaN()), -0.1, 2} {
+		b := bytes.Clone(good)
+		binary.LittleEndian.PutUint32(b[off:], math.Float32bits(p))
+		binary.LittleEndian.PutUint32(b[head:], crc32.Checksum(b[:head], crcTable))
+		_, err := Load(bytes.NewReader(b))
+		if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), "dropout") {
+			t.Errorf("p = %v: error %v, want ErrFormat naming the dropout record", p, err)
+		}
+	}
+}

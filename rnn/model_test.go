@@ -160,6 +160,8 @@ func TestBatchPanics(t *testing.T) {
 		{errNoOutputs, func(b *Batch) { b.Outputs = nil }},
 		{errOutputs, func(b *Batch) { b.Outputs = []int{3, 1} }},
 		{errOutputs, func(b *Batch) { b.Outputs = []int{1, 4} }},
+		{errOutputs, func(b *Batch) { b.Outputs = []int{1, 1} }}, // duplicate steps
+		{errOutputs, func(b *Batch) { b.Outputs = []int{-1, 2} }},
 		{errTruncate, func(b *Batch) { b.Truncate = -1 }},
 		{errLabelLen, func(b *Batch) { b.Labels = b.Labels[1:] }},
 		{errLabelRange, func(b *Batch) { b.Labels[2] = 2 }},

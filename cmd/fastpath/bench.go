@@ -70,7 +70,9 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	var f benchFlags
 	fs := newBenchFlagSet(&f)
 	bad := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "fastpath bench: "+format+" (run 'fastpath help bench')\n", a...)
+		// The bench package's errors start "bench:", as this line does.
+		msg := strings.TrimPrefix(fmt.Sprintf(format, a...), "bench: ")
+		fmt.Fprintf(stderr, "fastpath bench: %s (run 'fastpath help bench')\n", msg)
 		return 2
 	}
 	if err := fs.Parse(args); err != nil {
@@ -129,8 +131,8 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	}
 	for _, s := range splitList(f.threads) {
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			return bad("bad thread count %q in -threads", s)
+		if err != nil || n < 1 || n > maxThreads() {
+			return bad("bad thread count %q in -threads (want 1 to %d)", s, maxThreads())
 		}
 		opts.Threads = append(opts.Threads, n)
 	}
@@ -158,7 +160,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	if f.csv != "" {
 		fh, err := os.Create(f.csv)
 		if err != nil {
-			fmt.Fprintf(stderr, "fastpath bench: %v\n", err)
+			fmt.Fprintf(stderr, "fastpath bench: %s\n", strings.TrimPrefix(err.Error(), "bench: "))
 			return 1
 		}
 		defer fh.Close()
@@ -189,7 +191,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 			err = werr
 		}
 		if err != nil {
-			fmt.Fprintf(stderr, "fastpath bench: %v\n", err)
+			fmt.Fprintf(stderr, "fastpath bench: %s\n", strings.TrimPrefix(err.Error(), "bench: "))
 			return 1
 		}
 		return 0
@@ -206,7 +208,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 		if err != nil {
-			fmt.Fprintf(stderr, "fastpath bench: %v\n", err)
+			fmt.Fprintf(stderr, "fastpath bench: %s\n", strings.TrimPrefix(err.Error(), "bench: "))
 			return 1
 		}
 		return 0
@@ -225,7 +227,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "fastpath bench: %v\n", err)
+		fmt.Fprintf(stderr, "fastpath bench: %s\n", strings.TrimPrefix(err.Error(), "bench: "))
 		return 1
 	}
 	return 0

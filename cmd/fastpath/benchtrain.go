@@ -193,7 +193,7 @@ func measureTrainStep(ctx context.Context, sizes []int, threads, samples int) (t
 
 // writeTrainBench prints the training throughput table.
 func writeTrainBench(w io.Writer, rows []trainBenchRow, samples int) error {
-	fmt.Fprintf(w, "training step: forward + backward + SGD-momentum update, batch %d, synthetic MNIST-shaped data, median of %d samples\n", trainBenchBatch, samples)
+	fmt.Fprintf(w, "training step: forward + backward + SGD-momentum update, batch %d, synthetic MNIST-shaped data, median of %s\n", trainBenchBatch, plural(samples, "sample"))
 	fmt.Fprintf(w, "%s\n", asm.Describe())
 	fmt.Fprintf(w, "FMA peak: best of the medians measured around the networks of a thread count (GFLOP/s)\n")
 	fmt.Fprintf(w, "limit: the GEMM-bound examples/s, the FMA peak spent on the step's 6 x batch x weights flops alone\n\n")

@@ -30,7 +30,7 @@ import (
 //
 //   - compare: balanced vs unbalanced initialisation x {SGD, AdaGrad,
 //     Path-SGD} x {no dropout, dropout 0.5}, two hidden layers, batch 100,
-//     the step size of each psCell chosen from a grid of powers of ten on a
+//     the step size of each cell chosen from a grid of powers of ten on a
 //     10k validation split, then trained and reported on the test set.
 //   - width: one hidden layer of H units on 10x10 MNIST, the thesis's SGD
 //     (lr 0.1 decayed by 0.99, momentum 0.5 rising to 0.9), early stopping
@@ -102,8 +102,8 @@ func pathSGDUsage(w io.Writer) {
 
 -mode compare: balanced vs unbalanced initialisation x {SGD, AdaGrad, Path-SGD}
 x {no dropout, dropout 0.5} on MNIST with -layers hidden layers of -hidden
-ReLU units, batch 100; each psCell's step size is chosen from -grid on the
-validation split, then the psCell is trained for -epochs and evaluated on the
+ReLU units, batch 100; each cell's step size is chosen from -grid on the
+validation split, then the cell is trained for -epochs and evaluated on the
 test set after every epoch. Writes grid.csv, curves.csv, results.md and
 train_loss_dropout*.png, test_error_dropout*.png to -out.
 

@@ -1,13 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"math"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 
@@ -254,7 +255,11 @@ func rnnLoadCorpus(path string, maxBytes int) (name string, text []byte, err err
 		}
 		return filepath.Base(path), text, nil
 	}
-	root := filepath.Join(runtime.GOROOT(), "src")
+	goroot, err := goRoot()
+	if err != nil {
+		return "", nil, err
+	}
+	root := filepath.Join(goroot, "src")
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -280,6 +285,20 @@ func rnnLoadCorpus(path string, maxBytes int) (name string, text []byte, err err
 		return "", nil, fmt.Errorf("reading the Go sources under %s: %w", root, err)
 	}
 	return "GOROOT/src/**/*.go", text, nil
+}
+
+// goRoot finds the Go installation on this machine (not the one the binary
+// was built on, which runtime.GOROOT would report): $GOROOT, else what
+// 'go env GOROOT' says.
+func goRoot() (string, error) {
+	if r := os.Getenv("GOROOT"); r != "" {
+		return r, nil
+	}
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if r := strings.TrimSpace(string(out)); err == nil && r != "" {
+		return r, nil
+	}
+	return "", errors.New("no -corpus given and no Go installation found to read sources from (set GOROOT or give -corpus FILE)")
 }
 
 func newTextTask(name string, text []byte, steps, batch, evalChars int) (*textTask, error) {

@@ -113,7 +113,20 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 			c.usage(stdout)
 		}
 		return 0
+	case 2:
+		if args[0] == "experiment" {
+			// "help experiment NAME" is "experiment NAME -h".
+			return run([]string{"experiment", args[1], "-h"}, stdout, stderr)
+		}
 	}
-	fmt.Fprintf(stderr, "fastpath help: too many arguments (want at most one command name)\n")
+	fmt.Fprintf(stderr, "fastpath help: too many arguments (want a command name, or experiment and a study's name)\n")
 	return 2
+}
+
+// plural is "1 epoch", "2 epochs".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -230,11 +230,11 @@ func (rep *reporter) summary(elapsed time.Duration, out string) {
 	fmt.Fprintln(rep.stdout)
 	switch {
 	case !math.IsNaN(last.testErr):
-		fmt.Fprintf(rep.stdout, "test error %s after %d epochs", percent(last.testErr), last.epoch)
+		fmt.Fprintf(rep.stdout, "test error %s after %s", percent(last.testErr), plural(last.epoch, "epoch"))
 	case !math.IsNaN(last.valErr):
-		fmt.Fprintf(rep.stdout, "validation error %s after %d epochs", percent(last.valErr), last.epoch)
+		fmt.Fprintf(rep.stdout, "validation error %s after %s", percent(last.valErr), plural(last.epoch, "epoch"))
 	default:
-		fmt.Fprintf(rep.stdout, "training loss %.4f after %d epochs", last.trainLoss, last.epoch)
+		fmt.Fprintf(rep.stdout, "training loss %.4f after %s", last.trainLoss, plural(last.epoch, "epoch"))
 	}
 	fmt.Fprintf(rep.stdout, ", %.0f s in all", elapsed.Seconds())
 	if out != "" {

@@ -143,7 +143,7 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 	if r.first >= r.f.epochs {
-		fmt.Fprintf(stdout, "%s has been trained for %d epochs already (-epochs %d): nothing to do\n", r.f.out, r.first, r.f.epochs)
+		fmt.Fprintf(stdout, "%s has been trained for %s already (-epochs %d): nothing to do\n", r.f.out, plural(r.first, "epoch"), r.f.epochs)
 		return 0
 	}
 	return r.run()
