@@ -21,7 +21,7 @@ func TestAffineNaNReLU(t *testing.T) {
 		for _, sh := range [][3]int{{2*mr + 3, 2*nr + 5, 7}, {3, 5, 4}, {4*mr + 1, 3*nr + 1, 40}, {1, 2*nr + 3, 9}} {
 			m, n, k := sh[0], sh[1], sh[2]
 			nanRows := map[int]bool{0: true, m - 1: true} // a full tile's row and an edge tile's
-			nanCols := map[int]bool{n - 1: true}           // an edge column (bias NaN)
+			nanCols := map[int]bool{n - 1: true}          // an edge column (bias NaN)
 			a := make([]float64, m*k)
 			b := make([]float64, k*n)
 			bias := make([]float64, n)
