@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 
 	"github.com/fastpath-go/fastpath/layers"
 	"gonum.org/v1/gonum/blas/blas32"
@@ -136,4 +138,67 @@ func ExampleNetwork_WriteSafetensors() {
 	fmt.Println(net.TorchNames())
 	// Output:
 	// [0.weight 3.weight] [0.bias 3.bias]
+}
+
+// A run stopped by a crash continues from its last checkpoint to the same
+// bits as an uninterrupted run.
+func ExampleLoadCheckpoint() {
+	dir, err := os.MkdirTemp("", "fastpath-example")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "run.fpck")
+	train := toyData(1, 500)
+	newOpt := func() layers.Optimizer { return &layers.SGD{LR: layers.Constant(0.05), Momentum: layers.Constant(0.9)} }
+	newNet := func() *layers.Network {
+		net, err := layers.NewMLP([]int{4, 16, 3}, layers.MLPOptions{Seed: 1, Dropout: 0.2})
+		if err != nil {
+			panic(err)
+		}
+		return net
+	}
+
+	// The uninterrupted run, for comparison.
+	full := newNet()
+	cfg := layers.TrainConfig{Epochs: 4, BatchSize: 25, Seed: 7}
+	if err := layers.Train(context.Background(), full, newOpt(), train, cfg); err != nil {
+		panic(err)
+	}
+
+	// A run that stops after 2 epochs (as a crash would), checkpointing.
+	cfg.Checkpoint = path
+	cfg.OnEpoch = func(s layers.EpochStats) error {
+		if s.Epoch == 2 {
+			return layers.ErrStop
+		}
+		return nil
+	}
+	if err := layers.Train(context.Background(), newNet(), newOpt(), train, cfg); err != nil {
+		panic(err)
+	}
+
+	// Resume: the network, the optimizer's velocity and the dropout
+	// generators come back from the checkpoint.
+	c, err := layers.LoadCheckpoint(path)
+	if err != nil {
+		panic(err)
+	}
+	opt := newOpt()
+	if err := c.RestoreOptimizer(opt); err != nil {
+		panic(err)
+	}
+	cfg.OnEpoch, cfg.Resume = nil, &c.Progress
+	if err := layers.Train(context.Background(), c.Net, opt, train, cfg); err != nil {
+		panic(err)
+	}
+	same := true
+	for i, p := range full.Params() {
+		for j, v := range p.Value {
+			same = same && v == c.Net.Params()[i].Value[j]
+		}
+	}
+	fmt.Println("resumed after epoch", c.Progress.Epoch, "- same weights as the uninterrupted run:", same)
+	// Output:
+	// resumed after epoch 2 - same weights as the uninterrupted run: true
 }
