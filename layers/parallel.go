@@ -2,7 +2,6 @@ package layers
 
 import (
 	"github.com/fastpath-go/fastpath/blas"
-	"github.com/fastpath-go/fastpath/internal/pool"
 )
 
 // The optimizer updates are memory-bound passes over every parameter; one
@@ -12,18 +11,11 @@ import (
 // the split.
 
 // parallelMin is the number of parameters below which an update runs on
-// the calling goroutine: waking a helper costs microseconds.
+// the calling goroutine (blas.ElementwiseParts's threshold).
 const parallelMin = 1 << 16
 
 // splitAlign keeps parts of a tensor on separate cache lines (16 float32s).
 const splitAlign = 16
-
-// PartTask is a pass that can run split into parts: RunPart(part, parts)
-// does part part of parts (0 <= part < parts), the parts touching disjoint
-// data, so that they may run concurrently. Optimizers outside this package
-// (package pathsgd) split their updates with RunParallel the way SGD and
-// AdaGrad do.
-type PartTask = pool.Task
 
 // partRange returns part's share [lo, hi) of n elements split parts ways
 // in multiples of splitAlign. Tensors too small to be worth splitting go
@@ -41,24 +33,6 @@ func partRange(n, part, parts int) (lo, hi int) {
 	return lo, hi
 }
 
-// RunParallel runs t split into blas.Threads() parts on the GEMM engine's
-// worker pool (part 0 on the calling goroutine) when params, the number of
-// parameters the pass touches, is at least 65536, and as one part on the
-// calling goroutine otherwise (or when another call holds the pool). It
-// returns when every part is done and allocates nothing.
-func RunParallel(t PartTask, params int) { runParallel(t, params) }
-
-// runParallel runs t split across the GEMM thread count when the update
-// touches at least parallelMin parameters.
-func runParallel(t PartTask, params int) {
-	threads := 1
-	if params >= parallelMin {
-		threads = blas.Threads()
-	}
-	if threads <= 1 || !pool.Default.Acquire(threads) {
-		t.RunPart(0, 1)
-		return
-	}
-	defer pool.Default.Release()
-	pool.Default.Run(threads, t)
-}
+// runParallel runs t on the worker pool, split across the thread count
+// when the update touches enough parameters to repay it.
+func runParallel(t blas.Task, params int) { blas.Run(t, blas.ElementwiseParts(params)) }

@@ -403,12 +403,12 @@ func (s *ddpState) update(net *layers.Network, lr, mu float32, momentum bool) {
 			k = s.kb[p.Layer]
 		}
 		s.upd = ddpUpdate{w: p.Value, g: p.Grad, k: k, v: v, lr: lr, mu: mu}
-		layers.RunParallel(&s.upd, len(p.Value))
+		blas.Run(&s.upd, blas.ElementwiseParts(len(p.Value)))
 		s.upd = ddpUpdate{}
 	}
 }
 
-// ddpUpdate is one tensor's DDP-SGD update, split for layers.RunParallel.
+// ddpUpdate is one tensor's DDP-SGD update, split for blas.Run.
 type ddpUpdate struct {
 	w, g, k, v []float32
 	lr, mu     float32

@@ -30,7 +30,7 @@
 // has d edges, so sum_e |w_e|^p pi_e = d phi_p^p. For p = 2 each pass is
 // asm.PathMV or asm.PathMTV (squares formed inside the kernel, float64
 // sums); other p use a Go loop over |w|^p. Both passes split their rows or
-// columns across layers.RunParallel.
+// columns across blas.Run.
 //
 // Range: each vector is kept as float64 mantissas scaled by a power of two
 // so that its largest element is in [0.5, 1) (Sums.F, Sums.FExp). Powers of

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/fastpath-go/fastpath/asm"
+	"github.com/fastpath-go/fastpath/blas"
 	"github.com/fastpath-go/fastpath/layers"
 	"gonum.org/v1/gonum/blas/blas32"
 )
@@ -246,7 +247,7 @@ func absPow(x, p float64) float64 {
 }
 
 // dpTask is one pass of the dynamic program over a layer, split into parts
-// by rows (forward) or columns (backward) for layers.RunParallel.
+// by rows (forward) or columns (backward) for blas.Run.
 type dpTask struct {
 	backward bool
 	p        float64
@@ -262,7 +263,7 @@ const (
 // run sets y = |W|^p x (forward) or y = (|W|^p)^T x (backward).
 func (t *dpTask) run(backward bool, p float64, w blas32.General, y, x []float64) {
 	*t = dpTask{backward: backward, p: p, w: w, y: y, x: x}
-	layers.RunParallel(t, w.Rows*w.Cols)
+	blas.Run(t, blas.ElementwiseParts(w.Rows*w.Cols))
 	*t = dpTask{}
 }
 

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/fastpath-go/fastpath/asm"
+	"github.com/fastpath-go/fastpath/blas"
 	"github.com/fastpath-go/fastpath/layers"
 	"gonum.org/v1/gonum/blas/blas32"
 )
@@ -224,7 +225,7 @@ func (s *pathState) updateLayer(l *layers.Dense, i, m int, scale float64, lr, mu
 	if backward {
 		s.upd.u, s.upd.part, s.upd.tmp = out, s.colPart, s.colTmp
 	}
-	layers.RunParallel(&s.upd, len(l.W.Data))
+	blas.Run(&s.upd, blas.ElementwiseParts(len(l.W.Data)))
 	s.upd = updateTask{}
 	if backward {
 		// g_(i-1) = the chunks' partial column sums, added in chunk order
@@ -330,7 +331,7 @@ const colChunks = 8
 var colBlockBytes = 256 << 10
 
 // updateTask is one layer's fused update, split by rows for
-// layers.RunParallel. When u is set it also computes the column sums
+// blas.Run. When u is set it also computes the column sums
 // (W∘W)^T u of the old weights into part (one vector per row chunk).
 type updateTask struct {
 	w         blas32.General

@@ -6,7 +6,6 @@ import (
 
 	"github.com/fastpath-go/fastpath/asm"
 	"github.com/fastpath-go/fastpath/blas"
-	"github.com/fastpath-go/fastpath/layers"
 	gblas "gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 )
@@ -343,7 +342,7 @@ func (m *Model) runRecur() {
 		m.recur.RunPart(0, 1)
 	case m.rows >= 2*m.pw.mr && threads > 1:
 		// At least two row panels: worth a thread each.
-		layers.RunParallel(&m.recur, m.steps*m.rows*m.cfg.Hidden+parallelWork)
+		blas.Run(&m.recur, threads)
 	default:
 		m.recur.RunPart(0, 1)
 	}
@@ -358,13 +357,8 @@ func (m *Model) runRecur() {
 // units (8 MFLOP a step) gain 16%, 250 (2 MFLOP) lose 7%.
 const colSplitMinFlops = 4 << 20
 
-// parallelWork makes layers.RunParallel split the recurrence (its
-// threshold is for elementwise passes; the recurrence is always worth
-// splitting once there are two row panels).
-const parallelWork = 1 << 16
-
 // RunPart runs the recurrence for part part of parts of the sequences
-// (layers.PartTask), in whole row panels of the micro-kernel.
+// (blas.Task), in whole row panels of the micro-kernel.
 func (r *recurTask) RunPart(part, parts int) {
 	m := r.m
 	r0, r1 := rowRange(m.rows, m.pw.mr, part, parts)

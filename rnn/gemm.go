@@ -2,7 +2,7 @@ package rnn
 
 import (
 	"github.com/fastpath-go/fastpath/asm"
-	"github.com/fastpath-go/fastpath/layers"
+	"github.com/fastpath-go/fastpath/blas"
 )
 
 // The recurrent products multiply a different small left operand at every
@@ -153,21 +153,20 @@ type colTask struct {
 }
 
 // RunPart computes part part of parts of the column panels
-// (layers.PartTask).
+// (blas.Task).
 func (t *colTask) RunPart(part, parts int) {
 	panels := (t.pb.n + t.pb.nr - 1) / t.pb.nr
 	t.pb.compute(t.ws[0].a, &t.ws[part], t.m, t.c, t.ldc, t.bias, t.flags, part*panels/parts, (part+1)*panels/parts)
 }
 
 // mulCols is mul with the column panels split across the thread count on
-// the worker pool (layers.RunParallel); A is packed into ws[0], and ws needs one
+// the worker pool (blas.Run); A is packed into ws[0], and ws needs one
 // workspace per thread.
 func (pb *packedB) mulCols(task *colTask, ws []mulWS, a []float32, lda, m int, c []float32, ldc int, bias []float32, flags asm.GemmFlags) {
 	pb.packA(&ws[0], a, lda, m)
 	*task = colTask{pb: pb, ws: ws, m: m, c: c, ldc: ldc, bias: bias, flags: flags}
-	// Always worth splitting (runRecur decides): parallelWork lifts the
-	// count above RunParallel's threshold for elementwise passes.
-	layers.RunParallel(task, len(pb.b)+parallelWork)
+	// Always worth splitting (runRecur decides).
+	blas.Run(task, len(ws))
 	*task = colTask{}
 }
 

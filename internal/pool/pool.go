@@ -1,7 +1,7 @@
 // Package pool is fastpath's one worker pool: persistent goroutines that run
 // the parallel regions of the GEMM engine, the GEMV routines and the
 // optimizer updates (packages blas, layers, pathsgd and rnn through
-// layers.RunParallel).
+// blas.Run).
 //
 // One region runs at a time: a caller takes the pool with Acquire (which
 // fails at once if another region holds it, and the caller then runs
