@@ -6,10 +6,10 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 )
 
-// Dataset is a labelled set of examples that Train and Evaluate read in
+// Examples is a labelled set of examples that Train and Evaluate read in
 // mini-batches. Any type with these methods will do: the in-memory
 // *data.Dataset of package data satisfies it, and so does InMemory.
-type Dataset interface {
+type Examples interface {
 	// Len returns the number of examples.
 	Len() int
 	// Dim returns the number of features of an example.
@@ -21,7 +21,7 @@ type Dataset interface {
 	Batch(idx []int, x blas32.General, y []int)
 }
 
-// InMemory is a Dataset held in memory: example i is row i of X, its label
+// InMemory is a Examples held in memory: example i is row i of X, its label
 // Y[i]. X and Y must describe the same number of examples; NewInMemory
 // checks that and X's shape, and Train and Evaluate check an InMemory
 // again before using it (Validate).
@@ -63,7 +63,7 @@ func (d InMemory) Len() int { return d.X.Rows }
 func (d InMemory) Dim() int { return d.X.Cols }
 
 // Batch copies the examples idx into x and y. It panics if X and Y differ in
-// length, if x or y do not have the shape Dataset.Batch promises or if an
+// length, if x or y do not have the shape Examples.Batch promises or if an
 // index is out of range, before copying anything.
 func (d InMemory) Batch(idx []int, x blas32.General, y []int) {
 	if d.Validate() != nil {

@@ -9,7 +9,7 @@ import (
 )
 
 // Package data's in-memory datasets are layers.Datasets.
-var _ layers.Dataset = (*data.Dataset)(nil)
+var _ layers.Examples = (*data.Dataset)(nil)
 
 // TestTrainOnDataPackage trains on a *data.Dataset, split into training and
 // validation sets with data's own Split.

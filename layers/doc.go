@@ -88,7 +88,7 @@
 // Programmer errors (mismatched shapes, a label outside [0, classes),
 // invalid layer arguments) panic with the constant "layers: ..." messages
 // of errors.go, checked before any work. Bad data (non-finite features,
-// labels out of range in a Dataset), bad configuration (NewMLP, NewNetwork,
+// labels out of range in a Examples), bad configuration (NewMLP, NewNetwork,
 // TrainConfig) and bad files return errors saying what and where. A model
 // file that is truncated returns an error wrapping io.ErrUnexpectedEOF, a
 // malformed one an error wrapping ErrFormat, with the byte offset; Load

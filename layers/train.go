@@ -37,7 +37,7 @@ type TrainConfig struct {
 	NoShuffle bool
 	// Validation, if not nil, is evaluated (inference mode) after every
 	// epoch.
-	Validation Dataset
+	Validation Examples
 	// Checkpoint, if not empty, is a path a training checkpoint (see
 	// SaveCheckpoint: the model, the optimizer's state, the progress) is
 	// written to after every epoch whose parameters are all finite, in one
@@ -122,7 +122,7 @@ func (e *DivergedError) Error() string {
 // done, a *DivergedError when the loss or the parameters stop being finite,
 // and an error when the data is inconsistent (wrong feature count, a label
 // outside [0, net.OutSize())). Steps perform no heap allocation.
-func Train(ctx context.Context, net *Network, opt Optimizer, data Dataset, cfg TrainConfig) error {
+func Train(ctx context.Context, net *Network, opt Optimizer, data Examples, cfg TrainConfig) error {
 	if net == nil {
 		panic(errNilNetwork)
 	}
@@ -275,7 +275,7 @@ func Train(ctx context.Context, net *Network, opt Optimizer, data Dataset, cfg T
 
 // checkData checks that a dataset is consistent (when it can say: a
 // Validate method) and that its examples fit the network.
-func checkData(net *Network, d Dataset, what string) error {
+func checkData(net *Network, d Examples, what string) error {
 	if d == nil {
 		return fmt.Errorf("layers: nil %s set", what)
 	}
@@ -293,7 +293,7 @@ func checkData(net *Network, d Dataset, what string) error {
 // readBatch reads the examples idx into x and y and checks the labels and
 // the features: a NaN or infinite feature would be hidden by the ReLUs
 // (which map NaN to 0) and surface steps later as NaN weights.
-func readBatch(net *Network, d Dataset, idx []int, x blas32.General, y []int) error {
+func readBatch(net *Network, d Examples, idx []int, x blas32.General, y []int) error {
 	d.Batch(idx, x, y)
 	k := net.OutSize()
 	for i, c := range y {
@@ -314,7 +314,7 @@ func readBatch(net *Network, d Dataset, idx []int, x blas32.General, y []int) er
 // Evaluate returns the mean softmax cross-entropy and the classification
 // accuracy of net on d, in inference mode (dropout off), reading batches of
 // batchSize examples (0 means 100).
-func Evaluate(net *Network, d Dataset, batchSize int) (loss, accuracy float64, err error) {
+func Evaluate(net *Network, d Examples, batchSize int) (loss, accuracy float64, err error) {
 	if batchSize == 0 {
 		batchSize = 100
 	}
@@ -328,7 +328,7 @@ func Evaluate(net *Network, d Dataset, batchSize int) (loss, accuracy float64, e
 	return evaluate(net, d, bs, make([]float32, bs*net.InSize()), make([]int, bs))
 }
 
-func evaluate(net *Network, d Dataset, bs int, xbuf []float32, ybuf []int) (loss, accuracy float64, err error) {
+func evaluate(net *Network, d Examples, bs int, xbuf []float32, ybuf []int) (loss, accuracy float64, err error) {
 	total := d.Len()
 	if total == 0 {
 		return math.NaN(), math.NaN(), nil

@@ -13,7 +13,7 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 )
 
-// poisoned is a Dataset that sets the first row of the batch of one call to
+// poisoned is a Examples that sets the first row of the batch of one call to
 // value.
 type poisoned struct {
 	InMemory
@@ -235,7 +235,7 @@ func TestTrainBadInput(t *testing.T) {
 	badLabel.Y[7] = 3
 	for _, c := range []struct {
 		name string
-		data Dataset
+		data Examples
 		cfg  TrainConfig
 		want string
 	}{

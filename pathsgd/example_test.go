@@ -13,17 +13,17 @@ import (
 // A 2-2-1 network with hand-set weights: its four paths have weight
 // products 1*3, 2*3, 0.5*(-1) and 1*(-1), so phi_1 = 3+6+0.5+1 and
 // phi_2^2 = 9+36+0.25+1.
-func ExamplePathNorm() {
+func ExamplePhi() {
 	net, _ := layers.NewMLP([]int{2, 2, 1}, layers.MLPOptions{Init: layers.InitZeros})
 	l1, l2 := net.Dense()[0], net.Dense()[1]
 	copy(l1.W.Data, []float32{1, 2, 0.5, 1}) // W_1 = [[1 2] [0.5 1]]
 	copy(l2.W.Data, []float32{3, -1})        // W_2 = [[3 -1]]
-	fmt.Printf("phi_1 = %.4f\n", pathsgd.PathNorm(net, 1))
-	fmt.Printf("phi_2 = %.4f\n", pathsgd.PathNorm(net, 2))
+	fmt.Printf("phi_1 = %.4f\n", pathsgd.Phi(net, 1))
+	fmt.Printf("phi_2 = %.4f\n", pathsgd.Phi(net, 2))
 
 	// Node rescaling changes the weights, not the path norm.
 	pathsgd.Rescale(net, [][]float64{{4, 0.25}})
-	fmt.Printf("after rescaling: W_1 = %v, W_2 = %v, phi_2 = %.4f\n", l1.W.Data, l2.W.Data, pathsgd.PathNorm(net, 2))
+	fmt.Printf("after rescaling: W_1 = %v, W_2 = %v, phi_2 = %.4f\n", l1.W.Data, l2.W.Data, pathsgd.Phi(net, 2))
 	// Output:
 	// phi_1 = 10.5000
 	// phi_2 = 6.8007
@@ -73,9 +73,9 @@ func ExamplePathSGD() {
 	for k, unbalanced := range []bool{false, true} {
 		net, _ := layers.NewMLP(sizes, layers.MLPOptions{})
 		if unbalanced {
-			pathsgd.InitUnbalanced(net, 7)
+			pathsgd.Unbalanced(net, 7)
 		} else {
-			pathsgd.InitBalanced(net, 7)
+			pathsgd.Balanced(net, 7)
 		}
 		opt := &pathsgd.PathSGD{LR: layers.Constant(0.05)}
 		losses[k][0] = net.Loss(x, y)
@@ -84,7 +84,7 @@ func ExamplePathSGD() {
 			opt.Step(net)
 		}
 		losses[k][1] = net.Loss(x, y)
-		phis[k] = pathsgd.PathNorm(net, 2)
+		phis[k] = pathsgd.Phi(net, 2)
 	}
 	fmt.Printf("loss %.2f -> %.2f (balanced), %.2f -> %.2f (unbalanced)\n", losses[0][0], losses[0][1], losses[1][0], losses[1][1])
 	fmt.Printf("same trajectory: %v, same path norm: %v\n",

@@ -55,7 +55,7 @@ func Rescale(net *layers.Network, scales [][]float64) {
 // InitBalanced sets net to the thesis's balanced initialisation: every
 // weight W_i[v,u] ~ N(0, 1/fan_in), biases zero (layers.InitBalanced, with
 // layer k drawn from the PCG stream (seed, k)).
-func InitBalanced(net *layers.Network, seed uint64) {
+func Balanced(net *layers.Network, seed uint64) {
 	if net == nil {
 		panic(errNilNet)
 	}
@@ -71,8 +71,8 @@ func InitBalanced(net *layers.Network, seed uint64) {
 // the returned scales (the product of the draws per unit, 1 for units never
 // picked) are those passed to Rescale. The draws of hidden layer k come
 // from the PCG stream (seed, 1<<32 + k).
-func InitUnbalanced(net *layers.Network, seed uint64) [][]float64 {
-	InitBalanced(net, seed)
+func Unbalanced(net *layers.Network, seed uint64) [][]float64 {
+	Balanced(net, seed)
 	scales := UnbalancedScales(net, seed)
 	Rescale(net, scales)
 	return scales

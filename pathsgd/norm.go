@@ -130,10 +130,13 @@ func (s *Sums) PiBias(k, v int) float64 {
 	return math.Ldexp(s.g[k+1][v], s.ge[k+1])
 }
 
-// PathNorm returns the l_p path norm phi_p of net, biases included (a bias
-// is an edge from a constant source unit of value 1). It allocates the
-// dynamic program's vectors; use a Sums to reuse them.
-func PathNorm(net *layers.Network, p float64) float64 {
+// Phi returns the l_p path norm phi_p of net, biases included (a bias
+// is an edge from a constant source unit of value 1), by the float32
+// dynamic program Path-SGD runs on (exponents tracked apart, so deep or
+// badly scaled networks neither overflow nor underflow). It allocates the
+// dynamic program's vectors; use a Sums to reuse them. measures.PathNorm is
+// the float64 reference of the same quantity, for capacity measures.
+func Phi(net *layers.Network, p float64) float64 {
 	var s Sums
 	s.Compute(net, p)
 	return s.Phi()

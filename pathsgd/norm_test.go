@@ -91,7 +91,7 @@ func TestPathNormBruteForce(t *testing.T) {
 						t.Errorf("%s: pi%v = %.17g, brute force %.17g", name, e, got, want)
 					}
 				}
-				if got := PathNorm(net, p); relErr(got, s.Phi()) > 1e-15 {
+				if got := Phi(net, p); relErr(got, s.Phi()) > 1e-15 {
 					t.Errorf("%s: PathNorm %g, Sums %g", name, got, s.Phi())
 				}
 			}
@@ -131,11 +131,11 @@ func TestPathNormRescaling(t *testing.T) {
 	for _, sizes := range [][]int{{3, 4, 3, 2}, {20, 16, 16, 16, 16, 16, 16, 16, 16, 16, 10}} {
 		for _, p := range []float64{1, 2, 3} {
 			net := newNet(t, sizes, 11, true, 0)
-			phi0 := PathNorm(net, p)
+			phi0 := Phi(net, p)
 			max0 := MaxNorm(net, 2)
 			c := net.Clone()
 			Rescale(c, randomScales(c, r, 3))
-			phi1 := PathNorm(c, p)
+			phi1 := Phi(c, p)
 			// The float32 rounding of the rescaled weights changes each
 			// |w|^p by a relative 3p*2^-24 at most.
 			if e := relErr(phi0, phi1); e > 1e-6 {
@@ -185,7 +185,7 @@ func TestPathNormHuge(t *testing.T) {
 func TestMaxNormBound(t *testing.T) {
 	for _, p := range []float64{1, 2, 3} {
 		net := newNet(t, []int{6, 9, 7, 4}, 13, false, 0)
-		phi, mx := PathNorm(net, p), MaxNorm(net, p)
+		phi, mx := Phi(net, p), MaxNorm(net, p)
 		if math.Pow(phi, p) > 4*math.Pow(mx, p)*(1+1e-12) {
 			t.Errorf("p=%g: phi^p = %g > h_d max^p = %g", p, math.Pow(phi, p), 4*math.Pow(mx, p))
 		}
@@ -198,9 +198,9 @@ func TestNormPanics(t *testing.T) {
 		want string
 		f    func()
 	}{
-		"nil net":   {errNilNet, func() { PathNorm(nil, 2) }},
-		"p = 0":     {errP, func() { PathNorm(net, 0) }},
-		"p = inf":   {errP, func() { PathNorm(net, math.Inf(1)) }},
+		"nil net":   {errNilNet, func() { Phi(nil, 2) }},
+		"p = 0":     {errP, func() { Phi(net, 0) }},
+		"p = inf":   {errP, func() { Phi(net, math.Inf(1)) }},
 		"p = NaN":   {errP, func() { MaxNorm(net, math.NaN()) }},
 		"bad layer": {errLayer, func() { var s Sums; s.Compute(net, 2); s.Pi(2, 0, 0) }},
 	} {

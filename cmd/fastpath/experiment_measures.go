@@ -20,7 +20,7 @@ import (
 	"github.com/fastpath-go/fastpath/data"
 	"github.com/fastpath-go/fastpath/internal/atomicfile"
 	"github.com/fastpath-go/fastpath/layers"
-	"github.com/fastpath-go/fastpath/pathsgd/measures"
+	"github.com/fastpath-go/fastpath/measures"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"

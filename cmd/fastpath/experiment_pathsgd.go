@@ -285,9 +285,9 @@ func psNewNetwork(f *psFlags, c psCell, in int) (*layers.Network, error) {
 		return nil, err
 	}
 	if c.init == "unbalanced" {
-		pathsgd.InitUnbalanced(net, f.seed)
+		pathsgd.Unbalanced(net, f.seed)
 	} else {
-		pathsgd.InitBalanced(net, f.seed)
+		pathsgd.Balanced(net, f.seed)
 	}
 	return net, nil
 }

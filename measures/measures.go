@@ -247,7 +247,7 @@ type Report struct {
 // is one forward pass over train plus the power iterations. It returns an
 // error for bad options, a dataset that does not fit net, a label out of
 // range, or when ctx is done; it panics if net is nil.
-func Compute(ctx context.Context, net *layers.Network, train layers.Dataset, opt Options) (*Report, error) {
+func Compute(ctx context.Context, net *layers.Network, train layers.Examples, opt Options) (*Report, error) {
 	if net == nil {
 		panic(errNilNetwork)
 	}
@@ -291,7 +291,7 @@ func Compute(ctx context.Context, net *layers.Network, train layers.Dataset, opt
 }
 
 // MaxInputNorm returns the largest Euclidean norm of an example of d.
-func MaxInputNorm(ctx context.Context, d layers.Dataset) (float64, error) {
+func MaxInputNorm(ctx context.Context, d layers.Examples) (float64, error) {
 	if d == nil {
 		return 0, fmt.Errorf("measures: nil dataset")
 	}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/fastpath-go/fastpath/layers"
-	"github.com/fastpath-go/fastpath/pathsgd/measures"
+	"github.com/fastpath-go/fastpath/measures"
 	"gonum.org/v1/gonum/blas/blas32"
 )
 

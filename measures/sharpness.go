@@ -12,7 +12,7 @@ import (
 
 // datasetLoss returns the mean softmax cross-entropy of net on d
 // (inference mode).
-func datasetLoss(ctx context.Context, net *layers.Network, d layers.Dataset, bs int) (float64, error) {
+func datasetLoss(ctx context.Context, net *layers.Network, d layers.Examples, bs int) (float64, error) {
 	var sum float64
 	err := batches(ctx, net, d, bs, func(_ int, x blas32.General, y []int) error {
 		sum += net.Loss(x, y) * float64(len(y))
@@ -23,7 +23,7 @@ func datasetLoss(ctx context.Context, net *layers.Network, d layers.Dataset, bs 
 
 // datasetGradient sets grad[p] to the gradient of the mean loss over d
 // with respect to parameter tensor p of net.Params(), in float64.
-func datasetGradient(ctx context.Context, net *layers.Network, d layers.Dataset, bs int, grad [][]float64) error {
+func datasetGradient(ctx context.Context, net *layers.Network, d layers.Examples, bs int, grad [][]float64) error {
 	for _, g := range grad {
 		clear(g)
 	}
@@ -92,7 +92,7 @@ type Sharpness struct {
 // Gradients run in training mode (dropout on, for networks with dropout);
 // losses in inference mode. net itself is not modified (the work is done
 // on a Clone). Sharpness is not invariant to node rescaling.
-func WorstCaseSharpness(ctx context.Context, net *layers.Network, d layers.Dataset, opt SharpnessOptions) (Sharpness, error) {
+func WorstCaseSharpness(ctx context.Context, net *layers.Network, d layers.Examples, opt SharpnessOptions) (Sharpness, error) {
 	if net == nil {
 		panic(errNilNetwork)
 	}
@@ -182,7 +182,7 @@ type Expected struct {
 // parameter (weights and biases), L the mean cross-entropy over d in
 // inference mode, and reports the PAC-Bayes KL term ||w||^2/(2 sigma^2)
 // beside it. net is not modified. Not invariant to node rescaling.
-func ExpectedSharpness(ctx context.Context, net *layers.Network, d layers.Dataset, opt ExpectedOptions) (Expected, error) {
+func ExpectedSharpness(ctx context.Context, net *layers.Network, d layers.Examples, opt ExpectedOptions) (Expected, error) {
 	if net == nil {
 		panic(errNilNetwork)
 	}

@@ -14,7 +14,7 @@ import (
 const defaultBatch = 256
 
 // checkData returns an error unless d's examples fit net.
-func checkData(net *layers.Network, d layers.Dataset) error {
+func checkData(net *layers.Network, d layers.Examples) error {
 	if d == nil {
 		return fmt.Errorf("measures: nil dataset")
 	}
@@ -31,7 +31,7 @@ func checkData(net *layers.Network, d layers.Dataset) error {
 // order, with the batch's first index, features and labels (buffers reused
 // between calls). It checks ctx before each batch and every label against
 // the network's class count.
-func batches(ctx context.Context, net *layers.Network, d layers.Dataset, bs int,
+func batches(ctx context.Context, net *layers.Network, d layers.Examples, bs int,
 	fn func(lo int, x blas32.General, y []int) error) error {
 	if err := checkData(net, d); err != nil {
 		return err
@@ -78,7 +78,7 @@ func batches(ctx context.Context, net *layers.Network, d layers.Dataset, bs int,
 // needs at least two outputs. It returns an error for a dataset that does
 // not fit the network, an empty one, a label outside [0, net.OutSize()),
 // or when ctx is done; it panics if net is nil.
-func Margins(ctx context.Context, net *layers.Network, d layers.Dataset) ([]float64, error) {
+func Margins(ctx context.Context, net *layers.Network, d layers.Examples) ([]float64, error) {
 	if net == nil {
 		panic(errNilNetwork)
 	}

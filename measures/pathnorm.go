@@ -86,7 +86,8 @@ func powAbs(x, p float64) float64 {
 	return math.Pow(math.Abs(x), p)
 }
 
-// PathNorm returns the l_p path norm of net (p > 0),
+// PathNorm returns the l_p path norm of net (p > 0) in float64, the reference
+// of pathsgd.Phi (the float32 dynamic program Path-SGD steps with),
 //
 //	phi_p(w) = ( sum over paths of prod over the path's edges of |w_e|^p )^(1/p),
 //
