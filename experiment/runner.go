@@ -1,0 +1,227 @@
+package experiment
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"time"
+
+	"github.com/fastpath-go/fastpath/internal/atomicfile"
+)
+
+// Runner runs the cells of one study into its output directory. A cell
+// whose result is on disk is not run again, so a study interrupted at any
+// moment continues where it stopped when run again with Resume.
+type Runner struct {
+	// Dir is the study's output directory.
+	Dir string
+	// Progress, if not nil, receives a line per cell: cells done of the
+	// total, the estimated time left, and the cell starting.
+	Progress io.Writer
+	// KeepCheckpoints keeps each finished cell's final checkpoint
+	// (cells/KEY/run.fpck) instead of removing it.
+	KeepCheckpoints bool
+
+	total, done int
+	ran         int           // cells run (not skipped) in this process
+	spent       time.Duration // their time
+}
+
+// studyFile records what a study directory holds.
+type studyFile struct {
+	Name     string          `json:"name"`
+	Settings json.RawMessage `json:"settings"`
+}
+
+// ErrStudyMismatch is wrapped by Open's error for a directory holding
+// another study, or this study with other settings.
+var ErrStudyMismatch = errors.New("experiment: the directory holds another study")
+
+// Open prepares dir for the study name with the given settings (any
+// JSON-encodable value; the study's parameters that fix its results) and
+// total cells. Without resume, dir must not hold a study already (a
+// finished or interrupted run is never overwritten by accident); with
+// resume it must hold this study with the same settings, or nothing.
+func Open(dir, name string, settings any, total int, resume bool) (*Runner, error) {
+	sb, err := json.Marshal(settings)
+	if err != nil {
+		return nil, fmt.Errorf("experiment: settings: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "cells"), 0o755); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, "study.json")
+	b, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return nil, err
+	case !resume:
+		return nil, fmt.Errorf("%s holds a study already: resume it (-resume) or choose another output directory", dir)
+	default:
+		var st studyFile
+		if err := json.Unmarshal(b, &st); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if st.Name != name || !jsonEqual(st.Settings, sb) {
+			return nil, fmt.Errorf("%w: %s was started as %s with settings %s; this run is %s with %s", ErrStudyMismatch, dir, st.Name, st.Settings, name, sb)
+		}
+	}
+	err = atomicfile.Write(path, func(w io.Writer) error {
+		return json.NewEncoder(w).Encode(studyFile{Name: name, Settings: sb})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Runner{Dir: dir, total: total}, nil
+}
+
+func jsonEqual(a, b []byte) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	ax, _ := json.Marshal(x)
+	by, _ := json.Marshal(y)
+	return bytes.Equal(ax, by)
+}
+
+// Cell is one cell of a study being run.
+type Cell struct {
+	// Key names the cell (and its directory under DIR/cells).
+	Key string
+	// Dir is the cell's directory; Checkpoint the path of its training
+	// checkpoint there, and Epochs its per-epoch log.
+	Dir, Checkpoint, Epochs string
+}
+
+var keyRE = regexp.MustCompile(`^[A-Za-z0-9._=+-]+$`)
+
+// Run runs the cell key unless its result is on disk already: either way
+// result (a pointer) ends up holding it. run trains the cell (usually with
+// TrainCell, which resumes from the cell's checkpoint) and fills result;
+// when it returns nil the result is written atomically and the checkpoint
+// removed (unless KeepCheckpoints). skipped reports a cell finished
+// earlier. Keys are 1 to 200 characters of letters, digits and ._=+- (a
+// programmer error otherwise, reported by a panic).
+func (r *Runner) Run(key string, result any, run func(c *Cell) error) (skipped bool, err error) {
+	if len(key) > 200 || !keyRE.MatchString(key) {
+		panic("experiment: bad cell key " + key)
+	}
+	c := &Cell{Key: key, Dir: filepath.Join(r.Dir, "cells", key)}
+	c.Checkpoint = filepath.Join(c.Dir, "run.fpck")
+	c.Epochs = filepath.Join(c.Dir, "epochs.jsonl")
+	resPath := filepath.Join(c.Dir, "result.json")
+	if b, err := os.ReadFile(resPath); err == nil {
+		if err := json.Unmarshal(b, result); err != nil {
+			return false, fmt.Errorf("%s: %w (delete the cell's directory to run it again)", resPath, err)
+		}
+		r.done++
+		r.report("done  ", key)
+		return true, nil
+	}
+	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
+		return false, err
+	}
+	r.report("start ", key)
+	t0 := time.Now()
+	if err := run(c); err != nil {
+		return false, fmt.Errorf("cell %s: %w", key, err)
+	}
+	err = atomicfile.Write(resPath, func(w io.Writer) error {
+		e := json.NewEncoder(w)
+		e.SetIndent("", "  ")
+		return e.Encode(result)
+	})
+	if err != nil {
+		return false, err
+	}
+	if !r.KeepCheckpoints {
+		os.Remove(c.Checkpoint)
+	}
+	r.done++
+	r.ran++
+	r.spent += time.Since(t0)
+	return false, nil
+}
+
+// report writes a progress line: cells done of total, time left.
+func (r *Runner) report(what, key string) {
+	if r.Progress == nil {
+		return
+	}
+	left := "time left unknown"
+	if r.ran > 0 {
+		per := r.spent / time.Duration(r.ran)
+		left = fmt.Sprintf("about %v left", (per * time.Duration(r.total-r.done)).Round(time.Second))
+	}
+	fmt.Fprintf(r.Progress, "[%d/%d cells, %s] %s%s\n", r.done, r.total, left, what, key)
+}
+
+// Done returns the number of cells finished (run or skipped) and the total.
+func (r *Runner) Done() (done, total int) { return r.done, r.total }
+
+// appendRecord appends one JSON line to path, synced to disk.
+func appendRecord(path string, rec any) error {
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err = f.Write(append(b, '\n')); err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// readRecords reads the JSON lines of path into a slice of R, dropping a
+// last line cut short by a crash; a missing file is no records.
+func readRecords[R any](path string) ([]R, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if i := bytes.LastIndexByte(b, '\n'); i+1 < len(b) {
+		b = b[:i+1]
+	}
+	var out []R
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Buffer(nil, 1<<24)
+	for sc.Scan() {
+		var r R
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		out = append(out, r)
+	}
+	return out, sc.Err()
+}
+
+// writeRecords replaces path with recs, atomically.
+func writeRecords[R any](path string, recs []R) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
+		e := json.NewEncoder(w)
+		for _, r := range recs {
+			if err := e.Encode(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
