@@ -75,7 +75,10 @@ func runToyStudy(t *testing.T, dir string, resume bool, stopAt [3]int) (map[stri
 				},
 				Data:   data,
 				Config: cfg,
-				OnEpoch: func(net *layers.Network, st layers.EpochStats) (rec, error) {
+				OnEpoch: func(net *layers.Network, st layers.EpochStats, prev []rec) (rec, error) {
+					if len(prev) != st.Epoch-1 {
+						t.Errorf("epoch %d: %d earlier records", st.Epoch, len(prev))
+					}
 					return rec{Epoch: st.Epoch, Loss: st.Loss, W0: net.Dense()[0].W.Data[0]}, nil
 				},
 			})

@@ -23,10 +23,12 @@ type Training[R any] struct {
 	// TrainCell sets its Checkpoint, Resume and OnEpoch.
 	Config layers.TrainConfig
 	// OnEpoch, if not nil, makes the epoch's record (evaluations, timings)
-	// from the network after the epoch. Records are kept in the cell's
-	// epochs.jsonl, so that a resumed cell returns those of the epochs
-	// trained before the interruption too.
-	OnEpoch func(net *layers.Network, st layers.EpochStats) (R, error)
+	// from the network after the epoch; prev holds the records of the
+	// epochs before (from earlier sittings too: cumulative times can
+	// continue from the last). Records are kept in the cell's epochs.jsonl,
+	// so that a resumed cell returns those of the epochs trained before the
+	// interruption too.
+	OnEpoch func(net *layers.Network, st layers.EpochStats, prev []R) (R, error)
 }
 
 // TrainCell trains a cell with layers.Train, checkpointing into c after
@@ -80,7 +82,7 @@ func TrainCell[R any](ctx context.Context, c *Cell, t Training[R]) (net *layers.
 		var rec R
 		if t.OnEpoch != nil {
 			var err error
-			if rec, err = t.OnEpoch(net, st); err != nil {
+			if rec, err = t.OnEpoch(net, st, records); err != nil {
 				return err
 			}
 		}

@@ -6,21 +6,21 @@ import (
 	"sort"
 )
 
-// experiment is one study run by "fastpath experiment NAME [flags]". Each
+// study is one study run by "fastpath experiment NAME [flags]". Each
 // study lives in its own file and adds itself to the table from an init
 // function with registerExperiment, so studies never edit a shared list.
-type experiment struct {
+type study struct {
 	name    string
 	summary string
 	run     func(args []string, stdout, stderr io.Writer) int
 	usage   func(w io.Writer)
 }
 
-var experiments = map[string]experiment{}
+var experiments = map[string]study{}
 
 // registerExperiment adds e to the table; it panics on a duplicate name
 // (a programming error caught by every test run).
-func registerExperiment(e experiment) {
+func registerExperiment(e study) {
 	if _, dup := experiments[e.name]; dup {
 		panic("fastpath: duplicate experiment " + e.name)
 	}

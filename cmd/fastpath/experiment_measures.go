@@ -18,6 +18,7 @@ import (
 
 	"github.com/fastpath-go/fastpath/blas"
 	"github.com/fastpath-go/fastpath/data"
+	"github.com/fastpath-go/fastpath/experiment/plots"
 	"github.com/fastpath-go/fastpath/internal/atomicfile"
 	"github.com/fastpath-go/fastpath/layers"
 	"github.com/fastpath-go/fastpath/measures"
@@ -25,8 +26,6 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // The measures study (pathsgd.md, sections 6 and 7): capacity measures,
@@ -40,7 +39,7 @@ import (
 // and width, a PNG of every measure against the varied quantity.
 
 func init() {
-	registerExperiment(experiment{
+	registerExperiment(study{
 		name:    "measures",
 		summary: "capacity measures, margin bounds and sharpness: true vs random labels, width, saved models",
 		run:     runMeasures,
@@ -596,12 +595,12 @@ func (c *measuresConfig) writeOutputs(stdout io.Writer, study string, rows []mea
 	if x == nil || len(rows) == 0 {
 		return nil
 	}
-	return atomicfile.Write(base+".png", func(w io.Writer) error { return measuresPlot(w, rows, xlabel, x) })
+	return measuresPlot(base+".png", rows, xlabel, x)
 }
 
 // measuresPlot draws one panel per quantity against x, one line per
 // series (x's first result), on log axes where every value is positive.
-func measuresPlot(w io.Writer, rows []measuresRow, xlabel string, x func(measuresRow) (string, float64)) error {
+func measuresPlot(path string, rows []measuresRow, xlabel string, x func(measuresRow) (string, float64)) error {
 	panels := []struct {
 		title string
 		val   func(measuresRow) float64
@@ -618,7 +617,7 @@ func measuresPlot(w io.Writer, rows []measuresRow, xlabel string, x func(measure
 	}
 	const cols = 3
 	nrows := (len(panels) + cols - 1) / cols
-	plots := make([][]*plot.Plot, nrows)
+	grid := make([][]*plot.Plot, nrows)
 	var series []string
 	for _, r := range rows {
 		s, _ := x(r)
@@ -658,7 +657,7 @@ func measuresPlot(w io.Writer, rows []measuresRow, xlabel string, x func(measure
 		if count > 0 {
 			p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, xticks
 			if positive {
-				p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, ticks125{}
+				p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plots.LogTicks{}
 			}
 		}
 		if err := plotutil.AddLinePoints(p, args...); err != nil {
@@ -668,51 +667,10 @@ func measuresPlot(w io.Writer, rows []measuresRow, xlabel string, x func(measure
 			p.Legend = plot.NewLegend() // the first panel's legend serves all
 		}
 		p.Legend.Top = true
-		if plots[i/cols] == nil {
-			plots[i/cols] = make([]*plot.Plot, cols)
+		if grid[i/cols] == nil {
+			grid[i/cols] = make([]*plot.Plot, cols)
 		}
-		plots[i/cols][i%cols] = p
+		grid[i/cols][i%cols] = p
 	}
-	img := vgimg.New(vg.Points(360*cols), vg.Points(270*float64(nrows)))
-	dc := draw.New(img)
-	t := draw.Tiles{Rows: nrows, Cols: cols, PadX: vg.Millimeter * 4, PadY: vg.Millimeter * 4,
-		PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 2}
-	for r := range plots {
-		for c := range plots[r] {
-			if plots[r][c] == nil {
-				plots[r][c] = plot.New()
-				plots[r][c].HideAxes()
-			}
-		}
-	}
-	canvases := plot.Align(plots, t, dc)
-	for r := range plots {
-		for c := range plots[r] {
-			plots[r][c].Draw(canvases[r][c])
-		}
-	}
-	_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(w)
-	return err
-}
-
-// ticks125 marks a log axis at 1, 2 and 5 times the powers of ten, every
-// mark labelled (plot.LogTicks labels only the powers of ten, often none
-// on a short axis); when fewer than two fall in range it marks the ends.
-type ticks125 struct{}
-
-func (ticks125) Ticks(lo, hi float64) []plot.Tick {
-	var t []plot.Tick
-	if lo > 0 && hi >= lo {
-		for e := math.Floor(math.Log10(lo)); e <= math.Ceil(math.Log10(hi)); e++ {
-			for _, m := range []float64{1, 2, 5} {
-				if v := m * math.Pow(10, e); v >= lo && v <= hi {
-					t = append(t, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', 3, 64)})
-				}
-			}
-		}
-	}
-	if len(t) < 2 {
-		t = []plot.Tick{{Value: lo, Label: strconv.FormatFloat(lo, 'g', 3, 64)}, {Value: hi, Label: strconv.FormatFloat(hi, 'g', 3, 64)}}
-	}
-	return t
+	return plots.SaveGrid(path, vg.Points(360), vg.Points(270), grid)
 }

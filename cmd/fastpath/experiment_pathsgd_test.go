@@ -95,3 +95,30 @@ func TestExperimentPathSGDFlags(t *testing.T) {
 		t.Errorf("-h: exit %d:\n%s", code, out)
 	}
 }
+
+// TestExperimentPathSGDResume: a finished study is not overwritten without
+// -resume; with it every cell is skipped and the curves are the same;
+// other settings are refused.
+func TestExperimentPathSGDResume(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"experiment", "pathsgd", "-mnist", "../../testdata/mnist", "-val", "200", "-hidden", "8",
+		"-epochs", "2", "-grid", "0.1", "-grid-train", "200", "-train", "300", "-test", "100", "-dropouts", "0", "-opts", "sgd,pathsgd", "-out", dir}
+	if code, _, errs := runCLI(args...); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	first, _ := os.ReadFile(filepath.Join(dir, "curves.csv"))
+	if code, _, errs := runCLI(args...); code != 1 || !strings.Contains(errs, "holds a study already") {
+		t.Errorf("rerun without -resume: exit %d, %q", code, errs)
+	}
+	code, _, errs := runCLI(append(args, "-resume")...)
+	if code != 0 || strings.Contains(errs, "start ") || !strings.Contains(errs, "[8/8 cells") {
+		t.Errorf("resume of a finished study: exit %d, stderr:\n%s", code, errs)
+	}
+	again, _ := os.ReadFile(filepath.Join(dir, "curves.csv"))
+	if string(first) != string(again) || len(first) == 0 {
+		t.Errorf("curves changed on resume:\n%s\n%s", first, again)
+	}
+	if code, _, errs := runCLI(append(args, "-resume", "-epochs", "3")...); code != 1 || !strings.Contains(errs, "another study") {
+		t.Errorf("resume with other settings: exit %d, %q", code, errs)
+	}
+}

@@ -20,7 +20,7 @@ import (
 )
 
 func init() {
-	registerExperiment(experiment{
+	registerExperiment(study{
 		name:    "rnn",
 		summary: "RNN-Path vs IRNN vs SGD: addition problem, sequential MNIST, character-level language model",
 		run:     runRNNExperiment,

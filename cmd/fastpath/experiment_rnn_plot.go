@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/fastpath-go/fastpath/experiment/plots"
 	"image/color"
 	"math"
 	"strings"
@@ -38,7 +39,7 @@ func (e *rnnExp) plot(base string) error {
 		logY := e.task == "addition"
 		if logY {
 			p.Y.Scale = plot.LogScale{}
-			p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+			p.Y.Tick.Marker = plots.LogTicks{}
 		}
 		p.Legend.Top = e.task == "mnist"
 		lines := 0
@@ -84,7 +85,7 @@ func (e *rnnExp) plot(base string) error {
 			}
 		}
 		name := base + "_" + strings.NewReplacer("=", "", "/", "_", "*", "", " ", "_").Replace(v) + ".png"
-		if err := p.Save(6*vg.Inch, 4*vg.Inch, name); err != nil {
+		if err := plots.Save(name, 6*vg.Inch, 4*vg.Inch, p); err != nil {
 			return fmt.Errorf("writing %s: %w", name, err)
 		}
 	}

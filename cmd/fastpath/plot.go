@@ -2,40 +2,28 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"math"
-	"path/filepath"
-	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	_ "gonum.org/v1/plot/vg/vgimg" // png
-	_ "gonum.org/v1/plot/vg/vgpdf" // pdf
-	_ "gonum.org/v1/plot/vg/vgsvg" // svg
 
-	"github.com/fastpath-go/fastpath/internal/atomicfile"
+	"github.com/fastpath-go/fastpath/experiment/plots"
 )
 
 // plotFormat returns the image format of a -plot file name.
 func plotFormat(path string) (string, error) {
-	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(path), "."))
-	switch ext {
-	case "png", "svg", "pdf":
-		return ext, nil
+	f, err := plots.Format(path)
+	if err != nil {
+		return "", fmt.Errorf("-plot %w", err)
 	}
-	return "", fmt.Errorf("-plot %q: want a .png, .svg or .pdf file name", path)
+	return f, nil
 }
 
 // writePlot draws the training curves of history, the loss on the left
 // and the error (%) on the right, per epoch, into path (atomically).
 func writePlot(path string, history []epochRecord) error {
-	format, err := plotFormat(path)
-	if err != nil {
-		return err
-	}
 	loss := plot.New()
 	loss.Title.Text = "loss (cross-entropy)"
 	errs := plot.New()
@@ -77,18 +65,5 @@ func writePlot(path string, history []epochRecord) error {
 		return err
 	}
 	loss.Y.Min, errs.Y.Min = 0, 0
-
-	c, err := draw.NewFormattedCanvas(10*vg.Inch, 4*vg.Inch, format)
-	if err != nil {
-		return err
-	}
-	tiles := draw.Tiles{Rows: 1, Cols: 2, PadX: vg.Centimeter, PadTop: vg.Millimeter * 2,
-		PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 4}
-	canvases := plot.Align([][]*plot.Plot{{loss, errs}}, tiles, draw.New(c))
-	loss.Draw(canvases[0][0])
-	errs.Draw(canvases[0][1])
-	return atomicfile.Write(path, func(w io.Writer) error {
-		_, err := c.WriteTo(w)
-		return err
-	})
+	return plots.Save(path, 5*vg.Inch, 4*vg.Inch, loss, errs)
 }
