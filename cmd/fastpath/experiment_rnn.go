@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/fastpath-go/fastpath/rnn/tasks"
 	"io"
 	"math"
 	"os"
@@ -256,7 +257,7 @@ func (e *rnnExp) addition() error {
 			return fmt.Errorf("-T %d: the addition problem needs at least 2 steps", T)
 		}
 		for _, m := range e.methods {
-			task := newAdditionTask(T, e.f.batch, e.f.testN, e.f.seed)
+			task := tasks.NewAddition(T, e.f.batch, e.f.testN, e.f.seed)
 			if err := e.run(task, fmt.Sprintf("T=%d", T), m, e.f.iters); err != nil {
 				return err
 			}
@@ -274,17 +275,17 @@ func (e *rnnExp) mnist() error {
 			if e.f.side < 2 || e.f.side > 28 {
 				return fmt.Errorf("-side %d outside [2, 28]", e.f.side)
 			}
-			task, err := newMNISTTask(e.f.mnistDir, e.f.trainN, e.f.testN, e.f.batch, e.f.side, v == "permuted", e.f.seed)
+			task, err := tasks.NewSeqMNIST(e.f.mnistDir, e.f.trainN, e.f.testN, e.f.batch, e.f.side, v == "permuted", e.f.seed)
 			if err != nil {
 				return err
 			}
-			e.trainImages, e.testImages = task.train.Len(), task.test.Len()
-			if task.epochSteps() == 0 {
-				return fmt.Errorf("%d training images are fewer than one batch of %d", task.train.Len(), e.f.batch)
+			e.trainImages, e.testImages = task.Sizes()
+			if task.EpochSteps() == 0 {
+				return fmt.Errorf("%d training images are fewer than one batch of %d", e.trainImages, e.f.batch)
 			}
 			iters := e.f.iters
 			if iters == 0 {
-				iters = max(1, int(math.Round(e.f.epochs*float64(task.epochSteps()))))
+				iters = max(1, int(math.Round(e.f.epochs*float64(task.EpochSteps()))))
 			}
 			if err := e.run(task, v, m, iters); err != nil {
 				return err
@@ -299,18 +300,19 @@ func (e *rnnExp) text() error {
 	if err != nil || steps < 1 {
 		return fmt.Errorf("bad -T %q (want a positive integer)", e.f.steps)
 	}
-	name, text, err := rnnLoadCorpus(e.f.corpus, e.f.maxBytes)
+	name, text, err := loadCorpus(e.f.corpus, e.f.maxBytes)
 	if err != nil {
 		return err
 	}
 	for _, m := range e.methods {
-		task, err := newTextTask(name, text, steps, e.f.batch, e.f.evalChars)
+		task, err := tasks.NewText(name, text, steps, e.f.batch, e.f.evalChars)
 		if err != nil {
 			return err
 		}
 		if m == e.methods[0] {
+			vocab, tr, va, te := task.Sizes()
 			fmt.Fprintf(e.stderr, "corpus %s: %d bytes, %d symbols; train %d, validation %d, test %d\n",
-				name, len(text), len(task.vocab), len(task.train), len(task.val), len(task.test))
+				name, len(text), vocab, tr, va, te)
 		}
 		if err := e.run(task, name, m, e.f.iters); err != nil {
 			return err
@@ -350,8 +352,8 @@ func (e *rnnExp) newMethod(cfg rnn.Config, method string) (*rnn.Model, rnn.Optim
 // run trains one method on one task for iters iterations (or until the
 // budget is spent, the loss diverges or the run is interrupted),
 // evaluating every -eval-every iterations.
-func (e *rnnExp) run(task rnnTask, variant, method string, iters int) error {
-	m, opt, clip, lr, err := e.newMethod(task.config(e.f.hidden), method)
+func (e *rnnExp) run(task tasks.Task, variant, method string, iters int) error {
+	m, opt, clip, lr, err := e.newMethod(task.Config(e.f.hidden), method)
 	if err != nil {
 		return err
 	}
@@ -364,7 +366,7 @@ func (e *rnnExp) run(task rnnTask, variant, method string, iters int) error {
 	lossN := 0
 	examples := 0
 	evaluate := func(it int) {
-		metric := task.evaluate(m)
+		metric := task.Evaluate(m)
 		p := rnnPoint{iter: it, examples: examples, seconds: train.Seconds(), trainLoss: lossSum / float64(max(lossN, 1)), metric: metric}
 		lossSum, lossN = 0, 0
 		r.points = append(r.points, p)
@@ -381,13 +383,13 @@ func (e *rnnExp) run(task rnnTask, variant, method string, iters int) error {
 		}
 		fmt.Fprintf(e.stderr, "  iter %6d  %7.1fs  train loss %.4g  %s %.4g\n", it, p.seconds, p.trainLoss, e.metricName(), metric)
 	}
-	r.points = append(r.points, rnnPoint{metric: task.evaluate(m)})
+	r.points = append(r.points, rnnPoint{metric: task.Evaluate(m)})
 	for it := 0; it < iters; it++ {
 		if e.ctx.Err() != nil {
 			break
 		}
 		t0 := time.Now()
-		b := task.next(it, m)
+		b := task.Next(it, m)
 		loss := m.Gradient(b)
 		if clip > 0 {
 			m.ClipGradNorm(clip)
@@ -415,7 +417,7 @@ func (e *rnnExp) run(task rnnTask, variant, method string, iters int) error {
 	if r.iters > 0 && r.points[len(r.points)-1].iter != r.iters && !r.diverged {
 		evaluate(r.iters)
 	}
-	if v, ok := task.final(m); ok && !r.diverged {
+	if v, ok := task.Final(m); ok && !r.diverged {
 		r.extra = v
 		fmt.Fprintf(e.stderr, "  test bits per character %.4f\n", v)
 	}

@@ -1,15 +1,15 @@
-package main
+// Package tasks generates the data of the recurrent tasks the thesis
+// trains ReLU RNNs on: the addition problem, sequential (and permuted)
+// pixel MNIST, and character-level language modelling on a text corpus.
+package tasks
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"math"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/fastpath-go/fastpath/data"
@@ -17,40 +17,43 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 )
 
-// rnnTask is one learning problem of "fastpath experiment rnn": it makes
-// the training batches and measures a model on held-out data.
-type rnnTask interface {
-	// config is the model's architecture and loss for hidden units.
-	config(hidden int) rnn.Config
-	// next returns the training batch of iteration it (0-based). The batch
-	// and its buffers may be reused by the next call. state is the model's
-	// final state after the previous batch, for tasks that carry it.
-	next(it int, m *rnn.Model) *rnn.Batch
-	// evaluate returns the held-out metric (test MSE, test accuracy or
+// Task is one learning problem: it makes the training batches and
+// measures a model on held-out data.
+type Task interface {
+	// Config is the model's architecture and loss for hidden units.
+	Config(hidden int) rnn.Config
+	// Next returns the training batch of iteration it (0-based). The batch
+	// and its buffers may be reused by the next call. m is the model, whose
+	// final state after the previous batch tasks that carry it read.
+	Next(it int, m *rnn.Model) *rnn.Batch
+	// Evaluate returns the held-out metric (test MSE, test accuracy or
 	// validation bits per character).
-	evaluate(m *rnn.Model) float64
-	// final returns the metric reported at the end (e.g. test bits per
+	Evaluate(m *rnn.Model) float64
+	// Final returns the metric reported at the end (e.g. test bits per
 	// character after validation during training); ok is false when it is
-	// the last evaluate value.
-	final(m *rnn.Model) (v float64, ok bool)
+	// the last Evaluate value.
+	Final(m *rnn.Model) (v float64, ok bool)
 }
 
 // ---- Addition problem ----
 
-// additionTask is the addition problem of Hochreiter and Schmidhuber as
+// Addition is the addition problem of Hochreiter and Schmidhuber as
 // set by Le et al. and the thesis: at each of T steps the input is a
 // U(0,1) value and a marker; exactly two markers are 1, one in each half
 // of the sequence; the target at the last step is the sum of the two
 // marked values. Predicting 1 always gives MSE 1/6.
-type additionTask struct {
+type Addition struct {
 	steps, batch int
 	rng          *rand.Rand
 	train        *rnn.Batch
 	test         []*rnn.Batch
 }
 
-func newAdditionTask(steps, batch, testN int, seed uint64) *additionTask {
-	a := &additionTask{steps: steps, batch: batch, rng: rand.New(rand.NewPCG(seed, uint64(steps)))}
+// NewAddition returns the addition problem over steps steps: training
+// batches of batch sequences drawn from seed, and a fixed test set of
+// testN sequences.
+func NewAddition(steps, batch, testN int, seed uint64) *Addition {
+	a := &Addition{steps: steps, batch: batch, rng: rand.New(rand.NewPCG(seed, uint64(steps)))}
 	a.train = newAdditionBatch(steps, batch)
 	test := rand.New(rand.NewPCG(seed^0x7e57, uint64(steps)))
 	for n := 0; n < testN; {
@@ -87,16 +90,19 @@ func fillAddition(b *rnn.Batch, r *rand.Rand) {
 	}
 }
 
-func (a *additionTask) config(hidden int) rnn.Config {
+// Config is one input pair per step, one output, the squared loss.
+func (a *Addition) Config(hidden int) rnn.Config {
 	return rnn.Config{In: 2, Hidden: hidden, Out: 1, Loss: rnn.Squared}
 }
 
-func (a *additionTask) next(int, *rnn.Model) *rnn.Batch {
+// Next draws a new training batch.
+func (a *Addition) Next(int, *rnn.Model) *rnn.Batch {
 	fillAddition(a.train, a.rng)
 	return a.train
 }
 
-func (a *additionTask) evaluate(m *rnn.Model) float64 {
+// Evaluate returns the test MSE.
+func (a *Addition) Evaluate(m *rnn.Model) float64 {
 	var sum float64
 	n := 0
 	for _, b := range a.test {
@@ -106,14 +112,15 @@ func (a *additionTask) evaluate(m *rnn.Model) float64 {
 	return sum / float64(n)
 }
 
-func (a *additionTask) final(*rnn.Model) (float64, bool) { return 0, false }
+// Final reports no separate final metric.
+func (a *Addition) Final(*rnn.Model) (float64, bool) { return 0, false }
 
 // ---- Sequential pixel MNIST ----
 
-// mnistTask feeds an MNIST image one pixel per step (784 steps, in row
+// SeqMNIST feeds an MNIST image one pixel per step (784 steps, in row
 // order or through a fixed permutation) and classifies it at the last
 // step. The images may be downsampled first (-side) for a shorter task.
-type mnistTask struct {
+type SeqMNIST struct {
 	train, test *data.Dataset
 	perm        []int // pixel order
 	batch       int
@@ -123,7 +130,11 @@ type mnistTask struct {
 	evalRows    int
 }
 
-func newMNISTTask(dir string, trainN, testN, batch, side int, permute bool, seed uint64) (*mnistTask, error) {
+// NewSeqMNIST returns sequential pixel MNIST from the IDX files in dir:
+// the first trainN and testN images (0: all), downsampled to side x side
+// when side differs from 28, in pixel order or (permute) through a fixed
+// permutation drawn from seed; training batches of batch images.
+func NewSeqMNIST(dir string, trainN, testN, batch, side int, permute bool, seed uint64) (*SeqMNIST, error) {
 	train, test, err := data.LoadMNIST(dir)
 	if err != nil {
 		return nil, err
@@ -139,7 +150,7 @@ func newMNISTTask(dir string, trainN, testN, batch, side int, permute bool, seed
 		// A reduced task: side*side steps instead of 784.
 		train, test = train.Downsample(side, side), test.Downsample(side, side)
 	}
-	t := &mnistTask{train: train, test: test, batch: batch, rng: data.NewRand(seed), evalRows: 200}
+	t := &SeqMNIST{train: train, test: test, batch: batch, rng: data.NewRand(seed), evalRows: 200}
 	t.perm = make([]int, train.Dim())
 	for i := range t.perm {
 		t.perm[i] = i
@@ -151,13 +162,13 @@ func newMNISTTask(dir string, trainN, testN, batch, side int, permute bool, seed
 	return t, nil
 }
 
-func (t *mnistTask) newBatch(rows int) *rnn.Batch {
+func (t *SeqMNIST) newBatch(rows int) *rnn.Batch {
 	steps := t.train.Dim()
 	return &rnn.Batch{Steps: steps, Rows: rows, X: make([]float32, steps*rows), Outputs: rnn.LastStep(steps), Labels: make([]int, rows)}
 }
 
 // fill copies examples idx of d into b as pixel sequences.
-func (t *mnistTask) fill(b *rnn.Batch, d *data.Dataset, idx []int) {
+func (t *SeqMNIST) fill(b *rnn.Batch, d *data.Dataset, idx []int) {
 	b.Rows = len(idx)
 	b.X = b.X[:b.Steps*b.Rows]
 	b.Labels = b.Labels[:b.Rows]
@@ -170,15 +181,18 @@ func (t *mnistTask) fill(b *rnn.Batch, d *data.Dataset, idx []int) {
 	}
 }
 
-func (t *mnistTask) config(hidden int) rnn.Config {
+// Config is one pixel per step, ten classes at the last step.
+func (t *SeqMNIST) Config(hidden int) rnn.Config {
 	return rnn.Config{In: 1, Hidden: hidden, Out: 10}
 }
 
-// epochSteps is the number of iterations in one pass over the training set.
-func (t *mnistTask) epochSteps() int { return t.train.Len() / t.batch }
+// EpochSteps is the number of iterations in one pass over the training set.
+func (t *SeqMNIST) EpochSteps() int { return t.train.Len() / t.batch }
 
-func (t *mnistTask) next(it int, _ *rnn.Model) *rnn.Batch {
-	per := t.epochSteps()
+// Next returns the training batch of iteration it, reshuffling at every
+// epoch.
+func (t *SeqMNIST) Next(it int, _ *rnn.Model) *rnn.Batch {
+	per := t.EpochSteps()
 	if it%per == 0 {
 		t.order = t.order[:0]
 		for i := 0; i < t.train.Len(); i++ {
@@ -191,8 +205,8 @@ func (t *mnistTask) next(it int, _ *rnn.Model) *rnn.Batch {
 	return t.b
 }
 
-// evaluate returns the test accuracy.
-func (t *mnistTask) evaluate(m *rnn.Model) float64 {
+// Evaluate returns the test accuracy.
+func (t *SeqMNIST) Evaluate(m *rnn.Model) float64 {
 	b := t.newBatch(t.evalRows)
 	idx := make([]int, 0, t.evalRows)
 	correct := 0
@@ -219,16 +233,17 @@ func (t *mnistTask) evaluate(m *rnn.Model) float64 {
 	return float64(correct) / float64(t.test.Len())
 }
 
-func (t *mnistTask) final(*rnn.Model) (float64, bool) { return 0, false }
+// Final reports no separate final metric.
+func (t *SeqMNIST) Final(*rnn.Model) (float64, bool) { return 0, false }
 
 // ---- Character-level language modelling ----
 
-// textTask is next-character prediction on a byte corpus split into
+// Text is next-character prediction on a byte corpus split into
 // training, validation and test parts (90/5/5). Training reads Batch
 // parallel streams of the training text in chunks of Steps characters,
 // carrying the hidden state from chunk to chunk (truncated BPTT over one
 // chunk). The metric is bits per character.
-type textTask struct {
+type Text struct {
 	name             string
 	vocab            []byte // id -> byte
 	train, val, test []uint8
@@ -242,23 +257,23 @@ type textTask struct {
 	saved bool
 }
 
-// rnnLoadCorpus reads path, or when path is empty the Go files under
-// $(go env GOROOT)/src in lexical order, up to maxBytes bytes.
-func rnnLoadCorpus(path string, maxBytes int) (name string, text []byte, err error) {
-	if path != "" {
-		text, err = os.ReadFile(path)
-		if err != nil {
-			return "", nil, err
-		}
-		if maxBytes > 0 && len(text) > maxBytes {
-			text = text[:maxBytes]
-		}
-		return filepath.Base(path), text, nil
-	}
-	goroot, err := goRoot()
+// LoadCorpus reads a text corpus from path, at most maxBytes bytes of it
+// (0: all), and returns its base name for reports.
+func LoadCorpus(path string, maxBytes int) (name string, text []byte, err error) {
+	text, err = os.ReadFile(path)
 	if err != nil {
 		return "", nil, err
 	}
+	if maxBytes > 0 && len(text) > maxBytes {
+		text = text[:maxBytes]
+	}
+	return filepath.Base(path), text, nil
+}
+
+// GoSources reads the Go files under goroot/src (testdata and vendor
+// directories left out) in lexical order, up to maxBytes bytes (0: all):
+// a corpus every Go installation has.
+func GoSources(goroot string, maxBytes int) (name string, text []byte, err error) {
 	root := filepath.Join(goroot, "src")
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -287,27 +302,17 @@ func rnnLoadCorpus(path string, maxBytes int) (name string, text []byte, err err
 	return "GOROOT/src/**/*.go", text, nil
 }
 
-// goRoot finds the Go installation on this machine (not the one the binary
-// was built on, which runtime.GOROOT would report): $GOROOT, else what
-// 'go env GOROOT' says.
-func goRoot() (string, error) {
-	if r := os.Getenv("GOROOT"); r != "" {
-		return r, nil
-	}
-	out, err := exec.Command("go", "env", "GOROOT").Output()
-	if r := strings.TrimSpace(string(out)); err == nil && r != "" {
-		return r, nil
-	}
-	return "", errors.New("no -corpus given and no Go installation found to read sources from (set GOROOT or give -corpus FILE)")
-}
-
-func newTextTask(name string, text []byte, steps, batch, evalChars int) (*textTask, error) {
+// NewText returns the character-level task on text (split 90/5/5 into
+// training, validation and test parts), read in chunks of steps characters
+// by batch parallel streams; evaluations read at most evalChars characters
+// (0: all).
+func NewText(name string, text []byte, steps, batch, evalChars int) (*Text, error) {
 	var seen [256]bool
 	for _, c := range text {
 		seen[c] = true
 	}
 	var ids [256]uint8
-	t := &textTask{name: name, steps: steps, batch: batch, evalChars: evalChars}
+	t := &Text{name: name, steps: steps, batch: batch, evalChars: evalChars}
 	for c, ok := range seen {
 		if ok {
 			ids[c] = uint8(len(t.vocab))
@@ -327,19 +332,20 @@ func newTextTask(name string, text []byte, steps, batch, evalChars int) (*textTa
 	return t, nil
 }
 
-func (t *textTask) newBatch(rows int) *rnn.Batch {
+func (t *Text) newBatch(rows int) *rnn.Batch {
 	v := len(t.vocab)
 	return &rnn.Batch{Steps: t.steps, Rows: rows, X: make([]float32, t.steps*rows*v),
 		Outputs: rnn.EveryStep(t.steps), Labels: make([]int, t.steps*rows)}
 }
 
-func (t *textTask) config(hidden int) rnn.Config {
+// Config is one-hot characters in and out.
+func (t *Text) Config(hidden int) rnn.Config {
 	return rnn.Config{In: len(t.vocab), Hidden: hidden, Out: len(t.vocab)}
 }
 
 // fill sets b to one-hot inputs text[start_r + i] and labels
 // text[start_r + i + 1] for stream r, i < Steps.
-func (t *textTask) fill(b *rnn.Batch, text []uint8, starts []int) {
+func (t *Text) fill(b *rnn.Batch, text []uint8, starts []int) {
 	v := len(t.vocab)
 	clear(b.X)
 	for r, s := range starts {
@@ -350,7 +356,9 @@ func (t *textTask) fill(b *rnn.Batch, text []uint8, starts []int) {
 	}
 }
 
-func (t *textTask) next(_ int, m *rnn.Model) *rnn.Batch {
+// Next returns the next chunk of every training stream, with the state
+// carried from the previous chunk.
+func (t *Text) Next(_ int, m *rnn.Model) *rnn.Batch {
 	seg := len(t.train) / t.batch
 	if t.pos+t.steps+1 > seg {
 		t.pos = 0
@@ -375,7 +383,7 @@ func (t *textTask) next(_ int, m *rnn.Model) *rnn.Batch {
 }
 
 // save keeps the training streams' state before an evaluation.
-func (t *textTask) save(m *rnn.Model) {
+func (t *Text) save(m *rnn.Model) {
 	if t.saved || t.pos == 0 {
 		return
 	}
@@ -389,7 +397,7 @@ func (t *textTask) save(m *rnn.Model) {
 
 // bits returns the bits per character of m on text, read as 16 parallel
 // streams (at most evalChars characters in all) with the state carried.
-func (t *textTask) bits(m *rnn.Model, text []uint8) float64 {
+func (t *Text) bits(m *rnn.Model, text []uint8) float64 {
 	const streams = 16
 	n := len(text) - 1
 	if t.evalChars > 0 {
@@ -417,31 +425,23 @@ func (t *textTask) bits(m *rnn.Model, text []uint8) float64 {
 	return sum / float64(chunks) / math.Ln2
 }
 
-// evaluate returns the validation bits per character.
-func (t *textTask) evaluate(m *rnn.Model) float64 {
+// Evaluate returns the validation bits per character.
+func (t *Text) Evaluate(m *rnn.Model) float64 {
 	t.save(m)
 	return t.bits(m, t.val)
 }
 
-// final returns the test bits per character.
-func (t *textTask) final(m *rnn.Model) (float64, bool) {
+// Final returns the test bits per character.
+func (t *Text) Final(m *rnn.Model) (float64, bool) {
 	t.save(m)
 	return t.bits(m, t.test), true
 }
 
-// rnnParseInts parses a comma-separated list of positive integers.
-func rnnParseInts(s, flagName string) ([]int, error) {
-	var out []int
-	for _, item := range splitList(s) {
-		var v int
-		if _, err := fmt.Sscan(item, &v); err != nil || v <= 0 {
-			return nil, fmt.Errorf("bad value %q in -%s (want positive integers)", item, flagName)
-		}
-		out = append(out, v)
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("-%s is empty", flagName)
-	}
-	sort.Ints(out)
-	return out, nil
+// Sizes returns the numbers of training and test images.
+func (t *SeqMNIST) Sizes() (train, test int) { return t.train.Len(), t.test.Len() }
+
+// Sizes returns the vocabulary size and the characters of the training,
+// validation and test parts.
+func (t *Text) Sizes() (vocab, train, val, test int) {
+	return len(t.vocab), len(t.train), len(t.val), len(t.test)
 }

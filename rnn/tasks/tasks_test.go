@@ -1,0 +1,76 @@
+package tasks
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/fastpath-go/fastpath/rnn"
+)
+
+// TestAddition: every sequence has exactly two markers, one in each half,
+// and its target is the sum of the two marked values; the test set is the
+// same for the same seed, the training batches differ from step to step.
+func TestAddition(t *testing.T) {
+	const steps, batch = 20, 8
+	a := NewAddition(steps, batch, 30, 5)
+	if c := a.Config(7); c.In != 2 || c.Out != 1 || c.Hidden != 7 || c.Loss != rnn.Squared {
+		t.Errorf("config %+v", c)
+	}
+	b := a.Next(0, nil)
+	first := append([]float32(nil), b.X...)
+	for r := range batch {
+		var sum float64
+		var marks []int
+		for s := range steps {
+			x := b.X[(s*batch+r)*2:]
+			if x[1] == 1 {
+				marks = append(marks, s)
+				sum += float64(x[0])
+			} else if x[1] != 0 {
+				t.Fatalf("marker %v", x[1])
+			}
+		}
+		if len(marks) != 2 || marks[0] >= steps/2 || marks[1] < steps/2 {
+			t.Fatalf("row %d: markers at %v", r, marks)
+		}
+		if math.Abs(sum-float64(b.Targets[r])) > 1e-6 {
+			t.Fatalf("row %d: target %v, marked sum %v", r, b.Targets[r], sum)
+		}
+	}
+	if b = a.Next(1, nil); b.X[0] == first[0] && b.X[2] == first[2] {
+		t.Error("the next batch repeats the first")
+	}
+	a2 := NewAddition(steps, batch, 30, 5)
+	if a.test[0].X[5] != a2.test[0].X[5] || len(a.test) != 1 || a.test[0].Rows != 30 {
+		t.Error("the test set depends on more than the seed")
+	}
+}
+
+// TestText: the 90/5/5 split, one-hot inputs and next-character labels.
+func TestText(t *testing.T) {
+	text := []byte(strings.Repeat("abcdefghij", 200))
+	tk, err := NewText("t", text, 5, 2, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, tr, va, te := tk.Sizes()
+	if v != 10 || tr+va+te != len(text) || tr < 17*va {
+		t.Fatalf("sizes %d %d %d %d", v, tr, va, te)
+	}
+	b := tk.Next(0, nil)
+	for r := range b.Rows {
+		for s := range b.Steps {
+			x := b.X[(s*b.Rows+r)*v : (s*b.Rows+r+1)*v]
+			cur := -1
+			for j, e := range x {
+				if e == 1 {
+					cur = j
+				}
+			}
+			if cur < 0 || b.Labels[s*b.Rows+r] != (cur+1)%10 {
+				t.Fatalf("stream %d step %d: input %d, label %d", r, s, cur, b.Labels[s*b.Rows+r])
+			}
+		}
+	}
+}
