@@ -220,7 +220,7 @@ func (m *Model) forward(b *Batch) {
 	// h_t = relu([x_t | h_(t-1)] [W_in | W_rec]^T + b): one product per
 	// step with W^T packed once for the pass, bias and ReLU in the
 	// micro-kernel's epilogue; threads split the sequences.
-	m.pw.pack(m.W.Data, k, k, h, true, m.rows)
+	m.pw.Pack(gblas.Trans, k, h, m.W.Data, k, m.rows)
 	m.recur = recurTask{m: m}
 	m.runRecur()
 	// y = h W_out^T + c, one GEMM per run of consecutive output steps.
@@ -272,7 +272,7 @@ func (m *Model) backward(truncate int) {
 	blockLen := rows * h
 	carry := m.d[chunk*blockLen : (chunk+1)*blockLen]
 	// W_rec packed once for the pass: dL/dh_t += dL/dz_(t+1) W_rec.
-	m.pr.pack(m.W.Data[c.In:], k, h, h, false, m.rows)
+	m.pr.Pack(gblas.NoTrans, h, h, m.W.Data[c.In:], k, m.rows)
 	for t1 := steps; t1 > 0; {
 		t0 := max(0, t1-chunk)
 		m.outputGradient(t0, t1)
@@ -322,8 +322,7 @@ type recurTask struct {
 	backward bool
 	t0, t1   int
 	truncate int
-	cols     bool    // split each step's columns across threads
-	colTask  colTask // the step in flight when cols is set
+	cols     bool // split each step's columns across threads
 }
 
 // runRecur runs m.recur on the worker pool. Sequences are independent, so
@@ -334,13 +333,13 @@ type recurTask struct {
 func (m *Model) runRecur() {
 	threads := blas.Threads()
 	for len(m.ws) < threads {
-		m.ws = append(m.ws, mulWS{})
+		m.ws = append(m.ws, blas.PackedWorkspace32{})
 	}
 	switch {
-	case threads > 1 && (!m.pw.fitsL2() || (m.rows < 2*m.pw.mr && 2*m.rows*m.cfg.Hidden*m.cfg.Hidden >= colSplitMinFlops)):
+	case threads > 1 && (!fitsL2(&m.pw) || (m.rows < 2*m.pw.PanelRows() && 2*m.rows*m.cfg.Hidden*m.cfg.Hidden >= colSplitMinFlops)):
 		m.recur.cols = true
 		m.recur.RunPart(0, 1)
-	case m.rows >= 2*m.pw.mr && threads > 1:
+	case m.rows >= 2*m.pw.PanelRows() && threads > 1:
 		// At least two row panels: worth a thread each.
 		blas.Run(&m.recur, threads)
 	default:
@@ -361,7 +360,7 @@ const colSplitMinFlops = 4 << 20
 // (blas.Task), in whole row panels of the micro-kernel.
 func (r *recurTask) RunPart(part, parts int) {
 	m := r.m
-	r0, r1 := rowRange(m.rows, m.pw.mr, part, parts)
+	r0, r1 := rowRange(m.rows, m.pw.PanelRows(), part, parts)
 	if r0 >= r1 {
 		return
 	}
@@ -373,15 +372,15 @@ func (r *recurTask) RunPart(part, parts int) {
 }
 
 // forwardRows runs every step for sequences [r0, r1).
-func (m *Model) forwardRows(ws *mulWS, r0, r1 int) {
+func (m *Model) forwardRows(ws *blas.PackedWorkspace32, r0, r1 int) {
 	k, rows := m.cfg.In+m.cfg.Hidden, m.rows
 	for t := 0; t < m.steps; t++ {
 		in := m.st[(t*rows+r0)*k:]
 		out := m.st[((t+1)*rows+r0)*k+m.cfg.In:]
 		if m.recur.cols {
-			m.pw.mulCols(&m.recur.colTask, m.ws, in, k, r1-r0, out, k, m.B, asm.AddBias|asm.ReLU)
+			m.pw.MulSplit(m.ws, r1-r0, in, k, out, k, m.B, true, false)
 		} else {
-			m.pw.mul(ws, in, k, r1-r0, out, k, m.B, asm.AddBias|asm.ReLU)
+			m.pw.Mul(ws, r1-r0, in, k, out, k, m.B, true, false)
 		}
 	}
 }
@@ -389,7 +388,7 @@ func (m *Model) forwardRows(ws *mulWS, r0, r1 int) {
 // backwardRows runs BPTT through the steps [t0, t1) of one chunk for
 // sequences [r0, r1): block t-t0 of m.d holds dL/dh_t from the outputs on
 // entry and dL/dz_t on return; the carry block holds dL/dz_t1.
-func (m *Model) backwardRows(ws *mulWS, r0, r1, t0, t1, truncate int) {
+func (m *Model) backwardRows(ws *blas.PackedWorkspace32, r0, r1, t0, t1, truncate int) {
 	c := m.cfg
 	k, h, rows := c.In+c.Hidden, c.Hidden, m.rows
 	blockLen := rows * h
@@ -404,9 +403,9 @@ func (m *Model) backwardRows(ws *mulWS, r0, r1, t0, t1, truncate int) {
 				next = m.d[(t+1-t0)*blockLen+r0*h : (t+1-t0)*blockLen+r1*h]
 			}
 			if m.recur.cols {
-				m.pr.mulCols(&m.recur.colTask, m.ws, next, h, r1-r0, dt, h, nil, asm.Accumulate)
+				m.pr.MulSplit(m.ws, r1-r0, next, h, dt, h, nil, false, true)
 			} else {
-				m.pr.mul(ws, next, h, r1-r0, dt, h, nil, asm.Accumulate)
+				m.pr.Mul(ws, r1-r0, next, h, dt, h, nil, false, true)
 			}
 		}
 		// dL/dz_t = dL/dh_t where h_t > 0.

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/fastpath-go/fastpath/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 )
 
@@ -99,15 +100,15 @@ type Model struct {
 	// and block Steps holds h_(Steps-1) in its last Hidden columns, so each
 	// step's GEMM reads block t and writes the state part of block t+1.
 	st      []float32
-	pw, pr  packedB   // W^T and W_rec packed for the per-step products
-	ws      []mulWS   // per-thread workspaces of the recurrence
-	recur   recurTask // the recurrence in flight
-	y       []float32 // outputs, len(outputs)*Rows x Out
-	dy      []float32 // loss gradient with respect to y
-	d       []float32 // BPTT chunk: dL/dz for up to chunk steps, plus a carry block
-	steps   int       // Steps of the last forward
-	rows    int       // Rows of the last forward
-	outputs []int     // output steps of the last forward (a copy)
+	pw, pr  blas.PackedB32           // W^T and W_rec packed for the per-step products
+	ws      []blas.PackedWorkspace32 // per-thread workspaces of the recurrence
+	recur   recurTask                // the recurrence in flight
+	y       []float32                // outputs, len(outputs)*Rows x Out
+	dy      []float32                // loss gradient with respect to y
+	d       []float32                // BPTT chunk: dL/dz for up to chunk steps, plus a carry block
+	steps   int                      // Steps of the last forward
+	rows    int                      // Rows of the last forward
+	outputs []int                    // output steps of the last forward (a copy)
 
 	// The steps and output steps of the last Gradient call, which the
 	// gradients belong to (RNN-Path's kappa depends on them).
