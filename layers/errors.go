@@ -16,6 +16,7 @@ const (
 	errLabelCount   = "layers: number of labels differs from the number of rows"
 	errLabelRange   = "layers: label out of range"
 	errPredictLen   = "layers: prediction slice shorter than the number of rows"
+	errProbShape    = "layers: probability matrix is not rows x OutSize()"
 	errDropoutP     = "layers: dropout probability outside [0, 1)"
 	errNoLR         = "layers: optimizer has no learning-rate schedule"
 	errOptimizerNet = "layers: optimizer state belongs to a network of another shape"

@@ -313,6 +313,34 @@ func (n *Network) Predict(x blas32.General, dst []int) {
 	}
 }
 
+// Probabilities writes the class probabilities of the rows of x — the
+// softmax of the logits, computed in float64 with the maximum subtracted —
+// to the rows of dst (x.Rows x OutSize(), any stride), in inference mode.
+// A row whose logits are not all finite gets NaN probabilities. It panics
+// if dst does not have that shape.
+func (n *Network) Probabilities(x, dst blas32.General) {
+	k := n.OutSize()
+	if dst.Rows != x.Rows || dst.Cols != k || (x.Rows > 0 && (dst.Stride < k || len(dst.Data) < (x.Rows-1)*dst.Stride+k)) {
+		panic(errProbShape)
+	}
+	z := n.Forward(x)
+	for r := 0; r < z.Rows; r++ {
+		zr := z.Data[r*z.Stride : r*z.Stride+k]
+		pr := dst.Data[r*dst.Stride : r*dst.Stride+k]
+		m := math.Inf(-1)
+		for _, v := range zr {
+			m = math.Max(m, float64(v))
+		}
+		var sum float64
+		for _, v := range zr {
+			sum += math.Exp(float64(v) - m)
+		}
+		for j, v := range zr {
+			pr[j] = float32(math.Exp(float64(v)-m) / sum)
+		}
+	}
+}
+
 // argmax returns the index of the largest element; NaN never wins unless
 // every element is NaN (then 0).
 func argmax(z []float32) int {

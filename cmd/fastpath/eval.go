@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/fastpath-go/fastpath/blas"
@@ -26,7 +27,7 @@ type evalFlags struct {
 func newEvalFlagSet(f *evalFlags) *flag.FlagSet {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&f.model, "model", "", "the model `file` to evaluate, written by fastpath train -out (required)")
+	fs.StringVar(&f.model, "model", "", "the model `file` to evaluate (required): a checkpoint or model written by fastpath train -out, or a .safetensors state_dict of a PyTorch nn.Sequential of Linear, ReLU and Dropout modules")
 	fs.IntVar(&f.batch, "batch", 500, "evaluation batch `size`")
 	fs.IntVar(&f.threads, "threads", 0, "GEMM `threads` (0: GOMAXPROCS)")
 	fs.StringVar(&f.safetensors, "safetensors", "", "also export the parameters to a safetensors `file` (names as in torch.nn.Sequential)")
@@ -88,7 +89,12 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	net, err := layers.LoadFile(f.model)
+	load := layers.LoadFile
+	if strings.HasSuffix(strings.ToLower(f.model), ".safetensors") {
+		// A PyTorch nn.Sequential's state_dict (or fastpath's export).
+		load = layers.LoadSafetensors
+	}
+	net, err := load(f.model)
 	if err != nil {
 		return fail(err)
 	}

@@ -480,3 +480,26 @@ func TestTrainPathSGD(t *testing.T) {
 		t.Fatalf("-opt pathsgd -wd: exit %d, stderr %q; want 2 and one line", code, errs)
 	}
 }
+
+// TestEvalSafetensors: eval reads a .safetensors state_dict (here the
+// export of a fastpath model; layers' TestSafetensorsPyTorch reads one
+// PyTorch wrote).
+func TestEvalSafetensors(t *testing.T) {
+	dir := t.TempDir()
+	net, err := layers.NewMLP([]int{784, 8, 10}, layers.MLPOptions{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	model := filepath.Join(dir, "m.fpnn")
+	if err := net.SaveFile(model); err != nil {
+		t.Fatal(err)
+	}
+	st := filepath.Join(dir, "m.safetensors")
+	if code, _, errs := runCLI("eval", "-model", model, "-data", fixture, "-safetensors", st); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, errs := runCLI("eval", "-model", st, "-data", fixture)
+	if code != 0 || !strings.Contains(out, "784-8-10") || !strings.Contains(out, "test loss") {
+		t.Errorf("eval of the .safetensors: exit %d, stderr %q, out:\n%s", code, errs, out)
+	}
+}

@@ -1,0 +1,323 @@
+package layers
+
+import (
+	"bufio"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// maxSafetensorsHeader bounds the JSON header a reader accepts.
+const maxSafetensorsHeader = 100 << 20
+
+var (
+	tensorNameRE = regexp.MustCompile(`^(\d+)\.(weight|bias)$`)
+	moduleRE     = regexp.MustCompile(`^(Linear\(\s*(\d+)\s*,\s*(\d+)\s*(?:,\s*bias\s*=\s*(True|False)\s*)?\)|ReLU\(\s*(?:inplace\s*=\s*(?:True|False)\s*)?\)|Dropout\(\s*(?:p\s*=\s*)?([0-9.eE+-]+)?\s*(?:,\s*inplace\s*=\s*(?:True|False)\s*)?\))$`)
+)
+
+// LoadSafetensors reads a network from a safetensors file: see
+// ReadSafetensors. Errors name the file.
+func LoadSafetensors(path string) (*Network, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	n, err := ReadSafetensors(bufio.NewReaderSize(f, 1<<16), st.Size())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return n, nil
+}
+
+// ReadSafetensors reads a network from the safetensors form (size bytes in
+// all) of a PyTorch torch.nn.Sequential of Linear, ReLU and Dropout
+// modules: the file WriteSafetensors writes, or the one PyTorch writes with
+// safetensors.torch.save_file(model.state_dict(), path). Tensors are named
+// "k.weight" (out x in) and "k.bias" (out) after the Linear module's index
+// k; dtypes F32 and F64 are read (F64 rounded to float32); a Linear
+// without bias gets a zero one.
+//
+// The modules between the Linear layers are not in the state_dict: they
+// come from the "torch_modules" metadata when the file has it (fastpath
+// writes it), and are otherwise taken to be a ReLU, followed by Dropout
+// (p = 0: the file cannot say) for any further module, with no module
+// after the last Linear — the usual MLP; give the modules explicitly with
+// ReadSafetensorsModules when the network differs.
+//
+// A malformed file (bad header, overlapping or missing tensor data, shapes
+// that do not chain, other tensors) is an error wrapping ErrFormat.
+func ReadSafetensors(r io.Reader, size int64) (*Network, error) {
+	return ReadSafetensorsModules(r, size, "")
+}
+
+// ReadSafetensorsModules is ReadSafetensors with the module list given as
+// PyTorch prints it, "Linear(784, 1000), ReLU(), Dropout(p=0.5),
+// Linear(1000, 10)" (an empty string uses the file's metadata or the
+// default described at ReadSafetensors).
+func ReadSafetensorsModules(r io.Reader, size int64, modules string) (*Network, error) {
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("%w: safetensors: "+format, append([]any{ErrFormat}, a...)...)
+	}
+	var lenb [8]byte
+	if _, err := io.ReadFull(r, lenb[:]); err != nil {
+		return nil, bad("reading the header length: %v", err)
+	}
+	hl := binary.LittleEndian.Uint64(lenb[:])
+	if hl > maxSafetensorsHeader || (size >= 0 && hl > uint64(size-8)) {
+		return nil, bad("header of %d bytes in a %d-byte file", hl, size)
+	}
+	hb := make([]byte, hl)
+	if _, err := io.ReadFull(r, hb); err != nil {
+		return nil, bad("reading the header: %v", err)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(hb, &raw); err != nil {
+		return nil, bad("header is not a JSON object: %v", err)
+	}
+	type tensor struct {
+		name  string
+		k     int
+		bias  bool
+		e     safetensorsEntry
+		width int64
+	}
+	var ts []tensor
+	for name, v := range raw {
+		if name == "__metadata__" {
+			var md map[string]string
+			if err := json.Unmarshal(v, &md); err != nil {
+				return nil, bad("__metadata__ is not a map of strings")
+			}
+			if modules == "" {
+				modules = md["torch_modules"]
+			}
+			continue
+		}
+		m := tensorNameRE.FindStringSubmatch(name)
+		if m == nil {
+			return nil, bad("tensor %q is not the weight or bias of a Linear module of a Sequential", name)
+		}
+		k, err := strconv.Atoi(m[1])
+		if err != nil || k > 3*MaxLayers {
+			return nil, bad("module index in %q", name)
+		}
+		var e safetensorsEntry
+		if err := json.Unmarshal(v, &e); err != nil {
+			return nil, bad("tensor %q: %v", name, err)
+		}
+		var width int64
+		switch e.Dtype {
+		case "F32":
+			width = 4
+		case "F64":
+			width = 8
+		default:
+			return nil, bad("tensor %q has dtype %s (F32 and F64 are read)", name, e.Dtype)
+		}
+		ts = append(ts, tensor{name: name, k: k, bias: m[2] == "bias", e: e, width: width})
+	}
+	// The data region: tensors must tile it exactly.
+	sort.Slice(ts, func(i, j int) bool { return ts[i].e.DataOffsets[0] < ts[j].e.DataOffsets[0] })
+	var end int64
+	for _, t := range ts {
+		count := int64(1)
+		for _, d := range t.e.Shape {
+			if d < 0 || d > MaxFeatures {
+				return nil, bad("tensor %q has shape %v", t.name, t.e.Shape)
+			}
+			count *= int64(d)
+		}
+		if t.e.DataOffsets[0] != end || t.e.DataOffsets[1]-t.e.DataOffsets[0] != count*t.width {
+			return nil, bad("tensor %q: data offsets %v do not follow the previous tensor or do not match shape %v", t.name, t.e.DataOffsets, t.e.Shape)
+		}
+		end = t.e.DataOffsets[1]
+	}
+	if size >= 0 && 8+int64(hl)+end != size {
+		return nil, bad("the tensors hold %d bytes, the file %d after the header", end, size-8-int64(hl))
+	}
+	// The Linear modules, by index.
+	type linear struct {
+		w, b *tensor
+	}
+	lin := map[int]*linear{}
+	for i := range ts {
+		t := &ts[i]
+		l := lin[t.k]
+		if l == nil {
+			l = &linear{}
+			lin[t.k] = l
+		}
+		if t.bias {
+			if len(t.e.Shape) != 1 {
+				return nil, bad("bias %q has shape %v", t.name, t.e.Shape)
+			}
+			l.b = t
+		} else {
+			if len(t.e.Shape) != 2 || t.e.Shape[0] < 1 || t.e.Shape[1] < 1 {
+				return nil, bad("weight %q has shape %v", t.name, t.e.Shape)
+			}
+			l.w = t
+		}
+	}
+	idx := make([]int, 0, len(lin))
+	for k, l := range lin {
+		if l.w == nil {
+			return nil, bad("module %d has a bias and no weight", k)
+		}
+		if l.b != nil && l.b.e.Shape[0] != l.w.e.Shape[0] {
+			return nil, bad("module %d: bias of %d for %d outputs", k, l.b.e.Shape[0], l.w.e.Shape[0])
+		}
+		idx = append(idx, k)
+	}
+	if len(idx) == 0 {
+		return nil, bad("no Linear weights")
+	}
+	sort.Ints(idx)
+	// The module list: given, or inferred.
+	var mods []string
+	if modules != "" {
+		mods = splitModules(modules)
+	} else {
+		for i, k := range idx {
+			if i == 0 && k != 0 {
+				return nil, bad("the first Linear is module %d: the modules before it are unknown (give them with ReadSafetensorsModules)", k)
+			}
+			w := lin[k].w.e.Shape
+			mods = append(mods, fmt.Sprintf("Linear(%d, %d)", w[1], w[0]))
+			if i+1 < len(idx) {
+				for g := k + 1; g < idx[i+1]; g++ {
+					if g == k+1 {
+						mods = append(mods, "ReLU()")
+					} else {
+						mods = append(mods, "Dropout(p=0)")
+					}
+				}
+			}
+		}
+	}
+	if len(mods) > MaxLayers {
+		return nil, bad("%d modules", len(mods))
+	}
+	var ls []Layer
+	var dense []*Dense
+	var dk []int
+	// Modules before the first Linear (an input dropout) take its width.
+	width := -1
+	for _, mod := range mods {
+		if m := moduleRE.FindStringSubmatch(mod); m != nil && strings.HasPrefix(mod, "Linear") {
+			width, _ = strconv.Atoi(m[2])
+			break
+		}
+	}
+	for k, mod := range mods {
+		m := moduleRE.FindStringSubmatch(mod)
+		if m == nil {
+			return nil, bad("module %d %q is not Linear, ReLU or Dropout", k, mod)
+		}
+		switch {
+		case strings.HasPrefix(mod, "Linear"):
+			in, _ := strconv.Atoi(m[2])
+			out, _ := strconv.Atoi(m[3])
+			l := lin[k]
+			if l == nil {
+				return nil, bad("module %d is a Linear without weights in the file", k)
+			}
+			if w := l.w.e.Shape; w[0] != out || w[1] != in {
+				return nil, bad("module %d is %s but its weight is %v", k, mod, w)
+			}
+			if in < 1 || out < 1 || in > MaxFeatures || out > MaxFeatures || int64(in)*int64(out) > MaxParams {
+				return nil, bad("module %d %s is too large", k, mod)
+			}
+			if in != width {
+				return nil, bad("module %d takes %d inputs after %d outputs", k, in, width)
+			}
+			d := NewDense(in, out, false)
+			ls, dense, dk = append(ls, d), append(dense, d), append(dk, k)
+			width = out
+		case width < 1:
+			return nil, bad("module %d %q: no Linear module gives the width", k, mod)
+		case strings.HasPrefix(mod, "ReLU"):
+			ls = append(ls, NewReLU(width))
+		default:
+			p := 0.5 // PyTorch's default
+			if m[5] != "" {
+				var err error
+				if p, err = strconv.ParseFloat(m[5], 64); err != nil || !(p >= 0 && p < 1) {
+					return nil, bad("module %d %q: probability outside [0, 1)", k, mod)
+				}
+			}
+			ls = append(ls, NewDropout(width, float32(p), 0))
+		}
+	}
+	if len(dk) != len(idx) {
+		return nil, bad("the modules name %d Linear layers, the file holds %d", len(dk), len(idx))
+	}
+	net, err := NewNetwork(ls...)
+	if err != nil {
+		return nil, bad("%v", err)
+	}
+	// Read the tensor data in file order into the layers.
+	dst := map[string][]float32{}
+	for i, k := range dk {
+		dst[lin[k].w.name] = dense[i].W.Data
+		if lin[k].b != nil {
+			dst[lin[k].b.name] = dense[i].B
+		}
+	}
+	buf := make([]byte, 1<<16)
+	for _, t := range ts {
+		d := dst[t.name]
+		for j := 0; j < len(d); {
+			n := min(len(d)-j, len(buf)/int(t.width))
+			b := buf[:n*int(t.width)]
+			if _, err := io.ReadFull(r, b); err != nil {
+				return nil, bad("tensor %q truncated: %v", t.name, err)
+			}
+			for q := range n {
+				if t.width == 4 {
+					d[j+q] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*q:]))
+				} else {
+					d[j+q] = float32(math.Float64frombits(binary.LittleEndian.Uint64(b[8*q:])))
+				}
+			}
+			j += n
+		}
+	}
+	return net, nil
+}
+
+// splitModules splits "Linear(2, 3), ReLU(), Dropout(p=0.5)" at the commas
+// outside parentheses.
+func splitModules(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i, c := range s {
+		switch c {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ',':
+			if depth == 0 {
+				out = append(out, strings.TrimSpace(s[start:i]))
+				start = i + 1
+			}
+		}
+	}
+	if t := strings.TrimSpace(s[start:]); t != "" {
+		out = append(out, t)
+	}
+	return out
+}
