@@ -1,9 +1,11 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/fastpath-go/fastpath/checkpoint"
 	"io"
 	"math"
 	"runtime"
@@ -69,6 +71,9 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	case f.model == "":
 		return bad("-model is required")
 	}
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	applied := applyPreprocessing(f.model, &f.data, set)
 	if err := checkBatch(f.batch); err != nil {
 		return bad("%v", err)
 	}
@@ -99,6 +104,9 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 	fmt.Fprintf(stdout, "model    %s: %s: %s, %d parameters\n", f.model, sizesName(net), net, net.NumParams())
+	if applied != "" {
+		fmt.Fprintf(stdout, "data     as in training: %s\n", applied)
+	}
 	if f.safetensors != "" {
 		if err := atomicfile.Write(f.safetensors, net.WriteSafetensors); err != nil {
 			return fail(err)
@@ -133,4 +141,37 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "\ntest loss %.4f, error %s (%d of %d wrong), %.0f examples/s\n",
 		loss, percent(1-acc), int(math.Round((1-acc)*float64(test.Len()))), test.Len(), float64(test.Len())/sec)
 	return 0
+}
+
+// applyPreprocessing sets the data flags not given on the command line to
+// the preprocessing recorded in a training checkpoint (fastpath train -out
+// records it), and says which it applied. Model files without the record
+// change nothing.
+func applyPreprocessing(model string, d *dataFlags, set map[string]bool) string {
+	if !checkpoint.IsCheckpoint(model) {
+		return ""
+	}
+	c, err := layers.LoadCheckpoint(model)
+	if err != nil {
+		return "" // reported when the model is loaded
+	}
+	var m trainMeta
+	if json.Unmarshal(c.Meta, &m) != nil || m.Data == nil {
+		return ""
+	}
+	var done []string
+	apply := func(name string, ok bool, f func()) {
+		if ok && !set[name] {
+			f()
+			done = append(done, "-"+name)
+		}
+	}
+	p := m.Data
+	apply("downsample", p.Downsample != "", func() { d.downsample = p.Downsample })
+	apply("csv-scale", p.CSVScale != "" && d.csvTest != "", func() { d.csvScale = p.CSVScale })
+	apply("csv-image", p.CSVImage != "" && d.csvTest != "", func() { d.csvImage = p.CSVImage })
+	apply("csv-header", p.CSVHeader && d.csvTest != "", func() { d.csvHeader = true })
+	apply("csv-label-last", p.CSVLast && d.csvTest != "", func() { d.csvLast = true })
+	apply("classes", p.Classes > 0, func() { d.classes = p.Classes })
+	return strings.Join(done, " ")
 }

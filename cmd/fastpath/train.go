@@ -100,6 +100,20 @@ func trainUsage(w io.Writer) {
 type trainMeta struct {
 	// Args is the command line, for the record.
 	Args []string `json:"args"`
+	// Data is the preprocessing the model was trained with, which eval
+	// applies again unless told otherwise.
+	Data *preprocessing `json:"data,omitempty"`
+}
+
+// preprocessing is how the training data was read and transformed.
+type preprocessing struct {
+	Downsample string `json:"downsample,omitempty"`
+	CSVScale   string `json:"csv_scale,omitempty"`
+	CSVImage   string `json:"csv_image,omitempty"`
+	CSVHeader  bool   `json:"csv_header,omitempty"`
+	CSVLast    bool   `json:"csv_label_last,omitempty"`
+	Features   int    `json:"features"`
+	Classes    int    `json:"classes"`
 }
 
 // trainRun is one training run being set up and carried out.
@@ -435,7 +449,12 @@ func (r *trainRun) run() int {
 	defer stop()
 	var last layers.StepStats
 	completed := r.first // epochs whose checkpoint is written
-	meta, err := json.Marshal(trainMeta{Args: r.args})
+	pre := &preprocessing{Downsample: f.data.downsample, CSVImage: f.data.csvImage, CSVHeader: f.data.csvHeader,
+		CSVLast: f.data.csvLast, Features: r.train.Dim(), Classes: r.rep.classes}
+	if f.data.csvScale != "1" {
+		pre.CSVScale = f.data.csvScale
+	}
+	meta, err := json.Marshal(trainMeta{Args: r.args, Data: pre})
 	if err != nil {
 		panic(err)
 	}

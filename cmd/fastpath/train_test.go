@@ -503,3 +503,20 @@ func TestEvalSafetensors(t *testing.T) {
 		t.Errorf("eval of the .safetensors: exit %d, stderr %q, out:\n%s", code, errs, out)
 	}
 }
+
+// TestEvalAppliesTrainingPreprocessing: a checkpoint records how the data
+// was preprocessed, and eval applies it without repeated flags.
+func TestEvalAppliesTrainingPreprocessing(t *testing.T) {
+	model := filepath.Join(t.TempDir(), "small.fpck")
+	if code, _, errs := runCLI("train", "-data", fixture, "-downsample", "10x10", "-hidden", "8", "-epochs", "1", "-out", model); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, errs := runCLI("eval", "-model", model, "-data", fixture)
+	if code != 0 || !strings.Contains(out, "as in training: -downsample -classes") || !strings.Contains(out, "downsampled to 10x10") {
+		t.Errorf("eval: exit %d, stderr %q, out:\n%s", code, errs, out)
+	}
+	// A flag given on the command line wins (and here cannot fit).
+	if code, _, errs := runCLI("eval", "-model", model, "-data", fixture, "-downsample", "14x14"); code != 1 || !strings.Contains(errs, "features") {
+		t.Errorf("eval -downsample 14x14: exit %d, stderr %q", code, errs)
+	}
+}
