@@ -2,12 +2,12 @@ package asm
 
 import "math"
 
-// SDotGeneric is the reference float32 dot product:
+// sdotGeneric is the reference float32 dot product:
 //
 //	var s float32
 //	for i := range x { s += x[i] * y[i] }
 //	return s
-func SDotGeneric(x, y []float32) float32 {
+func sdotGeneric(x, y []float32) float32 {
 	if len(x) != len(y) {
 		panic(errLength)
 	}
@@ -18,8 +18,8 @@ func SDotGeneric(x, y []float32) float32 {
 	return s
 }
 
-// DDotGeneric is SDotGeneric on float64.
-func DDotGeneric(x, y []float64) float64 {
+// ddotGeneric is sdotGeneric on float64.
+func ddotGeneric(x, y []float64) float64 {
 	if len(x) != len(y) {
 		panic(errLength)
 	}
@@ -30,10 +30,10 @@ func DDotGeneric(x, y []float64) float64 {
 	return s
 }
 
-// SAxpyGeneric is the reference float32 axpy:
+// saxpyGeneric is the reference float32 axpy:
 //
 //	for i := range x { y[i] += alpha * x[i] }
-func SAxpyGeneric(alpha float32, x, y []float32) {
+func saxpyGeneric(alpha float32, x, y []float32) {
 	if len(x) != len(y) {
 		panic(errLength)
 	}
@@ -42,8 +42,8 @@ func SAxpyGeneric(alpha float32, x, y []float32) {
 	}
 }
 
-// DAxpyGeneric is SAxpyGeneric on float64.
-func DAxpyGeneric(alpha float64, x, y []float64) {
+// daxpyGeneric is saxpyGeneric on float64.
+func daxpyGeneric(alpha float64, x, y []float64) {
 	if len(x) != len(y) {
 		panic(errLength)
 	}
@@ -64,7 +64,7 @@ func SAxpy(alpha float32, x, y []float32) { Current().SAxpy(alpha, x, y) }
 // DAxpy sets y += alpha*x with the selected implementation.
 func DAxpy(alpha float64, x, y []float64) { Current().DAxpy(alpha, x, y) }
 
-// IDamaxGeneric is the reference index of the largest absolute value, as
+// idamaxGeneric is the reference index of the largest absolute value, as
 // BLAS idamax (and gonum's Idamax) define it on a non-empty x: the first
 // index of the maximum, NaN elements never being larger than another, and
 // 0 when x[0] is NaN:
@@ -74,7 +74,7 @@ func DAxpy(alpha float64, x, y []float64) { Current().DAxpy(alpha, x, y) }
 //	return idx
 //
 // It returns -1 for an empty x.
-func IDamaxGeneric(x []float64) int {
+func idamaxGeneric(x []float64) int {
 	if len(x) == 0 {
 		return -1
 	}
@@ -87,13 +87,13 @@ func IDamaxGeneric(x []float64) int {
 	return idx
 }
 
-// DDotIncGeneric is the reference strided dot product of n elements,
+// ddotIncGeneric is the reference strided dot product of n elements,
 // x[i*incX] and y[i*incY] for positive increments:
 //
 //	var s float64
 //	for i := 0; i < n; i++ { s += x[i*incX] * y[i*incY] }
 //	return s
-func DDotIncGeneric(n int, x []float64, incX int, y []float64, incY int) float64 {
+func ddotIncGeneric(n int, x []float64, incX int, y []float64, incY int) float64 {
 	checkInc(n, len(x), incX, len(y), incY)
 	var s float64
 	for i := range n {
@@ -110,34 +110,34 @@ func checkInc(n, lenX, incX, lenY, incY int) {
 	}
 }
 
-// DAxpyIncGeneric is the reference strided axpy of n elements for positive
+// daxpyIncGeneric is the reference strided axpy of n elements for positive
 // increments:
 //
 //	for i := 0; i < n; i++ { y[i*incY] += alpha * x[i*incX] }
-func DAxpyIncGeneric(n int, alpha float64, x []float64, incX int, y []float64, incY int) {
+func daxpyIncGeneric(n int, alpha float64, x []float64, incX int, y []float64, incY int) {
 	checkInc(n, len(x), incX, len(y), incY)
 	for i := range n {
 		y[i*incY] += alpha * x[i*incX]
 	}
 }
 
-// DScalIncGeneric is the reference strided scaling of n elements (inc >= 1):
+// dscalIncGeneric is the reference strided scaling of n elements (inc >= 1):
 //
 //	for i := 0; i < n; i++ { x[i*inc] *= alpha }
-func DScalIncGeneric(n int, alpha float64, x []float64, inc int) {
+func dscalIncGeneric(n int, alpha float64, x []float64, inc int) {
 	checkInc(n, len(x), inc, len(x), inc)
 	for i := range n {
 		x[i*inc] *= alpha
 	}
 }
 
-// DAsumIncGeneric is the reference sum of absolute values of n strided
+// dasumIncGeneric is the reference sum of absolute values of n strided
 // elements (inc >= 1):
 //
 //	var s float64
 //	for i := 0; i < n; i++ { s += math.Abs(x[i*inc]) }
 //	return s
-func DAsumIncGeneric(n int, x []float64, inc int) float64 {
+func dasumIncGeneric(n int, x []float64, inc int) float64 {
 	checkInc(n, len(x), inc, len(x), inc)
 	var s float64
 	for i := range n {
@@ -146,13 +146,13 @@ func DAsumIncGeneric(n int, x []float64, inc int) float64 {
 	return s
 }
 
-// DSumSqIncGeneric is the reference sum of squares of n strided elements
+// dsumSqIncGeneric is the reference sum of squares of n strided elements
 // (inc >= 1), unscaled (it overflows and underflows where the squares do):
 //
 //	var s float64
 //	for i := 0; i < n; i++ { s += x[i*inc] * x[i*inc] }
 //	return s
-func DSumSqIncGeneric(n int, x []float64, inc int) float64 {
+func dsumSqIncGeneric(n int, x []float64, inc int) float64 {
 	checkInc(n, len(x), inc, len(x), inc)
 	var s float64
 	for i := range n {

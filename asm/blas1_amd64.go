@@ -11,7 +11,7 @@ import "math"
 // multiply-add per element, so it rounds once where the generic loop (without
 // GOAMD64=v3) rounds twice.
 
-// sdotAsm is SDotGeneric's loop over len(x) elements (len(y) >= len(x)):
+// sdotAsm is sdotGeneric's loop over len(x) elements (len(y) >= len(x)):
 //
 //	var s float32
 //	for i := range x { s += x[i] * y[i] }
@@ -20,7 +20,7 @@ import "math"
 //go:noescape
 func sdotAsm(x, y []float32) float32
 
-// ddotAsm is DDotGeneric's loop over len(x) elements (len(y) >= len(x)):
+// ddotAsm is ddotGeneric's loop over len(x) elements (len(y) >= len(x)):
 //
 //	var s float64
 //	for i := range x { s += x[i] * y[i] }
@@ -29,14 +29,14 @@ func sdotAsm(x, y []float32) float32
 //go:noescape
 func ddotAsm(x, y []float64) float64
 
-// saxpyAsm is SAxpyGeneric's loop over len(x) elements (len(y) >= len(x)):
+// saxpyAsm is saxpyGeneric's loop over len(x) elements (len(y) >= len(x)):
 //
 //	for i := range x { y[i] += alpha * x[i] }
 //
 //go:noescape
 func saxpyAsm(alpha float32, x, y []float32)
 
-// daxpyAsm is DAxpyGeneric's loop over len(x) elements (len(y) >= len(x)):
+// daxpyAsm is daxpyGeneric's loop over len(x) elements (len(y) >= len(x)):
 //
 //	for i := range x { y[i] += alpha * x[i] }
 //
@@ -71,7 +71,7 @@ func daxpyAVX2(alpha float64, x, y []float64) {
 	daxpyAsm(alpha, x, y)
 }
 
-// idamaxAsm is IDamaxGeneric's loop over n > 0 elements, in two passes:
+// idamaxAsm is idamaxGeneric's loop over n > 0 elements, in two passes:
 // the largest absolute value (VMAXPD keeping the running maximum when an
 // element is NaN), then the first index holding it. The caller handles a
 // NaN x[0].
@@ -79,7 +79,7 @@ func daxpyAVX2(alpha float64, x, y []float64) {
 //go:noescape
 func idamaxAsm(x *float64, n int) int
 
-// ddotIncAsm is DDotIncGeneric's loop for n > 0, with four accumulators
+// ddotIncAsm is ddotIncGeneric's loop for n > 0, with four accumulators
 // (so the sum is added in a different order: within the usual rounding
 // bound).
 //
@@ -104,7 +104,7 @@ func ddotIncAVX2(n int, x []float64, incX int, y []float64, incY int) float64 {
 	return ddotIncAsm(n, &x[0], incX, &y[0], incY)
 }
 
-// daxpyIncAsm is DAxpyIncGeneric's loop for n > 0, unrolled by four, one
+// daxpyIncAsm is daxpyIncGeneric's loop for n > 0, unrolled by four, one
 // fused multiply-add per element.
 //
 //go:noescape
@@ -118,19 +118,19 @@ func daxpyIncAVX2(n int, alpha float64, x []float64, incX int, y []float64, incY
 	daxpyIncAsm(n, alpha, &x[0], incX, &y[0], incY)
 }
 
-// dscalIncAsm is DScalIncGeneric's loop for n > 0 (unit increments in ymm
+// dscalIncAsm is dscalIncGeneric's loop for n > 0 (unit increments in ymm
 // vectors, others unrolled by four).
 //
 //go:noescape
 func dscalIncAsm(n int, alpha float64, x *float64, inc int)
 
-// dasumIncAsm is DAsumIncGeneric's loop for n > 0: four ymm accumulators
+// dasumIncAsm is dasumIncGeneric's loop for n > 0: four ymm accumulators
 // for unit increments, one scalar accumulator otherwise.
 //
 //go:noescape
 func dasumIncAsm(n int, x *float64, inc int) float64
 
-// dsumSqIncAsm is DSumSqIncGeneric's loop for n > 0, with fused
+// dsumSqIncAsm is dsumSqIncGeneric's loop for n > 0, with fused
 // multiply-adds: four ymm accumulators for unit increments, one scalar
 // accumulator otherwise.
 //

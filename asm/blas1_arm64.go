@@ -2,7 +2,7 @@
 
 package asm
 
-// sdotNEON is SDotGeneric's loop without the length check (eight vector
+// sdotNEON is sdotGeneric's loop without the length check (eight vector
 // accumulators, so the summation order differs):
 //
 //	var s float32
@@ -17,7 +17,7 @@ func sdotNEON(x, y []float32) float32
 //go:noescape
 func ddotNEON(x, y []float64) float64
 
-// saxpyNEON is SAxpyGeneric's loop without the length check:
+// saxpyNEON is saxpyGeneric's loop without the length check:
 //
 //	for i := range x { y[i] += alpha * x[i] }
 //

@@ -51,7 +51,7 @@ func TestSDot(t *testing.T) {
 				if d := math.Abs(float64(got) - ref); math.IsNaN(float64(got)) || d > tol {
 					t.Fatalf("n=%d off=%d: dot = %g, reference %g (tol %g)", n, off, got, ref, tol)
 				}
-				twin := SDotGeneric(x, y)
+				twin := sdotGeneric(x, y)
 				if d := math.Abs(float64(got) - float64(twin)); d > 2*tol {
 					t.Fatalf("n=%d off=%d: dot = %g, generic %g", n, off, got, twin)
 				}
@@ -79,7 +79,7 @@ func TestDDot(t *testing.T) {
 				if d := math.Abs(got - ref); math.IsNaN(got) || d > tol {
 					t.Fatalf("n=%d off=%d: dot = %g, reference %g (tol %g)", n, off, got, ref, tol)
 				}
-				twin := DDotGeneric(x, y)
+				twin := ddotGeneric(x, y)
 				if d := math.Abs(got - twin); d > 2*tol {
 					t.Fatalf("n=%d off=%d: dot = %g, generic %g", n, off, got, twin)
 				}
@@ -101,7 +101,7 @@ func TestSAxpy(t *testing.T) {
 				y0 := append([]float32(nil), y...)
 				twin := append([]float32(nil), y...)
 				impl.SAxpy(alpha, x, y)
-				SAxpyGeneric(alpha, x, twin)
+				saxpyGeneric(alpha, x, twin)
 				if !xok() || !yok() {
 					t.Fatalf("n=%d: write outside the operands", n)
 				}
@@ -120,7 +120,7 @@ func TestSAxpy(t *testing.T) {
 				a := append([]float32(nil), y0...)
 				b := append([]float32(nil), y0...)
 				impl.SAxpy(alpha, a, a)
-				SAxpyGeneric(alpha, b, b)
+				saxpyGeneric(alpha, b, b)
 				for i := range a {
 					tol := 4 * 0x1p-24 * (1 + math.Abs(float64(alpha))) * math.Abs(float64(y0[i]))
 					if d := math.Abs(float64(a[i]) - float64(b[i])); d > tol {
@@ -145,7 +145,7 @@ func TestDAxpy(t *testing.T) {
 				y0 := append([]float64(nil), y...)
 				twin := append([]float64(nil), y...)
 				impl.DAxpy(alpha, x, y)
-				DAxpyGeneric(alpha, x, twin)
+				daxpyGeneric(alpha, x, twin)
 				if !xok() || !yok() {
 					t.Fatalf("n=%d: write outside the operands", n)
 				}
@@ -197,7 +197,7 @@ func TestIDamax(t *testing.T) {
 		}
 		// A NaN before the maximum, in the vector part and in the tail.
 		for _, x := range [][]float64{{1, math.NaN(), 2}, {1, 1, 1, 1, 1, math.NaN(), 3}, {0, 1, 2, 3, 4, 5, 6, 7, math.NaN(), 1, 1, 1, 1, 1, 1, 1, 1, 9}} {
-			if got, want := impl.IDamax(x), IDamaxGeneric(x); got != want {
+			if got, want := impl.IDamax(x), idamaxGeneric(x); got != want {
 				t.Fatalf("%s %v: %d, want %d", impl.Name, x, got, want)
 			}
 		}
@@ -220,7 +220,7 @@ func TestIDamax(t *testing.T) {
 				if trial == 0 {
 					x[0] = math.NaN()
 				}
-				if got, want := impl.IDamax(x), IDamaxGeneric(x); got != want {
+				if got, want := impl.IDamax(x), idamaxGeneric(x); got != want {
 					t.Fatalf("%s n=%d trial %d: %d, want %d (x=%v)", impl.Name, n, trial, got, want, x)
 				}
 			}

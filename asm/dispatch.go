@@ -23,10 +23,10 @@ type Impl struct {
 	Available bool
 
 	SMR, SNR int
-	// Sgemm is the float32 micro-kernel; see SgemmMicroRef.
+	// Sgemm is the float32 micro-kernel; see sgemmMicroRef.
 	Sgemm func(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags)
 	// SgemmStrided is the SMR x SNR float32 micro-kernel that reads B in
-	// place, rows ldb apart (SgemmStridedMicroRef); nil where the
+	// place, rows ldb apart (sgemmStridedMicroRef); nil where the
 	// implementation has none (package blas then packs B).
 	SgemmStrided func(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags)
 	// SMRAlt x SNR is an alternative float32 micro-kernel shape with fewer
@@ -38,29 +38,29 @@ type Impl struct {
 	SgemmAlt        func(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags)
 	SgemmStridedAlt func(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags)
 	DMR, DNR        int
-	// Dgemm is the float64 micro-kernel; see DgemmMicroRef.
+	// Dgemm is the float64 micro-kernel; see dgemmMicroRef.
 	Dgemm func(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags)
-	// DgemmStrided is SgemmStrided for float64 (DgemmStridedMicroRef).
+	// DgemmStrided is SgemmStrided for float64 (dgemmStridedMicroRef).
 	DgemmStrided func(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags)
 
-	// Transpose is TransposeGeneric's loop, used to pack transposed GEMM
+	// Transpose is transposeGeneric's loop, used to pack transposed GEMM
 	// operands.
 	Transpose func(dst, src []float32, lds, rows, kc int)
-	// PackPanels32 and PackPanels64 are PackPanelsGeneric32's and
-	// PackPanelsGeneric64's loops, used to pack non-transposed operands.
+	// PackPanels32 and PackPanels64 are packPanelsGeneric32's and
+	// packPanelsGeneric64's loops, used to pack non-transposed operands.
 	PackPanels32 func(dst, src []float32, lds, rows, nr, count int)
 	PackPanels64 func(dst, src []float64, lds, rows, nr, count int)
 
-	// Relu is ReluGeneric's loop: dst[i] = relu(x[i]).
+	// Relu is reluGeneric's loop: dst[i] = relu(x[i]).
 	Relu func(dst, x []float32)
-	// ReluBackward is ReluBackwardGeneric's loop.
+	// ReluBackward is reluBackwardGeneric's loop.
 	ReluBackward func(dx, dy, y []float32)
-	// BiasRelu is BiasReluGeneric's loop: dst[i] = relu(x[i] + bias[i]).
+	// BiasRelu is biasReluGeneric's loop: dst[i] = relu(x[i] + bias[i]).
 	BiasRelu func(dst, x, bias []float32)
 
-	// PathMV is PathMVGeneric's loop: y = (W∘W) x.
+	// PathMV is pathMVGeneric's loop: y = (W∘W) x.
 	PathMV func(y []float64, w []float32, ldw int, x []float64)
-	// PathMTV is PathMTVGeneric's loop: y = (W∘W)^T x.
+	// PathMTV is pathMTVGeneric's loop: y = (W∘W)^T x.
 	PathMTV func(y []float64, w []float32, ldw int, x []float64)
 
 	// SDot, DDot, SAxpy and DAxpy are the level-1 loops of blas1.go, used by
@@ -70,39 +70,39 @@ type Impl struct {
 	SAxpy func(alpha float32, x, y []float32)
 	DAxpy func(alpha float64, x, y []float64)
 
-	// IDamax and DDotInc are IDamaxGeneric's and DDotIncGeneric's loops: the
+	// IDamax and DDotInc are idamaxGeneric's and ddotIncGeneric's loops: the
 	// index of the largest absolute value, and a strided dot product.
 	IDamax  func(x []float64) int
 	DDotInc func(n int, x []float64, incX int, y []float64, incY int) float64
-	// DAxpyInc is DAxpyIncGeneric's loop: a strided axpy.
+	// DAxpyInc is daxpyIncGeneric's loop: a strided axpy.
 	DAxpyInc func(n int, alpha float64, x []float64, incX int, y []float64, incY int)
-	// DScalInc, DAsumInc and DSumSqInc are DScalIncGeneric's,
-	// DAsumIncGeneric's and DSumSqIncGeneric's loops (any increment >= 1).
+	// DScalInc, DAsumInc and DSumSqInc are dscalIncGeneric's,
+	// dasumIncGeneric's and dsumSqIncGeneric's loops (any increment >= 1).
 	DScalInc  func(n int, alpha float64, x []float64, inc int)
 	DAsumInc  func(n int, x []float64, inc int) float64
 	DSumSqInc func(n int, x []float64, inc int) float64
 
 	// SGemvN4, DGemvN4, SGemvT4 and DGemvT4 are the four-row GEMV loops of
-	// gemv.go (SGemvN4Generic, ...): four dot products with one vector, and
+	// gemv.go (sgemvN4Generic, ...): four dot products with one vector, and
 	// four scaled rows added to one vector.
 	SGemvN4 func(n int, a []float32, lda int, x []float32, y *[4]float32)
 	DGemvN4 func(n int, a []float64, lda int, x []float64, y *[4]float64)
 	SGemvT4 func(n int, a []float32, lda int, alpha *[4]float32, y []float32)
 	DGemvT4 func(n int, a []float64, lda int, alpha *[4]float64, y []float64)
 	// SSymv4 and DSymv4 are the four-row symmetric loops of gemv.go
-	// (SSymv4Generic, DSymv4Generic): a dot with x and an axpy into z per
+	// (ssymv4Generic, dsymv4Generic): a dot with x and an axpy into z per
 	// row, in one pass.
 	SSymv4 func(n int, a []float32, lda int, x, z []float32, alpha, dot *[4]float32)
 	DSymv4 func(n int, a []float64, lda int, x, z []float64, alpha, dot *[4]float64)
 
 	// SGD, SGDMomentum and AdaGrad are the optimizer updates of optim.go
-	// (SGDGeneric, SGDMomentumGeneric, AdaGradGeneric).
+	// (sgdGeneric, sgdMomentumGeneric, adaGradGeneric).
 	SGD         func(w, g []float32, lr, wd float32)
 	SGDMomentum func(w, g, v []float32, lr, mu, wd float32)
 	AdaGrad     func(w, g, h []float32, lr, eps float32)
 
 	// PathSGD and PathSGDMomentum are the Path-SGD layer updates of
-	// pathsgd.go (PathSGDGeneric, PathSGDMomentumGeneric).
+	// pathsgd.go (pathSGDGeneric, pathSGDMomentumGeneric).
 	PathSGD         func(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64)
 	PathSGDMomentum func(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32)
 

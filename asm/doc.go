@@ -16,7 +16,7 @@
 //     with an epilogue that accumulates into C, adds a bias row and applies
 //     ReLU (see GemmFlags). Packing and blocking live in package blas.
 //     Beside each, a kernel of the same shape that reads B in place, rows
-//     ldb apart (SgemmStridedMicroRef; Impl.SgemmStrided, DgemmStrided),
+//     ldb apart (sgemmStridedMicroRef; Impl.SgemmStrided, DgemmStrided),
 //     for products whose B is used by few kernel calls; and where the
 //     implementation has one, an alternative float32 shape with fewer rows
 //     (Impl.SMRAlt; Impl.SgemmFor chooses between the two by the row count).

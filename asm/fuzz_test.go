@@ -180,7 +180,7 @@ func FuzzSgemmMicro(f *testing.F) {
 			got := append([]float32(nil), c0...)
 			twin := append([]float32(nil), c0...)
 			impl.Sgemm(k, a, b, got, ldc, bias, flags)
-			SgemmMicroRef(mr, nr, k, a, b, twin, ldc, bias, flags)
+			sgemmMicroRef(mr, nr, k, a, b, twin, ldc, bias, flags)
 			for i := 0; i < mr; i++ {
 				for j := 0; j < ldc; j++ {
 					idx := i*ldc + j
@@ -205,7 +205,7 @@ func FuzzSgemmMicro(f *testing.F) {
 						t.Fatalf("%s k=%d flags=%d: C[%d][%d] = %g (generic twin %g): %s", impl.Name, k, flags, i, j, got[idx], twin[idx], why)
 					}
 					if why := o.check(float64(twin[idx]), relu); why != "" {
-						t.Fatalf("SgemmMicroRef k=%d flags=%d: C[%d][%d] = %g: %s", k, flags, i, j, twin[idx], why)
+						t.Fatalf("sgemmMicroRef k=%d flags=%d: C[%d][%d] = %g: %s", k, flags, i, j, twin[idx], why)
 					}
 				}
 			}
@@ -242,7 +242,7 @@ func FuzzDgemmMicro(f *testing.F) {
 			got := append([]float64(nil), c0...)
 			twin := append([]float64(nil), c0...)
 			impl.Dgemm(k, a, b, got, ldc, bias, flags)
-			DgemmMicroRef(mr, nr, k, a, b, twin, ldc, bias, flags)
+			dgemmMicroRef(mr, nr, k, a, b, twin, ldc, bias, flags)
 			for i := 0; i < mr; i++ {
 				for j := 0; j < ldc; j++ {
 					idx := i*ldc + j
@@ -267,7 +267,7 @@ func FuzzDgemmMicro(f *testing.F) {
 						t.Fatalf("%s k=%d flags=%d: C[%d][%d] = %g (generic twin %g): %s", impl.Name, k, flags, i, j, got[idx], twin[idx], why)
 					}
 					if why := o.check(twin[idx], relu); why != "" {
-						t.Fatalf("DgemmMicroRef k=%d flags=%d: C[%d][%d] = %g: %s", k, flags, i, j, twin[idx], why)
+						t.Fatalf("dgemmMicroRef k=%d flags=%d: C[%d][%d] = %g: %s", k, flags, i, j, twin[idx], why)
 					}
 				}
 			}
@@ -292,7 +292,7 @@ func FuzzDot(f *testing.F) {
 		for i := range x64 {
 			o64.add(x64[i], y64[i])
 		}
-		s32, s64 := SDotGeneric(x32, y32), DDotGeneric(x64, y64)
+		s32, s64 := sdotGeneric(x32, y32), ddotGeneric(x64, y64)
 		for _, impl := range AvailableImpls() {
 			if got := impl.SDot(x32, y32); o32.check(float64(got), false) != "" || o32.check(float64(s32), false) != "" {
 				t.Fatalf("%s SDot n=%d = %g, generic %g: %s / %s", impl.Name, n, got, s32,
@@ -320,7 +320,7 @@ func FuzzAxpy(f *testing.F) {
 				got := append([]float32(nil), y0...)
 				twin := append([]float32(nil), y0...)
 				impl.SAxpy(alpha, x, got)
-				SAxpyGeneric(alpha, x, twin)
+				saxpyGeneric(alpha, x, twin)
 				for i := range got {
 					o := newOracle32()
 					o.add(float64(alpha), float64(x[i]))
@@ -329,7 +329,7 @@ func FuzzAxpy(f *testing.F) {
 						t.Fatalf("%s SAxpy(%g): %g + %g*%g = %g (generic %g): %s", impl.Name, alpha, y0[i], alpha, x[i], got[i], twin[i], why)
 					}
 					if why := o.check(float64(twin[i]), false); why != "" {
-						t.Fatalf("SAxpyGeneric(%g): %g + %g*%g = %g: %s", alpha, y0[i], alpha, x[i], twin[i], why)
+						t.Fatalf("saxpyGeneric(%g): %g + %g*%g = %g: %s", alpha, y0[i], alpha, x[i], twin[i], why)
 					}
 				}
 			}
@@ -340,7 +340,7 @@ func FuzzAxpy(f *testing.F) {
 				got := append([]float64(nil), y0...)
 				twin := append([]float64(nil), y0...)
 				impl.DAxpy(alpha, x, got)
-				DAxpyGeneric(alpha, x, twin)
+				daxpyGeneric(alpha, x, twin)
 				for i := range got {
 					o := newOracle64()
 					o.add(alpha, x[i])
@@ -349,7 +349,7 @@ func FuzzAxpy(f *testing.F) {
 						t.Fatalf("%s DAxpy(%g): %g + %g*%g = %g (generic %g): %s", impl.Name, alpha, y0[i], alpha, x[i], got[i], twin[i], why)
 					}
 					if why := o.check(twin[i], false); why != "" {
-						t.Fatalf("DAxpyGeneric(%g): %g + %g*%g = %g: %s", alpha, y0[i], alpha, x[i], twin[i], why)
+						t.Fatalf("daxpyGeneric(%g): %g + %g*%g = %g: %s", alpha, y0[i], alpha, x[i], twin[i], why)
 					}
 				}
 			}
@@ -391,7 +391,7 @@ func FuzzIDamax(f *testing.F) {
 	f.Add([]byte{0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0, 0, 0, 0, 0, 0, 0xf8, 0x7f, 0, 0, 0, 0, 0, 0, 0, 0x40})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		x := bytesToFloat64(data)
-		want := IDamaxGeneric(x)
+		want := idamaxGeneric(x)
 		for _, impl := range AvailableImpls() {
 			if got := impl.IDamax(x); got != want {
 				t.Fatalf("%s IDamax(%v) = %d, want %d", impl.Name, x, got, want)

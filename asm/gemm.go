@@ -19,7 +19,7 @@ const (
 //	b holds k groups of NR values: b[p*NR+j] = B[p][j]
 //	c is row-major with leading dimension ldc: C[i][j] = c[i*ldc+j]
 
-// SgemmMicroRef is the float32 micro-kernel specification, for any shape
+// sgemmMicroRef is the float32 micro-kernel specification, for any shape
 // mr x nr; every implementation computes exactly this loop (up to the
 // rounding of fused multiply-adds):
 //
@@ -35,7 +35,7 @@ const (
 //			c[i*ldc+j] = s
 //		}
 //	}
-func SgemmMicroRef(mr, nr, k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags) {
+func sgemmMicroRef(mr, nr, k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags) {
 	checkGemm(mr, nr, k, len(a), len(b), len(c), ldc, len(bias), flags)
 	for i := 0; i < mr; i++ {
 		for j := 0; j < nr; j++ {
@@ -57,9 +57,9 @@ func SgemmMicroRef(mr, nr, k int, a, b, c []float32, ldc int, bias []float32, fl
 	}
 }
 
-// DgemmMicroRef is the float64 micro-kernel specification; it is
-// SgemmMicroRef's loop on float64.
-func DgemmMicroRef(mr, nr, k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags) {
+// dgemmMicroRef is the float64 micro-kernel specification; it is
+// sgemmMicroRef's loop on float64.
+func dgemmMicroRef(mr, nr, k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags) {
 	checkGemm(mr, nr, k, len(a), len(b), len(c), ldc, len(bias), flags)
 	for i := 0; i < mr; i++ {
 		for j := 0; j < nr; j++ {
@@ -108,7 +108,7 @@ const (
 )
 
 // sgemmGeneric is the generic implementation's 4x4 float32 micro-kernel:
-// SgemmMicroRef with mr = nr = 4, accumulators held in locals.
+// sgemmMicroRef with mr = nr = 4, accumulators held in locals.
 func sgemmGeneric(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags) {
 	checkGemm(genericMR, genericNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
 	gemm4x4(k, a, b, genericNR, c, ldc, bias, flags)
@@ -120,20 +120,20 @@ func dgemmGeneric(k int, a, b, c []float64, ldc int, bias []float64, flags GemmF
 	gemm4x4(k, a, b, genericNR, c, ldc, bias, flags)
 }
 
-// SgemmStridedMicroRef is the specification of the float32 micro-kernels
-// that read B in place (Impl.SgemmStrided): SgemmMicroRef with row p of the
+// sgemmStridedMicroRef is the specification of the float32 micro-kernels
+// that read B in place (Impl.SgemmStrided): sgemmMicroRef with row p of the
 // k x nr micro-panel of B at b[p*ldb : p*ldb+nr] instead of b[p*nr:], so
 // that a row-major B needs no packing:
 //
 //	s += a[p*mr+i] * b[p*ldb+j]
 //
-// With ldb = nr it is SgemmMicroRef.
-func SgemmStridedMicroRef(mr, nr, k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags) {
+// With ldb = nr it is sgemmMicroRef.
+func sgemmStridedMicroRef(mr, nr, k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags) {
 	stridedMicroRef(mr, nr, k, a, b, ldb, c, ldc, bias, flags)
 }
 
-// DgemmStridedMicroRef is SgemmStridedMicroRef on float64.
-func DgemmStridedMicroRef(mr, nr, k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags) {
+// dgemmStridedMicroRef is sgemmStridedMicroRef on float64.
+func dgemmStridedMicroRef(mr, nr, k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags) {
 	stridedMicroRef(mr, nr, k, a, b, ldb, c, ldc, bias, flags)
 }
 
@@ -176,7 +176,7 @@ func checkStrided(mr, nr, k, la, lb, ldb, lc, ldc, lbias int, flags GemmFlags) {
 }
 
 // sgemmStridedGeneric is the generic implementation's strided 4x4 float32
-// micro-kernel: SgemmStridedMicroRef with mr = nr = 4, computed as
+// micro-kernel: sgemmStridedMicroRef with mr = nr = 4, computed as
 // sgemmGeneric computes it (the same products summed in the same order).
 func sgemmStridedGeneric(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags) {
 	checkStrided(genericMR, genericNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)

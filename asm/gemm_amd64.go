@@ -13,25 +13,25 @@ const (
 	avx2DMR, avx2DNR = 6, 8
 )
 
-// sgemmKernelAVX2 is SgemmMicroRef with mr = 6, nr = 16 on raw pointers:
+// sgemmKernelAVX2 is sgemmMicroRef with mr = 6, nr = 16 on raw pointers:
 // a holds k*6 values, b k*16, c six rows of 16 with leading dimension ldc
 // (in elements), bias 16 values when flags has AddBias.
 //
 //go:noescape
 func sgemmKernelAVX2(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFlags)
 
-// sgemmStridedKernelAVX2 is SgemmStridedMicroRef with mr = 6, nr = 16 on
+// sgemmStridedKernelAVX2 is sgemmStridedMicroRef with mr = 6, nr = 16 on
 // raw pointers: b holds k rows of 16 values, ldb elements apart.
 //
 //go:noescape
 func sgemmStridedKernelAVX2(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags)
 
-// dgemmKernelAVX2 is DgemmMicroRef with mr = 6, nr = 8 on raw pointers.
+// dgemmKernelAVX2 is dgemmMicroRef with mr = 6, nr = 8 on raw pointers.
 //
 //go:noescape
 func dgemmKernelAVX2(k int, a, b, c *float64, ldc int, bias *float64, flags GemmFlags)
 
-// dgemmStridedKernelAVX2 is DgemmStridedMicroRef with mr = 6, nr = 8 on raw
+// dgemmStridedKernelAVX2 is dgemmStridedMicroRef with mr = 6, nr = 8 on raw
 // pointers: b holds k rows of 8 values, ldb elements apart.
 //
 //go:noescape

@@ -22,7 +22,7 @@ const (
 // 2 (ReLU); this constant does not compile if they move.
 const _ uint = -(uint(Accumulate^1) | uint(AddBias^2) | uint(ReLU^4))
 
-// sgemmNEON is SgemmMicroRef with mr = 8, nr = 12, without the argument
+// sgemmNEON is sgemmMicroRef with mr = 8, nr = 12, without the argument
 // checks:
 //
 //	for i := 0; i < 8; i++ {
@@ -39,7 +39,7 @@ const _ uint = -(uint(Accumulate^1) | uint(AddBias^2) | uint(ReLU^4))
 //go:noescape
 func sgemmNEON(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags)
 
-// dgemmNEON is DgemmMicroRef with mr = 8, nr = 6, without the argument
+// dgemmNEON is dgemmMicroRef with mr = 8, nr = 6, without the argument
 // checks: sgemmNEON's loop on float64.
 //
 //go:noescape

@@ -4,7 +4,7 @@
 
 #include "textflag.h"
 
-// GEMM micro-kernels: see SgemmMicroRef for the computation and the packed
+// GEMM micro-kernels: see sgemmMicroRef for the computation and the packed
 // layout. sgemmNEON is 8x12 float32, dgemmNEON is 8x6 float64.
 
 // func sgemmNEON(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags)

@@ -28,25 +28,25 @@ const (
 	avx512SMRAlt = 8
 )
 
-// sgemmKernelAVX512 is SgemmMicroRef with mr = 10, nr = 32 on raw pointers:
+// sgemmKernelAVX512 is sgemmMicroRef with mr = 10, nr = 32 on raw pointers:
 // a holds k*10 values, b k*32, c ten rows of 32 with leading dimension ldc
 // (in elements), bias 32 values when flags has AddBias.
 //
 //go:noescape
 func sgemmKernelAVX512(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFlags)
 
-// sgemmStridedKernelAVX512 is SgemmStridedMicroRef with mr = 10, nr = 32 on
+// sgemmStridedKernelAVX512 is sgemmStridedMicroRef with mr = 10, nr = 32 on
 // raw pointers: b holds k rows of 32 values, ldb elements apart.
 //
 //go:noescape
 func sgemmStridedKernelAVX512(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags)
 
-// dgemmKernelAVX512 is DgemmMicroRef with mr = 10, nr = 16 on raw pointers.
+// dgemmKernelAVX512 is dgemmMicroRef with mr = 10, nr = 16 on raw pointers.
 //
 //go:noescape
 func dgemmKernelAVX512(k int, a, b, c *float64, ldc int, bias *float64, flags GemmFlags)
 
-// dgemmStridedKernelAVX512 is DgemmStridedMicroRef with mr = 10, nr = 16 on
+// dgemmStridedKernelAVX512 is dgemmStridedMicroRef with mr = 10, nr = 16 on
 // raw pointers: b holds k rows of 16 values, ldb elements apart.
 //
 //go:noescape
@@ -78,12 +78,12 @@ func dgemmStridedAVX512(k int, a, b []float64, ldb int, c []float64, ldc int, bi
 	dgemmStridedKernelAVX512(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
 }
 
-// sgemmKernel8AVX512 is SgemmMicroRef with mr = 8, nr = 32 on raw pointers.
+// sgemmKernel8AVX512 is sgemmMicroRef with mr = 8, nr = 32 on raw pointers.
 //
 //go:noescape
 func sgemmKernel8AVX512(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFlags)
 
-// sgemmStridedKernel8AVX512 is SgemmStridedMicroRef with mr = 8, nr = 32 on
+// sgemmStridedKernel8AVX512 is sgemmStridedMicroRef with mr = 8, nr = 32 on
 // raw pointers.
 //
 //go:noescape

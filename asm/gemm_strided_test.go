@@ -24,7 +24,7 @@ type stridedKernels[T float32 | float64] struct {
 // TestSgemmStrided checks every implementation's float32 micro-kernel that
 // reads B in place against the same implementation's packed kernel on a
 // packed copy of B (bit for bit: the same products summed in the same
-// order) and against SgemmStridedMicroRef (Higham's bound), for depths
+// order) and against sgemmStridedMicroRef (Higham's bound), for depths
 // around the unrolling, leading dimensions of B with and without gaps, and
 // every epilogue; B must be left unchanged and the gaps of C and the
 // guards around every operand alone.
@@ -34,7 +34,7 @@ func TestSgemmStrided(t *testing.T) {
 			t.Skip("no strided micro-kernel")
 		}
 		runStrided(t, stridedKernels[float32]{
-			mr: impl.SMR, nr: impl.SNR, packed: impl.Sgemm, strided: impl.SgemmStrided, ref: SgemmStridedMicroRef,
+			mr: impl.SMR, nr: impl.SNR, packed: impl.Sgemm, strided: impl.SgemmStrided, ref: sgemmStridedMicroRef,
 			guarded: guarded32, fill: randSlice32, bits: func(v float32) uint64 { return uint64(math.Float32bits(v)) },
 			unit: 0x1p-24, gap: sentinel32,
 		}, 1)
@@ -48,7 +48,7 @@ func TestDgemmStrided(t *testing.T) {
 			t.Skip("no strided micro-kernel")
 		}
 		runStrided(t, stridedKernels[float64]{
-			mr: impl.DMR, nr: impl.DNR, packed: impl.Dgemm, strided: impl.DgemmStrided, ref: DgemmStridedMicroRef,
+			mr: impl.DMR, nr: impl.DNR, packed: impl.Dgemm, strided: impl.DgemmStrided, ref: dgemmStridedMicroRef,
 			guarded: guarded64, fill: randSlice64, bits: math.Float64bits,
 			unit: 0x1p-53, gap: sentinel64,
 		}, 100)
@@ -165,8 +165,8 @@ func TestSgemmStridedPanics(t *testing.T) {
 
 // TestSgemmAlt checks the alternative float32 micro-kernel shape of the
 // implementations that have one: the packed kernel against a float64
-// reference and SgemmMicroRef (microCase32), the in-place kernel against
-// it bit for bit and against SgemmStridedMicroRef.
+// reference and sgemmMicroRef (microCase32), the in-place kernel against
+// it bit for bit and against sgemmStridedMicroRef.
 func TestSgemmAlt(t *testing.T) {
 	forEachImpl(t, func(t *testing.T, impl *Impl) {
 		if impl.SMRAlt == 0 {
@@ -187,7 +187,7 @@ func TestSgemmAlt(t *testing.T) {
 			}
 		}
 		runStrided(t, stridedKernels[float32]{
-			mr: impl.SMRAlt, nr: impl.SNR, packed: impl.SgemmAlt, strided: impl.SgemmStridedAlt, ref: SgemmStridedMicroRef,
+			mr: impl.SMRAlt, nr: impl.SNR, packed: impl.SgemmAlt, strided: impl.SgemmStridedAlt, ref: sgemmStridedMicroRef,
 			guarded: guarded32, fill: randSlice32, bits: func(v float32) uint64 { return uint64(math.Float32bits(v)) },
 			unit: 0x1p-24, gap: sentinel32,
 		}, 700)

@@ -9,7 +9,7 @@ import (
 var microDepths = []int{0, 1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 31, 64, 101, 256, 257}
 
 // microCase runs one float32 micro-kernel call of impl against a float64
-// reference (Higham's bound) and against SgemmMicroRef of the same shape.
+// reference (Higham's bound) and against sgemmMicroRef of the same shape.
 func microCase32(t *testing.T, impl *Impl, k, ldc int, flags GemmFlags, seed uint64) {
 	t.Helper()
 	mr, nr := impl.SMR, impl.SNR
@@ -39,7 +39,7 @@ func microCase32(t *testing.T, impl *Impl, k, ldc int, flags GemmFlags, seed uin
 		}
 	}
 	ref := append([]float32(nil), want...)
-	SgemmMicroRef(mr, nr, k, a, b, ref, ldc, bias, flags)
+	sgemmMicroRef(mr, nr, k, a, b, ref, ldc, bias, flags)
 	impl.Sgemm(k, a, b, c, ldc, bias, flags)
 	if !aok() || !bok() || !cok() || !biasok() {
 		t.Fatalf("k=%d ldc=%d flags=%d: write outside the operands", k, ldc, flags)
@@ -257,12 +257,15 @@ func TestGemmMicroPanics(t *testing.T) {
 	})
 }
 
-func ExampleSgemmMicroRef() {
-	// A 2x2 tile of depth 2: A = [[1 2] [3 4]], B = [[5 6] [7 8]].
+// TestSgemmMicroRefTile: the reference micro-kernel's packed layout and
+// epilogue on a 2x2 tile of depth 2: A = [[1 2] [3 4]], B = [[5 6] [7 8]],
+// A B = [[19 22] [43 50]], plus the bias [-20 0], then ReLU.
+func TestSgemmMicroRefTile(t *testing.T) {
 	a := []float32{1, 3, 2, 4} // packed by columns of A: a[p*2+i] = A[i][p]
 	b := []float32{5, 6, 7, 8} // packed by rows of B:    b[p*2+j] = B[p][j]
 	c := make([]float32, 4)
-	SgemmMicroRef(2, 2, 2, a, b, c, 2, []float32{-20, 0}, AddBias|ReLU)
-	fmt.Println(c)
-	// Output: [0 22 23 50]
+	sgemmMicroRef(2, 2, 2, a, b, c, 2, []float32{-20, 0}, AddBias|ReLU)
+	if got := fmt.Sprint(c); got != "[0 22 23 50]" {
+		t.Errorf("tile %s, want [0 22 23 50]", got)
+	}
 }

@@ -4,14 +4,14 @@ package asm
 // walks the matrix four rows at a time so that each element of the vector
 // is loaded once per four rows and each call does four rows' work.
 
-// SGemvN4Generic is the reference four-row dot product:
+// sgemvN4Generic is the reference four-row dot product:
 //
 //	for r := 0; r < 4; r++ {
 //		var s float32
 //		for j := 0; j < n; j++ { s += a[r*lda+j] * x[j] }
 //		y[r] = s
 //	}
-func SGemvN4Generic(n int, a []float32, lda int, x []float32, y *[4]float32) {
+func sgemvN4Generic(n int, a []float32, lda int, x []float32, y *[4]float32) {
 	checkGemv4(n, len(a), lda, len(x))
 	for r := range 4 {
 		row := a[r*lda : r*lda+n]
@@ -23,8 +23,8 @@ func SGemvN4Generic(n int, a []float32, lda int, x []float32, y *[4]float32) {
 	}
 }
 
-// DGemvN4Generic is SGemvN4Generic on float64.
-func DGemvN4Generic(n int, a []float64, lda int, x []float64, y *[4]float64) {
+// dgemvN4Generic is sgemvN4Generic on float64.
+func dgemvN4Generic(n int, a []float64, lda int, x []float64, y *[4]float64) {
 	checkGemv4(n, len(a), lda, len(x))
 	for r := range 4 {
 		row := a[r*lda : r*lda+n]
@@ -36,7 +36,7 @@ func DGemvN4Generic(n int, a []float64, lda int, x []float64, y *[4]float64) {
 	}
 }
 
-// SGemvT4Generic is the reference four-row axpy:
+// sgemvT4Generic is the reference four-row axpy:
 //
 //	for j := 0; j < n; j++ {
 //		y[j] += alpha[0]*a[j] + alpha[1]*a[lda+j] + alpha[2]*a[2*lda+j] + alpha[3]*a[3*lda+j]
@@ -44,7 +44,7 @@ func DGemvN4Generic(n int, a []float64, lda int, x []float64, y *[4]float64) {
 //
 // accumulated into y one row at a time (y[j] += alpha[r]*a[r*lda+j] for
 // r = 0..3), as the assembly does with fused multiply-adds.
-func SGemvT4Generic(n int, a []float32, lda int, alpha *[4]float32, y []float32) {
+func sgemvT4Generic(n int, a []float32, lda int, alpha *[4]float32, y []float32) {
 	checkGemv4(n, len(a), lda, len(y))
 	y = y[:n]
 	for r := range 4 {
@@ -55,8 +55,8 @@ func SGemvT4Generic(n int, a []float32, lda int, alpha *[4]float32, y []float32)
 	}
 }
 
-// DGemvT4Generic is SGemvT4Generic on float64.
-func DGemvT4Generic(n int, a []float64, lda int, alpha *[4]float64, y []float64) {
+// dgemvT4Generic is sgemvT4Generic on float64.
+func dgemvT4Generic(n int, a []float64, lda int, alpha *[4]float64, y []float64) {
 	checkGemv4(n, len(a), lda, len(y))
 	y = y[:n]
 	for r := range 4 {
@@ -75,7 +75,7 @@ func checkGemv4(n, lenA, lda, lenV int) {
 	}
 }
 
-// SSymv4Generic is the reference four-row symmetric update of package
+// ssymv4Generic is the reference four-row symmetric update of package
 // blas's SYMV: four rows of a stored triangle, on a segment of columns they
 // all have, each contributing a dot product with x (its own element of the
 // product) and an axpy into z (its transpose's contribution):
@@ -88,7 +88,7 @@ func checkGemv4(n, lenA, lda, lenV int) {
 //		}
 //		dot[r] = d
 //	}
-func SSymv4Generic(n int, a []float32, lda int, x, z []float32, alpha, dot *[4]float32) {
+func ssymv4Generic(n int, a []float32, lda int, x, z []float32, alpha, dot *[4]float32) {
 	checkGemv4(n, len(a), lda, min(len(x), len(z)))
 	for r := range 4 {
 		row := a[r*lda : r*lda+n]
@@ -101,8 +101,8 @@ func SSymv4Generic(n int, a []float32, lda int, x, z []float32, alpha, dot *[4]f
 	}
 }
 
-// DSymv4Generic is SSymv4Generic on float64.
-func DSymv4Generic(n int, a []float64, lda int, x, z []float64, alpha, dot *[4]float64) {
+// dsymv4Generic is ssymv4Generic on float64.
+func dsymv4Generic(n int, a []float64, lda int, x, z []float64, alpha, dot *[4]float64) {
 	checkGemv4(n, len(a), lda, min(len(x), len(z)))
 	for r := range 4 {
 		row := a[r*lda : r*lda+n]

@@ -9,22 +9,22 @@ package asm
 // multiply-add per row and element, in the generic loop's order, rounding
 // once where the generic loop (without GOAMD64=v3) rounds twice.
 
-// sgemvN4Asm is SGemvN4Generic's loop (arguments checked by the caller).
+// sgemvN4Asm is sgemvN4Generic's loop (arguments checked by the caller).
 //
 //go:noescape
 func sgemvN4Asm(n int, a *float32, lda int, x *float32, y *[4]float32)
 
-// dgemvN4Asm is DGemvN4Generic's loop (arguments checked by the caller).
+// dgemvN4Asm is dgemvN4Generic's loop (arguments checked by the caller).
 //
 //go:noescape
 func dgemvN4Asm(n int, a *float64, lda int, x *float64, y *[4]float64)
 
-// sgemvT4Asm is SGemvT4Generic's loop (arguments checked by the caller).
+// sgemvT4Asm is sgemvT4Generic's loop (arguments checked by the caller).
 //
 //go:noescape
 func sgemvT4Asm(n int, a *float32, lda int, alpha *[4]float32, y *float32)
 
-// dgemvT4Asm is DGemvT4Generic's loop (arguments checked by the caller).
+// dgemvT4Asm is dgemvT4Generic's loop (arguments checked by the caller).
 //
 //go:noescape
 func dgemvT4Asm(n int, a *float64, lda int, alpha *[4]float64, y *float64)
@@ -63,14 +63,14 @@ func dgemvT4AVX2(n int, a []float64, lda int, alpha *[4]float64, y []float64) {
 	dgemvT4Asm(n, &a[0], lda, alpha, &y[0])
 }
 
-// ssymv4Asm is SSymv4Generic's loop (arguments checked by the caller): one
+// ssymv4Asm is ssymv4Generic's loop (arguments checked by the caller): one
 // pass over the four rows, x and z, the rows read from L1 twice (once per
 // fused multiply-add).
 //
 //go:noescape
 func ssymv4Asm(n int, a *float32, lda int, x, z *float32, alpha, dot *[4]float32)
 
-// dsymv4Asm is DSymv4Generic's loop (arguments checked by the caller).
+// dsymv4Asm is dsymv4Generic's loop (arguments checked by the caller).
 //
 //go:noescape
 func dsymv4Asm(n int, a *float64, lda int, x, z *float64, alpha, dot *[4]float64)

@@ -15,12 +15,12 @@ import "math"
 // memory-bound (three to five float32 streams per element), so fused
 // multiply-adds would save no time.
 
-// SGDGeneric is the reference plain SGD step with L2 weight decay:
+// sgdGeneric is the reference plain SGD step with L2 weight decay:
 //
 //	for i := range w { t := g[i] + float32(wd*w[i]); w[i] = w[i] - float32(lr*t) }
 //
 // g and w must have the same length.
-func SGDGeneric(w, g []float32, lr, wd float32) {
+func sgdGeneric(w, g []float32, lr, wd float32) {
 	if len(w) != len(g) {
 		panic(errLength)
 	}
@@ -31,7 +31,7 @@ func SGDGeneric(w, g []float32, lr, wd float32) {
 	}
 }
 
-// SGDMomentumGeneric is the reference SGD step with heavy-ball momentum and
+// sgdMomentumGeneric is the reference SGD step with heavy-ball momentum and
 // L2 weight decay:
 //
 //	for i := range w {
@@ -41,7 +41,7 @@ func SGDGeneric(w, g []float32, lr, wd float32) {
 //
 // that is v = mu*v + g + wd*w, then w -= lr*v. w, g and v must have the same
 // length.
-func SGDMomentumGeneric(w, g, v []float32, lr, mu, wd float32) {
+func sgdMomentumGeneric(w, g, v []float32, lr, mu, wd float32) {
 	if len(w) != len(g) || len(w) != len(v) {
 		panic(errLength)
 	}
@@ -54,7 +54,7 @@ func SGDMomentumGeneric(w, g, v []float32, lr, mu, wd float32) {
 	}
 }
 
-// AdaGradGeneric is the reference AdaGrad step:
+// adaGradGeneric is the reference AdaGrad step:
 //
 //	for i := range w {
 //		h[i] = h[i] + float32(g[i]*g[i])
@@ -63,7 +63,7 @@ func SGDMomentumGeneric(w, g, v []float32, lr, mu, wd float32) {
 //
 // where sqrt is the correctly rounded float32 square root. h accumulates the
 // squared gradients (start it at zero). w, g and h must have the same length.
-func AdaGradGeneric(w, g, h []float32, lr, eps float32) {
+func adaGradGeneric(w, g, h []float32, lr, eps float32) {
 	if len(w) != len(g) || len(w) != len(h) {
 		panic(errLength)
 	}
@@ -79,13 +79,13 @@ func AdaGradGeneric(w, g, h []float32, lr, eps float32) {
 }
 
 // SGD sets w -= lr*(g + wd*w) with the selected implementation (see
-// SGDGeneric for the exact rounding).
+// sgdGeneric for the exact rounding).
 func SGD(w, g []float32, lr, wd float32) { Current().SGD(w, g, lr, wd) }
 
 // SGDMomentum sets v = mu*v + g + wd*w, then w -= lr*v, with the selected
-// implementation (see SGDMomentumGeneric for the exact rounding).
+// implementation (see sgdMomentumGeneric for the exact rounding).
 func SGDMomentum(w, g, v []float32, lr, mu, wd float32) { Current().SGDMomentum(w, g, v, lr, mu, wd) }
 
 // AdaGrad sets h += g*g, then w -= lr*g/(sqrt(h)+eps), with the selected
-// implementation (see AdaGradGeneric for the exact rounding).
+// implementation (see adaGradGeneric for the exact rounding).
 func AdaGrad(w, g, h []float32, lr, eps float32) { Current().AdaGrad(w, g, h, lr, eps) }

@@ -8,14 +8,14 @@ package asm
 // Each runs an unrolled loop of 32 elements (16 for AdaGrad), then 8 at a
 // time, then a scalar tail: any length and alignment is accepted.
 
-// sgdAsm is SGDGeneric's loop over len(w) elements:
+// sgdAsm is sgdGeneric's loop over len(w) elements:
 //
 //	for i := range w { t := g[i] + float32(wd*w[i]); w[i] = w[i] - float32(lr*t) }
 //
 //go:noescape
 func sgdAsm(w, g []float32, lr, wd float32)
 
-// sgdMomentumAsm is SGDMomentumGeneric's loop over len(w) elements:
+// sgdMomentumAsm is sgdMomentumGeneric's loop over len(w) elements:
 //
 //	for i := range w {
 //		v[i] = float32(mu*v[i]) + (g[i] + float32(wd*w[i]))
@@ -25,7 +25,7 @@ func sgdAsm(w, g []float32, lr, wd float32)
 //go:noescape
 func sgdMomentumAsm(w, g, v []float32, lr, mu, wd float32)
 
-// adaGradAsm is AdaGradGeneric's loop over len(w) elements:
+// adaGradAsm is adaGradGeneric's loop over len(w) elements:
 //
 //	for i := range w {
 //		h[i] = h[i] + float32(g[i]*g[i])

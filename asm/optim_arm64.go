@@ -2,7 +2,7 @@
 
 package asm
 
-// sgdNEON is SGDGeneric's loop over len(w) elements, without the length
+// sgdNEON is sgdGeneric's loop over len(w) elements, without the length
 // check:
 //
 //	for i := range w { t := g[i] + float32(wd*w[i]); w[i] = w[i] - float32(lr*t) }
@@ -10,7 +10,7 @@ package asm
 //go:noescape
 func sgdNEON(w, g []float32, lr, wd float32)
 
-// sgdMomentumNEON is SGDMomentumGeneric's loop over len(w) elements, without
+// sgdMomentumNEON is sgdMomentumGeneric's loop over len(w) elements, without
 // the length checks:
 //
 //	for i := range w {
@@ -21,7 +21,7 @@ func sgdNEON(w, g []float32, lr, wd float32)
 //go:noescape
 func sgdMomentumNEON(w, g, v []float32, lr, mu, wd float32)
 
-// adaGradNEON is AdaGradGeneric's loop over len(w) elements, without the
+// adaGradNEON is adaGradGeneric's loop over len(w) elements, without the
 // length checks:
 //
 //	for i := range w {

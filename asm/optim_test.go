@@ -88,7 +88,7 @@ func TestSGD(t *testing.T) {
 			for _, off := range []int{0, 1, 3} {
 				for k, p := range optimScalars {
 					c := newOptimCase(n, off, uint64(100*n+10*off+k), false)
-					SGDGeneric(c.wantW, c.g, p[0], p[2])
+					sgdGeneric(c.wantW, c.g, p[0], p[2])
 					impl.SGD(c.w, c.g, p[0], p[2])
 					c.check(t, fmt.Sprintf("n=%d off=%d lr=%g wd=%g", n, off, p[0], p[2]), false)
 				}
@@ -103,7 +103,7 @@ func TestSGDMomentum(t *testing.T) {
 			for _, off := range []int{0, 1, 3} {
 				for k, p := range optimScalars {
 					c := newOptimCase(n, off, uint64(100*n+10*off+k), false)
-					SGDMomentumGeneric(c.wantW, c.g, c.wantS, p[0], p[1], p[2])
+					sgdMomentumGeneric(c.wantW, c.g, c.wantS, p[0], p[1], p[2])
 					impl.SGDMomentum(c.w, c.g, c.s, p[0], p[1], p[2])
 					c.check(t, fmt.Sprintf("n=%d off=%d lr=%g mu=%g wd=%g", n, off, p[0], p[1], p[2]), true)
 				}
@@ -120,7 +120,7 @@ func TestAdaGrad(t *testing.T) {
 					for _, positive := range []bool{true, false} {
 						c := newOptimCase(n, off, uint64(100*n+10*off+k), positive)
 						eps := p[1]
-						AdaGradGeneric(c.wantW, c.g, c.wantS, p[0], eps)
+						adaGradGeneric(c.wantW, c.g, c.wantS, p[0], eps)
 						impl.AdaGrad(c.w, c.g, c.s, p[0], eps)
 						c.check(t, fmt.Sprintf("n=%d off=%d lr=%g eps=%g", n, off, p[0], eps), true)
 					}
@@ -135,17 +135,17 @@ func TestAdaGrad(t *testing.T) {
 func TestOptimFormulas(t *testing.T) {
 	// Exact binary fractions keep every intermediate exact.
 	w, g := []float32{1, -2}, []float32{0.5, 0.25}
-	SGDGeneric(w, g, 0.5, 0.25) // t = g + wd*w = {0.75, -0.25}; w -= 0.5*t
+	sgdGeneric(w, g, 0.5, 0.25) // t = g + wd*w = {0.75, -0.25}; w -= 0.5*t
 	if w[0] != 0.625 || w[1] != -1.875 {
 		t.Errorf("SGD: w = %v, want [0.625 -1.875]", w)
 	}
 	w, g, v := []float32{1, -2}, []float32{0.5, 0.25}, []float32{2, 4}
-	SGDMomentumGeneric(w, g, v, 0.5, 0.5, 0.25) // v = 0.5*v + g + 0.25*w = {1.75, 1.75}; w -= 0.5*v
+	sgdMomentumGeneric(w, g, v, 0.5, 0.5, 0.25) // v = 0.5*v + g + 0.25*w = {1.75, 1.75}; w -= 0.5*v
 	if v[0] != 1.75 || v[1] != 1.75 || w[0] != 0.125 || w[1] != -2.875 {
 		t.Errorf("SGDMomentum: w = %v v = %v, want [0.125 -2.875] [1.75 1.75]", w, v)
 	}
 	w, g, h := []float32{1, -2}, []float32{2, -1}, []float32{5, 3}
-	AdaGradGeneric(w, g, h, 0.5, 1) // h = {9, 4}; w -= 0.5*g/(sqrt(h)+1) = {1/4, -1/6}
+	adaGradGeneric(w, g, h, 0.5, 1) // h = {9, 4}; w -= 0.5*g/(sqrt(h)+1) = {1/4, -1/6}
 	if h[0] != 9 || h[1] != 4 || w[0] != 0.75 || w[1] != float32(-2+float32(0.5)/3) {
 		t.Errorf("AdaGrad: w = %v h = %v", w, h)
 	}
@@ -187,14 +187,14 @@ func FuzzOptim(f *testing.F) {
 		for _, impl := range AvailableImpls() {
 			wantW, wantS := append([]float32(nil), w0...), append([]float32(nil), s0...)
 			gotW, gotS := append([]float32(nil), w0...), append([]float32(nil), s0...)
-			SGDGeneric(wantW, g, lr, wd)
+			sgdGeneric(wantW, g, lr, wd)
 			impl.SGD(gotW, g, lr, wd)
 			if i := sameUpToNaN(gotW, wantW); i >= 0 {
 				t.Fatalf("%s sgd: w[%d] = %g, want %g", impl.Name, i, gotW[i], wantW[i])
 			}
 			copy(wantW, w0)
 			copy(gotW, w0)
-			SGDMomentumGeneric(wantW, g, wantS, lr, mu, wd)
+			sgdMomentumGeneric(wantW, g, wantS, lr, mu, wd)
 			impl.SGDMomentum(gotW, g, gotS, lr, mu, wd)
 			if i := sameUpToNaN(gotW, wantW); i >= 0 {
 				t.Fatalf("%s momentum: w[%d] = %g, want %g", impl.Name, i, gotW[i], wantW[i])
@@ -206,7 +206,7 @@ func FuzzOptim(f *testing.F) {
 			copy(gotW, w0)
 			copy(wantS, s0)
 			copy(gotS, s0)
-			AdaGradGeneric(wantW, g, wantS, lr, mu)
+			adaGradGeneric(wantW, g, wantS, lr, mu)
 			impl.AdaGrad(gotW, g, gotS, lr, mu)
 			if i := sameUpToNaN(gotW, wantW); i >= 0 {
 				t.Fatalf("%s adagrad: w[%d] = %g, want %g", impl.Name, i, gotW[i], wantW[i])

@@ -1,6 +1,6 @@
 package asm
 
-// PackPanelsGeneric32 is the reference for the copy that packs a block of a
+// packPanelsGeneric32 is the reference for the copy that packs a block of a
 // non-transposed GEMM operand into count micro-panels nr values wide:
 //
 //	for c := 0; c < count; c++ {
@@ -11,12 +11,12 @@ package asm
 //
 // It walks src row by row (a sequential read the hardware prefetchers
 // follow) and deals each row's chunks out to the panels.
-func PackPanelsGeneric32(dst, src []float32, lds, rows, nr, count int) {
+func packPanelsGeneric32(dst, src []float32, lds, rows, nr, count int) {
 	packPanelsGeneric(dst, src, lds, rows, nr, count)
 }
 
-// PackPanelsGeneric64 is PackPanelsGeneric32 on float64.
-func PackPanelsGeneric64(dst, src []float64, lds, rows, nr, count int) {
+// packPanelsGeneric64 is packPanelsGeneric32 on float64.
+func packPanelsGeneric64(dst, src []float64, lds, rows, nr, count int) {
 	packPanelsGeneric(dst, src, lds, rows, nr, count)
 }
 
@@ -30,13 +30,13 @@ func packPanelsGeneric[T float32 | float64](dst, src []T, lds, rows, nr, count i
 	}
 }
 
-// PackPanels32 performs PackPanelsGeneric32's copy with the selected
+// PackPanels32 performs packPanelsGeneric32's copy with the selected
 // implementation.
 func PackPanels32(dst, src []float32, lds, rows, nr, count int) {
 	Current().PackPanels32(dst, src, lds, rows, nr, count)
 }
 
-// PackPanels64 performs PackPanelsGeneric64's copy with the selected
+// PackPanels64 performs packPanelsGeneric64's copy with the selected
 // implementation.
 func PackPanels64(dst, src []float64, lds, rows, nr, count int) {
 	Current().PackPanels64(dst, src, lds, rows, nr, count)

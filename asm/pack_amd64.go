@@ -4,7 +4,7 @@ package asm
 
 import "unsafe"
 
-// packPanelsAVX2Asm is PackPanelsGeneric32's copy on bytes: rows rows of
+// packPanelsAVX2Asm is packPanelsGeneric32's copy on bytes: rows rows of
 // count chunks of width bytes (a multiple of 32), row p at src + p*lds,
 // chunk c of row p to dst + c*rows*width + p*width; 32-byte moves.
 //
@@ -32,14 +32,14 @@ func packPanelsBytes(kern func(dst, src unsafe.Pointer, lds, rows, width, count 
 func packPanels32AVX2(dst, src []float32, lds, rows, nr, count int) {
 	checkPackPanels(len(dst), len(src), lds, rows, nr, count)
 	if !packPanelsBytes(packPanelsAVX2Asm, 32, unsafe.Pointer(unsafe.SliceData(dst)), unsafe.Pointer(unsafe.SliceData(src)), lds*4, rows, nr*4, count) {
-		PackPanelsGeneric32(dst, src, lds, rows, nr, count)
+		packPanelsGeneric32(dst, src, lds, rows, nr, count)
 	}
 }
 
 func packPanels64AVX2(dst, src []float64, lds, rows, nr, count int) {
 	checkPackPanels(len(dst), len(src), lds, rows, nr, count)
 	if !packPanelsBytes(packPanelsAVX2Asm, 32, unsafe.Pointer(unsafe.SliceData(dst)), unsafe.Pointer(unsafe.SliceData(src)), lds*8, rows, nr*8, count) {
-		PackPanelsGeneric64(dst, src, lds, rows, nr, count)
+		packPanelsGeneric64(dst, src, lds, rows, nr, count)
 	}
 }
 

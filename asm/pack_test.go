@@ -86,7 +86,7 @@ func FuzzPackPanels(f *testing.F) {
 			return
 		}
 		want := make([]float32, count*rows*nr)
-		PackPanelsGeneric32(want, src, lds, rows, nr, count)
+		packPanelsGeneric32(want, src, lds, rows, nr, count)
 		for _, impl := range AvailableImpls() {
 			got := make([]float32, count*rows*nr)
 			impl.PackPanels32(got, src, lds, rows, nr, count)

@@ -5,14 +5,14 @@ package asm
 // weight matrix W (row-major, leading dimension ldw), accumulated in float64.
 // The square of a float32 is exact in float64, so only the summation rounds.
 
-// PathMVGeneric is the reference for y = (W∘W) x, W being len(y) x len(x):
+// pathMVGeneric is the reference for y = (W∘W) x, W being len(y) x len(x):
 //
 //	for i := range y {
 //		var s float64
 //		for j := range x { w := float64(W[i*ldw+j]); s += w * w * x[j] }
 //		y[i] = s
 //	}
-func PathMVGeneric(y []float64, w []float32, ldw int, x []float64) {
+func pathMVGeneric(y []float64, w []float32, ldw int, x []float64) {
 	checkPath(len(y), len(x), len(w), ldw)
 	for i := range y {
 		row := w[i*ldw : i*ldw+len(x)]
@@ -25,13 +25,13 @@ func PathMVGeneric(y []float64, w []float32, ldw int, x []float64) {
 	}
 }
 
-// PathMTVGeneric is the reference for y = (W∘W)^T x, W being len(x) x len(y):
+// pathMTVGeneric is the reference for y = (W∘W)^T x, W being len(x) x len(y):
 //
 //	for j := range y { y[j] = 0 }
 //	for i := range x {
 //		for j := range y { w := float64(W[i*ldw+j]); y[j] += w * w * x[i] }
 //	}
-func PathMTVGeneric(y []float64, w []float32, ldw int, x []float64) {
+func pathMTVGeneric(y []float64, w []float32, ldw int, x []float64) {
 	checkPath(len(x), len(y), len(w), ldw)
 	for j := range y {
 		y[j] = 0

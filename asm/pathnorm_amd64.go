@@ -16,7 +16,7 @@ package asm
 // demand loads that train them. The kernels therefore prefetch each row
 // stream pf bytes ahead into L2 (see pathPrefetch).
 
-// pathMVAsm is PathMVGeneric's loop, W being len(y) x len(x) with row stride
+// pathMVAsm is pathMVGeneric's loop, W being len(y) x len(x) with row stride
 // ldw (the caller has checked that W fits in w):
 //
 //	for i := range y {
@@ -35,7 +35,7 @@ package asm
 //go:noescape
 func pathMVAsm(y []float64, w []float32, ldw int, x []float64, pf int)
 
-// pathMTVAsm is PathMTVGeneric's loop, W being len(x) x len(y) with row
+// pathMTVAsm is pathMTVGeneric's loop, W being len(x) x len(y) with row
 // stride ldw:
 //
 //	for j := range y { y[j] = 0 }

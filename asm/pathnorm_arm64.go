@@ -2,7 +2,7 @@
 
 package asm
 
-// pathMVNEON is PathMVGeneric's loop without the checks (W is
+// pathMVNEON is pathMVGeneric's loop without the checks (W is
 // len(y) x len(x)):
 //
 //	for i := range y {
@@ -17,7 +17,7 @@ package asm
 //go:noescape
 func pathMVNEON(y []float64, w []float32, ldw int, x []float64)
 
-// pathMTVNEON is PathMTVGeneric's loop without the checks (W is
+// pathMTVNEON is pathMTVGeneric's loop without the checks (W is
 // len(x) x len(y)):
 //
 //	for j := range y { y[j] = 0 }

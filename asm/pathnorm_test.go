@@ -66,10 +66,10 @@ func testPath(t *testing.T, impl *Impl, trans bool) {
 			want := make([]float64, ny)
 			if trans {
 				impl.PathMTV(y, w, ldw, x)
-				PathMTVGeneric(want, w, ldw, x)
+				pathMTVGeneric(want, w, ldw, x)
 			} else {
 				impl.PathMV(y, w, ldw, x)
-				PathMVGeneric(want, w, ldw, x)
+				pathMVGeneric(want, w, ldw, x)
 			}
 			if !wok() || !xok() || !yok() {
 				t.Fatalf("%dx%d ldw=%d: write outside the operands", rows, cols, ldw)
@@ -140,11 +140,11 @@ func FuzzPathMV(f *testing.F) {
 				if trans {
 					got, want = make([]float64, cols), make([]float64, cols)
 					impl.PathMTV(got, w, cols, xt)
-					PathMTVGeneric(want, w, cols, xt)
+					pathMTVGeneric(want, w, cols, xt)
 				} else {
 					got, want = make([]float64, rows), make([]float64, rows)
 					impl.PathMV(got, w, cols, x)
-					PathMVGeneric(want, w, cols, x)
+					pathMVGeneric(want, w, cols, x)
 				}
 				for i := range got {
 					g, e := got[i], want[i]

@@ -16,7 +16,7 @@ package asm
 // float64 sums y are accumulated in a different order (and with FMA) by the
 // SIMD kernels, like PathMV's.
 
-// PathSGDGeneric is the reference Path-SGD step without momentum on a
+// pathSGDGeneric is the reference Path-SGD step without momentum on a
 // len(rs) x len(cs) layer:
 //
 //	for r := range rs {
@@ -33,7 +33,7 @@ package asm
 // that is y = (W∘W) x on the weights before the update, then
 // w[r][c] -= rs[r] * (g[r][c] * cs[c]). g shares w's leading dimension ld;
 // y has len(rs) elements and x len(cs).
-func PathSGDGeneric(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64) {
+func pathSGDGeneric(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64) {
 	checkPathSGD(y, w, g, nil, ld, rs, cs, x, false)
 	for r, sr := range rs {
 		row := w[r*ld : r*ld+len(cs)]
@@ -49,7 +49,7 @@ func PathSGDGeneric(y []float64, w, g []float32, ld int, rs, cs []float32, x []f
 	}
 }
 
-// PathSGDMomentumGeneric is the reference Path-SGD step with heavy-ball
+// pathSGDMomentumGeneric is the reference Path-SGD step with heavy-ball
 // momentum on the preconditioned gradient:
 //
 //	for r := range rs {
@@ -66,7 +66,7 @@ func PathSGDGeneric(y []float64, w, g []float32, ld int, rs, cs []float32, x []f
 //
 // that is v = mu*v + g/kappa, w -= lr*v, with 1/kappa[r][c] = rs[r]*cs[c].
 // g and v share w's leading dimension ld.
-func PathSGDMomentumGeneric(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32) {
+func pathSGDMomentumGeneric(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32) {
 	checkPathSGD(y, w, g, v, ld, rs, cs, x, true)
 	for r, sr := range rs {
 		row := w[r*ld : r*ld+len(cs)]
@@ -111,13 +111,13 @@ func checkPathSGD(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []
 	}
 }
 
-// PathSGD applies PathSGDGeneric's update with the selected implementation:
+// PathSGD applies pathSGDGeneric's update with the selected implementation:
 // y = (W∘W) x on the old weights, then w[r][c] -= rs[r]*(g[r][c]*cs[c]).
 func PathSGD(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64) {
 	Current().PathSGD(y, w, g, ld, rs, cs, x)
 }
 
-// PathSGDMomentum applies PathSGDMomentumGeneric's update with the selected
+// PathSGDMomentum applies pathSGDMomentumGeneric's update with the selected
 // implementation: y = (W∘W) x on the old weights, then
 // v = mu*v + rs[r]*(g*cs[c]), w -= lr*v.
 func PathSGDMomentum(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32) {

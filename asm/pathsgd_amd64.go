@@ -13,7 +13,7 @@ package asm
 // issues its loads before its stores, and every stream is prefetched 4 KiB
 // ahead.
 
-// pathSGDAsm is PathSGDGeneric's loop (the caller has checked the operands):
+// pathSGDAsm is pathSGDGeneric's loop (the caller has checked the operands):
 //
 //	for r := range rs {
 //		var s float64
@@ -29,7 +29,7 @@ package asm
 //go:noescape
 func pathSGDAsm(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64)
 
-// pathSGDMomentumAsm is PathSGDMomentumGeneric's loop (the caller has
+// pathSGDMomentumAsm is pathSGDMomentumGeneric's loop (the caller has
 // checked the operands):
 //
 //	for r := range rs {

@@ -2,7 +2,7 @@
 
 package asm
 
-// pathSGDNEON is PathSGDGeneric's loop without the checks:
+// pathSGDNEON is pathSGDGeneric's loop without the checks:
 //
 //	for r := range rs {
 //		var s float64
@@ -22,7 +22,7 @@ package asm
 //go:noescape
 func pathSGDNEON(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64)
 
-// pathSGDMomentumNEON is PathSGDMomentumGeneric's loop without the checks:
+// pathSGDMomentumNEON is pathSGDMomentumGeneric's loop without the checks:
 //
 //	for r := range rs {
 //		var s float64

@@ -130,13 +130,13 @@ func TestPathSGDKernel(t *testing.T) {
 
 						c := newPathSGDCase(sh[0], sh[1], pad, seed, special)
 						w0 := append([]float32(nil), c.w...)
-						PathSGDGeneric(c.wantY, c.wantW, c.g, c.ld, c.rs, c.cs, c.x)
+						pathSGDGeneric(c.wantY, c.wantW, c.g, c.ld, c.rs, c.cs, c.x)
 						impl.PathSGD(c.y, c.w, c.g, c.ld, c.rs, c.cs, c.x)
 						c.check(t, "PathSGD "+what, false, w0)
 
 						c = newPathSGDCase(sh[0], sh[1], pad, seed, special)
 						w0 = append([]float32(nil), c.w...)
-						PathSGDMomentumGeneric(c.wantY, c.wantW, c.g, c.wantV, c.ld, c.rs, c.cs, c.x, p[0], p[1])
+						pathSGDMomentumGeneric(c.wantY, c.wantW, c.g, c.wantV, c.ld, c.rs, c.cs, c.x, p[0], p[1])
 						impl.PathSGDMomentum(c.y, c.w, c.g, c.v, c.ld, c.rs, c.cs, c.x, p[0], p[1])
 						c.check(t, "PathSGDMomentum "+what, true, w0)
 					}
@@ -220,9 +220,9 @@ func FuzzPathSGD(f *testing.F) {
 		}
 		lr, mu := vals[0], vals[len(vals)-1]
 		wantW, wantV, wantY := append([]float32(nil), w...), append([]float32(nil), v...), make([]float64, rows)
-		PathSGDMomentumGeneric(wantY, wantW, g, wantV, ld, rs, cs, x, lr, mu)
+		pathSGDMomentumGeneric(wantY, wantW, g, wantV, ld, rs, cs, x, lr, mu)
 		wantW1, wantY1 := append([]float32(nil), w...), make([]float64, rows)
-		PathSGDGeneric(wantY1, wantW1, g, ld, rs, cs, x)
+		pathSGDGeneric(wantY1, wantW1, g, ld, rs, cs, x)
 		for _, impl := range AvailableImpls() {
 			gw, gv, gy := append([]float32(nil), w...), append([]float32(nil), v...), make([]float64, rows)
 			impl.PathSGDMomentum(gy, gw, g, gv, ld, rs, cs, x, lr, mu)

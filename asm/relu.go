@@ -1,12 +1,12 @@
 package asm
 
-// ReluGeneric is the reference ReLU:
+// reluGeneric is the reference ReLU:
 //
 //	for i, v := range x { if v > 0 { dst[i] = v } else { dst[i] = 0 } }
 //
 // NaN and -0 map to +0. dst and x must have the same length; they may be
 // the same slice.
-func ReluGeneric(dst, x []float32) {
+func reluGeneric(dst, x []float32) {
 	if len(dst) != len(x) {
 		panic(errLength)
 	}
@@ -19,13 +19,13 @@ func ReluGeneric(dst, x []float32) {
 	}
 }
 
-// ReluBackwardGeneric is the reference ReLU backward mask:
+// reluBackwardGeneric is the reference ReLU backward mask:
 //
 //	for i, v := range y { if v > 0 { dx[i] = dy[i] } else { dx[i] = 0 } }
 //
 // y may be the layer's output or its input (they are positive at the same
 // places). dx may alias dy.
-func ReluBackwardGeneric(dx, dy, y []float32) {
+func reluBackwardGeneric(dx, dy, y []float32) {
 	if len(dx) != len(dy) || len(dx) != len(y) {
 		panic(errLength)
 	}
@@ -38,12 +38,12 @@ func ReluBackwardGeneric(dx, dy, y []float32) {
 	}
 }
 
-// BiasReluGeneric is the reference fused bias+ReLU:
+// biasReluGeneric is the reference fused bias+ReLU:
 //
 //	for i := range x { s := x[i] + bias[i]; if s > 0 { dst[i] = s } else { dst[i] = 0 } }
 //
 // dst may alias x.
-func BiasReluGeneric(dst, x, bias []float32) {
+func biasReluGeneric(dst, x, bias []float32) {
 	if len(dst) != len(x) || len(dst) != len(bias) {
 		panic(errLength)
 	}

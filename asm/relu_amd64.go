@@ -10,7 +10,7 @@ package asm
 // stored); partially overlapping slices are not supported, as in the generic
 // loops.
 
-// reluAsm is ReluGeneric's loop over len(dst) elements (len(x) >= len(dst)):
+// reluAsm is reluGeneric's loop over len(dst) elements (len(x) >= len(dst)):
 //
 //	for i := range dst { if x[i] > 0 { dst[i] = x[i] } else { dst[i] = 0 } }
 //
@@ -20,7 +20,7 @@ package asm
 //go:noescape
 func reluAsm(dst, x []float32)
 
-// reluBackwardAsm is ReluBackwardGeneric's loop over len(dx) elements:
+// reluBackwardAsm is reluBackwardGeneric's loop over len(dx) elements:
 //
 //	for i := range dx { if y[i] > 0 { dx[i] = dy[i] } else { dx[i] = 0 } }
 //
@@ -30,7 +30,7 @@ func reluAsm(dst, x []float32)
 //go:noescape
 func reluBackwardAsm(dx, dy, y []float32)
 
-// biasReluAsm is BiasReluGeneric's loop over len(dst) elements:
+// biasReluAsm is biasReluGeneric's loop over len(dst) elements:
 //
 //	for i := range dst { s := x[i] + bias[i]; if s > 0 { dst[i] = s } else { dst[i] = 0 } }
 //

@@ -2,7 +2,7 @@
 
 package asm
 
-// reluNEON is ReluGeneric's loop without the length check:
+// reluNEON is reluGeneric's loop without the length check:
 //
 //	for i, v := range x { if v > 0 { dst[i] = v } else { dst[i] = 0 } }
 //
@@ -12,14 +12,14 @@ package asm
 //go:noescape
 func reluNEON(dst, x []float32)
 
-// reluBackwardNEON is ReluBackwardGeneric's loop without the length checks:
+// reluBackwardNEON is reluBackwardGeneric's loop without the length checks:
 //
 //	for i, v := range y { if v > 0 { dx[i] = dy[i] } else { dx[i] = 0 } }
 //
 //go:noescape
 func reluBackwardNEON(dx, dy, y []float32)
 
-// biasReluNEON is BiasReluGeneric's loop without the length checks:
+// biasReluNEON is biasReluGeneric's loop without the length checks:
 //
 //	for i := range x { s := x[i] + bias[i]; if s > 0 { dst[i] = s } else { dst[i] = 0 } }
 //

@@ -31,19 +31,19 @@ func TestReluSignalingNaN(t *testing.T) {
 					t.Fatalf("%s n=%d: element %d = %08x, want %08x", what, n, i, math.Float32bits(got[i]), math.Float32bits(want[i]))
 				}
 			}
-			ReluGeneric(want, x)
+			reluGeneric(want, x)
 			impl.Relu(got, x)
 			check("relu")
-			ReluBackwardGeneric(want, other, x) // signaling NaN in y
+			reluBackwardGeneric(want, other, x) // signaling NaN in y
 			impl.ReluBackward(got, other, x)
 			check("relu backward, NaN y")
-			ReluBackwardGeneric(want, x, other) // signaling NaN in dy: copied bit for bit
+			reluBackwardGeneric(want, x, other) // signaling NaN in dy: copied bit for bit
 			impl.ReluBackward(got, x, other)
 			check("relu backward, NaN dy")
-			BiasReluGeneric(want, x, other)
+			biasReluGeneric(want, x, other)
 			impl.BiasRelu(got, x, other)
 			check("bias relu, NaN x")
-			BiasReluGeneric(want, other, x)
+			biasReluGeneric(want, other, x)
 			impl.BiasRelu(got, other, x)
 			check("bias relu, NaN bias")
 		}

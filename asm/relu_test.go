@@ -36,7 +36,7 @@ func TestRelu(t *testing.T) {
 				fillElementwise(uint64(n*7+off), x)
 				dst, dok := guarded32(n)
 				want := make([]float32, n)
-				ReluGeneric(want, x)
+				reluGeneric(want, x)
 				impl.Relu(dst, x)
 				if !xok() || !dok() {
 					t.Fatalf("n=%d: write outside the operands", n)
@@ -64,7 +64,7 @@ func TestReluBackward(t *testing.T) {
 			fillElementwise(uint64(n+1000), dy)
 			dx, dxok := guarded32(n)
 			want := make([]float32, n)
-			ReluBackwardGeneric(want, dy, y)
+			reluBackwardGeneric(want, dy, y)
 			impl.ReluBackward(dx, dy, y)
 			if !yok() || !dyok() || !dxok() {
 				t.Fatalf("n=%d: write outside the operands", n)
@@ -89,7 +89,7 @@ func TestBiasRelu(t *testing.T) {
 			fillElementwise(uint64(n+6), bias)
 			dst, dok := guarded32(n)
 			want := make([]float32, n)
-			BiasReluGeneric(want, x, bias)
+			biasReluGeneric(want, x, bias)
 			impl.BiasRelu(dst, x, bias)
 			if !xok() || !bok() || !dok() {
 				t.Fatalf("n=%d: write outside the operands", n)
@@ -132,17 +132,17 @@ func FuzzRelu(f *testing.F) {
 		want := make([]float32, len(x))
 		got := make([]float32, len(x))
 		for _, impl := range AvailableImpls() {
-			ReluGeneric(want, x)
+			reluGeneric(want, x)
 			impl.Relu(got, x)
 			if i := sameBits(got, want); i >= 0 {
 				t.Fatalf("%s relu(%g) = %g, want %g", impl.Name, x[i], got[i], want[i])
 			}
-			ReluBackwardGeneric(want, bias, x)
+			reluBackwardGeneric(want, bias, x)
 			impl.ReluBackward(got, bias, x)
 			if i := sameBits(got, want); i >= 0 {
 				t.Fatalf("%s relu backward: element %d = %g, want %g", impl.Name, i, got[i], want[i])
 			}
-			BiasReluGeneric(want, x, bias)
+			biasReluGeneric(want, x, bias)
 			impl.BiasRelu(got, x, bias)
 			if i := sameBits(got, want); i >= 0 {
 				t.Fatalf("%s bias relu: element %d = %g, want %g", impl.Name, i, got[i], want[i])

@@ -1,6 +1,6 @@
 package asm
 
-// TransposeGeneric is the reference for the transposing copy used to pack
+// transposeGeneric is the reference for the transposing copy used to pack
 // a transposed operand for the GEMM micro-kernel:
 //
 //	for p := 0; p < kc; p++ {
@@ -9,7 +9,7 @@ package asm
 //
 // rows rows of kc values each (row j starting at src[j*lds]) are
 // interleaved so that dst is written sequentially.
-func TransposeGeneric(dst, src []float32, lds, rows, kc int) {
+func transposeGeneric(dst, src []float32, lds, rows, kc int) {
 	checkTranspose(len(dst), len(src), lds, rows, kc)
 	for j := 0; j < rows; j++ {
 		row := src[j*lds : j*lds+kc]
@@ -19,7 +19,7 @@ func TransposeGeneric(dst, src []float32, lds, rows, kc int) {
 	}
 }
 
-// Transpose performs TransposeGeneric's copy with the selected
+// Transpose performs transposeGeneric's copy with the selected
 // implementation.
 func Transpose(dst, src []float32, lds, rows, kc int) { Current().Transpose(dst, src, lds, rows, kc) }
 

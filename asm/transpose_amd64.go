@@ -4,7 +4,7 @@ package asm
 
 import "unsafe"
 
-// transpose8AVX2 is TransposeGeneric for rows = 8 or 16 and kc a multiple of
+// transpose8AVX2 is transposeGeneric for rows = 8 or 16 and kc a multiple of
 // 8 on raw pointers (lds in elements): 8x8 blocks transposed in registers.
 // For other rows it transposes only the first 8 source rows, into elements
 // 0..7 of each packed row of rows values.
@@ -20,7 +20,7 @@ func transposeAVX2(dst, src []float32, lds, rows, kc int) {
 	checkTranspose(len(dst), len(src), lds, rows, kc)
 	full, kc8 := rows&^7, kc&^7
 	if full == 0 || kc8 == 0 {
-		TransposeGeneric(dst, src, lds, rows, kc)
+		transposeGeneric(dst, src, lds, rows, kc)
 		return
 	}
 	if rows == 16 {

@@ -66,7 +66,7 @@ func FuzzTranspose(f *testing.F) {
 			return
 		}
 		want := make([]float32, rows*kc)
-		TransposeGeneric(want, src, kc, rows, kc)
+		transposeGeneric(want, src, kc, rows, kc)
 		for _, impl := range AvailableImpls() {
 			got := make([]float32, rows*kc)
 			impl.Transpose(got, src, kc, rows, kc)

@@ -124,7 +124,7 @@ func %s(k int, a, b, c []%s, ldc int, bias []%s, flags GemmFlags)
 
 func genGemm() *asmFile {
 	f := newFile(`
-GEMM micro-kernels: see SgemmMicroRef for the computation and the packed
+GEMM micro-kernels: see sgemmMicroRef for the computation and the packed
 layout. sgemmNEON is 8x12 float32, dgemmNEON is 8x6 float64.`)
 	sgemmShape.gen(f)
 	dgemmShape.gen(f)
