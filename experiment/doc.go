@@ -12,8 +12,8 @@
 // The output directory of a study:
 //
 //	DIR/study.json             the study's name and settings (a resumed run must match)
-//	DIR/cells/KEY/result.json  a finished cell's result
-//	DIR/cells/KEY/epochs.jsonl its per-epoch records, one JSON object per line
+//	DIR/cells/KEY/result.gob   a finished cell's result (encoding/gob: NaN and ±Inf kept)
+//	DIR/cells/KEY/epochs.log   its per-epoch records, framed gob encodings
 //	DIR/cells/KEY/run.fpck     the checkpoint of a cell in progress (removed when it finishes)
 //	DIR/*.csv, *.md, *.png     the tables and plots written at the end
 package experiment

@@ -230,6 +230,9 @@ type CompareResult struct {
 	Seconds             float64
 }
 
+// gridEpoch is the (empty) per-epoch record of a grid candidate.
+type gridEpoch struct{ Epoch int }
+
 // gridResult and cellResult are what the runner keeps per cell.
 type gridResult struct{ Row GridRow }
 type cellResult struct{ Rows []CurveRow }
@@ -269,7 +272,7 @@ func PathSGDCompare(ctx context.Context, cfg PathSGDConfig, r *Runner, log io.Wr
 						_, err := r.Run(fmt.Sprintf("grid-%s-lr=%g", cell.key(), cand), &g, func(c *Cell) error {
 							t0 := time.Now()
 							gcfg := layers.TrainConfig{Epochs: cfg.GridEpochs, BatchSize: cfg.Batch, Seed: cfg.Seed}
-							net, _, diverged, err := TrainCell(ctx, c, Training[struct{}]{
+							net, _, diverged, err := TrainCell(ctx, c, Training[gridEpoch]{
 								NewNet: func() (*layers.Network, error) { return cfg.newNetwork(cell, sp.Train.Dim()) },
 								NewOpt: func(*layers.Network) layers.Optimizer { return newPathSGDOptimizer(opt, cand) },
 								Data:   gridTrain, Config: gcfg,
@@ -385,8 +388,8 @@ func (res *CompareResult) Markdown() string {
 	c := res.Config
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Path-SGD vs SGD vs AdaGrad, balanced and unbalanced initialisation\n\n")
-	fmt.Fprintf(&b, "MNIST, %d hidden layers of %d ReLU units, batch %d, %d epochs, %d training / %d validation / %d test examples, seed %d; step sizes chosen on the validation split; %s. Total %.0fs (this sitting).\n\n",
-		c.Layers, c.Hidden, c.Batch, c.Epochs, res.TrainN, res.ValN, res.TestN, c.Seed, res.Kernels, res.Seconds)
+	fmt.Fprintf(&b, "MNIST, %d hidden layers of %d ReLU units, batch %d, %s, %d training / %d validation / %d test examples, seed %d; step sizes chosen on the validation split; %s. Total %.0fs (this sitting).\n\n",
+		c.Layers, c.Hidden, c.Batch, plural(c.Epochs, "epoch"), res.TrainN, res.ValN, res.TestN, c.Seed, res.Kernels, res.Seconds)
 	fmt.Fprintf(&b, "| dropout | init | optimizer | step size | train loss (epoch 1) | train loss (last) | test error (last) | best test error | time (s) |\n")
 	fmt.Fprintf(&b, "|---|---|---|---|---|---|---|---|---|\n")
 	byCell := map[PathSGDCell][]CurveRow{}
@@ -536,11 +539,19 @@ func (res *WidthResult) Markdown() string {
 	c := res.Config
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Width study: one hidden layer on 10x10 MNIST\n\n")
-	fmt.Fprintf(&b, "SGD lr 0.1 x 0.99/epoch, momentum 0.5 + 0.02/epoch up to 0.9, batch %d, %d epochs, early stopping on %d validation examples; %d training, %d test examples, seed %d; %s. Total %.0fs (this sitting).\n\n",
-		c.Batch, c.Epochs, res.ValN, res.TrainN, res.TestN, c.Seed, res.Kernels, res.Seconds)
+	fmt.Fprintf(&b, "SGD lr 0.1 x 0.99/epoch, momentum 0.5 + 0.02/epoch up to 0.9, batch %d, %s, early stopping on %d validation examples; %d training, %d test examples, seed %d; %s. Total %.0fs (this sitting).\n\n",
+		c.Batch, plural(c.Epochs, "epoch"), res.ValN, res.TrainN, res.TestN, c.Seed, res.Kernels, res.Seconds)
 	fmt.Fprintf(&b, "| H | best epoch | train error | validation error | test error | time (s) |\n|---|---|---|---|---|---|\n")
 	for _, r := range res.Rows {
 		fmt.Fprintf(&b, "| %d | %d | %.4f | %.4f | %.4f | %.1f |\n", r.H, r.BestEpoch, r.TrainErr, r.ValErr, r.TestErr, r.Seconds)
 	}
 	return b.String()
+}
+
+// plural is "1 epoch", "2 epochs".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

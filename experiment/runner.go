@@ -1,7 +1,6 @@
 package experiment
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -117,15 +116,14 @@ func (r *Runner) Run(key string, result any, run func(c *Cell) error) (skipped b
 	}
 	c := &Cell{Key: key, Dir: filepath.Join(r.Dir, "cells", key)}
 	c.Checkpoint = filepath.Join(c.Dir, "run.fpck")
-	c.Epochs = filepath.Join(c.Dir, "epochs.jsonl")
-	resPath := filepath.Join(c.Dir, "result.json")
-	if b, err := os.ReadFile(resPath); err == nil {
-		if err := json.Unmarshal(b, result); err != nil {
-			return false, fmt.Errorf("%s: %w (delete the cell's directory to run it again)", resPath, err)
-		}
+	c.Epochs = filepath.Join(c.Dir, "epochs.log")
+	resPath := filepath.Join(c.Dir, "result.gob")
+	if err := readValue(resPath, result); err == nil {
 		r.done++
 		r.report("done  ", key)
 		return true, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return false, fmt.Errorf("%w (delete the cell's directory to run it again)", err)
 	}
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
 		return false, err
@@ -135,13 +133,8 @@ func (r *Runner) Run(key string, result any, run func(c *Cell) error) (skipped b
 	if err := run(c); err != nil {
 		return false, fmt.Errorf("cell %s: %w", key, err)
 	}
-	err = atomicfile.Write(resPath, func(w io.Writer) error {
-		e := json.NewEncoder(w)
-		e.SetIndent("", "  ")
-		return e.Encode(result)
-	})
-	if err != nil {
-		return false, err
+	if err := writeValue(resPath, result); err != nil {
+		return false, fmt.Errorf("cell %s: saving its result: %w", key, err)
 	}
 	if !r.KeepCheckpoints {
 		os.Remove(c.Checkpoint)
@@ -167,61 +160,3 @@ func (r *Runner) report(what, key string) {
 
 // Done returns the number of cells finished (run or skipped) and the total.
 func (r *Runner) Done() (done, total int) { return r.done, r.total }
-
-// appendRecord appends one JSON line to path, synced to disk.
-func appendRecord(path string, rec any) error {
-	b, err := json.Marshal(rec)
-	if err != nil {
-		return err
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err = f.Write(append(b, '\n')); err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-// readRecords reads the JSON lines of path into a slice of R, dropping a
-// last line cut short by a crash; a missing file is no records.
-func readRecords[R any](path string) ([]R, error) {
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	if i := bytes.LastIndexByte(b, '\n'); i+1 < len(b) {
-		b = b[:i+1]
-	}
-	var out []R
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(nil, 1<<24)
-	for sc.Scan() {
-		var r R
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		out = append(out, r)
-	}
-	return out, sc.Err()
-}
-
-// writeRecords replaces path with recs, atomically.
-func writeRecords[R any](path string, recs []R) error {
-	return atomicfile.Write(path, func(w io.Writer) error {
-		e := json.NewEncoder(w)
-		for _, r := range recs {
-			if err := e.Encode(r); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}

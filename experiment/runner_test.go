@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -41,6 +42,7 @@ type res struct {
 	LR       float64
 	Records  []rec
 	Diverged bool
+	Err      float64 // NaN for a diverged cell: results keep NaN and Inf
 }
 
 // runToyStudy runs three cells (step sizes); cancel, if set, is called at
@@ -82,7 +84,10 @@ func runToyStudy(t *testing.T, dir string, resume bool, stopAt [3]int) (map[stri
 					return rec{Epoch: st.Epoch, Loss: st.Loss, W0: net.Dense()[0].W.Data[0]}, nil
 				},
 			})
-			result = res{LR: lr, Records: recs, Diverged: div}
+			result = res{LR: lr, Records: recs, Diverged: div, Err: math.Inf(1)}
+			if div {
+				result.Err = math.NaN()
+			}
 			return err
 		})
 		cancel()
@@ -135,5 +140,30 @@ func TestStudyResume(t *testing.T) {
 	}
 	if _, err := Open(dir, "toy", map[string]any{"lrs": []float64{1}}, 1, true); !errors.Is(err, ErrStudyMismatch) {
 		t.Errorf("other settings: %v", err)
+	}
+}
+
+// TestRecordsTornTail: a record log whose last record a crash cut short
+// reads back without it; damage before the end is an error.
+func TestRecordsTornTail(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "log")
+	for i := range 3 {
+		if err := appendRecord(path, rec{Epoch: i + 1, Loss: math.NaN()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, _ := os.ReadFile(path)
+	for cut := len(b) - 1; cut > len(b)*2/3; cut-- {
+		os.WriteFile(path, b[:cut], 0o644)
+		got, err := readRecords[rec](path)
+		if err != nil || len(got) != 2 || got[1].Epoch != 2 || !math.IsNaN(got[1].Loss) {
+			t.Fatalf("cut at %d of %d: %v, %v", cut, len(b), got, err)
+		}
+	}
+	bad := append([]byte(nil), b...)
+	bad[6] ^= 0xff
+	os.WriteFile(path, bad, 0o644)
+	if _, err := readRecords[rec](path); err == nil {
+		t.Error("a damaged first record was accepted")
 	}
 }

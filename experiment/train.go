@@ -25,7 +25,7 @@ type Training[R any] struct {
 	// OnEpoch, if not nil, makes the epoch's record (evaluations, timings)
 	// from the network after the epoch; prev holds the records of the
 	// epochs before (from earlier sittings too: cumulative times can
-	// continue from the last). Records are kept in the cell's epochs.jsonl,
+	// continue from the last). Records are kept in the cell's epochs.log,
 	// so that a resumed cell returns those of the epochs trained before the
 	// interruption too.
 	OnEpoch func(net *layers.Network, st layers.EpochStats, prev []R) (R, error)

@@ -102,7 +102,7 @@ func TestExperimentPathSGDFlags(t *testing.T) {
 func TestExperimentPathSGDResume(t *testing.T) {
 	dir := t.TempDir()
 	args := []string{"experiment", "pathsgd", "-mnist", "../../testdata/mnist", "-val", "200", "-hidden", "8",
-		"-epochs", "2", "-grid", "0.1", "-grid-train", "200", "-train", "300", "-test", "100", "-dropouts", "0", "-opts", "sgd,pathsgd", "-out", dir}
+		"-epochs", "2", "-grid", "1e6,0.1", "-grid-train", "200", "-train", "300", "-test", "100", "-dropouts", "0", "-opts", "sgd,pathsgd", "-out", dir}
 	if code, _, errs := runCLI(args...); code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -111,7 +111,7 @@ func TestExperimentPathSGDResume(t *testing.T) {
 		t.Errorf("rerun without -resume: exit %d, %q", code, errs)
 	}
 	code, _, errs := runCLI(append(args, "-resume")...)
-	if code != 0 || strings.Contains(errs, "start ") || !strings.Contains(errs, "[8/8 cells") {
+	if code != 0 || strings.Contains(errs, "start ") || !strings.Contains(errs, "[12/12 cells") {
 		t.Errorf("resume of a finished study: exit %d, stderr:\n%s", code, errs)
 	}
 	again, _ := os.ReadFile(filepath.Join(dir, "curves.csv"))
