@@ -11,7 +11,7 @@
 //
 // The output directory of a study:
 //
-//	DIR/study.json             the study's name and settings (a resumed run must match)
+//	DIR/NAME.study.json        the study's name and settings (a resumed run must match)
 //	DIR/cells/KEY/result.gob   a finished cell's result (encoding/gob: NaN and ±Inf kept)
 //	DIR/cells/KEY/epochs.log   its per-epoch records, framed gob encodings
 //	DIR/cells/KEY/run.fpck     the checkpoint of a cell in progress (removed when it finishes)

@@ -45,9 +45,11 @@ var ErrStudyMismatch = errors.New("experiment: the directory holds another study
 
 // Open prepares dir for the study name with the given settings (any
 // JSON-encodable value; the study's parameters that fix its results) and
-// total cells. Without resume, dir must not hold a study already (a
-// finished or interrupted run is never overwritten by accident); with
-// resume it must hold this study with the same settings, or nothing.
+// total cells. Without resume, dir must not hold a study of that name
+// already (a finished or interrupted run is never overwritten by
+// accident); with resume it must hold this study with the same settings,
+// or nothing. Studies of different names may share a directory (their
+// cell keys differ).
 func Open(dir, name string, settings any, total int, resume bool) (*Runner, error) {
 	sb, err := json.Marshal(settings)
 	if err != nil {
@@ -56,14 +58,14 @@ func Open(dir, name string, settings any, total int, resume bool) (*Runner, erro
 	if err := os.MkdirAll(filepath.Join(dir, "cells"), 0o755); err != nil {
 		return nil, err
 	}
-	path := filepath.Join(dir, "study.json")
+	path := filepath.Join(dir, name+".study.json")
 	b, err := os.ReadFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
 		return nil, err
 	case !resume:
-		return nil, fmt.Errorf("%s holds a study already: resume it (-resume) or choose another output directory", dir)
+		return nil, fmt.Errorf("%s holds a %s study already: resume it (-resume) or choose another output directory", dir, name)
 	default:
 		var st studyFile
 		if err := json.Unmarshal(b, &st); err != nil {

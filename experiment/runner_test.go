@@ -120,7 +120,7 @@ func TestStudyResume(t *testing.T) {
 		if _, err := runToyStudy(t, dir, false, stop); !errors.Is(err, context.Canceled) {
 			t.Fatalf("stop %v: %v, want context.Canceled", stop, err)
 		}
-		if _, err := runToyStudy(t, dir, false, [3]int{-1}); err == nil || !strings.Contains(err.Error(), "holds a study already") {
+		if _, err := runToyStudy(t, dir, false, [3]int{-1}); err == nil || !strings.Contains(err.Error(), "study already") {
 			t.Fatalf("reopen without resume: %v", err)
 		}
 		got, err := runToyStudy(t, dir, true, [3]int{-1})

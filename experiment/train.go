@@ -29,6 +29,10 @@ type Training[R any] struct {
 	// so that a resumed cell returns those of the epochs trained before the
 	// interruption too.
 	OnEpoch func(net *layers.Network, st layers.EpochStats, prev []R) (R, error)
+	// Stop, if not nil, ends training after the epoch whose record it
+	// returns true for (early stopping on a training-error target); a
+	// resumed cell whose last record says stop trains no further.
+	Stop func(rec R) bool
 }
 
 // TrainCell trains a cell with layers.Train, checkpointing into c after
@@ -74,7 +78,7 @@ func TrainCell[R any](ctx context.Context, c *Cell, t Training[R]) (net *layers.
 			return nil, nil, false, err
 		}
 	}
-	if done >= cfg.Epochs {
+	if done >= cfg.Epochs || (t.Stop != nil && done > 0 && t.Stop(records[done-1])) {
 		return net, records, false, nil
 	}
 	cfg.Checkpoint = c.Checkpoint
@@ -87,7 +91,13 @@ func TrainCell[R any](ctx context.Context, c *Cell, t Training[R]) (net *layers.
 			}
 		}
 		records = append(records, rec)
-		return appendRecord(c.Epochs, rec)
+		if err := appendRecord(c.Epochs, rec); err != nil {
+			return err
+		}
+		if t.Stop != nil && t.Stop(rec) {
+			return layers.ErrStop
+		}
+		return nil
 	}
 	err = layers.Train(ctx, net, opt, t.Data, cfg)
 	var de *layers.DivergedError

@@ -33,6 +33,11 @@ func TestMeasuresStudies(t *testing.T) {
 	if len(lines) != 5 || !strings.HasPrefix(lines[0], "model,labels,n,hidden,epochs,train_err,test_err,gamma") {
 		t.Errorf("labels.csv:\n%s", csv)
 	}
+	// Resumed, a finished study recomputes nothing: the same table bits.
+	code, _, errs = runCLI(append([]string{"experiment", "measures", "labels", "-sizes", "40,80", "-hidden", "8", "-save", models, "-resume"}, small...)...)
+	if again, _ := os.ReadFile(filepath.Join(dir, "labels.csv")); code != 0 || string(again) != string(csv) || strings.Contains(errs, "start ") {
+		t.Errorf("labels -resume: exit %d, stderr %q; the table changed: %v", code, errs, string(again) != string(csv))
+	}
 	for _, f := range []string{"labels.md", "labels.png", "models/labels-true-n40-h8.fpnn", "models/labels-random-n80-h8.fpnn"} {
 		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s: %v", f, err)

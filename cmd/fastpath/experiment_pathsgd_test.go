@@ -107,7 +107,7 @@ func TestExperimentPathSGDResume(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	first, _ := os.ReadFile(filepath.Join(dir, "curves.csv"))
-	if code, _, errs := runCLI(args...); code != 1 || !strings.Contains(errs, "holds a study already") {
+	if code, _, errs := runCLI(args...); code != 1 || !strings.Contains(errs, "study already") {
 		t.Errorf("rerun without -resume: exit %d, %q", code, errs)
 	}
 	code, _, errs := runCLI(append(args, "-resume")...)

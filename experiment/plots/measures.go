@@ -1,0 +1,110 @@
+package plots
+
+import (
+	"math"
+	"path/filepath"
+	"slices"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/fastpath-go/fastpath/experiment"
+)
+
+// Measures writes STUDY.png to dir for the labels and width studies: one
+// panel per quantity (test error, the margin-normalized measures, the
+// bound, the sharpness) against the training-set size (one line per label
+// kind) or the width. The models study has no figure.
+func Measures(dir string, res *experiment.MeasuresResult) error {
+	var xlabel string
+	var x func(experiment.MeasuresRow) (string, float64)
+	switch res.Study {
+	case "labels":
+		xlabel = "training-set size"
+		x = func(r experiment.MeasuresRow) (string, float64) { return r.Labels + " labels", float64(r.N) }
+	case "width":
+		xlabel = "hidden units H"
+		x = func(r experiment.MeasuresRow) (string, float64) {
+			v, _ := strconv.Atoi(r.Hidden)
+			return "", float64(v)
+		}
+	default:
+		return nil
+	}
+	if len(res.Rows) == 0 {
+		return nil
+	}
+	panels := []struct {
+		title string
+		val   func(experiment.MeasuresRow) float64
+	}{
+		{"test error", func(r experiment.MeasuresRow) float64 { return r.TestErr }},
+		{"l2 / gamma^2", func(r experiment.MeasuresRow) float64 { return r.Rep.Normalized.L2 }},
+		{"l1-path / gamma^2", func(r experiment.MeasuresRow) float64 { return r.Rep.Normalized.L1Path }},
+		{"l2-path / gamma^2", func(r experiment.MeasuresRow) float64 { return r.Rep.Normalized.L2Path }},
+		{"spectral / gamma^2", func(r experiment.MeasuresRow) float64 { return r.Rep.Normalized.Spectral }},
+		{"bartlett / gamma^2", func(r experiment.MeasuresRow) float64 { return r.Rep.Normalized.Bartlett }},
+		{"pac-bayes / gamma^2", func(r experiment.MeasuresRow) float64 { return r.Rep.Normalized.PACBayes }},
+		{"PAC-Bayes bound", func(r experiment.MeasuresRow) float64 { return r.Rep.Bound.Value }},
+		{"worst-case sharpness", func(r experiment.MeasuresRow) float64 { return r.Sharp.Value }},
+	}
+	const cols = 3
+	grid := make([][]*plot.Plot, (len(panels)+cols-1)/cols)
+	var series []string
+	for _, r := range res.Rows {
+		if s, _ := x(r); !slices.Contains(series, s) {
+			series = append(series, s)
+		}
+	}
+	// The x axis is marked at the data's x values.
+	var xticks plot.ConstantTicks
+	for _, r := range res.Rows {
+		_, xv := x(r)
+		if !slices.ContainsFunc(xticks, func(t plot.Tick) bool { return t.Value == xv }) {
+			xticks = append(xticks, plot.Tick{Value: xv, Label: strconv.FormatFloat(xv, 'g', 6, 64)})
+		}
+	}
+	for i, pn := range panels {
+		p := plot.New()
+		p.Title.Text = pn.title
+		p.X.Label.Text = xlabel
+		// Points with an infinite or undefined value (a margin gamma <= 0)
+		// are left out; log axes need at least one point, all positive.
+		var args []any
+		count, positive := 0, true
+		for _, s := range series {
+			var pts plotter.XYs
+			for _, r := range res.Rows {
+				if rs, xv := x(r); rs == s {
+					if v := pn.val(r); !math.IsNaN(v) && !math.IsInf(v, 0) {
+						pts = append(pts, plotter.XY{X: xv, Y: v})
+						count++
+						positive = positive && v > 0
+					}
+				}
+			}
+			args = append(args, s, pts)
+		}
+		if count > 0 {
+			p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, xticks
+			if positive {
+				p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, LogTicks{}
+			}
+		}
+		if err := plotutil.AddLinePoints(p, args...); err != nil {
+			return err
+		}
+		if i > 0 {
+			p.Legend = plot.NewLegend() // the first panel's legend serves all
+		}
+		p.Legend.Top = true
+		if grid[i/cols] == nil {
+			grid[i/cols] = make([]*plot.Plot, cols)
+		}
+		grid[i/cols][i%cols] = p
+	}
+	return SaveGrid(filepath.Join(dir, res.Study+".png"), vg.Points(360), vg.Points(270), grid)
+}
