@@ -1,29 +1,16 @@
 package layers
 
 import (
-	"bufio"
-	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 
-	"github.com/fastpath-go/fastpath/internal/modelio"
+	"github.com/fastpath-go/fastpath/internal/safetensors"
 )
 
-// safetensors layout (https://huggingface.co/docs/safetensors): an 8-byte
-// little-endian header length N, N bytes of JSON, then the tensor bytes.
-// Each tensor's JSON entry gives its dtype, shape and data_offsets
-// [begin, end), relative to the start of the tensor bytes; the tensors tile
-// that region without gaps. "__metadata__" maps strings to strings.
-
-// safetensorsEntry is one tensor's header entry.
-type safetensorsEntry struct {
-	Dtype       string   `json:"dtype"`
-	Shape       []int    `json:"shape"`
-	DataOffsets [2]int64 `json:"data_offsets"`
-}
+// The safetensors container (header, tiling, dtypes) is
+// internal/safetensors's; this file maps a Network to PyTorch's names.
 
 // TorchNames returns, for each dense layer, the names its weight and bias
 // would have in the state_dict of the equivalent PyTorch torch.nn.Sequential:
@@ -77,47 +64,16 @@ func (n *Network) torchModules() string {
 // "torch_modules". The JSON header is padded with spaces so that the tensor
 // data starts at a multiple of 8 bytes.
 func (n *Network) WriteSafetensors(w io.Writer) error {
-	header := map[string]any{
-		"__metadata__": map[string]string{
-			"format":        "pt",
-			"producer":      "fastpath",
-			"torch_modules": n.torchModules(),
-		},
-	}
 	wn, bn := n.TorchNames()
-	var off int64
-	add := func(name string, shape []int, count int) {
-		end := off + 4*int64(count)
-		header[name] = safetensorsEntry{Dtype: "F32", Shape: shape, DataOffsets: [2]int64{off, end}}
-		off = end
-	}
+	var ts []safetensors.Tensor
 	for i, d := range n.dense {
-		add(wn[i], []int{d.OutSize(), d.InSize()}, d.OutSize()*d.InSize())
-		add(bn[i], []int{d.OutSize()}, d.OutSize())
+		ts = append(ts,
+			safetensors.Tensor{Name: wn[i], Shape: []int{d.OutSize(), d.InSize()}, Data: d.W.Data[:d.W.Rows*d.W.Cols]},
+			safetensors.Tensor{Name: bn[i], Shape: []int{d.OutSize()}, Data: d.B})
 	}
-	js, err := json.Marshal(header)
-	if err != nil {
-		return err
-	}
-	if pad := (8 - len(js)%8) % 8; pad > 0 {
-		js = append(js, strings.Repeat(" ", pad)...)
-	}
-	bw := bufio.NewWriterSize(w, 1<<16)
-	var size [8]byte
-	binary.LittleEndian.PutUint64(size[:], uint64(len(js)))
-	if _, err := bw.Write(size[:]); err != nil {
-		return err
-	}
-	if _, err := bw.Write(js); err != nil {
-		return err
-	}
-	buf := make([]byte, 0, 1<<16)
-	for _, d := range n.dense {
-		for _, s := range [][]float32{d.W.Data[:d.W.Rows*d.W.Cols], d.B} {
-			if err := modelio.WriteFloats(bw, nil, buf, s); err != nil {
-				return err
-			}
-		}
-	}
-	return bw.Flush()
+	return safetensors.Encode(w, ts, map[string]string{
+		"format":        "pt",
+		"producer":      "fastpath",
+		"torch_modules": n.torchModules(),
+	})
 }

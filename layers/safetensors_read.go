@@ -2,20 +2,16 @@ package layers
 
 import (
 	"bufio"
-	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
-)
 
-// maxSafetensorsHeader bounds the JSON header a reader accepts.
-const maxSafetensorsHeader = 100 << 20
+	"github.com/fastpath-go/fastpath/internal/safetensors"
+)
 
 var (
 	tensorNameRE = regexp.MustCompile(`^(\d+)\.(weight|bias)$`)
@@ -70,41 +66,18 @@ func ReadSafetensorsModules(r io.Reader, size int64, modules string) (*Network, 
 	bad := func(format string, a ...any) error {
 		return fmt.Errorf("%w: safetensors: "+format, append([]any{ErrFormat}, a...)...)
 	}
-	var lenb [8]byte
-	if _, err := io.ReadFull(r, lenb[:]); err != nil {
-		return nil, bad("reading the header length: %v", err)
+	tensors, md, err := safetensors.Decode(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
 	}
-	hl := binary.LittleEndian.Uint64(lenb[:])
-	if hl > maxSafetensorsHeader || (size >= 0 && hl > uint64(size-8)) {
-		return nil, bad("header of %d bytes in a %d-byte file", hl, size)
+	if modules == "" {
+		modules = md["torch_modules"]
 	}
-	hb := make([]byte, hl)
-	if _, err := io.ReadFull(r, hb); err != nil {
-		return nil, bad("reading the header: %v", err)
-	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(hb, &raw); err != nil {
-		return nil, bad("header is not a JSON object: %v", err)
-	}
-	type tensor struct {
-		name  string
-		k     int
-		bias  bool
-		e     safetensorsEntry
-		width int64
-	}
-	var ts []tensor
-	for name, v := range raw {
-		if name == "__metadata__" {
-			var md map[string]string
-			if err := json.Unmarshal(v, &md); err != nil {
-				return nil, bad("__metadata__ is not a map of strings")
-			}
-			if modules == "" {
-				modules = md["torch_modules"]
-			}
-			continue
-		}
+	// The Linear modules, by index.
+	type linear struct{ w, b *safetensors.Tensor }
+	lin := map[int]*linear{}
+	for name := range tensors {
+		t := tensors[name]
 		m := tensorNameRE.FindStringSubmatch(name)
 		if m == nil {
 			return nil, bad("tensor %q is not the weight or bias of a Linear module of a Sequential", name)
@@ -113,62 +86,21 @@ func ReadSafetensorsModules(r io.Reader, size int64, modules string) (*Network, 
 		if err != nil || k > 3*MaxLayers {
 			return nil, bad("module index in %q", name)
 		}
-		var e safetensorsEntry
-		if err := json.Unmarshal(v, &e); err != nil {
-			return nil, bad("tensor %q: %v", name, err)
-		}
-		var width int64
-		switch e.Dtype {
-		case "F32":
-			width = 4
-		case "F64":
-			width = 8
-		default:
-			return nil, bad("tensor %q has dtype %s (F32 and F64 are read)", name, e.Dtype)
-		}
-		ts = append(ts, tensor{name: name, k: k, bias: m[2] == "bias", e: e, width: width})
-	}
-	// The data region: tensors must tile it exactly.
-	sort.Slice(ts, func(i, j int) bool { return ts[i].e.DataOffsets[0] < ts[j].e.DataOffsets[0] })
-	var end int64
-	for _, t := range ts {
-		count := int64(1)
-		for _, d := range t.e.Shape {
-			if d < 0 || d > MaxFeatures {
-				return nil, bad("tensor %q has shape %v", t.name, t.e.Shape)
-			}
-			count *= int64(d)
-		}
-		if t.e.DataOffsets[0] != end || t.e.DataOffsets[1]-t.e.DataOffsets[0] != count*t.width {
-			return nil, bad("tensor %q: data offsets %v do not follow the previous tensor or do not match shape %v", t.name, t.e.DataOffsets, t.e.Shape)
-		}
-		end = t.e.DataOffsets[1]
-	}
-	if size >= 0 && 8+int64(hl)+end != size {
-		return nil, bad("the tensors hold %d bytes, the file %d after the header", end, size-8-int64(hl))
-	}
-	// The Linear modules, by index.
-	type linear struct {
-		w, b *tensor
-	}
-	lin := map[int]*linear{}
-	for i := range ts {
-		t := &ts[i]
-		l := lin[t.k]
+		l := lin[k]
 		if l == nil {
 			l = &linear{}
-			lin[t.k] = l
+			lin[k] = l
 		}
-		if t.bias {
-			if len(t.e.Shape) != 1 {
-				return nil, bad("bias %q has shape %v", t.name, t.e.Shape)
+		if m[2] == "bias" {
+			if len(t.Shape) != 1 {
+				return nil, bad("bias %q has shape %v", name, t.Shape)
 			}
-			l.b = t
+			l.b = &t
 		} else {
-			if len(t.e.Shape) != 2 || t.e.Shape[0] < 1 || t.e.Shape[1] < 1 {
-				return nil, bad("weight %q has shape %v", t.name, t.e.Shape)
+			if len(t.Shape) != 2 || t.Shape[0] < 1 || t.Shape[1] < 1 {
+				return nil, bad("weight %q has shape %v", name, t.Shape)
 			}
-			l.w = t
+			l.w = &t
 		}
 	}
 	idx := make([]int, 0, len(lin))
@@ -176,8 +108,8 @@ func ReadSafetensorsModules(r io.Reader, size int64, modules string) (*Network, 
 		if l.w == nil {
 			return nil, bad("module %d has a bias and no weight", k)
 		}
-		if l.b != nil && l.b.e.Shape[0] != l.w.e.Shape[0] {
-			return nil, bad("module %d: bias of %d for %d outputs", k, l.b.e.Shape[0], l.w.e.Shape[0])
+		if l.b != nil && l.b.Shape[0] != l.w.Shape[0] {
+			return nil, bad("module %d: bias of %d for %d outputs", k, l.b.Shape[0], l.w.Shape[0])
 		}
 		idx = append(idx, k)
 	}
@@ -194,7 +126,7 @@ func ReadSafetensorsModules(r io.Reader, size int64, modules string) (*Network, 
 			if i == 0 && k != 0 {
 				return nil, bad("the first Linear is module %d: the modules before it are unknown (give them with ReadSafetensorsModules)", k)
 			}
-			w := lin[k].w.e.Shape
+			w := lin[k].w.Shape
 			mods = append(mods, fmt.Sprintf("Linear(%d, %d)", w[1], w[0]))
 			if i+1 < len(idx) {
 				for g := k + 1; g < idx[i+1]; g++ {
@@ -211,8 +143,7 @@ func ReadSafetensorsModules(r io.Reader, size int64, modules string) (*Network, 
 		return nil, bad("%d modules", len(mods))
 	}
 	var ls []Layer
-	var dense []*Dense
-	var dk []int
+	nlin := 0
 	// Modules before the first Linear (an input dropout) take its width.
 	width := -1
 	for _, mod := range mods {
@@ -234,7 +165,7 @@ func ReadSafetensorsModules(r io.Reader, size int64, modules string) (*Network, 
 			if l == nil {
 				return nil, bad("module %d is a Linear without weights in the file", k)
 			}
-			if w := l.w.e.Shape; w[0] != out || w[1] != in {
+			if w := l.w.Shape; w[0] != out || w[1] != in {
 				return nil, bad("module %d is %s but its weight is %v", k, mod, w)
 			}
 			if in < 1 || out < 1 || in > MaxFeatures || out > MaxFeatures || int64(in)*int64(out) > MaxParams {
@@ -244,7 +175,12 @@ func ReadSafetensorsModules(r io.Reader, size int64, modules string) (*Network, 
 				return nil, bad("module %d takes %d inputs after %d outputs", k, in, width)
 			}
 			d := NewDense(in, out, false)
-			ls, dense, dk = append(ls, d), append(dense, d), append(dk, k)
+			copy(d.W.Data, l.w.Data)
+			if l.b != nil {
+				copy(d.B, l.b.Data)
+			}
+			ls = append(ls, d)
+			nlin++
 			width = out
 		case width < 1:
 			return nil, bad("module %d %q: no Linear module gives the width", k, mod)
@@ -261,39 +197,12 @@ func ReadSafetensorsModules(r io.Reader, size int64, modules string) (*Network, 
 			ls = append(ls, NewDropout(width, float32(p), 0))
 		}
 	}
-	if len(dk) != len(idx) {
-		return nil, bad("the modules name %d Linear layers, the file holds %d", len(dk), len(idx))
+	if nlin != len(idx) {
+		return nil, bad("the modules name %d Linear layers, the file holds %d", nlin, len(idx))
 	}
 	net, err := NewNetwork(ls...)
 	if err != nil {
 		return nil, bad("%v", err)
-	}
-	// Read the tensor data in file order into the layers.
-	dst := map[string][]float32{}
-	for i, k := range dk {
-		dst[lin[k].w.name] = dense[i].W.Data
-		if lin[k].b != nil {
-			dst[lin[k].b.name] = dense[i].B
-		}
-	}
-	buf := make([]byte, 1<<16)
-	for _, t := range ts {
-		d := dst[t.name]
-		for j := 0; j < len(d); {
-			n := min(len(d)-j, len(buf)/int(t.width))
-			b := buf[:n*int(t.width)]
-			if _, err := io.ReadFull(r, b); err != nil {
-				return nil, bad("tensor %q truncated: %v", t.name, err)
-			}
-			for q := range n {
-				if t.width == 4 {
-					d[j+q] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*q:]))
-				} else {
-					d[j+q] = float32(math.Float64frombits(binary.LittleEndian.Uint64(b[8*q:])))
-				}
-			}
-			j += n
-		}
 	}
 	return net, nil
 }
