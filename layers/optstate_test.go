@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -86,6 +87,13 @@ func TestOptimizerStateErrors(t *testing.T) {
 		if err := new(SGD).LoadState(bytes.NewReader(bad), net); err == nil {
 			t.Fatalf("byte %d flipped: no error", i)
 		}
+	}
+	// A damaged kind is reported as damage, not as another optimizer's
+	// state (the checksum is checked before any field).
+	kind := bytes.Clone(good)
+	kind[12] ^= 0x20 // "sgd" -> "Sgd"
+	if err := new(SGD).LoadState(bytes.NewReader(kind), net); err == nil || errors.Is(err, ErrStateMismatch) || !strings.Contains(err.Error(), "checksum") {
+		t.Errorf("damaged kind: %v, want a checksum error", err)
 	}
 	if err := new(AdaGrad).LoadState(bytes.NewReader(good), net); !errors.Is(err, ErrStateMismatch) {
 		t.Errorf("SGD state into AdaGrad: %v, want ErrStateMismatch", err)

@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -348,5 +349,34 @@ func TestLoadDropoutP(t *testing.T) {
 		if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), "dropout") {
 			t.Errorf("p = %v: error %v, want ErrFormat naming the dropout record", p, err)
 		}
+	}
+}
+
+// TestLoadFileHugeHeader: a 48-byte model whose header (with a valid
+// checksum) describes a 10000x10000 layer (400 MB) is refused against the file's
+// length before anything is allocated for it.
+func TestLoadFileHugeHeader(t *testing.T) {
+	head := make([]byte, 12, 12+recordSize+4)
+	copy(head, modelMagic)
+	binary.LittleEndian.PutUint32(head[4:], modelVersion)
+	binary.LittleEndian.PutUint32(head[8:], 1)
+	var rec [recordSize]byte
+	rec[0] = kindDense
+	binary.LittleEndian.PutUint32(rec[4:], 10000)
+	binary.LittleEndian.PutUint32(rec[8:], 10000)
+	head = append(head, rec[:]...)
+	head = binary.LittleEndian.AppendUint32(head, crc32.Checksum(head, crcTable))
+	data := append(head, make([]byte, 48-len(head))...)
+	path := filepath.Join(t.TempDir(), "huge.fpnn")
+	os.WriteFile(path, data, 0o644)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := LoadFile(path)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, io.ErrUnexpectedEOF) || !strings.Contains(err.Error(), "more than the input holds") {
+		t.Errorf("error %v", err)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 1<<20 {
+		t.Errorf("allocated %d bytes for a 48-byte file", got)
 	}
 }
