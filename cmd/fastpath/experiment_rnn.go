@@ -2,23 +2,20 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/fastpath-go/fastpath/rnn/tasks"
 	"io"
-	"math"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
-	"github.com/fastpath-go/fastpath/asm"
-	"github.com/fastpath-go/fastpath/rnn"
+	"github.com/fastpath-go/fastpath/experiment"
+	"github.com/fastpath-go/fastpath/experiment/plots"
 )
+
+// The rnn experiment is the command-line front end of experiment.RNNStudy.
 
 func init() {
 	registerExperiment(study{
@@ -138,41 +135,6 @@ func rnnUsage(w io.Writer) {
 	}
 }
 
-// rnnPoint is one evaluation during a run.
-type rnnPoint struct {
-	iter      int
-	examples  int
-	seconds   float64 // training time so far (evaluations excluded)
-	trainLoss float64 // mean training loss since the previous point
-	metric    float64
-}
-
-// rnnResult is one training run: a method on a task variant.
-type rnnResult struct {
-	task, variant, method string
-	lr                    float64
-	points                []rnnPoint
-	iters                 int
-	seconds               float64
-	final                 float64 // last metric
-	best                  float64
-	solvedAt              int // addition: first evaluated iteration with MSE < 0.01, or -1
-	diverged              bool
-	extra                 float64 // text: test bits per character
-}
-
-// rnnExp is one "fastpath experiment rnn" invocation.
-type rnnExp struct {
-	task    string
-	f       rnnFlags
-	methods []string
-	stderr  io.Writer
-	ctx     context.Context
-	results []*rnnResult
-
-	trainImages, testImages int // mnist: the sizes used
-}
-
 func runRNNExperiment(args []string, stdout, stderr io.Writer) int {
 	bad := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "fastpath experiment rnn: "+format+" (run 'fastpath experiment rnn -h')\n", a...)
@@ -201,339 +163,64 @@ func runRNNExperiment(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return bad("unexpected argument %q", fs.Arg(0))
 	}
-	e := &rnnExp{task: task, f: f, stderr: stderr}
-	for _, m := range splitList(f.methods) {
-		switch m {
-		case "rnn-path", "irnn", "sgd":
-			e.methods = append(e.methods, m)
-		default:
-			return bad("unknown method %q in -methods (want rnn-path, irnn, sgd)", m)
+	c := experiment.RNNConfig{Task: task, Methods: experiment.ParseList(f.methods), Hidden: f.hidden, Batch: f.batch,
+		Iters: f.iters, Epochs: f.epochs, Budget: f.budget, EvalEvery: f.evalEvery, LRPath: f.lrPath, LRIRNN: f.lrIRNN, LRSGD: f.lrSGD,
+		Momentum: f.momentum, Clip: f.clip, ClipPath: f.clipPath, PathInit: f.pathInit, IRNNStd: f.irnnStd, Seed: f.seed,
+		TestN: f.testN, Variants: experiment.ParseList(f.variants), Side: f.side, TrainN: f.trainN, MNIST: f.mnistDir, EvalChars: f.evalChars}
+	switch task {
+	case "addition":
+		steps, err := rnnParseInts(f.steps, "T")
+		if err != nil {
+			return bad("%v", err)
+		}
+		for _, T := range steps {
+			if T < 2 {
+				return bad("-T %d: the addition problem needs at least 2 steps", T)
+			}
+		}
+		c.Steps = steps
+	case "text":
+		T, err := strconv.Atoi(f.steps)
+		if err != nil || T < 1 {
+			return bad("bad -T %q (want a positive integer)", f.steps)
+		}
+		c.Steps = []int{T}
+	case "mnist":
+		if f.side < 2 || f.side > 28 {
+			return bad("-side %d outside [2, 28]", f.side)
 		}
 	}
-	switch {
-	case len(e.methods) == 0:
-		return bad("no method in -methods")
-	case f.hidden < 1 || f.batch < 1 || f.evalEvery < 1:
-		return bad("-hidden, -batch and -eval-every must be positive")
-	case f.iters < 0 || f.epochs < 0 || f.budget < 0:
-		return bad("-iters, -epochs and -budget must not be negative")
-	case f.pathInit != "identity" && f.pathInit != "irnn" && f.pathInit != "normal":
-		return bad("unknown -path-init %q (want identity, irnn or normal)", f.pathInit)
+	if err := c.Validate(); err != nil {
+		return bad("%v", err)
 	}
 	if err := os.MkdirAll(f.out, 0o755); err != nil {
 		fmt.Fprintf(stderr, "fastpath experiment rnn: %v\n", err)
 		return 1
 	}
+	if task == "text" {
+		var err error
+		if c.CorpusName, c.Corpus, err = loadCorpus(f.corpus, f.maxBytes); err != nil {
+			fmt.Fprintf(stderr, "fastpath experiment rnn: %v\n", err)
+			return 1
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	e.ctx = ctx
-	fmt.Fprintf(stderr, "%s\n", asm.Describe())
-	var err error
-	switch task {
-	case "addition":
-		err = e.addition()
-	case "mnist":
-		err = e.mnist()
-	case "text":
-		err = e.text()
-	}
-	if werr := e.write(stdout); werr != nil && err == nil {
-		err = werr
+	res, err := experiment.RNNStudy(ctx, c, stderr)
+	if res != nil {
+		// Interrupted runs are written too.
+		werr := res.WriteFiles(f.out)
+		if werr == nil {
+			werr = plots.RNN(f.out, res)
+		}
+		if werr != nil && err == nil {
+			err = werr
+		}
+		io.WriteString(stdout, res.Markdown())
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "fastpath experiment rnn: %v\n", err)
 		return 1
 	}
 	return 0
-}
-
-func (e *rnnExp) addition() error {
-	steps, err := rnnParseInts(e.f.steps, "T")
-	if err != nil {
-		return err
-	}
-	for _, T := range steps {
-		if T < 2 {
-			return fmt.Errorf("-T %d: the addition problem needs at least 2 steps", T)
-		}
-		for _, m := range e.methods {
-			task := tasks.NewAddition(T, e.f.batch, e.f.testN, e.f.seed)
-			if err := e.run(task, fmt.Sprintf("T=%d", T), m, e.f.iters); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-func (e *rnnExp) mnist() error {
-	for _, v := range splitList(e.f.variants) {
-		if v != "plain" && v != "permuted" {
-			return fmt.Errorf("unknown variant %q in -variants (want plain, permuted)", v)
-		}
-		for _, m := range e.methods {
-			if e.f.side < 2 || e.f.side > 28 {
-				return fmt.Errorf("-side %d outside [2, 28]", e.f.side)
-			}
-			task, err := tasks.NewSeqMNIST(e.f.mnistDir, e.f.trainN, e.f.testN, e.f.batch, e.f.side, v == "permuted", e.f.seed)
-			if err != nil {
-				return err
-			}
-			e.trainImages, e.testImages = task.Sizes()
-			if task.EpochSteps() == 0 {
-				return fmt.Errorf("%d training images are fewer than one batch of %d", e.trainImages, e.f.batch)
-			}
-			iters := e.f.iters
-			if iters == 0 {
-				iters = max(1, int(math.Round(e.f.epochs*float64(task.EpochSteps()))))
-			}
-			if err := e.run(task, v, m, iters); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-func (e *rnnExp) text() error {
-	steps, err := strconv.Atoi(e.f.steps)
-	if err != nil || steps < 1 {
-		return fmt.Errorf("bad -T %q (want a positive integer)", e.f.steps)
-	}
-	name, text, err := loadCorpus(e.f.corpus, e.f.maxBytes)
-	if err != nil {
-		return err
-	}
-	for _, m := range e.methods {
-		task, err := tasks.NewText(name, text, steps, e.f.batch, e.f.evalChars)
-		if err != nil {
-			return err
-		}
-		if m == e.methods[0] {
-			vocab, tr, va, te := task.Sizes()
-			fmt.Fprintf(e.stderr, "corpus %s: %d bytes, %d symbols; train %d, validation %d, test %d\n",
-				name, len(text), vocab, tr, va, te)
-		}
-		if err := e.run(task, name, m, e.f.iters); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// newMethod returns a model initialised and an optimizer configured for
-// method, and the clipping norm.
-func (e *rnnExp) newMethod(cfg rnn.Config, method string) (*rnn.Model, rnn.Optimizer, float64, float64, error) {
-	m, err := rnn.New(cfg)
-	if err != nil {
-		return nil, nil, 0, 0, err
-	}
-	mu := float32(e.f.momentum)
-	switch method {
-	case "rnn-path":
-		switch e.f.pathInit {
-		case "identity":
-			m.InitIdentity(e.f.seed)
-		case "irnn":
-			m.InitIRNN(e.f.irnnStd, e.f.seed)
-		default:
-			m.InitNormal(e.f.seed)
-		}
-		return m, &rnn.PathSGD{LR: float32(e.f.lrPath), Momentum: mu}, e.f.clipPath, e.f.lrPath, nil
-	case "irnn":
-		m.InitIRNN(e.f.irnnStd, e.f.seed)
-		return m, &rnn.SGD{LR: float32(e.f.lrIRNN), Momentum: mu}, e.f.clip, e.f.lrIRNN, nil
-	default:
-		m.InitNormal(e.f.seed)
-		return m, &rnn.SGD{LR: float32(e.f.lrSGD), Momentum: mu}, e.f.clip, e.f.lrSGD, nil
-	}
-}
-
-// run trains one method on one task for iters iterations (or until the
-// budget is spent, the loss diverges or the run is interrupted),
-// evaluating every -eval-every iterations.
-func (e *rnnExp) run(task tasks.Task, variant, method string, iters int) error {
-	m, opt, clip, lr, err := e.newMethod(task.Config(e.f.hidden), method)
-	if err != nil {
-		return err
-	}
-	r := &rnnResult{task: e.task, variant: variant, method: method, lr: lr, solvedAt: -1, best: math.NaN(), extra: math.NaN()}
-	e.results = append(e.results, r)
-	fmt.Fprintf(e.stderr, "%s %s %s: %v, lr %g, momentum %g, clip %g, %d iterations of batch %d\n",
-		e.task, variant, method, m, lr, e.f.momentum, clip, iters, e.f.batch)
-	var train time.Duration
-	var lossSum float64
-	lossN := 0
-	examples := 0
-	evaluate := func(it int) {
-		metric := task.Evaluate(m)
-		p := rnnPoint{iter: it, examples: examples, seconds: train.Seconds(), trainLoss: lossSum / float64(max(lossN, 1)), metric: metric}
-		lossSum, lossN = 0, 0
-		r.points = append(r.points, p)
-		r.final = metric
-		if e.task == "mnist" {
-			if !(metric <= r.best) {
-				r.best = metric
-			}
-		} else if !(metric >= r.best) {
-			r.best = metric
-		}
-		if e.task == "addition" && r.solvedAt < 0 && metric < 0.01 {
-			r.solvedAt = it
-		}
-		fmt.Fprintf(e.stderr, "  iter %6d  %7.1fs  train loss %.4g  %s %.4g\n", it, p.seconds, p.trainLoss, e.metricName(), metric)
-	}
-	r.points = append(r.points, rnnPoint{metric: task.Evaluate(m)})
-	for it := 0; it < iters; it++ {
-		if e.ctx.Err() != nil {
-			break
-		}
-		t0 := time.Now()
-		b := task.Next(it, m)
-		loss := m.Gradient(b)
-		if clip > 0 {
-			m.ClipGradNorm(clip)
-		}
-		opt.Step(m)
-		train += time.Since(t0)
-		examples += b.Rows
-		r.iters = it + 1
-		lossSum += loss
-		lossN++
-		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			r.diverged, r.final = true, math.NaN()
-			fmt.Fprintf(e.stderr, "  iter %6d: training loss %v, stopping this run\n", it+1, loss)
-			break
-		}
-		over := e.f.budget > 0 && train >= e.f.budget
-		if (it+1)%e.f.evalEvery == 0 || it+1 == iters || over {
-			evaluate(it + 1)
-		}
-		if over {
-			break
-		}
-	}
-	r.seconds = train.Seconds()
-	if r.iters > 0 && r.points[len(r.points)-1].iter != r.iters && !r.diverged {
-		evaluate(r.iters)
-	}
-	if v, ok := task.Final(m); ok && !r.diverged {
-		r.extra = v
-		fmt.Fprintf(e.stderr, "  test bits per character %.4f\n", v)
-	}
-	if e.ctx.Err() != nil {
-		return fmt.Errorf("interrupted: %w", e.ctx.Err())
-	}
-	return nil
-}
-
-func (e *rnnExp) metricName() string {
-	switch e.task {
-	case "addition":
-		return "test MSE"
-	case "mnist":
-		return "test accuracy"
-	}
-	return "validation bits/char"
-}
-
-// write writes the CSV, the markdown table (also to stdout) and the plots.
-func (e *rnnExp) write(stdout io.Writer) error {
-	base := filepath.Join(e.f.out, "rnn_"+e.task)
-	if err := e.writeCSV(base + ".csv"); err != nil {
-		return err
-	}
-	var md strings.Builder
-	e.markdown(&md)
-	if err := os.WriteFile(base+".md", []byte(md.String()), 0o644); err != nil {
-		return err
-	}
-	io.WriteString(stdout, md.String())
-	return e.plot(base)
-}
-
-func (e *rnnExp) writeCSV(path string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := csv.NewWriter(f)
-	w.Write([]string{"task", "variant", "method", "lr", "iter", "examples", "train_seconds", "train_loss", "metric", "value"})
-	g := func(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
-	for _, r := range e.results {
-		for _, p := range r.points {
-			w.Write([]string{r.task, r.variant, r.method, g(r.lr), strconv.Itoa(p.iter), strconv.Itoa(p.examples),
-				g(p.seconds), g(p.trainLoss), e.metricName(), g(p.metric)})
-		}
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-func (e *rnnExp) markdown(w io.Writer) {
-	f := e.f
-	budget := fmt.Sprintf("at most %d iterations of batch %d per run", f.iters, f.batch)
-	if e.task == "mnist" && f.iters == 0 {
-		budget = fmt.Sprintf("%g epoch(s) of batch %d per run", f.epochs, f.batch)
-	}
-	if f.budget > 0 {
-		budget += fmt.Sprintf(", at most %v of training time", f.budget)
-	}
-	fmt.Fprintf(w, "## fastpath experiment rnn %s\n\n", e.task)
-	if e.task == "mnist" {
-		fmt.Fprintf(w, "Images %dx%d (%d steps), %d training and %d test images. ", f.side, f.side, f.side*f.side, e.trainImages, e.testImages)
-	}
-	fmt.Fprintf(w, "%d hidden units, momentum %g, SGD clipping %g, RNN-Path clipping %g, RNN-Path init %s, seed %d; budget: %s. Kernels: %s.\n\n",
-		f.hidden, f.momentum, f.clip, f.clipPath, f.pathInit, f.seed, budget, asm.Current().Name)
-	ms := func(r *rnnResult) float64 { return 1000 * r.seconds / float64(max(r.iters, 1)) }
-	div := func(r *rnnResult) string {
-		if r.diverged {
-			return fmt.Sprintf(" (diverged at iteration %d)", r.iters)
-		}
-		return ""
-	}
-	switch e.task {
-	case "addition":
-		fmt.Fprintf(w, "| T | method | lr | iterations | train time (s) | ms/iter | final test MSE | best test MSE | solved (MSE < 0.01) at |\n")
-		fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|\n")
-		for _, r := range e.results {
-			solved := "not solved"
-			if r.solvedAt >= 0 {
-				solved = fmt.Sprintf("iteration %d", r.solvedAt)
-			}
-			fmt.Fprintf(w, "| %s | %s | %g | %d | %.1f | %.2f | %.4g%s | %.4g | %s |\n",
-				strings.TrimPrefix(r.variant, "T="), r.method, r.lr, r.iters, r.seconds, ms(r), r.final, div(r), r.best, solved)
-		}
-		fmt.Fprintf(w, "\nPredicting 1 always gives test MSE 1/6 = 0.167.\n")
-	case "mnist":
-		fmt.Fprintf(w, "| variant | method | lr | iterations | epochs | train time (s) | ms/iter | time per epoch (s) | test accuracy | best |\n")
-		fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|\n")
-		for _, r := range e.results {
-			n := float64(r.iters * f.batch)
-			epoch := float64(e.trainImages) / float64(f.batch) * ms(r) / 1000
-			fmt.Fprintf(w, "| %s | %s | %g | %d | %.3g | %.1f | %.2f | %.0f | %.2f%%%s | %.2f%% |\n",
-				r.variant, r.method, r.lr, r.iters, n/float64(max(e.trainImages, 1)), r.seconds, ms(r), epoch, 100*r.final, div(r), 100*r.best)
-		}
-		fmt.Fprintf(w, "\nTime per epoch: measured ms/iter x training images / batch. The thesis reports 96.9%% test accuracy for RNN-Path on sequential MNIST.\n")
-	case "text":
-		fmt.Fprintf(w, "| corpus | method | lr | iterations | characters | train time (s) | ms/iter | validation bits/char | best | test bits/char |\n")
-		fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|\n")
-		for _, r := range e.results {
-			fmt.Fprintf(w, "| %s | %s | %g | %d | %d | %.1f | %.2f | %.4f%s | %.4f | %.4f |\n",
-				r.variant, r.method, r.lr, r.iters, r.iters*f.batch*rnnAtoiOr(f.steps, 0), r.seconds, ms(r), r.final, div(r), r.best, r.extra)
-		}
-		fmt.Fprintf(w, "\nThe thesis reports 1.47 bits/char for RNN-Path on Penn Treebank characters.\n")
-	}
-}
-
-func rnnAtoiOr(s string, def int) int {
-	v, err := strconv.Atoi(s)
-	if err != nil {
-		return def
-	}
-	return v
 }

@@ -1,15 +1,17 @@
-package main
+package plots
 
 import (
 	"fmt"
-	"github.com/fastpath-go/fastpath/experiment/plots"
 	"image/color"
 	"math"
+	"path/filepath"
 	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+
+	"github.com/fastpath-go/fastpath/experiment"
 )
 
 // rnnColors tells the methods apart in every plot.
@@ -19,44 +21,47 @@ var rnnColors = map[string]color.RGBA{
 	"sgd":      {R: 0x7f, G: 0x7f, B: 0x7f, A: 0xff},
 }
 
-// plot writes one PNG per task variant: the held-out metric against the
-// training iterations, one line per method (test MSE on a log scale for
-// the addition problem).
-func (e *rnnExp) plot(base string) error {
+// RNN writes rnn_TASK_VARIANT.png to dir for each task variant of the rnn
+// study: the held-out metric against the training iterations, one line per
+// method (test MSE on a log scale for the addition problem, with the
+// "solved" threshold).
+func RNN(dir string, res *experiment.RNNResult) error {
+	task := res.Config.Task
+	base := filepath.Join(dir, "rnn_"+task)
 	var variants []string
 	seen := map[string]bool{}
-	for _, r := range e.results {
-		if !seen[r.variant] {
-			seen[r.variant] = true
-			variants = append(variants, r.variant)
+	for _, r := range res.Runs {
+		if !seen[r.Variant] {
+			seen[r.Variant] = true
+			variants = append(variants, r.Variant)
 		}
 	}
 	for _, v := range variants {
 		p := plot.New()
-		p.Title.Text = fmt.Sprintf("%s %s", e.task, v)
+		p.Title.Text = fmt.Sprintf("%s %s", task, v)
 		p.X.Label.Text = "iteration"
-		p.Y.Label.Text = e.metricName()
-		logY := e.task == "addition"
+		p.Y.Label.Text = res.MetricName()
+		logY := task == "addition"
 		if logY {
 			p.Y.Scale = plot.LogScale{}
-			p.Y.Tick.Marker = plots.LogTicks{}
+			p.Y.Tick.Marker = LogTicks{}
 		}
-		p.Legend.Top = e.task == "mnist"
+		p.Legend.Top = task == "mnist"
 		lines := 0
-		for _, r := range e.results {
-			if r.variant != v {
+		for _, r := range res.Runs {
+			if r.Variant != v {
 				continue
 			}
 			var xy plotter.XYs
-			for _, pt := range r.points {
-				y := pt.metric
+			for _, pt := range r.Points {
+				y := pt.Metric
 				if logY {
 					y = math.Max(y, 1e-6) // a log axis cannot show 0
 				}
 				if math.IsNaN(y) || math.IsInf(y, 0) {
 					continue
 				}
-				xy = append(xy, plotter.XY{X: float64(pt.iter), Y: y})
+				xy = append(xy, plotter.XY{X: float64(pt.Iter), Y: y})
 			}
 			if len(xy) == 0 {
 				continue
@@ -65,16 +70,16 @@ func (e *rnnExp) plot(base string) error {
 			if err != nil {
 				return err
 			}
-			l.Color = rnnColors[r.method]
+			l.Color = rnnColors[r.Method]
 			l.Width = vg.Points(1.5)
 			p.Add(l)
-			p.Legend.Add(r.method, l)
+			p.Legend.Add(r.Method, l)
 			lines++
 		}
 		if lines == 0 {
 			continue
 		}
-		if e.task == "addition" {
+		if task == "addition" {
 			// The "solved" threshold.
 			thr, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0.01}, {X: p.X.Max, Y: 0.01}})
 			if err == nil {
@@ -85,7 +90,7 @@ func (e *rnnExp) plot(base string) error {
 			}
 		}
 		name := base + "_" + strings.NewReplacer("=", "", "/", "_", "*", "", " ", "_").Replace(v) + ".png"
-		if err := plots.Save(name, 6*vg.Inch, 4*vg.Inch, p); err != nil {
+		if err := Save(name, 6*vg.Inch, 4*vg.Inch, p); err != nil {
 			return fmt.Errorf("writing %s: %w", name, err)
 		}
 	}
