@@ -8,9 +8,7 @@ import "math"
 //	for i := range x { s += x[i] * y[i] }
 //	return s
 func sdotGeneric(x, y []float32) float32 {
-	if len(x) != len(y) {
-		panic(errLength)
-	}
+	checkSdot(x, y)
 	var s float32
 	for i, v := range x {
 		s += v * y[i]
@@ -20,9 +18,7 @@ func sdotGeneric(x, y []float32) float32 {
 
 // ddotGeneric is sdotGeneric on float64.
 func ddotGeneric(x, y []float64) float64 {
-	if len(x) != len(y) {
-		panic(errLength)
-	}
+	checkDdot(x, y)
 	var s float64
 	for i, v := range x {
 		s += v * y[i]
@@ -34,9 +30,7 @@ func ddotGeneric(x, y []float64) float64 {
 //
 //	for i := range x { y[i] += alpha * x[i] }
 func saxpyGeneric(alpha float32, x, y []float32) {
-	if len(x) != len(y) {
-		panic(errLength)
-	}
+	checkSaxpy(alpha, x, y)
 	for i, v := range x {
 		y[i] += alpha * v
 	}
@@ -44,9 +38,7 @@ func saxpyGeneric(alpha float32, x, y []float32) {
 
 // daxpyGeneric is saxpyGeneric on float64.
 func daxpyGeneric(alpha float64, x, y []float64) {
-	if len(x) != len(y) {
-		panic(errLength)
-	}
+	checkDaxpy(alpha, x, y)
 	for i, v := range x {
 		y[i] += alpha * v
 	}
@@ -160,4 +152,36 @@ func dsumSqIncGeneric(n int, x []float64, inc int) float64 {
 		s += v * v
 	}
 	return s
+}
+
+// checkSdot panics, before any work, on arguments that no implementation of
+// sdot accepts: the one check its generic and assembly versions share.
+func checkSdot(x, y []float32) {
+	if len(x) != len(y) {
+		panic(errLength)
+	}
+}
+
+// checkDdot panics, before any work, on arguments that no implementation of
+// ddot accepts: the one check its generic and assembly versions share.
+func checkDdot(x, y []float64) {
+	if len(x) != len(y) {
+		panic(errLength)
+	}
+}
+
+// checkSaxpy panics, before any work, on arguments that no implementation of
+// saxpy accepts: the one check its generic and assembly versions share.
+func checkSaxpy(alpha float32, x, y []float32) {
+	if len(x) != len(y) {
+		panic(errLength)
+	}
+}
+
+// checkDaxpy panics, before any work, on arguments that no implementation of
+// daxpy accepts: the one check its generic and assembly versions share.
+func checkDaxpy(alpha float64, x, y []float64) {
+	if len(x) != len(y) {
+		panic(errLength)
+	}
 }

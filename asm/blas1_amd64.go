@@ -11,80 +11,72 @@ import "math"
 // multiply-add per element, so it rounds once where the generic loop (without
 // GOAMD64=v3) rounds twice.
 
-// sdotAsm is sdotGeneric's loop over len(x) elements (len(y) >= len(x)):
+// sdotAVX2Asm is sdotGeneric's loop over len(x) elements (len(y) >= len(x)):
 //
 //	var s float32
 //	for i := range x { s += x[i] * y[i] }
 //	return s
 //
 //go:noescape
-func sdotAsm(x, y []float32) float32
+func sdotAVX2Asm(x, y []float32) float32
 
-// ddotAsm is ddotGeneric's loop over len(x) elements (len(y) >= len(x)):
+// ddotAVX2Asm is ddotGeneric's loop over len(x) elements (len(y) >= len(x)):
 //
 //	var s float64
 //	for i := range x { s += x[i] * y[i] }
 //	return s
 //
 //go:noescape
-func ddotAsm(x, y []float64) float64
+func ddotAVX2Asm(x, y []float64) float64
 
-// saxpyAsm is saxpyGeneric's loop over len(x) elements (len(y) >= len(x)):
+// saxpyAVX2Asm is saxpyGeneric's loop over len(x) elements (len(y) >= len(x)):
 //
 //	for i := range x { y[i] += alpha * x[i] }
 //
 //go:noescape
-func saxpyAsm(alpha float32, x, y []float32)
+func saxpyAVX2Asm(alpha float32, x, y []float32)
 
-// daxpyAsm is daxpyGeneric's loop over len(x) elements (len(y) >= len(x)):
+// daxpyAVX2Asm is daxpyGeneric's loop over len(x) elements (len(y) >= len(x)):
 //
 //	for i := range x { y[i] += alpha * x[i] }
 //
 //go:noescape
-func daxpyAsm(alpha float64, x, y []float64)
+func daxpyAVX2Asm(alpha float64, x, y []float64)
 
 func sdotAVX2(x, y []float32) float32 {
-	if len(x) != len(y) {
-		panic(errLength)
-	}
-	return sdotAsm(x, y)
+	checkSdot(x, y)
+	return sdotAVX2Asm(x, y)
 }
 
 func ddotAVX2(x, y []float64) float64 {
-	if len(x) != len(y) {
-		panic(errLength)
-	}
-	return ddotAsm(x, y)
+	checkDdot(x, y)
+	return ddotAVX2Asm(x, y)
 }
 
 func saxpyAVX2(alpha float32, x, y []float32) {
-	if len(x) != len(y) {
-		panic(errLength)
-	}
-	saxpyAsm(alpha, x, y)
+	checkSaxpy(alpha, x, y)
+	saxpyAVX2Asm(alpha, x, y)
 }
 
 func daxpyAVX2(alpha float64, x, y []float64) {
-	if len(x) != len(y) {
-		panic(errLength)
-	}
-	daxpyAsm(alpha, x, y)
+	checkDaxpy(alpha, x, y)
+	daxpyAVX2Asm(alpha, x, y)
 }
 
-// idamaxAsm is idamaxGeneric's loop over n > 0 elements, in two passes:
+// idamaxAVX2Asm is idamaxGeneric's loop over n > 0 elements, in two passes:
 // the largest absolute value (VMAXPD keeping the running maximum when an
 // element is NaN), then the first index holding it. The caller handles a
 // NaN x[0].
 //
 //go:noescape
-func idamaxAsm(x *float64, n int) int
+func idamaxAVX2Asm(x *float64, n int) int
 
-// ddotIncAsm is ddotIncGeneric's loop for n > 0, with four accumulators
+// ddotIncAVX2Asm is ddotIncGeneric's loop for n > 0, with four accumulators
 // (so the sum is added in a different order: within the usual rounding
 // bound).
 //
 //go:noescape
-func ddotIncAsm(n int, x *float64, incX int, y *float64, incY int) float64
+func ddotIncAVX2Asm(n int, x *float64, incX int, y *float64, incY int) float64
 
 func idamaxAVX2(x []float64) int {
 	if len(x) == 0 {
@@ -93,7 +85,7 @@ func idamaxAVX2(x []float64) int {
 	if math.IsNaN(x[0]) {
 		return 0
 	}
-	return idamaxAsm(&x[0], len(x))
+	return idamaxAVX2Asm(&x[0], len(x))
 }
 
 func ddotIncAVX2(n int, x []float64, incX int, y []float64, incY int) float64 {
@@ -101,46 +93,46 @@ func ddotIncAVX2(n int, x []float64, incX int, y []float64, incY int) float64 {
 	if n == 0 {
 		return 0
 	}
-	return ddotIncAsm(n, &x[0], incX, &y[0], incY)
+	return ddotIncAVX2Asm(n, &x[0], incX, &y[0], incY)
 }
 
-// daxpyIncAsm is daxpyIncGeneric's loop for n > 0, unrolled by four, one
+// daxpyIncAVX2Asm is daxpyIncGeneric's loop for n > 0, unrolled by four, one
 // fused multiply-add per element.
 //
 //go:noescape
-func daxpyIncAsm(n int, alpha float64, x *float64, incX int, y *float64, incY int)
+func daxpyIncAVX2Asm(n int, alpha float64, x *float64, incX int, y *float64, incY int)
 
 func daxpyIncAVX2(n int, alpha float64, x []float64, incX int, y []float64, incY int) {
 	checkInc(n, len(x), incX, len(y), incY)
 	if n == 0 {
 		return
 	}
-	daxpyIncAsm(n, alpha, &x[0], incX, &y[0], incY)
+	daxpyIncAVX2Asm(n, alpha, &x[0], incX, &y[0], incY)
 }
 
-// dscalIncAsm is dscalIncGeneric's loop for n > 0 (unit increments in ymm
+// dscalIncAVX2Asm is dscalIncGeneric's loop for n > 0 (unit increments in ymm
 // vectors, others unrolled by four).
 //
 //go:noescape
-func dscalIncAsm(n int, alpha float64, x *float64, inc int)
+func dscalIncAVX2Asm(n int, alpha float64, x *float64, inc int)
 
-// dasumIncAsm is dasumIncGeneric's loop for n > 0: four ymm accumulators
+// dasumIncAVX2Asm is dasumIncGeneric's loop for n > 0: four ymm accumulators
 // for unit increments, one scalar accumulator otherwise.
 //
 //go:noescape
-func dasumIncAsm(n int, x *float64, inc int) float64
+func dasumIncAVX2Asm(n int, x *float64, inc int) float64
 
-// dsumSqIncAsm is dsumSqIncGeneric's loop for n > 0, with fused
+// dsumSqIncAVX2Asm is dsumSqIncGeneric's loop for n > 0, with fused
 // multiply-adds: four ymm accumulators for unit increments, one scalar
 // accumulator otherwise.
 //
 //go:noescape
-func dsumSqIncAsm(n int, x *float64, inc int) float64
+func dsumSqIncAVX2Asm(n int, x *float64, inc int) float64
 
 func dscalIncAVX2(n int, alpha float64, x []float64, inc int) {
 	checkInc(n, len(x), inc, len(x), inc)
 	if n > 0 {
-		dscalIncAsm(n, alpha, &x[0], inc)
+		dscalIncAVX2Asm(n, alpha, &x[0], inc)
 	}
 }
 
@@ -149,7 +141,7 @@ func dasumIncAVX2(n int, x []float64, inc int) float64 {
 	if n == 0 {
 		return 0
 	}
-	return dasumIncAsm(n, &x[0], inc)
+	return dasumIncAVX2Asm(n, &x[0], inc)
 }
 
 func dsumSqIncAVX2(n int, x []float64, inc int) float64 {
@@ -157,5 +149,5 @@ func dsumSqIncAVX2(n int, x []float64, inc int) float64 {
 	if n == 0 {
 		return 0
 	}
-	return dsumSqIncAsm(n, &x[0], inc)
+	return dsumSqIncAVX2Asm(n, &x[0], inc)
 }

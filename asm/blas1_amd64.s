@@ -2,9 +2,9 @@
 
 #include "textflag.h"
 
-// func sdotAsm(x, y []float32) float32
+// func sdotAVX2Asm(x, y []float32) float32
 // SI = x, DI = y, CX = elements left; Y0-Y7 accumulators, Y8-Y15 x blocks.
-TEXT ·sdotAsm(SB), NOSPLIT, $0-52
+TEXT ·sdotAVX2Asm(SB), NOSPLIT, $0-52
 	MOVQ   x_base+0(FP), SI
 	MOVQ   x_len+8(FP), CX
 	MOVQ   y_base+24(FP), DI
@@ -85,8 +85,8 @@ done:
 	VZEROUPPER
 	RET
 
-// func ddotAsm(x, y []float64) float64
-TEXT ·ddotAsm(SB), NOSPLIT, $0-56
+// func ddotAVX2Asm(x, y []float64) float64
+TEXT ·ddotAVX2Asm(SB), NOSPLIT, $0-56
 	MOVQ   x_base+0(FP), SI
 	MOVQ   x_len+8(FP), CX
 	MOVQ   y_base+24(FP), DI
@@ -165,9 +165,9 @@ done:
 	VZEROUPPER
 	RET
 
-// func saxpyAsm(alpha float32, x, y []float32)
+// func saxpyAVX2Asm(alpha float32, x, y []float32)
 // SI = x, DI = y, CX = elements left, Y15 = alpha in every lane.
-TEXT ·saxpyAsm(SB), NOSPLIT, $0-56
+TEXT ·saxpyAVX2Asm(SB), NOSPLIT, $0-56
 	VBROADCASTSS alpha+0(FP), Y15
 	MOVQ         x_base+8(FP), SI
 	MOVQ         x_len+16(FP), CX
@@ -225,8 +225,8 @@ done:
 	VZEROUPPER
 	RET
 
-// func daxpyAsm(alpha float64, x, y []float64)
-TEXT ·daxpyAsm(SB), NOSPLIT, $0-56
+// func daxpyAVX2Asm(alpha float64, x, y []float64)
+TEXT ·daxpyAVX2Asm(SB), NOSPLIT, $0-56
 	VBROADCASTSD alpha+0(FP), Y15
 	MOVQ         x_base+8(FP), SI
 	MOVQ         x_len+16(FP), CX
@@ -284,8 +284,8 @@ done:
 	VZEROUPPER
 	RET
 
-// func idamaxAsm(x *float64, n int) int
-TEXT ·idamaxAsm(SB), NOSPLIT, $0-24
+// func idamaxAVX2Asm(x *float64, n int) int
+TEXT ·idamaxAVX2Asm(SB), NOSPLIT, $0-24
 	MOVQ         x+0(FP), SI
 	MOVQ         n+8(FP), CX
 	// Y15: mask clearing the sign bit; Y0..Y3: running maxima, from -1.
@@ -383,8 +383,8 @@ im_none:
 	VZEROUPPER
 	RET
 
-// func ddotIncAsm(n int, x *float64, incX int, y *float64, incY int) float64
-TEXT ·ddotIncAsm(SB), NOSPLIT, $0-48
+// func ddotIncAVX2Asm(n int, x *float64, incX int, y *float64, incY int) float64
+TEXT ·ddotIncAVX2Asm(SB), NOSPLIT, $0-48
 	MOVQ   n+0(FP), CX
 	MOVQ   x+8(FP), SI
 	MOVQ   incX+16(FP), R8
@@ -439,8 +439,8 @@ di_done:
 	MOVSD  X0, ret+40(FP)
 	RET
 
-// func daxpyIncAsm(n int, alpha float64, x *float64, incX int, y *float64, incY int)
-TEXT ·daxpyIncAsm(SB), NOSPLIT, $0-48
+// func daxpyIncAVX2Asm(n int, alpha float64, x *float64, incX int, y *float64, incY int)
+TEXT ·daxpyIncAVX2Asm(SB), NOSPLIT, $0-48
 	MOVQ         n+0(FP), CX
 	VMOVSD       alpha+8(FP), X15
 	MOVQ         x+16(FP), SI
@@ -489,8 +489,8 @@ ai_loop1:
 ai_done:
 	RET
 
-// func dscalIncAsm(n int, alpha float64, x *float64, inc int)
-TEXT ·dscalIncAsm(SB), NOSPLIT, $0-32
+// func dscalIncAVX2Asm(n int, alpha float64, x *float64, inc int)
+TEXT ·dscalIncAVX2Asm(SB), NOSPLIT, $0-32
 	MOVQ         n+0(FP), CX
 	VBROADCASTSD alpha+8(FP), Y15
 	MOVQ         x+16(FP), SI
@@ -536,8 +536,8 @@ sc_done:
 	VZEROUPPER
 	RET
 
-// func dasumIncAsm(n int, x *float64, inc int) float64
-TEXT ·dasumIncAsm(SB), NOSPLIT, $0-32
+// func dasumIncAVX2Asm(n int, x *float64, inc int) float64
+TEXT ·dasumIncAVX2Asm(SB), NOSPLIT, $0-32
 	MOVQ         n+0(FP), CX
 	MOVQ         x+8(FP), SI
 	MOVQ         inc+16(FP), R8
@@ -597,8 +597,8 @@ as_done:
 	VZEROUPPER
 	RET
 
-// func dsumSqIncAsm(n int, x *float64, inc int) float64
-TEXT ·dsumSqIncAsm(SB), NOSPLIT, $0-32
+// func dsumSqIncAVX2Asm(n int, x *float64, inc int) float64
+TEXT ·dsumSqIncAVX2Asm(SB), NOSPLIT, $0-32
 	MOVQ   n+0(FP), CX
 	MOVQ   x+8(FP), SI
 	MOVQ   inc+16(FP), R8

@@ -2,7 +2,7 @@
 
 package asm
 
-// sdotNEON is sdotGeneric's loop without the length check (eight vector
+// sdotNEONAsm is sdotGeneric's loop without the length check (eight vector
 // accumulators, so the summation order differs):
 //
 //	var s float32
@@ -10,49 +10,41 @@ package asm
 //	return s
 //
 //go:noescape
-func sdotNEON(x, y []float32) float32
+func sdotNEONAsm(x, y []float32) float32
 
-// ddotNEON is sdotNEON on float64.
+// ddotNEONAsm is sdotNEONAsm on float64.
 //
 //go:noescape
-func ddotNEON(x, y []float64) float64
+func ddotNEONAsm(x, y []float64) float64
 
-// saxpyNEON is saxpyGeneric's loop without the length check:
+// saxpyNEONAsm is saxpyGeneric's loop without the length check:
 //
 //	for i := range x { y[i] += alpha * x[i] }
 //
 //go:noescape
-func saxpyNEON(alpha float32, x, y []float32)
+func saxpyNEONAsm(alpha float32, x, y []float32)
 
-// daxpyNEON is saxpyNEON on float64.
+// daxpyNEONAsm is saxpyNEONAsm on float64.
 //
 //go:noescape
-func daxpyNEON(alpha float64, x, y []float64)
+func daxpyNEONAsm(alpha float64, x, y []float64)
 
-func sdotNEONChecked(x, y []float32) float32 {
-	if len(x) != len(y) {
-		panic(errLength)
-	}
-	return sdotNEON(x, y)
+func sdotNEON(x, y []float32) float32 {
+	checkSdot(x, y)
+	return sdotNEONAsm(x, y)
 }
 
-func ddotNEONChecked(x, y []float64) float64 {
-	if len(x) != len(y) {
-		panic(errLength)
-	}
-	return ddotNEON(x, y)
+func ddotNEON(x, y []float64) float64 {
+	checkDdot(x, y)
+	return ddotNEONAsm(x, y)
 }
 
-func saxpyNEONChecked(alpha float32, x, y []float32) {
-	if len(x) != len(y) {
-		panic(errLength)
-	}
-	saxpyNEON(alpha, x, y)
+func saxpyNEON(alpha float32, x, y []float32) {
+	checkSaxpy(alpha, x, y)
+	saxpyNEONAsm(alpha, x, y)
 }
 
-func daxpyNEONChecked(alpha float64, x, y []float64) {
-	if len(x) != len(y) {
-		panic(errLength)
-	}
-	daxpyNEON(alpha, x, y)
+func daxpyNEON(alpha float64, x, y []float64) {
+	checkDaxpy(alpha, x, y)
+	daxpyNEONAsm(alpha, x, y)
 }

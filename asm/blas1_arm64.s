@@ -7,9 +7,9 @@
 // Level-1 kernels (dot, axpy) on whole slices: see blas1.go for the reference
 // loops. The wrappers have checked that len(x) == len(y).
 
-// func sdotNEON(x, y []float32) float32
+// func sdotNEONAsm(x, y []float32) float32
 // Eight accumulators, 32 elements per iteration.
-TEXT ·sdotNEON(SB), NOSPLIT, $0-52
+TEXT ·sdotNEONAsm(SB), NOSPLIT, $0-52
 	MOVD x_base+0(FP), R0
 	MOVD x_len+8(FP), R2
 	MOVD y_base+24(FP), R1
@@ -76,9 +76,9 @@ done:
 	FMOVS F16, ret+48(FP)
 	RET
 
-// func ddotNEON(x, y []float64) float64
+// func ddotNEONAsm(x, y []float64) float64
 // Eight accumulators, 16 elements per iteration.
-TEXT ·ddotNEON(SB), NOSPLIT, $0-56
+TEXT ·ddotNEONAsm(SB), NOSPLIT, $0-56
 	MOVD x_base+0(FP), R0
 	MOVD x_len+8(FP), R2
 	MOVD y_base+24(FP), R1
@@ -144,8 +144,8 @@ done:
 	FMOVD F16, ret+48(FP)
 	RET
 
-// func saxpyNEON(alpha float32, x, y []float32)
-TEXT ·saxpyNEON(SB), NOSPLIT, $0-56
+// func saxpyNEONAsm(alpha float32, x, y []float32)
+TEXT ·saxpyNEONAsm(SB), NOSPLIT, $0-56
 	FMOVS alpha+0(FP), F31
 	VDUP V31.S[0], V31.S4
 	MOVD x_base+8(FP), R0
@@ -193,8 +193,8 @@ scalar:
 done:
 	RET
 
-// func daxpyNEON(alpha float64, x, y []float64)
-TEXT ·daxpyNEON(SB), NOSPLIT, $0-56
+// func daxpyNEONAsm(alpha float64, x, y []float64)
+TEXT ·daxpyNEONAsm(SB), NOSPLIT, $0-56
 	FMOVD alpha+0(FP), F31
 	VDUP V31.D[0], V31.D2
 	MOVD x_base+8(FP), R0

@@ -13,52 +13,52 @@ const (
 	avx2DMR, avx2DNR = 6, 8
 )
 
-// sgemmKernelAVX2 is sgemmMicroRef with mr = 6, nr = 16 on raw pointers:
+// sgemmAVX2Asm is sgemmMicroRef with mr = 6, nr = 16 on raw pointers:
 // a holds k*6 values, b k*16, c six rows of 16 with leading dimension ldc
 // (in elements), bias 16 values when flags has AddBias.
 //
 //go:noescape
-func sgemmKernelAVX2(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFlags)
+func sgemmAVX2Asm(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFlags)
 
-// sgemmStridedKernelAVX2 is sgemmStridedMicroRef with mr = 6, nr = 16 on
+// sgemmStridedAVX2Asm is sgemmStridedMicroRef with mr = 6, nr = 16 on
 // raw pointers: b holds k rows of 16 values, ldb elements apart.
 //
 //go:noescape
-func sgemmStridedKernelAVX2(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags)
+func sgemmStridedAVX2Asm(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags)
 
-// dgemmKernelAVX2 is dgemmMicroRef with mr = 6, nr = 8 on raw pointers.
+// dgemmAVX2Asm is dgemmMicroRef with mr = 6, nr = 8 on raw pointers.
 //
 //go:noescape
-func dgemmKernelAVX2(k int, a, b, c *float64, ldc int, bias *float64, flags GemmFlags)
+func dgemmAVX2Asm(k int, a, b, c *float64, ldc int, bias *float64, flags GemmFlags)
 
-// dgemmStridedKernelAVX2 is dgemmStridedMicroRef with mr = 6, nr = 8 on raw
+// dgemmStridedAVX2Asm is dgemmStridedMicroRef with mr = 6, nr = 8 on raw
 // pointers: b holds k rows of 8 values, ldb elements apart.
 //
 //go:noescape
-func dgemmStridedKernelAVX2(k int, a, b *float64, ldb int, c *float64, ldc int, bias *float64, flags GemmFlags)
+func dgemmStridedAVX2Asm(k int, a, b *float64, ldb int, c *float64, ldc int, bias *float64, flags GemmFlags)
 
 // sgemmAVX2 checks its operands and runs the 6x16 float32 micro-kernel.
 func sgemmAVX2(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags) {
 	checkGemm(avx2SMR, avx2SNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
-	sgemmKernelAVX2(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+	sgemmAVX2Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
 }
 
 // sgemmStridedAVX2 checks its operands and runs the 6x16 float32
 // micro-kernel that reads B in place.
 func sgemmStridedAVX2(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags) {
 	checkStrided(avx2SMR, avx2SNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
-	sgemmStridedKernelAVX2(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+	sgemmStridedAVX2Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
 }
 
 // dgemmAVX2 checks its operands and runs the 6x8 float64 micro-kernel.
 func dgemmAVX2(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags) {
 	checkGemm(avx2DMR, avx2DNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
-	dgemmKernelAVX2(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+	dgemmAVX2Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
 }
 
 // dgemmStridedAVX2 checks its operands and runs the 6x8 float64 micro-kernel
 // that reads B in place.
 func dgemmStridedAVX2(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags) {
 	checkStrided(avx2DMR, avx2DNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
-	dgemmStridedKernelAVX2(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+	dgemmStridedAVX2Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
 }

@@ -141,8 +141,8 @@
 	SSTOREROW(Y8, Y9); \
 	SSTOREROW(Y10, Y11)
 
-// func sgemmKernelAVX2(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFlags)
-TEXT ·sgemmKernelAVX2(SB), NOSPLIT, $0-56
+// func sgemmAVX2Asm(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFlags)
+TEXT ·sgemmAVX2Asm(SB), NOSPLIT, $0-56
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -201,13 +201,13 @@ sstore:
 	VZEROUPPER
 	RET
 
-// func sgemmStridedKernelAVX2(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags)
+// func sgemmStridedAVX2Asm(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags)
 //
 // The 6x16 kernel reading B in place: row p of the B micro-panel is the 16
 // values at b + p*ldb (R12 = ldb in bytes). Each k step also prefetches the
 // row eight steps ahead, so that the first call on a panel streams it from
 // memory; the calls after it find the panel in L1.
-TEXT ·sgemmStridedKernelAVX2(SB), NOSPLIT, $0-64
+TEXT ·sgemmStridedAVX2Asm(SB), NOSPLIT, $0-64
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -352,8 +352,8 @@ ssstore:
 	DSTOREROW(Y8, Y9); \
 	DSTOREROW(Y10, Y11)
 
-// func dgemmKernelAVX2(k int, a, b, c *float64, ldc int, bias *float64, flags GemmFlags)
-TEXT ·dgemmKernelAVX2(SB), NOSPLIT, $0-56
+// func dgemmAVX2Asm(k int, a, b, c *float64, ldc int, bias *float64, flags GemmFlags)
+TEXT ·dgemmAVX2Asm(SB), NOSPLIT, $0-56
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -412,12 +412,12 @@ dstore:
 	VZEROUPPER
 	RET
 
-// func dgemmStridedKernelAVX2(k int, a, b *float64, ldb int, c *float64, ldc int, bias *float64, flags GemmFlags)
+// func dgemmStridedAVX2Asm(k int, a, b *float64, ldb int, c *float64, ldc int, bias *float64, flags GemmFlags)
 //
 // The 6x8 kernel reading B in place: row p of the B micro-panel is the 8
 // values at b + p*ldb (R12 = ldb in bytes), prefetching the row eight steps
 // ahead.
-TEXT ·dgemmStridedKernelAVX2(SB), NOSPLIT, $0-64
+TEXT ·dgemmStridedAVX2Asm(SB), NOSPLIT, $0-64
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI

@@ -22,7 +22,7 @@ const (
 // 2 (ReLU); this constant does not compile if they move.
 const _ uint = -(uint(Accumulate^1) | uint(AddBias^2) | uint(ReLU^4))
 
-// sgemmNEON is sgemmMicroRef with mr = 8, nr = 12, without the argument
+// sgemmNEONAsm is sgemmMicroRef with mr = 8, nr = 12, without the argument
 // checks:
 //
 //	for i := 0; i < 8; i++ {
@@ -37,22 +37,22 @@ const _ uint = -(uint(Accumulate^1) | uint(AddBias^2) | uint(ReLU^4))
 //	}
 //
 //go:noescape
-func sgemmNEON(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags)
+func sgemmNEONAsm(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags)
 
-// dgemmNEON is dgemmMicroRef with mr = 8, nr = 6, without the argument
-// checks: sgemmNEON's loop on float64.
+// dgemmNEONAsm is dgemmMicroRef with mr = 8, nr = 6, without the argument
+// checks: sgemmNEONAsm's loop on float64.
 //
 //go:noescape
-func dgemmNEON(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags)
+func dgemmNEONAsm(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags)
 
-// sgemm8x12 is the NEON float32 micro-kernel: the checks, then the assembly.
-func sgemm8x12(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags) {
+// sgemmNEON is the NEON float32 micro-kernel: the checks, then the assembly.
+func sgemmNEON(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags) {
 	checkGemm(neonSMR, neonSNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
-	sgemmNEON(k, a, b, c, ldc, bias, flags)
+	sgemmNEONAsm(k, a, b, c, ldc, bias, flags)
 }
 
-// dgemm8x6 is the NEON float64 micro-kernel: the checks, then the assembly.
-func dgemm8x6(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags) {
+// dgemmNEON is the NEON float64 micro-kernel: the checks, then the assembly.
+func dgemmNEON(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags) {
 	checkGemm(neonDMR, neonDNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
-	dgemmNEON(k, a, b, c, ldc, bias, flags)
+	dgemmNEONAsm(k, a, b, c, ldc, bias, flags)
 }

@@ -5,11 +5,11 @@
 #include "textflag.h"
 
 // GEMM micro-kernels: see sgemmMicroRef for the computation and the packed
-// layout. sgemmNEON is 8x12 float32, dgemmNEON is 8x6 float64.
+// layout. sgemmNEONAsm is 8x12 float32, dgemmNEONAsm is 8x6 float64.
 
-// func sgemmNEON(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags)
+// func sgemmNEONAsm(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags)
 // 8x12 tile: accumulators V8-V31 (row i of C in V8+3*i ...), A in V0-V1, B in V2-V4.
-TEXT ·sgemmNEON(SB), NOSPLIT, $0-120
+TEXT ·sgemmNEONAsm(SB), NOSPLIT, $0-120
 	MOVD k+0(FP), R0
 	MOVD a_base+8(FP), R1
 	MOVD b_base+32(FP), R2
@@ -309,9 +309,9 @@ storec:
 	VST1 [V29.S4, V30.S4, V31.S4], (R3)
 	RET
 
-// func dgemmNEON(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags)
+// func dgemmNEONAsm(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags)
 // 8x6 tile: accumulators V8-V31 (row i of C in V8+3*i ...), A in V0-V3, B in V4-V6.
-TEXT ·dgemmNEON(SB), NOSPLIT, $0-120
+TEXT ·dgemmNEONAsm(SB), NOSPLIT, $0-120
 	MOVD k+0(FP), R0
 	MOVD a_base+8(FP), R1
 	MOVD b_base+32(FP), R2

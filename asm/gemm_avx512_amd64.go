@@ -28,76 +28,76 @@ const (
 	avx512SMRAlt = 8
 )
 
-// sgemmKernelAVX512 is sgemmMicroRef with mr = 10, nr = 32 on raw pointers:
+// sgemmAVX512Asm is sgemmMicroRef with mr = 10, nr = 32 on raw pointers:
 // a holds k*10 values, b k*32, c ten rows of 32 with leading dimension ldc
 // (in elements), bias 32 values when flags has AddBias.
 //
 //go:noescape
-func sgemmKernelAVX512(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFlags)
+func sgemmAVX512Asm(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFlags)
 
-// sgemmStridedKernelAVX512 is sgemmStridedMicroRef with mr = 10, nr = 32 on
+// sgemmStridedAVX512Asm is sgemmStridedMicroRef with mr = 10, nr = 32 on
 // raw pointers: b holds k rows of 32 values, ldb elements apart.
 //
 //go:noescape
-func sgemmStridedKernelAVX512(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags)
+func sgemmStridedAVX512Asm(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags)
 
-// dgemmKernelAVX512 is dgemmMicroRef with mr = 10, nr = 16 on raw pointers.
+// dgemmAVX512Asm is dgemmMicroRef with mr = 10, nr = 16 on raw pointers.
 //
 //go:noescape
-func dgemmKernelAVX512(k int, a, b, c *float64, ldc int, bias *float64, flags GemmFlags)
+func dgemmAVX512Asm(k int, a, b, c *float64, ldc int, bias *float64, flags GemmFlags)
 
-// dgemmStridedKernelAVX512 is dgemmStridedMicroRef with mr = 10, nr = 16 on
+// dgemmStridedAVX512Asm is dgemmStridedMicroRef with mr = 10, nr = 16 on
 // raw pointers: b holds k rows of 16 values, ldb elements apart.
 //
 //go:noescape
-func dgemmStridedKernelAVX512(k int, a, b *float64, ldb int, c *float64, ldc int, bias *float64, flags GemmFlags)
+func dgemmStridedAVX512Asm(k int, a, b *float64, ldb int, c *float64, ldc int, bias *float64, flags GemmFlags)
 
 // sgemmAVX512 checks its operands and runs the 10x32 float32 micro-kernel.
 func sgemmAVX512(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags) {
 	checkGemm(avx512SMR, avx512SNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
-	sgemmKernelAVX512(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+	sgemmAVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
 }
 
 // sgemmStridedAVX512 checks its operands and runs the 10x32 float32
 // micro-kernel that reads B in place.
 func sgemmStridedAVX512(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags) {
 	checkStrided(avx512SMR, avx512SNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
-	sgemmStridedKernelAVX512(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+	sgemmStridedAVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
 }
 
 // dgemmAVX512 checks its operands and runs the 10x16 float64 micro-kernel.
 func dgemmAVX512(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags) {
 	checkGemm(avx512DMR, avx512DNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
-	dgemmKernelAVX512(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+	dgemmAVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
 }
 
 // dgemmStridedAVX512 checks its operands and runs the 10x16 float64
 // micro-kernel that reads B in place.
 func dgemmStridedAVX512(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags) {
 	checkStrided(avx512DMR, avx512DNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
-	dgemmStridedKernelAVX512(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+	dgemmStridedAVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
 }
 
-// sgemmKernel8AVX512 is sgemmMicroRef with mr = 8, nr = 32 on raw pointers.
+// sgemm8AVX512Asm is sgemmMicroRef with mr = 8, nr = 32 on raw pointers.
 //
 //go:noescape
-func sgemmKernel8AVX512(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFlags)
+func sgemm8AVX512Asm(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFlags)
 
-// sgemmStridedKernel8AVX512 is sgemmStridedMicroRef with mr = 8, nr = 32 on
+// sgemmStrided8AVX512Asm is sgemmStridedMicroRef with mr = 8, nr = 32 on
 // raw pointers.
 //
 //go:noescape
-func sgemmStridedKernel8AVX512(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags)
+func sgemmStrided8AVX512Asm(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags)
 
 // sgemm8AVX512 checks its operands and runs the 8x32 float32 micro-kernel.
 func sgemm8AVX512(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags) {
 	checkGemm(avx512SMRAlt, avx512SNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
-	sgemmKernel8AVX512(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+	sgemm8AVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
 }
 
 // sgemmStrided8AVX512 checks its operands and runs the 8x32 float32
 // micro-kernel that reads B in place.
 func sgemmStrided8AVX512(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags) {
 	checkStrided(avx512SMRAlt, avx512SNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
-	sgemmStridedKernel8AVX512(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+	sgemmStrided8AVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
 }

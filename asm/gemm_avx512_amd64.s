@@ -249,8 +249,8 @@
 	SSTOREROW512(Z16, Z17); \
 	SSTOREROW512(Z18, Z19)
 
-// func sgemmKernelAVX512(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFlags)
-TEXT ·sgemmKernelAVX512(SB), NOSPLIT, $0-56
+// func sgemmAVX512Asm(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFlags)
+TEXT ·sgemmAVX512Asm(SB), NOSPLIT, $0-56
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -312,13 +312,13 @@ sstore512:
 	VZEROUPPER
 	RET
 
-// func sgemmStridedKernelAVX512(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags)
+// func sgemmStridedAVX512Asm(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags)
 //
 // The 10x32 kernel reading B in place: row p of the B micro-panel is the 32
 // values at b + p*ldb (R12 = ldb in bytes). Each k step also prefetches the
 // row eight steps ahead, so that the first call on a panel streams it from
 // memory; the calls after it find the panel in L1.
-TEXT ·sgemmStridedKernelAVX512(SB), NOSPLIT, $0-64
+TEXT ·sgemmStridedAVX512Asm(SB), NOSPLIT, $0-64
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -501,8 +501,8 @@ ssstore512:
 	DSTOREROW512(Z16, Z17); \
 	DSTOREROW512(Z18, Z19)
 
-// func dgemmKernelAVX512(k int, a, b, c *float64, ldc int, bias *float64, flags GemmFlags)
-TEXT ·dgemmKernelAVX512(SB), NOSPLIT, $0-56
+// func dgemmAVX512Asm(k int, a, b, c *float64, ldc int, bias *float64, flags GemmFlags)
+TEXT ·dgemmAVX512Asm(SB), NOSPLIT, $0-56
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -566,12 +566,12 @@ dstore512:
 	VZEROUPPER
 	RET
 
-// func dgemmStridedKernelAVX512(k int, a, b *float64, ldb int, c *float64, ldc int, bias *float64, flags GemmFlags)
+// func dgemmStridedAVX512Asm(k int, a, b *float64, ldb int, c *float64, ldc int, bias *float64, flags GemmFlags)
 //
 // The 10x16 kernel reading B in place: row p of the B micro-panel is the 16
 // values at b + p*ldb (R12 = ldb in bytes), prefetching the row eight steps
 // ahead.
-TEXT ·dgemmStridedKernelAVX512(SB), NOSPLIT, $0-64
+TEXT ·dgemmStridedAVX512Asm(SB), NOSPLIT, $0-64
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -633,8 +633,8 @@ sdstore512:
 	VZEROUPPER
 	RET
 
-// func sgemmKernel8AVX512(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFlags)
-TEXT ·sgemmKernel8AVX512(SB), NOSPLIT, $0-56
+// func sgemm8AVX512Asm(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFlags)
+TEXT ·sgemm8AVX512Asm(SB), NOSPLIT, $0-56
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -694,11 +694,11 @@ s8store8:
 	VZEROUPPER
 	RET
 
-// func sgemmStridedKernel8AVX512(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags)
+// func sgemmStrided8AVX512Asm(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags)
 //
 // The 8x32 kernel reading B in place, rows ldb apart (R12 = ldb in bytes),
 // prefetching the row eight steps ahead.
-TEXT ·sgemmStridedKernel8AVX512(SB), NOSPLIT, $0-64
+TEXT ·sgemmStrided8AVX512Asm(SB), NOSPLIT, $0-64
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI

@@ -9,25 +9,25 @@ package asm
 // multiply-add per row and element, in the generic loop's order, rounding
 // once where the generic loop (without GOAMD64=v3) rounds twice.
 
-// sgemvN4Asm is sgemvN4Generic's loop (arguments checked by the caller).
+// sgemvN4AVX2Asm is sgemvN4Generic's loop (arguments checked by the caller).
 //
 //go:noescape
-func sgemvN4Asm(n int, a *float32, lda int, x *float32, y *[4]float32)
+func sgemvN4AVX2Asm(n int, a *float32, lda int, x *float32, y *[4]float32)
 
-// dgemvN4Asm is dgemvN4Generic's loop (arguments checked by the caller).
+// dgemvN4AVX2Asm is dgemvN4Generic's loop (arguments checked by the caller).
 //
 //go:noescape
-func dgemvN4Asm(n int, a *float64, lda int, x *float64, y *[4]float64)
+func dgemvN4AVX2Asm(n int, a *float64, lda int, x *float64, y *[4]float64)
 
-// sgemvT4Asm is sgemvT4Generic's loop (arguments checked by the caller).
+// sgemvT4AVX2Asm is sgemvT4Generic's loop (arguments checked by the caller).
 //
 //go:noescape
-func sgemvT4Asm(n int, a *float32, lda int, alpha *[4]float32, y *float32)
+func sgemvT4AVX2Asm(n int, a *float32, lda int, alpha *[4]float32, y *float32)
 
-// dgemvT4Asm is dgemvT4Generic's loop (arguments checked by the caller).
+// dgemvT4AVX2Asm is dgemvT4Generic's loop (arguments checked by the caller).
 //
 //go:noescape
-func dgemvT4Asm(n int, a *float64, lda int, alpha *[4]float64, y *float64)
+func dgemvT4AVX2Asm(n int, a *float64, lda int, alpha *[4]float64, y *float64)
 
 func sgemvN4AVX2(n int, a []float32, lda int, x []float32, y *[4]float32) {
 	checkGemv4(n, len(a), lda, len(x))
@@ -35,7 +35,7 @@ func sgemvN4AVX2(n int, a []float32, lda int, x []float32, y *[4]float32) {
 		*y = [4]float32{}
 		return
 	}
-	sgemvN4Asm(n, &a[0], lda, &x[0], y)
+	sgemvN4AVX2Asm(n, &a[0], lda, &x[0], y)
 }
 
 func dgemvN4AVX2(n int, a []float64, lda int, x []float64, y *[4]float64) {
@@ -44,7 +44,7 @@ func dgemvN4AVX2(n int, a []float64, lda int, x []float64, y *[4]float64) {
 		*y = [4]float64{}
 		return
 	}
-	dgemvN4Asm(n, &a[0], lda, &x[0], y)
+	dgemvN4AVX2Asm(n, &a[0], lda, &x[0], y)
 }
 
 func sgemvT4AVX2(n int, a []float32, lda int, alpha *[4]float32, y []float32) {
@@ -52,7 +52,7 @@ func sgemvT4AVX2(n int, a []float32, lda int, alpha *[4]float32, y []float32) {
 	if n == 0 {
 		return
 	}
-	sgemvT4Asm(n, &a[0], lda, alpha, &y[0])
+	sgemvT4AVX2Asm(n, &a[0], lda, alpha, &y[0])
 }
 
 func dgemvT4AVX2(n int, a []float64, lda int, alpha *[4]float64, y []float64) {
@@ -60,20 +60,20 @@ func dgemvT4AVX2(n int, a []float64, lda int, alpha *[4]float64, y []float64) {
 	if n == 0 {
 		return
 	}
-	dgemvT4Asm(n, &a[0], lda, alpha, &y[0])
+	dgemvT4AVX2Asm(n, &a[0], lda, alpha, &y[0])
 }
 
-// ssymv4Asm is ssymv4Generic's loop (arguments checked by the caller): one
+// ssymv4AVX2Asm is ssymv4Generic's loop (arguments checked by the caller): one
 // pass over the four rows, x and z, the rows read from L1 twice (once per
 // fused multiply-add).
 //
 //go:noescape
-func ssymv4Asm(n int, a *float32, lda int, x, z *float32, alpha, dot *[4]float32)
+func ssymv4AVX2Asm(n int, a *float32, lda int, x, z *float32, alpha, dot *[4]float32)
 
-// dsymv4Asm is dsymv4Generic's loop (arguments checked by the caller).
+// dsymv4AVX2Asm is dsymv4Generic's loop (arguments checked by the caller).
 //
 //go:noescape
-func dsymv4Asm(n int, a *float64, lda int, x, z *float64, alpha, dot *[4]float64)
+func dsymv4AVX2Asm(n int, a *float64, lda int, x, z *float64, alpha, dot *[4]float64)
 
 func ssymv4AVX2(n int, a []float32, lda int, x, z []float32, alpha, dot *[4]float32) {
 	checkGemv4(n, len(a), lda, min(len(x), len(z)))
@@ -81,7 +81,7 @@ func ssymv4AVX2(n int, a []float32, lda int, x, z []float32, alpha, dot *[4]floa
 		*dot = [4]float32{}
 		return
 	}
-	ssymv4Asm(n, &a[0], lda, &x[0], &z[0], alpha, dot)
+	ssymv4AVX2Asm(n, &a[0], lda, &x[0], &z[0], alpha, dot)
 }
 
 func dsymv4AVX2(n int, a []float64, lda int, x, z []float64, alpha, dot *[4]float64) {
@@ -90,5 +90,5 @@ func dsymv4AVX2(n int, a []float64, lda int, x, z []float64, alpha, dot *[4]floa
 		*dot = [4]float64{}
 		return
 	}
-	dsymv4Asm(n, &a[0], lda, &x[0], &z[0], alpha, dot)
+	dsymv4AVX2Asm(n, &a[0], lda, &x[0], &z[0], alpha, dot)
 }

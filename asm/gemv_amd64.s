@@ -13,8 +13,8 @@
 	LEAQ (R10)(DX*1), R11 \
 	XORQ AX, AX
 
-// func dgemvN4Asm(n int, a *float64, lda int, x *float64, y *[4]float64)
-TEXT ·dgemvN4Asm(SB), NOSPLIT, $0-40
+// func dgemvN4AVX2Asm(n int, a *float64, lda int, x *float64, y *[4]float64)
+TEXT ·dgemvN4AVX2Asm(SB), NOSPLIT, $0-40
 	MOVQ   n+0(FP), CX
 	MOVQ   a+8(FP), SI
 	MOVQ   x+24(FP), DI
@@ -91,8 +91,8 @@ dn_store:
 	VZEROUPPER
 	RET
 
-// func sgemvN4Asm(n int, a *float32, lda int, x *float32, y *[4]float32)
-TEXT ·sgemvN4Asm(SB), NOSPLIT, $0-40
+// func sgemvN4AVX2Asm(n int, a *float32, lda int, x *float32, y *[4]float32)
+TEXT ·sgemvN4AVX2Asm(SB), NOSPLIT, $0-40
 	MOVQ   n+0(FP), CX
 	MOVQ   a+8(FP), SI
 	MOVQ   x+24(FP), DI
@@ -166,8 +166,8 @@ sn_store:
 	VZEROUPPER
 	RET
 
-// func dgemvT4Asm(n int, a *float64, lda int, alpha *[4]float64, y *float64)
-TEXT ·dgemvT4Asm(SB), NOSPLIT, $0-40
+// func dgemvT4AVX2Asm(n int, a *float64, lda int, alpha *[4]float64, y *float64)
+TEXT ·dgemvT4AVX2Asm(SB), NOSPLIT, $0-40
 	MOVQ         n+0(FP), CX
 	MOVQ         a+8(FP), SI
 	MOVQ         alpha+24(FP), R8
@@ -229,8 +229,8 @@ dt_done:
 	VZEROUPPER
 	RET
 
-// func sgemvT4Asm(n int, a *float32, lda int, alpha *[4]float32, y *float32)
-TEXT ·sgemvT4Asm(SB), NOSPLIT, $0-40
+// func sgemvT4AVX2Asm(n int, a *float32, lda int, alpha *[4]float32, y *float32)
+TEXT ·sgemvT4AVX2Asm(SB), NOSPLIT, $0-40
 	MOVQ         n+0(FP), CX
 	MOVQ         a+8(FP), SI
 	MOVQ         alpha+24(FP), R8
@@ -305,8 +305,8 @@ st_done:
 	VFMADD231PD (row)(AX*1), alpha, Y10 \
 	VFMADD231PD (row)(AX*1), Y8, acc
 
-// func dsymv4Asm(n int, a *float64, lda int, x, z *float64, alpha, dot *[4]float64)
-TEXT ·dsymv4Asm(SB), NOSPLIT, $0-56
+// func dsymv4AVX2Asm(n int, a *float64, lda int, x, z *float64, alpha, dot *[4]float64)
+TEXT ·dsymv4AVX2Asm(SB), NOSPLIT, $0-56
 	MOVQ         n+0(FP), CX
 	MOVQ         a+8(FP), SI
 	MOVQ         x+24(FP), DI
@@ -404,8 +404,8 @@ ds_store:
 	VFMADD231PS (row)(AX*1), alpha, Y10 \
 	VFMADD231PS (row)(AX*1), Y8, acc
 
-// func ssymv4Asm(n int, a *float32, lda int, x, z *float32, alpha, dot *[4]float32)
-TEXT ·ssymv4Asm(SB), NOSPLIT, $0-56
+// func ssymv4AVX2Asm(n int, a *float32, lda int, x, z *float32, alpha, dot *[4]float32)
+TEXT ·ssymv4AVX2Asm(SB), NOSPLIT, $0-56
 	MOVQ         n+0(FP), CX
 	MOVQ         a+8(FP), SI
 	MOVQ         x+24(FP), DI

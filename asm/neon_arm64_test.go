@@ -17,11 +17,11 @@ func TestNEONPeakFlops(t *testing.T) {
 		if iters < 0 {
 			want32, want64 = 0, 0
 		}
-		if got := peak32NEON(iters); got != want32 {
-			t.Errorf("peak32NEON(%d) = %d, want %d", iters, got, want32)
+		if got := peak32NEONAsm(iters); got != want32 {
+			t.Errorf("peak32NEONAsm(%d) = %d, want %d", iters, got, want32)
 		}
-		if got := peak64NEON(iters); got != want64 {
-			t.Errorf("peak64NEON(%d) = %d, want %d", iters, got, want64)
+		if got := peak64NEONAsm(iters); got != want64 {
+			t.Errorf("peak64NEONAsm(%d) = %d, want %d", iters, got, want64)
 		}
 	}
 }
@@ -49,8 +49,8 @@ func TestNEONDot(t *testing.T) {
 				ref64 += x64[i] * y64[i]
 				mag64 += math.Abs(x64[i] * y64[i])
 			}
-			got32 := sdotNEONChecked(x32, y32)
-			got64 := ddotNEONChecked(x64, y64)
+			got32 := sdotNEON(x32, y32)
+			got64 := ddotNEON(x64, y64)
 			if !x32ok() || !y32ok() || !x64ok() || !y64ok() {
 				t.Fatalf("n=%d: write outside the operands", n)
 			}
@@ -81,8 +81,8 @@ func TestNEONAxpy(t *testing.T) {
 			randSlice64(r, y64)
 			old32 := append([]float32(nil), y32...)
 			old64 := append([]float64(nil), y64...)
-			saxpyNEONChecked(float32(alpha), x32, y32)
-			daxpyNEONChecked(alpha, x64, y64)
+			saxpyNEON(float32(alpha), x32, y32)
+			daxpyNEON(alpha, x64, y64)
 			if !x32ok() || !y32ok() || !x64ok() || !y64ok() {
 				t.Fatalf("n=%d: write outside the operands", n)
 			}
@@ -99,7 +99,7 @@ func TestNEONAxpy(t *testing.T) {
 			}
 			// x aliasing y: y += alpha*y, element by element.
 			same := append([]float64(nil), old64...)
-			daxpyNEONChecked(alpha, same, same)
+			daxpyNEON(alpha, same, same)
 			for i, v := range old64 {
 				if want := math.FMA(alpha, v, v); same[i] != want {
 					t.Fatalf("n=%d alpha=%g: aliased daxpy y[%d] = %g, want %g", n, alpha, i, same[i], want)
@@ -113,10 +113,10 @@ func TestNEONLevel1Panics(t *testing.T) {
 	a, b := make([]float32, 3), make([]float32, 4)
 	c, d := make([]float64, 3), make([]float64, 4)
 	for name, f := range map[string]func(){
-		"sdot":  func() { sdotNEONChecked(a, b) },
-		"ddot":  func() { ddotNEONChecked(c, d) },
-		"saxpy": func() { saxpyNEONChecked(1, a, b) },
-		"daxpy": func() { daxpyNEONChecked(1, c, d) },
+		"sdot":  func() { sdotNEON(a, b) },
+		"ddot":  func() { ddotNEON(c, d) },
+		"saxpy": func() { saxpyNEON(1, a, b) },
+		"daxpy": func() { daxpyNEON(1, c, d) },
 	} {
 		func() {
 			defer func() {

@@ -21,9 +21,7 @@ import "math"
 //
 // g and w must have the same length.
 func sgdGeneric(w, g []float32, lr, wd float32) {
-	if len(w) != len(g) {
-		panic(errLength)
-	}
+	checkSgd(w, g, lr, wd)
 	g = g[:len(w)]
 	for i, x := range w {
 		t := g[i] + float32(wd*x)
@@ -42,9 +40,7 @@ func sgdGeneric(w, g []float32, lr, wd float32) {
 // that is v = mu*v + g + wd*w, then w -= lr*v. w, g and v must have the same
 // length.
 func sgdMomentumGeneric(w, g, v []float32, lr, mu, wd float32) {
-	if len(w) != len(g) || len(w) != len(v) {
-		panic(errLength)
-	}
+	checkSgdMomentum(w, g, v, lr, mu, wd)
 	g, v = g[:len(w)], v[:len(w)]
 	for i, x := range w {
 		t := g[i] + float32(wd*x)
@@ -64,9 +60,7 @@ func sgdMomentumGeneric(w, g, v []float32, lr, mu, wd float32) {
 // where sqrt is the correctly rounded float32 square root. h accumulates the
 // squared gradients (start it at zero). w, g and h must have the same length.
 func adaGradGeneric(w, g, h []float32, lr, eps float32) {
-	if len(w) != len(g) || len(w) != len(h) {
-		panic(errLength)
-	}
+	checkAdaGrad(w, g, h, lr, eps)
 	g, h = g[:len(w)], h[:len(w)]
 	for i, x := range w {
 		gi := g[i]
@@ -89,3 +83,27 @@ func SGDMomentum(w, g, v []float32, lr, mu, wd float32) { Current().SGDMomentum(
 // AdaGrad sets h += g*g, then w -= lr*g/(sqrt(h)+eps), with the selected
 // implementation (see adaGradGeneric for the exact rounding).
 func AdaGrad(w, g, h []float32, lr, eps float32) { Current().AdaGrad(w, g, h, lr, eps) }
+
+// checkSgd panics, before any work, on arguments that no implementation of
+// sgd accepts: the one check its generic and assembly versions share.
+func checkSgd(w, g []float32, lr, wd float32) {
+	if len(w) != len(g) {
+		panic(errLength)
+	}
+}
+
+// checkSgdMomentum panics, before any work, on arguments that no implementation of
+// sgdMomentum accepts: the one check its generic and assembly versions share.
+func checkSgdMomentum(w, g, v []float32, lr, mu, wd float32) {
+	if len(w) != len(g) || len(w) != len(v) {
+		panic(errLength)
+	}
+}
+
+// checkAdaGrad panics, before any work, on arguments that no implementation of
+// adaGrad accepts: the one check its generic and assembly versions share.
+func checkAdaGrad(w, g, h []float32, lr, eps float32) {
+	if len(w) != len(g) || len(w) != len(h) {
+		panic(errLength)
+	}
+}

@@ -8,14 +8,14 @@ package asm
 // Each runs an unrolled loop of 32 elements (16 for AdaGrad), then 8 at a
 // time, then a scalar tail: any length and alignment is accepted.
 
-// sgdAsm is sgdGeneric's loop over len(w) elements:
+// sgdAVX2Asm is sgdGeneric's loop over len(w) elements:
 //
 //	for i := range w { t := g[i] + float32(wd*w[i]); w[i] = w[i] - float32(lr*t) }
 //
 //go:noescape
-func sgdAsm(w, g []float32, lr, wd float32)
+func sgdAVX2Asm(w, g []float32, lr, wd float32)
 
-// sgdMomentumAsm is sgdMomentumGeneric's loop over len(w) elements:
+// sgdMomentumAVX2Asm is sgdMomentumGeneric's loop over len(w) elements:
 //
 //	for i := range w {
 //		v[i] = float32(mu*v[i]) + (g[i] + float32(wd*w[i]))
@@ -23,9 +23,9 @@ func sgdAsm(w, g []float32, lr, wd float32)
 //	}
 //
 //go:noescape
-func sgdMomentumAsm(w, g, v []float32, lr, mu, wd float32)
+func sgdMomentumAVX2Asm(w, g, v []float32, lr, mu, wd float32)
 
-// adaGradAsm is adaGradGeneric's loop over len(w) elements:
+// adaGradAVX2Asm is adaGradGeneric's loop over len(w) elements:
 //
 //	for i := range w {
 //		h[i] = h[i] + float32(g[i]*g[i])
@@ -35,25 +35,19 @@ func sgdMomentumAsm(w, g, v []float32, lr, mu, wd float32)
 // VSQRTPS and VDIVPS are correctly rounded, like the reference.
 //
 //go:noescape
-func adaGradAsm(w, g, h []float32, lr, eps float32)
+func adaGradAVX2Asm(w, g, h []float32, lr, eps float32)
 
 func sgdAVX2(w, g []float32, lr, wd float32) {
-	if len(w) != len(g) {
-		panic(errLength)
-	}
-	sgdAsm(w, g, lr, wd)
+	checkSgd(w, g, lr, wd)
+	sgdAVX2Asm(w, g, lr, wd)
 }
 
 func sgdMomentumAVX2(w, g, v []float32, lr, mu, wd float32) {
-	if len(w) != len(g) || len(w) != len(v) {
-		panic(errLength)
-	}
-	sgdMomentumAsm(w, g, v, lr, mu, wd)
+	checkSgdMomentum(w, g, v, lr, mu, wd)
+	sgdMomentumAVX2Asm(w, g, v, lr, mu, wd)
 }
 
 func adaGradAVX2(w, g, h []float32, lr, eps float32) {
-	if len(w) != len(g) || len(w) != len(h) {
-		panic(errLength)
-	}
-	adaGradAsm(w, g, h, lr, eps)
+	checkAdaGrad(w, g, h, lr, eps)
+	adaGradAVX2Asm(w, g, h, lr, eps)
 }

@@ -6,8 +6,8 @@
 // optim_amd64.go for the layout. Register use: DI = w, SI = g, DX = the
 // state (v or h), CX = elements left, Y13-Y15 = broadcast scalars.
 
-// func sgdAsm(w, g []float32, lr, wd float32)
-TEXT ·sgdAsm(SB), NOSPLIT, $0-56
+// func sgdAVX2Asm(w, g []float32, lr, wd float32)
+TEXT ·sgdAVX2Asm(SB), NOSPLIT, $0-56
 	MOVQ         w_base+0(FP), DI
 	MOVQ         w_len+8(FP), CX
 	MOVQ         g_base+24(FP), SI
@@ -85,8 +85,8 @@ done:
 	VZEROUPPER
 	RET
 
-// func sgdMomentumAsm(w, g, v []float32, lr, mu, wd float32)
-TEXT ·sgdMomentumAsm(SB), NOSPLIT, $0-84
+// func sgdMomentumAVX2Asm(w, g, v []float32, lr, mu, wd float32)
+TEXT ·sgdMomentumAVX2Asm(SB), NOSPLIT, $0-84
 	MOVQ         w_base+0(FP), DI
 	MOVQ         w_len+8(FP), CX
 	MOVQ         g_base+24(FP), SI
@@ -188,8 +188,8 @@ done:
 	VZEROUPPER
 	RET
 
-// func adaGradAsm(w, g, h []float32, lr, eps float32)
-TEXT ·adaGradAsm(SB), NOSPLIT, $0-80
+// func adaGradAVX2Asm(w, g, h []float32, lr, eps float32)
+TEXT ·adaGradAVX2Asm(SB), NOSPLIT, $0-80
 	MOVQ         w_base+0(FP), DI
 	MOVQ         w_len+8(FP), CX
 	MOVQ         g_base+24(FP), SI

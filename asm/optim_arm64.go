@@ -2,15 +2,15 @@
 
 package asm
 
-// sgdNEON is sgdGeneric's loop over len(w) elements, without the length
+// sgdNEONAsm is sgdGeneric's loop over len(w) elements, without the length
 // check:
 //
 //	for i := range w { t := g[i] + float32(wd*w[i]); w[i] = w[i] - float32(lr*t) }
 //
 //go:noescape
-func sgdNEON(w, g []float32, lr, wd float32)
+func sgdNEONAsm(w, g []float32, lr, wd float32)
 
-// sgdMomentumNEON is sgdMomentumGeneric's loop over len(w) elements, without
+// sgdMomentumNEONAsm is sgdMomentumGeneric's loop over len(w) elements, without
 // the length checks:
 //
 //	for i := range w {
@@ -19,9 +19,9 @@ func sgdNEON(w, g []float32, lr, wd float32)
 //	}
 //
 //go:noescape
-func sgdMomentumNEON(w, g, v []float32, lr, mu, wd float32)
+func sgdMomentumNEONAsm(w, g, v []float32, lr, mu, wd float32)
 
-// adaGradNEON is adaGradGeneric's loop over len(w) elements, without the
+// adaGradNEONAsm is adaGradGeneric's loop over len(w) elements, without the
 // length checks:
 //
 //	for i := range w {
@@ -32,25 +32,19 @@ func sgdMomentumNEON(w, g, v []float32, lr, mu, wd float32)
 // The vector fsqrt and fdiv are correctly rounded, like the reference.
 //
 //go:noescape
-func adaGradNEON(w, g, h []float32, lr, eps float32)
+func adaGradNEONAsm(w, g, h []float32, lr, eps float32)
 
-func sgdNEONChecked(w, g []float32, lr, wd float32) {
-	if len(w) != len(g) {
-		panic(errLength)
-	}
-	sgdNEON(w, g, lr, wd)
+func sgdNEON(w, g []float32, lr, wd float32) {
+	checkSgd(w, g, lr, wd)
+	sgdNEONAsm(w, g, lr, wd)
 }
 
-func sgdMomentumNEONChecked(w, g, v []float32, lr, mu, wd float32) {
-	if len(w) != len(g) || len(w) != len(v) {
-		panic(errLength)
-	}
-	sgdMomentumNEON(w, g, v, lr, mu, wd)
+func sgdMomentumNEON(w, g, v []float32, lr, mu, wd float32) {
+	checkSgdMomentum(w, g, v, lr, mu, wd)
+	sgdMomentumNEONAsm(w, g, v, lr, mu, wd)
 }
 
-func adaGradNEONChecked(w, g, h []float32, lr, eps float32) {
-	if len(w) != len(g) || len(w) != len(h) {
-		panic(errLength)
-	}
-	adaGradNEON(w, g, h, lr, eps)
+func adaGradNEON(w, g, h []float32, lr, eps float32) {
+	checkAdaGrad(w, g, h, lr, eps)
+	adaGradNEONAsm(w, g, h, lr, eps)
 }

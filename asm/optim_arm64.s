@@ -10,9 +10,9 @@
 // results are the reference's bits. A single tail element is loaded with FMOVS,
 // which clears the other lanes, and goes through the same vector instructions.
 
-// func sgdNEON(w, g []float32, lr, wd float32)
+// func sgdNEONAsm(w, g []float32, lr, wd float32)
 // w = w - lr*(g + wd*w), lr in V28, wd in V29, t in V12-V15.
-TEXT ·sgdNEON(SB), NOSPLIT, $0-56
+TEXT ·sgdNEONAsm(SB), NOSPLIT, $0-56
 	MOVD w_base+0(FP), R0
 	MOVD w_len+8(FP), R9
 	MOVD g_base+24(FP), R1
@@ -80,9 +80,9 @@ loop1:
 done:
 	RET
 
-// func sgdMomentumNEON(w, g, v []float32, lr, mu, wd float32)
+// func sgdMomentumNEONAsm(w, g, v []float32, lr, mu, wd float32)
 // v = mu*v + (g + wd*w), then w = w - lr*v; lr, mu, wd in V28-V30, t in V12-V15.
-TEXT ·sgdMomentumNEON(SB), NOSPLIT, $0-84
+TEXT ·sgdMomentumNEONAsm(SB), NOSPLIT, $0-84
 	MOVD w_base+0(FP), R0
 	MOVD w_len+8(FP), R9
 	MOVD g_base+24(FP), R1
@@ -171,10 +171,10 @@ loop1:
 done:
 	RET
 
-// func adaGradNEON(w, g, h []float32, lr, eps float32)
+// func adaGradNEONAsm(w, g, h []float32, lr, eps float32)
 // h = h + g*g, then w = w - (lr*g)/(sqrt(h) + eps); lr, eps in V28, V29, the
 // square root in V12-V15, the step in V16-V19.
-TEXT ·adaGradNEON(SB), NOSPLIT, $0-80
+TEXT ·adaGradNEONAsm(SB), NOSPLIT, $0-80
 	MOVD w_base+0(FP), R0
 	MOVD w_len+8(FP), R9
 	MOVD g_base+24(FP), R1

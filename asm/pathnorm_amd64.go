@@ -16,7 +16,7 @@ package asm
 // demand loads that train them. The kernels therefore prefetch each row
 // stream pf bytes ahead into L2 (see pathPrefetch).
 
-// pathMVAsm is pathMVGeneric's loop, W being len(y) x len(x) with row stride
+// pathMVAVX2Asm is pathMVGeneric's loop, W being len(y) x len(x) with row stride
 // ldw (the caller has checked that W fits in w):
 //
 //	for i := range y {
@@ -33,9 +33,9 @@ package asm
 // the masked-off elements, so no load goes past the end of a row (or of w).
 //
 //go:noescape
-func pathMVAsm(y []float64, w []float32, ldw int, x []float64, pf int)
+func pathMVAVX2Asm(y []float64, w []float32, ldw int, x []float64, pf int)
 
-// pathMTVAsm is pathMTVGeneric's loop, W being len(x) x len(y) with row
+// pathMTVAVX2Asm is pathMTVGeneric's loop, W being len(x) x len(y) with row
 // stride ldw:
 //
 //	for j := range y { y[j] = 0 }
@@ -43,22 +43,22 @@ func pathMVAsm(y []float64, w []float32, ldw int, x []float64, pf int)
 //		for j := range y { f := float64(w[i*ldw+j]); y[j] += f * f * x[i] }
 //	}
 //
-// pf is as for pathMVAsm. Each pass over y applies four rows (x[i..i+3]
+// pf is as for pathMVAVX2Asm. Each pass over y applies four rows (x[i..i+3]
 // broadcast in registers), 16 columns per step, so y (which stays in L1 for
 // layer widths up to a few thousand) is loaded and stored once per four rows;
 // the last len(y)%4 columns are done one at a time.
 //
 //go:noescape
-func pathMTVAsm(y []float64, w []float32, ldw int, x []float64, pf int)
+func pathMTVAVX2Asm(y []float64, w []float32, ldw int, x []float64, pf int)
 
 func pathMVAVX2(y []float64, w []float32, ldw int, x []float64) {
 	checkPath(len(y), len(x), len(w), ldw)
-	pathMVAsm(y, w, ldw, x, pathPrefetch(ldw))
+	pathMVAVX2Asm(y, w, ldw, x, pathPrefetch(ldw))
 }
 
 func pathMTVAVX2(y []float64, w []float32, ldw int, x []float64) {
 	checkPath(len(x), len(y), len(w), ldw)
-	pathMTVAsm(y, w, ldw, x, pathPrefetch(ldw))
+	pathMTVAVX2Asm(y, w, ldw, x, pathPrefetch(ldw))
 }
 
 // pathPrefetch returns the prefetch distance in bytes for a W of leading

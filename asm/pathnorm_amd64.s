@@ -38,14 +38,14 @@ GLOBL lanes<>(SB), RODATA|NOPTR, $16
 	VMULPD      tmp, tmp, tmp       \
 	VFMADD231PD xv, tmp, acc
 
-// func pathMVAsm(y []float64, w []float32, ldw int, x []float64, pf int)
+// func pathMVAVX2Asm(y []float64, w []float32, ldw int, x []float64, pf int)
 //
 // DI = y (advances by row blocks), SI, R9, R10, R11 = rows i..i+3 of W,
 // DX = row stride in bytes, R8 = x, CX = cols, BX = rows left,
 // R12 = cols rounded down to 16, AX = column, R13 scratch, R14 = pf.
 // Y0-Y7 accumulators (two per row), Y8-Y11 x, Y12-Y15 w; in the tails,
 // X14 and Y15 hold the masks of the last cols%4 columns.
-TEXT ·pathMVAsm(SB), NOSPLIT, $0-88
+TEXT ·pathMVAVX2Asm(SB), NOSPLIT, $0-88
 	MOVQ y_base+0(FP), DI
 	MOVQ y_len+8(FP), BX
 	MOVQ w_base+24(FP), SI
@@ -218,13 +218,13 @@ done:
 	VMULSD      tmp, tmp, tmp         \
 	VFMADD231SD xv, tmp, X0
 
-// func pathMTVAsm(y []float64, w []float32, ldw int, x []float64, pf int)
+// func pathMTVAVX2Asm(y []float64, w []float32, ldw int, x []float64, pf int)
 //
 // DI = y, SI, R9, R10, R11 = rows i..i+3 of W, DX = row stride in bytes,
 // R8 = x (advances by row blocks), CX = cols, BX = rows left,
 // R12 = cols rounded down to 16, AX = column, R13 scratch, R14 = pf.
 // Y0-Y3 y, Y4-Y7 and Y12-Y15 w, Y8-Y11 x[i..i+3] broadcast.
-TEXT ·pathMTVAsm(SB), NOSPLIT, $0-88
+TEXT ·pathMTVAVX2Asm(SB), NOSPLIT, $0-88
 	MOVQ y_base+0(FP), DI
 	MOVQ y_len+8(FP), CX
 	MOVQ w_base+24(FP), SI

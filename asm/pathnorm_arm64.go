@@ -2,7 +2,7 @@
 
 package asm
 
-// pathMVNEON is pathMVGeneric's loop without the checks (W is
+// pathMVNEONAsm is pathMVGeneric's loop without the checks (W is
 // len(y) x len(x)):
 //
 //	for i := range y {
@@ -15,9 +15,9 @@ package asm
 // row.
 //
 //go:noescape
-func pathMVNEON(y []float64, w []float32, ldw int, x []float64)
+func pathMVNEONAsm(y []float64, w []float32, ldw int, x []float64)
 
-// pathMTVNEON is pathMTVGeneric's loop without the checks (W is
+// pathMTVNEONAsm is pathMTVGeneric's loop without the checks (W is
 // len(x) x len(y)):
 //
 //	for j := range y { y[j] = 0 }
@@ -29,14 +29,14 @@ func pathMVNEON(y []float64, w []float32, ldw int, x []float64)
 // all the rows, then stored.
 //
 //go:noescape
-func pathMTVNEON(y []float64, w []float32, ldw int, x []float64)
+func pathMTVNEONAsm(y []float64, w []float32, ldw int, x []float64)
 
-func pathMVNEONChecked(y []float64, w []float32, ldw int, x []float64) {
+func pathMVNEON(y []float64, w []float32, ldw int, x []float64) {
 	checkPath(len(y), len(x), len(w), ldw)
-	pathMVNEON(y, w, ldw, x)
+	pathMVNEONAsm(y, w, ldw, x)
 }
 
-func pathMTVNEONChecked(y []float64, w []float32, ldw int, x []float64) {
+func pathMTVNEON(y []float64, w []float32, ldw int, x []float64) {
 	checkPath(len(x), len(y), len(w), ldw)
-	pathMTVNEON(y, w, ldw, x)
+	pathMTVNEONAsm(y, w, ldw, x)
 }

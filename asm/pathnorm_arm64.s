@@ -10,9 +10,9 @@
 // multiply-added into float64 accumulators; see pathnorm.go for the reference
 // loops. The argument checks are done by the Go wrappers.
 
-// func pathMVNEON(y []float64, w []float32, ldw int, x []float64)
+// func pathMVNEONAsm(y []float64, w []float32, ldw int, x []float64)
 // W is len(y) x len(x).
-TEXT ·pathMVNEON(SB), NOSPLIT, $0-80
+TEXT ·pathMVNEONAsm(SB), NOSPLIT, $0-80
 	MOVD y_base+0(FP), R0
 	MOVD y_len+8(FP), R1
 	MOVD w_base+24(FP), R2
@@ -168,9 +168,9 @@ store1:
 done:
 	RET
 
-// func pathMTVNEON(y []float64, w []float32, ldw int, x []float64)
+// func pathMTVNEONAsm(y []float64, w []float32, ldw int, x []float64)
 // W is len(x) x len(y).
-TEXT ·pathMTVNEON(SB), NOSPLIT, $0-80
+TEXT ·pathMTVNEONAsm(SB), NOSPLIT, $0-80
 	MOVD y_base+0(FP), R0
 	MOVD y_len+8(FP), R1
 	MOVD w_base+24(FP), R2

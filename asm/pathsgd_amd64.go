@@ -13,7 +13,7 @@ package asm
 // issues its loads before its stores, and every stream is prefetched 4 KiB
 // ahead.
 
-// pathSGDAsm is pathSGDGeneric's loop (the caller has checked the operands):
+// pathSGDAVX2Asm is pathSGDGeneric's loop (the caller has checked the operands):
 //
 //	for r := range rs {
 //		var s float64
@@ -27,9 +27,9 @@ package asm
 //	}
 //
 //go:noescape
-func pathSGDAsm(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64)
+func pathSGDAVX2Asm(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64)
 
-// pathSGDMomentumAsm is pathSGDMomentumGeneric's loop (the caller has
+// pathSGDMomentumAVX2Asm is pathSGDMomentumGeneric's loop (the caller has
 // checked the operands):
 //
 //	for r := range rs {
@@ -45,14 +45,14 @@ func pathSGDAsm(y []float64, w, g []float32, ld int, rs, cs []float32, x []float
 //	}
 //
 //go:noescape
-func pathSGDMomentumAsm(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32)
+func pathSGDMomentumAVX2Asm(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32)
 
 func pathSGDAVX2(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64) {
 	checkPathSGD(y, w, g, nil, ld, rs, cs, x, false)
 	if len(rs) == 0 {
 		return
 	}
-	pathSGDAsm(y, w, g, ld, rs, cs, x)
+	pathSGDAVX2Asm(y, w, g, ld, rs, cs, x)
 }
 
 func pathSGDMomentumAVX2(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32) {
@@ -60,5 +60,5 @@ func pathSGDMomentumAVX2(y []float64, w, g, v []float32, ld int, rs, cs []float3
 	if len(rs) == 0 {
 		return
 	}
-	pathSGDMomentumAsm(y, w, g, v, ld, rs, cs, x, lr, mu)
+	pathSGDMomentumAVX2Asm(y, w, g, v, ld, rs, cs, x, lr, mu)
 }

@@ -110,8 +110,8 @@
 	VXORPD Y11, Y11, Y11 \
 	VXORPD X12, X12, X12
 
-// func pathSGDAsm(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64)
-TEXT ·pathSGDAsm(SB), NOSPLIT, $0-152
+// func pathSGDAVX2Asm(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64)
+TEXT ·pathSGDAVX2Asm(SB), NOSPLIT, $0-152
 	MOVQ y_base+0(FP), BX
 	MOVQ y_len+8(FP), R12
 	MOVQ w_base+24(FP), DI
@@ -181,8 +181,8 @@ reduce:
 	VZEROUPPER
 	RET
 
-// func pathSGDMomentumAsm(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32)
-TEXT ·pathSGDMomentumAsm(SB), NOSPLIT, $0-184
+// func pathSGDMomentumAVX2Asm(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32)
+TEXT ·pathSGDMomentumAVX2Asm(SB), NOSPLIT, $0-184
 	MOVQ         y_base+0(FP), BX
 	MOVQ         y_len+8(FP), R12
 	MOVQ         w_base+24(FP), DI

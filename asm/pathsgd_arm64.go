@@ -2,7 +2,7 @@
 
 package asm
 
-// pathSGDNEON is pathSGDGeneric's loop without the checks:
+// pathSGDNEONAsm is pathSGDGeneric's loop without the checks:
 //
 //	for r := range rs {
 //		var s float64
@@ -20,9 +20,9 @@ package asm
 // float32.
 //
 //go:noescape
-func pathSGDNEON(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64)
+func pathSGDNEONAsm(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64)
 
-// pathSGDMomentumNEON is pathSGDMomentumGeneric's loop without the checks:
+// pathSGDMomentumNEONAsm is pathSGDMomentumGeneric's loop without the checks:
 //
 //	for r := range rs {
 //		var s float64
@@ -37,14 +37,14 @@ func pathSGDNEON(y []float64, w, g []float32, ld int, rs, cs []float32, x []floa
 //	}
 //
 //go:noescape
-func pathSGDMomentumNEON(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32)
+func pathSGDMomentumNEONAsm(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32)
 
-func pathSGDNEONChecked(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64) {
+func pathSGDNEON(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64) {
 	checkPathSGD(y, w, g, nil, ld, rs, cs, x, false)
-	pathSGDNEON(y, w, g, ld, rs, cs, x)
+	pathSGDNEONAsm(y, w, g, ld, rs, cs, x)
 }
 
-func pathSGDMomentumNEONChecked(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32) {
+func pathSGDMomentumNEON(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32) {
 	checkPathSGD(y, w, g, v, ld, rs, cs, x, true)
-	pathSGDMomentumNEON(y, w, g, v, ld, rs, cs, x, lr, mu)
+	pathSGDMomentumNEONAsm(y, w, g, v, ld, rs, cs, x, lr, mu)
 }

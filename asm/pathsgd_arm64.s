@@ -11,8 +11,8 @@
 // wrappers. A single tail element is loaded with FMOVS, which clears the other
 // lanes, and goes through the same vector instructions.
 
-// func pathSGDNEON(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64)
-TEXT ·pathSGDNEON(SB), NOSPLIT, $0-152
+// func pathSGDNEONAsm(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64)
+TEXT ·pathSGDNEONAsm(SB), NOSPLIT, $0-152
 	MOVD y_base+0(FP), R0
 	MOVD y_len+8(FP), R1
 	MOVD w_base+24(FP), R2
@@ -122,8 +122,8 @@ reduce:
 done:
 	RET
 
-// func pathSGDMomentumNEON(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32)
-TEXT ·pathSGDMomentumNEON(SB), NOSPLIT, $0-184
+// func pathSGDMomentumNEONAsm(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32)
+TEXT ·pathSGDMomentumNEONAsm(SB), NOSPLIT, $0-184
 	MOVD y_base+0(FP), R0
 	MOVD y_len+8(FP), R1
 	MOVD w_base+24(FP), R2

@@ -2,10 +2,10 @@
 
 #include "textflag.h"
 
-// func peak32Asm(iters int)
+// func peak32AVX2Asm(iters int)
 // Y0-Y11 accumulators, Y12 = m = 0.999999 (0x3f7fffef), Y13 = c = 1e-7
 // (0x33d6bf95). One iteration: 12 FMAs x 8 lanes x 2 = 192 flops.
-TEXT ·peak32Asm(SB), NOSPLIT, $0-8
+TEXT ·peak32AVX2Asm(SB), NOSPLIT, $0-8
 	MOVQ         iters+0(FP), CX
 	TESTQ        CX, CX
 	JLE          done
@@ -48,10 +48,10 @@ loop:
 done:
 	RET
 
-// func peak64Asm(iters int)
-// As peak32Asm with m = 0.999999999 (0x3fefffffff768fa1) and c = 1e-9
+// func peak64AVX2Asm(iters int)
+// As peak32AVX2Asm with m = 0.999999999 (0x3fefffffff768fa1) and c = 1e-9
 // (0x3e112e0be826d695). One iteration: 12 FMAs x 4 lanes x 2 = 96 flops.
-TEXT ·peak64Asm(SB), NOSPLIT, $0-8
+TEXT ·peak64AVX2Asm(SB), NOSPLIT, $0-8
 	MOVQ         iters+0(FP), CX
 	TESTQ        CX, CX
 	JLE          done
@@ -94,10 +94,10 @@ loop:
 done:
 	RET
 
-// func peak32AsmAVX512(iters int)
-// As peak32Asm on zmm registers: Z0-Z11 accumulators, Z12 = m, Z13 = c.
+// func peak32AVX512Asm(iters int)
+// As peak32AVX2Asm on zmm registers: Z0-Z11 accumulators, Z12 = m, Z13 = c.
 // One iteration: 12 FMAs x 16 lanes x 2 = 384 flops.
-TEXT ·peak32AsmAVX512(SB), NOSPLIT, $0-8
+TEXT ·peak32AVX512Asm(SB), NOSPLIT, $0-8
 	MOVQ          iters+0(FP), CX
 	TESTQ         CX, CX
 	JLE           done
@@ -138,10 +138,10 @@ loop:
 done:
 	RET
 
-// func peak64AsmAVX512(iters int)
-// As peak64Asm on zmm registers: Z0-Z11 accumulators, Z12 = m, Z13 = c.
+// func peak64AVX512Asm(iters int)
+// As peak64AVX2Asm on zmm registers: Z0-Z11 accumulators, Z12 = m, Z13 = c.
 // One iteration: 12 FMAs x 8 lanes x 2 = 192 flops.
-TEXT ·peak64AsmAVX512(SB), NOSPLIT, $0-8
+TEXT ·peak64AVX512Asm(SB), NOSPLIT, $0-8
 	MOVQ          iters+0(FP), CX
 	TESTQ         CX, CX
 	JLE           done

@@ -8,10 +8,10 @@
 // (accumulators V8-V31, multiplicands V0 and V1). With a 4-cycle fmla latency
 // and two or four FMA pipes, 24 chains are more than enough to saturate them.
 
-// func peak32NEON(iters int) int
+// func peak32NEONAsm(iters int) int
 // Per iteration: 24 fmla x 4 lanes x 2 flops = 192 flops. Returns 192*iters
 // (0 if iters <= 0).
-TEXT ·peak32NEON(SB), NOSPLIT, $0-16
+TEXT ·peak32NEONAsm(SB), NOSPLIT, $0-16
 	MOVD iters+0(FP), R0
 	MOVD $0, R1
 	CMP $0, R0
@@ -79,10 +79,10 @@ done:
 	MOVD R1, ret+8(FP)
 	RET
 
-// func peak64NEON(iters int) int
+// func peak64NEONAsm(iters int) int
 // Per iteration: 24 fmla x 2 lanes x 2 flops = 96 flops. Returns 96*iters
 // (0 if iters <= 0).
-TEXT ·peak64NEON(SB), NOSPLIT, $0-16
+TEXT ·peak64NEONAsm(SB), NOSPLIT, $0-16
 	MOVD iters+0(FP), R0
 	MOVD $0, R1
 	CMP $0, R0

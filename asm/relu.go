@@ -7,9 +7,7 @@ package asm
 // NaN and -0 map to +0. dst and x must have the same length; they may be
 // the same slice.
 func reluGeneric(dst, x []float32) {
-	if len(dst) != len(x) {
-		panic(errLength)
-	}
+	checkRelu(dst, x)
 	for i, v := range x {
 		if v > 0 {
 			dst[i] = v
@@ -26,9 +24,7 @@ func reluGeneric(dst, x []float32) {
 // y may be the layer's output or its input (they are positive at the same
 // places). dx may alias dy.
 func reluBackwardGeneric(dx, dy, y []float32) {
-	if len(dx) != len(dy) || len(dx) != len(y) {
-		panic(errLength)
-	}
+	checkReluBackward(dx, dy, y)
 	for i, v := range y {
 		if v > 0 {
 			dx[i] = dy[i]
@@ -44,9 +40,7 @@ func reluBackwardGeneric(dx, dy, y []float32) {
 //
 // dst may alias x.
 func biasReluGeneric(dst, x, bias []float32) {
-	if len(dst) != len(x) || len(dst) != len(bias) {
-		panic(errLength)
-	}
+	checkBiasRelu(dst, x, bias)
 	for i := range x {
 		s := x[i] + bias[i]
 		if s > 0 {
@@ -67,3 +61,27 @@ func ReluBackward(dx, dy, y []float32) { Current().ReluBackward(dx, dy, y) }
 // BiasRelu sets dst[i] = relu(x[i] + bias[i]) with the selected
 // implementation.
 func BiasRelu(dst, x, bias []float32) { Current().BiasRelu(dst, x, bias) }
+
+// checkRelu panics, before any work, on arguments that no implementation of
+// relu accepts: the one check its generic and assembly versions share.
+func checkRelu(dst, x []float32) {
+	if len(dst) != len(x) {
+		panic(errLength)
+	}
+}
+
+// checkReluBackward panics, before any work, on arguments that no implementation of
+// reluBackward accepts: the one check its generic and assembly versions share.
+func checkReluBackward(dx, dy, y []float32) {
+	if len(dx) != len(dy) || len(dx) != len(y) {
+		panic(errLength)
+	}
+}
+
+// checkBiasRelu panics, before any work, on arguments that no implementation of
+// biasRelu accepts: the one check its generic and assembly versions share.
+func checkBiasRelu(dst, x, bias []float32) {
+	if len(dst) != len(x) || len(dst) != len(bias) {
+		panic(errLength)
+	}
+}

@@ -10,7 +10,7 @@ package asm
 // stored); partially overlapping slices are not supported, as in the generic
 // loops.
 
-// reluAsm is reluGeneric's loop over len(dst) elements (len(x) >= len(dst)):
+// reluAVX2Asm is reluGeneric's loop over len(dst) elements (len(x) >= len(dst)):
 //
 //	for i := range dst { if x[i] > 0 { dst[i] = x[i] } else { dst[i] = 0 } }
 //
@@ -18,9 +18,9 @@ package asm
 // is exactly the generic loop.
 //
 //go:noescape
-func reluAsm(dst, x []float32)
+func reluAVX2Asm(dst, x []float32)
 
-// reluBackwardAsm is reluBackwardGeneric's loop over len(dx) elements:
+// reluBackwardAVX2Asm is reluBackwardGeneric's loop over len(dx) elements:
 //
 //	for i := range dx { if y[i] > 0 { dx[i] = dy[i] } else { dx[i] = 0 } }
 //
@@ -28,32 +28,26 @@ func reluAsm(dst, x []float32)
 // (NaN payloads included) pass through unchanged.
 //
 //go:noescape
-func reluBackwardAsm(dx, dy, y []float32)
+func reluBackwardAVX2Asm(dx, dy, y []float32)
 
-// biasReluAsm is biasReluGeneric's loop over len(dst) elements:
+// biasReluAVX2Asm is biasReluGeneric's loop over len(dst) elements:
 //
 //	for i := range dst { s := x[i] + bias[i]; if s > 0 { dst[i] = s } else { dst[i] = 0 } }
 //
 //go:noescape
-func biasReluAsm(dst, x, bias []float32)
+func biasReluAVX2Asm(dst, x, bias []float32)
 
 func reluAVX2(dst, x []float32) {
-	if len(dst) != len(x) {
-		panic(errLength)
-	}
-	reluAsm(dst, x)
+	checkRelu(dst, x)
+	reluAVX2Asm(dst, x)
 }
 
 func reluBackwardAVX2(dx, dy, y []float32) {
-	if len(dx) != len(dy) || len(dx) != len(y) {
-		panic(errLength)
-	}
-	reluBackwardAsm(dx, dy, y)
+	checkReluBackward(dx, dy, y)
+	reluBackwardAVX2Asm(dx, dy, y)
 }
 
 func biasReluAVX2(dst, x, bias []float32) {
-	if len(dst) != len(x) || len(dst) != len(bias) {
-		panic(errLength)
-	}
-	biasReluAsm(dst, x, bias)
+	checkBiasRelu(dst, x, bias)
+	biasReluAVX2Asm(dst, x, bias)
 }

@@ -5,8 +5,8 @@
 // Register use in all three kernels: DI = dst, SI and DX = inputs, R8 = y,
 // CX = elements left, Y0 = zero.
 
-// func reluAsm(dst, x []float32)
-TEXT ·reluAsm(SB), NOSPLIT, $0-48
+// func reluAVX2Asm(dst, x []float32)
+TEXT ·reluAVX2Asm(SB), NOSPLIT, $0-48
 	MOVQ   dst_base+0(FP), DI
 	MOVQ   dst_len+8(FP), CX
 	MOVQ   x_base+24(FP), SI
@@ -64,8 +64,8 @@ done:
 	VZEROUPPER
 	RET
 
-// func reluBackwardAsm(dx, dy, y []float32)
-TEXT ·reluBackwardAsm(SB), NOSPLIT, $0-72
+// func reluBackwardAVX2Asm(dx, dy, y []float32)
+TEXT ·reluBackwardAVX2Asm(SB), NOSPLIT, $0-72
 	MOVQ   dx_base+0(FP), DI
 	MOVQ   dx_len+8(FP), CX
 	MOVQ   dy_base+24(FP), SI
@@ -134,8 +134,8 @@ done:
 	VZEROUPPER
 	RET
 
-// func biasReluAsm(dst, x, bias []float32)
-TEXT ·biasReluAsm(SB), NOSPLIT, $0-72
+// func biasReluAVX2Asm(dst, x, bias []float32)
+TEXT ·biasReluAVX2Asm(SB), NOSPLIT, $0-72
 	MOVQ   dst_base+0(FP), DI
 	MOVQ   dst_len+8(FP), CX
 	MOVQ   x_base+24(FP), SI

@@ -2,7 +2,7 @@
 
 package asm
 
-// reluNEON is reluGeneric's loop without the length check:
+// reluNEONAsm is reluGeneric's loop without the length check:
 //
 //	for i, v := range x { if v > 0 { dst[i] = v } else { dst[i] = 0 } }
 //
@@ -10,39 +10,33 @@ package asm
 // a signaling NaN into a quiet NaN instead of +0.
 //
 //go:noescape
-func reluNEON(dst, x []float32)
+func reluNEONAsm(dst, x []float32)
 
-// reluBackwardNEON is reluBackwardGeneric's loop without the length checks:
+// reluBackwardNEONAsm is reluBackwardGeneric's loop without the length checks:
 //
 //	for i, v := range y { if v > 0 { dx[i] = dy[i] } else { dx[i] = 0 } }
 //
 //go:noescape
-func reluBackwardNEON(dx, dy, y []float32)
+func reluBackwardNEONAsm(dx, dy, y []float32)
 
-// biasReluNEON is biasReluGeneric's loop without the length checks:
+// biasReluNEONAsm is biasReluGeneric's loop without the length checks:
 //
 //	for i := range x { s := x[i] + bias[i]; if s > 0 { dst[i] = s } else { dst[i] = 0 } }
 //
 //go:noescape
-func biasReluNEON(dst, x, bias []float32)
+func biasReluNEONAsm(dst, x, bias []float32)
 
-func reluNEONChecked(dst, x []float32) {
-	if len(dst) != len(x) {
-		panic(errLength)
-	}
-	reluNEON(dst, x)
+func reluNEON(dst, x []float32) {
+	checkRelu(dst, x)
+	reluNEONAsm(dst, x)
 }
 
-func reluBackwardNEONChecked(dx, dy, y []float32) {
-	if len(dx) != len(dy) || len(dx) != len(y) {
-		panic(errLength)
-	}
-	reluBackwardNEON(dx, dy, y)
+func reluBackwardNEON(dx, dy, y []float32) {
+	checkReluBackward(dx, dy, y)
+	reluBackwardNEONAsm(dx, dy, y)
 }
 
-func biasReluNEONChecked(dst, x, bias []float32) {
-	if len(dst) != len(x) || len(dst) != len(bias) {
-		panic(errLength)
-	}
-	biasReluNEON(dst, x, bias)
+func biasReluNEON(dst, x, bias []float32) {
+	checkBiasRelu(dst, x, bias)
+	biasReluNEONAsm(dst, x, bias)
 }

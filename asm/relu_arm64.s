@@ -7,11 +7,11 @@
 // ReLU kernels on whole float32 slices (any length, any alignment): see
 // relu.go for the reference loops.
 
-// func reluNEON(dst, x []float32)
+// func reluNEONAsm(dst, x []float32)
 // dst = x > 0 ? x : +0, as fcmgt #0.0 then and: exactly the reference for every
 // input. fmaxnm with zero is not: it returns a quiet NaN for a signaling-NaN
 // input (Arm FPMaxNum replaces only quiet NaNs), where the reference gives +0.
-TEXT ·reluNEON(SB), NOSPLIT, $0-48
+TEXT ·reluNEONAsm(SB), NOSPLIT, $0-48
 	MOVD dst_base+0(FP), R0
 	MOVD dst_len+8(FP), R9
 	MOVD x_base+24(FP), R1
@@ -60,9 +60,9 @@ loop1:
 done:
 	RET
 
-// func reluBackwardNEON(dx, dy, y []float32)
+// func reluBackwardNEONAsm(dx, dy, y []float32)
 // dx = y > 0 ? dy : +0, as fcmgt #0.0 on y (V0-V3) then and with dy (V4-V7).
-TEXT ·reluBackwardNEON(SB), NOSPLIT, $0-72
+TEXT ·reluBackwardNEONAsm(SB), NOSPLIT, $0-72
 	MOVD dx_base+0(FP), R0
 	MOVD dx_len+8(FP), R9
 	MOVD y_base+48(FP), R1
@@ -115,10 +115,10 @@ loop1:
 done:
 	RET
 
-// func biasReluNEON(dst, x, bias []float32)
+// func biasReluNEONAsm(dst, x, bias []float32)
 // dst = relu(x + bias): fadd, then fmaxnm with +0 (V31). fadd never returns a
 // signaling NaN, so fmaxnm maps every NaN and -0 to +0 like the reference.
-TEXT ·biasReluNEON(SB), NOSPLIT, $0-72
+TEXT ·biasReluNEONAsm(SB), NOSPLIT, $0-72
 	MOVD dst_base+0(FP), R0
 	MOVD dst_len+8(FP), R9
 	MOVD x_base+24(FP), R1

@@ -2,7 +2,7 @@
 
 package asm
 
-// streamSumAsm is streamSumGeneric's loop with eight ymm accumulators
+// streamSumAVX2Asm is streamSumGeneric's loop with eight ymm accumulators
 // (VADDPS with a memory operand: two 32-byte loads and two additions per
 // cycle at most):
 //
@@ -11,11 +11,11 @@ package asm
 //	return s
 //
 //go:noescape
-func streamSumAsm(w []float32) float32
+func streamSumAVX2Asm(w []float32) float32
 
 func init() {
 	if hasAVX2FMA {
-		streamSums["avx2"] = streamSumAsm
-		streamSums["avx512"] = streamSumAsm
+		streamSums["avx2"] = streamSumAVX2Asm
+		streamSums["avx512"] = streamSumAVX2Asm
 	}
 }

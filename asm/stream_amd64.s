@@ -2,9 +2,9 @@
 
 #include "textflag.h"
 
-// func streamSumAsm(w []float32) float32
+// func streamSumAVX2Asm(w []float32) float32
 // SI = w, CX = elements left, Y0-Y7 accumulators.
-TEXT ·streamSumAsm(SB), NOSPLIT, $0-28
+TEXT ·streamSumAVX2Asm(SB), NOSPLIT, $0-28
 	MOVQ   w_base+0(FP), SI
 	MOVQ   w_len+8(FP), CX
 	VXORPS Y0, Y0, Y0

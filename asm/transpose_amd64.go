@@ -4,13 +4,13 @@ package asm
 
 import "unsafe"
 
-// transpose8AVX2 is transposeGeneric for rows = 8 or 16 and kc a multiple of
+// transpose8AVX2Asm is transposeGeneric for rows = 8 or 16 and kc a multiple of
 // 8 on raw pointers (lds in elements): 8x8 blocks transposed in registers.
 // For other rows it transposes only the first 8 source rows, into elements
 // 0..7 of each packed row of rows values.
 //
 //go:noescape
-func transpose8AVX2(dst, src *float32, lds, rows, kc int)
+func transpose8AVX2Asm(dst, src *float32, lds, rows, kc int)
 
 // transposeAVX2 checks its operands and transposes the columns in blocks of
 // 8 with AVX2: 16 rows in one pass, otherwise one pass per group of 8 rows
@@ -24,12 +24,12 @@ func transposeAVX2(dst, src []float32, lds, rows, kc int) {
 		return
 	}
 	if rows == 16 {
-		transpose8AVX2(unsafe.SliceData(dst), unsafe.SliceData(src), lds, rows, kc8)
+		transpose8AVX2Asm(unsafe.SliceData(dst), unsafe.SliceData(src), lds, rows, kc8)
 	} else {
 		// With rows != 16 the kernel transposes the 8 rows at src into
 		// columns 0..7 of dst's packed rows of length rows.
 		for g := 0; g < full; g += 8 {
-			transpose8AVX2(&dst[g], &src[g*lds], lds, rows, kc8)
+			transpose8AVX2Asm(&dst[g], &src[g*lds], lds, rows, kc8)
 		}
 	}
 	for j := 0; j < rows; j++ {

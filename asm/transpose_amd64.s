@@ -62,8 +62,8 @@
 	ADDQ DX, AX; \
 	VMOVUPS Y15, OFF(AX)
 
-// func transpose8AVX2(dst, src *float32, lds, rows, kc int)
-TEXT ·transpose8AVX2(SB), NOSPLIT, $0-40
+// func transpose8AVX2Asm(dst, src *float32, lds, rows, kc int)
+TEXT ·transpose8AVX2Asm(SB), NOSPLIT, $0-40
 	MOVQ dst+0(FP), DI
 	MOVQ src+8(FP), SI
 	MOVQ lds+16(FP), R8

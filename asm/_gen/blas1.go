@@ -6,10 +6,10 @@ func genBlas1() *asmFile {
 	f := newFile(`
 Level-1 kernels (dot, axpy) on whole slices: see blas1.go for the reference
 loops. The wrappers have checked that len(x) == len(y).`)
-	genDot(f, "sdotNEON", s4)
-	genDot(f, "ddotNEON", d2)
-	genAxpy(f, "saxpyNEON", s4)
-	genAxpy(f, "daxpyNEON", d2)
+	genDot(f, "sdotNEONAsm", s4)
+	genDot(f, "ddotNEONAsm", d2)
+	genAxpy(f, "saxpyNEONAsm", s4)
+	genAxpy(f, "daxpyNEONAsm", d2)
 	return f
 }
 

@@ -12,8 +12,8 @@ type gemmShape struct {
 }
 
 var (
-	sgemmShape = gemmShape{"sgemmNEON", s4, 4, 4, 8, 12}
-	dgemmShape = gemmShape{"dgemmNEON", d2, 2, 8, 8, 6}
+	sgemmShape = gemmShape{"sgemmNEONAsm", s4, 4, 4, 8, 12}
+	dgemmShape = gemmShape{"dgemmNEONAsm", d2, 2, 8, 8, 6}
 )
 
 // The micro-kernel keeps the MR x NR tile of C in registers V8-V31, row i in
@@ -125,7 +125,7 @@ func %s(k int, a, b, c []%s, ldc int, bias []%s, flags GemmFlags)
 func genGemm() *asmFile {
 	f := newFile(`
 GEMM micro-kernels: see sgemmMicroRef for the computation and the packed
-layout. sgemmNEON is 8x12 float32, dgemmNEON is 8x6 float64.`)
+layout. sgemmNEONAsm is 8x12 float32, dgemmNEONAsm is 8x6 float64.`)
 	sgemmShape.gen(f)
 	dgemmShape.gen(f)
 	return f

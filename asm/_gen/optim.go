@@ -25,9 +25,9 @@ which clears the other lanes, and goes through the same vector instructions.`)
 
 	// t = wd*w; t = g + t; t = lr*t; w = w - t
 	sgd := optimKernel{
-		name: "sgdNEON", args: 56, soff: 48, scalar: []string{"lr", "wd"},
+		name: "sgdNEONAsm", args: 56, soff: 48, scalar: []string{"lr", "wd"},
 		doc: `
-func sgdNEON(w, g []float32, lr, wd float32)
+func sgdNEONAsm(w, g []float32, lr, wd float32)
 w = w - lr*(g + wd*w), lr in V28, wd in V29, t in V12-V15.`,
 		op: func(f *asmFile, n int) {
 			for t := 0; t < n; t++ {
@@ -46,9 +46,9 @@ w = w - lr*(g + wd*w), lr in V28, wd in V29, t in V12-V15.`,
 	}
 	// t = wd*w; t = g + t; v = mu*v; v = v + t; t = lr*v; w = w - t
 	mom := optimKernel{
-		name: "sgdMomentumNEON", args: 84, soff: 72, state: "v", scalar: []string{"lr", "mu", "wd"},
+		name: "sgdMomentumNEONAsm", args: 84, soff: 72, state: "v", scalar: []string{"lr", "mu", "wd"},
 		doc: `
-func sgdMomentumNEON(w, g, v []float32, lr, mu, wd float32)
+func sgdMomentumNEONAsm(w, g, v []float32, lr, mu, wd float32)
 v = mu*v + (g + wd*w), then w = w - lr*v; lr, mu, wd in V28-V30, t in V12-V15.`,
 		op: func(f *asmFile, n int) {
 			for t := 0; t < n; t++ {
@@ -73,9 +73,9 @@ v = mu*v + (g + wd*w), then w = w - lr*v; lr, mu, wd in V28-V30, t in V12-V15.`,
 	}
 	// t = g*g; h = h + t; s = sqrt(h); s = s + eps; u = lr*g; u = u/s; w = w - u
 	ada := optimKernel{
-		name: "adaGradNEON", args: 80, soff: 72, state: "h", scalar: []string{"lr", "eps"},
+		name: "adaGradNEONAsm", args: 80, soff: 72, state: "h", scalar: []string{"lr", "eps"},
 		doc: `
-func adaGradNEON(w, g, h []float32, lr, eps float32)
+func adaGradNEONAsm(w, g, h []float32, lr, eps float32)
 h = h + g*g, then w = w - (lr*g)/(sqrt(h) + eps); lr, eps in V28, V29, the
 square root in V12-V15, the step in V16-V19.`,
 		op: func(f *asmFile, n int) {

@@ -14,7 +14,7 @@ loops. The argument checks are done by the Go wrappers.`)
 	return f
 }
 
-// genPathMV emits pathMVNEON: y[i] = sum_j w[i*ldw+j]^2 x[j].
+// genPathMV emits pathMVNEONAsm: y[i] = sum_j w[i*ldw+j]^2 x[j].
 //
 // Rows go in blocks of four (then one at a time), each row with two float64x2
 // accumulators; the four rows share each load of x. Columns go four at a time
@@ -27,8 +27,8 @@ loops. The argument checks are done by the Go wrappers.`)
 // V(2+3r), widened into V(3+3r) (low half) and V(4+3r) (high half),
 // accumulated in V(16+2r) and V(17+2r); x in V0, V1.
 func genPathMV(f *asmFile) {
-	f.text("pathMVNEON", 80, `
-func pathMVNEON(y []float64, w []float32, ldw int, x []float64)
+	f.text("pathMVNEONAsm", 80, `
+func pathMVNEONAsm(y []float64, w []float32, ldw int, x []float64)
 W is len(y) x len(x).`)
 	f.in("MOVD y_base+0(FP), R0")
 	f.in("MOVD y_len+8(FP), R1")
@@ -111,7 +111,7 @@ W is len(y) x len(x).`)
 	f.in("RET")
 }
 
-// genPathMTV emits pathMTVNEON: y[j] = sum_i w[i*ldw+j]^2 x[i].
+// genPathMTV emits pathMTVNEONAsm: y[j] = sum_i w[i*ldw+j]^2 x[i].
 //
 // Columns go in strips of 16 (one 64-byte line of each row: eight float64x2
 // accumulators), then 4, then one at a time; each strip walks down all rows,
@@ -121,8 +121,8 @@ W is len(y) x len(x).`)
 // R4 x, R5 len(x), R6 row pointer, R10 x pointer, R11 counter. x[i] in V0,
 // the strip's row in V1-V4, widened into V5-V12, accumulators V16-V23.
 func genPathMTV(f *asmFile) {
-	f.text("pathMTVNEON", 80, `
-func pathMTVNEON(y []float64, w []float32, ldw int, x []float64)
+	f.text("pathMTVNEONAsm", 80, `
+func pathMTVNEONAsm(y []float64, w []float32, ldw int, x []float64)
 W is len(x) x len(y).`)
 	f.in("MOVD y_base+0(FP), R0")
 	f.in("MOVD y_len+8(FP), R1")

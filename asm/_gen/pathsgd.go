@@ -1,7 +1,7 @@
 package main
 
-// genPathSGD emits the Path-SGD layer updates pathSGDNEON and
-// pathSGDMomentumNEON (see pathsgd.go in package asm for the reference
+// genPathSGD emits the Path-SGD layer updates pathSGDNEONAsm and
+// pathSGDMomentumNEONAsm (see pathsgd.go in package asm for the reference
 // loops).
 //
 // Rows one at a time; in a row, 8 columns per step, then 4, then one at a
@@ -31,11 +31,11 @@ lanes, and goes through the same vector instructions.`)
 
 func genPathSGDKernel(f *asmFile, momentum bool) {
 	if momentum {
-		f.text("pathSGDMomentumNEON", 184, `
-func pathSGDMomentumNEON(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32)`)
+		f.text("pathSGDMomentumNEONAsm", 184, `
+func pathSGDMomentumNEONAsm(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32)`)
 	} else {
-		f.text("pathSGDNEON", 152, `
-func pathSGDNEON(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64)`)
+		f.text("pathSGDNEONAsm", 152, `
+func pathSGDNEONAsm(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64)`)
 	}
 	off := 0
 	if momentum {

@@ -7,8 +7,8 @@ func genPeak() *asmFile {
 FMA peak loops: 24 independent vector fmla per iteration on registers only
 (accumulators V8-V31, multiplicands V0 and V1). With a 4-cycle fmla latency
 and two or four FMA pipes, 24 chains are more than enough to saturate them.`)
-	genPeakLoop(f, "peak32NEON", s4)
-	genPeakLoop(f, "peak64NEON", d2)
+	genPeakLoop(f, "peak32NEONAsm", s4)
+	genPeakLoop(f, "peak64NEONAsm", d2)
 	return f
 }
 

@@ -73,8 +73,8 @@ func genRelu() *asmFile {
 ReLU kernels on whole float32 slices (any length, any alignment): see
 relu.go for the reference loops.`)
 
-	elementwise(f, "reluNEON", 48, `
-func reluNEON(dst, x []float32)
+	elementwise(f, "reluNEONAsm", 48, `
+func reluNEONAsm(dst, x []float32)
 dst = x > 0 ? x : +0, as fcmgt #0.0 then and: exactly the reference for every
 input. fmaxnm with zero is not: it returns a quiet NaN for a signaling-NaN
 input (Arm FPMaxNum replaces only quiet NaNs), where the reference gives +0.`,
@@ -87,8 +87,8 @@ input (Arm FPMaxNum replaces only quiet NaNs), where the reference gives +0.`,
 			}
 		})
 
-	elementwise(f, "reluBackwardNEON", 72, `
-func reluBackwardNEON(dx, dy, y []float32)
+	elementwise(f, "reluBackwardNEONAsm", 72, `
+func reluBackwardNEONAsm(dx, dy, y []float32)
 dx = y > 0 ? dy : +0, as fcmgt #0.0 on y (V0-V3) then and with dy (V4-V7).`,
 		operand{"dx", 0}, []operand{{"y", 48}, {"dy", 24}}, nil, func(count int) {
 			for t := 0; t < count; t++ {
@@ -99,8 +99,8 @@ dx = y > 0 ? dy : +0, as fcmgt #0.0 on y (V0-V3) then and with dy (V4-V7).`,
 			}
 		})
 
-	elementwise(f, "biasReluNEON", 72, `
-func biasReluNEON(dst, x, bias []float32)
+	elementwise(f, "biasReluNEONAsm", 72, `
+func biasReluNEONAsm(dst, x, bias []float32)
 dst = relu(x + bias): fadd, then fmaxnm with +0 (V31). fadd never returns a
 signaling NaN, so fmaxnm maps every NaN and -0 to +0 like the reference.`,
 		operand{"dst", 0}, []operand{{"x", 24}, {"bias", 48}},
