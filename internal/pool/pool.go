@@ -38,7 +38,6 @@ type Pool struct {
 	// workers; done receives a token when the last one finishes while the
 	// caller sleeps.
 	remaining atomic.Int32
-	sleeping  atomic.Bool
 	done      chan struct{}
 }
 
@@ -94,7 +93,12 @@ func (p *Pool) Run(n int, t Task) {
 		w.job, w.part, w.parts = t, i, n
 		w.seq.Add(1)
 		if w.state.Swap(awake) == asleep {
-			w.wake <- struct{}{}
+			// A token is a hint to look at seq: if one is already
+			// waiting, the worker will wake and find this region.
+			select {
+			case w.wake <- struct{}{}:
+			default:
+			}
 		}
 	}
 	t.RunPart(0, n)
@@ -103,6 +107,15 @@ func (p *Pool) Run(n int, t Task) {
 		p.workers[i-1].job = nil // keep no reference to the caller's data
 	}
 }
+
+// sleepFlag, or-ed into remaining, says that the caller is blocked on
+// done. The count and the flag share one word so that exactly one party
+// decides about the token: the worker whose decrement leaves the count at
+// zero sends it if and only if the flag was set before that decrement.
+// (With a separate flag, a worker that had already let the caller go on
+// could still swap the flag of the caller's next region and wake it with
+// parts unfinished; the stress test caught that.)
+const sleepFlag = 1 << 30
 
 // wait returns when every worker part of the current region has finished.
 func (p *Pool) wait() {
@@ -114,21 +127,18 @@ func (p *Pool) wait() {
 			runtime.Gosched()
 		}
 	}
-	p.sleeping.Store(true)
-	if p.remaining.Load() == 0 {
-		// The last worker may have seen sleeping and sent a token: take it
-		// if so, so that the next region does not find it.
-		if !p.sleeping.CompareAndSwap(true, false) {
-			<-p.done
-		}
+	if p.remaining.Or(sleepFlag) == 0 {
+		// Everything finished meanwhile; no worker saw the flag.
+		p.remaining.Store(0)
 		return
 	}
 	<-p.done
+	p.remaining.Store(0)
 }
 
 // finish records that a worker finished its part.
 func (p *Pool) finish() {
-	if p.remaining.Add(-1) == 0 && p.sleeping.Swap(false) {
+	if p.remaining.Add(-1) == sleepFlag {
 		p.done <- struct{}{}
 	}
 }
@@ -147,6 +157,14 @@ func (w *worker) loop() {
 				<-w.wake // the dispatcher saw asleep and sent a token
 			}
 			seq = w.seq.Load()
+			if seq == last {
+				// A token left from an earlier region (the stress test
+				// finds them under load): nothing new to run. Running
+				// w.job again would run a part twice and let the caller's
+				// region end while this worker is still in it.
+				w.state.Store(awake)
+				continue
+			}
 		}
 		last = seq
 		w.job.RunPart(w.part, w.parts)

@@ -128,3 +128,54 @@ func TestRunAllocatesNothing(t *testing.T) {
 		t.Errorf("%v allocations per Run", a)
 	}
 }
+
+// stressTask sleeps in its worker parts, so that the caller reaches wait
+// (and, under load, sleeps there) long before the workers finish.
+type stressTask struct {
+	countTask
+	d time.Duration
+}
+
+func (s *stressTask) RunPart(part, parts int) {
+	if part > 0 {
+		time.Sleep(s.d)
+	}
+	s.countTask.RunPart(part, parts)
+}
+
+// TestStress runs many regions with part counts from 1 to 4, with the
+// workers' parts sometimes slower than the caller's and pauses between
+// regions long enough for workers to fall asleep, from two goroutines that
+// contend for the pool (the loser runs serially): every part of every
+// region runs exactly once, and Run returns only after all have.
+func TestStress(t *testing.T) {
+	var p Pool
+	var wg sync.WaitGroup
+	for g := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for region := 0; region < 400; region++ {
+				n := 1 + (region+g)%4
+				task := &stressTask{countTask: countTask{parts: n, runs: make([]atomic.Int32, n)}}
+				if region%7 == 0 {
+					task.d = 200 * time.Microsecond
+				}
+				if !p.Acquire(n) {
+					task.parts = 1
+					task.runs = make([]atomic.Int32, 1)
+					task.RunPart(0, 1)
+					task.check(t, region)
+					continue
+				}
+				p.Run(n, task)
+				task.check(t, region)
+				p.Release()
+				if region%50 == 0 {
+					time.Sleep(2 * time.Millisecond) // workers fall asleep
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
