@@ -33,6 +33,7 @@ import (
 	"os"
 
 	"github.com/fastpath-go/fastpath/internal/atomicfile"
+	"github.com/fastpath-go/fastpath/internal/modelio"
 )
 
 const (
@@ -147,16 +148,7 @@ type File struct {
 
 // IsCheckpoint reports whether the file at path starts with the checkpoint
 // magic (it says nothing about the rest of the file).
-func IsCheckpoint(path string) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	var b [4]byte
-	_, err = io.ReadFull(f, b[:])
-	return err == nil && string(b[:]) == magic
-}
+func IsCheckpoint(path string) bool { return modelio.HasMagic(path, magic) }
 
 // Open opens the checkpoint at path and verifies it whole before returning:
 // structure, section bounds against the file's length, and the checksum of

@@ -1,15 +1,14 @@
 package layers
 
 import (
-	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/fastpath-go/fastpath/internal/modelio"
 	"github.com/fastpath-go/fastpath/internal/safetensors"
 )
 
@@ -20,21 +19,15 @@ var (
 
 // LoadSafetensors reads a network from a safetensors file: see
 // ReadSafetensors. Errors name the file.
-func LoadSafetensors(path string) (*Network, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	n, err := ReadSafetensors(bufio.NewReaderSize(f, 1<<16), st.Size())
+func LoadSafetensors(path string) (net *Network, err error) {
+	err = modelio.ReadSized(path, func(r io.Reader, size int64) (err error) {
+		net, err = ReadSafetensors(r, size)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return n, nil
+	return net, nil
 }
 
 // ReadSafetensors reads a network from the safetensors form (size bytes in

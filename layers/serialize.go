@@ -245,13 +245,4 @@ func LoadFile(path string) (*Network, error) {
 }
 
 // isModelFile reports whether path starts with the model magic.
-func isModelFile(path string) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	var b [4]byte
-	_, err = io.ReadFull(f, b[:])
-	return err == nil && string(b[:]) == modelMagic
-}
+func isModelFile(path string) bool { return modelio.HasMagic(path, modelMagic) }

@@ -1,12 +1,11 @@
 package rnn
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
+	"github.com/fastpath-go/fastpath/internal/modelio"
 	"github.com/fastpath-go/fastpath/internal/safetensors"
 )
 
@@ -126,17 +125,11 @@ func ReadSafetensors(r io.Reader, size int64) (*Model, error) {
 
 // LoadSafetensors reads a model from a safetensors file (ReadSafetensors).
 // Errors name the file.
-func LoadSafetensors(path string) (*Model, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	m, err := ReadSafetensors(bufio.NewReaderSize(f, 1<<16), st.Size())
+func LoadSafetensors(path string) (m *Model, err error) {
+	err = modelio.ReadSized(path, func(r io.Reader, size int64) (err error) {
+		m, err = ReadSafetensors(r, size)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

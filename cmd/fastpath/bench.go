@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/fastpath-go/fastpath/experiment"
 	"io"
 	"os"
 	"os/signal"
@@ -129,21 +130,21 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	if f.samples < 1 {
 		return bad("-samples must be at least 1, not %d", f.samples)
 	}
-	for _, s := range splitList(f.threads) {
+	for _, s := range experiment.ParseList(f.threads) {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > maxThreads() {
 			return bad("bad thread count %q in -threads (want 1 to %d)", s, maxThreads())
 		}
 		opts.Threads = append(opts.Threads, n)
 	}
-	for _, s := range splitList(f.shapes) {
+	for _, s := range experiment.ParseList(f.shapes) {
 		sh, err := bench.ParseShape(s)
 		if err != nil {
 			return bad("%v", err)
 		}
 		opts.Shapes = append(opts.Shapes, sh)
 	}
-	for _, s := range splitList(f.prec) {
+	for _, s := range experiment.ParseList(f.prec) {
 		p, err := bench.ParsePrec(s)
 		if err != nil {
 			return bad("%v", err)
@@ -172,14 +173,14 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	if f.linalg {
 		lo := bench.LinalgOptions{Threads: opts.Threads, Samples: f.samples, Progress: stderr}
 		if f.ops != "" {
-			lo.Ops = splitList(f.ops)
+			lo.Ops = experiment.ParseList(f.ops)
 			for _, op := range lo.Ops {
 				if !slices.Contains(bench.LinalgOps, op) {
 					return bad("unknown operation %q in -ops (have %s)", op, strings.Join(bench.LinalgOps, ", "))
 				}
 			}
 		}
-		for _, s := range splitList(f.sizes) {
+		for _, s := range experiment.ParseList(f.sizes) {
 			n, err := strconv.Atoi(s)
 			if err != nil || n < 1 {
 				return bad("bad matrix order %q in -sizes", s)
@@ -231,15 +232,4 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
-}
-
-// splitList splits a comma-separated flag value, dropping empty items.
-func splitList(s string) []string {
-	var out []string
-	for _, item := range strings.Split(s, ",") {
-		if item = strings.TrimSpace(item); item != "" {
-			out = append(out, item)
-		}
-	}
-	return out
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"github.com/fastpath-go/fastpath/experiment"
 	"io"
 	"math/rand/v2"
 	"runtime"
@@ -48,7 +49,7 @@ func (r trainBenchRow) limit() float64 { return r.peak * 1e9 / (6 * float64(r.we
 // parseNets parses "784-1000-1000-10,..." into layer sizes.
 func parseNets(s string) ([][]int, error) {
 	var nets [][]int
-	for _, item := range splitList(s) {
+	for _, item := range experiment.ParseList(s) {
 		var sizes []int
 		for _, f := range strings.Split(item, "-") {
 			n, err := strconv.Atoi(f)

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/fastpath-go/fastpath/experiment"
 	"os"
 	"os/exec"
 	"sort"
@@ -28,7 +29,7 @@ func goRoot() (string, error) {
 // rnnParseInts parses a comma-separated list of positive integers.
 func rnnParseInts(s, flagName string) ([]int, error) {
 	var out []int
-	for _, item := range splitList(s) {
+	for _, item := range experiment.ParseList(s) {
 		var v int
 		if _, err := fmt.Sscan(item, &v); err != nil || v <= 0 {
 			return nil, fmt.Errorf("bad value %q in -%s (want positive integers)", item, flagName)

@@ -5,11 +5,13 @@
 package modelio
 
 import (
+	"bufio"
 	"encoding/binary"
 	"fmt"
 	"hash"
 	"io"
 	"math"
+	"os"
 )
 
 // WriteFloats writes s little-endian through buf (whose capacity sets the
@@ -70,4 +72,31 @@ func (r *Reader) ReadFloats(h hash.Hash32, buf []byte, s []float32, what string)
 		s = s[k:]
 	}
 	return nil
+}
+
+// HasMagic reports whether the file at path starts with magic.
+func HasMagic(path, magic string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	b := make([]byte, len(magic))
+	_, err = io.ReadFull(f, b)
+	return err == nil && string(b) == magic
+}
+
+// ReadSized opens path and calls read with a buffered reader of it and its
+// size (the readers check sizes against it before allocating).
+func ReadSized(path string, read func(r io.Reader, size int64) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	return read(bufio.NewReaderSize(f, 1<<16), st.Size())
 }

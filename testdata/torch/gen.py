@@ -11,9 +11,10 @@ softmax probabilities in eval mode on 7 seeded inputs go to the JSON file.
 Run from this directory: python3 gen.py (needs python3-torch).
 """
 import json
-import struct
 
 import torch
+
+from stwrite import save_state_dict
 
 torch.manual_seed(12)
 model = torch.nn.Sequential(
@@ -21,19 +22,7 @@ model = torch.nn.Sequential(
     torch.nn.Linear(8, 6), torch.nn.ReLU(), torch.nn.Linear(6, 4))
 model.eval()
 
-header, blobs, off = {}, [], 0
-for name, t in model.state_dict().items():
-    b = t.detach().to(torch.float32).contiguous().numpy().tobytes()
-    header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [off, off + len(b)]}
-    blobs.append(b)
-    off += len(b)
-js = json.dumps(header, separators=(",", ":")).encode()
-js += b" " * ((8 - len(js) % 8) % 8)
-with open("mlp.safetensors", "wb") as f:
-    f.write(struct.pack("<Q", len(js)))
-    f.write(js)
-    for b in blobs:
-        f.write(b)
+save_state_dict(model.state_dict(), "mlp.safetensors")
 
 x = torch.randn(7, 5)
 with torch.no_grad():

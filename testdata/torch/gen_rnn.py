@@ -10,9 +10,10 @@ input of 5 steps x 2 sequences to the JSON file.
 Run from this directory: python3 gen_rnn.py (needs python3-torch).
 """
 import json
-import struct
 
 import torch
+
+from stwrite import save_state_dict
 
 
 class ReLURNN(torch.nn.Module):
@@ -30,19 +31,7 @@ torch.manual_seed(5)
 model = ReLURNN(3, 7, 4)
 model.eval()
 
-header, blobs, off = {}, [], 0
-for name, t in model.state_dict().items():
-    b = t.detach().to(torch.float32).contiguous().numpy().tobytes()
-    header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [off, off + len(b)]}
-    blobs.append(b)
-    off += len(b)
-js = json.dumps(header, separators=(",", ":")).encode()
-js += b" " * ((8 - len(js) % 8) % 8)
-with open("rnn.safetensors", "wb") as f:
-    f.write(struct.pack("<Q", len(js)))
-    f.write(js)
-    for b in blobs:
-        f.write(b)
+save_state_dict(model.state_dict(), "rnn.safetensors")
 
 x = torch.randn(5, 2, 3)  # steps x sequences x inputs
 with torch.no_grad():
