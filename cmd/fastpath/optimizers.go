@@ -13,6 +13,8 @@ import (
 // reject a flag it does not use rather than ignore it.
 type hyper struct {
 	lr, momentum, wd float32
+	// alpha mixes DDP-SGD's data-dependent scaling (1) and Path-SGD's (0).
+	alpha float64
 	// schedule is "constant" or "thesis".
 	schedule string
 	// set lists the flags given on the command line, by name without the
@@ -48,7 +50,8 @@ type optimizerSpec struct {
 	name    string
 	summary string
 	// uses lists the optional hyper-parameter flags the optimizer reads,
-	// of "momentum" and "wd"; giving another is a command-line error.
+	// of "momentum", "wd" and "alpha"; giving another is a command-line
+	// error.
 	// -lr and -schedule apply to every optimizer.
 	uses []string
 	// build makes the optimizer for net. An error is a bad configuration
@@ -91,7 +94,7 @@ func (s optimizerSpec) usesFlag(flag string) bool {
 // check rejects hyper-parameter flags the optimizer does not read and
 // values outside their ranges.
 func (s optimizerSpec) check(h hyper) error {
-	for _, f := range []string{"momentum", "wd"} {
+	for _, f := range []string{"momentum", "wd", "alpha"} {
 		if h.set[f] && !s.usesFlag(f) {
 			return fmt.Errorf("-%s does not apply to -opt %s", f, s.name)
 		}
@@ -104,6 +107,9 @@ func (s optimizerSpec) check(h hyper) error {
 	}
 	if !(h.wd >= 0) || isInf32(h.wd) {
 		return fmt.Errorf("-wd must be a non-negative number, not %v", h.wd)
+	}
+	if !(h.alpha >= 0 && h.alpha <= 1) {
+		return fmt.Errorf("-alpha must be in [0, 1], not %v", h.alpha)
 	}
 	return nil
 }
@@ -118,6 +124,9 @@ func (s optimizerSpec) describe(h hyper) string {
 	}
 	if s.usesFlag("wd") {
 		parts = append(parts, fmt.Sprintf("wd=%g", h.wd))
+	}
+	if s.usesFlag("alpha") {
+		parts = append(parts, fmt.Sprintf("alpha=%g", h.alpha))
 	}
 	parts = append(parts, "schedule="+h.schedule)
 	return strings.Join(parts, " ")

@@ -35,6 +35,7 @@ type trainFlags struct {
 	lr           float64
 	momentum     float64
 	wd           float64
+	alpha        float64
 	schedule     string
 	batch        int
 	epochs       int
@@ -60,6 +61,7 @@ func newTrainFlagSet(f *trainFlags) *flag.FlagSet {
 	fs.Float64Var(&f.lr, "lr", 0.1, "learning `rate`")
 	fs.Float64Var(&f.momentum, "momentum", 0.9, "SGD momentum (with -schedule thesis, the first epoch's; the thesis uses 0.5)")
 	fs.Float64Var(&f.wd, "wd", 0, "SGD L2 weight decay on the weights")
+	fs.Float64Var(&f.alpha, "alpha", 1, "DDP-SGD: weight of the data-dependent second moments (1) against the l2 path norm (0)")
 	fs.StringVar(&f.schedule, "schedule", "constant", "`schedule` of the learning rate and momentum: constant, or thesis (per epoch lr *= 0.99, momentum += 0.02 up to 0.9)")
 	fs.IntVar(&f.batch, "batch", 100, "mini-batch `size`")
 	fs.IntVar(&f.epochs, "epochs", 10, "number of `epochs` (with -resume: in all, counting those done)")
@@ -199,7 +201,7 @@ func (r *trainRun) parse() (code int, done bool) {
 	default:
 		return bad("unknown -schedule %q (want constant or thesis)", f.schedule)
 	}
-	r.h = hyper{lr: float32(f.lr), momentum: float32(f.momentum), wd: float32(f.wd), schedule: f.schedule, set: r.set}
+	r.h = hyper{lr: float32(f.lr), momentum: float32(f.momentum), wd: float32(f.wd), alpha: f.alpha, schedule: f.schedule, set: r.set}
 	if err := spec.check(r.h); err != nil {
 		return bad("%v", err)
 	}

@@ -520,3 +520,37 @@ func TestEvalAppliesTrainingPreprocessing(t *testing.T) {
 		t.Errorf("eval -downsample 14x14: exit %d, stderr %q", code, errs)
 	}
 }
+
+// TestTrainDDP trains with -opt ddp (data-dependent path normalization) on
+// the fixture, resumes it from its checkpoint to the uninterrupted bits,
+// and rejects -alpha for other optimizers and outside [0, 1].
+func TestTrainDDP(t *testing.T) {
+	dir := t.TempDir()
+	full, part := filepath.Join(dir, "full.fpck"), filepath.Join(dir, "part.fpck")
+	args := []string{"train", "-data", fixture, "-hidden", "16", "-opt", "ddp", "-alpha", "0.5", "-lr", "0.01",
+		"-momentum", "0.9", "-val", "0", "-threads", "1"}
+	code, out, errs := runCLI(append(args, "-epochs", "3", "-out", full)...)
+	if code != 0 || !strings.Contains(out, "ddp lr=0.01 momentum=0.9 alpha=0.5") {
+		t.Fatalf("train -opt ddp: exit %d, stderr %q, out:\n%s", code, errs, out)
+	}
+	if code, _, errs := runCLI(append(args, "-epochs", "1", "-out", part)...); code != 0 {
+		t.Fatal(errs)
+	}
+	if code, _, errs := runCLI(append(args, "-epochs", "3", "-out", part, "-resume")...); code != 0 {
+		t.Fatal(errs)
+	}
+	a, _ := layers.LoadFile(full)
+	b, _ := layers.LoadFile(part)
+	for i, p := range a.Params() {
+		for j, v := range p.Value {
+			if b.Params()[i].Value[j] != v {
+				t.Fatalf("resumed DDP run differs at parameter %d[%d]", i, j)
+			}
+		}
+	}
+	for _, bad := range [][]string{{"-opt", "sgd", "-alpha", "0.5"}, {"-opt", "ddp", "-alpha", "2"}} {
+		if code, _, errs := runCLI(append([]string{"train", "-data", fixture, "-epochs", "1"}, bad...)...); code != 2 {
+			t.Errorf("%v: exit %d, stderr %q", bad, code, errs)
+		}
+	}
+}
