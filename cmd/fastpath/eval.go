@@ -73,7 +73,7 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-	applied := applyPreprocessing(f.model, &f.data, set)
+	applied, loaded := applyPreprocessing(f.model, &f.data, set)
 	if err := checkBatch(f.batch); err != nil {
 		return bad("%v", err)
 	}
@@ -99,9 +99,12 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 		// A PyTorch nn.Sequential's state_dict (or fastpath's export).
 		load = layers.LoadSafetensors
 	}
-	net, err := load(f.model)
-	if err != nil {
-		return fail(err)
+	net := loaded // a checkpoint read once, for its record and its model
+	if net == nil {
+		var err error
+		if net, err = load(f.model); err != nil {
+			return fail(err)
+		}
 	}
 	fmt.Fprintf(stdout, "model    %s: %s: %s, %d parameters\n", f.model, sizesName(net), net, net.NumParams())
 	if applied != "" {
@@ -145,19 +148,20 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 
 // applyPreprocessing sets the data flags not given on the command line to
 // the preprocessing recorded in a training checkpoint (fastpath train -out
-// records it), and says which it applied. Model files without the record
-// change nothing.
-func applyPreprocessing(model string, d *dataFlags, set map[string]bool) string {
+// records it), says which it applied, and returns the checkpoint's network
+// (nil for other files, or when the checkpoint does not load: loading the
+// model again reports why). Model files without the record change nothing.
+func applyPreprocessing(model string, d *dataFlags, set map[string]bool) (string, *layers.Network) {
 	if !checkpoint.IsCheckpoint(model) {
-		return ""
+		return "", nil
 	}
 	c, err := layers.LoadCheckpoint(model)
 	if err != nil {
-		return "" // reported when the model is loaded
+		return "", nil // reported when the model is loaded
 	}
 	var m trainMeta
 	if json.Unmarshal(c.Meta, &m) != nil || m.Data == nil {
-		return ""
+		return "", c.Net
 	}
 	var done []string
 	apply := func(name string, ok bool, f func()) {
@@ -173,5 +177,5 @@ func applyPreprocessing(model string, d *dataFlags, set map[string]bool) string 
 	apply("csv-header", p.CSVHeader && d.csvTest != "", func() { d.csvHeader = true })
 	apply("csv-label-last", p.CSVLast && d.csvTest != "", func() { d.csvLast = true })
 	apply("classes", p.Classes > 0, func() { d.classes = p.Classes })
-	return strings.Join(done, " ")
+	return strings.Join(done, " "), c.Net
 }
