@@ -364,3 +364,51 @@ func BenchmarkDColumnWalk(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkSGemv4 is BenchmarkDGemv4 for the float32 kernels.
+func BenchmarkSGemv4(b *testing.B) {
+	benchImpls(b, func(b *testing.B, impl *Impl) {
+		for _, n := range []int{1024, 1 << 16} {
+			a := randBench32(4*n, 1)
+			x, z := randBench32(n, 2), randBench32(n, 3)
+			alpha := [4]float32{1e-9, -1e-9, 2e-9, -2e-9}
+			var d [4]float32
+			b.Run(fmt.Sprintf("op=N/n=%d", n), func(b *testing.B) {
+				b.SetBytes(int64(4 * 5 * n))
+				for b.Loop() {
+					impl.SGemvN4(n, a, n, x, &d)
+				}
+			})
+			b.Run(fmt.Sprintf("op=T/n=%d", n), func(b *testing.B) {
+				b.SetBytes(int64(4 * 6 * n))
+				for b.Loop() {
+					impl.SGemvT4(n, a, n, &alpha, z)
+				}
+			})
+			b.Run(fmt.Sprintf("op=Sym/n=%d", n), func(b *testing.B) {
+				b.SetBytes(int64(4 * 7 * n))
+				for b.Loop() {
+					impl.SSymv4(n, a, n, x, z, &alpha, &d)
+				}
+			})
+		}
+	})
+}
+
+// BenchmarkIDamax measures the index-of-largest-|x| kernel on n float64
+// elements (in L1 for n = 4096, beyond L2 for n = 1 << 18).
+func BenchmarkIDamax(b *testing.B) {
+	benchImpls(b, func(b *testing.B, impl *Impl) {
+		for _, n := range []int{4096, 1 << 18} {
+			x := randBench64(n, 4)
+			b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+				b.SetBytes(int64(8 * n))
+				for b.Loop() {
+					benchSinkInt = impl.IDamax(x)
+				}
+			})
+		}
+	})
+}
+
+var benchSinkInt int
