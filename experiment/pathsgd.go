@@ -260,102 +260,139 @@ func PathSGDCompare(ctx context.Context, cfg PathSGDConfig, r *Runner, log io.Wr
 	res := &CompareResult{Config: cfg, TrainN: sp.Train.Len(), ValN: sp.Val.Len(), TestN: sp.Test.Len(), Kernels: asm.Describe()}
 	fmt.Fprintf(log, "pathsgd compare: %d hidden layers of %d, %d training, %d validation, %d test examples, %d epochs; %s\n",
 		cfg.Layers, cfg.Hidden, res.TrainN, res.ValN, res.TestN, cfg.Epochs, res.Kernels)
+	// The cells in a fixed order: the grid search of every cell
+	// first, then the long runs, so that the table of chosen step sizes is
+	// complete early in a study spanning several sittings.
+	var cells []PathSGDCell
 	for _, dropout := range cfg.Dropouts {
 		for _, init := range cfg.Inits {
 			for _, opt := range cfg.Opts {
-				cell := PathSGDCell{init, dropout, opt}
-				lr, fixed := cfg.FixedLR[opt]
-				if !fixed {
-					best, bestErr := 0.0, math.Inf(1)
-					for _, cand := range cfg.Grid {
-						var g gridResult
-						_, err := r.Run(fmt.Sprintf("grid-%s-lr=%g", cell.key(), cand), &g, func(c *Cell) error {
-							t0 := time.Now()
-							gcfg := layers.TrainConfig{Epochs: cfg.GridEpochs, BatchSize: cfg.Batch, Seed: cfg.Seed}
-							net, _, diverged, err := TrainCell(ctx, c, Training[gridEpoch]{
-								NewNet: func() (*layers.Network, error) { return cfg.newNetwork(cell, sp.Train.Dim()) },
-								NewOpt: func(*layers.Network) layers.Optimizer { return newPathSGDOptimizer(opt, cand) },
-								Data:   gridTrain, Config: gcfg,
-							})
-							if err != nil {
-								return err
-							}
-							g.Row = GridRow{PathSGDCell: cell, LR: cand, ValErr: math.NaN(), ValLoss: math.NaN(), Diverged: diverged}
-							if !diverged {
-								vloss, vacc, err := layers.Evaluate(net, sp.Val, cfg.Batch)
-								if err != nil {
-									return err
-								}
-								g.Row.ValErr, g.Row.ValLoss = 1-vacc, vloss
-							}
-							g.Row.Seconds = time.Since(t0).Seconds()
-							fmt.Fprintf(log, "  grid %-32s lr=%-7g val error %.4f loss %.4f%s (%.1fs)\n", cell, cand, g.Row.ValErr, g.Row.ValLoss, divergedNote(diverged), g.Row.Seconds)
-							return nil
-						})
-						if err != nil {
-							return nil, err
-						}
-						res.Grid = append(res.Grid, g.Row)
-						if !g.Row.Diverged && g.Row.ValErr < bestErr {
-							best, bestErr = cand, g.Row.ValErr
-						}
-					}
-					if bestErr == math.Inf(1) {
-						best = cfg.Grid[len(cfg.Grid)-1]
-					}
-					lr = best
-				}
-				var cr cellResult
-				_, err := r.Run("train-"+cell.key(), &cr, func(c *Cell) error {
-					_, rows, diverged, err := TrainCell(ctx, c, Training[CurveRow]{
+				cells = append(cells, PathSGDCell{init, dropout, opt})
+			}
+		}
+	}
+	// Work per cell for the estimate of time left: examples trained and
+	// evaluated.
+	gridWork := float64(cfg.GridEpochs*gridTrain.Len() + sp.Val.Len()/3)
+	trainWork := float64(cfg.Epochs * (sp.Train.Len() + (trainEval.Len()+sp.Test.Len())/3))
+	total := 0.0
+	for _, cell := range cells {
+		if _, fixed := cfg.FixedLR[cell.Opt]; !fixed {
+			total += float64(len(cfg.Grid)) * gridWork
+		}
+		total += trainWork
+	}
+	r.SetWeights(func(key string) float64 {
+		if strings.HasPrefix(key, "grid-") {
+			return gridWork
+		}
+		return trainWork
+	}, total)
+	chosen := make([]float64, len(cells))
+	for i, cell := range cells {
+		opt := cell.Opt
+		lr, fixed := cfg.FixedLR[opt]
+		if !fixed {
+			best, bestErr := 0.0, math.Inf(1)
+			for _, cand := range cfg.Grid {
+				var g gridResult
+				_, err := r.Run(gridKey(cell, cand), &g, func(c *Cell) error {
+					t0 := time.Now()
+					gcfg := layers.TrainConfig{Epochs: cfg.GridEpochs, BatchSize: cfg.Batch, Seed: cfg.Seed}
+					net, _, diverged, err := TrainCell(ctx, c, Training[gridEpoch]{
 						NewNet: func() (*layers.Network, error) { return cfg.newNetwork(cell, sp.Train.Dim()) },
-						NewOpt: func(*layers.Network) layers.Optimizer { return newPathSGDOptimizer(opt, lr) },
-						Data:   sp.Train, Config: layers.TrainConfig{Epochs: cfg.Epochs, BatchSize: cfg.Batch, Seed: cfg.Seed},
-						OnEpoch: func(net *layers.Network, st layers.EpochStats, prev []CurveRow) (CurveRow, error) {
-							te := time.Now()
-							tl, _, err := layers.Evaluate(net, trainEval, cfg.Batch)
-							if err != nil {
-								return CurveRow{}, err
-							}
-							_, tacc, err := layers.Evaluate(net, sp.Test, cfg.Batch)
-							if err != nil {
-								return CurveRow{}, err
-							}
-							// Cumulative training and evaluation time, across
-							// sittings when the cell was resumed.
-							secs := st.Duration.Seconds() + time.Since(te).Seconds()
-							if len(prev) > 0 {
-								secs += prev[len(prev)-1].Seconds
-							}
-							row := CurveRow{PathSGDCell: cell, LR: lr, Epoch: st.Epoch, TrainLoss: tl, RunLoss: st.Loss, TestErr: 1 - tacc, Seconds: secs}
-							fmt.Fprintf(log, "  %-32s lr=%-7g epoch %3d train loss %.4f test error %.4f (%.1fs)\n", cell, lr, st.Epoch, tl, 1-tacc, row.Seconds)
-							return row, nil
-						},
+						NewOpt: func(*layers.Network) layers.Optimizer { return newPathSGDOptimizer(opt, cand) },
+						Data:   gridTrain, Config: gcfg,
 					})
 					if err != nil {
 						return err
 					}
-					cr.Rows = rows
-					if diverged {
-						secs := 0.0
-						if len(rows) > 0 {
-							secs = rows[len(rows)-1].Seconds
+					g.Row = GridRow{PathSGDCell: cell, LR: cand, ValErr: math.NaN(), ValLoss: math.NaN(), Diverged: diverged}
+					if !diverged {
+						vloss, vacc, err := layers.Evaluate(net, sp.Val, cfg.Batch)
+						if err != nil {
+							return err
 						}
-						cr.Rows = append(cr.Rows, CurveRow{PathSGDCell: cell, LR: lr, Epoch: len(rows) + 1, TrainLoss: math.NaN(), RunLoss: math.NaN(), TestErr: math.NaN(), Seconds: secs, Diverged: true})
-						fmt.Fprintf(log, "  %-32s lr=%-7g diverged\n", cell, lr)
+						g.Row.ValErr, g.Row.ValLoss = 1-vacc, vloss
 					}
+					g.Row.Seconds = time.Since(t0).Seconds()
+					fmt.Fprintf(log, "  grid %-32s lr=%-7g val error %.4f loss %.4f%s (%.1fs)\n", cell, cand, g.Row.ValErr, g.Row.ValLoss, divergedNote(diverged), g.Row.Seconds)
 					return nil
 				})
 				if err != nil {
 					return nil, err
 				}
-				res.Curves = append(res.Curves, cr.Rows...)
+				res.Grid = append(res.Grid, g.Row)
+				if !g.Row.Diverged && g.Row.ValErr < bestErr {
+					best, bestErr = cand, g.Row.ValErr
+				}
 			}
+			if bestErr == math.Inf(1) {
+				best = cfg.Grid[len(cfg.Grid)-1]
+			}
+			lr = best
 		}
+		chosen[i] = lr
+	}
+	for i, cell := range cells {
+		opt, lr := cell.Opt, chosen[i]
+		var cr cellResult
+		_, err := r.Run(trainKey(cell), &cr, func(c *Cell) error {
+			_, rows, diverged, err := TrainCell(ctx, c, Training[CurveRow]{
+				NewNet: func() (*layers.Network, error) { return cfg.newNetwork(cell, sp.Train.Dim()) },
+				NewOpt: func(*layers.Network) layers.Optimizer { return newPathSGDOptimizer(opt, lr) },
+				Data:   sp.Train, Config: layers.TrainConfig{Epochs: cfg.Epochs, BatchSize: cfg.Batch, Seed: cfg.Seed},
+				OnEpoch: func(net *layers.Network, st layers.EpochStats, prev []CurveRow) (CurveRow, error) {
+					te := time.Now()
+					tl, _, err := layers.Evaluate(net, trainEval, cfg.Batch)
+					if err != nil {
+						return CurveRow{}, err
+					}
+					_, tacc, err := layers.Evaluate(net, sp.Test, cfg.Batch)
+					if err != nil {
+						return CurveRow{}, err
+					}
+					// Cumulative training and evaluation time, across
+					// sittings when the cell was resumed.
+					secs := st.Duration.Seconds() + time.Since(te).Seconds()
+					if len(prev) > 0 {
+						secs += prev[len(prev)-1].Seconds
+					}
+					row := CurveRow{PathSGDCell: cell, LR: lr, Epoch: st.Epoch, TrainLoss: tl, RunLoss: st.Loss, TestErr: 1 - tacc, Seconds: secs}
+					fmt.Fprintf(log, "  %-32s lr=%-7g epoch %3d train loss %.4f test error %.4f (%.1fs)\n", cell, lr, st.Epoch, tl, 1-tacc, row.Seconds)
+					return row, nil
+				},
+			})
+			if err != nil {
+				return err
+			}
+			cr.Rows = rows
+			if diverged {
+				secs := 0.0
+				if len(rows) > 0 {
+					secs = rows[len(rows)-1].Seconds
+				}
+				cr.Rows = append(cr.Rows, CurveRow{PathSGDCell: cell, LR: lr, Epoch: len(rows) + 1, TrainLoss: math.NaN(), RunLoss: math.NaN(), TestErr: math.NaN(), Seconds: secs, Diverged: true})
+				fmt.Fprintf(log, "  %-32s lr=%-7g diverged\n", cell, lr)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		res.Curves = append(res.Curves, cr.Rows...)
 	}
 	res.Seconds = time.Since(start).Seconds()
 	return res, nil
 }
+
+// gridKey and trainKey name a grid candidate's and a trained cell's
+// directories.
+func gridKey(cell PathSGDCell, lr float64) string {
+	return fmt.Sprintf("grid-%s-lr=%g", cell.key(), lr)
+}
+
+func trainKey(cell PathSGDCell) string { return "train-" + cell.key() }
 
 func divergedNote(d bool) string {
 	if d {

@@ -31,6 +31,24 @@ type Runner struct {
 	total, done int
 	ran         int           // cells run (not skipped) in this process
 	spent       time.Duration // their time
+
+	// Work per cell for the estimate of time left (SetWeights).
+	weight                       func(key string) float64
+	totalWork, doneWork, ranWork float64
+}
+
+// SetWeights makes the estimate of time left count each cell's work as
+// weight(key) (its epochs times its examples, say) out of total over the
+// whole study, instead of counting cells as equal.
+func (r *Runner) SetWeights(weight func(key string) float64, total float64) {
+	r.weight, r.totalWork = weight, total
+}
+
+func (r *Runner) work(key string) float64 {
+	if r.weight == nil {
+		return 1
+	}
+	return r.weight(key)
 }
 
 // studyFile records what a study directory holds.
@@ -122,6 +140,7 @@ func (r *Runner) Run(key string, result any, run func(c *Cell) error) (skipped b
 	resPath := filepath.Join(c.Dir, "result.gob")
 	if err := readValue(resPath, result); err == nil {
 		r.done++
+		r.doneWork += r.work(key)
 		r.report("done  ", key)
 		return true, nil
 	} else if !errors.Is(err, fs.ErrNotExist) {
@@ -144,6 +163,8 @@ func (r *Runner) Run(key string, result any, run func(c *Cell) error) (skipped b
 	r.done++
 	r.ran++
 	r.spent += time.Since(t0)
+	r.doneWork += r.work(key)
+	r.ranWork += r.work(key)
 	return false, nil
 }
 
@@ -153,9 +174,13 @@ func (r *Runner) report(what, key string) {
 		return
 	}
 	left := "time left unknown"
-	if r.ran > 0 {
-		per := r.spent / time.Duration(r.ran)
-		left = fmt.Sprintf("about %v left", (per * time.Duration(r.total-r.done)).Round(time.Second))
+	total := r.totalWork
+	if r.weight == nil {
+		total = float64(r.total)
+	}
+	if r.ran > 0 && r.ranWork > 0 {
+		secs := r.spent.Seconds() / r.ranWork * max(total-r.doneWork, 0)
+		left = fmt.Sprintf("about %v left", (time.Duration(secs * float64(time.Second))).Round(time.Second))
 	}
 	fmt.Fprintf(r.Progress, "[%d/%d cells, %s] %s%s\n", r.done, r.total, left, what, key)
 }

@@ -28,6 +28,9 @@ const (
 	errDataShape    = "layers: InMemory dataset is inconsistent (see InMemory.Validate)"
 	errBatchShape   = "layers: batch buffers do not match the indices and the dataset"
 	errBatchIndex   = "layers: example index out of range"
+	errAlpha        = "layers: DDP-Normalization alpha outside [0, 1]"
+	errDDPPlace     = "layers: a DDPNorm layer must directly follow a Dense layer without ReLU"
+	errNormSettings = "layers: normalization momentum outside (0, 1] or eps not positive and finite"
 )
 
 // ErrFormat is wrapped by every error that reports a malformed model file

@@ -47,13 +47,22 @@ func (i Init) check() error {
 }
 
 // Initialize sets every dense layer's weights with the initialisation kind
-// and its biases to zero. Layer i draws from its own PCG stream seeded with
+// and its biases to zero, and resets the normalization layers (BatchNorm:
+// Gamma 1, Beta 0; running averages at their starting values). Layer i draws from its own PCG stream seeded with
 // (seed, i), so a layer's weights depend only on the seed, its index and its
 // shape, and the same seed always gives the same bits. It panics on an
 // unknown kind.
 func (n *Network) Initialize(kind Init, seed uint64) {
 	if kind.check() != nil {
 		panic(errUnknownInit)
+	}
+	for _, l := range n.layers {
+		switch l := l.(type) {
+		case *BatchNorm:
+			l.Reset()
+		case *DDPNorm:
+			l.Reset()
+		}
 	}
 	for i, d := range n.dense {
 		clear(d.B)

@@ -19,9 +19,13 @@ type Network struct {
 	layers []Layer
 	dense  []*Dense
 	params []Param
-	// firstDense is the index in layers of the first Dense layer: layers
-	// before it need no backward pass.
+	// firstDense is the index in layers of the first layer with
+	// parameters (Dense or BatchNorm): layers before it need no backward
+	// pass.
 	firstDense int
+	// ddp are the DDP-Normalization layers, whose gradient reaches the
+	// Dense layer before them after that layer's backward pass.
+	ddp []*DDPNorm
 
 	rows    int       // batch rows the buffers hold
 	dlogits []float32 // gradient of the loss with respect to the logits
@@ -29,11 +33,14 @@ type Network struct {
 }
 
 // Param is one parameter tensor of a Network with its gradient: the weights
-// or the biases of a Dense layer. Value and Grad alias the layer's storage.
+// or the biases of a Dense layer, or the scale or shift of a BatchNorm
+// layer. Value and Grad alias the layer's storage.
 type Param struct {
-	// Layer is the index of the Dense layer in Network.Dense.
+	// Layer is the index in Network.Dense of the Dense layer the tensor
+	// belongs to (W, b) or follows (gamma, beta; -1 before any).
 	Layer int
-	// Name is "W" for weights and "b" for biases.
+	// Name is "W" for weights and "b" for biases of a Dense layer,
+	// "gamma" and "beta" for a BatchNorm's scale and shift.
 	Name string
 	// Rows and Cols are the shape (biases: Rows = 1).
 	Rows, Cols int
@@ -49,7 +56,10 @@ func (p Param) IsWeight() bool { return p.Name == "W" }
 // equal the previous layer's output size. A ReLU directly after a Dense
 // layer without ReLU is fused into it (the Dense layer's ReLU field is set
 // and the ReLU layer dropped), so that the bias and the rectifier are
-// applied in the GEMM's epilogue. A layer may appear only once.
+// applied in the GEMM's epilogue; a ReLU directly after a BatchNorm or
+// DDPNorm without ReLU is fused into it likewise. A DDPNorm must directly
+// follow a Dense layer without ReLU (whose outputs it normalizes). A layer
+// may appear only once.
 func NewNetwork(layers ...Layer) (*Network, error) {
 	if len(layers) == 0 {
 		return nil, fmt.Errorf("%s", errNoLayers)
@@ -58,7 +68,7 @@ func NewNetwork(layers ...Layer) (*Network, error) {
 	n := &Network{firstDense: -1}
 	for i, l := range layers {
 		switch l.(type) {
-		case *Dense, *ReLU, *Dropout:
+		case *Dense, *ReLU, *Dropout, *BatchNorm, *DDPNorm:
 		default:
 			return nil, fmt.Errorf("%s: %T", errUnknownLayer, l)
 		}
@@ -70,26 +80,57 @@ func NewNetwork(layers ...Layer) (*Network, error) {
 			return nil, fmt.Errorf("%s: %v after %v", errChain, l, layers[i-1])
 		}
 		if _, ok := l.(*ReLU); ok && len(n.layers) > 0 {
-			if d, ok := n.layers[len(n.layers)-1].(*Dense); ok && !d.ReLU {
-				d.ReLU = true
-				continue
+			switch p := n.layers[len(n.layers)-1].(type) {
+			case *Dense:
+				if !p.ReLU {
+					p.ReLU = true
+					continue
+				}
+			case *BatchNorm:
+				if !p.ReLU {
+					p.ReLU = true
+					continue
+				}
+			case *DDPNorm:
+				if !p.ReLU {
+					p.ReLU = true
+					continue
+				}
 			}
+		}
+		if dn, ok := l.(*DDPNorm); ok {
+			var d *Dense
+			if len(n.layers) > 0 {
+				d, _ = n.layers[len(n.layers)-1].(*Dense)
+			}
+			if d == nil || d.ReLU {
+				return nil, fmt.Errorf("%s", errDDPPlace)
+			}
+			dn.dense = d
+			n.ddp = append(n.ddp, dn)
 		}
 		n.layers = append(n.layers, l)
 	}
 	for i, l := range n.layers {
-		d, ok := l.(*Dense)
-		if !ok {
-			continue
+		switch l := l.(type) {
+		case *Dense:
+			if n.firstDense < 0 {
+				n.firstDense = i
+			}
+			k := len(n.dense)
+			n.dense = append(n.dense, l)
+			n.params = append(n.params,
+				Param{Layer: k, Name: "W", Rows: l.W.Rows, Cols: l.W.Cols, Value: l.W.Data, Grad: l.DW.Data},
+				Param{Layer: k, Name: "b", Rows: 1, Cols: len(l.B), Value: l.B, Grad: l.DB})
+		case *BatchNorm:
+			if n.firstDense < 0 {
+				n.firstDense = i
+			}
+			k := len(n.dense) - 1
+			n.params = append(n.params,
+				Param{Layer: k, Name: "gamma", Rows: 1, Cols: l.size, Value: l.Gamma, Grad: l.DGamma},
+				Param{Layer: k, Name: "beta", Rows: 1, Cols: l.size, Value: l.Beta, Grad: l.DBeta})
 		}
-		if n.firstDense < 0 {
-			n.firstDense = i
-		}
-		k := len(n.dense)
-		n.dense = append(n.dense, d)
-		n.params = append(n.params,
-			Param{Layer: k, Name: "W", Rows: d.W.Rows, Cols: d.W.Cols, Value: d.W.Data, Grad: d.DW.Data},
-			Param{Layer: k, Name: "b", Rows: 1, Cols: len(d.B), Value: d.B, Grad: d.DB})
 	}
 	if n.firstDense < 0 {
 		n.firstDense = len(n.layers)
@@ -119,6 +160,47 @@ type MLPOptions struct {
 	// MaxBatch is the number of rows to preallocate buffers for (default
 	// 100). Larger batches still work: buffers grow on first use.
 	MaxBatch int
+	// Norm normalizes every hidden layer's pre-activations: NormBatch puts
+	// a BatchNorm, NormDDP a DDPNorm with Alpha between each hidden Dense
+	// layer and its ReLU.
+	Norm  Norm
+	Alpha float32
+}
+
+// Norm selects the normalization of NewMLP's hidden layers.
+type Norm int
+
+const (
+	// NormNone adds no normalization layers.
+	NormNone Norm = iota
+	// NormBatch adds batch normalization (BatchNorm).
+	NormBatch
+	// NormDDP adds DDP-Normalization (DDPNorm) with MLPOptions.Alpha.
+	NormDDP
+)
+
+var normNames = [...]string{NormNone: "none", NormBatch: "batch", NormDDP: "ddp"}
+
+// String returns the normalization's name: "none", "batch" or "ddp".
+func (k Norm) String() string {
+	if k >= 0 && int(k) < len(normNames) {
+		return normNames[k]
+	}
+	return fmt.Sprintf("Norm(%d)", int(k))
+}
+
+// ParseNorm returns the normalization named s (as String spells it; ""
+// is "none").
+func ParseNorm(s string) (Norm, error) {
+	if s == "" {
+		return NormNone, nil
+	}
+	for i, name := range normNames {
+		if s == name {
+			return Norm(i), nil
+		}
+	}
+	return 0, fmt.Errorf("layers: unknown normalization %q (want none, batch or ddp)", s)
 }
 
 // NewMLP returns a multilayer perceptron with the given layer sizes, input
@@ -141,13 +223,26 @@ func NewMLP(sizes []int, opts MLPOptions) (*Network, error) {
 	if err := opts.Init.check(); err != nil {
 		return nil, err
 	}
+	if opts.Norm < NormNone || opts.Norm > NormDDP {
+		return nil, fmt.Errorf("layers: unknown normalization %d", int(opts.Norm))
+	}
+	if opts.Norm == NormDDP && !(opts.Alpha >= 0 && opts.Alpha <= 1) {
+		return nil, fmt.Errorf("layers: DDP-Normalization alpha %g outside [0, 1]", opts.Alpha)
+	}
 	var ls []Layer
 	if opts.InputDropout > 0 {
 		ls = append(ls, NewDropout(sizes[0], opts.InputDropout, dropoutSeed(opts.Seed, 0)))
 	}
 	for i := 1; i < len(sizes); i++ {
 		hidden := i < len(sizes)-1
-		ls = append(ls, NewDense(sizes[i-1], sizes[i], hidden))
+		switch {
+		case hidden && opts.Norm == NormBatch:
+			ls = append(ls, NewDense(sizes[i-1], sizes[i], false), NewBatchNorm(sizes[i], true))
+		case hidden && opts.Norm == NormDDP:
+			ls = append(ls, NewDense(sizes[i-1], sizes[i], false), NewDDPNorm(sizes[i], opts.Alpha, true))
+		default:
+			ls = append(ls, NewDense(sizes[i-1], sizes[i], hidden))
+		}
 		if hidden && opts.Dropout > 0 {
 			ls = append(ls, NewDropout(sizes[i], opts.Dropout, dropoutSeed(opts.Seed, i)))
 		}
@@ -171,6 +266,19 @@ func dropoutSeed(seed uint64, i int) uint64 {
 	return seed ^ (0x9e3779b97f4a7c15 * uint64(i+1))
 }
 
+// Normalized reports whether the network has normalization layers
+// (BatchNorm or DDPNorm): its function is then not the plain ReLU network
+// of its Dense layers, which the path norms and Path-SGD assume.
+func (n *Network) Normalized() bool {
+	for _, l := range n.layers {
+		switch l.(type) {
+		case *BatchNorm, *DDPNorm:
+			return true
+		}
+	}
+	return false
+}
+
 // Layers returns the layers in execution order (after fusion). The slice
 // must not be modified.
 func (n *Network) Layers() []Layer { return n.layers }
@@ -179,8 +287,8 @@ func (n *Network) Layers() []Layer { return n.layers }
 // b_(i+1) of the thesis's notation. The slice must not be modified.
 func (n *Network) Dense() []*Dense { return n.dense }
 
-// Params returns the parameter tensors, two per dense layer (weights, then
-// biases), in layer order. The slice must not be modified.
+// Params returns the parameter tensors in layer order: two per dense layer
+// (weights, then biases) and two per BatchNorm layer (gamma, then beta). The slice must not be modified.
 func (n *Network) Params() []Param { return n.params }
 
 // InSize returns the number of input features.
@@ -189,7 +297,8 @@ func (n *Network) InSize() int { return n.layers[0].InSize() }
 // OutSize returns the number of outputs (classes).
 func (n *Network) OutSize() int { return n.layers[len(n.layers)-1].OutSize() }
 
-// NumParams returns the number of trainable parameters (weights and biases).
+// NumParams returns the number of trainable parameters (weights, biases,
+// and the BatchNorm layers' scales and shifts).
 func (n *Network) NumParams() int {
 	s := 0
 	for _, p := range n.params {
@@ -255,7 +364,7 @@ func (n *Network) forward(x blas32.General, train bool) blas32.General {
 }
 
 // Forward returns the logits of the rows of x (batch x InSize) in inference
-// mode (dropout off). The result is a view into the network's buffers,
+// mode (dropout off, normalization layers on their running averages). The result is a view into the network's buffers,
 // valid until the next call.
 func (n *Network) Forward(x blas32.General) blas32.General {
 	n.checkInput(x)
@@ -273,9 +382,11 @@ func (n *Network) Loss(x blas32.General, y []int) float64 {
 	return crossEntropy(n.forward(x, false), y, blas32.General{})
 }
 
-// Gradient runs a training forward pass (dropout on) on the rows of x,
-// computes the mean softmax cross-entropy against the labels y and
-// backpropagates it: afterwards every Dense layer's DW and DB hold the
+// Gradient runs a training forward pass (dropout on, normalization layers
+// on the batch's statistics, their running averages updated) on the rows
+// of x, computes the mean softmax cross-entropy against the labels y and
+// backpropagates it: afterwards every parameter's Grad (Params: Dense
+// layers' DW and DB, BatchNorm layers' DGamma and DBeta) holds the
 // gradient of the mean loss, which Gradient returns. The loss is computed
 // before the backward pass; when it is not finite the gradients are still
 // computed (and are not finite either). It panics if a label is outside
@@ -290,6 +401,9 @@ func (n *Network) Gradient(x blas32.General, y []int) float64 {
 	loss := crossEntropy(logits, y, dy)
 	for i := len(n.layers) - 1; i >= n.firstDense; i-- {
 		dy = n.layers[i].backward(dy, i > n.firstDense)
+	}
+	for _, l := range n.ddp {
+		l.addWeightGrad()
 	}
 	return loss
 }
@@ -381,6 +495,19 @@ func (n *Network) Clone() *Network {
 			ls[i] = NewReLU(l.size)
 		case *Dropout:
 			c := &Dropout{P: l.P, size: l.size, pcg: l.pcg}
+			ls[i] = c
+		case *BatchNorm:
+			c := NewBatchNorm(l.size, l.ReLU)
+			c.Momentum, c.Eps = l.Momentum, l.Eps
+			copy(c.Gamma, l.Gamma)
+			copy(c.Beta, l.Beta)
+			copy(c.RunMean, l.RunMean)
+			copy(c.RunVar, l.RunVar)
+			ls[i] = c
+		case *DDPNorm:
+			c := NewDDPNorm(l.size, l.Alpha, l.ReLU)
+			c.Momentum, c.Tracked = l.Momentum, l.Tracked
+			copy(c.RunSq, l.RunSq)
 			ls[i] = c
 		}
 	}

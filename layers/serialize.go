@@ -20,15 +20,25 @@ import (
 //	        uint32 version               1
 //	        uint32 L                     number of layers
 //	        L records of 16 bytes:
-//	          uint8  kind                1 dense, 2 relu, 3 dropout
-//	          uint8  flags               dense: bit 0 = fused ReLU; else 0
+//	          uint8  kind                1 dense, 2 relu, 3 dropout,
+//	                                     4 batchnorm, 5 ddpnorm
+//	          uint8  flags               dense, batchnorm, ddpnorm: bit 0 =
+//	                                     fused ReLU; else 0
 //	          uint16 reserved            0
-//	          uint32 in, out             feature counts (relu, dropout: in = out)
-//	          float32 p                  dropout probability; else 0
+//	          uint32 in, out             feature counts (in = out but for dense)
+//	          float32 p                  dropout probability, batchnorm eps,
+//	                                     ddpnorm alpha; else 0
 //	        uint32 CRC-32 (IEEE) of the header bytes above
-//	data    for each dense layer in order: W (out*in float32, row-major),
-//	        then b (out float32)
+//	data    for each layer with data, in order (float32 throughout):
+//	          dense      W (out*in, row-major), then b (out)
+//	          batchnorm  momentum, then gamma, beta, running mean,
+//	                     running variance (out each)
+//	          ddpnorm    momentum, tracked (0 or 1), then the running
+//	                     average of E[z^2] (out)
 //	        uint32 CRC-32 (IEEE) of the data bytes
+//
+// A file with only dense, relu and dropout layers is byte for byte what
+// the first release wrote.
 //
 // The header has its own checksum so that a corrupted shape is reported
 // before anything is allocated for it. Load reads exactly one model and
@@ -38,9 +48,11 @@ const (
 	modelVersion = 1
 	recordSize   = 16
 
-	kindDense   = 1
-	kindReLU    = 2
-	kindDropout = 3
+	kindDense     = 1
+	kindReLU      = 2
+	kindDropout   = 3
+	kindBatchNorm = 4
+	kindDDPNorm   = 5
 )
 
 var crcTable = crc32.MakeTable(crc32.IEEE)
@@ -68,6 +80,18 @@ func (n *Network) Save(w io.Writer) error {
 		case *Dropout:
 			rec[0] = kindDropout
 			binary.LittleEndian.PutUint32(rec[12:], math.Float32bits(l.P))
+		case *BatchNorm:
+			rec[0] = kindBatchNorm
+			if l.ReLU {
+				rec[1] = 1
+			}
+			binary.LittleEndian.PutUint32(rec[12:], math.Float32bits(l.Eps))
+		case *DDPNorm:
+			rec[0] = kindDDPNorm
+			if l.ReLU {
+				rec[1] = 1
+			}
+			binary.LittleEndian.PutUint32(rec[12:], math.Float32bits(l.Alpha))
 		}
 		binary.LittleEndian.PutUint32(rec[4:], uint32(l.InSize()))
 		binary.LittleEndian.PutUint32(rec[8:], uint32(l.OutSize()))
@@ -78,8 +102,8 @@ func (n *Network) Save(w io.Writer) error {
 		return err
 	}
 	buf := make([]byte, 0, 1<<16)
-	for _, d := range n.dense {
-		for _, s := range [][]float32{d.W.Data[:d.W.Rows*d.W.Cols], d.B} {
+	for _, l := range n.layers {
+		for _, s := range layerData(l) {
 			if err := modelio.WriteFloats(bw, h, buf, s); err != nil {
 				return err
 			}
@@ -91,6 +115,25 @@ func (n *Network) Save(w io.Writer) error {
 		return err
 	}
 	return bw.Flush()
+}
+
+// layerData returns the arrays a layer keeps in the model file's data
+// section, in order; the scalars of normalization layers are in a one-
+// element array that loadLayerData moves back into the layer.
+func layerData(l Layer) [][]float32 {
+	switch l := l.(type) {
+	case *Dense:
+		return [][]float32{l.W.Data[:l.W.Rows*l.W.Cols], l.B}
+	case *BatchNorm:
+		return [][]float32{{l.Momentum}, l.Gamma, l.Beta, l.RunMean, l.RunVar}
+	case *DDPNorm:
+		tracked := float32(0)
+		if l.Tracked {
+			tracked = 1
+		}
+		return [][]float32{{l.Momentum, tracked}, l.RunSq}
+	}
+	return nil
 }
 
 // Load reads a network written by Save. A truncated input returns an error
@@ -172,6 +215,28 @@ func load(r io.Reader, limit int64) (*Network, error) {
 				return nil, bad(fmt.Sprintf("bad dropout record (p = %g)", p))
 			}
 			ls[i] = NewDropout(int(in), p, 0)
+		case kindBatchNorm, kindDDPNorm:
+			if flags > 1 || in != out {
+				return nil, bad("bad normalization record")
+			}
+			if kind == kindBatchNorm {
+				if !(p > 0 && p < float32(math.Inf(1))) {
+					return nil, bad(fmt.Sprintf("batchnorm eps %g (want > 0)", p))
+				}
+				params += 4*int(in) + 1
+				l := NewBatchNorm(int(in), flags == 1)
+				l.Eps = p
+				ls[i] = l
+			} else {
+				if !(p >= 0 && p <= 1) {
+					return nil, bad(fmt.Sprintf("ddpnorm alpha %g outside [0, 1]", p))
+				}
+				params += int(in) + 2
+				ls[i] = NewDDPNorm(int(in), p, flags == 1)
+			}
+			if params > MaxParams+4*MaxLayers*MaxFeatures {
+				return nil, bad("too many values")
+			}
 		default:
 			return nil, bad(fmt.Sprintf("unknown layer kind %d", kind))
 		}
@@ -185,10 +250,20 @@ func load(r io.Reader, limit int64) (*Network, error) {
 	}
 	h.Reset()
 	buf := make([]byte, 1<<16)
-	for i, d := range n.dense {
-		for _, s := range [][]float32{d.W.Data, d.B} {
+	for i, l := range n.layers {
+		data := layerData(l)
+		for _, s := range data {
 			if err := m.ReadFloats(h, buf, s, "parameters"); err != nil {
-				return nil, fmt.Errorf("%w (dense layer %d)", err, i)
+				return nil, fmt.Errorf("%w (layer %d, %v)", err, i, l)
+			}
+		}
+		switch l := l.(type) {
+		case *BatchNorm:
+			l.Momentum = data[0][0]
+		case *DDPNorm:
+			l.Momentum, l.Tracked = data[0][0], data[0][1] == 1
+			if t := data[0][1]; t != 0 && t != 1 {
+				return nil, fmt.Errorf("%w: layer %d: ddpnorm tracked flag %g (want 0 or 1)", ErrFormat, i, t)
 			}
 		}
 	}
@@ -198,6 +273,18 @@ func load(r io.Reader, limit int64) (*Network, error) {
 	}
 	if stored, got := binary.LittleEndian.Uint32(sum[:]), h.Sum32(); stored != got {
 		return nil, fmt.Errorf("%w: data checksum mismatch at offset %d (stored %08x, computed %08x)", ErrFormat, m.Off-4, stored, got)
+	}
+	for i, l := range n.layers {
+		var mom float32 = DefaultNormMomentum
+		switch l := l.(type) {
+		case *BatchNorm:
+			mom = l.Momentum
+		case *DDPNorm:
+			mom = l.Momentum
+		}
+		if !(mom > 0 && mom <= 1) {
+			return nil, fmt.Errorf("%w: layer %d: normalization momentum %g outside (0, 1]", ErrFormat, i, mom)
+		}
 	}
 	return n, nil
 }

@@ -69,7 +69,8 @@ func (o *DDPSGD) Reset() { o.path.vel, o.st.vel = nil, nil }
 
 // Step applies one DDP-SGD update to net from the gradients and the
 // mini-batch of the last Network.Gradient call. It panics if LR is nil,
-// Alpha is outside [0, 1], net has no last batch, or the optimizer's state
+// Alpha is outside [0, 1], net has no last batch or has normalization
+// layers, or the optimizer's state
 // belongs to a network of another shape.
 func (o *DDPSGD) Step(net *layers.Network) {
 	if o.LR == nil {
@@ -77,6 +78,9 @@ func (o *DDPSGD) Step(net *layers.Network) {
 	}
 	if net == nil {
 		panic(errNilNet)
+	}
+	if net.Normalized() {
+		panic(errNormNet)
 	}
 	if !(o.Alpha >= 0 && o.Alpha <= 1) {
 		panic(errAlpha)

@@ -15,4 +15,5 @@ const (
 	errDDPSizes  = "pathsgd: a DDP network needs at least two positive layer sizes"
 	errDDPLabels = "pathsgd: number of labels differs from the number of rows"
 	errDDPLabel  = "pathsgd: label out of range"
+	errNormNet   = "pathsgd: the network has normalization layers (BatchNorm, DDPNorm); path norms, Path-SGD and DDP-SGD are defined for plain ReLU networks"
 )

@@ -35,6 +35,9 @@ func (s *Sums) Compute(net *layers.Network, p float64) {
 	if net == nil {
 		panic(errNilNet)
 	}
+	if net.Normalized() {
+		panic(errNormNet)
+	}
 	if !(p > 0) || math.IsInf(p, 0) {
 		panic(errP)
 	}

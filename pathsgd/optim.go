@@ -83,6 +83,9 @@ func (o *PathSGD) Step(net *layers.Network) {
 	if net == nil {
 		panic(errNilNet)
 	}
+	if net.Normalized() {
+		panic(errNormNet)
+	}
 	lr := o.LR(o.epoch)
 	var mu float32
 	if o.Momentum != nil {

@@ -42,6 +42,7 @@ type trainFlags struct {
 	dropout      float64
 	inputDropout float64
 	init         string
+	norm         string
 	seed         uint64
 	threads      int
 	val          int
@@ -61,13 +62,14 @@ func newTrainFlagSet(f *trainFlags) *flag.FlagSet {
 	fs.Float64Var(&f.lr, "lr", 0.1, "learning `rate`")
 	fs.Float64Var(&f.momentum, "momentum", 0.9, "SGD momentum (with -schedule thesis, the first epoch's; the thesis uses 0.5)")
 	fs.Float64Var(&f.wd, "wd", 0, "SGD L2 weight decay on the weights")
-	fs.Float64Var(&f.alpha, "alpha", 1, "DDP-SGD: weight of the data-dependent second moments (1) against the l2 path norm (0)")
+	fs.Float64Var(&f.alpha, "alpha", 1, "DDP-SGD (-opt ddp) and DDP-Normalization (-norm ddp): weight of the data-dependent second moments (1) against the l2 path norm (0)")
 	fs.StringVar(&f.schedule, "schedule", "constant", "`schedule` of the learning rate and momentum: constant, or thesis (per epoch lr *= 0.99, momentum += 0.02 up to 0.9)")
 	fs.IntVar(&f.batch, "batch", 100, "mini-batch `size`")
 	fs.IntVar(&f.epochs, "epochs", 10, "number of `epochs` (with -resume: in all, counting those done)")
 	fs.Float64Var(&f.dropout, "dropout", 0, "dropout `probability` of the hidden units")
 	fs.Float64Var(&f.inputDropout, "input-dropout", 0, "dropout `probability` of the input features")
 	fs.StringVar(&f.init, "init", "balanced", "weight initialisation: balanced (N(0, 1/fan_in)) or he (N(0, 2/fan_in))")
+	fs.StringVar(&f.norm, "norm", "none", "`normalization` of the hidden layers' pre-activations: none, batch (batch normalization) or ddp (DDP-Normalization with -alpha); with -opt sgd or adagrad")
 	fs.Uint64Var(&f.seed, "seed", 1, "`seed` of the initialisation, the shuffles and the dropout masks")
 	fs.IntVar(&f.threads, "threads", 0, "GEMM `threads` (0: GOMAXPROCS)")
 	fs.IntVar(&f.val, "val", -1, "hold out the last `n` training examples for validation (-1: 10000 when at least 20000 remain, 0: none)")
@@ -127,6 +129,7 @@ type trainRun struct {
 	spec   optimizerSpec
 	h      hyper
 	init   layers.Init
+	norm   layers.Norm
 	data   dataSpec
 	stdout io.Writer
 	stderr io.Writer
@@ -191,6 +194,9 @@ func (r *trainRun) parse() (code int, done bool) {
 	if r.hidden, err = parseSizes(f.hidden); err != nil {
 		return bad("%v", err)
 	}
+	if f.opt == "ddpsgd" {
+		f.opt = "ddp"
+	}
 	spec, ok := optimizers[f.opt]
 	if !ok {
 		return bad("unknown optimizer %q in -opt (want %s)", f.opt, strings.Join(optimizerNames(), ", "))
@@ -202,8 +208,22 @@ func (r *trainRun) parse() (code int, done bool) {
 		return bad("unknown -schedule %q (want constant or thesis)", f.schedule)
 	}
 	r.h = hyper{lr: float32(f.lr), momentum: float32(f.momentum), wd: float32(f.wd), alpha: f.alpha, schedule: f.schedule, set: r.set}
-	if err := spec.check(r.h); err != nil {
+	if r.norm, err = layers.ParseNorm(f.norm); err != nil {
+		return bad("unknown -norm %q (want none, batch or ddp)", f.norm)
+	}
+	hc := r.h
+	if r.norm == layers.NormDDP {
+		// -alpha belongs to the normalization: the optimizer does not read it.
+		hc.set = map[string]bool{}
+		for k, v := range r.set {
+			hc.set[k] = v && k != "alpha"
+		}
+	}
+	if err := spec.check(hc); err != nil {
 		return bad("%v", err)
+	}
+	if r.norm != layers.NormNone && (spec.name == "pathsgd" || spec.name == "ddp") {
+		return bad("-opt %s is defined for plain ReLU networks, not with -norm %s", spec.name, r.norm)
 	}
 	switch f.init {
 	case "balanced":
@@ -338,7 +358,8 @@ func (r *trainRun) setupNetwork() error {
 		return err
 	}
 	net, err := layers.NewMLP(sizes, layers.MLPOptions{
-		Init: r.init, Seed: r.f.seed, Dropout: float32(r.f.dropout), InputDropout: float32(r.f.inputDropout), MaxBatch: r.f.batch})
+		Init: r.init, Seed: r.f.seed, Dropout: float32(r.f.dropout), InputDropout: float32(r.f.inputDropout), MaxBatch: r.f.batch,
+		Norm: r.norm, Alpha: float32(r.f.alpha)})
 	if err != nil {
 		return err
 	}
@@ -382,7 +403,7 @@ func (r *trainRun) checkResumed(net *layers.Network, in, classes int) error {
 	var meta trainMeta
 	var saved trainFlags
 	if err := json.Unmarshal(r.ckptMeta, &meta); err != nil || newTrainFlagSet(&saved).Parse(meta.Args) != nil {
-		for _, name := range []string{"init", "dropout", "input-dropout"} {
+		for _, name := range []string{"init", "dropout", "input-dropout", "norm"} {
 			if r.set[name] {
 				return fmt.Errorf("-resume: -%s cannot change a saved network (%s does not record its command line)", name, r.f.out)
 			}
@@ -392,7 +413,7 @@ func (r *trainRun) checkResumed(net *layers.Network, in, classes int) error {
 	for _, c := range []struct {
 		name     string
 		now, was any
-	}{{"init", r.f.init, saved.init}, {"dropout", r.f.dropout, saved.dropout}, {"input-dropout", r.f.inputDropout, saved.inputDropout}} {
+	}{{"init", r.f.init, saved.init}, {"dropout", r.f.dropout, saved.dropout}, {"input-dropout", r.f.inputDropout, saved.inputDropout}, {"norm", r.f.norm, saved.norm}} {
 		if r.set[c.name] && c.now != c.was {
 			return fmt.Errorf("-resume: -%s %v cannot change a saved network (%s was made with -%s %v)", c.name, c.now, r.f.out, c.name, c.was)
 		}

@@ -554,3 +554,49 @@ func TestTrainDDP(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainNorm trains networks with batch normalization and
+// DDP-Normalization from the command line, resumes them from their
+// checkpoints to the uninterrupted bits (running statistics included: the
+// test outputs match), and rejects the combinations that make no sense.
+func TestTrainNorm(t *testing.T) {
+	for _, norm := range [][]string{{"-norm", "batch"}, {"-norm", "ddp", "-alpha", "0.25"}} {
+		dir := t.TempDir()
+		full, part := filepath.Join(dir, "full.fpck"), filepath.Join(dir, "part.fpck")
+		args := append([]string{"train", "-data", fixture, "-hidden", "16,8", "-lr", "0.05", "-val", "0", "-threads", "1"}, norm...)
+		code, out, errs := runCLI(append(args, "-epochs", "3", "-out", full)...)
+		if code != 0 || !strings.Contains(out, norm[1]+"norm(16") {
+			t.Fatalf("%v: exit %d, stderr %q, out:\n%s", norm, code, errs, out)
+		}
+		if code, _, errs := runCLI(append(args, "-epochs", "1", "-out", part)...); code != 0 {
+			t.Fatal(errs)
+		}
+		if code, _, errs := runCLI(append(args, "-epochs", "3", "-out", part, "-resume")...); code != 0 {
+			t.Fatal(errs)
+		}
+		a, _ := layers.LoadFile(full)
+		b, _ := layers.LoadFile(part)
+		if !a.Normalized() || a.String() != b.String() {
+			t.Fatalf("%v: networks %v and %v", norm, a, b)
+		}
+		for i, p := range a.Params() {
+			for j, v := range p.Value {
+				if b.Params()[i].Value[j] != v {
+					t.Fatalf("%v: resumed run differs at parameter %d[%d]", norm, i, j)
+				}
+			}
+		}
+		var sa, sb bytes.Buffer
+		a.Save(&sa)
+		b.Save(&sb)
+		if !bytes.Equal(sa.Bytes(), sb.Bytes()) {
+			t.Errorf("%v: resumed model file differs (running statistics)", norm)
+		}
+	}
+	for _, bad := range [][]string{{"-norm", "ddp", "-alpha", "1.5"}, {"-norm", "batch", "-alpha", "0.5"}, {"-norm", "batch", "-opt", "pathsgd"},
+		{"-norm", "ddp", "-opt", "ddp"}, {"-norm", "layer"}} {
+		if code, _, errs := runCLI(append([]string{"train", "-data", fixture, "-epochs", "1"}, bad...)...); code != 2 {
+			t.Errorf("%v: exit %d, stderr %q", bad, code, errs)
+		}
+	}
+}
