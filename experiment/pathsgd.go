@@ -215,9 +215,12 @@ type CurveRow struct {
 	// TrainLoss is evaluated after the epoch on TrainEval examples;
 	// RunLoss is the mean loss during the epoch.
 	TrainLoss, RunLoss, TestErr float64
-	// Seconds is the cell's training and evaluation time so far.
-	Seconds  float64
-	Diverged bool
+	// Seconds is the cell's training and evaluation time so far,
+	// TrainSeconds its training time alone, Steps its optimizer steps.
+	Seconds      float64
+	TrainSeconds float64
+	Steps        int
+	Diverged     bool
 }
 
 // CompareResult is the outcome of the Compare study.
@@ -291,88 +294,62 @@ func PathSGDCompare(ctx context.Context, cfg PathSGDConfig, r *Runner, log io.Wr
 	chosen := make([]float64, len(cells))
 	for i, cell := range cells {
 		opt := cell.Opt
+		su := setup{
+			NewNet: func() (*layers.Network, error) { return cfg.newNetwork(cell, sp.Train.Dim()) },
+			NewOpt: func(lr float64) layers.Optimizer { return newPathSGDOptimizer(opt, lr) },
+		}
 		lr, fixed := cfg.FixedLR[opt]
 		if !fixed {
-			best, bestErr := 0.0, math.Inf(1)
+			var errs []float64
+			var div []bool
 			for _, cand := range cfg.Grid {
 				var g gridResult
 				_, err := r.Run(gridKey(cell, cand), &g, func(c *Cell) error {
-					t0 := time.Now()
 					gcfg := layers.TrainConfig{Epochs: cfg.GridEpochs, BatchSize: cfg.Batch, Seed: cfg.Seed}
-					net, _, diverged, err := TrainCell(ctx, c, Training[gridEpoch]{
-						NewNet: func() (*layers.Network, error) { return cfg.newNetwork(cell, sp.Train.Dim()) },
-						NewOpt: func(*layers.Network) layers.Optimizer { return newPathSGDOptimizer(opt, cand) },
-						Data:   gridTrain, Config: gcfg,
-					})
+					ve, vl, diverged, secs, err := scoreCandidate(ctx, c, su, cand, gridTrain, sp.Val, gcfg)
 					if err != nil {
 						return err
 					}
-					g.Row = GridRow{PathSGDCell: cell, LR: cand, ValErr: math.NaN(), ValLoss: math.NaN(), Diverged: diverged}
-					if !diverged {
-						vloss, vacc, err := layers.Evaluate(net, sp.Val, cfg.Batch)
-						if err != nil {
-							return err
-						}
-						g.Row.ValErr, g.Row.ValLoss = 1-vacc, vloss
-					}
-					g.Row.Seconds = time.Since(t0).Seconds()
-					fmt.Fprintf(log, "  grid %-32s lr=%-7g val error %.4f loss %.4f%s (%.1fs)\n", cell, cand, g.Row.ValErr, g.Row.ValLoss, divergedNote(diverged), g.Row.Seconds)
+					g.Row = GridRow{PathSGDCell: cell, LR: cand, ValErr: ve, ValLoss: vl, Diverged: diverged, Seconds: secs}
+					fmt.Fprintf(log, "  grid %-32s lr=%-7g val error %.4f loss %.4f%s (%.1fs)\n", cell, cand, ve, vl, divergedNote(diverged), secs)
 					return nil
 				})
 				if err != nil {
 					return nil, err
 				}
 				res.Grid = append(res.Grid, g.Row)
-				if !g.Row.Diverged && g.Row.ValErr < bestErr {
-					best, bestErr = cand, g.Row.ValErr
-				}
+				errs, div = append(errs, g.Row.ValErr), append(div, g.Row.Diverged)
 			}
-			if bestErr == math.Inf(1) {
-				best = cfg.Grid[len(cfg.Grid)-1]
-			}
-			lr = best
+			lr = bestStep(cfg.Grid, errs, div)
 		}
 		chosen[i] = lr
 	}
 	for i, cell := range cells {
 		opt, lr := cell.Opt, chosen[i]
+		su := setup{
+			NewNet: func() (*layers.Network, error) { return cfg.newNetwork(cell, sp.Train.Dim()) },
+			NewOpt: func(lr float64) layers.Optimizer { return newPathSGDOptimizer(opt, lr) },
+		}
 		var cr cellResult
 		_, err := r.Run(trainKey(cell), &cr, func(c *Cell) error {
-			_, rows, diverged, err := TrainCell(ctx, c, Training[CurveRow]{
-				NewNet: func() (*layers.Network, error) { return cfg.newNetwork(cell, sp.Train.Dim()) },
-				NewOpt: func(*layers.Network) layers.Optimizer { return newPathSGDOptimizer(opt, lr) },
-				Data:   sp.Train, Config: layers.TrainConfig{Epochs: cfg.Epochs, BatchSize: cfg.Batch, Seed: cfg.Seed},
-				OnEpoch: func(net *layers.Network, st layers.EpochStats, prev []CurveRow) (CurveRow, error) {
-					te := time.Now()
-					tl, _, err := layers.Evaluate(net, trainEval, cfg.Batch)
-					if err != nil {
-						return CurveRow{}, err
-					}
-					_, tacc, err := layers.Evaluate(net, sp.Test, cfg.Batch)
-					if err != nil {
-						return CurveRow{}, err
-					}
-					// Cumulative training and evaluation time, across
-					// sittings when the cell was resumed.
-					secs := st.Duration.Seconds() + time.Since(te).Seconds()
-					if len(prev) > 0 {
-						secs += prev[len(prev)-1].Seconds
-					}
-					row := CurveRow{PathSGDCell: cell, LR: lr, Epoch: st.Epoch, TrainLoss: tl, RunLoss: st.Loss, TestErr: 1 - tacc, Seconds: secs}
-					fmt.Fprintf(log, "  %-32s lr=%-7g epoch %3d train loss %.4f test error %.4f (%.1fs)\n", cell, lr, st.Epoch, tl, 1-tacc, row.Seconds)
-					return row, nil
-				},
+			tcfg := layers.TrainConfig{Epochs: cfg.Epochs, BatchSize: cfg.Batch, Seed: cfg.Seed}
+			pts, diverged, err := trainCurve(ctx, c, su, lr, sp.Train, trainEval, sp.Test, tcfg, func(p curvePoint) {
+				fmt.Fprintf(log, "  %-32s lr=%-7g epoch %3d train loss %.4f test error %.4f (%.1fs)\n", cell, lr, p.Epoch, p.TrainLoss, p.TestErr, p.Seconds)
 			})
 			if err != nil {
 				return err
 			}
-			cr.Rows = rows
+			for _, p := range pts {
+				cr.Rows = append(cr.Rows, CurveRow{PathSGDCell: cell, LR: lr, Epoch: p.Epoch, TrainLoss: p.TrainLoss, RunLoss: p.RunLoss,
+					TestErr: p.TestErr, Seconds: p.Seconds, TrainSeconds: p.TrainSeconds, Steps: p.Steps})
+			}
 			if diverged {
-				secs := 0.0
-				if len(rows) > 0 {
-					secs = rows[len(rows)-1].Seconds
+				last := CurveRow{}
+				if len(cr.Rows) > 0 {
+					last = cr.Rows[len(cr.Rows)-1]
 				}
-				cr.Rows = append(cr.Rows, CurveRow{PathSGDCell: cell, LR: lr, Epoch: len(rows) + 1, TrainLoss: math.NaN(), RunLoss: math.NaN(), TestErr: math.NaN(), Seconds: secs, Diverged: true})
+				cr.Rows = append(cr.Rows, CurveRow{PathSGDCell: cell, LR: lr, Epoch: len(pts) + 1, TrainLoss: math.NaN(), RunLoss: math.NaN(), TestErr: math.NaN(),
+					Seconds: last.Seconds, TrainSeconds: last.TrainSeconds, Steps: last.Steps, Diverged: true})
 				fmt.Fprintf(log, "  %-32s lr=%-7g diverged\n", cell, lr)
 			}
 			return nil

@@ -122,3 +122,63 @@ func TestExperimentPathSGDResume(t *testing.T) {
 		t.Errorf("resume with other settings: exit %d, %q", code, errs)
 	}
 }
+
+// The ddp experiment on the repository's MNIST subset: every method, two
+// alphas, every output file written; an interrupted study resumed gives
+// the uninterrupted tables.
+func TestExperimentDDP(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"experiment", "ddp", "-mnist", "../../testdata/mnist", "-val", "200", "-hidden", "12", "-epochs", "2",
+		"-grid", "0.1,0.01", "-grid-epochs", "1", "-grid-train", "300", "-train", "400", "-test", "100", "-train-eval", "200", "-alphas", "0,1"}
+	code, out, errs := runCLI(append(args, "-out", dir)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"| sgd |", "| pathsgd |", "| ddpsgd(alpha=0) |", "| ddpsgd(alpha=1) |", "| ddpnorm(alpha=0) |", "| ddpnorm(alpha=1) |", "| batchnorm |", "[20/21 cells"} {
+		if !strings.Contains(out+errs, want) {
+			t.Errorf("output lacks %q:\n%s\n%s", want, out, errs)
+		}
+	}
+	for _, name := range []string{"ddp_grid.csv", "ddp_curves.csv", "ddp.md", "ddp.png"} {
+		if st, err := os.Stat(filepath.Join(dir, name)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	want, _ := os.ReadFile(filepath.Join(dir, "ddp_curves.csv"))
+	// Remove the last long run's result: resuming trains it again to the
+	// same numbers, and keeps every other cell.
+	if err := os.RemoveAll(filepath.Join(dir, "cells", "train-batchnorm")); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = runCLI(append(args, "-out", dir, "-resume")...)
+	if code != 0 {
+		t.Fatalf("resume: exit %d: %s", code, errs)
+	}
+	if strings.Count(errs, "start ") != 1 {
+		t.Errorf("resume ran %d cells, want 1:\n%s", strings.Count(errs, "start "), errs)
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, "ddp_curves.csv"))
+	if stripTimes(string(got)) != stripTimes(string(want)) {
+		t.Errorf("resumed curves differ:\n%s\nwant\n%s", got, want)
+	}
+	if code, _, _ := runCLI(append(args, "-out", t.TempDir(), "-alphas", "0,2")...); code != 2 {
+		t.Errorf("-alphas 0,2: exit %d", code)
+	}
+	if code, _, _ := runCLI(append(args, "-out", t.TempDir(), "-methods", "sgd,adam")...); code != 2 {
+		t.Errorf("-methods adam: exit %d", code)
+	}
+}
+
+// stripTimes drops the time columns (seconds, train_seconds) of
+// ddp_curves.csv.
+func stripTimes(csv string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(csv, "\n") {
+		f := strings.Split(line, ",")
+		if len(f) == 11 {
+			f = append(f[:7], f[9:]...)
+		}
+		b.WriteString(strings.Join(f, ",") + "\n")
+	}
+	return b.String()
+}

@@ -24,55 +24,70 @@ func dropoutTag(p float64) string {
 	return strings.ReplaceAll(strconv.FormatFloat(p, 'g', -1, 64), ".", "")
 }
 
-// PathSGDCompare writes train_loss_dropoutX.png and test_error_dropoutX.png
-// to dir for each dropout of the study: one line per (initialisation,
-// optimizer) against the epoch.
+// PathSGDCompare writes, for each dropout of the study, train_loss_dropoutX.png
+// and test_error_dropoutX.png (one line per initialisation and optimizer
+// against the epoch) and train_loss_time_dropoutX.png and
+// test_error_time_dropoutX.png (the same against the cell's wall-clock
+// seconds of training and evaluation) to dir.
 func PathSGDCompare(dir string, res *experiment.CompareResult) error {
 	for _, dropout := range res.Config.Dropouts {
 		for _, metric := range []string{"train_loss", "test_error"} {
-			p := plot.New()
-			p.Title.Text = fmt.Sprintf("MNIST, dropout %g: %s", dropout, strings.ReplaceAll(metric, "_", " "))
-			p.X.Label.Text = "epoch"
-			p.Y.Label.Text = strings.ReplaceAll(metric, "_", " ")
-			if metric == "train_loss" {
-				p.Y.Scale = plot.LogScale{}
-				p.Y.Tick.Marker = LogTicks{}
-			}
-			p.Legend.Left = true // the curves fall: the lower left stays clear
-			lines := map[experiment.PathSGDCell]plotter.XYs{}
-			var order []experiment.PathSGDCell
-			for _, r := range res.Curves {
-				if r.Dropout != dropout || r.Diverged {
-					continue
+			for _, time := range []bool{false, true} {
+				p := plot.New()
+				p.Title.Text = fmt.Sprintf("MNIST, dropout %g: %s", dropout, strings.ReplaceAll(metric, "_", " "))
+				p.X.Label.Text = "epoch"
+				if time {
+					p.X.Label.Text = "seconds (training and evaluation)"
 				}
-				y := r.TrainLoss
-				if metric == "test_error" {
-					y = r.TestErr
+				p.Y.Label.Text = strings.ReplaceAll(metric, "_", " ")
+				if metric == "train_loss" {
+					p.Y.Scale = plot.LogScale{}
+					p.Y.Tick.Marker = LogTicks{}
 				}
-				if !(y > 0) || math.IsInf(y, 0) {
-					continue
+				p.Legend.Left = true // the curves fall: the lower left stays clear
+				lines := map[experiment.PathSGDCell]plotter.XYs{}
+				var order []experiment.PathSGDCell
+				for _, r := range res.Curves {
+					if r.Dropout != dropout || r.Diverged {
+						continue
+					}
+					y := r.TrainLoss
+					if metric == "test_error" {
+						y = r.TestErr
+					}
+					if !(y > 0) || math.IsInf(y, 0) {
+						continue
+					}
+					if _, ok := lines[r.PathSGDCell]; !ok {
+						order = append(order, r.PathSGDCell)
+					}
+					x := float64(r.Epoch)
+					if time {
+						x = r.Seconds
+					}
+					lines[r.PathSGDCell] = append(lines[r.PathSGDCell], plotter.XY{X: x, Y: y})
 				}
-				if _, ok := lines[r.PathSGDCell]; !ok {
-					order = append(order, r.PathSGDCell)
+				for _, c := range order {
+					l, err := plotter.NewLine(lines[c])
+					if err != nil {
+						return err
+					}
+					l.Color = optColors[c.Opt]
+					l.Width = vg.Points(1.5)
+					if c.Init == "unbalanced" {
+						l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+					}
+					p.Add(l)
+					p.Legend.Add(c.Init+" "+c.Opt, l)
 				}
-				lines[r.PathSGDCell] = append(lines[r.PathSGDCell], plotter.XY{X: float64(r.Epoch), Y: y})
-			}
-			for _, c := range order {
-				l, err := plotter.NewLine(lines[c])
-				if err != nil {
+				tag := metric
+				if time {
+					tag += "_time"
+				}
+				name := filepath.Join(dir, fmt.Sprintf("%s_dropout%s.png", tag, dropoutTag(dropout)))
+				if err := Save(name, 6*vg.Inch, 4*vg.Inch, p); err != nil {
 					return err
 				}
-				l.Color = optColors[c.Opt]
-				l.Width = vg.Points(1.5)
-				if c.Init == "unbalanced" {
-					l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
-				}
-				p.Add(l)
-				p.Legend.Add(c.Init+" "+c.Opt, l)
-			}
-			name := filepath.Join(dir, fmt.Sprintf("%s_dropout%s.png", metric, dropoutTag(dropout)))
-			if err := Save(name, 6*vg.Inch, 4*vg.Inch, p); err != nil {
-				return err
 			}
 		}
 	}
