@@ -26,8 +26,8 @@ import (
 
 // DDPConfig are the settings of the ddp study.
 type DDPConfig struct {
-	// MNIST is the MNIST directory ("" for the default of data.MNISTDir).
-	MNIST string `json:"-"`
+	// Source is the data set (MNIST by default).
+	Source
 	// Hidden units per layer and Layers hidden layers.
 	Hidden, Layers int
 	// Epochs of training of each method with its chosen step size.
@@ -64,6 +64,9 @@ func DefaultDDPConfig() DDPConfig {
 
 // Validate reports settings that cannot run.
 func (c DDPConfig) Validate() error {
+	if err := c.Source.check(); err != nil {
+		return err
+	}
 	switch {
 	case c.Epochs < 1 || c.Batch < 1 || c.Hidden < 1 || c.Layers < 1 || c.GridEpochs < 1:
 		return fmt.Errorf("epochs, batch, hidden, layers and grid epochs must be positive")
@@ -141,7 +144,7 @@ func (c DDPConfig) methods() []DDPMethod {
 func (c DDPConfig) Cells() int { return len(c.methods()) * (len(c.Grid) + 1) }
 
 // setup builds a method's network (balanced initialisation) and optimizer.
-func (c DDPConfig) setup(m DDPMethod, in int) setup {
+func (c DDPConfig) setup(m DDPMethod, in, classes int) setup {
 	return setup{
 		NewNet: func() (*layers.Network, error) {
 			sizes := []int{in}
@@ -155,7 +158,7 @@ func (c DDPConfig) setup(m DDPMethod, in int) setup {
 			case "ddpnorm":
 				opts.Norm, opts.Alpha = layers.NormDDP, float32(m.Alpha)
 			}
-			return layers.NewMLP(append(sizes, 10), opts)
+			return layers.NewMLP(append(sizes, classes), opts)
 		},
 		NewOpt: func(lr float64) layers.Optimizer {
 			switch m.Name {
@@ -213,7 +216,7 @@ func DDPStudy(ctx context.Context, cfg DDPConfig, r *Runner, log io.Writer) (*DD
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	sp, err := PathSGDConfig{MNIST: cfg.MNIST, Train: cfg.Train, Val: cfg.Val, Test: cfg.Test, Seed: cfg.Seed}.loadSplits(0)
+	sp, err := PathSGDConfig{Source: cfg.Source, Train: cfg.Train, Val: cfg.Val, Test: cfg.Test, Seed: cfg.Seed}.loadSplits(0)
 	if err != nil {
 		return nil, err
 	}
@@ -233,7 +236,7 @@ func DDPStudy(ctx context.Context, cfg DDPConfig, r *Runner, log io.Writer) (*DD
 	}, float64(len(ms))*(float64(len(cfg.Grid))*gridWork+trainWork))
 	chosen := make([]float64, len(ms))
 	for i, m := range ms {
-		su := cfg.setup(m, sp.Train.Dim())
+		su := cfg.setup(m, sp.Train.Dim(), sp.classes())
 		var errs []float64
 		var div []bool
 		for _, lr := range cfg.Grid {
@@ -257,7 +260,7 @@ func DDPStudy(ctx context.Context, cfg DDPConfig, r *Runner, log io.Writer) (*DD
 		chosen[i] = bestStep(cfg.Grid, errs, div)
 	}
 	for i, m := range ms {
-		su, lr := cfg.setup(m, sp.Train.Dim()), chosen[i]
+		su, lr := cfg.setup(m, sp.Train.Dim(), sp.classes()), chosen[i]
 		var cr ddpCurveResult
 		_, err := r.Run("train-"+m.key(), &cr, func(c *Cell) error {
 			tcfg := layers.TrainConfig{Epochs: cfg.Epochs, BatchSize: cfg.Batch, Seed: cfg.Seed}
@@ -340,9 +343,9 @@ func (res *DDPResult) Markdown() string {
 	c := res.Config
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Data-dependent path normalization: DDP-SGD and DDP-Normalization against batch normalization, Path-SGD and SGD\n\n")
-	fmt.Fprintf(&b, "MNIST, %d hidden layers of %d ReLU units, balanced initialisation, batch %d, %s, %d training / %d validation / %d test examples, seed %d; "+
+	fmt.Fprintf(&b, "%s, %d hidden layers of %d ReLU units, balanced initialisation, batch %d, %s, %d training / %d validation / %d test examples, seed %d; "+
 		"step sizes chosen from %v by validation error after %s; DDP-Normalization and batch normalization trained with plain SGD; %s. Total %.0fs (this sitting).\n\n",
-		c.Layers, c.Hidden, c.Batch, plural(c.Epochs, "epoch"), res.TrainN, res.ValN, res.TestN, c.Seed, c.Grid, plural(c.GridEpochs, "epoch"), res.Kernels, res.Seconds)
+		c.Source.Name(), c.Layers, c.Hidden, c.Batch, plural(c.Epochs, "epoch"), res.TrainN, res.ValN, res.TestN, c.Seed, c.Grid, plural(c.GridEpochs, "epoch"), res.Kernels, res.Seconds)
 	fmt.Fprintf(&b, "| method | step size | train loss (epoch 1) | train loss (last) | test error (last) | best test error | ms/step (training) |\n")
 	fmt.Fprintf(&b, "|---|---|---|---|---|---|---|\n")
 	order, by := res.ByMethod()

@@ -29,8 +29,8 @@ import (
 
 // PathSGDConfig are the settings of the pathsgd studies.
 type PathSGDConfig struct {
-	// MNIST is the MNIST directory ("" for the default of data.MNISTDir).
-	MNIST string `json:"-"`
+	// Source is the data set (MNIST by default).
+	Source
 	// Hidden units per layer and Layers hidden layers (Compare).
 	Hidden, Layers int
 	// Epochs of training per cell.
@@ -73,6 +73,9 @@ func DefaultPathSGDConfig() PathSGDConfig {
 
 // Validate reports settings that cannot run.
 func (c PathSGDConfig) Validate() error {
+	if err := c.Source.check(); err != nil {
+		return err
+	}
 	switch {
 	case c.Epochs < 1 || c.Batch < 1 || c.Hidden < 1 || c.Layers < 1 || c.GridEpochs < 1:
 		return fmt.Errorf("epochs, batch, hidden, layers and grid epochs must be positive")
@@ -125,19 +128,18 @@ type Splits struct {
 	Train, Val, Test *data.Dataset
 }
 
-// loadSplits loads MNIST (downsampled to side x side when side > 0) and
-// takes the validation split and the subsets the settings ask for.
+// classes is the number of classes (outputs), at least 2.
+func (s Splits) classes() int { return max(s.Train.Classes, s.Test.Classes, 2) }
+
+// loadSplits loads the data (downsampled to side x side when side > 0)
+// and takes the validation split and the subsets the settings ask for.
 func (c PathSGDConfig) loadSplits(side int) (Splits, error) {
-	dir := c.MNIST
-	if dir == "" {
-		var err error
-		if dir, err = data.MNISTDir(); err != nil {
-			return Splits{}, err
-		}
-	}
-	full, test, err := data.LoadMNIST(dir)
+	full, test, err := c.Source.Load()
 	if err != nil {
 		return Splits{}, err
+	}
+	if side > 0 && full.Height == 0 {
+		return Splits{}, fmt.Errorf("%s: the features are not images: they cannot be downsampled", c.Source.Name())
 	}
 	if side > 0 {
 		full, test = full.Downsample(side, side), test.Downsample(side, side)
@@ -170,12 +172,12 @@ func (c PathSGDCell) String() string {
 func (c PathSGDCell) key() string { return fmt.Sprintf("%s-d%g-%s", c.Init, c.Dropout, c.Opt) }
 
 // newNetwork builds and initialises the Compare study's network.
-func (c PathSGDConfig) newNetwork(cell PathSGDCell, in int) (*layers.Network, error) {
+func (c PathSGDConfig) newNetwork(cell PathSGDCell, in, classes int) (*layers.Network, error) {
 	sizes := []int{in}
 	for range c.Layers {
 		sizes = append(sizes, c.Hidden)
 	}
-	sizes = append(sizes, 10)
+	sizes = append(sizes, classes)
 	net, err := layers.NewMLP(sizes, layers.MLPOptions{Seed: c.Seed, Dropout: float32(cell.Dropout), MaxBatch: c.Batch})
 	if err != nil {
 		return nil, err
@@ -295,7 +297,7 @@ func PathSGDCompare(ctx context.Context, cfg PathSGDConfig, r *Runner, log io.Wr
 	for i, cell := range cells {
 		opt := cell.Opt
 		su := setup{
-			NewNet: func() (*layers.Network, error) { return cfg.newNetwork(cell, sp.Train.Dim()) },
+			NewNet: func() (*layers.Network, error) { return cfg.newNetwork(cell, sp.Train.Dim(), sp.classes()) },
 			NewOpt: func(lr float64) layers.Optimizer { return newPathSGDOptimizer(opt, lr) },
 		}
 		lr, fixed := cfg.FixedLR[opt]
@@ -327,7 +329,7 @@ func PathSGDCompare(ctx context.Context, cfg PathSGDConfig, r *Runner, log io.Wr
 	for i, cell := range cells {
 		opt, lr := cell.Opt, chosen[i]
 		su := setup{
-			NewNet: func() (*layers.Network, error) { return cfg.newNetwork(cell, sp.Train.Dim()) },
+			NewNet: func() (*layers.Network, error) { return cfg.newNetwork(cell, sp.Train.Dim(), sp.classes()) },
 			NewOpt: func(lr float64) layers.Optimizer { return newPathSGDOptimizer(opt, lr) },
 		}
 		var cr cellResult
@@ -402,8 +404,8 @@ func (res *CompareResult) Markdown() string {
 	c := res.Config
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Path-SGD vs SGD vs AdaGrad, balanced and unbalanced initialisation\n\n")
-	fmt.Fprintf(&b, "MNIST, %d hidden layers of %d ReLU units, batch %d, %s, %d training / %d validation / %d test examples, seed %d; step sizes chosen on the validation split; %s. Total %.0fs (this sitting).\n\n",
-		c.Layers, c.Hidden, c.Batch, plural(c.Epochs, "epoch"), res.TrainN, res.ValN, res.TestN, c.Seed, res.Kernels, res.Seconds)
+	fmt.Fprintf(&b, "%s, %d hidden layers of %d ReLU units, batch %d, %s, %d training / %d validation / %d test examples, seed %d; step sizes chosen on the validation split; %s. Total %.0fs (this sitting).\n\n",
+		c.Source.Name(), c.Layers, c.Hidden, c.Batch, plural(c.Epochs, "epoch"), res.TrainN, res.ValN, res.TestN, c.Seed, res.Kernels, res.Seconds)
 	fmt.Fprintf(&b, "| dropout | init | optimizer | step size | train loss (epoch 1) | train loss (last) | test error (last) | best test error | time (s) |\n")
 	fmt.Fprintf(&b, "|---|---|---|---|---|---|---|---|---|\n")
 	byCell := map[PathSGDCell][]CurveRow{}

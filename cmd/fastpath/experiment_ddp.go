@@ -31,6 +31,7 @@ type ddpFlags struct {
 	out     string
 	resume  bool
 	cfg     experiment.DDPConfig
+	src     sourceFlags
 	methods string
 	alphas  string
 	grid    string
@@ -43,7 +44,7 @@ func newDDPFlagSet(f *ddpFlags) *flag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&f.out, "out", "ddp-out", "output `directory`: the study's cells (checkpoints, per-epoch logs, results), CSV files, plot and markdown table")
 	fs.BoolVar(&f.resume, "resume", false, "continue the study in -out: finished cells are kept, an interrupted one continues from its checkpoint")
-	fs.StringVar(&f.cfg.MNIST, "mnist", "", "MNIST `directory` (default: the GoMNIST module or $FASTPATH_MNIST)")
+	f.src.register(fs)
 	fs.IntVar(&f.cfg.Hidden, "hidden", d.Hidden, "hidden `units` per layer")
 	fs.IntVar(&f.cfg.Layers, "layers", d.Layers, "number of hidden layers")
 	fs.IntVar(&f.cfg.Epochs, "epochs", d.Epochs, "training epochs of each method with its chosen step size")
@@ -105,6 +106,9 @@ func runDDPExperiment(args []string, stdout, stderr io.Writer) int {
 	}
 	var err error
 	c := &f.cfg
+	if c.Source, err = f.src.source(); err != nil {
+		return bad("%v", err)
+	}
 	c.Methods = experiment.ParseList(f.methods)
 	if c.Alphas, err = experiment.ParseFloats(f.alphas, "-alphas", "values in [0, 1]", func(a float64) bool { return a >= 0 && a <= 1 }); err != nil {
 		return bad("%v", err)

@@ -34,6 +34,7 @@ type psFlags struct {
 	out      string
 	resume   bool
 	cfg      experiment.PathSGDConfig
+	src      sourceFlags
 	inits    string
 	opts     string
 	dropouts string
@@ -50,7 +51,7 @@ func newPathSGDFlagSet(f *psFlags) *flag.FlagSet {
 	fs.StringVar(&f.mode, "mode", "compare", "study: compare (optimizers and initialisations) or width (one hidden layer, 10x10 MNIST)")
 	fs.StringVar(&f.out, "out", "pathsgd-out", "output `directory`: the study's cells (checkpoints, per-epoch logs, results), CSV files, plots and markdown table")
 	fs.BoolVar(&f.resume, "resume", false, "continue the study in -out: finished cells are kept, an interrupted one continues from its checkpoint")
-	fs.StringVar(&f.cfg.MNIST, "mnist", "", "MNIST `directory` (default: the GoMNIST module or $FASTPATH_MNIST)")
+	f.src.register(fs)
 	fs.IntVar(&f.cfg.Hidden, "hidden", d.Hidden, "compare: hidden `units` per layer (the thesis uses 4000)")
 	fs.IntVar(&f.cfg.Layers, "layers", d.Layers, "compare: number of hidden layers")
 	fs.IntVar(&f.cfg.Epochs, "epochs", d.Epochs, "training epochs")
@@ -104,6 +105,12 @@ The thesis's settings: -hidden 4000 -epochs 100 (compare) and -epochs 200
 func (f *psFlags) parse() error {
 	var err error
 	c := &f.cfg
+	if c.Source, err = f.src.source(); err != nil {
+		return err
+	}
+	if c.Source.CSVTrain != "" && f.mode == "width" {
+		return errors.New("-mode width runs on 10x10 MNIST: the -csv flags apply to -mode compare")
+	}
 	c.Inits, c.Opts = experiment.ParseList(f.inits), experiment.ParseList(f.opts)
 	if c.Dropouts, err = experiment.ParseFloats(f.dropouts, "-dropouts", "probabilities in [0, 1)", func(p float64) bool { return p >= 0 && p < 1 }); err != nil {
 		return err
