@@ -15,9 +15,11 @@ import (
 //
 //	go test -run XXX -bench Step -benchtime 20x ./pathsgd
 //
-// BenchmarkOverhead interleaves SGD and Path-SGD steps on two networks of
-// the same shape in one loop (so that load from other processes hits both
-// alike) and reports each one's mean step time and their ratio.
+// BenchmarkOverhead interleaves SGD steps and another method's (Path-SGD,
+// DDP-SGD, SGD on a network with batch normalization or DDP-Normalization)
+// on two networks of the same shape in one loop (so that load from other
+// processes hits both alike) and reports each one's mean step time and
+// their ratio.
 func BenchmarkStep(b *testing.B) {
 	for _, sizes := range [][]int{{784, 1000, 1000, 10}, {784, 4000, 4000, 10}} {
 		for _, opt := range []string{"sgd", "sgd-momentum", "adagrad", "pathsgd", "pathsgd-momentum", "ddpsgd-0.5"} {
@@ -40,7 +42,8 @@ func BenchmarkStep(b *testing.B) {
 
 func BenchmarkOverhead(b *testing.B) {
 	for _, sizes := range [][]int{{784, 1000, 1000, 10}, {784, 4000, 4000, 10}} {
-		for _, pair := range [][2]string{{"sgd", "pathsgd"}, {"sgd-momentum", "pathsgd-momentum"}} {
+		for _, pair := range [][2]string{{"sgd", "pathsgd"}, {"sgd-momentum", "pathsgd-momentum"},
+			{"sgd", "ddpsgd-0.5"}, {"sgd", "ddpsgd-1"}, {"sgd", "batchnorm"}, {"sgd", "ddpnorm-0.5"}} {
 			b.Run(fmt.Sprintf("net=%s/batch=100/base=%s/opt=%s", netName(sizes), pair[0], pair[1]), func(b *testing.B) {
 				n0, o0, x, y := benchSetup(b, sizes, pair[0])
 				n1, o1, _, _ := benchSetup(b, sizes, pair[1])
@@ -78,7 +81,14 @@ func netName(sizes []int) string {
 // benchSetup returns a balanced network, an optimizer with tiny steps (so
 // many iterations stay finite) and one batch, after one warm-up step.
 func benchSetup(b *testing.B, sizes []int, opt string) (*layers.Network, layers.Optimizer, blas32.General, []int) {
-	net, err := layers.NewMLP(sizes, layers.MLPOptions{Seed: 1, MaxBatch: 100})
+	mo := layers.MLPOptions{Seed: 1, MaxBatch: 100}
+	switch opt {
+	case "batchnorm":
+		mo.Norm = layers.NormBatch
+	case "ddpnorm-0.5":
+		mo.Norm, mo.Alpha = layers.NormDDP, 0.5
+	}
+	net, err := layers.NewMLP(sizes, mo)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -86,7 +96,7 @@ func benchSetup(b *testing.B, sizes []int, opt string) (*layers.Network, layers.
 	x, y := randMatrix(r, 100, sizes[0]), randLabels(r, 100, sizes[len(sizes)-1])
 	var o layers.Optimizer
 	switch opt {
-	case "sgd":
+	case "sgd", "batchnorm", "ddpnorm-0.5":
 		o = &layers.SGD{LR: layers.Constant(1e-6)}
 	case "sgd-momentum":
 		o = &layers.SGD{LR: layers.Constant(1e-6), Momentum: layers.Constant(0.9)}
@@ -98,6 +108,10 @@ func benchSetup(b *testing.B, sizes []int, opt string) (*layers.Network, layers.
 		o = &PathSGD{LR: layers.Constant(1e-6), Momentum: layers.Constant(0.9)}
 	case "ddpsgd-0.5":
 		o = &DDPSGD{Alpha: 0.5, LR: layers.Constant(1e-6)}
+	case "ddpsgd-1":
+		o = &DDPSGD{Alpha: 1, LR: layers.Constant(1e-6)}
+	default:
+		b.Fatalf("unknown method %s", opt)
 	}
 	net.Gradient(x, y)
 	o.Step(net)
