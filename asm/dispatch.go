@@ -57,6 +57,10 @@ type Impl struct {
 	ReluBackward func(dx, dy, y []float32)
 	// BiasRelu is biasReluGeneric's loop: dst[i] = relu(x[i] + bias[i]).
 	BiasRelu func(dst, x, bias []float32)
+	// ScaleShift is scaleShiftGeneric's loop: dst[i] = x[i]*scale[i] +
+	// shift[i]; MulAdd is mulAddGeneric's: dst[i] += x[i]*y[i].
+	ScaleShift func(dst, x, scale, shift []float32)
+	MulAdd     func(dst, x, y []float32)
 
 	// PathMV is pathMVGeneric's loop: y = (W∘W) x.
 	PathMV func(y []float64, w []float32, ldw int, x []float64)
@@ -145,6 +149,12 @@ func register(impl *Impl) {
 	}
 	if impl.BiasRelu == nil {
 		impl.BiasRelu = g.BiasRelu
+	}
+	if impl.ScaleShift == nil {
+		impl.ScaleShift = g.ScaleShift
+	}
+	if impl.MulAdd == nil {
+		impl.MulAdd = g.MulAdd
 	}
 	if impl.PathMV == nil {
 		impl.PathMV = g.PathMV

@@ -23,6 +23,11 @@
 //   - ReLU forward, ReLU backward mask and fused bias+ReLU (float32).
 //     ReLU(x) is defined as x > 0 ? x : 0, so NaN and -0 both map to +0;
 //     every implementation is bit-identical.
+//   - The normalization layers' elementwise kernels (float32): the
+//     per-feature affine map dst = x*scale + shift and the multiply-
+//     accumulate dst += x*y (the batch statistics). The assembly versions
+//     fuse the multiply-add; the generic loops may round twice (within 2
+//     ulps of the terms, tested).
 //   - Optimizer updates (float32, in place, one pass): SGD with weight
 //     decay, SGD with heavy-ball momentum and AdaGrad. Products and sums are
 //     rounded separately (no FMA) in every implementation, so all of them

@@ -28,6 +28,8 @@ func registerArch() {
 		Relu:            reluAVX2,
 		ReluBackward:    reluBackwardAVX2,
 		BiasRelu:        biasReluAVX2,
+		ScaleShift:      scaleShiftAVX2,
+		MulAdd:          mulAddAVX2,
 		PathMV:          pathMVAVX2,
 		PathMTV:         pathMTVAVX2,
 		SDot:            sdotAVX2,

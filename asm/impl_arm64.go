@@ -17,6 +17,8 @@ func registerArch() {
 		Relu:            reluNEON,
 		ReluBackward:    reluBackwardNEON,
 		BiasRelu:        biasReluNEON,
+		ScaleShift:      scaleShiftNEON,
+		MulAdd:          mulAddNEON,
 		PathMV:          pathMVNEON,
 		PathMTV:         pathMTVNEON,
 		SDot:            sdotNEON,

@@ -19,6 +19,8 @@ var genericImpl = &Impl{
 	Relu:            reluGeneric,
 	ReluBackward:    reluBackwardGeneric,
 	BiasRelu:        biasReluGeneric,
+	ScaleShift:      scaleShiftGeneric,
+	MulAdd:          mulAddGeneric,
 	PathMV:          pathMVGeneric,
 	PathMTV:         pathMTVGeneric,
 	SDot:            sdotGeneric,

@@ -26,8 +26,10 @@ const (
 // BatchNorm1d does: run = (1-Momentum)*run + Momentum*batch, with the
 // unbiased variance (RunMean starts at 0, RunVar at 1). In inference mode
 // the running averages are used. Gamma and Beta are trained parameters
-// (Network.Params names them "gamma" and "beta"); the statistics are
-// accumulated in float64.
+// (Network.Params names them "gamma" and "beta"). Every pass over the
+// batch runs on the SIMD kernels asm.SAxpy, asm.ScaleShift and asm.MulAdd
+// (the statistics accumulate in float32 across the rows, in float64 per
+// feature after).
 type BatchNorm struct {
 	Gamma, Beta   []float32
 	DGamma, DBeta []float32
@@ -45,10 +47,12 @@ type BatchNorm struct {
 	out    []float32
 	dx     []float32
 	invstd []float32 // 1/sqrt(var+eps) of the last forward, per feature
-	scale  []float32 // per-feature scale and shift of the last forward
+	scale  []float32 // per-feature scratch: the affine map of a pass
 	shift  []float32
-	acc    []float64 // per-feature accumulators
-	acc2   []float64
+	sum    []float32 // per-feature accumulators
+	sq     []float32
+	ones   []float32 // constant vectors for ScaleShift
+	zeros  []float32
 }
 
 // NewBatchNorm returns a batch normalization layer on size features with
@@ -67,7 +71,10 @@ func NewBatchNorm(size int, relu bool) *BatchNorm {
 		RunMean: make([]float32, size), RunVar: make([]float32, size),
 		Momentum: DefaultNormMomentum, Eps: DefaultBatchNormEps, ReLU: relu, size: size,
 		invstd: make([]float32, size), scale: make([]float32, size), shift: make([]float32, size),
-		acc: make([]float64, size), acc2: make([]float64, size),
+		sum: make([]float32, size), sq: make([]float32, size), ones: make([]float32, size), zeros: make([]float32, size),
+	}
+	for i := range l.ones {
+		l.ones[i] = 1
 	}
 	l.Reset()
 	return l
@@ -111,65 +118,50 @@ func (l *BatchNorm) reserve(rows int, needDX bool) {
 	}
 }
 
-// columnMeans sets acc to the column means of the rows of x (float64).
-func columnMeans(acc []float64, x blas32.General) {
-	clear(acc)
-	for r := 0; r < x.Rows; r++ {
-		row := x.Data[r*x.Stride : r*x.Stride+len(acc)]
-		for j, v := range row {
-			acc[j] += float64(v)
-		}
-	}
-	if x.Rows > 0 {
-		inv := 1 / float64(x.Rows)
-		for j := range acc {
-			acc[j] *= inv
-		}
-	}
-}
-
 func (l *BatchNorm) forward(x blas32.General, train bool) blas32.General {
 	l.check()
 	n := l.size
 	out := view(l.out, x.Rows, n)
 	l.train = train
 	if train && x.Rows > 0 {
-		// Two passes in float64: the mean, then the centred second moment.
-		mean, v := l.acc, l.acc2
-		columnMeans(mean, x)
+		// Two passes: the mean, then the centred second moment; the
+		// centred rows are kept in xhat and scaled in place.
+		sum, v := l.sum, l.sq
+		clear(sum)
 		clear(v)
 		for r := 0; r < x.Rows; r++ {
-			row := x.Data[r*x.Stride : r*x.Stride+n]
-			for j, xv := range row {
-				d := float64(xv) - mean[j]
-				v[j] += d * d
-			}
+			asm.SAxpy(1, x.Data[r*x.Stride:r*x.Stride+n], sum)
 		}
 		rows := float64(x.Rows)
+		for j := range sum {
+			l.shift[j] = float32(-float64(sum[j]) / rows) // -mean
+		}
+		for r := 0; r < x.Rows; r++ {
+			xh := l.xhat[r*n : (r+1)*n]
+			asm.ScaleShift(xh, x.Data[r*x.Stride:r*x.Stride+n], l.ones, l.shift)
+			asm.MulAdd(v, xh, xh)
+		}
 		m := float64(l.Momentum)
 		for j := range v {
-			biased := v[j] / rows
+			mean := -float64(l.shift[j])
+			biased := float64(v[j]) / rows
 			unbiased := biased
 			if x.Rows > 1 {
-				unbiased = v[j] / (rows - 1)
+				unbiased = float64(v[j]) / (rows - 1)
 			}
 			is := 1 / math.Sqrt(biased+float64(l.Eps))
 			l.invstd[j] = float32(is)
 			l.scale[j] = float32(float64(l.Gamma[j]) * is)
-			l.shift[j] = float32(float64(l.Beta[j]) - mean[j]*float64(l.Gamma[j])*is)
-			l.RunMean[j] = float32((1-m)*float64(l.RunMean[j]) + m*mean[j])
+			l.shift[j] = float32(float64(l.Beta[j]) - mean*float64(l.Gamma[j])*is)
+			l.RunMean[j] = float32((1-m)*float64(l.RunMean[j]) + m*mean)
 			l.RunVar[j] = float32((1-m)*float64(l.RunVar[j]) + m*unbiased)
 		}
-		// xhat for the backward pass, and y = Gamma*xhat + Beta.
+		// xhat = (x - mean) * invstd for the backward pass, and
+		// y = Gamma*xhat + Beta computed from x as x*scale + shift.
 		for r := 0; r < x.Rows; r++ {
-			row := x.Data[r*x.Stride : r*x.Stride+n]
 			xh := l.xhat[r*n : (r+1)*n]
-			o := out.Data[r*n : (r+1)*n]
-			for j, xv := range row {
-				h := float32((float64(xv) - mean[j]) * float64(l.invstd[j]))
-				xh[j] = h
-				o[j] = l.Gamma[j]*h + l.Beta[j]
-			}
+			asm.ScaleShift(xh, xh, l.invstd, l.zeros)
+			asm.ScaleShift(out.Data[r*n:(r+1)*n], x.Data[r*x.Stride:r*x.Stride+n], l.scale, l.shift)
 		}
 	} else {
 		for j := range n {
@@ -179,11 +171,7 @@ func (l *BatchNorm) forward(x blas32.General, train bool) blas32.General {
 			l.shift[j] = float32(float64(l.Beta[j]) - float64(l.RunMean[j])*s)
 		}
 		for r := 0; r < x.Rows; r++ {
-			row := x.Data[r*x.Stride : r*x.Stride+n]
-			o := out.Data[r*n : (r+1)*n]
-			for j, xv := range row {
-				o[j] = xv*l.scale[j] + l.shift[j]
-			}
+			asm.ScaleShift(out.Data[r*n:(r+1)*n], x.Data[r*x.Stride:r*x.Stride+n], l.scale, l.shift)
 		}
 	}
 	if l.ReLU && x.Rows > 0 {
@@ -198,42 +186,28 @@ func (l *BatchNorm) backward(dy blas32.General, needDX bool) blas32.General {
 	if l.ReLU {
 		asm.ReluBackward(g, g, l.out[:len(g)])
 	}
+	clear(l.DBeta)
+	clear(l.DGamma)
+	for r := 0; r < rows; r++ {
+		asm.SAxpy(1, g[r*n:(r+1)*n], l.DBeta)
+	}
 	if !l.train {
-		// Inference-mode statistics are constants: y = scale*x + shift.
-		clear(l.DBeta)
-		clear(l.DGamma)
-		for r := 0; r < rows; r++ {
-			gr := g[r*n : (r+1)*n]
-			for j, v := range gr {
-				l.DBeta[j] += v
-			}
-		}
+		// Inference-mode statistics are constants: y = scale*x + shift, so
+		// dGamma = sum dy*(x - RunMean)/sqrt(RunVar + Eps), unknown here
+		// (x is not kept in inference mode): only dBeta and dx.
 		if !needDX {
 			return blas32.General{}
 		}
 		dx := view(l.dx, rows, n)
 		for r := 0; r < rows; r++ {
-			gr, d := g[r*n:(r+1)*n], dx.Data[r*n:(r+1)*n]
-			for j, v := range gr {
-				d[j] = v * l.scale[j]
-			}
+			asm.ScaleShift(dx.Data[r*n:(r+1)*n], g[r*n:(r+1)*n], l.scale, l.zeros)
 		}
 		return dx
 	}
-	// dBeta = sum dy, dGamma = sum dy*xhat (float64), then
-	// dx = Gamma*invstd * (dy - dBeta/N - xhat*dGamma/N).
-	sb, sg := l.acc, l.acc2
-	clear(sb)
-	clear(sg)
+	// dBeta = sum dy, dGamma = sum dy*xhat, then
+	// dx = c*dy - c*dBeta/N - xhat*c*dGamma/N with c = Gamma*invstd.
 	for r := 0; r < rows; r++ {
-		gr, xh := g[r*n:(r+1)*n], l.xhat[r*n:(r+1)*n]
-		for j, v := range gr {
-			sb[j] += float64(v)
-			sg[j] += float64(v) * float64(xh[j])
-		}
-	}
-	for j := range n {
-		l.DBeta[j], l.DGamma[j] = float32(sb[j]), float32(sg[j])
+		asm.MulAdd(l.DGamma, g[r*n:(r+1)*n], l.xhat[r*n:(r+1)*n])
 	}
 	if !needDX {
 		return blas32.General{}
@@ -241,18 +215,15 @@ func (l *BatchNorm) backward(dy blas32.General, needDX bool) blas32.General {
 	dx := view(l.dx, rows, n)
 	inv := 1 / float64(max(rows, 1))
 	for j := range n {
-		// Reuse the accumulators as per-feature coefficients:
-		// dx = c*dy - c*mean(dy) - c*xhat*mean(dy*xhat).
 		c := float64(l.Gamma[j]) * float64(l.invstd[j])
 		l.scale[j] = float32(c)
-		sb[j] *= inv * c
-		sg[j] *= inv * c
+		l.shift[j] = float32(-c * float64(l.DBeta[j]) * inv)
+		l.sq[j] = float32(-c * float64(l.DGamma[j]) * inv)
 	}
 	for r := 0; r < rows; r++ {
-		gr, xh, d := g[r*n:(r+1)*n], l.xhat[r*n:(r+1)*n], dx.Data[r*n:(r+1)*n]
-		for j, v := range gr {
-			d[j] = float32(float64(v)*float64(l.scale[j]) - sb[j] - float64(xh[j])*sg[j])
-		}
+		d := dx.Data[r*n : (r+1)*n]
+		asm.ScaleShift(d, g[r*n:(r+1)*n], l.scale, l.shift)
+		asm.MulAdd(d, l.xhat[r*n:(r+1)*n], l.sq)
 	}
 	return dx
 }

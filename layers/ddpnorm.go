@@ -32,7 +32,9 @@ import (
 // used in inference mode. The layer has no trained parameters of its own;
 // the normalized network's output is unchanged when a unit's incoming
 // weights and bias are scaled by any c > 0 (and its running average by
-// c^2), for every Alpha. pathsgd.DDPNet is its float64 reference.
+// c^2), for every Alpha. pathsgd.DDPNet is its float64 reference. Every
+// pass over the batch runs on the SIMD kernels asm.MulAdd, asm.ScaleShift
+// and asm.SDot.
 type DDPNorm struct {
 	// Alpha in [0, 1] mixes the batch second moments and the weight norms.
 	Alpha float32
@@ -50,9 +52,12 @@ type DDPNorm struct {
 	train bool
 	z     blas32.General // input of the last forward
 	gamma []float32      // per unit, of the last forward
+	inv   []float32      // 1/gamma (0 where gamma = 0)
 	wg    []float32      // per unit: the coefficient of (W[v,:], b_v) in their gradient
+	coef  []float32      // per unit: the coefficient of z in dL/dz
+	sum   []float32      // per-unit accumulator
+	zeros []float32
 	out   []float32
-	dx    []float32
 	acc   []float64
 }
 
@@ -72,7 +77,8 @@ func NewDDPNorm(size int, alpha float32, relu bool) *DDPNorm {
 	}
 	return &DDPNorm{
 		Alpha: alpha, Momentum: DefaultNormMomentum, RunSq: make([]float32, size), ReLU: relu, size: size,
-		gamma: make([]float32, size), wg: make([]float32, size), acc: make([]float64, size),
+		gamma: make([]float32, size), inv: make([]float32, size), wg: make([]float32, size), coef: make([]float32, size),
+		sum: make([]float32, size), zeros: make([]float32, size), acc: make([]float64, size),
 	}
 }
 
@@ -96,12 +102,7 @@ func (l *DDPNorm) Reset() {
 	l.Tracked = false
 }
 
-func (l *DDPNorm) reserve(rows int, needDX bool) {
-	l.out = grow(l.out, rows*l.size)
-	if needDX {
-		l.dx = grow(l.dx, rows*l.size)
-	}
-}
+func (l *DDPNorm) reserve(rows int, _ bool) { l.out = grow(l.out, rows*l.size) }
 
 func (l *DDPNorm) forward(x blas32.General, train bool) blas32.General {
 	if !(l.Alpha >= 0 && l.Alpha <= 1) {
@@ -115,16 +116,14 @@ func (l *DDPNorm) forward(x blas32.General, train bool) blas32.General {
 	alpha := float64(l.Alpha)
 	sq := l.acc
 	if train && x.Rows > 0 {
-		clear(sq)
+		clear(l.sum)
 		for r := 0; r < x.Rows; r++ {
 			row := x.Data[r*x.Stride : r*x.Stride+n]
-			for j, v := range row {
-				sq[j] += float64(v) * float64(v)
-			}
+			asm.MulAdd(l.sum, row, row)
 		}
 		inv, m := 1/float64(x.Rows), float64(l.Momentum)
 		for j := range sq {
-			sq[j] *= inv
+			sq[j] = float64(l.sum[j]) * inv
 			if l.Tracked {
 				l.RunSq[j] = float32((1-m)*float64(l.RunSq[j]) + m*sq[j])
 			} else {
@@ -144,19 +143,16 @@ func (l *DDPNorm) forward(x blas32.General, train bool) blas32.General {
 			wr := w.Data[v*w.Stride : v*w.Stride+w.Cols]
 			p = float64(asm.SDot(wr, wr)) + float64(l.dense.B[v])*float64(l.dense.B[v])
 		}
-		l.gamma[v] = float32(math.Sqrt(alpha*sq[v] + (1-alpha)*p))
+		g := math.Sqrt(alpha*sq[v] + (1-alpha)*p)
+		l.gamma[v] = float32(g)
+		l.inv[v] = 0
+		if g > 0 {
+			l.inv[v] = float32(1 / g)
+		}
 	}
 	out := view(l.out, x.Rows, n)
 	for r := 0; r < x.Rows; r++ {
-		row := x.Data[r*x.Stride : r*x.Stride+n]
-		o := out.Data[r*n : (r+1)*n]
-		for j, v := range row {
-			if g := l.gamma[j]; g > 0 {
-				o[j] = v / g
-			} else {
-				o[j] = 0
-			}
-		}
+		asm.ScaleShift(out.Data[r*n:(r+1)*n], x.Data[r*x.Stride:r*x.Stride+n], l.inv, l.zeros)
 	}
 	if l.ReLU && x.Rows > 0 {
 		asm.Relu(out.Data, out.Data)
@@ -178,37 +174,28 @@ func (l *DDPNorm) backward(dy blas32.General, needDX bool) blas32.General {
 		alpha = 0 // the running average is a constant
 	}
 	// dgamma_v = -sum_e dy z / gamma^2.
-	dg := l.acc
-	clear(dg)
+	clear(l.sum)
 	for r := 0; r < rows; r++ {
-		gr, zr := g[r*n:(r+1)*n], l.z.Data[r*l.z.Stride:r*l.z.Stride+n]
-		for j, v := range gr {
-			dg[j] -= float64(v) * float64(zr[j])
-		}
+		asm.MulAdd(l.sum, g[r*n:(r+1)*n], l.z.Data[r*l.z.Stride:r*l.z.Stride+n])
 	}
 	inv := 1 / float64(max(rows, 1))
 	for j := range n {
 		gm := float64(l.gamma[j])
 		if !(gm > 0) {
-			dg[j], l.wg[j] = 0, 0
+			l.wg[j], l.coef[j] = 0, 0
 			continue
 		}
-		dg[j] /= gm * gm
-		l.wg[j] = float32(dg[j] * (1 - float64(l.Alpha)) / gm)
-		// dz = dy/gamma + dgamma * alpha * z / (N gamma): keep
-		// dgamma*alpha/(N gamma) in dg.
-		dg[j] *= alpha * inv / gm
+		dg := -float64(l.sum[j]) / (gm * gm)
+		l.wg[j] = float32(dg * (1 - float64(l.Alpha)) / gm)
+		// dz = dy/gamma + dgamma * alpha * z / (N gamma).
+		l.coef[j] = float32(dg * alpha * inv / gm)
 	}
-	// The Dense layer before needs dL/dz as its dy: write it in place.
+	// The Dense layer before needs dL/dz as its dy: written in place.
 	for r := 0; r < rows; r++ {
-		gr, zr := g[r*n:(r+1)*n], l.z.Data[r*l.z.Stride:r*l.z.Stride+n]
-		for j, v := range gr {
-			gm := l.gamma[j]
-			if gm > 0 {
-				gr[j] = float32(float64(v)/float64(gm) + dg[j]*float64(zr[j]))
-			} else {
-				gr[j] = 0
-			}
+		gr := g[r*n : (r+1)*n]
+		asm.ScaleShift(gr, gr, l.inv, l.zeros)
+		if alpha > 0 {
+			asm.MulAdd(gr, l.z.Data[r*l.z.Stride:r*l.z.Stride+n], l.coef)
 		}
 	}
 	return dy
