@@ -3,6 +3,7 @@ package layers
 import (
 	"fmt"
 	"io"
+	"math"
 	"regexp"
 	"sort"
 	"strconv"
@@ -13,7 +14,8 @@ import (
 )
 
 var (
-	tensorNameRE = regexp.MustCompile(`^(\d+)\.(weight|bias)$`)
+	tensorNameRE = regexp.MustCompile(`^(\d+)\.(weight|bias|running_mean|running_var|num_batches_tracked)$`)
+	batchNormRE  = regexp.MustCompile(`^BatchNorm1d\(\s*(\d+)\s*((?:,\s*\w+\s*=\s*[^,()]+\s*)*)\)$`)
 	moduleRE     = regexp.MustCompile(`^(Linear\(\s*(\d+)\s*,\s*(\d+)\s*(?:,\s*bias\s*=\s*(True|False)\s*)?\)|ReLU\(\s*(?:inplace\s*=\s*(?:True|False)\s*)?\)|Dropout\(\s*(?:p\s*=\s*)?([0-9.eE+-]+)?\s*(?:,\s*inplace\s*=\s*(?:True|False)\s*)?\))$`)
 )
 
@@ -31,18 +33,23 @@ func LoadSafetensors(path string) (net *Network, err error) {
 }
 
 // ReadSafetensors reads a network from the safetensors form (size bytes in
-// all) of a PyTorch torch.nn.Sequential of Linear, ReLU and Dropout
-// modules: the file WriteSafetensors writes, or the one PyTorch writes with
-// safetensors.torch.save_file(model.state_dict(), path). Tensors are named
-// "k.weight" (out x in) and "k.bias" (out) after the Linear module's index
-// k; dtypes F32 and F64 are read (F64 rounded to float32); a Linear
-// without bias gets a zero one.
+// all) of a PyTorch torch.nn.Sequential of Linear, BatchNorm1d, ReLU and
+// Dropout modules: the file WriteSafetensors writes, or the one PyTorch
+// writes with safetensors.torch.save_file(model.state_dict(), path).
+// Tensors are named "k.weight" (out x in) and "k.bias" (out) after the
+// Linear module's index k, and "k.weight", "k.bias", "k.running_mean",
+// "k.running_var" (and "k.num_batches_tracked", ignored) for a BatchNorm1d
+// (affine, with running statistics; it becomes a BatchNorm layer); dtypes
+// F32, F64 and I64 are read (rounded to float32); a Linear without bias
+// gets a zero one.
 //
 // The modules between the Linear layers are not in the state_dict: they
 // come from the "torch_modules" metadata when the file has it (fastpath
 // writes it), and are otherwise taken to be a ReLU, followed by Dropout
-// (p = 0: the file cannot say) for any further module, with no module
-// after the last Linear — the usual MLP; give the modules explicitly with
+// (p = 0: the file cannot say) for any further module — or, for a module
+// with running statistics right after a Linear, a BatchNorm1d with
+// PyTorch's default eps and momentum and the ReLU after it — with no
+// module after the last Linear: the usual MLP; give the modules explicitly with
 // ReadSafetensorsModules when the network differs.
 //
 // A malformed file (bad header, overlapping or missing tensor data, shapes
@@ -66,14 +73,15 @@ func ReadSafetensorsModules(r io.Reader, size int64, modules string) (*Network, 
 	if modules == "" {
 		modules = md["torch_modules"]
 	}
-	// The Linear modules, by index.
-	type linear struct{ w, b *safetensors.Tensor }
+	// The Linear and BatchNorm1d modules, by index: a module with running
+	// statistics is a BatchNorm1d.
+	type linear struct{ w, b, rm, rv *safetensors.Tensor }
 	lin := map[int]*linear{}
 	for name := range tensors {
 		t := tensors[name]
 		m := tensorNameRE.FindStringSubmatch(name)
 		if m == nil {
-			return nil, bad("tensor %q is not the weight or bias of a Linear module of a Sequential", name)
+			return nil, bad("tensor %q is not a parameter of a Linear or BatchNorm1d module of a Sequential", name)
 		}
 		k, err := strconv.Atoi(m[1])
 		if err != nil || k > 3*MaxLayers {
@@ -84,22 +92,48 @@ func ReadSafetensorsModules(r io.Reader, size int64, modules string) (*Network, 
 			l = &linear{}
 			lin[k] = l
 		}
-		if m[2] == "bias" {
+		switch m[2] {
+		case "bias", "running_mean", "running_var":
 			if len(t.Shape) != 1 {
-				return nil, bad("bias %q has shape %v", name, t.Shape)
+				return nil, bad("%q has shape %v", name, t.Shape)
 			}
-			l.b = &t
-		} else {
-			if len(t.Shape) != 2 || t.Shape[0] < 1 || t.Shape[1] < 1 {
+			switch m[2] {
+			case "bias":
+				l.b = &t
+			case "running_mean":
+				l.rm = &t
+			default:
+				l.rv = &t
+			}
+		case "num_batches_tracked": // PyTorch's count; fastpath keeps none
+		default:
+			if len(t.Shape) < 1 || len(t.Shape) > 2 || t.Shape[0] < 1 || (len(t.Shape) == 2 && t.Shape[1] < 1) {
 				return nil, bad("weight %q has shape %v", name, t.Shape)
 			}
 			l.w = &t
 		}
 	}
 	idx := make([]int, 0, len(lin))
+	bns := map[int]bool{}
 	for k, l := range lin {
+		if (l.rm != nil) != (l.rv != nil) {
+			return nil, bad("module %d has one running statistic without the other", k)
+		}
+		if l.rm != nil {
+			// BatchNorm1d: weight, bias (affine), running mean and variance
+			// of one size.
+			n := l.rm.Shape[0]
+			if l.w == nil || l.b == nil || len(l.w.Shape) != 1 || l.w.Shape[0] != n || l.b.Shape[0] != n || l.rv.Shape[0] != n {
+				return nil, bad("module %d: a BatchNorm1d needs weight, bias, running_mean and running_var of one size (affine=True, track_running_stats=True)", k)
+			}
+			bns[k] = true
+			continue
+		}
 		if l.w == nil {
 			return nil, bad("module %d has a bias and no weight", k)
+		}
+		if len(l.w.Shape) != 2 {
+			return nil, bad("module %d: weight of shape %v without running statistics", k, l.w.Shape)
 		}
 		if l.b != nil && l.b.Shape[0] != l.w.Shape[0] {
 			return nil, bad("module %d: bias of %d for %d outputs", k, l.b.Shape[0], l.w.Shape[0])
@@ -122,10 +156,17 @@ func ReadSafetensorsModules(r io.Reader, size int64, modules string) (*Network, 
 			w := lin[k].w.Shape
 			mods = append(mods, fmt.Sprintf("Linear(%d, %d)", w[1], w[0]))
 			if i+1 < len(idx) {
+				// A BatchNorm1d right after the Linear, then a ReLU, then
+				// dropouts.
+				relu := k + 1
 				for g := k + 1; g < idx[i+1]; g++ {
-					if g == k+1 {
+					switch {
+					case bns[g] && g == k+1:
+						mods = append(mods, fmt.Sprintf("BatchNorm1d(%d)", w[0]))
+						relu = g + 1
+					case g == relu:
 						mods = append(mods, "ReLU()")
-					} else {
+					default:
 						mods = append(mods, "Dropout(p=0)")
 					}
 				}
@@ -145,10 +186,46 @@ func ReadSafetensorsModules(r io.Reader, size int64, modules string) (*Network, 
 			break
 		}
 	}
+	nbn := 0
 	for k, mod := range mods {
+		if bm := batchNormRE.FindStringSubmatch(mod); bm != nil {
+			n, _ := strconv.Atoi(bm[1])
+			l := lin[k]
+			switch {
+			case !bns[k]:
+				return nil, bad("module %d is %s without running statistics in the file", k, mod)
+			case n != width || l.rm.Shape[0] != n:
+				return nil, bad("module %d %s follows %d outputs and holds %d features", k, mod, width, l.rm.Shape[0])
+			}
+			bn := NewBatchNorm(n, false)
+			for _, kv := range splitModules(bm[2]) {
+				if kv == "" {
+					continue
+				}
+				key, val, _ := strings.Cut(kv, "=")
+				key, val = strings.TrimSpace(key), strings.TrimSpace(val)
+				v, err := strconv.ParseFloat(val, 64)
+				switch {
+				case key == "eps" && err == nil && v > 0 && !math.IsInf(v, 0):
+					bn.Eps = float32(v)
+				case key == "momentum" && err == nil && v > 0 && v <= 1:
+					bn.Momentum = float32(v)
+				case (key == "affine" || key == "track_running_stats") && val == "True":
+				default:
+					return nil, bad("module %d %s: %s is not supported (eps > 0, momentum in (0, 1], affine and running statistics on)", k, mod, kv)
+				}
+			}
+			copy(bn.Gamma, l.w.Data)
+			copy(bn.Beta, l.b.Data)
+			copy(bn.RunMean, l.rm.Data)
+			copy(bn.RunVar, l.rv.Data)
+			ls = append(ls, bn)
+			nbn++
+			continue
+		}
 		m := moduleRE.FindStringSubmatch(mod)
 		if m == nil {
-			return nil, bad("module %d %q is not Linear, ReLU or Dropout", k, mod)
+			return nil, bad("module %d %q is not Linear, BatchNorm1d, ReLU or Dropout", k, mod)
 		}
 		switch {
 		case strings.HasPrefix(mod, "Linear"):
@@ -190,8 +267,8 @@ func ReadSafetensorsModules(r io.Reader, size int64, modules string) (*Network, 
 			ls = append(ls, NewDropout(width, float32(p), 0))
 		}
 	}
-	if nlin != len(idx) {
-		return nil, bad("the modules name %d Linear layers, the file holds %d", nlin, len(idx))
+	if nlin != len(idx) || nbn != len(bns) {
+		return nil, bad("the modules name %d Linear and %d BatchNorm1d layers, the file holds %d and %d", nlin, nbn, len(idx), len(bns))
 	}
 	net, err := NewNetwork(ls...)
 	if err != nil {

@@ -134,7 +134,7 @@ func TestSafetensorsMalformed(t *testing.T) {
 	for _, c := range []struct{ modules, want string }{
 		{"Linear(3, 4), ReLU(), Linear(4, 3)", "weight is [2 4]"},
 		{"ReLU(), ReLU()", "no Linear module gives the width"},
-		{"Linear(3, 4), Tanh(), Linear(4, 2)", "not Linear, ReLU or Dropout"},
+		{"Linear(3, 4), Tanh(), Linear(4, 2)", "not Linear, BatchNorm1d, ReLU or Dropout"},
 		{"Linear(3, 4), Dropout(p=1), Linear(4, 2)", "probability outside"},
 		{"Linear(3, 4), ReLU(), ReLU(), Linear(4, 2), Linear(2, 2)", "without weights"},
 	} {
@@ -153,4 +153,94 @@ func FuzzReadSafetensors(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ReadSafetensors(bytes.NewReader(b), int64(len(b)))
 	})
+}
+
+// TestBatchNormPyTorch checks BatchNorm against PyTorch's BatchNorm1d
+// (testdata/torch/gen_bn.py): the state_dict PyTorch wrote (int64
+// num_batches_tracked included, no metadata) loads as Linear, BatchNorm
+// (with its eps and the default momentum of the inferred module list, or
+// the module list's), ReLU layers; the eval-mode logits match; a
+// training-mode batch gives PyTorch's loss and running statistics after it
+// (unbiased variance, momentum); and the model exported again by
+// WriteSafetensors reads back to the same bits.
+func TestBatchNormPyTorch(t *testing.T) {
+	path := filepath.Join("..", "testdata", "torch", "bn.safetensors")
+	var ref struct {
+		X           [][]float32 `json:"x"`
+		Logits      [][]float64 `json:"logits"`
+		TrainX      [][]float32 `json:"train_x"`
+		TrainY      []int       `json:"train_y"`
+		TrainLoss   float64     `json:"train_loss"`
+		RunningMean [][]float64 `json:"running_mean"`
+		RunningVar  [][]float64 `json:"running_var"`
+	}
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "torch", "bn_outputs.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &ref); err != nil {
+		t.Fatal(err)
+	}
+	const modules = "Linear(6, 8), BatchNorm1d(8), ReLU(), Linear(8, 5), BatchNorm1d(5, eps=0.001, momentum=0.2), ReLU(), Linear(5, 3)"
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := ReadSafetensorsModules(bytes.NewReader(raw), int64(len(raw)), modules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := net.String(); got != "dense(6->8) -> batchnorm(8, relu) -> dense(8->5) -> batchnorm(5, relu) -> dense(5->3)" {
+		t.Fatalf("network %s", got)
+	}
+	inferred, err := LoadSafetensors(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inferred.String() != net.String() {
+		t.Errorf("inferred modules give %v", inferred)
+	}
+	matrix := func(rows [][]float32) blas32.General {
+		m := blas32.General{Rows: len(rows), Cols: len(rows[0]), Stride: len(rows[0])}
+		for _, r := range rows {
+			m.Data = append(m.Data, r...)
+		}
+		return m
+	}
+	z := net.Forward(matrix(ref.X))
+	for r := range ref.Logits {
+		for j, want := range ref.Logits[r] {
+			if got := float64(z.Data[r*3+j]); math.Abs(got-want) > 1e-5*(1+math.Abs(want)) {
+				t.Errorf("eval logit [%d,%d] = %v, PyTorch %v", r, j, got, want)
+			}
+		}
+	}
+	var out bytes.Buffer
+	if err := net.WriteSafetensors(&out); err != nil {
+		t.Fatal(err)
+	}
+	again, err := ReadSafetensors(bytes.NewReader(out.Bytes()), int64(out.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameParams(again, net) || again.String() != net.String() {
+		t.Errorf("export round trip: %v", again)
+	}
+	loss := net.Gradient(matrix(ref.TrainX), ref.TrainY)
+	if math.Abs(loss-ref.TrainLoss) > 1e-5 {
+		t.Errorf("training-mode loss %v, PyTorch %v", loss, ref.TrainLoss)
+	}
+	k := 0
+	for _, l := range net.Layers() {
+		bn, ok := l.(*BatchNorm)
+		if !ok {
+			continue
+		}
+		for j := range bn.RunMean {
+			if m, v := ref.RunningMean[k][j], ref.RunningVar[k][j]; math.Abs(float64(bn.RunMean[j])-m) > 1e-5*(1+math.Abs(m)) || math.Abs(float64(bn.RunVar[j])-v) > 1e-5*(1+v) {
+				t.Errorf("batchnorm %d feature %d: running mean, var %v, %v; PyTorch %v, %v", k, j, bn.RunMean[j], bn.RunVar[j], m, v)
+			}
+		}
+		k++
+	}
 }

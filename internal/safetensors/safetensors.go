@@ -88,7 +88,8 @@ func Encode(w io.Writer, tensors []Tensor, metadata map[string]string) error {
 }
 
 // Decode reads a safetensors stream of size bytes (-1: unknown), whose
-// tensors must be F32 or F64 (read as float32), and returns them by name
+// tensors must be F32, F64 or I64 (all read as float32: I64 holds counts
+// such as BatchNorm's num_batches_tracked), and returns them by name
 // with the metadata. Sizes are checked against size before anything is
 // allocated for the data (with the size unknown, the tensors grow with the
 // data actually read).
@@ -120,6 +121,7 @@ func Decode(r io.Reader, size int64) (map[string]Tensor, map[string]string, erro
 		name  string
 		e     entry
 		width int64
+		isInt bool
 	}
 	var items []item
 	for name, v := range raw {
@@ -137,12 +139,12 @@ func Decode(r io.Reader, size int64) (map[string]Tensor, map[string]string, erro
 		switch e.Dtype {
 		case "F32":
 			width = 4
-		case "F64":
+		case "F64", "I64":
 			width = 8
 		default:
-			return nil, nil, bad("tensor %q has dtype %s (F32 and F64 are read)", name, e.Dtype)
+			return nil, nil, bad("tensor %q has dtype %s (F32, F64 and I64 are read)", name, e.Dtype)
 		}
-		items = append(items, item{name, e, width})
+		items = append(items, item{name, e, width, e.Dtype == "I64"})
 	}
 	sort.Slice(items, func(i, j int) bool { return items[i].e.DataOffsets[0] < items[j].e.DataOffsets[0] })
 	var end int64
@@ -181,9 +183,12 @@ func Decode(r io.Reader, size int64) (map[string]Tensor, map[string]string, erro
 				d = slices.Grow(d, k)[:j+k]
 			}
 			for q := range k {
-				if it.width == 4 {
+				switch {
+				case it.width == 4:
 					d[j+q] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*q:]))
-				} else {
+				case it.isInt:
+					d[j+q] = float32(int64(binary.LittleEndian.Uint64(b[8*q:])))
+				default:
 					d[j+q] = float32(math.Float64frombits(binary.LittleEndian.Uint64(b[8*q:])))
 				}
 			}
