@@ -1,9 +1,13 @@
 package experiment
 
 import (
+	"bytes"
 	"context"
+	"encoding/gob"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"path/filepath"
 	"strconv"
@@ -11,6 +15,7 @@ import (
 	"time"
 
 	"github.com/fastpath-go/fastpath/asm"
+	"github.com/fastpath-go/fastpath/checkpoint"
 	"github.com/fastpath-go/fastpath/rnn"
 	"github.com/fastpath-go/fastpath/rnn/tasks"
 )
@@ -19,7 +24,10 @@ import (
 // package rnn), IRNN (identity recurrent weights, SGD) and plain SGD on one
 // of the thesis's recurrent tasks (package rnn/tasks): the addition
 // problem at several lengths, sequential pixel MNIST (plain and permuted),
-// or a character-level language model. Its runs are not resumable yet.
+// or a character-level language model. Every run (task variant x method)
+// is a cell of a Runner: it checkpoints (model, optimizer velocity, the
+// task's data stream, progress) after every evaluation and when
+// interrupted, and continues from there bit for bit when resumed.
 
 // RNNConfig are the settings of the rnn study.
 type RNNConfig struct {
@@ -57,11 +65,11 @@ type RNNConfig struct {
 	Variants []string
 	Side     int
 	TrainN   int
-	MNIST    string
+	MNIST    string `json:"-"`
 	// text: the corpus and its name, and the characters of the validation
 	// and test parts evaluated (0: all).
 	CorpusName string
-	Corpus     []byte
+	Corpus     []byte `json:"-"`
 	EvalChars  int
 }
 
@@ -113,14 +121,26 @@ type RNNResult struct {
 	Kernels                 string
 }
 
-// RNNStudy runs the study, logging progress to log. When interrupted (ctx
-// done) it returns the runs so far with the error, so that their tables
-// can still be written.
-func RNNStudy(ctx context.Context, c RNNConfig, log io.Writer) (*RNNResult, error) {
+// Runs returns the number of runs (Runner cells) of the study.
+func (c RNNConfig) Runs() int {
+	switch c.Task {
+	case "addition":
+		return len(c.Steps) * len(c.Methods)
+	case "mnist":
+		return len(c.Variants) * len(c.Methods)
+	}
+	return len(c.Methods)
+}
+
+// RNNStudy runs the study in r's directory (each run a cell, resumable),
+// logging progress to log. When interrupted (ctx done) it returns the runs
+// so far, the interrupted one included, with the error, so that their
+// tables can still be written.
+func RNNStudy(ctx context.Context, c RNNConfig, r *Runner, log io.Writer) (*RNNResult, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	e := &rnnStudy{task: c.Task, c: c, methods: c.Methods, stderr: log, ctx: ctx}
+	e := &rnnStudy{task: c.Task, c: c, methods: c.Methods, stderr: log, ctx: ctx, runner: r}
 	fmt.Fprintf(log, "%s\n", asm.Describe())
 	var err error
 	switch c.Task {
@@ -203,6 +223,7 @@ type rnnStudy struct {
 	methods []string
 	stderr  io.Writer
 	ctx     context.Context
+	runner  *Runner
 	results []*RNNRun
 
 	trainImages, testImages int // mnist: the sizes used
@@ -302,26 +323,92 @@ func (e *rnnStudy) newMethod(cfg rnn.Config, method string) (*rnn.Model, rnn.Opt
 	}
 }
 
+// rnnProgress is a run's state between iterations, kept in its checkpoint.
+type rnnProgress struct {
+	Iter         int // iterations done
+	TrainSeconds float64
+	LossSum      float64
+	LossN        int
+	Examples     int
+	Run          RNNRun
+	HasVelocity  bool
+	Velocity     [][]float32
+}
+
+// Checkpoint sections of a run.
+const (
+	rnnSectionModel    = "model"
+	rnnSectionStream   = "stream"
+	rnnSectionProgress = "progress"
+)
+
+// velocityOpt is an rnn optimizer whose momentum a checkpoint keeps.
+type velocityOpt interface {
+	rnn.Optimizer
+	Velocity() [][]float32
+	SetVelocity(m *rnn.Model, v [][]float32) error
+}
+
+// runKey names a run's cell: letters, digits and ._=+- only.
+func runKey(task, variant, method string) string {
+	k := []byte(task + "-" + variant + "-" + method)
+	for i, c := range k {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._=+-", c) >= 0) {
+			k[i] = '_'
+		}
+	}
+	return string(k)
+}
+
 // run trains one method on one task for iters iterations (or until the
 // budget is spent, the loss diverges or the run is interrupted),
-// evaluating every -eval-every iterations.
+// evaluating every -eval-every iterations, as a cell of the study's
+// runner: a finished run is read back, an interrupted one continues from
+// its checkpoint.
 func (e *rnnStudy) run(task tasks.Task, variant, method string, iters int) error {
+	r := &RNNRun{}
+	e.results = append(e.results, r)
+	_, err := e.runner.Run(runKey(e.task, variant, method), r, func(c *Cell) error {
+		return e.train(c, task, variant, method, iters, r)
+	})
+	return err
+}
+
+// train is run's cell: it fills r.
+func (e *rnnStudy) train(c *Cell, task tasks.Task, variant, method string, iters int, r *RNNRun) error {
 	m, opt, clip, lr, err := e.newMethod(task.Config(e.c.Hidden), method)
 	if err != nil {
 		return err
 	}
-	r := &RNNRun{Task: e.task, Variant: variant, Method: method, LR: lr, SolvedAt: -1, Best: math.NaN(), Extra: math.NaN()}
-	e.results = append(e.results, r)
-	fmt.Fprintf(e.stderr, "%s %s %s: %v, lr %g, momentum %g, clip %g, %d iterations of batch %d\n",
-		e.task, variant, method, m, lr, e.c.Momentum, clip, iters, e.c.Batch)
-	var train time.Duration
-	var lossSum float64
-	lossN := 0
-	examples := 0
+	*r = RNNRun{Task: e.task, Variant: variant, Method: method, LR: lr, SolvedAt: -1, Best: math.NaN(), Extra: math.NaN()}
+	var pr rnnProgress
+	resumed := false
+	if ck, err := checkpoint.Open(c.Checkpoint); err == nil {
+		err = e.restore(ck, task, m, opt, &pr)
+		ck.Close()
+		if err != nil {
+			return fmt.Errorf("%w (delete %s to restart the run)", err, c.Dir)
+		}
+		*r = pr.Run
+		resumed = true
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%w (delete %s to restart the run)", err, c.Dir)
+	}
+	if resumed {
+		fmt.Fprintf(e.stderr, "%s %s %s: resuming after iteration %d\n", e.task, variant, method, pr.Iter)
+	} else {
+		fmt.Fprintf(e.stderr, "%s %s %s: %v, lr %g, momentum %g, clip %g, %d iterations of batch %d\n",
+			e.task, variant, method, m, lr, e.c.Momentum, clip, iters, e.c.Batch)
+	}
+	train := time.Duration(pr.TrainSeconds * float64(time.Second))
+	save := func() error {
+		pr.TrainSeconds, pr.Run = train.Seconds(), *r
+		return e.save(c.Checkpoint, task, m, opt, &pr)
+	}
 	evaluate := func(it int) {
 		metric := task.Evaluate(m)
-		p := RNNPoint{Iter: it, Examples: examples, Seconds: train.Seconds(), TrainLoss: lossSum / float64(max(lossN, 1)), Metric: metric}
-		lossSum, lossN = 0, 0
+		p := RNNPoint{Iter: it, Examples: pr.Examples, Seconds: train.Seconds(), TrainLoss: pr.LossSum / float64(max(pr.LossN, 1)), Metric: metric}
+		pr.LossSum, pr.LossN = 0, 0
 		r.Points = append(r.Points, p)
 		r.Final = metric
 		if e.task == "mnist" {
@@ -336,9 +423,17 @@ func (e *rnnStudy) run(task tasks.Task, variant, method string, iters int) error
 		}
 		fmt.Fprintf(e.stderr, "  iter %6d  %7.1fs  train loss %.4g  %s %.4g\n", it, p.Seconds, p.TrainLoss, e.metricName(), metric)
 	}
-	r.Points = append(r.Points, RNNPoint{Metric: task.Evaluate(m)})
-	for it := 0; it < iters; it++ {
+	if !resumed {
+		r.Points = append(r.Points, RNNPoint{Metric: task.Evaluate(m)})
+	}
+	for it := pr.Iter; it < iters && !r.Diverged; it++ {
 		if e.ctx.Err() != nil {
+			if err := save(); err != nil {
+				return err
+			}
+			return fmt.Errorf("interrupted: %w", e.ctx.Err())
+		}
+		if e.c.Budget > 0 && train >= e.c.Budget {
 			break
 		}
 		t0 := time.Now()
@@ -349,10 +444,11 @@ func (e *rnnStudy) run(task tasks.Task, variant, method string, iters int) error
 		}
 		opt.Step(m)
 		train += time.Since(t0)
-		examples += b.Rows
+		pr.Examples += b.Rows
+		pr.Iter = it + 1
 		r.Iters = it + 1
-		lossSum += loss
-		lossN++
+		pr.LossSum += loss
+		pr.LossN++
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			r.Diverged, r.Final = true, math.NaN()
 			fmt.Fprintf(e.stderr, "  iter %6d: training loss %v, stopping this run\n", it+1, loss)
@@ -361,9 +457,9 @@ func (e *rnnStudy) run(task tasks.Task, variant, method string, iters int) error
 		over := e.c.Budget > 0 && train >= e.c.Budget
 		if (it+1)%e.c.EvalEvery == 0 || it+1 == iters || over {
 			evaluate(it + 1)
-		}
-		if over {
-			break
+			if err := save(); err != nil {
+				return err
+			}
 		}
 	}
 	r.Seconds = train.Seconds()
@@ -374,10 +470,76 @@ func (e *rnnStudy) run(task tasks.Task, variant, method string, iters int) error
 		r.Extra = v
 		fmt.Fprintf(e.stderr, "  test bits per character %.4f\n", v)
 	}
-	if e.ctx.Err() != nil {
-		return fmt.Errorf("interrupted: %w", e.ctx.Err())
-	}
 	return nil
+}
+
+// save writes a run's checkpoint: the model, the data stream's position
+// and the progress with the optimizer's velocity, in one atomic file.
+func (e *rnnStudy) save(path string, task tasks.Task, m *rnn.Model, opt rnn.Optimizer, pr *rnnProgress) error {
+	rt, ok := task.(tasks.Resumable)
+	if !ok {
+		return nil
+	}
+	stream, err := rt.StreamState(m)
+	if err != nil {
+		return err
+	}
+	pr.HasVelocity, pr.Velocity = false, nil
+	if v, ok := opt.(velocityOpt); ok && v.Velocity() != nil {
+		pr.HasVelocity, pr.Velocity = true, v.Velocity()
+	}
+	var pb bytes.Buffer
+	if err := gob.NewEncoder(&pb).Encode(pr); err != nil {
+		return err
+	}
+	return checkpoint.Save(path,
+		checkpoint.Section{Name: rnnSectionModel, Write: m.Save},
+		checkpoint.Bytes(rnnSectionStream, stream),
+		checkpoint.Bytes(rnnSectionProgress, pb.Bytes()))
+}
+
+// restore reads a run's checkpoint into m, opt, the task and pr.
+func (e *rnnStudy) restore(ck *checkpoint.File, task tasks.Task, m *rnn.Model, opt rnn.Optimizer, pr *rnnProgress) error {
+	rt, ok := task.(tasks.Resumable)
+	if !ok {
+		return fmt.Errorf("%s: the task cannot resume its data stream", ck.Path())
+	}
+	mb, ok1, err := ck.ReadAll(rnnSectionModel)
+	if err != nil {
+		return err
+	}
+	sb, ok2, err := ck.ReadAll(rnnSectionStream)
+	if err != nil {
+		return err
+	}
+	pb, ok3, err := ck.ReadAll(rnnSectionProgress)
+	if err != nil {
+		return err
+	}
+	if !ok1 || !ok2 || !ok3 {
+		return fmt.Errorf("%s: not a checkpoint of an rnn run", ck.Path())
+	}
+	saved, err := rnn.Load(bytes.NewReader(mb))
+	if err != nil {
+		return fmt.Errorf("%s: %w", ck.Path(), err)
+	}
+	if saved.Config() != m.Config() {
+		return fmt.Errorf("%s: holds a model of another shape (%v, this run %v)", ck.Path(), saved.Config(), m.Config())
+	}
+	m.CopyFrom(saved)
+	if err := gob.NewDecoder(bytes.NewReader(pb)).Decode(pr); err != nil {
+		return fmt.Errorf("%s: progress: %w", ck.Path(), err)
+	}
+	if pr.HasVelocity {
+		v, ok := opt.(velocityOpt)
+		if !ok {
+			return fmt.Errorf("%s: holds momentum the optimizer has no place for", ck.Path())
+		}
+		if err := v.SetVelocity(m, pr.Velocity); err != nil {
+			return fmt.Errorf("%s: %w", ck.Path(), err)
+		}
+	}
+	return rt.RestoreStream(sb)
 }
 
 func (e *rnnStudy) metricName() string { return metricName(e.task) }

@@ -1,6 +1,10 @@
 package rnn
 
-import "github.com/fastpath-go/fastpath/asm"
+import (
+	"fmt"
+
+	"github.com/fastpath-go/fastpath/asm"
+)
 
 // Optimizer updates a model's parameters from the gradients of its last
 // Gradient call (possibly clipped). Implementations size their state on the
@@ -150,4 +154,52 @@ func state(s [][]float32, ps []Param) [][]float32 {
 		}
 	}
 	return s
+}
+
+// Velocity returns the optimizer's momentum buffers, one per parameter of
+// Model.Params (nil before the first Step with momentum, or without
+// momentum): the state a checkpoint keeps.
+func (o *SGD) Velocity() [][]float32 { return o.vel }
+
+// SetVelocity restores momentum buffers saved with Velocity for m (nil:
+// none yet), copying them. Buffers that do not fit m's parameters are an
+// error.
+func (o *SGD) SetVelocity(m *Model, v [][]float32) error {
+	vel, err := copyState(m, v)
+	if err == nil {
+		o.vel = vel
+	}
+	return err
+}
+
+// Velocity returns the optimizer's momentum buffers (see SGD.Velocity).
+func (o *PathSGD) Velocity() [][]float32 { return o.vel }
+
+// SetVelocity restores momentum buffers saved with Velocity for m (see
+// SGD.SetVelocity).
+func (o *PathSGD) SetVelocity(m *Model, v [][]float32) error {
+	vel, err := copyState(m, v)
+	if err == nil {
+		o.vel = vel
+	}
+	return err
+}
+
+// copyState copies v after checking it against m's parameter shapes.
+func copyState(m *Model, v [][]float32) ([][]float32, error) {
+	if v == nil {
+		return nil, nil
+	}
+	ps := m.Params()
+	if len(v) != len(ps) {
+		return nil, fmt.Errorf("rnn: optimizer state for %d parameters, the model has %d", len(v), len(ps))
+	}
+	out := make([][]float32, len(v))
+	for i, p := range ps {
+		if len(v[i]) != len(p.Value) {
+			return nil, fmt.Errorf("rnn: optimizer state of %d values for parameter %s of %d", len(v[i]), p.Name, len(p.Value))
+		}
+		out[i] = append([]float32(nil), v[i]...)
+	}
+	return out, nil
 }

@@ -65,6 +65,7 @@ type rnnFlags struct {
 	irnnStd   float64
 	seed      uint64
 	out       string
+	resume    bool
 
 	steps     string // addition: sequence lengths; text: BPTT length
 	testN     int
@@ -94,7 +95,8 @@ func newRNNFlagSet(task string, f *rnnFlags) *flag.FlagSet {
 	fs.StringVar(&f.pathInit, "path-init", "normal", "RNN-Path's initialisation: normal (N(0, 1/fan_in)), identity (W_rec = I, N(0, 1/fan_in) W_in, W_out) or irnn (unstable: IRNN's tiny W_in, W_out give W_rec huge steps)")
 	fs.Float64Var(&f.irnnStd, "irnn-std", 0.001, "standard deviation of IRNN's input and output weights")
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed (initialisation and data)")
-	fs.StringVar(&f.out, "out", "rnn-out", "output `directory` for the CSV, markdown and PNG files (rnn_<task>.*)")
+	fs.StringVar(&f.out, "out", "rnn-out", "output `directory`: the runs' cells (checkpoints, results) and the CSV, markdown and PNG files (rnn_<task>.*)")
+	fs.BoolVar(&f.resume, "resume", false, "continue the study in -out: finished runs are kept, an interrupted one continues from its checkpoint (taken at every evaluation and on Ctrl-C)")
 	switch task {
 	case "addition":
 		fs.IntVar(&f.iters, "iters", f.iters, "training iterations per run")
@@ -122,7 +124,9 @@ func rnnUsage(w io.Writer) {
 	fmt.Fprintf(w, "Usage: fastpath experiment rnn <task> [flags]\n\n")
 	fmt.Fprintf(w, "Trains ReLU RNNs with RNN-Path (path-normalized SGD, package rnn), IRNN\n")
 	fmt.Fprintf(w, "(identity recurrent weights, SGD) and plain SGD, and writes CSV, markdown\n")
-	fmt.Fprintf(w, "tables and PNG curves to -out. Tasks:\n\n")
+	fmt.Fprintf(w, "tables and PNG curves to -out. Every run checkpoints into -out/cells at each\n")
+	fmt.Fprintf(w, "evaluation and on Ctrl-C; the same command with -resume continues it bit for\n")
+	fmt.Fprintf(w, "bit (model, momentum, data stream). Tasks:\n\n")
 	fmt.Fprintf(w, "  addition  addition problem (MSE; solved below 0.01) at each -T\n")
 	fmt.Fprintf(w, "  mnist     sequential pixel MNIST, 784 steps (test accuracy, time per epoch)\n")
 	fmt.Fprintf(w, "  text      character-level language model (bits per character)\n")
@@ -204,9 +208,15 @@ func runRNNExperiment(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
+	r, err := experiment.Open(f.out, "rnn-"+task, c, c.Runs(), f.resume)
+	if err != nil {
+		fmt.Fprintf(stderr, "fastpath experiment rnn: %v\n", err)
+		return 1
+	}
+	r.Progress = stderr
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	res, err := experiment.RNNStudy(ctx, c, stderr)
+	res, err := experiment.RNNStudy(ctx, c, r, stderr)
 	if res != nil {
 		// Interrupted runs are written too.
 		werr := res.WriteFiles(f.out)
@@ -220,6 +230,10 @@ func runRNNExperiment(args []string, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "fastpath experiment rnn: %v\n", err)
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintf(stderr, "fastpath experiment rnn: interrupted; the same command with -resume continues it\n")
+			return exitInterrupted
+		}
 		return 1
 	}
 	return 0

@@ -44,6 +44,7 @@ type Task interface {
 // marked values. Predicting 1 always gives MSE 1/6.
 type Addition struct {
 	steps, batch int
+	pcg          *rand.PCG
 	rng          *rand.Rand
 	train        *rnn.Batch
 	test         []*rnn.Batch
@@ -53,7 +54,8 @@ type Addition struct {
 // batches of batch sequences drawn from seed, and a fixed test set of
 // testN sequences.
 func NewAddition(steps, batch, testN int, seed uint64) *Addition {
-	a := &Addition{steps: steps, batch: batch, rng: rand.New(rand.NewPCG(seed, uint64(steps)))}
+	pcg := rand.NewPCG(seed, uint64(steps))
+	a := &Addition{steps: steps, batch: batch, pcg: pcg, rng: rand.New(pcg)}
 	a.train = newAdditionBatch(steps, batch)
 	test := rand.New(rand.NewPCG(seed^0x7e57, uint64(steps)))
 	for n := 0; n < testN; {
@@ -125,6 +127,7 @@ type SeqMNIST struct {
 	perm        []int // pixel order
 	batch       int
 	order       []int
+	pcg         *rand.PCG // the stream of data.NewRand(seed)
 	rng         *rand.Rand
 	b           *rnn.Batch
 	evalRows    int
@@ -150,7 +153,8 @@ func NewSeqMNIST(dir string, trainN, testN, batch, side int, permute bool, seed 
 		// A reduced task: side*side steps instead of 784.
 		train, test = train.Downsample(side, side), test.Downsample(side, side)
 	}
-	t := &SeqMNIST{train: train, test: test, batch: batch, rng: data.NewRand(seed), evalRows: 200}
+	pcg := rand.NewPCG(seed, seed) // data.NewRand(seed)'s source
+	t := &SeqMNIST{train: train, test: test, batch: batch, pcg: pcg, rng: rand.New(pcg), evalRows: 200}
 	t.perm = make([]int, train.Dim())
 	for i := range t.perm {
 		t.perm[i] = i
@@ -371,10 +375,11 @@ func (t *Text) Next(_ int, m *rnn.Model) *rnn.Batch {
 	// Carry the state along the streams, except at their starts.
 	t.b.H0 = blas32.General{}
 	if t.pos > 0 {
-		t.b.H0 = m.FinalState()
 		if t.saved {
 			h := m.Config().Hidden
 			t.b.H0 = blas32.General{Rows: t.batch, Cols: h, Stride: h, Data: t.carry}
+		} else {
+			t.b.H0 = m.FinalState()
 		}
 	}
 	t.saved = false

@@ -1,6 +1,7 @@
 package tasks
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -72,5 +73,59 @@ func TestText(t *testing.T) {
 				t.Fatalf("stream %d step %d: input %d, label %d", r, s, cur, b.Labels[s*b.Rows+r])
 			}
 		}
+	}
+}
+
+// TestTextStreamState: the text task's state saved between two training
+// chunks (no evaluation in between: the carried state is the model's final
+// state) and restored into a fresh task gives the same next batches, the
+// carried H0 included; a bad state is an error.
+func TestTextStreamState(t *testing.T) {
+	text := []byte(strings.Repeat("the quick brown fox jumps over the lazy dog ", 40))
+	a, err := NewText("t", text, 6, 3, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := rnn.New(a.Config(5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.InitNormal(1)
+	for it := range 3 {
+		m.Gradient(a.Next(it, m))
+	}
+	st, err := a.StreamState(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := NewText("t", text, 6, 3, 0)
+	if err := b.RestoreStream(st); err != nil {
+		t.Fatal(err)
+	}
+	fresh, _ := rnn.New(a.Config(5)) // a resumed run's model has run no forward pass
+	fresh.CopyFrom(m)
+	for it := 3; it < 6; it++ {
+		ba, bb := a.Next(it, m), b.Next(it, fresh)
+		if fmt.Sprint(ba.X, ba.Labels) != fmt.Sprint(bb.X, bb.Labels) {
+			t.Fatalf("iteration %d: batches differ", it)
+		}
+		ha, hb := ba.H0, bb.H0
+		if ha.Rows != hb.Rows || ha.Cols != hb.Cols {
+			t.Fatalf("iteration %d: H0 %dx%d vs %dx%d", it, ha.Rows, ha.Cols, hb.Rows, hb.Cols)
+		}
+		for r := range ha.Rows {
+			for j := range ha.Cols {
+				if ha.Data[r*ha.Stride+j] != hb.Data[r*hb.Stride+j] {
+					t.Fatalf("iteration %d: H0[%d][%d] differs", it, r, j)
+				}
+			}
+		}
+		la, lb := m.Gradient(ba), fresh.Gradient(bb)
+		if la != lb {
+			t.Fatalf("iteration %d: loss %v vs %v", it, la, lb)
+		}
+	}
+	if err := b.RestoreStream([]byte("junk")); err == nil {
+		t.Error("junk state accepted")
 	}
 }

@@ -1,0 +1,129 @@
+package experiment
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// cancelAfter is a log writer that cancels a context once it has seen n
+// evaluation lines.
+type cancelAfter struct {
+	n      int
+	cancel context.CancelFunc
+}
+
+func (w *cancelAfter) Write(p []byte) (int, error) {
+	w.n -= strings.Count(string(p), "  iter ")
+	if w.n <= 0 {
+		w.cancel()
+	}
+	return len(p), nil
+}
+
+// runSummary is a run's numbers without its timings.
+func runSummary(rs []*RNNRun) string {
+	var b strings.Builder
+	for _, r := range rs {
+		fmt.Fprintf(&b, "%s %s %s iters=%d final=%v best=%v solved=%d diverged=%v extra=%v\n", r.Task, r.Variant, r.Method, r.Iters,
+			r.Final, r.Best, r.SolvedAt, r.Diverged, r.Extra)
+		for _, p := range r.Points {
+			fmt.Fprintf(&b, "  %d %d %v %v\n", p.Iter, p.Examples, p.TrainLoss, p.Metric)
+		}
+	}
+	return b.String()
+}
+
+// TestRNNStudyResume: each task's study interrupted in the middle of a run
+// (after a checkpoint at an evaluation and between iterations) and resumed
+// gives the uninterrupted study's numbers exactly: model, momentum, the
+// data stream (addition's generator, MNIST's shuffle, the text streams'
+// carried state) all come back.
+func TestRNNStudyResume(t *testing.T) {
+	var corpus []byte
+	for i := range 4000 {
+		corpus = append(corpus, "the quick brown fox jumps over the lazy dog; "[i%45])
+	}
+	configs := map[string]RNNConfig{
+		"addition": {Task: "addition", Steps: []int{6}, TestN: 40},
+		"mnist":    {Task: "mnist", Variants: []string{"permuted"}, Side: 5, TrainN: 60, TestN: 20, MNIST: filepath.Join("..", "testdata", "mnist")},
+		"text":     {Task: "text", Steps: []int{5}, CorpusName: "fox", Corpus: corpus, EvalChars: 300},
+	}
+	for name, c := range configs {
+		c.Methods = []string{"rnn-path", "irnn"}
+		c.Hidden, c.Batch, c.Iters, c.EvalEvery = 6, 4, 23, 4
+		c.LRPath, c.LRIRNN, c.Momentum, c.Clip, c.ClipPath = 0.01, 0.01, 0.9, 10, 0
+		c.PathInit, c.IRNNStd, c.Seed = "identity", 0.001, 3
+		if name == "mnist" {
+			c.Iters = 0
+			c.Epochs = 2.3 // 2.3 passes of 15 batches: reshuffles in the middle
+		}
+		dir := t.TempDir()
+		r, err := Open(dir, "rnn", c, c.Runs(), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := RNNStudy(t.Context(), c, r, io_discard{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, stop := range []int{3, 10} { // the first run (MNIST: mid-epoch), the second
+			dir := t.TempDir()
+			r, _ := Open(dir, "rnn", c, c.Runs(), false)
+			ctx, cancel := context.WithCancel(t.Context())
+			_, err := RNNStudy(ctx, c, r, &cancelAfter{n: stop, cancel: cancel})
+			cancel()
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("%s stop %d: %v, want context.Canceled", name, stop, err)
+			}
+			if cells, _ := filepath.Glob(filepath.Join(dir, "cells", "*", "run.fpck")); len(cells) != 1 {
+				t.Fatalf("%s stop %d: checkpoints %v", name, stop, cells)
+			}
+			r, err = Open(dir, "rnn", c, c.Runs(), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := RNNStudy(t.Context(), c, r, io_discard{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g, w := runSummary(got.Runs), runSummary(want.Runs); g != w {
+				t.Errorf("%s stop %d: resumed\n%s\nuninterrupted\n%s", name, stop, g, w)
+			}
+			if ck, _ := filepath.Glob(filepath.Join(dir, "cells", "*", "run.fpck")); len(ck) != 0 {
+				t.Errorf("%s: checkpoints left after the study: %v", name, ck)
+			}
+		}
+		if len(want.Runs) != 2 || want.Runs[0].Iters == 0 || math.IsNaN(want.Runs[0].Final) {
+			t.Fatalf("%s: runs %s", name, runSummary(want.Runs))
+		}
+	}
+	// A damaged checkpoint is refused with a way out.
+	c := configs["addition"]
+	c.Methods, c.Hidden, c.Batch, c.Iters, c.EvalEvery, c.LRPath, c.PathInit = []string{"rnn-path"}, 4, 4, 20, 5, 0.01, "identity"
+	dir := t.TempDir()
+	r, _ := Open(dir, "rnn", c, 1, false)
+	ctx, cancel := context.WithCancel(t.Context())
+	RNNStudy(ctx, c, r, &cancelAfter{n: 2, cancel: cancel})
+	cancel()
+	cks, _ := filepath.Glob(filepath.Join(dir, "cells", "*", "run.fpck"))
+	if len(cks) != 1 {
+		t.Fatalf("checkpoints %v", cks)
+	}
+	b, _ := os.ReadFile(cks[0])
+	b[len(b)/2] ^= 1
+	os.WriteFile(cks[0], b, 0o644)
+	r, _ = Open(dir, "rnn", c, 1, true)
+	if _, err := RNNStudy(t.Context(), c, r, io_discard{}); err == nil || !strings.Contains(err.Error(), "to restart the run") {
+		t.Errorf("damaged checkpoint: %v", err)
+	}
+}
+
+type io_discard struct{}
+
+func (io_discard) Write(p []byte) (int, error) { return len(p), nil }
