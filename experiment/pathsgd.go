@@ -435,14 +435,6 @@ func (res *CompareResult) Markdown() string {
 	return b.String()
 }
 
-// WidthRow is one width of the Width study, at its early-stopping epoch.
-type WidthRow struct {
-	H, BestEpoch                         int
-	TrainErr, ValErr, TestErr, TrainLoss float64
-	Seconds                              float64
-	Diverged                             bool
-}
-
 // WidthResult is the outcome of the Width study.
 type WidthResult struct {
 	Config              PathSGDConfig
@@ -450,13 +442,6 @@ type WidthResult struct {
 	Rows                []WidthRow
 	Kernels             string
 	Seconds             float64
-}
-
-// widthRecord is one epoch of a width cell.
-type widthRecord struct {
-	Epoch                                int
-	TrainErr, ValErr, TestErr, TrainLoss float64
-	Seconds                              float64
 }
 
 // PathSGDWidth runs the Width study in r's directory (one resumable cell
@@ -479,54 +464,13 @@ func PathSGDWidth(ctx context.Context, cfg PathSGDConfig, r *Runner, log io.Writ
 	for _, h := range cfg.Widths {
 		var row WidthRow
 		_, err := r.Run(fmt.Sprintf("width-H=%d", h), &row, func(c *Cell) error {
-			t0 := time.Now()
-			_, recs, diverged, err := TrainCell(ctx, c, Training[widthRecord]{
-				NewNet: func() (*layers.Network, error) {
-					return layers.NewMLP([]int{sp.Train.Dim(), h, 10}, layers.MLPOptions{Seed: cfg.Seed, MaxBatch: cfg.Batch})
-				},
-				NewOpt: func(*layers.Network) layers.Optimizer { return layers.ThesisSGD(0.1) },
-				Data:   sp.Train, Config: layers.TrainConfig{Epochs: cfg.Epochs, BatchSize: cfg.Batch, Seed: cfg.Seed},
-				OnEpoch: func(net *layers.Network, st layers.EpochStats, prev []widthRecord) (widthRecord, error) {
-					te := time.Now()
-					var rec widthRecord
-					rec.Epoch = st.Epoch
-					_, vacc, err := layers.Evaluate(net, sp.Val, 1000)
-					if err != nil {
-						return rec, err
-					}
-					tl, tacc, err := layers.Evaluate(net, sp.Train, 1000)
-					if err != nil {
-						return rec, err
-					}
-					_, teacc, err := layers.Evaluate(net, sp.Test, 1000)
-					if err != nil {
-						return rec, err
-					}
-					rec.TrainErr, rec.ValErr, rec.TestErr, rec.TrainLoss = 1-tacc, 1-vacc, 1-teacc, tl
-					rec.Seconds = st.Duration.Seconds() + time.Since(te).Seconds()
-					if len(prev) > 0 {
-						rec.Seconds += prev[len(prev)-1].Seconds
-					}
-					return rec, nil
-				},
-			})
+			var err error
+			row, err = trainWidth(ctx, c, widthRun{Train: sp.Train, Val: sp.Val, Test: sp.Test, H: h, Classes: 10, Epochs: cfg.Epochs, Batch: cfg.Batch, Seed: cfg.Seed})
 			if err != nil {
 				return err
 			}
-			row = WidthRow{H: h, ValErr: math.Inf(1), Diverged: diverged, Seconds: time.Since(t0).Seconds()}
-			for _, rec := range recs {
-				if rec.ValErr < row.ValErr {
-					row.BestEpoch, row.TrainErr, row.ValErr, row.TestErr, row.TrainLoss = rec.Epoch, rec.TrainErr, rec.ValErr, rec.TestErr, rec.TrainLoss
-				}
-			}
-			if len(recs) > 0 {
-				row.Seconds = recs[len(recs)-1].Seconds
-			}
-			if row.BestEpoch == 0 {
-				row.TrainErr, row.ValErr, row.TestErr, row.TrainLoss = math.NaN(), math.NaN(), math.NaN(), math.NaN()
-			}
-			fmt.Fprintf(log, "  H=%-5d best epoch %3d train error %.4f val error %.4f test error %.4f%s (%.1fs)\n",
-				h, row.BestEpoch, row.TrainErr, row.ValErr, row.TestErr, divergedNote(diverged), row.Seconds)
+			fmt.Fprintf(log, "  H=%-5d best epoch %3d train error %.4f val error %.4f test error %.4f; last epoch train %.4f test %.4f%s (%.1fs)\n",
+				h, row.BestEpoch, row.TrainErr, row.ValErr, row.TestErr, row.FinalTrainErr, row.FinalTestErr, divergedNote(row.Diverged), row.Seconds)
 			return nil
 		})
 		if err != nil {
@@ -540,9 +484,10 @@ func PathSGDWidth(ctx context.Context, cfg PathSGDConfig, r *Runner, log io.Writ
 
 // WriteFiles writes width.csv and width.md to dir.
 func (res *WidthResult) WriteFiles(dir string) error {
-	rows := [][]string{{"hidden", "best_epoch", "train_error", "val_error", "test_error", "train_loss", "seconds", "diverged"}}
+	rows := [][]string{{"hidden", "best_epoch", "train_error", "val_error", "test_error", "train_loss", "seconds", "diverged", "final_epoch", "final_train_error", "final_test_error"}}
 	for _, r := range res.Rows {
-		rows = append(rows, []string{fmt.Sprint(r.H), fmt.Sprint(r.BestEpoch), Ftoa(r.TrainErr), Ftoa(r.ValErr), Ftoa(r.TestErr), Ftoa(r.TrainLoss), Ftoa(r.Seconds), fmt.Sprint(r.Diverged)})
+		rows = append(rows, []string{fmt.Sprint(r.H), fmt.Sprint(r.BestEpoch), Ftoa(r.TrainErr), Ftoa(r.ValErr), Ftoa(r.TestErr), Ftoa(r.TrainLoss), Ftoa(r.Seconds), fmt.Sprint(r.Diverged),
+			fmt.Sprint(r.FinalEpoch), Ftoa(r.FinalTrainErr), Ftoa(r.FinalTestErr)})
 	}
 	if err := WriteCSV(filepath.Join(dir, "width.csv"), rows); err != nil {
 		return err
@@ -557,9 +502,9 @@ func (res *WidthResult) Markdown() string {
 	fmt.Fprintf(&b, "## Width study: one hidden layer on 10x10 MNIST\n\n")
 	fmt.Fprintf(&b, "SGD lr 0.1 x 0.99/epoch, momentum 0.5 + 0.02/epoch up to 0.9, batch %d, %s, early stopping on %d validation examples; %d training, %d test examples, seed %d; %s. Total %.0fs (this sitting).\n\n",
 		c.Batch, plural(c.Epochs, "epoch"), res.ValN, res.TrainN, res.TestN, c.Seed, res.Kernels, res.Seconds)
-	fmt.Fprintf(&b, "| H | best epoch | train error | validation error | test error | time (s) |\n|---|---|---|---|---|---|\n")
+	fmt.Fprintf(&b, "| H | early-stopping epoch | train error | validation error | test error (early stopping) | train error (last epoch) | test error (last epoch) | time (s) |\n|---|---|---|---|---|---|---|---|\n")
 	for _, r := range res.Rows {
-		fmt.Fprintf(&b, "| %d | %d | %.4f | %.4f | %.4f | %.1f |\n", r.H, r.BestEpoch, r.TrainErr, r.ValErr, r.TestErr, r.Seconds)
+		fmt.Fprintf(&b, "| %d | %d | %.4f | %.4f | %.4f | %.4f | %.4f | %.1f |\n", r.H, r.BestEpoch, r.TrainErr, r.ValErr, r.TestErr, r.FinalTrainErr, r.FinalTestErr, r.Seconds)
 	}
 	return b.String()
 }

@@ -94,7 +94,9 @@ func PathSGDCompare(dir string, res *experiment.CompareResult) error {
 	return nil
 }
 
-// PathSGDWidth writes width.png to dir: training and test error against H.
+// PathSGDWidth writes width.png to dir: the thesis's Figure 1, the training
+// error and the test error at the last epoch and the test error at the
+// early-stopping epoch against H.
 func PathSGDWidth(dir string, res *experiment.WidthResult) error {
 	p := plot.New()
 	p.Title.Text = "10x10 MNIST, one hidden layer: error vs width"
@@ -108,8 +110,9 @@ func PathSGDWidth(dir string, res *experiment.WidthResult) error {
 		col  color.RGBA
 		get  func(experiment.WidthRow) float64
 	}{
-		{"training error", Palette[1], func(r experiment.WidthRow) float64 { return r.TrainErr }},
-		{"test error", Palette[0], func(r experiment.WidthRow) float64 { return r.TestErr }},
+		{"training error (last epoch)", Palette[1], func(r experiment.WidthRow) float64 { return r.FinalTrainErr }},
+		{"test error (last epoch)", Palette[3], func(r experiment.WidthRow) float64 { return r.FinalTestErr }},
+		{"test error (early stopping)", Palette[0], func(r experiment.WidthRow) float64 { return r.TestErr }},
 	} {
 		var pts plotter.XYs
 		for _, r := range res.Rows {
