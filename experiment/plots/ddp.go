@@ -67,7 +67,7 @@ func DDP(dir string, res *experiment.DDPResult) error {
 		}
 		rows = append(rows, row)
 	}
-	return SaveGrid(filepath.Join(dir, "ddp.png"), 12*vg.Inch, 9*vg.Inch, rows)
+	return SaveGrid(filepath.Join(dir, "ddp.png"), 6*vg.Inch, 4.5*vg.Inch, rows)
 }
 
 // ddpStyle is a method's colour and dash pattern.
