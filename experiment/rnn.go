@@ -33,7 +33,8 @@ import (
 type RNNConfig struct {
 	// Task is addition, mnist or text.
 	Task string
-	// Methods are rnn-path, irnn and sgd.
+	// Methods are rnn-path, rnn-path2 (RNN-Path with kappa1 + kappa2, for
+	// small T), irnn and sgd.
 	Methods []string
 	Hidden  int
 	Batch   int
@@ -84,8 +85,8 @@ func (c RNNConfig) Validate() error {
 		return fmt.Errorf("no method")
 	}
 	for _, m := range c.Methods {
-		if m != "rnn-path" && m != "irnn" && m != "sgd" {
-			return fmt.Errorf("unknown method %q (want rnn-path, irnn, sgd)", m)
+		if m != "rnn-path" && m != "rnn-path2" && m != "irnn" && m != "sgd" {
+			return fmt.Errorf("unknown method %q (want rnn-path, rnn-path2, irnn, sgd)", m)
 		}
 	}
 	switch {
@@ -304,7 +305,7 @@ func (e *rnnStudy) newMethod(cfg rnn.Config, method string) (*rnn.Model, rnn.Opt
 	}
 	mu := float32(e.c.Momentum)
 	switch method {
-	case "rnn-path":
+	case "rnn-path", "rnn-path2":
 		switch e.c.PathInit {
 		case "identity":
 			m.InitIdentity(e.c.Seed)
@@ -313,7 +314,7 @@ func (e *rnnStudy) newMethod(cfg rnn.Config, method string) (*rnn.Model, rnn.Opt
 		default:
 			m.InitNormal(e.c.Seed)
 		}
-		return m, &rnn.PathSGD{LR: float32(e.c.LRPath), Momentum: mu}, e.c.ClipPath, e.c.LRPath, nil
+		return m, &rnn.PathSGD{LR: float32(e.c.LRPath), Momentum: mu, WithKappa2: method == "rnn-path2"}, e.c.ClipPath, e.c.LRPath, nil
 	case "irnn":
 		m.InitIRNN(e.c.IRNNStd, e.c.Seed)
 		return m, &rnn.SGD{LR: float32(e.c.LRIRNN), Momentum: mu}, e.c.Clip, e.c.LRIRNN, nil

@@ -206,3 +206,41 @@ func TestKappaPanics(t *testing.T) {
 		}()
 	}
 }
+
+// TestPathSGDWithKappa2: with WithKappa2 the W_rec step is the gradient
+// divided by kappa1 + kappa2 (Model.Kappa2), the other parameters' by
+// kappa1 alone.
+func TestPathSGDWithKappa2(t *testing.T) {
+	cfg := Config{In: 2, Hidden: 4, Out: 1, Loss: Squared}
+	m := randomModel(t, cfg, 5, 1.1)
+	b := addingBatch(6, 7, 3)
+	m.Gradient(b)
+	var k Kappa
+	m.Kappa1(&k, 7, b.Outputs)
+	k2 := m.Kappa2(7, b.Outputs)
+	before := make([][]float32, len(m.Params()))
+	for i, p := range m.Params() {
+		before[i] = append([]float32(nil), p.Value...)
+	}
+	o := &PathSGD{LR: 0.01, WithKappa2: true}
+	o.Step(m)
+	ld, h := cfg.In+cfg.Hidden, cfg.Hidden
+	w := m.Params()[0]
+	for v := range h {
+		for u := range h {
+			i := v*ld + cfg.In + u
+			want := float64(before[0][i]) - 0.01*float64(m.DW.Data[i])/(k.Rec[v*h+u]+k2[v*h+u])
+			if math.Abs(float64(w.Value[i])-want) > 1e-6*(1+math.Abs(want)) {
+				t.Fatalf("W_rec[%d][%d] = %v, want %v", v, u, w.Value[i], want)
+			}
+		}
+		i := v * ld // an input weight: kappa1 only
+		want := float64(before[0][i]) - 0.01*float64(m.DW.Data[i])/k.In[v]
+		if math.Abs(float64(w.Value[i])-want) > 1e-6*(1+math.Abs(want)) {
+			t.Fatalf("W_in[%d][0] = %v, want %v", v, w.Value[i], want)
+		}
+	}
+	if k2[0] == 0 {
+		t.Fatal("kappa2 is zero: the test cannot tell")
+	}
+}

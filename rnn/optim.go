@@ -62,7 +62,13 @@ func (o *SGD) Step(m *Model) {
 // the rescaled trajectory, step by step.
 type PathSGD struct {
 	LR, Momentum float32
-	// Kappa holds the scaling used by the last Step.
+	// WithKappa2 adds kappa2 to kappa1 for W_rec (the full diagonal of the
+	// path regularizer's Hessian, which the thesis drops for its cost):
+	// Model.Kappa2 at every Step, O(T H^3 + T^2 H^2) and allocating, for
+	// studying what the approximation loses at small T.
+	WithKappa2 bool
+	// Kappa holds the scaling used by the last Step (kappa1, plus kappa2
+	// in Rec with WithKappa2).
 	Kappa Kappa
 
 	scaled [][]float32 // preconditioned gradients
@@ -81,6 +87,11 @@ func (o *PathSGD) Step(m *Model) {
 	ps := m.Params()
 	o.scaled = state(o.scaled, ps)
 	m.Kappa1(&o.Kappa, m.gradSteps, m.gradOutputs)
+	if o.WithKappa2 {
+		for i, k2 := range m.Kappa2(m.gradSteps, m.gradOutputs) {
+			o.Kappa.Rec[i] += k2
+		}
+	}
 	o.precondition(m)
 	if o.Momentum != 0 {
 		o.vel = state(o.vel, ps)

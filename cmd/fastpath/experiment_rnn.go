@@ -81,7 +81,7 @@ type rnnFlags struct {
 func newRNNFlagSet(task string, f *rnnFlags) *flag.FlagSet {
 	fs := flag.NewFlagSet("experiment rnn "+task, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&f.methods, "methods", f.methods, "comma-separated `methods`: rnn-path, irnn (IRNN init + SGD), sgd (N(0,1/fan_in) init + SGD)")
+	fs.StringVar(&f.methods, "methods", f.methods, "comma-separated `methods`: rnn-path, rnn-path2 (RNN-Path with kappa1 + kappa2: small T only), irnn (IRNN init + SGD), sgd (N(0,1/fan_in) init + SGD)")
 	fs.IntVar(&f.hidden, "hidden", f.hidden, "hidden units")
 	fs.IntVar(&f.batch, "batch", f.batch, "sequences per mini-batch")
 	fs.IntVar(&f.evalEvery, "eval-every", f.evalEvery, "evaluate every `n` iterations")

@@ -81,3 +81,26 @@ func TestExperimentRNNBadArgs(t *testing.T) {
 		t.Errorf("help: exit %d\n%s", code, stdout)
 	}
 }
+
+// The kappa2 study at small sizes: one row per model and length; at the
+// identity initialisation kappa2 vanishes off the diagonal (the median
+// ratio is 0) but not on it.
+func TestExperimentKappa2(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := runCLI("experiment", "kappa2", "-hidden", "6", "-T", "4,12", "-train-T", "6", "-train-iters", "30", "-out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"| init=irnn | 4 |", "| init=identity | 12 | 0 |", "| init=normal | 12 |", "| RNN-Path, 30 iterations at T=6"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "kappa2.csv"))
+	if err != nil || strings.Count(string(b), "\n") != 1+4*2 {
+		t.Errorf("kappa2.csv: %v\n%s", err, b)
+	}
+	if code, _, _ := runCLI("experiment", "kappa2", "-T", "1", "-out", t.TempDir()); code != 2 {
+		t.Errorf("-T 1: exit %d", code)
+	}
+}
