@@ -1,0 +1,42 @@
+package dist
+
+import (
+	"errors"
+	"testing"
+)
+
+// TestLocal: the single process is rank 0 of 1, its collectives leave the
+// buffers as they are, and a root other than 0 is an error.
+func TestLocal(t *testing.T) {
+	c, err := Open("local")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Rank() != 0 || c.Size() != 1 {
+		t.Fatalf("rank %d of %d", c.Rank(), c.Size())
+	}
+	a, b := []float32{1, 2, 3}, []float64{4, 5}
+	if c.AllreduceSum32(a) != nil || c.AllreduceSum64(b) != nil || c.Broadcast32(a, 0) != nil || c.Broadcast64(b, 0) != nil || c.Barrier() != nil {
+		t.Fatal("a collective failed")
+	}
+	if a[0] != 1 || a[2] != 3 || b[1] != 5 {
+		t.Errorf("buffers changed: %v %v", a, b)
+	}
+	if c.Broadcast32(a, 1) == nil || c.Broadcast64(b, -1) == nil {
+		t.Error("a bad root was accepted")
+	}
+	if _, err := Open("tcp"); err == nil {
+		t.Error("an unknown communicator was accepted")
+	}
+}
+
+// TestOpenMPIWithoutTag: without the mpi tag, Open("mpi") says how to get
+// it.
+func TestOpenMPIWithoutTag(t *testing.T) {
+	if mpiBuilt {
+		t.Skip("built with MPI")
+	}
+	if _, err := Open("mpi"); !errors.Is(err, ErrNoMPI) {
+		t.Errorf("Open(mpi): %v, want ErrNoMPI", err)
+	}
+}
