@@ -33,7 +33,7 @@ func TestLocal(t *testing.T) {
 // TestOpenMPIWithoutTag: without the mpi tag, Open("mpi") says how to get
 // it.
 func TestOpenMPIWithoutTag(t *testing.T) {
-	if mpiBuilt {
+	if HasMPI {
 		t.Skip("built with MPI")
 	}
 	if _, err := Open("mpi"); !errors.Is(err, ErrNoMPI) {

@@ -40,7 +40,8 @@ import (
 	"unsafe"
 )
 
-const mpiBuilt = true
+// HasMPI reports whether this build has MPI support (the mpi build tag).
+const HasMPI = true
 
 // mpiComm is MPI_COMM_WORLD.
 type mpiComm struct {

@@ -2,6 +2,7 @@
 
 package dist
 
-const mpiBuilt = false
+// HasMPI reports whether this build has MPI support (the mpi build tag).
+const HasMPI = false
 
 func openMPI() (Comm, error) { return nil, ErrNoMPI }

@@ -60,6 +60,29 @@ type TrainConfig struct {
 	// training goroutine between steps, so it should be quick; Train
 	// itself allocates nothing for it. To stop training, cancel ctx.
 	OnStep func(StepStats)
+	// Parallel, if not nil, trains data-parallel across processes.
+	Parallel *DataParallel
+}
+
+// DataParallel makes Train one of Size processes that train the same
+// network together: BatchSize is the global mini-batch, every process reads
+// the same shuffled order (the same Seed) and takes its contiguous share of
+// each batch (rows [rows*Rank/Size, rows*(Rank+1)/Size)), computes the
+// gradient of the mean loss over its share, scales it by share/rows, and
+// Reduce sums the scaled gradients (and the losses) over the processes, so
+// that every process holds the global batch's mean gradient and applies the
+// same update. The trajectory is single-process training's with the same
+// global batch up to float32 rounding (the sums over the batch's rows are
+// grouped differently). Networks with dropout or normalization layers,
+// whose training forward pass depends on the whole batch or on a random
+// stream, are refused; optimizers that read the mini-batch themselves
+// (pathsgd.DDPSGD) are not supported. Only one process should write
+// checkpoints (set Checkpoint on rank 0 alone).
+type DataParallel struct {
+	Rank, Size int
+	// Reduce replaces buf by its elementwise sum over the processes, in
+	// place (dist.Comm.AllreduceSum32).
+	Reduce func(buf []float32) error
 }
 
 // StepStats reports one training step to TrainConfig.OnStep.
@@ -174,8 +197,21 @@ func Train(ctx context.Context, net *Network, opt Optimizer, data Examples, cfg 
 	if cfg.Epochs <= start.Epoch {
 		return fmt.Errorf("layers: Epochs %d: the run has completed %d epochs already", cfg.Epochs, start.Epoch)
 	}
+	par := cfg.Parallel
+	if par != nil {
+		if par.Size < 1 || par.Rank < 0 || par.Rank >= par.Size || par.Reduce == nil {
+			return fmt.Errorf("layers: data-parallel rank %d of %d (and a Reduce function) is not a valid process", par.Rank, par.Size)
+		}
+		for _, l := range net.layers {
+			switch l.(type) {
+			case *Dropout, *BatchNorm, *DDPNorm:
+				return fmt.Errorf("layers: data-parallel training does not support %v (its training pass depends on the whole batch or a random stream)", l)
+			}
+		}
+	}
 	net.Reserve(bs)
 	xbuf := make([]float32, bs*net.InSize())
+	var lossBuf [1]float32
 	ybuf := make([]int, bs)
 	idx := make([]int, total)
 	for i := range idx {
@@ -221,10 +257,18 @@ func Train(ctx context.Context, net *Network, opt Optimizer, data Examples, cfg 
 			rows := min(bs, total-lo)
 			x := view(xbuf, rows, net.InSize())
 			y := ybuf[:rows]
-			if err := readBatch(net, data, idx[lo:lo+rows], x, y); err != nil {
-				return fmt.Errorf("%w (epoch %d, step %d)", err, epoch, step)
+			var loss float64
+			if par == nil {
+				if err := readBatch(net, data, idx[lo:lo+rows], x, y); err != nil {
+					return fmt.Errorf("%w (epoch %d, step %d)", err, epoch, step)
+				}
+				loss = net.Gradient(x, y)
+			} else {
+				var err error
+				if loss, err = parallelGradient(net, data, idx[lo:lo+rows], xbuf, ybuf, par, &lossBuf); err != nil {
+					return fmt.Errorf("%w (epoch %d, step %d)", err, epoch, step)
+				}
 			}
-			loss := net.Gradient(x, y)
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
 				return &DivergedError{Epoch: epoch, Step: step, Loss: loss}
 			}
@@ -271,6 +315,45 @@ func Train(ctx context.Context, net *Network, opt Optimizer, data Examples, cfg 
 		}
 	}
 	return nil
+}
+
+// parallelGradient computes this process's share of the batch idx and
+// sums the scaled gradients and losses over the processes: afterwards the
+// network's gradients are the batch's mean gradient, and the returned loss
+// its mean loss.
+func parallelGradient(net *Network, data Examples, idx []int, xbuf []float32, ybuf []int, par *DataParallel, lossBuf *[1]float32) (float64, error) {
+	rows := len(idx)
+	lo, hi := rows*par.Rank/par.Size, rows*(par.Rank+1)/par.Size
+	share := hi - lo
+	lossBuf[0] = 0
+	if share > 0 {
+		x := view(xbuf, share, net.InSize())
+		y := ybuf[:share]
+		if err := readBatch(net, data, idx[lo:hi], x, y); err != nil {
+			return 0, err
+		}
+		loss := net.Gradient(x, y)
+		scale := float32(share) / float32(rows)
+		for _, p := range net.params {
+			for i := range p.Grad {
+				p.Grad[i] *= scale
+			}
+		}
+		lossBuf[0] = float32(loss * float64(share) / float64(rows))
+	} else {
+		for _, p := range net.params {
+			clear(p.Grad)
+		}
+	}
+	for _, p := range net.params {
+		if err := par.Reduce(p.Grad); err != nil {
+			return 0, fmt.Errorf("layers: data-parallel gradient sum: %w", err)
+		}
+	}
+	if err := par.Reduce(lossBuf[:]); err != nil {
+		return 0, fmt.Errorf("layers: data-parallel loss sum: %w", err)
+	}
+	return float64(lossBuf[0]), nil
 }
 
 // checkData checks that a dataset is consistent (when it can say: a

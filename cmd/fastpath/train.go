@@ -19,6 +19,7 @@ import (
 
 	"github.com/fastpath-go/fastpath/asm"
 	"github.com/fastpath-go/fastpath/blas"
+	"github.com/fastpath-go/fastpath/dist"
 	"github.com/fastpath-go/fastpath/data"
 	"github.com/fastpath-go/fastpath/internal/atomicfile"
 	"github.com/fastpath-go/fastpath/layers"
@@ -43,6 +44,7 @@ type trainFlags struct {
 	inputDropout float64
 	init         string
 	norm         string
+	dist         string
 	seed         uint64
 	threads      int
 	val          int
@@ -70,6 +72,7 @@ func newTrainFlagSet(f *trainFlags) *flag.FlagSet {
 	fs.Float64Var(&f.inputDropout, "input-dropout", 0, "dropout `probability` of the input features")
 	fs.StringVar(&f.init, "init", "balanced", "weight initialisation: balanced (N(0, 1/fan_in)) or he (N(0, 2/fan_in))")
 	fs.StringVar(&f.norm, "norm", "none", "`normalization` of the hidden layers' pre-activations: none, batch (batch normalization) or ddp (DDP-Normalization with -alpha); with -opt sgd or adagrad")
+	fs.StringVar(&f.dist, "dist", "local", "`communicator`: local, or mpi for data-parallel training under mpirun (each process trains on its share of every -batch; a build with -tags mpi)")
 	fs.Uint64Var(&f.seed, "seed", 1, "`seed` of the initialisation, the shuffles and the dropout masks")
 	fs.IntVar(&f.threads, "threads", 0, "GEMM `threads` (0: GOMAXPROCS)")
 	fs.IntVar(&f.val, "val", -1, "hold out the last `n` training examples for validation (-1: 10000 when at least 20000 remain, 0: none)")
@@ -132,6 +135,7 @@ type trainRun struct {
 	norm   layers.Norm
 	data   dataSpec
 	stdout io.Writer
+	comm   dist.Comm
 	stderr io.Writer
 
 	train, val, test *data.Dataset
@@ -151,6 +155,17 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "fastpath train: %v\n", err)
 		return 1
+	}
+	comm, err := dist.Open(r.f.dist)
+	if err != nil {
+		return fail(err)
+	}
+	defer comm.Close()
+	r.comm = comm
+	if comm.Rank() > 0 {
+		// Only rank 0 reports and writes files; the others train.
+		r.stdout, stdout = io.Discard, io.Discard
+		r.f.log, r.f.plot = "", ""
 	}
 	if err := r.checkOutputs(); err != nil {
 		return fail(err)
@@ -501,6 +516,13 @@ func (r *trainRun) run() int {
 	}
 	if r.val != nil {
 		cfg.Validation = r.val
+	}
+	if c := r.comm; c != nil && c.Size() > 1 {
+		cfg.Parallel = &layers.DataParallel{Rank: c.Rank(), Size: c.Size(), Reduce: c.AllreduceSum32}
+		if c.Rank() > 0 {
+			cfg.Checkpoint = "" // rank 0 writes it
+		}
+		fmt.Fprintf(r.stdout, "dist     %d processes, each training on its share of every batch of %d\n", c.Size(), f.batch)
 	}
 	start := time.Now()
 	err = layers.Train(ctx, r.net, opt, r.train, cfg)

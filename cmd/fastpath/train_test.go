@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fastpath-go/fastpath/dist"
 	"github.com/fastpath-go/fastpath/layers"
 )
 
@@ -598,5 +599,22 @@ func TestTrainNorm(t *testing.T) {
 		if code, _, errs := runCLI(append([]string{"train", "-data", fixture, "-epochs", "1"}, bad...)...); code != 2 {
 			t.Errorf("%v: exit %d, stderr %q", bad, code, errs)
 		}
+	}
+}
+
+// TestTrainDist: -dist local trains as without it; -dist mpi in a build
+// without the mpi tag says how to get it; an unknown communicator is
+// refused. (Data-parallel runs under mpirun are checked by .ci/run.)
+func TestTrainDist(t *testing.T) {
+	args := []string{"train", "-data", fixture, "-hidden", "8", "-epochs", "1", "-val", "0", "-threads", "1"}
+	if code, _, errs := runCLI(append(args, "-dist", "local")...); code != 0 {
+		t.Fatalf("-dist local: exit %d: %s", code, errs)
+	}
+	code, _, errs := runCLI(append(args, "-dist", "mpi")...)
+	if !dist.HasMPI && (code == 0 || !strings.Contains(errs, "-tags mpi")) {
+		t.Errorf("-dist mpi without the tag: exit %d, %q", code, errs)
+	}
+	if code, _, _ := runCLI(append(args, "-dist", "tcp")...); code == 0 {
+		t.Error("-dist tcp accepted")
 	}
 }
