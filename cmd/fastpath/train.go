@@ -19,8 +19,8 @@ import (
 
 	"github.com/fastpath-go/fastpath/asm"
 	"github.com/fastpath-go/fastpath/blas"
-	"github.com/fastpath-go/fastpath/dist"
 	"github.com/fastpath-go/fastpath/data"
+	"github.com/fastpath-go/fastpath/dist"
 	"github.com/fastpath-go/fastpath/internal/atomicfile"
 	"github.com/fastpath-go/fastpath/layers"
 )
