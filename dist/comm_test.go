@@ -2,6 +2,7 @@ package dist
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 )
 
@@ -38,5 +39,37 @@ func TestOpenMPIWithoutTag(t *testing.T) {
 	}
 	if _, err := Open("mpi"); !errors.Is(err, ErrNoMPI) {
 		t.Errorf("Open(mpi): %v, want ErrNoMPI", err)
+	}
+}
+
+// TestGroup: goroutine ranks sum and broadcast like the serial reference.
+func TestGroup(t *testing.T) {
+	for _, size := range []int{1, 2, 3} {
+		cs := NewGroup(size)
+		done := make(chan error, size)
+		for _, c := range cs {
+			go func() {
+				a := []float32{float32(c.Rank()), 1}
+				b := []float64{float64(c.Rank() * 10)}
+				if err := c.AllreduceSum32(a); err != nil {
+					done <- err
+					return
+				}
+				if err := c.Broadcast64(b, size-1); err != nil {
+					done <- err
+					return
+				}
+				if a[0] != float32(size*(size-1)/2) || a[1] != float32(size) || b[0] != float64((size-1)*10) {
+					done <- fmt.Errorf("rank %d: %v %v", c.Rank(), a, b)
+					return
+				}
+				done <- c.Barrier()
+			}()
+		}
+		for range size {
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 }

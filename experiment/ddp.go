@@ -234,14 +234,14 @@ func DDPStudy(ctx context.Context, cfg DDPConfig, r *Runner, log io.Writer) (*DD
 		}
 		return trainWork
 	}, float64(len(ms))*(float64(len(cfg.Grid))*gridWork+trainWork))
-	chosen := make([]float64, len(ms))
+	grids := make([][]ddpGridResult, len(ms))
+	var batch []BatchCell
 	for i, m := range ms {
 		su := cfg.setup(m, sp.Train.Dim(), sp.classes())
-		var errs []float64
-		var div []bool
-		for _, lr := range cfg.Grid {
-			var g ddpGridResult
-			_, err := r.Run(fmt.Sprintf("grid-%s-lr=%g", m.key(), lr), &g, func(c *Cell) error {
+		grids[i] = make([]ddpGridResult, len(cfg.Grid))
+		for j, lr := range cfg.Grid {
+			g := &grids[i][j]
+			batch = append(batch, BatchCell{Key: fmt.Sprintf("grid-%s-lr=%g", m.key(), lr), Result: g, Run: func(c *Cell) error {
 				gcfg := layers.TrainConfig{Epochs: cfg.GridEpochs, BatchSize: cfg.Batch, Seed: cfg.Seed}
 				ve, vl, diverged, secs, err := scoreCandidate(ctx, c, su, lr, gridTrain, sp.Val, gcfg)
 				if err != nil {
@@ -250,19 +250,27 @@ func DDPStudy(ctx context.Context, cfg DDPConfig, r *Runner, log io.Writer) (*DD
 				g.Row = DDPGridRow{DDPMethod: m, LR: lr, ValErr: ve, ValLoss: vl, Diverged: diverged, Seconds: secs}
 				fmt.Fprintf(log, "  grid %-22s lr=%-7g val error %.4f loss %.4f%s (%.1fs)\n", m, lr, ve, vl, divergedNote(diverged), secs)
 				return nil
-			})
-			if err != nil {
-				return nil, err
-			}
+			}})
+		}
+	}
+	if err := r.RunBatch(batch); err != nil {
+		return nil, err
+	}
+	chosen := make([]float64, len(ms))
+	for i := range ms {
+		var errs []float64
+		var div []bool
+		for _, g := range grids[i] {
 			res.Grid = append(res.Grid, g.Row)
 			errs, div = append(errs, g.Row.ValErr), append(div, g.Row.Diverged)
 		}
 		chosen[i] = bestStep(cfg.Grid, errs, div)
 	}
+	crs := make([]ddpCurveResult, len(ms))
+	batch = batch[:0]
 	for i, m := range ms {
-		su, lr := cfg.setup(m, sp.Train.Dim(), sp.classes()), chosen[i]
-		var cr ddpCurveResult
-		_, err := r.Run("train-"+m.key(), &cr, func(c *Cell) error {
+		su, lr, cr := cfg.setup(m, sp.Train.Dim(), sp.classes()), chosen[i], &crs[i]
+		batch = append(batch, BatchCell{Key: "train-" + m.key(), Result: cr, Run: func(c *Cell) error {
 			tcfg := layers.TrainConfig{Epochs: cfg.Epochs, BatchSize: cfg.Batch, Seed: cfg.Seed}
 			pts, diverged, err := trainCurve(ctx, c, su, lr, sp.Train, trainEval, sp.Test, tcfg, func(p curvePoint) {
 				fmt.Fprintf(log, "  %-22s lr=%-7g epoch %3d train loss %.4f test error %.4f (%.1fs)\n", m, lr, p.Epoch, p.TrainLoss, p.TestErr, p.Seconds)
@@ -284,10 +292,12 @@ func DDPStudy(ctx context.Context, cfg DDPConfig, r *Runner, log io.Writer) (*DD
 				fmt.Fprintf(log, "  %-22s lr=%-7g diverged\n", m, lr)
 			}
 			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
+		}})
+	}
+	if err := r.RunBatch(batch); err != nil {
+		return nil, err
+	}
+	for _, cr := range crs {
 		res.Curves = append(res.Curves, cr.Rows...)
 	}
 	res.Seconds = time.Since(start).Seconds()

@@ -293,32 +293,44 @@ func PathSGDCompare(ctx context.Context, cfg PathSGDConfig, r *Runner, log io.Wr
 		}
 		return trainWork
 	}, total)
+	setupOf := func(cell PathSGDCell) setup {
+		return setup{
+			NewNet: func() (*layers.Network, error) { return cfg.newNetwork(cell, sp.Train.Dim(), sp.classes()) },
+			NewOpt: func(lr float64) layers.Optimizer { return newPathSGDOptimizer(cell.Opt, lr) },
+		}
+	}
+	// The grid: every candidate of every cell, independent of each other.
+	grids := make([][]gridResult, len(cells))
+	var batch []BatchCell
+	for i, cell := range cells {
+		if _, fixed := cfg.FixedLR[cell.Opt]; fixed {
+			continue
+		}
+		grids[i] = make([]gridResult, len(cfg.Grid))
+		for j, cand := range cfg.Grid {
+			g := &grids[i][j]
+			batch = append(batch, BatchCell{Key: gridKey(cell, cand), Result: g, Run: func(c *Cell) error {
+				gcfg := layers.TrainConfig{Epochs: cfg.GridEpochs, BatchSize: cfg.Batch, Seed: cfg.Seed}
+				ve, vl, diverged, secs, err := scoreCandidate(ctx, c, setupOf(cell), cand, gridTrain, sp.Val, gcfg)
+				if err != nil {
+					return err
+				}
+				g.Row = GridRow{PathSGDCell: cell, LR: cand, ValErr: ve, ValLoss: vl, Diverged: diverged, Seconds: secs}
+				fmt.Fprintf(log, "  grid %-32s lr=%-7g val error %.4f loss %.4f%s (%.1fs)\n", cell, cand, ve, vl, divergedNote(diverged), secs)
+				return nil
+			}})
+		}
+	}
+	if err := r.RunBatch(batch); err != nil {
+		return nil, err
+	}
 	chosen := make([]float64, len(cells))
 	for i, cell := range cells {
-		opt := cell.Opt
-		su := setup{
-			NewNet: func() (*layers.Network, error) { return cfg.newNetwork(cell, sp.Train.Dim(), sp.classes()) },
-			NewOpt: func(lr float64) layers.Optimizer { return newPathSGDOptimizer(opt, lr) },
-		}
-		lr, fixed := cfg.FixedLR[opt]
+		lr, fixed := cfg.FixedLR[cell.Opt]
 		if !fixed {
 			var errs []float64
 			var div []bool
-			for _, cand := range cfg.Grid {
-				var g gridResult
-				_, err := r.Run(gridKey(cell, cand), &g, func(c *Cell) error {
-					gcfg := layers.TrainConfig{Epochs: cfg.GridEpochs, BatchSize: cfg.Batch, Seed: cfg.Seed}
-					ve, vl, diverged, secs, err := scoreCandidate(ctx, c, su, cand, gridTrain, sp.Val, gcfg)
-					if err != nil {
-						return err
-					}
-					g.Row = GridRow{PathSGDCell: cell, LR: cand, ValErr: ve, ValLoss: vl, Diverged: diverged, Seconds: secs}
-					fmt.Fprintf(log, "  grid %-32s lr=%-7g val error %.4f loss %.4f%s (%.1fs)\n", cell, cand, ve, vl, divergedNote(diverged), secs)
-					return nil
-				})
-				if err != nil {
-					return nil, err
-				}
+			for _, g := range grids[i] {
 				res.Grid = append(res.Grid, g.Row)
 				errs, div = append(errs, g.Row.ValErr), append(div, g.Row.Diverged)
 			}
@@ -326,16 +338,14 @@ func PathSGDCompare(ctx context.Context, cfg PathSGDConfig, r *Runner, log io.Wr
 		}
 		chosen[i] = lr
 	}
+	// The long runs of the chosen step sizes.
+	crs := make([]cellResult, len(cells))
+	batch = batch[:0]
 	for i, cell := range cells {
-		opt, lr := cell.Opt, chosen[i]
-		su := setup{
-			NewNet: func() (*layers.Network, error) { return cfg.newNetwork(cell, sp.Train.Dim(), sp.classes()) },
-			NewOpt: func(lr float64) layers.Optimizer { return newPathSGDOptimizer(opt, lr) },
-		}
-		var cr cellResult
-		_, err := r.Run(trainKey(cell), &cr, func(c *Cell) error {
+		lr, cr := chosen[i], &crs[i]
+		batch = append(batch, BatchCell{Key: trainKey(cell), Result: cr, Run: func(c *Cell) error {
 			tcfg := layers.TrainConfig{Epochs: cfg.Epochs, BatchSize: cfg.Batch, Seed: cfg.Seed}
-			pts, diverged, err := trainCurve(ctx, c, su, lr, sp.Train, trainEval, sp.Test, tcfg, func(p curvePoint) {
+			pts, diverged, err := trainCurve(ctx, c, setupOf(cell), lr, sp.Train, trainEval, sp.Test, tcfg, func(p curvePoint) {
 				fmt.Fprintf(log, "  %-32s lr=%-7g epoch %3d train loss %.4f test error %.4f (%.1fs)\n", cell, lr, p.Epoch, p.TrainLoss, p.TestErr, p.Seconds)
 			})
 			if err != nil {
@@ -355,10 +365,12 @@ func PathSGDCompare(ctx context.Context, cfg PathSGDConfig, r *Runner, log io.Wr
 				fmt.Fprintf(log, "  %-32s lr=%-7g diverged\n", cell, lr)
 			}
 			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
+		}})
+	}
+	if err := r.RunBatch(batch); err != nil {
+		return nil, err
+	}
+	for _, cr := range crs {
 		res.Curves = append(res.Curves, cr.Rows...)
 	}
 	res.Seconds = time.Since(start).Seconds()

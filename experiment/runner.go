@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/fastpath-go/fastpath/dist"
 	"github.com/fastpath-go/fastpath/internal/atomicfile"
 )
 
@@ -27,6 +28,11 @@ type Runner struct {
 	// KeepCheckpoints keeps each finished cell's final checkpoint
 	// (cells/KEY/run.fpck) instead of removing it.
 	KeepCheckpoints bool
+	// Comm, if not nil and of several processes, spreads the cells of
+	// RunBatch over them; every process must run the same study with the
+	// same Dir, a directory they all see (one machine, or a shared file
+	// system).
+	Comm dist.Comm
 
 	total, done int
 	ran         int           // cells run (not skipped) in this process
@@ -100,6 +106,60 @@ func Open(dir, name string, settings any, total int, resume bool) (*Runner, erro
 		return nil, err
 	}
 	return &Runner{Dir: dir, total: total}, nil
+}
+
+// Join attaches another process of a distributed study to the directory
+// that the first process (rank 0) has prepared with Open: the study file
+// must be there with the same name and settings; nothing is written.
+func Join(dir, name string, settings any, total int) (*Runner, error) {
+	sb, err := json.Marshal(settings)
+	if err != nil {
+		return nil, fmt.Errorf("experiment: settings: %w", err)
+	}
+	path := filepath.Join(dir, name+".study.json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("experiment: joining the study in %s: %w", dir, err)
+	}
+	var st studyFile
+	if err := json.Unmarshal(b, &st); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if st.Name != name || !jsonEqual(st.Settings, sb) {
+		return nil, fmt.Errorf("%w: %s holds %s with settings %s; this process runs %s with %s", ErrStudyMismatch, dir, st.Name, st.Settings, name, sb)
+	}
+	return &Runner{Dir: dir, total: total}, nil
+}
+
+// OpenComm opens the study on every process of comm: rank 0 with Open,
+// then, after a barrier, the others with Join; the runner's Comm is set.
+// Every process must call it.
+func OpenComm(comm dist.Comm, dir, name string, settings any, total int, resume bool) (*Runner, error) {
+	var r *Runner
+	var err error
+	flag := []float64{0}
+	if comm.Rank() == 0 {
+		r, err = Open(dir, name, settings, total, resume)
+		if err != nil {
+			flag[0] = 1
+		}
+	}
+	if rerr := comm.AllreduceSum64(flag); rerr != nil {
+		return nil, errors.Join(err, rerr)
+	}
+	if flag[0] > 0 {
+		if err == nil {
+			err = fmt.Errorf("experiment: process 0 could not open the study in %s", dir)
+		}
+		return nil, err
+	}
+	if comm.Rank() > 0 {
+		if r, err = Join(dir, name, settings, total); err != nil {
+			return nil, err
+		}
+	}
+	r.Comm = comm
+	return r, nil
 }
 
 func jsonEqual(a, b []byte) bool {
@@ -183,6 +243,64 @@ func (r *Runner) report(what, key string) {
 		left = fmt.Sprintf("about %v left", (time.Duration(secs * float64(time.Second))).Round(time.Second))
 	}
 	fmt.Fprintf(r.Progress, "[%d/%d cells, %s] %s%s\n", r.done, r.total, left, what, key)
+}
+
+// BatchCell is one cell of RunBatch: what Run takes.
+type BatchCell struct {
+	Key    string
+	Result any
+	Run    func(c *Cell) error
+}
+
+// RunBatch runs independent cells. With a Comm of several processes, cell
+// i runs on process i mod Size (each process its share, in order), and
+// after a barrier every process reads every cell's result from the shared
+// directory: all end with all results, each cell run once. If a process
+// fails, every process returns an error (the failing one its own).
+func (r *Runner) RunBatch(cells []BatchCell) error {
+	if r.Comm == nil || r.Comm.Size() == 1 {
+		for _, c := range cells {
+			if _, err := r.Run(c.Key, c.Result, c.Run); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	rank, size := r.Comm.Rank(), r.Comm.Size()
+	var first error
+	for i, c := range cells {
+		if i%size != rank || first != nil {
+			continue
+		}
+		if _, err := r.Run(c.Key, c.Result, c.Run); err != nil {
+			first = err
+		}
+	}
+	// Agree on failure before anyone reads the others' results.
+	flag := []float64{0}
+	if first != nil {
+		flag[0] = 1
+	}
+	if err := r.Comm.AllreduceSum64(flag); err != nil {
+		return errors.Join(first, err)
+	}
+	if first != nil {
+		return first
+	}
+	if flag[0] > 0 {
+		return fmt.Errorf("experiment: %d other process(es) failed a cell of the study (see their messages)", int(flag[0]))
+	}
+	for i, c := range cells {
+		if i%size == rank {
+			continue
+		}
+		path := filepath.Join(r.Dir, "cells", c.Key, "result.gob")
+		if err := readValue(path, c.Result); err != nil {
+			return fmt.Errorf("experiment: cell %s, run by process %d: %w", c.Key, i%size, err)
+		}
+		r.done++
+	}
+	return nil
 }
 
 // Done returns the number of cells finished (run or skipped) and the total.

@@ -9,7 +9,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/fastpath-go/fastpath/dist"
 )
 
 // writeCSV writes n rows "label,f1,...,f5" of three separable classes.
@@ -127,5 +130,68 @@ func TestWeightedProgress(t *testing.T) {
 	r2.report("start ", "big")
 	if !strings.Contains(l2.String(), "about 1m40s left") {
 		t.Errorf("estimate %q, want 100 s", l2.String())
+	}
+}
+
+// TestDistributedStudy: the ddp study run by 3 processes (goroutine ranks
+// of dist.NewGroup) sharing one directory runs every cell once and ends
+// with the single-process study's tables.
+func TestDistributedStudy(t *testing.T) {
+	dir := t.TempDir()
+	tr, te := filepath.Join(dir, "train.csv"), filepath.Join(dir, "test.csv")
+	writeCSV(t, tr, 400, 1)
+	writeCSV(t, te, 100, 2)
+	dc := DDPConfig{Source: Source{CSVTrain: tr, CSVTest: te}, Hidden: 6, Layers: 1, Epochs: 2, Val: 80, Batch: 20,
+		Methods: []string{"sgd", "pathsgd", "ddpnorm"}, Alphas: []float64{0.5}, Grid: []float64{0.3, 0.03}, GridEpochs: 1, Seed: 1}
+	table := func(res *DDPResult) string {
+		var b strings.Builder
+		for _, g := range res.Grid {
+			fmt.Fprintf(&b, "%v %g %v %v %v\n", g.DDPMethod, g.LR, g.ValErr, g.ValLoss, g.Diverged)
+		}
+		for _, c := range res.Curves {
+			fmt.Fprintf(&b, "%v %g %d %v %v %v %d\n", c.DDPMethod, c.LR, c.Epoch, c.TrainLoss, c.RunLoss, c.TestErr, c.Steps)
+		}
+		return b.String()
+	}
+	r, err := Open(filepath.Join(dir, "one"), "ddp", dc, dc.Cells(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := DDPStudy(t.Context(), dc, r, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared := filepath.Join(dir, "three")
+	comms := dist.NewGroup(3)
+	results := make([]*DDPResult, 3)
+	errs := make([]error, 3)
+	logs := make([]bytes.Buffer, 3)
+	var wg sync.WaitGroup
+	for rank, c := range comms {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := OpenComm(c, shared, "ddp", dc, dc.Cells(), false)
+			if err != nil {
+				errs[rank] = err
+				return
+			}
+			r.Progress = &logs[rank]
+			results[rank], errs[rank] = DDPStudy(t.Context(), dc, r, io.Discard)
+		}()
+	}
+	wg.Wait()
+	starts := 0
+	for rank := range 3 {
+		if errs[rank] != nil {
+			t.Fatalf("rank %d: %v", rank, errs[rank])
+		}
+		if got := table(results[rank]); got != table(want) {
+			t.Errorf("rank %d's tables differ from the single process's:\n%s\nwant\n%s", rank, got, table(want))
+		}
+		starts += strings.Count(logs[rank].String(), "start ")
+	}
+	if starts != dc.Cells() {
+		t.Errorf("%d cells started over the ranks, want each of the %d once", starts, dc.Cells())
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"strings"
 
+	"github.com/fastpath-go/fastpath/dist"
 	"github.com/fastpath-go/fastpath/experiment"
 	"github.com/fastpath-go/fastpath/experiment/plots"
 )
@@ -35,6 +36,7 @@ type ddpFlags struct {
 	methods string
 	alphas  string
 	grid    string
+	dist    string
 }
 
 func newDDPFlagSet(f *ddpFlags) *flag.FlagSet {
@@ -59,6 +61,7 @@ func newDDPFlagSet(f *ddpFlags) *flag.FlagSet {
 	fs.IntVar(&f.cfg.GridEpochs, "grid-epochs", d.GridEpochs, "epochs per grid-search candidate")
 	fs.IntVar(&f.cfg.GridTrain, "grid-train", d.GridTrain, "training examples per grid-search candidate (0: all used)")
 	fs.Uint64Var(&f.cfg.Seed, "seed", d.Seed, "seed of the initialisation and the shuffling")
+	fs.StringVar(&f.dist, "dist", "local", "`communicator`: local, or mpi to spread the cells over the processes of mpirun (they share -out; rank 0 writes the tables)")
 	return fs
 }
 
@@ -136,7 +139,12 @@ func runDDPExperiment(args []string, stdout, stderr io.Writer) int {
 }
 
 func runDDPStudy(ctx context.Context, f *ddpFlags, stdout, stderr io.Writer) error {
-	r, err := experiment.Open(f.out, "ddp", f.cfg, f.cfg.Cells(), f.resume)
+	comm, err := dist.Open(f.dist)
+	if err != nil {
+		return err
+	}
+	defer comm.Close()
+	r, err := experiment.OpenComm(comm, f.out, "ddp", f.cfg, f.cfg.Cells(), f.resume)
 	if err != nil {
 		return err
 	}
@@ -144,6 +152,9 @@ func runDDPStudy(ctx context.Context, f *ddpFlags, stdout, stderr io.Writer) err
 	res, err := experiment.DDPStudy(ctx, f.cfg, r, stderr)
 	if err != nil {
 		return err
+	}
+	if comm.Rank() > 0 {
+		return nil
 	}
 	if err := res.WriteFiles(f.out); err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fastpath-go/fastpath/dist"
 	"github.com/fastpath-go/fastpath/experiment"
 	"github.com/fastpath-go/fastpath/experiment/plots"
 )
@@ -41,6 +42,7 @@ type psFlags struct {
 	lrs      string
 	grid     string
 	widths   string
+	dist     string
 }
 
 func newPathSGDFlagSet(f *psFlags) *flag.FlagSet {
@@ -69,6 +71,7 @@ func newPathSGDFlagSet(f *psFlags) *flag.FlagSet {
 	fs.IntVar(&f.cfg.GridTrain, "grid-train", d.GridTrain, "compare: training examples per grid-search candidate (0: all used)")
 	fs.StringVar(&f.widths, "widths", "4,8,16,32,64,128,256,512,1024,2048,4096", "width: hidden-layer sizes H")
 	fs.Uint64Var(&f.cfg.Seed, "seed", d.Seed, "seed of the initialisation, the unbalancing, dropout and shuffling")
+	fs.StringVar(&f.dist, "dist", "local", "compare: `communicator`, local or mpi to spread the cells over the processes of mpirun (they share -out; rank 0 writes the tables)")
 	return fs
 }
 
@@ -188,7 +191,12 @@ func runPathSGDStudy(f *psFlags, stdout, stderr io.Writer) error {
 		}
 		settings := c
 		settings.Widths = nil
-		r, err := experiment.Open(f.out, "pathsgd-compare", settings, cells, f.resume)
+		comm, err := dist.Open(f.dist)
+		if err != nil {
+			return err
+		}
+		defer comm.Close()
+		r, err := experiment.OpenComm(comm, f.out, "pathsgd-compare", settings, cells, f.resume)
 		if err != nil {
 			return err
 		}
@@ -196,6 +204,9 @@ func runPathSGDStudy(f *psFlags, stdout, stderr io.Writer) error {
 		res, err := experiment.PathSGDCompare(ctx, c, r, stderr)
 		if err != nil {
 			return err
+		}
+		if comm.Rank() > 0 {
+			return nil
 		}
 		if err := res.WriteFiles(f.out); err != nil {
 			return err
