@@ -468,7 +468,11 @@ func (r *trainRun) run() int {
 		return 1
 	}
 	defer rep.close()
-	rep.progress = newProgress(r.stderr, f.epochs)
+	progressOut := r.stderr
+	if r.comm != nil && r.comm.Rank() > 0 {
+		progressOut = io.Discard // rank 0 reports
+	}
+	rep.progress = newProgress(progressOut, f.epochs)
 
 	fmt.Fprintf(r.stdout, "network  %s: %s, %d parameters, init %s, seed %d\n", sizesName(r.net), r.net, r.net.NumParams(), f.init, f.seed)
 	fmt.Fprintf(r.stdout, "data     %s\n", rep.dataLine)
