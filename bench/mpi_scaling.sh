@@ -16,8 +16,8 @@ echo "== allreduce, $n processes"
 mpirun -np "$n" --oversubscribe /tmp/fastpath-dist.test -test.run NONE -test.bench Allreduce -test.benchtime 100x | grep Benchmark
 for hidden in 1000,1000 4000,4000; do
   echo "== training 784-${hidden//,/-}-10, batch 100, one epoch"
-  one=$(/tmp/fastpath-mpi train -hidden "$hidden" -epochs 1 -eval-train=false -lr 0.01 -threads "$n" 2>&1 | grep -m1 'examples/s' || true)
+  one=$(/tmp/fastpath-mpi train -hidden "$hidden" -epochs 1 -eval-train=false -lr 0.01 -threads "$n" 2>&1 | grep -m1 'epoch 1/1:' || true)
   echo "1 process x $n threads: $one"
-  dp=$(mpirun -np "$n" --oversubscribe /tmp/fastpath-mpi train -dist mpi -hidden "$hidden" -epochs 1 -eval-train=false -lr 0.01 -threads 1 2>&1 | grep -m1 'examples/s' || true)
+  dp=$(mpirun -np "$n" --oversubscribe /tmp/fastpath-mpi train -dist mpi -hidden "$hidden" -epochs 1 -eval-train=false -lr 0.01 -threads 1 2>&1 | grep -m1 'epoch 1/1:' || true)
   echo "$n processes x 1 thread: $dp"
 done
