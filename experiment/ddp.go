@@ -272,7 +272,11 @@ func DDPStudy(ctx context.Context, cfg DDPConfig, r *Runner, log io.Writer) (*DD
 		su, lr, cr := cfg.setup(m, sp.Train.Dim(), sp.classes()), chosen[i], &crs[i]
 		batch = append(batch, BatchCell{Key: "train-" + m.key(), Result: cr, Run: func(c *Cell) error {
 			tcfg := layers.TrainConfig{Epochs: cfg.Epochs, BatchSize: cfg.Batch, Seed: cfg.Seed}
-			pts, diverged, err := trainCurve(ctx, c, su, lr, sp.Train, trainEval, sp.Test, tcfg, func(p curvePoint) {
+			pts, err := trainCurve(ctx, c, su, lr, sp.Train, trainEval, sp.Test, tcfg, func(p curvePoint) {
+				if p.Diverged {
+					fmt.Fprintf(log, "  %-22s lr=%-7g diverged\n", m, lr)
+					return
+				}
 				fmt.Fprintf(log, "  %-22s lr=%-7g epoch %3d train loss %.4f test error %.4f (%.1fs)\n", m, lr, p.Epoch, p.TrainLoss, p.TestErr, p.Seconds)
 			})
 			if err != nil {
@@ -280,16 +284,7 @@ func DDPStudy(ctx context.Context, cfg DDPConfig, r *Runner, log io.Writer) (*DD
 			}
 			for _, p := range pts {
 				cr.Rows = append(cr.Rows, DDPCurveRow{DDPMethod: m, LR: lr, Epoch: p.Epoch, TrainLoss: p.TrainLoss, RunLoss: p.RunLoss,
-					TestErr: p.TestErr, Seconds: p.Seconds, TrainSeconds: p.TrainSeconds, Steps: p.Steps})
-			}
-			if diverged {
-				last := DDPCurveRow{}
-				if len(cr.Rows) > 0 {
-					last = cr.Rows[len(cr.Rows)-1]
-				}
-				cr.Rows = append(cr.Rows, DDPCurveRow{DDPMethod: m, LR: lr, Epoch: len(pts) + 1, TrainLoss: math.NaN(), RunLoss: math.NaN(), TestErr: math.NaN(),
-					Seconds: last.Seconds, TrainSeconds: last.TrainSeconds, Steps: last.Steps, Diverged: true})
-				fmt.Fprintf(log, "  %-22s lr=%-7g diverged\n", m, lr)
+					TestErr: p.TestErr, Seconds: p.Seconds, TrainSeconds: p.TrainSeconds, Steps: p.Steps, Diverged: p.Diverged})
 			}
 			return nil
 		}})

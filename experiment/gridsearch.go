@@ -77,14 +77,35 @@ type curvePoint struct {
 	Seconds, TrainSeconds float64
 	// Steps is the number of optimizer steps so far.
 	Steps int
+	// Diverged marks the record trainCurve appends after the last finite
+	// epoch of a run that diverged (losses and error NaN).
+	Diverged bool
 }
 
 // trainCurve trains s with step size lr on train for cfg.Epochs epochs in
 // cell c (resuming it if interrupted), evaluating the training loss on
 // trainEval and the error on test after every epoch; each record is passed
-// to report as it is made. A diverged run's records end at the last
-// finite epoch.
-func trainCurve(ctx context.Context, c *Cell, s setup, lr float64, train, trainEval, test layers.Examples, cfg layers.TrainConfig, report func(curvePoint)) ([]curvePoint, bool, error) {
+// to report as it is made. A run that diverged ends with a Diverged record
+// (NaN figures, the times and steps of the last finite epoch), also passed
+// to report.
+func trainCurve(ctx context.Context, c *Cell, s setup, lr float64, train, trainEval, test layers.Examples, cfg layers.TrainConfig, report func(curvePoint)) ([]curvePoint, error) {
+	pts, diverged, err := trainEpochs(ctx, c, s, lr, train, trainEval, test, cfg, report)
+	if err != nil || !diverged {
+		return pts, err
+	}
+	p := curvePoint{Epoch: len(pts) + 1, TrainLoss: math.NaN(), RunLoss: math.NaN(), TestErr: math.NaN(), Diverged: true}
+	if len(pts) > 0 {
+		last := pts[len(pts)-1]
+		p.Seconds, p.TrainSeconds, p.Steps = last.Seconds, last.TrainSeconds, last.Steps
+	}
+	if report != nil {
+		report(p)
+	}
+	return append(pts, p), nil
+}
+
+// trainEpochs is trainCurve without the divergence record.
+func trainEpochs(ctx context.Context, c *Cell, s setup, lr float64, train, trainEval, test layers.Examples, cfg layers.TrainConfig, report func(curvePoint)) ([]curvePoint, bool, error) {
 	_, rows, diverged, err := TrainCell(ctx, c, Training[curvePoint]{
 		NewNet: s.NewNet,
 		NewOpt: func(*layers.Network) layers.Optimizer { return s.NewOpt(lr) },

@@ -345,7 +345,11 @@ func PathSGDCompare(ctx context.Context, cfg PathSGDConfig, r *Runner, log io.Wr
 		lr, cr := chosen[i], &crs[i]
 		batch = append(batch, BatchCell{Key: trainKey(cell), Result: cr, Run: func(c *Cell) error {
 			tcfg := layers.TrainConfig{Epochs: cfg.Epochs, BatchSize: cfg.Batch, Seed: cfg.Seed}
-			pts, diverged, err := trainCurve(ctx, c, setupOf(cell), lr, sp.Train, trainEval, sp.Test, tcfg, func(p curvePoint) {
+			pts, err := trainCurve(ctx, c, setupOf(cell), lr, sp.Train, trainEval, sp.Test, tcfg, func(p curvePoint) {
+				if p.Diverged {
+					fmt.Fprintf(log, "  %-32s lr=%-7g diverged\n", cell, lr)
+					return
+				}
 				fmt.Fprintf(log, "  %-32s lr=%-7g epoch %3d train loss %.4f test error %.4f (%.1fs)\n", cell, lr, p.Epoch, p.TrainLoss, p.TestErr, p.Seconds)
 			})
 			if err != nil {
@@ -353,16 +357,7 @@ func PathSGDCompare(ctx context.Context, cfg PathSGDConfig, r *Runner, log io.Wr
 			}
 			for _, p := range pts {
 				cr.Rows = append(cr.Rows, CurveRow{PathSGDCell: cell, LR: lr, Epoch: p.Epoch, TrainLoss: p.TrainLoss, RunLoss: p.RunLoss,
-					TestErr: p.TestErr, Seconds: p.Seconds, TrainSeconds: p.TrainSeconds, Steps: p.Steps})
-			}
-			if diverged {
-				last := CurveRow{}
-				if len(cr.Rows) > 0 {
-					last = cr.Rows[len(cr.Rows)-1]
-				}
-				cr.Rows = append(cr.Rows, CurveRow{PathSGDCell: cell, LR: lr, Epoch: len(pts) + 1, TrainLoss: math.NaN(), RunLoss: math.NaN(), TestErr: math.NaN(),
-					Seconds: last.Seconds, TrainSeconds: last.TrainSeconds, Steps: last.Steps, Diverged: true})
-				fmt.Fprintf(log, "  %-32s lr=%-7g diverged\n", cell, lr)
+					TestErr: p.TestErr, Seconds: p.Seconds, TrainSeconds: p.TrainSeconds, Steps: p.Steps, Diverged: p.Diverged})
 			}
 			return nil
 		}})

@@ -167,3 +167,38 @@ func TestRecordsTornTail(t *testing.T) {
 		t.Error("a damaged first record was accepted")
 	}
 }
+
+// TestTrainCurveDiverged: a run that diverges ends with one Diverged
+// record carrying the last finite epoch's times and steps, reported too.
+func TestTrainCurveDiverged(t *testing.T) {
+	d := toy(1, 200)
+	r, err := Open(t.TempDir(), "curve", 1, 1, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	su := setup{
+		NewNet: func() (*layers.Network, error) { return layers.NewMLP([]int{4, 8, 3}, layers.MLPOptions{Seed: 1}) },
+		NewOpt: func(lr float64) layers.Optimizer { return &layers.SGD{LR: layers.Constant(float32(lr))} },
+	}
+	var reported []curvePoint
+	var pts []curvePoint
+	_, err = r.Run("c", &pts, func(c *Cell) error {
+		var err error
+		pts, err = trainCurve(t.Context(), c, su, 1e6, d, d, d, layers.TrainConfig{Epochs: 5, BatchSize: 20, Seed: 1},
+			func(p curvePoint) { reported = append(reported, p) })
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pts) == 0 || !pts[len(pts)-1].Diverged || !math.IsNaN(pts[len(pts)-1].TrainLoss) || len(reported) != len(pts) {
+		t.Fatalf("records %+v, reported %d", pts, len(reported))
+	}
+	last := pts[len(pts)-1]
+	if last.Epoch != len(pts) {
+		t.Errorf("diverged record at epoch %d after %d records", last.Epoch, len(pts)-1)
+	}
+	if len(pts) > 1 && last.Steps != pts[len(pts)-2].Steps {
+		t.Errorf("diverged record's steps %d, the last finite epoch's %d", last.Steps, pts[len(pts)-2].Steps)
+	}
+}
