@@ -137,3 +137,18 @@ func BenchmarkScaleShift(b *testing.B) {
 		}
 	})
 }
+
+func BenchmarkMulAdd(b *testing.B) {
+	benchImpls(b, func(b *testing.B, impl *Impl) {
+		for _, n := range blas1Sizes {
+			b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+				x, y := randBench32(n, 1), randBench32(n, 2)
+				dst := make([]float32, n)
+				b.SetBytes(int64(16 * n))
+				for b.Loop() {
+					impl.MulAdd(dst, x, y)
+				}
+			})
+		}
+	})
+}
