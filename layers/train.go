@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/fastpath-go/fastpath/asm"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -333,11 +334,10 @@ func parallelGradient(net *Network, data Examples, idx []int, xbuf []float32, yb
 			return 0, err
 		}
 		loss := net.Gradient(x, y)
+		// g *= share/rows as g += (share/rows - 1) g, on the SIMD axpy.
 		scale := float32(share) / float32(rows)
 		for _, p := range net.params {
-			for i := range p.Grad {
-				p.Grad[i] *= scale
-			}
+			asm.SAxpy(scale-1, p.Grad, p.Grad)
 		}
 		lossBuf[0] = float32(loss * float64(share) / float64(rows))
 	} else {
