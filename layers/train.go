@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/fastpath-go/fastpath/asm"
 	"math"
 	"math/rand/v2"
 	"time"
 
+	"github.com/fastpath-go/fastpath/asm"
 	"gonum.org/v1/gonum/blas/blas32"
 )
 
