@@ -86,6 +86,20 @@ type Impl struct {
 	DAsumInc  func(n int, x []float64, inc int) float64
 	DSumSqInc func(n int, x []float64, inc int) float64
 
+	// SScal, SAsum, SSumSq and ISamax are the unit-stride float32 loops of
+	// blas1f32.go (sscalGeneric, ...): scaling, sum of absolute values, sum
+	// of squares widened to float64, index of the largest absolute value.
+	SScal  func(alpha float32, x []float32)
+	SAsum  func(x []float32) float32
+	SSumSq func(x []float32) float64
+	ISamax func(x []float32) int
+	// SSwap, DSwap, SRot and DRot are the swaps and plane rotations of
+	// rot.go (sswapGeneric, ...).
+	SSwap func(x, y []float32)
+	DSwap func(x, y []float64)
+	SRot  func(x, y []float32, c, s float32)
+	DRot  func(x, y []float64, c, s float64)
+
 	// SGemvN4, DGemvN4, SGemvT4 and DGemvT4 are the four-row GEMV loops of
 	// gemv.go (sgemvN4Generic, ...): four dot products with one vector, and
 	// four scaled rows added to one vector.
@@ -191,6 +205,30 @@ func register(impl *Impl) {
 	}
 	if impl.DSumSqInc == nil {
 		impl.DSumSqInc = g.DSumSqInc
+	}
+	if impl.SScal == nil {
+		impl.SScal = g.SScal
+	}
+	if impl.SAsum == nil {
+		impl.SAsum = g.SAsum
+	}
+	if impl.SSumSq == nil {
+		impl.SSumSq = g.SSumSq
+	}
+	if impl.ISamax == nil {
+		impl.ISamax = g.ISamax
+	}
+	if impl.SSwap == nil {
+		impl.SSwap = g.SSwap
+	}
+	if impl.DSwap == nil {
+		impl.DSwap = g.DSwap
+	}
+	if impl.SRot == nil {
+		impl.SRot = g.SRot
+	}
+	if impl.DRot == nil {
+		impl.DRot = g.DRot
 	}
 	if impl.SGemvN4 == nil {
 		impl.SGemvN4 = g.SGemvN4

@@ -9,7 +9,7 @@ import (
 // and blas.Float64 interfaces, running the routines fastpath accelerates on
 // fastpath's engine (Level 3: Xgemm, Xtrsm, Xtrmm, Xsyrk, Xsyr2k, Xsymm;
 // Level 2: Xgemv, Xsymv, Xger, Xsyr, Xsyr2, Xtrsv, Xtrmv; Level 1: Xdot,
-// Xaxpy, Idamax, Dscal, Dasum, Dnrm2) and every other
+// Xaxpy, Ixamax, Xscal, Xasum, Xnrm2, Xswap, Xrot) and every other
 // routine on gonum's native implementation, which it embeds. Its zero value is
 // ready to use:
 //
@@ -192,3 +192,35 @@ func (Implementation) Dasum(n int, x []float64, incX int) float64 { return Dasum
 
 // Dnrm2 is the package-level Dnrm2.
 func (Implementation) Dnrm2(n int, x []float64, incX int) float64 { return Dnrm2(n, x, incX) }
+
+// Sscal is the package-level Sscal.
+func (Implementation) Sscal(n int, alpha float32, x []float32, incX int) { Sscal(n, alpha, x, incX) }
+
+// Sasum is the package-level Sasum.
+func (Implementation) Sasum(n int, x []float32, incX int) float32 { return Sasum(n, x, incX) }
+
+// Snrm2 is the package-level Snrm2.
+func (Implementation) Snrm2(n int, x []float32, incX int) float32 { return Snrm2(n, x, incX) }
+
+// Isamax is the package-level Isamax.
+func (Implementation) Isamax(n int, x []float32, incX int) int { return Isamax(n, x, incX) }
+
+// Sswap is the package-level Sswap.
+func (Implementation) Sswap(n int, x []float32, incX int, y []float32, incY int) {
+	Sswap(n, x, incX, y, incY)
+}
+
+// Dswap is the package-level Dswap.
+func (Implementation) Dswap(n int, x []float64, incX int, y []float64, incY int) {
+	Dswap(n, x, incX, y, incY)
+}
+
+// Srot is the package-level Srot.
+func (Implementation) Srot(n int, x []float32, incX int, y []float32, incY int, c, s float32) {
+	Srot(n, x, incX, y, incY, c, s)
+}
+
+// Drot is the package-level Drot.
+func (Implementation) Drot(n int, x []float64, incX int, y []float64, incY int, c, s float64) {
+	Drot(n, x, incX, y, incY, c, s)
+}

@@ -32,6 +32,8 @@ func TestConformance(t *testing.T) {
 		{"Dscal", func(t *testing.T) { testblas.DscalTest(t, impl) }},
 		{"Dasum", func(t *testing.T) { testblas.DasumTest(t, impl) }},
 		{"Dnrm2", func(t *testing.T) { testblas.Dnrm2Test(t, impl) }},
+		{"Dswap", func(t *testing.T) { testblas.DswapTest(t, impl) }},
+		{"Drot", func(t *testing.T) { testblas.DrotTest(t, impl) }},
 		{"Dgemv", func(t *testing.T) { testblas.DgemvTest(t, impl) }},
 		{"Dger", func(t *testing.T) { testblas.DgerTest(t, impl) }},
 		{"Dgbmv", func(t *testing.T) { testblas.DgbmvTest(t, impl) }},

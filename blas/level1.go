@@ -133,3 +133,88 @@ func Dnrm2(n int, x []float64, incX int) float64 {
 	}
 	return gonum.Implementation{}.Dnrm2(n, x, incX)
 }
+
+// Sscal is Dscal in single precision: unit strides on the asm kernel,
+// strided vectors and alpha = 0 on gonum's code.
+func Sscal(n int, alpha float32, x []float32, incX int) {
+	if !fastL1(n, incX, len(x), 1, n) || incX != 1 || alpha == 0 {
+		gonum.Implementation{}.Sscal(n, alpha, x, incX)
+		return
+	}
+	asm.Current().SScal(alpha, x[:n])
+}
+
+// Sasum is Dasum in single precision (accumulated in float32, as gonum's):
+// unit strides on the asm kernel.
+func Sasum(n int, x []float32, incX int) float32 {
+	if !fastL1(n, incX, len(x), 1, n) || incX != 1 {
+		return gonum.Implementation{}.Sasum(n, x, incX)
+	}
+	return asm.Current().SAsum(x[:n])
+}
+
+// Snrm2 returns the Euclidean norm of n elements of x with increment incX.
+// Unit strides run on the asm kernel, which widens every element to
+// float64 before squaring it, so that no float32 input can overflow or
+// underflow the sum: the result is the correctly scaled norm rounded once
+// to float32 (gonum's scaled float32 loop may differ in the last bits).
+// NaN, infinities and strided vectors go to gonum's code.
+func Snrm2(n int, x []float32, incX int) float32 {
+	if !fastL1(n, incX, len(x), 1, n) || incX != 1 {
+		return gonum.Implementation{}.Snrm2(n, x, incX)
+	}
+	s := asm.Current().SSumSq(x[:n])
+	if s <= math.MaxFloat64 { // false for NaN and +Inf
+		return float32(math.Sqrt(s))
+	}
+	return gonum.Implementation{}.Snrm2(n, x, incX)
+}
+
+// Isamax is Idamax in single precision.
+func Isamax(n int, x []float32, incX int) int {
+	if !fastL1(n, incX, len(x), 1, n) || incX != 1 {
+		return gonum.Implementation{}.Isamax(n, x, incX)
+	}
+	return asm.Current().ISamax(x[:n])
+}
+
+// Sswap exchanges n elements of x and y with increments incX and incY, as
+// gonum's Sswap: unit strides on the asm kernel.
+func Sswap(n int, x []float32, incX int, y []float32, incY int) {
+	if !fastL1(n, incX, len(x), incY, len(y)) || incX != 1 || incY != 1 {
+		gonum.Implementation{}.Sswap(n, x, incX, y, incY)
+		return
+	}
+	asm.Current().SSwap(x[:n], y[:n])
+}
+
+// Dswap is Sswap in double precision: gonum's LAPACK interchanges the rows
+// of row-major matrices with it (Dlaswp in LU).
+func Dswap(n int, x []float64, incX int, y []float64, incY int) {
+	if !fastL1(n, incX, len(x), incY, len(y)) || incX != 1 || incY != 1 {
+		gonum.Implementation{}.Dswap(n, x, incX, y, incY)
+		return
+	}
+	asm.Current().DSwap(x[:n], y[:n])
+}
+
+// Srot applies the plane rotation (c, s) to n pairs of x and y, x = c*x +
+// s*y and y = c*y - s*x, as gonum's Srot: unit strides on the asm kernel,
+// which fuses one multiply-add per output (a rounding fewer than gonum's
+// loop).
+func Srot(n int, x []float32, incX int, y []float32, incY int, c, s float32) {
+	if !fastL1(n, incX, len(x), incY, len(y)) || incX != 1 || incY != 1 {
+		gonum.Implementation{}.Srot(n, x, incX, y, incY, c, s)
+		return
+	}
+	asm.Current().SRot(x[:n], y[:n], c, s)
+}
+
+// Drot is Srot in double precision.
+func Drot(n int, x []float64, incX int, y []float64, incY int, c, s float64) {
+	if !fastL1(n, incX, len(x), incY, len(y)) || incX != 1 || incY != 1 {
+		gonum.Implementation{}.Drot(n, x, incX, y, incY, c, s)
+		return
+	}
+	asm.Current().DRot(x[:n], y[:n], c, s)
+}
