@@ -67,11 +67,12 @@ type RNNConfig struct {
 	Side     int
 	TrainN   int
 	MNIST    string `json:"-"`
-	// text: the corpus and its name, and the characters of the validation
-	// and test parts evaluated (0: all).
-	CorpusName string
-	Corpus     []byte `json:"-"`
-	EvalChars  int
+	// text: the corpus (already split) and its name and split, and the
+	// characters of the validation and test parts evaluated (0: all).
+	CorpusName  string
+	CorpusSplit string
+	Corpus      tasks.Corpus `json:"-"`
+	EvalChars   int
 }
 
 // Validate reports settings that cannot run.
@@ -278,16 +279,17 @@ func (e *rnnStudy) text() error {
 	if len(e.c.Steps) != 1 {
 		return fmt.Errorf("the text task takes one chunk length, not %v", e.c.Steps)
 	}
-	steps, name, text := e.c.Steps[0], e.c.CorpusName, e.c.Corpus
+	steps, c := e.c.Steps[0], e.c.Corpus
+	name := c.Name
 	for _, m := range e.methods {
-		task, err := tasks.NewText(name, text, steps, e.c.Batch, e.c.EvalChars)
+		task, err := tasks.NewTextCorpus(c, steps, e.c.Batch, e.c.EvalChars)
 		if err != nil {
 			return err
 		}
 		if m == e.methods[0] {
 			vocab, tr, va, te := task.Sizes()
-			fmt.Fprintf(e.stderr, "corpus %s: %d bytes, %d symbols; train %d, validation %d, test %d\n",
-				name, len(text), vocab, tr, va, te)
+			fmt.Fprintf(e.stderr, "corpus %s: %d bytes, %d symbols, split %s; train %d, validation %d, test %d\n",
+				name, c.Len(), vocab, c.Split, tr, va, te)
 		}
 		if err := e.run(task, name, m, e.c.Iters); err != nil {
 			return err

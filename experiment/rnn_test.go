@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fastpath-go/fastpath/rnn/tasks"
 )
 
 // cancelAfter is a log writer that cancels a context once it has seen n
@@ -52,7 +54,7 @@ func TestRNNStudyResume(t *testing.T) {
 	configs := map[string]RNNConfig{
 		"addition": {Task: "addition", Steps: []int{6}, TestN: 40},
 		"mnist":    {Task: "mnist", Variants: []string{"permuted"}, Side: 5, TrainN: 60, TestN: 20, MNIST: filepath.Join("..", "testdata", "mnist")},
-		"text":     {Task: "text", Steps: []int{5}, CorpusName: "fox", Corpus: corpus, EvalChars: 300},
+		"text":     {Task: "text", Steps: []int{5}, CorpusName: "fox", Corpus: tasks.SplitText("fox", corpus), EvalChars: 300},
 	}
 	for name, c := range configs {
 		c.Methods = []string{"rnn-path", "irnn"}

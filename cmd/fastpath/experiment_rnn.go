@@ -112,7 +112,7 @@ func newRNNFlagSet(task string, f *rnnFlags) *flag.FlagSet {
 		fs.StringVar(&f.mnistDir, "mnist", "", "directory of the MNIST files (default: the GoMNIST module or $FASTPATH_MNIST)")
 	case "text":
 		fs.IntVar(&f.iters, "iters", f.iters, "training iterations per run")
-		fs.StringVar(&f.corpus, "corpus", "", "text `file` (default: the Go sources under $(go env GOROOT)/src)")
+		fs.StringVar(&f.corpus, "corpus", "", "text `file`, split by position 90/5/5 (default: the Go sources under $(go env GOROOT)/src, split by file)")
 		fs.IntVar(&f.maxBytes, "max-bytes", f.maxBytes, "use at most this many bytes of the corpus (0: all)")
 		fs.StringVar(&f.steps, "T", f.steps, "characters per BPTT chunk (the state is carried across chunks)")
 		fs.IntVar(&f.evalChars, "eval-chars", f.evalChars, "characters of the validation and test parts evaluated (0: all)")
@@ -203,10 +203,11 @@ func runRNNExperiment(args []string, stdout, stderr io.Writer) int {
 	}
 	if task == "text" {
 		var err error
-		if c.CorpusName, c.Corpus, err = loadCorpus(f.corpus, f.maxBytes); err != nil {
+		if c.Corpus, err = loadCorpus(f.corpus, f.maxBytes); err != nil {
 			fmt.Fprintf(stderr, "fastpath experiment rnn: %v\n", err)
 			return 1
 		}
+		c.CorpusName, c.CorpusSplit = c.Corpus.Name, c.Corpus.Split
 	}
 	r, err := experiment.Open(f.out, "rnn-"+task, c, c.Runs(), f.resume)
 	if err != nil {

@@ -3,12 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/fastpath-go/fastpath/experiment"
 	"os"
 	"os/exec"
 	"sort"
 	"strings"
 
+	"github.com/fastpath-go/fastpath/experiment"
 	"github.com/fastpath-go/fastpath/rnn/tasks"
 )
 
@@ -43,15 +43,15 @@ func rnnParseInts(s, flagName string) ([]int, error) {
 	return out, nil
 }
 
-// loadCorpus reads -corpus, or without it the Go sources of the Go
-// installation on this machine.
-func loadCorpus(path string, maxBytes int) (name string, text []byte, err error) {
+// loadCorpus reads -corpus (split by position), or without it the Go
+// sources of the Go installation on this machine (split by file).
+func loadCorpus(path string, maxBytes int) (tasks.Corpus, error) {
 	if path != "" {
 		return tasks.LoadCorpus(path, maxBytes)
 	}
 	goroot, err := goRoot()
 	if err != nil {
-		return "", nil, err
+		return tasks.Corpus{}, err
 	}
 	return tasks.GoSources(goroot, maxBytes)
 }

@@ -5,6 +5,7 @@ package tasks
 
 import (
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"math"
 	"math/rand/v2"
@@ -243,7 +244,7 @@ func (t *SeqMNIST) Final(*rnn.Model) (float64, bool) { return 0, false }
 // ---- Character-level language modelling ----
 
 // Text is next-character prediction on a byte corpus split into
-// training, validation and test parts (90/5/5). Training reads Batch
+// training, validation and test parts (Corpus). Training reads Batch
 // parallel streams of the training text in chunks of Steps characters,
 // carrying the hidden state from chunk to chunk (truncated BPTT over one
 // chunk). The metric is bits per character.
@@ -261,25 +262,90 @@ type Text struct {
 	saved bool
 }
 
+// Corpus is a text corpus split into training, validation and test parts.
+type Corpus struct {
+	// Name names the corpus in reports.
+	Name string
+	// Split says how the parts were made, for reports.
+	Split string
+	// Train, Val and Test are the parts' bytes.
+	Train, Val, Test []byte
+}
+
+// Len returns the corpus's total size in bytes.
+func (c Corpus) Len() int { return len(c.Train) + len(c.Val) + len(c.Test) }
+
+// SplitText splits one text by position: the first 90% for training, the
+// next 5% for validation, the last 5% for testing.
+func SplitText(name string, text []byte) Corpus {
+	n := len(text)
+	return Corpus{Name: name, Split: "by position 90/5/5",
+		Train: text[:n*90/100], Val: text[n*90/100 : n*95/100], Test: text[n*95/100:]}
+}
+
 // LoadCorpus reads a text corpus from path, at most maxBytes bytes of it
-// (0: all), and returns its base name for reports.
-func LoadCorpus(path string, maxBytes int) (name string, text []byte, err error) {
-	text, err = os.ReadFile(path)
+// (0: all), split by position as SplitText does and named by its base name.
+func LoadCorpus(path string, maxBytes int) (Corpus, error) {
+	text, err := os.ReadFile(path)
 	if err != nil {
-		return "", nil, err
+		return Corpus{}, err
 	}
 	if maxBytes > 0 && len(text) > maxBytes {
 		text = text[:maxBytes]
 	}
-	return filepath.Base(path), text, nil
+	return SplitText(filepath.Base(path), text), nil
+}
+
+// Document is one file of a corpus split by file.
+type Document struct {
+	// Path identifies the file; the split hashes it.
+	Path string
+	Text []byte
+}
+
+// SplitFiles splits a corpus by file: each document goes whole to one part,
+// chosen by the FNV-1a hash of its path (hash mod 20: 0 test, 1
+// validation, otherwise training, so about 90/5/5 of the files), and the
+// documents of each part are concatenated in the given order. A model
+// evaluated on the validation or test part has never seen any of those
+// files, which a split by position of the concatenation does not promise
+// (it cuts a file in two, and neighbouring files of one package share
+// much text). It is an error when a part ends up empty.
+func SplitFiles(name string, docs []Document) (Corpus, error) {
+	c := Corpus{Name: name}
+	var nTrain, nVal, nTest int
+	for _, d := range docs {
+		h := fnv.New32a()
+		h.Write([]byte(d.Path))
+		switch h.Sum32() % 20 {
+		case 0:
+			c.Test = append(c.Test, d.Text...)
+			nTest++
+		case 1:
+			c.Val = append(c.Val, d.Text...)
+			nVal++
+		default:
+			c.Train = append(c.Train, d.Text...)
+			nTrain++
+		}
+	}
+	if len(c.Train) == 0 || len(c.Val) == 0 || len(c.Test) == 0 {
+		return Corpus{}, fmt.Errorf("splitting %d files by file left a part empty (train %d, validation %d, test %d files): use more files",
+			len(docs), nTrain, nVal, nTest)
+	}
+	c.Split = fmt.Sprintf("by file: %d/%d/%d files", nTrain, nVal, nTest)
+	return c, nil
 }
 
 // GoSources reads the Go files under goroot/src (testdata and vendor
-// directories left out) in lexical order, up to maxBytes bytes (0: all):
-// a corpus every Go installation has.
-func GoSources(goroot string, maxBytes int) (name string, text []byte, err error) {
+// directories left out) in lexical order, whole files while their total
+// stays within maxBytes (0: all), and splits them by file (SplitFiles): a
+// corpus every Go installation has.
+func GoSources(goroot string, maxBytes int) (Corpus, error) {
 	root := filepath.Join(goroot, "src")
-	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	var docs []Document
+	total := 0
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -293,44 +359,56 @@ func GoSources(goroot string, maxBytes int) (name string, text []byte, err error
 		if err != nil {
 			return err
 		}
-		text = append(text, b...)
-		if maxBytes > 0 && len(text) >= maxBytes {
-			text = text[:maxBytes]
+		if maxBytes > 0 && total+len(b) > maxBytes {
 			return fs.SkipAll
 		}
+		rel, _ := filepath.Rel(root, p)
+		docs = append(docs, Document{Path: filepath.ToSlash(rel), Text: b})
+		total += len(b)
 		return nil
 	})
 	if err != nil {
-		return "", nil, fmt.Errorf("reading the Go sources under %s: %w", root, err)
+		return Corpus{}, fmt.Errorf("reading the Go sources under %s: %w", root, err)
 	}
-	return "GOROOT/src/**/*.go", text, nil
+	return SplitFiles("GOROOT/src/**/*.go", docs)
 }
 
-// NewText returns the character-level task on text (split 90/5/5 into
-// training, validation and test parts), read in chunks of steps characters
-// by batch parallel streams; evaluations read at most evalChars characters
-// (0: all).
+// NewText returns the character-level task on one text split by position
+// (SplitText), read in chunks of steps characters by batch parallel
+// streams; evaluations read at most evalChars characters (0: all).
 func NewText(name string, text []byte, steps, batch, evalChars int) (*Text, error) {
+	return NewTextCorpus(SplitText(name, text), steps, batch, evalChars)
+}
+
+// NewTextCorpus is NewText on a corpus already split (SplitFiles,
+// GoSources, LoadCorpus). The vocabulary is every byte that occurs in any
+// part.
+func NewTextCorpus(c Corpus, steps, batch, evalChars int) (*Text, error) {
 	var seen [256]bool
-	for _, c := range text {
-		seen[c] = true
-	}
-	var ids [256]uint8
-	t := &Text{name: name, steps: steps, batch: batch, evalChars: evalChars}
-	for c, ok := range seen {
-		if ok {
-			ids[c] = uint8(len(t.vocab))
-			t.vocab = append(t.vocab, byte(c))
+	for _, part := range [][]byte{c.Train, c.Val, c.Test} {
+		for _, ch := range part {
+			seen[ch] = true
 		}
 	}
-	enc := make([]uint8, len(text))
-	for i, c := range text {
-		enc[i] = ids[c]
+	var ids [256]uint8
+	t := &Text{name: c.Name, steps: steps, batch: batch, evalChars: evalChars}
+	for ch, ok := range seen {
+		if ok {
+			ids[ch] = uint8(len(t.vocab))
+			t.vocab = append(t.vocab, byte(ch))
+		}
 	}
-	n := len(enc)
-	t.train, t.val, t.test = enc[:n*90/100], enc[n*90/100:n*95/100], enc[n*95/100:]
+	enc := func(part []byte) []uint8 {
+		out := make([]uint8, len(part))
+		for i, ch := range part {
+			out[i] = ids[ch]
+		}
+		return out
+	}
+	t.train, t.val, t.test = enc(c.Train), enc(c.Val), enc(c.Test)
 	if len(t.train)/batch < 2*steps+2 || len(t.val) < steps+1 || len(t.test) < steps+1 {
-		return nil, fmt.Errorf("corpus of %d bytes is too short for batch %d and %d steps", n, batch, steps)
+		return nil, fmt.Errorf("corpus of %d bytes (train %d, validation %d, test %d) is too short for batch %d and %d steps",
+			c.Len(), len(c.Train), len(c.Val), len(c.Test), batch, steps)
 	}
 	t.b = t.newBatch(batch)
 	return t, nil
