@@ -129,6 +129,19 @@
 // sharpness (ExpectedSharpness): E_(nu ~ N(0, sigma^2 I)) L(w + nu) - L(w)
 // over seeded draws, with the PAC-Bayes term KL = ||w||^2 / (2 sigma^2).
 //
+// # Conditions of the perturbation bound
+//
+// Conditions computes, for a plain ReLU network on a set of examples, the
+// three conditions C1-C3 of the thesis's perturbation bound for deep
+// networks (its Figures 3-5): C1, mu(a, c, b) = ||J^(a,b)|| /
+// (||J^(c+1,b)|| ||W_(c+1)|| ||J^(a,c)||) over triples a <= c <= b-1 with
+// J^(a,b) the Jacobian between layers a and b at the example; C2, the
+// fraction of hidden ReLU states a relative Gaussian weight perturbation
+// of size sigma flips; C3, each hidden unit's incoming-weight norm over
+// its layer's root-mean-square row norm. These definitions are a
+// reconstruction (the theorem's text could not be consulted); conditions.go
+// says what each is meant to capture and how it is computed.
+//
 // # Errors and panics
 //
 // A nil network, an inconsistent matrix view or an invalid percentile

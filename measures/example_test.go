@@ -82,3 +82,33 @@ func ExampleWorstCaseSharpness() {
 	// Output:
 	// L(w) = 0.039, max L(w+nu) = 0.047, sharpness = 0.0071
 }
+
+// ExampleConditions computes the perturbation bound's conditions on the
+// tiny network: C1's mu for each triple a <= c <= b-1 of the first
+// example (both examples switch off hidden unit 1), C2's flip fraction at
+// two perturbation sizes, and C3's row-norm ratios of the hidden layer.
+// By hand: D_1 W_1 = [[0, 0], [3, 0.5]], so ||J^(0,1)|| = sqrt(9.25),
+// ||W_1|| = 3.1691 and mu(0, 0, 1) = 3.0414 / 3.1691; J^(0,2) = W_2 D_1 W_1
+// has rank one and ||W_2 e_2|| = ||W_2|| = sqrt(17), so mu(0, 1, 2) = 1.
+func ExampleConditions() {
+	net, d := tinyNet()
+	r, err := measures.Conditions(context.Background(), net, d, measures.ConditionOptions{
+		Power: measures.PowerOptions{Tol: 1e-9, MaxIter: 1000}, Sigmas: []float64{0, 1}, Draws: 4})
+	if err != nil {
+		panic(err)
+	}
+	for _, s := range r.Mu {
+		if s.Example == 0 {
+			fmt.Printf("mu(a=%d, c=%d, b=%d) = %.3f\n", s.A, s.C, s.B, s.Mu)
+		}
+	}
+	fmt.Printf("flips at sigma 0: %.2f\n", r.FlipTotal[0])
+	fmt.Printf("C3: %.3f %.3f\n", r.RowRatios[0][0], r.RowRatios[0][1])
+	// Output:
+	// mu(a=0, c=0, b=1) = 0.960
+	// mu(a=0, c=0, b=2) = 0.960
+	// mu(a=0, c=1, b=2) = 1.000
+	// mu(a=1, c=1, b=2) = 1.000
+	// flips at sigma 0: 0.00
+	// C3: 0.838 1.139
+}
