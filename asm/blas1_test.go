@@ -336,3 +336,105 @@ func TestScalAsumSumSq(t *testing.T) {
 		}
 	})
 }
+
+// TestIDamaxPositions moves the maximum (then a tie after it) and one NaN of
+// each kind (quiet and signalling, either sign) through every position of
+// lengths around the vector blocks of every implementation, so each lands in
+// a block, a pair and a single tail element of both passes; signalling NaNs
+// must be skipped like quiet ones. It also checks vectors that are all NaN
+// after x[0] and all zeros of either sign.
+func TestIDamaxPositions(t *testing.T) {
+	nans := []float64{
+		math.NaN(),
+		math.Float64frombits(0xfff8000000000000),
+		math.Float64frombits(0x7ff0000000000001), // signalling
+		math.Float64frombits(0xfff4000000000000), // signalling, negative
+	}
+	forEachImpl(t, func(t *testing.T, impl *Impl) {
+		check := func(x []float64, what string) {
+			t.Helper()
+			if got, want := impl.IDamax(x), idamaxGeneric(x); got != want {
+				t.Fatalf("%s n=%d %s: %d, want %d", impl.Name, len(x), what, got, want)
+			}
+		}
+		for n := 1; n <= 70; n++ {
+			if n > 40 && n != 63 && n != 64 && n != 65 && n != 70 {
+				continue
+			}
+			x := make([]float64, n)
+			for p := range n {
+				for i := range x {
+					x[i] = float64(i%5)*0.25 - 0.5
+				}
+				x[p] = -3
+				check(x, fmt.Sprintf("max at %d", p))
+				for q := range n {
+					if q == p {
+						continue
+					}
+					old := x[q]
+					for _, nan := range nans {
+						x[q] = nan
+						check(x, fmt.Sprintf("max at %d, NaN %x at %d", p, math.Float64bits(nan), q))
+					}
+					x[q] = old
+				}
+				if p+1 < n {
+					x[n-1] = 3
+					check(x, fmt.Sprintf("max at %d, tie at %d", p, n-1))
+				}
+			}
+			for _, nan := range nans {
+				for i := range x {
+					x[i] = nan
+				}
+				x[0] = -0.5
+				check(x, "NaN after x[0]")
+			}
+			for i := range x {
+				x[i] = math.Copysign(0, float64(i%2)-0.5)
+			}
+			check(x, "zeros")
+		}
+	})
+}
+
+// TestScalAsumSumSqPositions puts a NaN, then an infinity, at every position
+// of unit and strided vectors of lengths 1..40: the sums must be NaN and
+// +Inf, and scaling must change that element alone.
+func TestScalAsumSumSqPositions(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, impl *Impl) {
+		for n := 1; n <= 40; n++ {
+			for _, inc := range []int{1, 3} {
+				x := make([]float64, (n-1)*inc+1)
+				for p := range n {
+					for _, special := range []float64{math.NaN(), math.Inf(-1)} {
+						for i := range x {
+							x[i] = 0.5
+						}
+						x[p*inc] = special
+						what := fmt.Sprintf("%s n=%d inc=%d %v at %d", impl.Name, n, inc, special, p)
+						asum, sumsq := impl.DAsumInc(n, x, inc), impl.DSumSqInc(n, x, inc)
+						if math.IsNaN(special) && (!math.IsNaN(asum) || !math.IsNaN(sumsq)) {
+							t.Fatalf("%s: asum %v, sumsq %v, want NaN", what, asum, sumsq)
+						}
+						if math.IsInf(special, 0) && (!math.IsInf(asum, 1) || !math.IsInf(sumsq, 1)) {
+							t.Fatalf("%s: asum %v, sumsq %v, want +Inf", what, asum, sumsq)
+						}
+						impl.DScalInc(n, 2, x, inc)
+						for i, v := range x {
+							switch {
+							case i == p*inc:
+								if !math.IsNaN(v) && v != 2*special {
+									t.Fatalf("DScalInc %s: x[%d] = %v, want %v", what, i, v, 2*special)
+								}
+							case i%inc == 0 && v != 1, i%inc != 0 && v != 0.5:
+								t.Fatalf("DScalInc %s: x[%d] = %v", what, i, v)
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+}

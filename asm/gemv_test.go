@@ -193,3 +193,77 @@ func TestSymv4(t *testing.T) {
 		}
 	})
 }
+
+// TestGemv4NaNPositions puts a NaN at every position of every row, on
+// lengths around the vector blocks of every implementation, with every other
+// element 1: the NaN must reach that row's dot product (GemvN4, Symv4) and
+// that column's element of y or z (GemvT4, Symv4), and nothing else, whose
+// values are then exact (n for the dots, 4 for the axpys).
+func TestGemv4NaNPositions(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, impl *Impl) {
+		for _, n := range []int{1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 19, 31, 32, 33, 35, 40} {
+			lda := n + 1
+			a64 := make([]float64, 3*lda+n)
+			a32 := make([]float32, len(a64))
+			ones64 := make([]float64, n)
+			ones32 := make([]float32, n)
+			for j := range n {
+				ones64[j], ones32[j] = 1, 1
+			}
+			al64, al32 := [4]float64{1, 1, 1, 1}, [4]float32{1, 1, 1, 1}
+			for row := range 4 {
+				for p := range n {
+					for i := range a64 {
+						a64[i], a32[i] = 1, 1
+					}
+					a64[row*lda+p], a32[row*lda+p] = math.NaN(), float32(math.NaN())
+					what := fmt.Sprintf("%s n=%d NaN at row %d column %d", impl.Name, n, row, p)
+					dots := func(name string, got [4]float64) {
+						t.Helper()
+						for r, v := range got {
+							if r == row && !math.IsNaN(v) || r != row && v != float64(n) {
+								t.Fatalf("%s %s: y[%d] = %v", name, what, r, v)
+							}
+						}
+					}
+					cols := func(name string, got []float64) {
+						t.Helper()
+						for j, v := range got {
+							if j == p && !math.IsNaN(v) || j != p && v != 4 {
+								t.Fatalf("%s %s: y[%d] = %v", name, what, j, v)
+							}
+						}
+					}
+					widen := func(s []float32) []float64 {
+						w := make([]float64, len(s))
+						for i, v := range s {
+							w[i] = float64(v)
+						}
+						return w
+					}
+
+					var d64 [4]float64
+					var d32 [4]float32
+					impl.DGemvN4(n, a64, lda, ones64, &d64)
+					impl.SGemvN4(n, a32, lda, ones32, &d32)
+					dots("DGemvN4", d64)
+					dots("SGemvN4", [4]float64(widen(d32[:])))
+
+					y64, y32 := make([]float64, n), make([]float32, n)
+					impl.DGemvT4(n, a64, lda, &al64, y64)
+					impl.SGemvT4(n, a32, lda, &al32, y32)
+					cols("DGemvT4", y64)
+					cols("SGemvT4", widen(y32))
+
+					z64, z32 := make([]float64, n), make([]float32, n)
+					impl.DSymv4(n, a64, lda, ones64, z64, &al64, &d64)
+					impl.SSymv4(n, a32, lda, ones32, z32, &al32, &d32)
+					dots("DSymv4", d64)
+					dots("SSymv4", [4]float64(widen(d32[:])))
+					cols("DSymv4", z64)
+					cols("SSymv4", widen(z32))
+				}
+			}
+		}
+	})
+}

@@ -142,3 +142,26 @@ func fmlaElem(a arr, d, n, m, idx int) inst {
 	g := a.gnu()
 	return inst{w, fmt.Sprintf("fmla v%d.%s, v%d.%s, v%d.%s[%d]", d, g, n, g, m, a.elem(), idx)}
 }
+
+// fabs is the vector absolute value fabs vd, vn (clears the sign bits; a
+// NaN stays a NaN of the same kind).
+func fabs(a arr, d, n int) inst {
+	w := 0x4EA0F800 | a.sz()<<22 | reg(n)<<5 | reg(d)
+	g := a.gnu()
+	return inst{w, fmt.Sprintf("fabs v%d.%s, v%d.%s", d, g, n, g)}
+}
+
+// fcmeq is fcmeq vd, vn, vm: all ones where vn == vm, else all zeros (NaN
+// compares unequal, +0 equals -0).
+func fcmeq(a arr, d, n, m int) inst { return three(0x4E20E400, "fcmeq", a, d, n, m) }
+
+// fmaxnmpScalar is fmaxnmp sd, vn.2s (a == s4) or fmaxnmp dd, vn.2d (a ==
+// d2): the larger of the two low elements into a scalar register.
+func fmaxnmpScalar(a arr, d, n int) inst {
+	w := 0x7E30C800 | a.sz()<<22 | reg(n)<<5 | reg(d)
+	src := "2s"
+	if a == d2 {
+		src = "2d"
+	}
+	return inst{w, fmt.Sprintf("fmaxnmp %s%d, v%d.%s", a.elem(), d, n, src)}
+}

@@ -2,10 +2,11 @@
 // files).
 //
 // The Go arm64 assembler has no mnemonics for several AdvSIMD instructions
-// the kernels need: vector fadd, fsub, fmul, fdiv, fsqrt, fmaxnm and faddp,
-// fcmgt against zero, fcvtl/fcvtl2, scalar faddp and fmla by element. This program encodes them
-// (encode.go) and emits each as a WORD directive followed by its disassembly;
-// everything the assembler does accept is written with its Go mnemonic.
+// the kernels need: vector fadd, fsub, fmul, fdiv, fsqrt, fabs, fmaxnm and
+// faddp, fcmgt against zero, fcmeq, fcvtl/fcvtl2, scalar faddp and fmaxnmp,
+// and fmla by element. This program encodes them (encode.go) and emits each
+// as a WORD directive followed by its disassembly; everything the assembler
+// does accept is written with its Go mnemonic.
 //
 // Run it from the asm directory (go generate does):
 //
@@ -126,6 +127,8 @@ func main() {
 		"relu_arm64.s":     genRelu(),
 		"pathnorm_arm64.s": genPath(),
 		"blas1_arm64.s":    genBlas1(),
+		"blas1inc_arm64.s": genBlas1Inc(),
+		"gemv_arm64.s":     genGemv(),
 		"peak_arm64.s":     genPeak(),
 		"optim_arm64.s":    genOptim(),
 		"pathsgd_arm64.s":  genPathSGD(),
