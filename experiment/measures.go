@@ -135,6 +135,11 @@ type MeasuresRow struct {
 	Exp               measures.Expected
 }
 
+// Short reports whether a network this study trained stopped short of the
+// training-error target (the measures assume a network that fits its
+// training set); loaded models are never short.
+func (r MeasuresRow) Short(target float64) bool { return r.Epochs >= 0 && r.TrainErr > target }
+
 // MeasuresResult is the outcome of a measures study.
 type MeasuresResult struct {
 	Study  string
@@ -445,9 +450,9 @@ func (res *MeasuresResult) WriteFiles(dir string) error {
 	for i, r := range res.Rows {
 		names, vals := r.columns()
 		if i == 0 {
-			rows = append(rows, append([]string{"model", "labels", "n", "hidden", "epochs"}, names...))
+			rows = append(rows, append([]string{"model", "labels", "n", "hidden", "epochs", "reached_target"}, names...))
 		}
-		rec := []string{r.Model, r.Labels, strconv.Itoa(r.N), r.Hidden, strconv.Itoa(r.Epochs)}
+		rec := []string{r.Model, r.Labels, strconv.Itoa(r.N), r.Hidden, strconv.Itoa(r.Epochs), strconv.FormatBool(!r.Short(res.Config.Target))}
 		for _, v := range vals {
 			rec = append(rec, strconv.FormatFloat(v, 'g', 8, 64))
 		}
@@ -466,18 +471,26 @@ func (res *MeasuresResult) Markdown() string {
 	var md strings.Builder
 	fmt.Fprintf(&md, "| model | labels | n | H | epochs | train err | test err | gamma | l2 | l1-path | l2-path | spectral | bartlett | pac-bayes | bound | sharpness | exp. sharpness | train s | measure s |\n")
 	fmt.Fprintf(&md, "|---|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	anyShort := false
 	for _, r := range res.Rows {
 		m := r.Rep.Normalized
 		epochs, trainSec := "-", "-" // unknown for loaded models
 		if r.Epochs >= 0 {
 			epochs, trainSec = strconv.Itoa(r.Epochs), fmt.Sprintf("%.2f", r.TrainSec)
 		}
-		fmt.Fprintf(&md, "| %s | %s | %d | %s | %s | %.4f | %.4f | %.3g | %.3g | %.3g | %.3g | %.3g | %.3g | %.3g | %.3g | %.3g | %.3g | %s | %.2f |\n",
-			r.Model, r.Labels, r.N, r.Hidden, epochs, r.TrainErr, r.TestErr, r.Rep.Gamma,
+		short := ""
+		if r.Short(c.Target) {
+			short, anyShort = " ✗", true
+		}
+		fmt.Fprintf(&md, "| %s | %s | %d | %s | %s | %.4f%s | %.4f | %.3g | %.3g | %.3g | %.3g | %.3g | %.3g | %.3g | %.3g | %.3g | %.3g | %s | %.2f |\n",
+			r.Model, r.Labels, r.N, r.Hidden, epochs, r.TrainErr, short, r.TestErr, r.Rep.Gamma,
 			m.L2, m.L1Path, m.L2Path, m.Spectral, m.Bartlett, m.PACBayes, r.Rep.Bound.Value,
 			r.Sharp.Value, r.Exp.Value, trainSec, r.MeasSec)
 	}
 	fmt.Fprintf(&md, "\nMeasures are divided by gamma^2 (+Inf: gamma <= 0, more than that percentile of the training set misclassified), gamma the %g-th percentile of the training margins; bound: PAC-Bayes spectral bound on the test error (delta = %g); sharpness: worst case, alpha = %g, %d steps, on %d training examples; exp. sharpness: sigma = %g, %d samples.\n",
 		c.Percentile, c.Delta, c.Alpha, c.SharpSteps, c.SharpN, c.Sigma, c.Samples)
+	if anyShort {
+		fmt.Fprintf(&md, "\n✗: training stopped at the epoch limit above the training-error target %g; the measures assume a network that fits its training set, so these rows do not measure what the study is about (they are crossed out in the plot).\n", c.Target)
+	}
 	return md.String()
 }

@@ -30,8 +30,18 @@ func TestMeasuresStudies(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
-	if len(lines) != 5 || !strings.HasPrefix(lines[0], "model,labels,n,hidden,epochs,train_err,test_err,gamma") {
+	if len(lines) != 5 || !strings.HasPrefix(lines[0], "model,labels,n,hidden,epochs,reached_target,train_err,test_err,gamma") {
 		t.Errorf("labels.csv:\n%s", csv)
+	}
+	// Three epochs fit none of these training sets: every row is marked,
+	// in the table (a footnote) and in the CSV.
+	for _, l := range lines[1:] {
+		if f := strings.Split(l, ","); f[5] != "false" || f[6] == "0" {
+			t.Errorf("row not marked short of the target: %s", l)
+		}
+	}
+	if !strings.Contains(out, "✗: training stopped at the epoch limit") {
+		t.Errorf("labels output lacks the footnote on networks short of the target:\n%s", out)
 	}
 	// Resumed, a finished study recomputes nothing: the same table bits.
 	code, _, errs = runCLI(append([]string{"experiment", "measures", "labels", "-sizes", "40,80", "-hidden", "8", "-save", models, "-resume"}, small...)...)

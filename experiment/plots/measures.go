@@ -1,6 +1,8 @@
 package plots
 
 import (
+	"fmt"
+	"image/color"
 	"math"
 	"path/filepath"
 	"slices"
@@ -10,6 +12,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/fastpath-go/fastpath/experiment"
 )
@@ -96,6 +99,28 @@ func Measures(dir string, res *experiment.MeasuresResult) error {
 		}
 		if err := plotutil.AddLinePoints(p, args...); err != nil {
 			return err
+		}
+		// Networks that stopped above the training-error target are
+		// crossed out.
+		var short plotter.XYs
+		for _, r := range res.Rows {
+			if v := pn.val(r); r.Short(res.Config.Target) && !math.IsNaN(v) && !math.IsInf(v, 0) {
+				_, xv := x(r)
+				short = append(short, plotter.XY{X: xv, Y: v})
+			}
+		}
+		if len(short) > 0 {
+			sc, err := plotter.NewScatter(short)
+			if err != nil {
+				return err
+			}
+			sc.GlyphStyle.Shape = draw.CrossGlyph{}
+			sc.GlyphStyle.Radius = vg.Points(5)
+			sc.GlyphStyle.Color = color.Black
+			p.Add(sc)
+			if i == 0 {
+				p.Legend.Add(fmt.Sprintf("training error > %g", res.Config.Target), sc)
+			}
 		}
 		if i > 0 {
 			p.Legend = plot.NewLegend() // the first panel's legend serves all
