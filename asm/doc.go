@@ -40,7 +40,12 @@
 //     momentum, fused with the next pass of the path-norm dynamic program
 //     y = (W∘W) x on the old weights (float64). The float32 update is
 //     rounded like the generic loop in every implementation.
-//   - Level-1 dot and axpy (float32, float64), used by the GEMV routines.
+//   - BLAS Level 1 and the inner loops of Level 2, behind package blas's
+//     gonum backend: dot and axpy (float32, float64; float64 also strided),
+//     idamax, scal, asum and sum of squares (float64 any stride, NEON unit
+//     stride; float32 unit stride, the sum of squares widened to float64),
+//     swaps and plane rotations (amd64; NEON uses the twins), and the
+//     four-row GEMV and symmetric SYMV kernels (gemv.go; AVX2 and NEON).
 //   - Peak kernels: independent multiply-adds in registers, timed by the
 //     benchmarks to measure the machine's FMA peak.
 //   - Prefetch32/Prefetch64: cache hints for the GEMM engine's packing.
