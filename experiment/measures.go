@@ -63,8 +63,13 @@ type MeasuresConfig struct {
 	Sigma      float64
 	Samples    int
 	SharpN     int
-	Percentile float64
-	Delta      float64
+	// SweepAlphas, if not empty, adds the sharpness-against-KL sweep: for
+	// each alpha, expected sharpness with every parameter's deviation
+	// scaled to its magnitude, alpha (10 |w_i| + 1), beside its KL term,
+	// and worst-case sharpness in the box alpha (|w_i| + 1).
+	SweepAlphas []float64 `json:",omitempty"`
+	Percentile  float64
+	Delta       float64
 }
 
 // DefaultMeasuresConfig returns the command line's defaults for study
@@ -114,6 +119,11 @@ func (c MeasuresConfig) Validate() error {
 	case !(c.Delta > 0 && c.Delta < 1):
 		return fmt.Errorf("delta %v: want (0, 1)", c.Delta)
 	}
+	for _, a := range c.SweepAlphas {
+		if !(a > 0) || math.IsInf(a, 0) {
+			return fmt.Errorf("sweep alpha %v: want positive and finite", a)
+		}
+	}
 	for _, v := range append(append([]int{}, c.Sizes...), c.Hidden...) {
 		if v < 1 {
 			return fmt.Errorf("sizes and hidden widths must be positive")
@@ -133,6 +143,16 @@ type MeasuresRow struct {
 	Rep               *measures.Report
 	Sharp             measures.Sharpness
 	Exp               measures.Expected
+	// Sweep is the sharpness-against-KL sweep (MeasuresConfig.SweepAlphas).
+	Sweep []SharpPoint
+}
+
+// SharpPoint is one alpha of the sharpness sweep: expected sharpness with
+// scaled deviations and its KL term, and worst-case sharpness.
+type SharpPoint struct {
+	Alpha                float64
+	KL, Expected, StdErr float64
+	WorstCase            float64
 }
 
 // Short reports whether a network this study trained stopped short of the
@@ -317,6 +337,17 @@ func (c MeasuresConfig) measure(ctx context.Context, net *layers.Network, d, tes
 	if row.Exp, err = measures.ExpectedSharpness(ctx, net, sd, measures.ExpectedOptions{Sigma: c.Sigma, Samples: c.Samples, Seed: c.Seed}); err != nil {
 		return row, err
 	}
+	for _, a := range c.SweepAlphas {
+		e, err := measures.ExpectedSharpness(ctx, net, sd, measures.ExpectedOptions{Alpha: a, Samples: c.Samples, Seed: c.Seed})
+		if err != nil {
+			return row, err
+		}
+		w, err := measures.WorstCaseSharpness(ctx, net, sd, measures.SharpnessOptions{Alpha: a, Steps: c.SharpSteps})
+		if err != nil {
+			return row, err
+		}
+		row.Sweep = append(row.Sweep, SharpPoint{Alpha: a, KL: e.KL, Expected: e.Value, StdErr: e.StdErr, WorstCase: w.Value})
+	}
 	row.TrainErr = rep.TrainError
 	row.MeasSec = time.Since(start).Seconds()
 	return row, nil
@@ -461,6 +492,18 @@ func (res *MeasuresResult) WriteFiles(dir string) error {
 	base := filepath.Join(dir, res.Study)
 	if err := WriteCSV(base+".csv", rows); err != nil {
 		return err
+	}
+	if len(res.Config.SweepAlphas) > 0 {
+		sweep := [][]string{{"model", "labels", "n", "hidden", "reached_target", "alpha", "kl", "expected_sharpness", "expected_stderr", "worst_case_sharpness"}}
+		for _, r := range res.Rows {
+			for _, p := range r.Sweep {
+				sweep = append(sweep, []string{r.Model, r.Labels, strconv.Itoa(r.N), r.Hidden, strconv.FormatBool(!r.Short(res.Config.Target)),
+					Ftoa(p.Alpha), Ftoa(p.KL), Ftoa(p.Expected), Ftoa(p.StdErr), Ftoa(p.WorstCase)})
+			}
+		}
+		if err := WriteCSV(base+"_sweep.csv", sweep); err != nil {
+			return err
+		}
 	}
 	return WriteText(base+".md", res.Markdown())
 }

@@ -149,8 +149,14 @@ func WorstCaseSharpness(ctx context.Context, net *layers.Network, d layers.Examp
 
 // ExpectedOptions configures ExpectedSharpness.
 type ExpectedOptions struct {
-	// Sigma is the standard deviation of the perturbation (default 0.01).
+	// Sigma is the standard deviation of the perturbation (default 0.01),
+	// the same for every parameter, unless Alpha is set.
 	Sigma float64
+	// Alpha, if positive, scales each parameter's perturbation to its
+	// magnitude instead: sigma_i = Alpha (10 |w_i| + 1), the choice of
+	// Neyshabur et al. 2017 (NIPS, Figure 2), and the KL term becomes
+	// sum_i w_i^2 / (2 sigma_i^2).
+	Alpha float64
 	// Samples is the number of perturbations drawn (default 10).
 	Samples int
 	// Seed seeds the perturbations: sample s draws from PCG(Seed, s).
@@ -168,7 +174,9 @@ type Expected struct {
 	Loss float64
 	// KL is ||w||^2 / (2 sigma^2), the divergence KL(N(w, sigma^2 I) ||
 	// N(0, sigma^2 I)) of the PAC-Bayes bound in which expected sharpness
-	// appears, over every parameter.
+	// appears, over every parameter; with Alpha set, sum_i w_i^2 /
+	// (2 sigma_i^2), the divergence between the posterior N(w, diag
+	// sigma_i^2) and the prior N(0, diag sigma_i^2).
 	KL float64
 	// Samples is the number of perturbations.
 	Samples int
@@ -181,7 +189,9 @@ type Expected struct {
 // by the mean over Samples seeded Gaussian perturbations of every
 // parameter (weights and biases), L the mean cross-entropy over d in
 // inference mode, and reports the PAC-Bayes KL term ||w||^2/(2 sigma^2)
-// beside it. net is not modified. Not invariant to node rescaling.
+// beside it; with opt.Alpha set, each parameter's standard deviation is
+// Alpha (10 |w_i| + 1) and the KL term sum_i w_i^2 / (2 sigma_i^2). net is
+// not modified. Not invariant to node rescaling.
 func ExpectedSharpness(ctx context.Context, net *layers.Network, d layers.Examples, opt ExpectedOptions) (Expected, error) {
 	if net == nil {
 		panic(errNilNetwork)
@@ -192,7 +202,7 @@ func ExpectedSharpness(ctx context.Context, net *layers.Network, d layers.Exampl
 	if opt.Samples == 0 {
 		opt.Samples = 10
 	}
-	if !(opt.Sigma > 0) || math.IsInf(opt.Sigma, 0) || opt.Samples < 0 || opt.BatchSize < 0 {
+	if !(opt.Sigma > 0) || math.IsInf(opt.Sigma, 0) || !(opt.Alpha >= 0) || math.IsInf(opt.Alpha, 0) || opt.Samples < 0 || opt.BatchSize < 0 {
 		return Expected{}, fmt.Errorf("measures: invalid expected-sharpness options %+v", opt)
 	}
 	if err := checkData(net, d); err != nil {
@@ -201,11 +211,19 @@ func ExpectedSharpness(ctx context.Context, net *layers.Network, d layers.Exampl
 	c := net.Clone()
 	ps := c.Params()
 	w0 := make([][]float32, len(ps))
-	var w2 float64
+	// std returns parameter w's standard deviation.
+	std := func(w float32) float64 {
+		if opt.Alpha > 0 {
+			return opt.Alpha * (10*math.Abs(float64(w)) + 1)
+		}
+		return opt.Sigma
+	}
+	var kl float64
 	for i, p := range ps {
 		w0[i] = append([]float32(nil), p.Value...)
 		for _, w := range p.Value {
-			w2 += float64(w) * float64(w)
+			s := std(w)
+			kl += float64(w) * float64(w) / (2 * s * s)
 		}
 	}
 	l0, err := datasetLoss(ctx, c, d, opt.BatchSize)
@@ -217,7 +235,7 @@ func ExpectedSharpness(ctx context.Context, net *layers.Network, d layers.Exampl
 		r := rand.New(rand.NewPCG(opt.Seed, uint64(s)))
 		for i, p := range ps {
 			for j, w := range w0[i] {
-				p.Value[j] = float32(float64(w) + opt.Sigma*r.NormFloat64())
+				p.Value[j] = float32(float64(w) + std(w)*r.NormFloat64())
 			}
 		}
 		l, err := datasetLoss(ctx, c, d, opt.BatchSize)
@@ -227,7 +245,7 @@ func ExpectedSharpness(ctx context.Context, net *layers.Network, d layers.Exampl
 		sum += l - l0
 		sum2 += (l - l0) * (l - l0)
 	}
-	e := Expected{Loss: l0, KL: w2 / (2 * opt.Sigma * opt.Sigma), Samples: opt.Samples}
+	e := Expected{Loss: l0, KL: kl, Samples: opt.Samples}
 	if opt.Samples > 0 {
 		n := float64(opt.Samples)
 		e.Value = sum / n

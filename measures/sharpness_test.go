@@ -3,6 +3,7 @@ package measures
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -105,5 +106,51 @@ func TestExpectedSharpness(t *testing.T) {
 	zero, _ := ExpectedSharpness(ctx, net, d, ExpectedOptions{})
 	if zero.Samples != 10 {
 		t.Errorf("default samples %d", zero.Samples)
+	}
+}
+
+// TestExpectedSharpnessScaled: with Alpha set, every parameter is
+// perturbed with standard deviation Alpha (10 |w| + 1), the same draws as
+// the fixed-sigma mode (PCG(Seed, sample)), and the KL term is
+// sum w^2 / (2 sigma_i^2): both recomputed here from the definition.
+func TestExpectedSharpnessScaled(t *testing.T) {
+	ctx := context.Background()
+	net := newNet(t, []int{5, 7, 3}, 6, true)
+	d := randData(9, 40, 5, 3)
+	const alpha = 0.003
+	e, err := ExpectedSharpness(ctx, net, d, ExpectedOptions{Alpha: alpha, Samples: 4, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kl float64
+	for _, p := range net.Params() {
+		for _, w := range p.Value {
+			s := alpha * (10*math.Abs(float64(w)) + 1)
+			kl += float64(w) * float64(w) / (2 * s * s)
+		}
+	}
+	near(t, "KL", e.KL, kl, 1e-12)
+	l0, err := datasetLoss(ctx, net, d, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum float64
+	for s := range 4 {
+		c := net.Clone()
+		r := rand.New(rand.NewPCG(3, uint64(s)))
+		for i, p := range c.Params() {
+			for j, w := range net.Params()[i].Value {
+				p.Value[j] = float32(float64(w) + alpha*(10*math.Abs(float64(w))+1)*r.NormFloat64())
+			}
+		}
+		l, err := datasetLoss(ctx, c, d, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum += l - l0
+	}
+	near(t, "expected sharpness", e.Value, sum/4, 1e-12)
+	if _, err := ExpectedSharpness(ctx, net, d, ExpectedOptions{Alpha: -1}); err == nil {
+		t.Error("negative alpha accepted")
 	}
 }

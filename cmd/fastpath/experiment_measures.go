@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"strings"
@@ -67,6 +68,7 @@ type measuresFlags struct {
 	resume     bool
 	sizes      string
 	hidden     string
+	sweep      string
 	downsample int
 	threads    int
 }
@@ -98,6 +100,7 @@ func newMeasuresFlags(f *measuresFlags, study string) (*flag.FlagSet, experiment
 	fs.Float64Var(&c.Sigma, "sigma", d.Sigma, "expected sharpness: perturbation standard `deviation`")
 	fs.IntVar(&c.Samples, "samples", d.Samples, "expected sharpness: `number` of perturbations")
 	fs.IntVar(&c.SharpN, "sharp-n", d.SharpN, "sharpness is measured on the first `n` training examples (0: all)")
+	fs.StringVar(&f.sweep, "sweep", "", "sharpness against KL: comma-separated `alphas`; for each, expected sharpness with deviations alpha (10 |w_i| + 1) beside its KL term, and worst-case sharpness in the box alpha (|w_i| + 1) (STUDY_sweep.csv and .png)")
 	fs.IntVar(&f.threads, "threads", 0, "GEMM `threads` (0: GOMAXPROCS)")
 	fs.Float64Var(&c.Percentile, "percentile", d.Percentile, "margin `percentile` gamma")
 	fs.Float64Var(&c.Delta, "delta", d.Delta, "PAC-Bayes confidence `delta`")
@@ -182,6 +185,11 @@ func (f *measuresFlags) parse(study string, rest []string, def experiment.Measur
 	if c.Sizes, err = experiment.ParseInts(f.sizes, "-sizes", 1, 1<<20); err != nil {
 		return err
 	}
+	if f.sweep != "" {
+		if c.SweepAlphas, err = experiment.ParseFloats(f.sweep, "-sweep", "positive alphas", func(v float64) bool { return v > 0 && !math.IsInf(v, 0) }); err != nil {
+			return err
+		}
+	}
 	if len(c.Hidden) == 0 || len(c.Sizes) == 0 {
 		return fmt.Errorf("-hidden and -sizes must not be empty")
 	}
@@ -220,7 +228,10 @@ func (f *measuresFlags) run(ctx context.Context, study string, files []string, s
 		return err
 	}
 	fmt.Fprintf(stdout, "\n%s", res.Markdown())
-	return plots.Measures(f.out, res)
+	if err := plots.Measures(f.out, res); err != nil {
+		return err
+	}
+	return plots.MeasuresSweep(f.out, res)
 }
 
 // firstLine is the first line of s (flag errors append the usage).

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -142,4 +143,47 @@ func tableRow(out, model string) string {
 		}
 	}
 	return ""
+}
+
+// The sharpness sweep: a row per (network, alpha) in labels_sweep.csv, the
+// KL term falling as alpha grows (each sigma_i grows with alpha), the
+// expected and worst-case sharpness at the largest alpha above those at
+// the smallest, and the plot; a bad alpha is a usage error.
+func TestMeasuresSweep(t *testing.T) {
+	dir := t.TempDir()
+	code, _, errs := runCLI("experiment", "measures", "labels", "-mnist", testMNIST, "-out", dir, "-sizes", "40,80", "-hidden", "8",
+		"-epochs", "3", "-sharp-steps", "2", "-samples", "2", "-sharp-n", "50", "-test-n", "100", "-sweep", "0.0001,0.01,0.1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "labels_sweep.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	if len(lines) != 1+4*3 || !strings.HasPrefix(lines[0], "model,labels,n,hidden,reached_target,alpha,kl,expected_sharpness") {
+		t.Fatalf("labels_sweep.csv:\n%s", raw)
+	}
+	field := func(l string, i int) float64 {
+		v, err := strconv.ParseFloat(strings.Split(l, ",")[i], 64)
+		if err != nil {
+			t.Fatalf("%q: %v", l, err)
+		}
+		return v
+	}
+	for m := range 4 {
+		first, last := lines[1+3*m], lines[3+3*m]
+		if !(field(first, 6) > field(lines[2+3*m], 6) && field(lines[2+3*m], 6) > field(last, 6)) {
+			t.Errorf("KL not falling with alpha: %s / %s", first, last)
+		}
+		if !(field(last, 7) > field(first, 7) && field(last, 9) > field(first, 9)) {
+			t.Errorf("sharpness not growing with alpha: %s / %s", first, last)
+		}
+	}
+	if st, err := os.Stat(filepath.Join(dir, "labels_sweep.png")); err != nil || st.Size() == 0 {
+		t.Errorf("labels_sweep.png: %v", err)
+	}
+	if code, _, _ := runCLI("experiment", "measures", "labels", "-sweep", "0,1", "-out", t.TempDir()); code != 2 {
+		t.Errorf("-sweep 0,1: exit %d", code)
+	}
 }

@@ -133,3 +133,78 @@ func Measures(dir string, res *experiment.MeasuresResult) error {
 	}
 	return SaveGrid(filepath.Join(dir, res.Study+".png"), vg.Points(360), vg.Points(270), grid)
 }
+
+// MeasuresSweep writes STUDY_sweep.png to dir when the study ran the
+// sharpness sweep: expected sharpness against its KL term (one panel per
+// label kind, one curve per network, alpha growing from right to left),
+// and worst-case sharpness against alpha, networks that stopped above the
+// training-error target dashed.
+func MeasuresSweep(dir string, res *experiment.MeasuresResult) error {
+	if len(res.Config.SweepAlphas) == 0 || len(res.Rows) == 0 {
+		return nil
+	}
+	var kinds []string
+	for _, r := range res.Rows {
+		if !slices.Contains(kinds, r.Labels) {
+			kinds = append(kinds, r.Labels)
+		}
+	}
+	name := func(r experiment.MeasuresRow) string {
+		if res.Study == "width" {
+			return "H=" + r.Hidden
+		}
+		return fmt.Sprintf("n=%d", r.N)
+	}
+	var row []*plot.Plot
+	worst := plot.New()
+	worst.Title.Text = "worst-case sharpness"
+	worst.X.Label.Text, worst.Y.Label.Text = "alpha (box alpha (|w|+1))", "max L(w+nu) - L(w)"
+	worst.X.Scale, worst.X.Tick.Marker = plot.LogScale{}, LogTicks{}
+	worst.Legend.Top, worst.Legend.Left = true, true
+	for ki, kind := range kinds {
+		p := plot.New()
+		p.Title.Text = kind + " labels: expected sharpness vs KL"
+		p.X.Label.Text, p.Y.Label.Text = "KL = sum w^2 / (2 sigma_i^2)", "E L(w+nu) - L(w)"
+		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, LogTicks{}
+		p.Legend.Top = true
+		i := 0
+		for _, r := range res.Rows {
+			if r.Labels != kind || len(r.Sweep) == 0 {
+				continue
+			}
+			var pts, wpts plotter.XYs
+			for _, s := range r.Sweep {
+				if s.KL > 0 && !math.IsInf(s.KL, 0) && !math.IsNaN(s.Expected) {
+					pts = append(pts, plotter.XY{X: s.KL, Y: s.Expected})
+				}
+				if !math.IsNaN(s.WorstCase) {
+					wpts = append(wpts, plotter.XY{X: s.Alpha, Y: s.WorstCase})
+				}
+			}
+			col := Palette[i%len(Palette)]
+			for _, set := range []struct {
+				p    *plot.Plot
+				pts  plotter.XYs
+				name string
+			}{{p, pts, name(r)}, {worst, wpts, kind + " " + name(r)}} {
+				if len(set.pts) == 0 {
+					continue
+				}
+				l, s, err := plotter.NewLinePoints(set.pts)
+				if err != nil {
+					return err
+				}
+				l.Color, s.Color = col, col
+				if ki == 1 || r.Short(res.Config.Target) {
+					l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+				}
+				set.p.Add(l, s)
+				set.p.Legend.Add(set.name, l)
+			}
+			i++
+		}
+		row = append(row, p)
+	}
+	row = append(row, worst)
+	return Save(filepath.Join(dir, res.Study+"_sweep.png"), 6*vg.Inch, 4.5*vg.Inch, row...)
+}

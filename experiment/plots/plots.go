@@ -82,8 +82,9 @@ func SaveGrid(path string, w, h vg.Length, rows [][]*plot.Plot) error {
 
 // LogTicks marks a log axis at every integer multiple of the powers of
 // ten, labelling 1, 2 and 5 times them (plot.LogTicks labels only the
-// powers of ten, often none on a short axis); when fewer than two labelled
-// marks fall in range it labels the ends.
+// powers of ten, often none on a short axis), only the powers of ten when
+// the axis spans more than three decades (the labels would overlap); when
+// fewer than two labelled marks fall in range it labels the ends.
 type LogTicks struct{}
 
 // Ticks returns the marks between lo and hi.
@@ -93,6 +94,7 @@ func (LogTicks) Ticks(lo, hi float64) []plot.Tick {
 		return ts
 	}
 	labelled := 0
+	wide := hi > 1000*lo
 	for k := math.Floor(math.Log10(lo)); k <= math.Ceil(math.Log10(hi)); k++ {
 		for m := 1.0; m < 10; m++ {
 			v := m * math.Pow(10, k)
@@ -100,7 +102,7 @@ func (LogTicks) Ticks(lo, hi float64) []plot.Tick {
 				continue
 			}
 			t := plot.Tick{Value: v}
-			if m == 1 || m == 2 || m == 5 {
+			if m == 1 || !wide && (m == 2 || m == 5) {
 				t.Label = label(v)
 				labelled++
 			}
