@@ -51,6 +51,11 @@ type MeasuresConfig struct {
 	LR     float64
 	Batch  int
 	Target float64
+	// Decay is the step size's factor per epoch (0 means the thesis's
+	// 0.99, under which the step has fallen 400-fold by epoch 600 and a
+	// network still short of the target stops improving; 0.998 or 1
+	// trains on).
+	Decay float64 `json:",omitempty"`
 	// Bias trains biases (otherwise they stay zero: the bias-free networks
 	// of the theorems).
 	Bias bool
@@ -102,6 +107,8 @@ func (c MeasuresConfig) Validate() error {
 		return fmt.Errorf("lr %v: want a positive rate", c.LR)
 	case c.Batch < 1 || c.Batch > layers.MaxBatch:
 		return fmt.Errorf("batch %d: want 1 to %d", c.Batch, layers.MaxBatch)
+	case !(c.Decay >= 0 && c.Decay <= 1):
+		return fmt.Errorf("decay %v: want a factor in (0, 1] (0: the thesis's 0.99)", c.Decay)
 	case !(c.Target >= 0 && c.Target < 1):
 		return fmt.Errorf("target %v: want a fraction in [0, 1)", c.Target)
 	case !(c.Alpha > 0):
@@ -266,7 +273,11 @@ func (c MeasuresConfig) trainAndMeasure(ctx context.Context, r *Runner, tag stri
 				return layers.NewMLP(sizes, layers.MLPOptions{Seed: c.Seed, MaxBatch: c.Batch})
 			},
 			NewOpt: func(*layers.Network) layers.Optimizer {
-				var opt layers.Optimizer = layers.ThesisSGD(float32(c.LR))
+				sgd := layers.ThesisSGD(float32(c.LR))
+				if c.Decay != 0 {
+					sgd.LR = layers.Exponential(float32(c.LR), float32(c.Decay))
+				}
+				var opt layers.Optimizer = sgd
 				if !c.Bias {
 					opt = ZeroBias{opt}
 				}

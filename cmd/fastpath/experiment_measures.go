@@ -92,6 +92,7 @@ func newMeasuresFlags(f *measuresFlags, study string) (*flag.FlagSet, experiment
 	fs.IntVar(&c.Epochs, "epochs", d.Epochs, "maximum training `epochs` (training stops earlier at -target training error)")
 	fs.Float64Var(&c.LR, "lr", d.LR, "SGD learning `rate` (thesis schedule: x0.99 per epoch, momentum 0.5 rising by 0.02 to 0.9)")
 	fs.IntVar(&c.Batch, "batch", d.Batch, "mini-batch `size`")
+	fs.Float64Var(&c.Decay, "decay", 0, "step-size `factor` per epoch (0: the thesis's 0.99; 0.998 or 1 keep training networks that are still short of -target after hundreds of epochs)")
 	fs.Float64Var(&c.Target, "target", 0, "stop training once the training error is at most this `fraction`")
 	fs.BoolVar(&c.Bias, "bias", false, "train biases (default: biases pinned at zero, the bias-free networks of the papers' theorems)")
 	fs.Uint64Var(&c.Seed, "seed", d.Seed, "`seed` of the subsets, random labels, initialisation and shuffling")
