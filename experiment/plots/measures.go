@@ -205,6 +205,18 @@ func MeasuresSweep(dir string, res *experiment.MeasuresResult) error {
 		}
 		row = append(row, p)
 	}
+	if positive := func() bool {
+		for _, r := range res.Rows {
+			for _, s := range r.Sweep {
+				if !(s.WorstCase > 0) {
+					return false
+				}
+			}
+		}
+		return true
+	}(); positive {
+		worst.Y.Scale, worst.Y.Tick.Marker = plot.LogScale{}, LogTicks{}
+	}
 	row = append(row, worst)
 	return Save(filepath.Join(dir, res.Study+"_sweep.png"), 6*vg.Inch, 4.5*vg.Inch, row...)
 }
