@@ -146,3 +146,44 @@ func FuzzISamax(f *testing.F) {
 		}
 	})
 }
+
+// TestISamaxNaNPositions puts a quiet or signalling NaN of either sign at
+// every position of vectors around the unrolling (16, 4 and 1 elements),
+// with the largest magnitude before, at the end of, or just after the NaN,
+// and compares every implementation's ISamax with isamaxGeneric. A kernel
+// that let a NaN into its running maximum (a signalling NaN is not ignored
+// by fmaxnm) would then find no element equal to it.
+func TestISamaxNaNPositions(t *testing.T) {
+	nans := []uint32{0x7fc00000, 0xffc00001, 0x7f800001, 0xff800001, 0x7fbfffff}
+	forEachImpl(t, func(t *testing.T, impl *Impl) {
+		for n := 1; n <= 40; n++ {
+			for _, bits := range nans {
+				nan := math.Float32frombits(bits)
+				for p := 0; p < n; p++ {
+					for _, m := range []int{0, p / 2, n - 1, (p + 1) % n} {
+						x := make([]float32, n)
+						for i := range x {
+							x[i] = float32(i%5)*0.5 - 1
+						}
+						x[m] = -3
+						x[p] = nan
+						if got, want := impl.ISamax(x), isamaxGeneric(x); got != want {
+							t.Fatalf("%s n=%d NaN %#08x at %d, -3 at %d: %d, want %d", impl.Name, n, bits, p, m, got, want)
+						}
+					}
+				}
+				// Every element but x[0] and x[k] a NaN.
+				for k := 1; k < n; k++ {
+					x := make([]float32, n)
+					for i := range x {
+						x[i] = nan
+					}
+					x[0], x[k] = 0.5, -2
+					if got := impl.ISamax(x); got != k {
+						t.Fatalf("%s n=%d NaN %#08x everywhere but 0 and %d: %d, want %d", impl.Name, n, bits, k, got, k)
+					}
+				}
+			}
+		}
+	})
+}

@@ -90,3 +90,26 @@ func checkRot(t *testing.T, what string, i int, gx, gy, wx, wy, tolX, tolY float
 		t.Fatalf("%s: element %d = (%v, %v), want (%v, %v)", what, i, gx, gy, wx, wy)
 	}
 }
+
+// TestSwapSelf checks that swapping a vector with itself leaves it
+// unchanged, as the reference loop does, for every implementation and
+// lengths around every unrolling.
+func TestSwapSelf(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, impl *Impl) {
+		r := newRand(73)
+		for _, n := range blas1f32Lengths {
+			x32 := make([]float32, n)
+			x64 := make([]float64, n)
+			randSlice32(r, x32)
+			randSlice64(r, x64)
+			o32, o64 := append([]float32(nil), x32...), append([]float64(nil), x64...)
+			impl.SSwap(x32, x32)
+			impl.DSwap(x64, x64)
+			for i := range n {
+				if x32[i] != o32[i] || x64[i] != o64[i] {
+					t.Fatalf("%s n=%d: swap with itself changed element %d", impl.Name, n, i)
+				}
+			}
+		}
+	})
+}

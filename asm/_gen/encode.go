@@ -165,3 +165,9 @@ func fmaxnmpScalar(a arr, d, n int) inst {
 	}
 	return inst{w, fmt.Sprintf("fmaxnmp %s%d, v%d.%s", a.elem(), d, n, src)}
 }
+
+// fmaxnmv is fmaxnmv sd, vn.4s: the largest of the four singles into a
+// scalar register (NaN handled as fmaxnm).
+func fmaxnmv(d, n int) inst {
+	return inst{0x6E30C800 | reg(n)<<5 | reg(d), fmt.Sprintf("fmaxnmv s%d, v%d.4s", d, n)}
+}

@@ -4,9 +4,10 @@
 // The Go arm64 assembler has no mnemonics for several AdvSIMD instructions
 // the kernels need: vector fadd, fsub, fmul, fdiv, fsqrt, fabs, fmaxnm and
 // faddp, fcmgt against zero, fcmeq, fcvtl/fcvtl2, scalar faddp and fmaxnmp,
-// and fmla by element. This program encodes them (encode.go) and emits each
-// as a WORD directive followed by its disassembly; everything the assembler
-// does accept is written with its Go mnemonic.
+// fmaxnmv across lanes, and fmla by element. This program encodes them
+// (encode.go) and emits each as a WORD directive followed by its
+// disassembly; everything the assembler does accept is written with its Go
+// mnemonic.
 //
 // Run it from the asm directory (go generate does):
 //
@@ -132,6 +133,8 @@ func main() {
 		"peak_arm64.s":     genPeak(),
 		"optim_arm64.s":    genOptim(),
 		"pathsgd_arm64.s":  genPathSGD(),
+		"blas1f32_arm64.s": genBlas1F32(),
+		"rot_arm64.s":      genRot(),
 	}
 	names := make([]string, 0, len(files))
 	for name := range files {
