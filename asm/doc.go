@@ -44,8 +44,8 @@
 //     gonum backend: dot and axpy (float32, float64; float64 also strided),
 //     idamax, scal, asum and sum of squares (float64 any stride, NEON unit
 //     stride; float32 unit stride, the sum of squares widened to float64),
-//     swaps and plane rotations (amd64; NEON uses the twins), and the
-//     four-row GEMV and symmetric SYMV kernels (gemv.go; AVX2 and NEON).
+//     swaps and plane rotations, and the four-row GEMV and symmetric SYMV
+//     kernels (gemv.go), all in AVX2 and NEON.
 //   - Peak kernels: independent multiply-adds in registers, timed by the
 //     benchmarks to measure the machine's FMA peak.
 //   - Prefetch32/Prefetch64: cache hints for the GEMM engine's packing.
