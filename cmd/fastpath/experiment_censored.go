@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"os/signal"
 
 	"github.com/fastpath-go/fastpath/experiment"
 	"github.com/fastpath-go/fastpath/experiment/plots"
@@ -78,59 +75,43 @@ resumable with -resume. Flags:
 }
 
 func runCensoredExperiment(args []string, stdout, stderr io.Writer) int {
+	cli := studyCLI{name: "censored", stdout: stdout, stderr: stderr}
 	var f censoredFlags
-	fs := newCensoredFlagSet(&f)
-	bad := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "fastpath experiment censored: "+format+" (run 'fastpath experiment censored -h')\n", a...)
-		return 2
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			censoredUsage(stdout)
-			return 0
-		}
-		return bad("%v", err)
-	}
-	if fs.NArg() > 0 {
-		return bad("unexpected argument %q", fs.Arg(0))
+	if code, done := cli.parse(newCensoredFlagSet(&f), args, censoredUsage); done {
+		return code
 	}
 	var err error
 	c := &f.cfg
 	if c.Widths, err = experiment.ParseInts(f.widths, "-widths", 1, 1<<20); err != nil {
-		return bad("%v", err)
+		return cli.bad("%v", err)
 	}
 	if c.Decays, err = experiment.ParseFloats(f.decays, "-decays", "positive weight decays", func(v float64) bool { return v > 0 && !math.IsInf(v, 0) }); err != nil {
-		return bad("%v", err)
+		return cli.bad("%v", err)
 	}
 	if err := checkBatch(c.Batch); err != nil {
-		return bad("%v", err)
+		return cli.bad("%v", err)
 	}
 	if err := c.Validate(); err != nil {
-		return bad("%v", err)
+		return cli.bad("%v", err)
 	}
-	r, err := experiment.Open(f.out, "censored", f.cfg, f.cfg.Cells(), f.resume)
-	if err != nil {
-		fmt.Fprintf(stderr, "fastpath experiment censored: %v\n", err)
-		return 1
-	}
-	r.Progress = stderr
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	res, err := experiment.CensoredStudy(ctx, f.cfg, r, stderr)
-	if err == nil {
-		if err = res.WriteFiles(f.out); err == nil {
-			err = plots.Censored(f.out, res)
+	return cli.run(func(ctx context.Context) error {
+		r, err := experiment.Open(f.out, "censored", f.cfg, f.cfg.Cells(), f.resume)
+		if err != nil {
+			return err
 		}
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "fastpath experiment censored: %v\n", err)
-		if errors.Is(err, context.Canceled) {
-			fmt.Fprintf(stderr, "fastpath experiment censored: interrupted; the same command with -resume continues it\n")
-			return exitInterrupted
+		r.Progress = stderr
+		res, err := experiment.CensoredStudy(ctx, f.cfg, r, stderr)
+		if err != nil {
+			return err
 		}
-		return 1
-	}
-	fmt.Fprint(stdout, res.Markdown())
-	fmt.Fprintf(stderr, "censored: wrote %s\n", f.out)
-	return 0
+		if err := res.WriteFiles(f.out); err != nil {
+			return err
+		}
+		if err := plots.Censored(f.out, res); err != nil {
+			return err
+		}
+		fmt.Fprint(stdout, res.Markdown())
+		fmt.Fprintf(stderr, "censored: wrote %s\n", f.out)
+		return nil
+	})
 }

@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"os/signal"
 
 	"github.com/fastpath-go/fastpath/experiment"
 	"github.com/fastpath-go/fastpath/experiment/plots"
@@ -75,56 +72,40 @@ conditions.png to -out; resumable with -resume. Flags:
 }
 
 func runConditionsExperiment(args []string, stdout, stderr io.Writer) int {
+	cli := studyCLI{name: "conditions", stdout: stdout, stderr: stderr}
 	var f conditionsFlags
-	fs := newConditionsFlagSet(&f)
-	bad := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "fastpath experiment conditions: "+format+" (run 'fastpath experiment conditions -h')\n", a...)
-		return 2
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			conditionsUsage(stdout)
-			return 0
-		}
-		return bad("%v", err)
-	}
-	if fs.NArg() > 0 {
-		return bad("unexpected argument %q", fs.Arg(0))
+	if code, done := cli.parse(newConditionsFlagSet(&f), args, conditionsUsage); done {
+		return code
 	}
 	var err error
 	c := &f.cfg
 	if c.Sigmas, err = experiment.ParseFloats(f.sigmas, "-sigmas", "positive perturbation sizes", func(v float64) bool { return v > 0 && !math.IsInf(v, 0) }); err != nil {
-		return bad("%v", err)
+		return cli.bad("%v", err)
 	}
 	if err := checkBatch(c.Batch); err != nil {
-		return bad("%v", err)
+		return cli.bad("%v", err)
 	}
 	if err := c.Validate(); err != nil {
-		return bad("%v", err)
+		return cli.bad("%v", err)
 	}
-	r, err := experiment.Open(f.out, "conditions", f.cfg, 2, f.resume)
-	if err != nil {
-		fmt.Fprintf(stderr, "fastpath experiment conditions: %v\n", err)
-		return 1
-	}
-	r.Progress = stderr
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	res, err := experiment.ConditionsStudy(ctx, f.cfg, r, stderr)
-	if err == nil {
-		if err = res.WriteFiles(f.out); err == nil {
-			err = plots.Conditions(f.out, res)
+	return cli.run(func(ctx context.Context) error {
+		r, err := experiment.Open(f.out, "conditions", f.cfg, 2, f.resume)
+		if err != nil {
+			return err
 		}
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "fastpath experiment conditions: %v\n", err)
-		if errors.Is(err, context.Canceled) {
-			fmt.Fprintf(stderr, "fastpath experiment conditions: interrupted; the same command with -resume continues it\n")
-			return exitInterrupted
+		r.Progress = stderr
+		res, err := experiment.ConditionsStudy(ctx, f.cfg, r, stderr)
+		if err != nil {
+			return err
 		}
-		return 1
-	}
-	fmt.Fprint(stdout, res.Markdown())
-	fmt.Fprintf(stderr, "conditions: wrote %s\n", f.out)
-	return 0
+		if err := res.WriteFiles(f.out); err != nil {
+			return err
+		}
+		if err := plots.Conditions(f.out, res); err != nil {
+			return err
+		}
+		fmt.Fprint(stdout, res.Markdown())
+		fmt.Fprintf(stderr, "conditions: wrote %s\n", f.out)
+		return nil
+	})
 }

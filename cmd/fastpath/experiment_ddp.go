@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"os/signal"
 	"strings"
 
 	"github.com/fastpath-go/fastpath/dist"
@@ -91,51 +88,30 @@ Progress (cells done of the total, time left) goes to stderr. Flags:
 }
 
 func runDDPExperiment(args []string, stdout, stderr io.Writer) int {
+	cli := studyCLI{name: "ddp", stdout: stdout, stderr: stderr}
 	var f ddpFlags
-	fs := newDDPFlagSet(&f)
-	bad := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "fastpath experiment ddp: "+format+" (run 'fastpath experiment ddp -h')\n", a...)
-		return 2
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			ddpUsage(stdout)
-			return 0
-		}
-		return bad("%v", err)
-	}
-	if fs.NArg() > 0 {
-		return bad("unexpected argument %q", fs.Arg(0))
+	if code, done := cli.parse(newDDPFlagSet(&f), args, ddpUsage); done {
+		return code
 	}
 	var err error
 	c := &f.cfg
 	if c.Source, err = f.src.source(); err != nil {
-		return bad("%v", err)
+		return cli.bad("%v", err)
 	}
 	c.Methods = experiment.ParseList(f.methods)
 	if c.Alphas, err = experiment.ParseFloats(f.alphas, "-alphas", "values in [0, 1]", func(a float64) bool { return a >= 0 && a <= 1 }); err != nil {
-		return bad("%v", err)
+		return cli.bad("%v", err)
 	}
 	if c.Grid, err = experiment.ParseFloats(f.grid, "-grid", "positive step sizes", func(v float64) bool { return v > 0 && !math.IsInf(v, 0) }); err != nil {
-		return bad("%v", err)
+		return cli.bad("%v", err)
 	}
 	if err := checkBatch(c.Batch); err != nil {
-		return bad("%v", err)
+		return cli.bad("%v", err)
 	}
 	if err := c.Validate(); err != nil {
-		return bad("%v", err)
+		return cli.bad("%v", err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := runDDPStudy(ctx, &f, stdout, stderr); err != nil {
-		fmt.Fprintf(stderr, "fastpath experiment ddp: %v\n", err)
-		if errors.Is(err, context.Canceled) {
-			fmt.Fprintf(stderr, "fastpath experiment ddp: interrupted; the same command with -resume continues it\n")
-			return exitInterrupted
-		}
-		return 1
-	}
-	return 0
+	return cli.run(func(ctx context.Context) error { return runDDPStudy(ctx, &f, stdout, stderr) })
 }
 
 func runDDPStudy(ctx context.Context, f *ddpFlags, stdout, stderr io.Writer) error {

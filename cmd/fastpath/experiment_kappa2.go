@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 
 	"github.com/fastpath-go/fastpath/experiment"
 )
@@ -70,49 +67,33 @@ experiment rnn addition -methods rnn-path,rnn-path2 at small -T. Flags:
 }
 
 func runKappa2Experiment(args []string, stdout, stderr io.Writer) int {
+	cli := studyCLI{name: "kappa2", stdout: stdout, stderr: stderr}
 	var f kappa2Flags
-	fs := newKappa2FlagSet(&f)
-	bad := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "fastpath experiment kappa2: "+format+" (run 'fastpath experiment kappa2 -h')\n", a...)
-		return 2
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			kappa2Usage(stdout)
-			return 0
-		}
-		return bad("%v", err)
-	}
-	if fs.NArg() > 0 {
-		return bad("unexpected argument %q", fs.Arg(0))
+	if code, done := cli.parse(newKappa2FlagSet(&f), args, kappa2Usage); done {
+		return code
 	}
 	var err error
 	if f.cfg.Ts, err = experiment.ParseInts(f.ts, "-T", 2, 5000); err != nil {
-		return bad("%v", err)
+		return cli.bad("%v", err)
 	}
 	f.cfg.Inits = experiment.ParseList(f.inits)
 	if err := f.cfg.Validate(); err != nil {
-		return bad("%v", err)
+		return cli.bad("%v", err)
 	}
-	r, err := experiment.Open(f.out, "kappa2", f.cfg, len(f.cfg.Inits)+1, f.resume)
-	if err != nil {
-		fmt.Fprintf(stderr, "fastpath experiment kappa2: %v\n", err)
-		return 1
-	}
-	r.Progress = stderr
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	res, err := experiment.Kappa2Study(ctx, f.cfg, r, stderr)
-	if err == nil {
-		err = res.WriteFiles(f.out)
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "fastpath experiment kappa2: %v\n", err)
-		if errors.Is(err, context.Canceled) {
-			return exitInterrupted
+	return cli.run(func(ctx context.Context) error {
+		r, err := experiment.Open(f.out, "kappa2", f.cfg, len(f.cfg.Inits)+1, f.resume)
+		if err != nil {
+			return err
 		}
-		return 1
-	}
-	fmt.Fprint(stdout, res.Markdown())
-	return 0
+		r.Progress = stderr
+		res, err := experiment.Kappa2Study(ctx, f.cfg, r, stderr)
+		if err != nil {
+			return err
+		}
+		if err := res.WriteFiles(f.out); err != nil {
+			return err
+		}
+		fmt.Fprint(stdout, res.Markdown())
+		return nil
+	})
 }

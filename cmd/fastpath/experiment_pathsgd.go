@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"os/signal"
 	"strconv"
 	"strings"
 
@@ -143,42 +141,21 @@ func (f *psFlags) parse() error {
 }
 
 func runPathSGDExperiment(args []string, stdout, stderr io.Writer) int {
+	cli := studyCLI{name: "pathsgd", stdout: stdout, stderr: stderr}
 	var f psFlags
-	fs := newPathSGDFlagSet(&f)
-	bad := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "fastpath experiment pathsgd: "+format+" (run 'fastpath experiment pathsgd -h')\n", a...)
-		return 2
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			pathSGDUsage(stdout)
-			return 0
-		}
-		return bad("%v", err)
-	}
-	if fs.NArg() > 0 {
-		return bad("unexpected argument %q", fs.Arg(0))
+	if code, done := cli.parse(newPathSGDFlagSet(&f), args, pathSGDUsage); done {
+		return code
 	}
 	if f.mode != "compare" && f.mode != "width" {
-		return bad("unknown -mode %q (want compare or width)", f.mode)
+		return cli.bad("unknown -mode %q (want compare or width)", f.mode)
 	}
 	if err := f.parse(); err != nil {
-		return bad("%v", err)
+		return cli.bad("%v", err)
 	}
-	if err := runPathSGDStudy(&f, stdout, stderr); err != nil {
-		fmt.Fprintf(stderr, "fastpath experiment pathsgd: %v\n", err)
-		if errors.Is(err, context.Canceled) {
-			fmt.Fprintf(stderr, "fastpath experiment pathsgd: interrupted; the same command with -resume continues it\n")
-			return exitInterrupted
-		}
-		return 1
-	}
-	return 0
+	return cli.run(func(ctx context.Context) error { return runPathSGDStudy(ctx, &f, stdout, stderr) })
 }
 
-func runPathSGDStudy(f *psFlags, stdout, stderr io.Writer) error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+func runPathSGDStudy(ctx context.Context, f *psFlags, stdout, stderr io.Writer) error {
 	c := f.cfg
 	if f.mode == "compare" {
 		cells := 0
