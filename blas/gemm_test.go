@@ -418,3 +418,37 @@ func checkDgemm(t *testing.T, r *rand.Rand, tA, tB gblas.Transpose, m, n, k int,
 		}
 	}
 }
+
+// TestGemmFewColumns covers the transposed path for products with few
+// columns and many rows (fewColumns: C^T computed on the narrow path into
+// scratch, then transposed into C): n from 1 to two micro-panels, m just
+// past an A block and larger, every transpose, alpha 1 and -0.5, beta 0
+// (C full of NaN, and C contiguous, which takes the asm transpose) and 0.5,
+// one and two threads; the shapes are checked to take the path.
+func TestGemmFewColumns(t *testing.T) {
+	impl := asm.Current()
+	r := rand.New(rand.NewPCG(21, 22))
+	for _, k := range []int{128, 231} {
+		mc := newBlocking(1, impl.SNR, 4, k).mc
+		for _, m := range []int{mc + 1, 4*mc + 7} {
+			for _, n := range []int{1, 5, impl.SNR, impl.SNR + 1, 2 * impl.SNR} {
+				if !fewColumns(m, n, k, impl.SNR, 4) {
+					t.Fatalf("m=%d n=%d k=%d does not take the transposed path", m, n, k)
+				}
+				for i, tA := range transposes {
+					tB := transposes[(i+n)%2]
+					for _, ab := range [][2]float64{{1, 0}, {-0.5, 0.5}} {
+						for _, pad := range []int{0, 2} {
+							withThreads(1+(m+n+pad)%2, func() {
+								g := newGemmCase(r, tA, tB, m, n, k, pad, ab[0], ab[1])
+								nan := ab[1] == 0
+								g.run(nan)
+								g.check(t, nan)
+							})
+						}
+					}
+				}
+			}
+		}
+	}
+}
