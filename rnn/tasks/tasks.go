@@ -36,6 +36,17 @@ type Task interface {
 	Final(m *rnn.Model) (v float64, ok bool)
 }
 
+// errNoValidation is the panic of SeqMNIST.Validate without HoldOut.
+const errNoValidation = "tasks: no validation images (call HoldOut before training)"
+
+// Validator is a task with a validation set held out from its training
+// data and from its test set, for choosing settings (step sizes) without
+// looking at the test set.
+type Validator interface {
+	// Validate returns the metric of Evaluate on the validation set.
+	Validate(m *rnn.Model) float64
+}
+
 // ---- Addition problem ----
 
 // Addition is the addition problem of Hochreiter and Schmidhuber as
@@ -49,6 +60,11 @@ type Addition struct {
 	rng          *rand.Rand
 	train        *rnn.Batch
 	test         []*rnn.Batch
+	// val is the validation set, drawn on first use from a stream of its
+	// own (so that the training and test streams are those of a task
+	// never validated), as many sequences as the test set.
+	val  []*rnn.Batch
+	seed uint64
 }
 
 // NewAddition returns the addition problem over steps steps: training
@@ -56,7 +72,7 @@ type Addition struct {
 // testN sequences.
 func NewAddition(steps, batch, testN int, seed uint64) *Addition {
 	pcg := rand.NewPCG(seed, uint64(steps))
-	a := &Addition{steps: steps, batch: batch, pcg: pcg, rng: rand.New(pcg)}
+	a := &Addition{steps: steps, batch: batch, pcg: pcg, rng: rand.New(pcg), seed: seed}
 	a.train = newAdditionBatch(steps, batch)
 	test := rand.New(rand.NewPCG(seed^0x7e57, uint64(steps)))
 	for n := 0; n < testN; {
@@ -115,6 +131,25 @@ func (a *Addition) Evaluate(m *rnn.Model) float64 {
 	return sum / float64(n)
 }
 
+// Validate returns the MSE on the validation sequences.
+func (a *Addition) Validate(m *rnn.Model) float64 {
+	if a.val == nil {
+		r := rand.New(rand.NewPCG(a.seed^0x7a11d, uint64(a.steps)))
+		for _, t := range a.test {
+			b := newAdditionBatch(a.steps, t.Rows)
+			fillAddition(b, r)
+			a.val = append(a.val, b)
+		}
+	}
+	var sum float64
+	n := 0
+	for _, b := range a.val {
+		sum += m.Loss(b) * float64(b.Rows)
+		n += b.Rows
+	}
+	return sum / float64(n)
+}
+
 // Final reports no separate final metric.
 func (a *Addition) Final(*rnn.Model) (float64, bool) { return 0, false }
 
@@ -125,7 +160,8 @@ func (a *Addition) Final(*rnn.Model) (float64, bool) { return 0, false }
 // step. The images may be downsampled first (-side) for a shorter task.
 type SeqMNIST struct {
 	train, test *data.Dataset
-	perm        []int // pixel order
+	val         *data.Dataset // nil until HoldOut
+	perm        []int         // pixel order
 	batch       int
 	order       []int
 	pcg         *rand.PCG // the stream of data.NewRand(seed)
@@ -211,16 +247,19 @@ func (t *SeqMNIST) Next(it int, _ *rnn.Model) *rnn.Batch {
 }
 
 // Evaluate returns the test accuracy.
-func (t *SeqMNIST) Evaluate(m *rnn.Model) float64 {
+func (t *SeqMNIST) Evaluate(m *rnn.Model) float64 { return t.accuracy(m, t.test) }
+
+// accuracy returns m's accuracy on d.
+func (t *SeqMNIST) accuracy(m *rnn.Model, d *data.Dataset) float64 {
 	b := t.newBatch(t.evalRows)
 	idx := make([]int, 0, t.evalRows)
 	correct := 0
-	for i0 := 0; i0 < t.test.Len(); i0 += t.evalRows {
+	for i0 := 0; i0 < d.Len(); i0 += t.evalRows {
 		idx = idx[:0]
-		for i := i0; i < min(i0+t.evalRows, t.test.Len()); i++ {
+		for i := i0; i < min(i0+t.evalRows, d.Len()); i++ {
 			idx = append(idx, i)
 		}
-		t.fill(b, t.test, idx)
+		t.fill(b, d, idx)
 		y := m.Forward(b)
 		for r := 0; r < y.Rows; r++ {
 			row := y.Data[r*y.Stride : r*y.Stride+y.Cols]
@@ -235,11 +274,32 @@ func (t *SeqMNIST) Evaluate(m *rnn.Model) float64 {
 			}
 		}
 	}
-	return float64(correct) / float64(t.test.Len())
+	return float64(correct) / float64(d.Len())
 }
 
 // Final reports no separate final metric.
 func (t *SeqMNIST) Final(*rnn.Model) (float64, bool) { return 0, false }
+
+// HoldOut moves the last n training images into a validation set (before
+// training starts: it changes the training set). It is an error when
+// fewer than one batch of training images would remain.
+func (t *SeqMNIST) HoldOut(n int) error {
+	if n <= 0 || t.train.Len()-n < t.batch {
+		return fmt.Errorf("holding out %d of %d training images leaves less than a batch of %d", n, t.train.Len(), t.batch)
+	}
+	t.train, t.val = t.train.Split(n)
+	t.order = t.order[:0]
+	return nil
+}
+
+// Validate returns the accuracy on the held-out images (HoldOut); it
+// panics when none were held out.
+func (t *SeqMNIST) Validate(m *rnn.Model) float64 {
+	if t.val == nil {
+		panic(errNoValidation)
+	}
+	return t.accuracy(m, t.val)
+}
 
 // ---- Character-level language modelling ----
 

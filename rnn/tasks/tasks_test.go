@@ -129,3 +129,77 @@ func TestTextStreamState(t *testing.T) {
 		t.Error("junk state accepted")
 	}
 }
+
+// TestAdditionValidate: the validation sequences are neither the test
+// sequences nor a perturbation of the training stream (a task validated
+// between batches draws the same training batches as one never
+// validated), and are the same on every call.
+func TestAdditionValidate(t *testing.T) {
+	a, b := NewAddition(12, 4, 30, 3), NewAddition(12, 4, 30, 3)
+	m, err := rnn.New(a.Config(6))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.InitNormal(2)
+	v1 := a.Validate(m)
+	if v2 := a.Validate(m); v1 != v2 {
+		t.Fatalf("validation MSE %v then %v", v1, v2)
+	}
+	if e := a.Evaluate(m); e == v1 || math.IsNaN(v1) {
+		t.Fatalf("validation MSE %v equals the test MSE %v (or is NaN)", v1, e)
+	}
+	for it := range 3 {
+		x, y := a.Next(it, nil), b.Next(it, nil)
+		if fmt.Sprint(x.X, x.Targets) != fmt.Sprint(y.X, y.Targets) {
+			t.Fatalf("batch %d differs after Validate", it)
+		}
+	}
+	for i, vb := range a.val {
+		if fmt.Sprint(vb.X) == fmt.Sprint(a.test[i].X) {
+			t.Fatal("validation batch equals a test batch")
+		}
+	}
+}
+
+// TestSeqMNISTHoldOut: HoldOut moves the last images of the training set
+// into the validation set, Validate is the accuracy on exactly those (the
+// model's predictions counted here), and holding out too many is an error.
+func TestSeqMNISTHoldOut(t *testing.T) {
+	task, err := NewSeqMNIST("../../testdata/mnist", 300, 100, 10, 7, false, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := task.HoldOut(295); err == nil {
+		t.Error("holding out all but 5 images (batch 10) accepted")
+	}
+	if err := task.HoldOut(60); err != nil {
+		t.Fatal(err)
+	}
+	tr, te := task.Sizes()
+	if tr != 240 || te != 100 || task.val.Len() != 60 {
+		t.Fatalf("sizes after HoldOut: train %d, test %d, validation %d", tr, te, task.val.Len())
+	}
+	m, err := rnn.New(task.Config(8))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.InitNormal(3)
+	correct := 0
+	b := task.newBatch(1)
+	for i := range task.val.Len() {
+		task.fill(b, task.val, []int{i})
+		y := m.Forward(b)
+		best := 0
+		for j, v := range y.Data[:y.Cols] {
+			if v > y.Data[best] {
+				best = j
+			}
+		}
+		if best == task.val.Y[i] {
+			correct++
+		}
+	}
+	if got, want := task.Validate(m), float64(correct)/60; got != want {
+		t.Fatalf("Validate %v, want %v", got, want)
+	}
+}
