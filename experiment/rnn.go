@@ -50,6 +50,18 @@ type RNNConfig struct {
 	LRPath, LRIRNN, LRSGD float64
 	Momentum              float64
 	Clip, ClipPath        float64
+	// GridPath, GridIRNN and GridSGD, if not empty, are step-size
+	// candidates of the three methods: each candidate trains GridIters
+	// iterations (a cell of its own) and is scored on the task's validation
+	// set (the addition problem's validation sequences, ValN training
+	// images held out for mnist, the text's validation part); the best
+	// candidate that did not diverge then trains the run. Empty: the run
+	// uses LRPath, LRIRNN or LRSGD.
+	GridPath, GridIRNN, GridSGD []float64 `json:",omitempty"`
+	GridIters                   int       `json:",omitempty"`
+	// ValN is the number of training images mnist holds out for
+	// validation when a grid is set (for the grid and the run).
+	ValN int `json:",omitempty"`
 	// PathInit is RNN-Path's initialisation: normal, identity or irnn;
 	// IRNNStd the standard deviation of IRNN's input and output weights.
 	PathInit string
@@ -110,8 +122,37 @@ func (c RNNConfig) Validate() error {
 			return fmt.Errorf("unknown variant %q (want plain, permuted)", v)
 		}
 	}
+	gridded := false
+	for _, g := range [][]float64{c.GridPath, c.GridIRNN, c.GridSGD} {
+		for _, lr := range g {
+			if !(lr > 0) || math.IsInf(lr, 0) {
+				return fmt.Errorf("grid step size %v is not positive and finite", lr)
+			}
+			gridded = true
+		}
+	}
+	switch {
+	case gridded && c.GridIters < 1:
+		return fmt.Errorf("a step-size grid needs grid iterations (at least 1)")
+	case gridded && c.Task == "mnist" && c.ValN < 1:
+		return fmt.Errorf("a step-size grid on mnist needs validation images held out of training")
+	}
 	return nil
 }
+
+// grid returns method's step-size candidates (none: no grid).
+func (c RNNConfig) grid(method string) []float64 {
+	switch method {
+	case "rnn-path", "rnn-path2":
+		return c.GridPath
+	case "irnn":
+		return c.GridIRNN
+	}
+	return c.GridSGD
+}
+
+// PhaseGrid marks the runs of a step-size grid (RNNRun.Phase).
+const PhaseGrid = "grid"
 
 // RNNResult is the outcome of the rnn study: one run per method and task
 // variant.
@@ -125,13 +166,17 @@ type RNNResult struct {
 
 // Runs returns the number of runs (Runner cells) of the study.
 func (c RNNConfig) Runs() int {
+	perVariant := 0
+	for _, m := range c.Methods {
+		perVariant += 1 + len(c.grid(m))
+	}
 	switch c.Task {
 	case "addition":
-		return len(c.Steps) * len(c.Methods)
+		return len(c.Steps) * perVariant
 	case "mnist":
-		return len(c.Variants) * len(c.Methods)
+		return len(c.Variants) * perVariant
 	}
-	return len(c.Methods)
+	return perVariant
 }
 
 // RNNStudy runs the study in r's directory (each run a cell, resumable),
@@ -173,11 +218,15 @@ func metricName(task string) string {
 // WriteFiles writes rnn_TASK.csv (every evaluation of every run) and
 // rnn_TASK.md to dir.
 func (res *RNNResult) WriteFiles(dir string) error {
-	rows := [][]string{{"task", "variant", "method", "lr", "iter", "examples", "train_seconds", "train_loss", "metric", "value"}}
+	rows := [][]string{{"task", "variant", "method", "lr", "iter", "examples", "train_seconds", "train_loss", "metric", "value", "phase"}}
 	for _, r := range res.Runs {
+		metric := res.MetricName()
+		if r.Phase == PhaseGrid {
+			metric = "validation " + strings.TrimPrefix(strings.TrimPrefix(metric, "test "), "validation ")
+		}
 		for _, p := range r.Points {
 			rows = append(rows, []string{r.Task, r.Variant, r.Method, Ftoa(r.LR), strconv.Itoa(p.Iter), strconv.Itoa(p.Examples),
-				Ftoa(p.Seconds), Ftoa(p.TrainLoss), res.MetricName(), Ftoa(p.Metric)})
+				Ftoa(p.Seconds), Ftoa(p.TrainLoss), metric, Ftoa(p.Metric), r.Phase})
 		}
 	}
 	base := filepath.Join(dir, "rnn_"+res.Config.Task)
@@ -216,6 +265,9 @@ type RNNRun struct {
 	SolvedAt              int // addition: first evaluated iteration with MSE < 0.01, or -1
 	Diverged              bool
 	Extra                 float64 // text: test bits per character
+	// Phase is PhaseGrid for a candidate of a step-size grid, whose
+	// metric is the validation set's, and "" for a run.
+	Phase string
 }
 
 // rnnStudy is one "fastpath experiment rnn" invocation.
@@ -237,8 +289,8 @@ func (e *rnnStudy) addition() error {
 			return fmt.Errorf("-T %d: the addition problem needs at least 2 steps", T)
 		}
 		for _, m := range e.methods {
-			task := tasks.NewAddition(T, e.c.Batch, e.c.TestN, e.c.Seed)
-			if err := e.run(task, fmt.Sprintf("T=%d", T), m, e.c.Iters); err != nil {
+			newTask := func() (tasks.Task, error) { return tasks.NewAddition(T, e.c.Batch, e.c.TestN, e.c.Seed), nil }
+			if err := e.runMethod(newTask, fmt.Sprintf("T=%d", T), m, e.c.Iters); err != nil {
 				return err
 			}
 		}
@@ -255,7 +307,18 @@ func (e *rnnStudy) mnist() error {
 			if e.c.Side < 2 || e.c.Side > 28 {
 				return fmt.Errorf("-side %d outside [2, 28]", e.c.Side)
 			}
-			task, err := tasks.NewSeqMNIST(e.c.MNIST, e.c.TrainN, e.c.TestN, e.c.Batch, e.c.Side, v == "permuted", e.c.Seed)
+			hold := 0
+			if len(e.c.grid(m)) > 0 {
+				hold = e.c.ValN
+			}
+			newTask := func() (*tasks.SeqMNIST, error) {
+				task, err := tasks.NewSeqMNIST(e.c.MNIST, e.c.TrainN, e.c.TestN, e.c.Batch, e.c.Side, v == "permuted", e.c.Seed)
+				if err == nil && hold > 0 {
+					err = task.HoldOut(hold)
+				}
+				return task, err
+			}
+			task, err := newTask()
 			if err != nil {
 				return err
 			}
@@ -267,7 +330,7 @@ func (e *rnnStudy) mnist() error {
 			if iters == 0 {
 				iters = max(1, int(math.Round(e.c.Epochs*float64(task.EpochSteps()))))
 			}
-			if err := e.run(task, v, m, iters); err != nil {
+			if err := e.runMethod(func() (tasks.Task, error) { return newTask() }, v, m, iters); err != nil {
 				return err
 			}
 		}
@@ -282,6 +345,7 @@ func (e *rnnStudy) text() error {
 	steps, c := e.c.Steps[0], e.c.Corpus
 	name := c.Name
 	for _, m := range e.methods {
+		newTask := func() (tasks.Task, error) { return tasks.NewTextCorpus(c, steps, e.c.Batch, e.c.EvalChars) }
 		task, err := tasks.NewTextCorpus(c, steps, e.c.Batch, e.c.EvalChars)
 		if err != nil {
 			return err
@@ -291,7 +355,7 @@ func (e *rnnStudy) text() error {
 			fmt.Fprintf(e.stderr, "corpus %s: %d bytes, %d symbols, split %s; train %d, validation %d, test %d\n",
 				name, c.Len(), vocab, c.Split, tr, va, te)
 		}
-		if err := e.run(task, name, m, e.c.Iters); err != nil {
+		if err := e.runMethod(newTask, name, m, e.c.Iters); err != nil {
 			return err
 		}
 	}
@@ -299,13 +363,20 @@ func (e *rnnStudy) text() error {
 }
 
 // newMethod returns a model initialised and an optimizer configured for
-// method, and the clipping norm.
-func (e *rnnStudy) newMethod(cfg rnn.Config, method string) (*rnn.Model, rnn.Optimizer, float64, float64, error) {
+// method (with step size lr, or the configured one when lr is 0), the
+// clipping norm and the step size.
+func (e *rnnStudy) newMethod(cfg rnn.Config, method string, lr float64) (*rnn.Model, rnn.Optimizer, float64, float64, error) {
 	m, err := rnn.New(cfg)
 	if err != nil {
 		return nil, nil, 0, 0, err
 	}
 	mu := float32(e.c.Momentum)
+	pick := func(def float64) float64 {
+		if lr > 0 {
+			return lr
+		}
+		return def
+	}
 	switch method {
 	case "rnn-path", "rnn-path2":
 		switch e.c.PathInit {
@@ -316,13 +387,16 @@ func (e *rnnStudy) newMethod(cfg rnn.Config, method string) (*rnn.Model, rnn.Opt
 		default:
 			m.InitNormal(e.c.Seed)
 		}
-		return m, &rnn.PathSGD{LR: float32(e.c.LRPath), Momentum: mu, WithKappa2: method == "rnn-path2"}, e.c.ClipPath, e.c.LRPath, nil
+		lr := pick(e.c.LRPath)
+		return m, &rnn.PathSGD{LR: float32(lr), Momentum: mu, WithKappa2: method == "rnn-path2"}, e.c.ClipPath, lr, nil
 	case "irnn":
 		m.InitIRNN(e.c.IRNNStd, e.c.Seed)
-		return m, &rnn.SGD{LR: float32(e.c.LRIRNN), Momentum: mu}, e.c.Clip, e.c.LRIRNN, nil
+		lr := pick(e.c.LRIRNN)
+		return m, &rnn.SGD{LR: float32(lr), Momentum: mu}, e.c.Clip, lr, nil
 	default:
 		m.InitNormal(e.c.Seed)
-		return m, &rnn.SGD{LR: float32(e.c.LRSGD), Momentum: mu}, e.c.Clip, e.c.LRSGD, nil
+		lr := pick(e.c.LRSGD)
+		return m, &rnn.SGD{LR: float32(lr), Momentum: mu}, e.c.Clip, lr, nil
 	}
 }
 
@@ -368,22 +442,75 @@ func runKey(task, variant, method string) string {
 // evaluating every -eval-every iterations, as a cell of the study's
 // runner: a finished run is read back, an interrupted one continues from
 // its checkpoint.
-func (e *rnnStudy) run(task tasks.Task, variant, method string, iters int) error {
+func (e *rnnStudy) run(task tasks.Task, key, variant, method string, iters int, lr float64, grid bool) (*RNNRun, error) {
 	r := &RNNRun{}
 	e.results = append(e.results, r)
-	_, err := e.runner.Run(runKey(e.task, variant, method), r, func(c *Cell) error {
-		return e.train(c, task, variant, method, iters, r)
+	_, err := e.runner.Run(key, r, func(c *Cell) error {
+		return e.train(c, task, variant, method, iters, lr, grid, r)
 	})
+	return r, err
+}
+
+// runMethod runs method on a fresh task from newTask: directly, or after
+// the method's step-size grid (each candidate on a fresh task for
+// GridIters iterations, scored on the validation set; the best candidate
+// that did not diverge trains the run).
+func (e *rnnStudy) runMethod(newTask func() (tasks.Task, error), variant, method string, iters int) error {
+	key := runKey(e.task, variant, method)
+	grid := e.c.grid(method)
+	if len(grid) == 0 {
+		task, err := newTask()
+		if err != nil {
+			return err
+		}
+		_, err = e.run(task, key, variant, method, iters, 0, false)
+		return err
+	}
+	best, bestLR := math.NaN(), 0.0
+	for _, lr := range grid {
+		task, err := newTask()
+		if err != nil {
+			return err
+		}
+		if _, ok := task.(tasks.Validator); !ok {
+			return fmt.Errorf("the %s task has no validation set for a step-size grid", e.task)
+		}
+		r, err := e.run(task, key+"-grid-lr="+Ftoa(lr), variant, method, e.c.GridIters, lr, true)
+		if err != nil {
+			return err
+		}
+		score := r.Final
+		if r.Diverged || math.IsNaN(score) {
+			continue
+		}
+		if math.IsNaN(best) || (e.task == "mnist" && score > best) || (e.task != "mnist" && score < best) {
+			best, bestLR = score, lr
+		}
+	}
+	if math.IsNaN(best) {
+		return fmt.Errorf("%s %s %s: every step size of the grid %v diverged", e.task, variant, method, grid)
+	}
+	fmt.Fprintf(e.stderr, "%s %s %s: step size %g chosen on the validation set (%s %.4g after %d iterations)\n",
+		e.task, variant, method, bestLR, e.metricName(), best, e.c.GridIters)
+	task, err := newTask()
+	if err != nil {
+		return err
+	}
+	_, err = e.run(task, key+"-lr="+Ftoa(bestLR), variant, method, iters, bestLR, false)
 	return err
 }
 
 // train is run's cell: it fills r.
-func (e *rnnStudy) train(c *Cell, task tasks.Task, variant, method string, iters int, r *RNNRun) error {
-	m, opt, clip, lr, err := e.newMethod(task.Config(e.c.Hidden), method)
+func (e *rnnStudy) train(c *Cell, task tasks.Task, variant, method string, iters int, lrSet float64, grid bool, r *RNNRun) error {
+	m, opt, clip, lr, err := e.newMethod(task.Config(e.c.Hidden), method, lrSet)
 	if err != nil {
 		return err
 	}
-	*r = RNNRun{Task: e.task, Variant: variant, Method: method, LR: lr, SolvedAt: -1, Best: math.NaN(), Extra: math.NaN()}
+	eval, phase := task.Evaluate, ""
+	if grid {
+		eval, phase = task.(tasks.Validator).Validate, PhaseGrid
+	}
+	*r = RNNRun{Task: e.task, Variant: variant, Method: method, LR: lr, SolvedAt: -1, Best: math.NaN(), Extra: math.NaN(), Phase: phase}
 	var pr rnnProgress
 	resumed := false
 	if ck, err := checkpoint.Open(c.Checkpoint); err == nil {
@@ -409,7 +536,7 @@ func (e *rnnStudy) train(c *Cell, task tasks.Task, variant, method string, iters
 		return e.save(c.Checkpoint, task, m, opt, &pr)
 	}
 	evaluate := func(it int) {
-		metric := task.Evaluate(m)
+		metric := eval(m)
 		p := RNNPoint{Iter: it, Examples: pr.Examples, Seconds: train.Seconds(), TrainLoss: pr.LossSum / float64(max(pr.LossN, 1)), Metric: metric}
 		pr.LossSum, pr.LossN = 0, 0
 		r.Points = append(r.Points, p)
@@ -421,13 +548,13 @@ func (e *rnnStudy) train(c *Cell, task tasks.Task, variant, method string, iters
 		} else if !(metric >= r.Best) {
 			r.Best = metric
 		}
-		if e.task == "addition" && r.SolvedAt < 0 && metric < 0.01 {
+		if e.task == "addition" && r.SolvedAt < 0 && metric < 0.01 && !grid {
 			r.SolvedAt = it
 		}
 		fmt.Fprintf(e.stderr, "  iter %6d  %7.1fs  train loss %.4g  %s %.4g\n", it, p.Seconds, p.TrainLoss, e.metricName(), metric)
 	}
 	if !resumed {
-		r.Points = append(r.Points, RNNPoint{Metric: task.Evaluate(m)})
+		r.Points = append(r.Points, RNNPoint{Metric: eval(m)})
 	}
 	for it := pr.Iter; it < iters && !r.Diverged; it++ {
 		if e.ctx.Err() != nil {
@@ -469,7 +596,7 @@ func (e *rnnStudy) train(c *Cell, task tasks.Task, variant, method string, iters
 	if r.Iters > 0 && r.Points[len(r.Points)-1].Iter != r.Iters && !r.Diverged {
 		evaluate(r.Iters)
 	}
-	if v, ok := task.Final(m); ok && !r.Diverged {
+	if v, ok := task.Final(m); ok && !r.Diverged && !grid {
 		r.Extra = v
 		fmt.Fprintf(e.stderr, "  test bits per character %.4f\n", v)
 	}
@@ -579,7 +706,7 @@ func (e *rnnStudy) markdown(w io.Writer) {
 				solved = fmt.Sprintf("iteration %d", r.SolvedAt)
 			}
 			fmt.Fprintf(w, "| %s | %s | %g | %d | %.1f | %.2f | %.4g%s | %.4g | %s |\n",
-				strings.TrimPrefix(r.Variant, "T="), r.Method, r.LR, r.Iters, r.Seconds, ms(r), r.Final, div(r), r.Best, solved)
+				strings.TrimPrefix(r.Variant, "T="), methodLabel(r), r.LR, r.Iters, r.Seconds, ms(r), r.Final, div(r), r.Best, solved)
 		}
 		fmt.Fprintf(w, "\nPredicting 1 always gives test MSE 1/6 = 0.167.\n")
 	case "mnist":
@@ -589,7 +716,7 @@ func (e *rnnStudy) markdown(w io.Writer) {
 			n := float64(r.Iters * f.Batch)
 			epoch := float64(e.trainImages) / float64(f.Batch) * ms(r) / 1000
 			fmt.Fprintf(w, "| %s | %s | %g | %d | %.3g | %.1f | %.2f | %.0f | %.2f%%%s | %.2f%% |\n",
-				r.Variant, r.Method, r.LR, r.Iters, n/float64(max(e.trainImages, 1)), r.Seconds, ms(r), epoch, 100*r.Final, div(r), 100*r.Best)
+				r.Variant, methodLabel(r), r.LR, r.Iters, n/float64(max(e.trainImages, 1)), r.Seconds, ms(r), epoch, 100*r.Final, div(r), 100*r.Best)
 		}
 		fmt.Fprintf(w, "\nTime per epoch: measured ms/iter x training images / batch. The thesis reports 96.9%% test accuracy for RNN-Path on sequential MNIST.\n")
 	case "text":
@@ -597,8 +724,17 @@ func (e *rnnStudy) markdown(w io.Writer) {
 		fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|\n")
 		for _, r := range e.results {
 			fmt.Fprintf(w, "| %s | %s | %g | %d | %d | %.1f | %.2f | %.4f%s | %.4f | %.4f |\n",
-				r.Variant, r.Method, r.LR, r.Iters, r.Iters*f.Batch*f.Steps[0], r.Seconds, ms(r), r.Final, div(r), r.Best, r.Extra)
+				r.Variant, methodLabel(r), r.LR, r.Iters, r.Iters*f.Batch*f.Steps[0], r.Seconds, ms(r), r.Final, div(r), r.Best, r.Extra)
 		}
 		fmt.Fprintf(w, "\nThe thesis reports 1.47 bits/char for RNN-Path on Penn Treebank characters.\n")
 	}
+}
+
+// methodLabel names a run's method in the tables, marking the candidates
+// of a step-size grid, whose metric columns are the validation set's.
+func methodLabel(r *RNNRun) string {
+	if r.Phase == PhaseGrid {
+		return r.Method + " (grid candidate; validation metric)"
+	}
+	return r.Method
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"strconv"
@@ -58,6 +59,11 @@ type rnnFlags struct {
 	lrPath    float64
 	lrIRNN    float64
 	lrSGD     float64
+	gridPath  string
+	gridIRNN  string
+	gridSGD   string
+	gridIters int
+	valN      int
 	momentum  float64
 	clip      float64
 	clipPath  float64
@@ -89,6 +95,10 @@ func newRNNFlagSet(task string, f *rnnFlags) *flag.FlagSet {
 	fs.Float64Var(&f.lrPath, "lr-path", f.lrPath, "RNN-Path step size")
 	fs.Float64Var(&f.lrIRNN, "lr-irnn", f.lrIRNN, "IRNN (SGD) learning rate")
 	fs.Float64Var(&f.lrSGD, "lr-sgd", f.lrSGD, "plain SGD learning rate")
+	fs.StringVar(&f.gridPath, "grid-path", "", "RNN-Path step-size `candidates` (comma-separated): each trains -grid-iters iterations and is scored on the validation set, and the best one not diverged trains the run (empty: -lr-path)")
+	fs.StringVar(&f.gridIRNN, "grid-irnn", "", "IRNN step-size `candidates`, as -grid-path")
+	fs.StringVar(&f.gridSGD, "grid-sgd", "", "plain SGD step-size `candidates`, as -grid-path")
+	fs.IntVar(&f.gridIters, "grid-iters", 1000, "training iterations of each grid candidate")
 	fs.Float64Var(&f.momentum, "momentum", 0.9, "momentum of every method")
 	fs.Float64Var(&f.clip, "clip", 1, "gradient-norm clipping of the SGD methods (0: none)")
 	fs.Float64Var(&f.clipPath, "clip-path", 0, "gradient-norm clipping before RNN-Path's scaling (0: none; clipping breaks the rescaling invariance)")
@@ -108,6 +118,7 @@ func newRNNFlagSet(task string, f *rnnFlags) *flag.FlagSet {
 		fs.StringVar(&f.variants, "variants", f.variants, "comma-separated `variants`: plain (pixels in row order), permuted (a fixed random pixel order)")
 		fs.IntVar(&f.side, "side", f.side, "downsample the images to side x side pixels first (28: the full 784-step task)")
 		fs.IntVar(&f.trainN, "train", f.trainN, "training images used (0: all 60000)")
+		fs.IntVar(&f.valN, "val", 5000, "with a step-size grid: the last `n` training images are held out for validation (for the grid and the run)")
 		fs.IntVar(&f.testN, "test", f.testN, "test images used")
 		fs.StringVar(&f.mnistDir, "mnist", "", "directory of the MNIST files (default: the GoMNIST module or $FASTPATH_MNIST)")
 	case "text":
@@ -171,6 +182,28 @@ func runRNNExperiment(args []string, stdout, stderr io.Writer) int {
 		Iters: f.iters, Epochs: f.epochs, Budget: f.budget, EvalEvery: f.evalEvery, LRPath: f.lrPath, LRIRNN: f.lrIRNN, LRSGD: f.lrSGD,
 		Momentum: f.momentum, Clip: f.clip, ClipPath: f.clipPath, PathInit: f.pathInit, IRNNStd: f.irnnStd, Seed: f.seed,
 		TestN: f.testN, Variants: experiment.ParseList(f.variants), Side: f.side, TrainN: f.trainN, MNIST: f.mnistDir, EvalChars: f.evalChars}
+	grid := func(list, name string) ([]float64, error) {
+		if list == "" {
+			return nil, nil
+		}
+		return experiment.ParseFloats(list, name, "positive step sizes", func(v float64) bool { return v > 0 && !math.IsInf(v, 0) })
+	}
+	var err error
+	if c.GridPath, err = grid(f.gridPath, "-grid-path"); err != nil {
+		return bad("%v", err)
+	}
+	if c.GridIRNN, err = grid(f.gridIRNN, "-grid-irnn"); err != nil {
+		return bad("%v", err)
+	}
+	if c.GridSGD, err = grid(f.gridSGD, "-grid-sgd"); err != nil {
+		return bad("%v", err)
+	}
+	if len(c.GridPath)+len(c.GridIRNN)+len(c.GridSGD) > 0 {
+		c.GridIters = f.gridIters
+		if task == "mnist" {
+			c.ValN = f.valN
+		}
+	}
 	switch task {
 	case "addition":
 		steps, err := rnnParseInts(f.steps, "T")

@@ -104,3 +104,60 @@ func TestExperimentKappa2(t *testing.T) {
 		t.Errorf("-T 1: exit %d", code)
 	}
 }
+
+// TestExperimentRNNGrid: a step-size grid runs every candidate on the
+// validation set, never chooses one that diverged (1e6 does), trains the
+// run with the chosen step, lists the candidates in the table and the CSV
+// (phase "grid", validation metric), and a resumed study reruns nothing;
+// on mnist the validation images are held out of training; a grid without
+// iterations or with a bad value is a usage error.
+func TestExperimentRNNGrid(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"experiment", "rnn", "addition", "-T", "8", "-iters", "30", "-eval-every", "10", "-hidden", "8", "-test", "50",
+		"-methods", "rnn-path", "-grid-path", "0.001,1e6,0.01", "-grid-iters", "20", "-out", dir}
+	code, stdout, stderr := runCLI(args...)
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	for _, w := range []string{"| 8 | rnn-path (grid candidate; validation metric) | 0.001 | 20 |", "| 8 | rnn-path (grid candidate; validation metric) | 1e+06 |",
+		"| 8 | rnn-path (grid candidate; validation metric) | 0.01 | 20 |"} {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("table lacks %q:\n%s", w, stdout)
+		}
+	}
+	if !strings.Contains(stderr, "chosen on the validation set") || strings.Contains(stderr, "step size 1e+06 chosen") {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+	var runLine string
+	for _, l := range strings.Split(stdout, "\n") {
+		if strings.HasPrefix(l, "| 8 | rnn-path |") {
+			runLine = l
+		}
+	}
+	if !strings.Contains(runLine, "| 30 |") || !(strings.Contains(runLine, "| 0.001 |") || strings.Contains(runLine, "| 0.01 |")) {
+		t.Errorf("the run's row %q: want 30 iterations at a finite candidate", runLine)
+	}
+	csv, _ := os.ReadFile(filepath.Join(dir, "rnn_addition.csv"))
+	if !strings.Contains(string(csv), "validation MSE") || !strings.Contains(string(csv), ",grid\n") {
+		t.Errorf("CSV lacks the grid rows:\n%s", csv)
+	}
+	code, again, stderr := runCLI(append(args, "-resume")...)
+	if code != 0 || again != stdout || strings.Contains(stderr, "start ") {
+		t.Errorf("resume: exit %d, table changed %v, stderr:\n%s", code, again != stdout, stderr)
+	}
+
+	mdir := t.TempDir()
+	code, stdout, stderr = runCLI("experiment", "rnn", "mnist", "-mnist", "../../testdata/mnist", "-train", "80", "-val", "16", "-test", "40",
+		"-iters", "3", "-eval-every", "2", "-hidden", "8", "-variants", "plain", "-methods", "irnn", "-grid-irnn", "0.001,0.01", "-grid-iters", "2", "-out", mdir)
+	if code != 0 {
+		t.Fatalf("mnist: exit %d:\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "64 training and 40 test images") || !strings.Contains(stdout, "irnn (grid candidate; validation metric)") {
+		t.Errorf("mnist table:\n%s", stdout)
+	}
+	for _, bad := range [][]string{{"-grid-path", "0.1", "-grid-iters", "0"}, {"-grid-path", "-1"}} {
+		if code, _, _ := runCLI(append([]string{"experiment", "rnn", "addition", "-out", t.TempDir()}, bad...)...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", bad, code)
+		}
+	}
+}

@@ -49,7 +49,7 @@ func RNN(dir string, res *experiment.RNNResult) error {
 		p.Legend.Top = task == "mnist"
 		lines := 0
 		for _, r := range res.Runs {
-			if r.Variant != v {
+			if r.Variant != v || r.Phase == experiment.PhaseGrid {
 				continue
 			}
 			var xy plotter.XYs
