@@ -187,3 +187,44 @@ func TestISamaxNaNPositions(t *testing.T) {
 		}
 	})
 }
+
+// FuzzSAsumSumSq checks every implementation's SAsum, SSumSq and SScal on
+// raw float32 bit patterns (NaN payloads, infinities, -0, denormals, the
+// extremes whose squares overflow float32) against float64 references:
+// the sums within their n-scaled bounds, NaN and infinities by class, the
+// scaling exactly.
+func FuzzSAsumSumSq(f *testing.F) {
+	f.Add(make([]byte, 4*37), float32(0.5))
+	f.Add([]byte{0xff, 0xff, 0x7f, 0x7f, 1, 0, 0, 0, 0, 0, 0x80, 0x7f, 0, 0, 0xc0, 0x7f}, float32(-3))
+	f.Fuzz(func(t *testing.T, data []byte, alpha float32) {
+		x := bytesToFloat32(data)
+		var asum, sumsq float64
+		for _, v := range x {
+			asum += math.Abs(float64(v))
+			sumsq += float64(v) * float64(v)
+		}
+		n := float64(len(x) + 1)
+		same := func(got, want, tol float64) bool {
+			if math.IsNaN(want) || math.IsInf(want, 0) {
+				return math.IsNaN(got) == math.IsNaN(want) && (math.IsNaN(want) || got == want)
+			}
+			return math.Abs(got-want) <= tol
+		}
+		for _, impl := range AvailableImpls() {
+			if got := float64(impl.SAsum(x)); !same(got, asum, n*0x1p-23*asum) && !(math.IsInf(got, 1) && asum > math.MaxFloat32/2) {
+				t.Fatalf("%s SAsum(%v) = %v, want %v", impl.Name, x, got, asum)
+			}
+			if got := impl.SSumSq(x); !same(got, sumsq, n*0x1p-52*sumsq) {
+				t.Fatalf("%s SSumSq(%v) = %v, want %v", impl.Name, x, got, sumsq)
+			}
+			y := append([]float32(nil), x...)
+			impl.SScal(alpha, y)
+			for i, v := range x {
+				w := v * alpha
+				if math.Float32bits(y[i]) != math.Float32bits(w) && !(y[i] != y[i] && w != w) {
+					t.Fatalf("%s SScal(%v, %v): y[%d] = %v, want %v", impl.Name, alpha, x, i, y[i], w)
+				}
+			}
+		}
+	})
+}
