@@ -34,10 +34,15 @@ type Impl struct {
 	// AVX-512 kernels: 8 rows beside 10, for a batch of 16), with its
 	// packed and in-place kernels; SMRAlt is 0 and both nil where the
 	// implementation has none.
-	SMRAlt          int
-	SgemmAlt        func(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags)
-	SgemmStridedAlt func(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags)
-	DMR, DNR        int
+	SMRAlt   int
+	SgemmAlt func(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags)
+	// SgemmHalf and SgemmHalfAlt, where an implementation has them, are
+	// half-width edge kernels for the two float32 shapes (sgemmHalfRef):
+	// the first SNR/2 columns of a tile, without epilogue, for a last
+	// micro-panel of at most SNR/2 columns. nil: none.
+	SgemmHalf, SgemmHalfAlt func(k int, a, b, c []float32, ldc int)
+	SgemmStridedAlt         func(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags)
+	DMR, DNR                int
 	// Dgemm is the float64 micro-kernel; see dgemmMicroRef.
 	Dgemm func(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags)
 	// DgemmStrided is SgemmStrided for float64 (dgemmStridedMicroRef).
@@ -368,6 +373,15 @@ func Describe() string {
 	}
 	return fmt.Sprintf("kernels=%s (sgemm %dx%d, dgemm %dx%d) available=%s cpu=%q L1d=%dKiB L2=%dKiB L3=%dKiB",
 		impl.Name, impl.SMR, impl.SNR, impl.DMR, impl.DNR, strings.Join(avail, ","), CPUName(), l1>>10, l2>>10, l3>>10)
+}
+
+// SgemmHalfFor returns the half-width edge kernel of the shape SgemmFor(m)
+// chooses, or nil.
+func (impl *Impl) SgemmHalfFor(m int) func(k int, a, b, c []float32, ldc int) {
+	if mr, _, _ := impl.SgemmFor(m); mr == impl.SMRAlt && impl.SMRAlt > 0 {
+		return impl.SgemmHalfAlt
+	}
+	return impl.SgemmHalf
 }
 
 // SgemmFor returns the float32 micro-kernel row count and the packed and

@@ -237,3 +237,43 @@ func gemm4x4[T float32 | float64](k int, a, b []T, ldb int, c []T, ldc int, bias
 		}
 	}
 }
+
+// sgemmHalfRef is the specification of the half-width edge kernels
+// (Impl.SgemmHalf): the first nr/2 columns of an mr x nr tile, no
+// epilogue, from the same packed micro-panels as the full kernel:
+//
+//	for i < mr, j < nr/2: c[i*ldc+j] = sum_p a[p*mr+i] * b[p*nr+j]
+//
+// A product whose last micro-panel holds at most nr/2 columns computes
+// that panel with half the multiply-adds.
+func sgemmHalfRef(mr, nr, k int, a, b, c []float32, ldc int) {
+	checkHalf(mr, nr, k, len(a), len(b), len(c), ldc)
+	for i := 0; i < mr; i++ {
+		for j := 0; j < nr/2; j++ {
+			var s float32
+			for p := 0; p < k; p++ {
+				s += a[p*mr+i] * b[p*nr+j]
+			}
+			c[i*ldc+j] = s
+		}
+	}
+}
+
+// checkHalf panics unless the operands of a half-width kernel fit: k
+// steps of an mr-row A micro-panel, k rows of an nr-wide B micro-panel of
+// which the first nr/2 columns are read, mr rows of nr/2 columns of C.
+func checkHalf(mr, nr, k, la, lb, lc, ldc int) {
+	h := nr / 2
+	switch {
+	case k < 0:
+		panic(errNegK)
+	case ldc < h:
+		panic(errLdc)
+	case la < k*mr:
+		panic(errShortA)
+	case k > 0 && lb < (k-1)*nr+h:
+		panic(errShortB)
+	case lc < (mr-1)*ldc+h:
+		panic(errShortC)
+	}
+}

@@ -101,3 +101,28 @@ func sgemmStrided8AVX512(k int, a, b []float32, ldb int, c []float32, ldc int, b
 	checkStrided(avx512SMRAlt, avx512SNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
 	sgemmStrided8AVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
 }
+
+// sgemmHalfAVX512Asm is sgemmHalfRef with mr = 10, nr = 32 on raw
+// pointers: ten rows of 16 columns from the first halves of the B
+// micro-panel's rows (128 bytes apart).
+//
+//go:noescape
+func sgemmHalfAVX512Asm(k int, a, b, c *float32, ldc int)
+
+// sgemmHalf8AVX512Asm is sgemmHalfRef with mr = 8, nr = 32 on raw
+// pointers.
+//
+//go:noescape
+func sgemmHalf8AVX512Asm(k int, a, b, c *float32, ldc int)
+
+// sgemmHalfAVX512 checks its operands and runs the 10x16 half-width kernel.
+func sgemmHalfAVX512(k int, a, b, c []float32, ldc int) {
+	checkHalf(avx512SMR, avx512SNR, k, len(a), len(b), len(c), ldc)
+	sgemmHalfAVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc)
+}
+
+// sgemmHalf8AVX512 checks its operands and runs the 8x16 half-width kernel.
+func sgemmHalf8AVX512(k int, a, b, c []float32, ldc int) {
+	checkHalf(avx512SMRAlt, avx512SNR, k, len(a), len(b), len(c), ldc)
+	sgemmHalf8AVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc)
+}

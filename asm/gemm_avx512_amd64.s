@@ -756,3 +756,150 @@ ss8store8:
 	SSTORE8
 	VZEROUPPER
 	RET
+
+// The half-width fp32 edge kernels (10x16 and 8x16): the first 16 columns
+// of the 10x32 (8x32) tile, for a last micro-panel of at most 16 columns.
+// Accumulators Z0..Z9 (row r in Zr), the B half-row in Z20, broadcasts of
+// A rotating through Z22..Z25; no epilogue (the caller's edge tile adds,
+// biases and clamps). Per k step: 1 load of B, 10 (8) broadcasts, 10 (8)
+// FMAs.
+
+// One k step of the 8x16 kernel; AO/BO are byte offsets into a and b.
+#define HSTEP8(AO, BO) \
+	VMOVUPS BO(DI), Z20; \
+	VBROADCASTSS AO(SI), Z22; \
+	VFMADD231PS Z20, Z22, Z0; \
+	VBROADCASTSS AO+4(SI), Z23; \
+	VFMADD231PS Z20, Z23, Z1; \
+	VBROADCASTSS AO+8(SI), Z24; \
+	VFMADD231PS Z20, Z24, Z2; \
+	VBROADCASTSS AO+12(SI), Z25; \
+	VFMADD231PS Z20, Z25, Z3; \
+	VBROADCASTSS AO+16(SI), Z22; \
+	VFMADD231PS Z20, Z22, Z4; \
+	VBROADCASTSS AO+20(SI), Z23; \
+	VFMADD231PS Z20, Z23, Z5; \
+	VBROADCASTSS AO+24(SI), Z24; \
+	VFMADD231PS Z20, Z24, Z6; \
+	VBROADCASTSS AO+28(SI), Z25; \
+	VFMADD231PS Z20, Z25, Z7
+
+// One k step of the 10x16 kernel.
+#define HSTEP10(AO, BO) \
+	HSTEP8(AO, BO); \
+	VBROADCASTSS AO+32(SI), Z22; \
+	VFMADD231PS Z20, Z22, Z8; \
+	VBROADCASTSS AO+36(SI), Z23; \
+	VFMADD231PS Z20, Z23, Z9
+
+#define HZERO8 \
+	VPXORQ Z0, Z0, Z0; \
+	VPXORQ Z1, Z1, Z1; \
+	VPXORQ Z2, Z2, Z2; \
+	VPXORQ Z3, Z3, Z3; \
+	VPXORQ Z4, Z4, Z4; \
+	VPXORQ Z5, Z5, Z5; \
+	VPXORQ Z6, Z6, Z6; \
+	VPXORQ Z7, Z7, Z7
+
+#define HSTORE8 \
+	MOVQ DX, R11; \
+	VMOVUPS Z0, (R11); \
+	ADDQ R8, R11; \
+	VMOVUPS Z1, (R11); \
+	ADDQ R8, R11; \
+	VMOVUPS Z2, (R11); \
+	ADDQ R8, R11; \
+	VMOVUPS Z3, (R11); \
+	ADDQ R8, R11; \
+	VMOVUPS Z4, (R11); \
+	ADDQ R8, R11; \
+	VMOVUPS Z5, (R11); \
+	ADDQ R8, R11; \
+	VMOVUPS Z6, (R11); \
+	ADDQ R8, R11; \
+	VMOVUPS Z7, (R11)
+
+// func sgemmHalfAVX512Asm(k int, a, b, c *float32, ldc int)
+TEXT ·sgemmHalfAVX512Asm(SB), NOSPLIT, $0-40
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $2, R8
+	HZERO8
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z9, Z9, Z9
+	CMPQ CX, $4
+	JLT  h10tail
+
+h10loop:
+	HSTEP10(0, 0)
+	HSTEP10(40, 128)
+	HSTEP10(80, 256)
+	HSTEP10(120, 384)
+	ADDQ $160, SI
+	ADDQ $512, DI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  h10loop
+
+h10tail:
+	TESTQ CX, CX
+	JE    h10store
+
+h10loop1:
+	HSTEP10(0, 0)
+	ADDQ $40, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNE  h10loop1
+
+h10store:
+	HSTORE8
+	ADDQ    R8, R11
+	VMOVUPS Z8, (R11)
+	ADDQ    R8, R11
+	VMOVUPS Z9, (R11)
+	VZEROUPPER
+	RET
+
+// func sgemmHalf8AVX512Asm(k int, a, b, c *float32, ldc int)
+TEXT ·sgemmHalf8AVX512Asm(SB), NOSPLIT, $0-40
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $2, R8
+	HZERO8
+	CMPQ CX, $4
+	JLT  h8tail
+
+h8loop:
+	HSTEP8(0, 0)
+	HSTEP8(32, 128)
+	HSTEP8(64, 256)
+	HSTEP8(96, 384)
+	ADDQ $128, SI
+	ADDQ $512, DI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  h8loop
+
+h8tail:
+	TESTQ CX, CX
+	JE    h8store
+
+h8loop1:
+	HSTEP8(0, 0)
+	ADDQ $32, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNE  h8loop1
+
+h8store:
+	HSTORE8
+	VZEROUPPER
+	RET

@@ -128,3 +128,43 @@ func BenchmarkDgemmStridedMicro(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSgemmHalfMicro times the half-width edge kernels in L1 beside
+// the full kernel of the same shape, in GFLOP/s of the columns each
+// computes (the half kernel's 16 of 32):
+//
+//	go test -run NONE -bench SgemmHalfMicro ./asm
+func BenchmarkSgemmHalfMicro(b *testing.B) {
+	const k = 256
+	for _, impl := range AvailableImpls() {
+		for _, v := range []struct {
+			name string
+			mr   int
+			half func(k int, a, b, c []float32, ldc int)
+			full func(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags)
+		}{{"main", impl.SMR, impl.SgemmHalf, impl.Sgemm}, {"alt", impl.SMRAlt, impl.SgemmHalfAlt, impl.SgemmAlt}} {
+			if v.half == nil {
+				continue
+			}
+			for _, which := range []string{"half", "full"} {
+				b.Run(fmt.Sprintf("impl=%s/shape=%s/kernel=%s/k=%d", impl.Name, v.name, which, k), func(b *testing.B) {
+					mr, nr := v.mr, impl.SNR
+					r := newRand(2)
+					pa, pb, c := make([]float32, k*mr), make([]float32, k*nr), make([]float32, mr*nr)
+					randSlice32(r, pa)
+					randSlice32(r, pb)
+					cols := nr
+					for b.Loop() {
+						if which == "half" {
+							v.half(k, pa, pb, c, nr)
+							cols = nr / 2
+						} else {
+							v.full(k, pa, pb, c, nr, nil, 0)
+						}
+					}
+					b.ReportMetric(float64(2*mr*cols*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				})
+			}
+		}
+	}
+}

@@ -269,3 +269,95 @@ func TestSgemmMicroRefTile(t *testing.T) {
 		t.Errorf("tile %s, want [0 22 23 50]", got)
 	}
 }
+
+// TestSgemmHalf checks every implementation's half-width edge kernels
+// against a float64 reference of sgemmHalfRef: the second half of every B
+// row and the C elements past the 16 columns hold NaN or a sentinel that
+// must be neither read nor written, C starts as NaN and is overwritten,
+// depths around the unrolling by four; mismatched operands panic.
+func TestSgemmHalf(t *testing.T) {
+	for _, impl := range AvailableImpls() {
+		for _, v := range []struct {
+			mr   int
+			kern func(k int, a, b, c []float32, ldc int)
+		}{{impl.SMR, impl.SgemmHalf}, {impl.SMRAlt, impl.SgemmHalfAlt}} {
+			if v.kern == nil {
+				continue
+			}
+			nr, h := impl.SNR, impl.SNR/2
+			r := newRand(uint64(77 + v.mr))
+			for _, k := range []int{0, 1, 3, 4, 5, 8, 17, 64} {
+				ldc := h + 3
+				a := make([]float32, k*v.mr)
+				randSlice32(r, a)
+				b := make([]float32, k*nr)
+				for p := range k {
+					for j := range nr {
+						b[p*nr+j] = float32(math.NaN())
+						if j < h {
+							b[p*nr+j] = float32(r.NormFloat64())
+						}
+					}
+				}
+				c, intact := guarded32((v.mr-1)*ldc + h)
+				for i := range c {
+					c[i] = float32(math.NaN())
+					if i%ldc >= h {
+						c[i] = sentinel32
+					}
+				}
+				v.kern(k, a, b, c, ldc)
+				for i := range v.mr {
+					for j := range ldc {
+						idx := i*ldc + j
+						if idx >= len(c) {
+							continue
+						}
+						if j >= h {
+							if c[idx] != sentinel32 {
+								t.Fatalf("%s mr=%d k=%d: C[%d][%d] past the half written", impl.Name, v.mr, k, i, j)
+							}
+							continue
+						}
+						var s, mag float64
+						for p := range k {
+							x := float64(a[p*v.mr+i]) * float64(b[p*nr+j])
+							s += x
+							mag += math.Abs(x)
+						}
+						if got := float64(c[idx]); math.IsNaN(got) || math.Abs(got-s) > float64(k+2)*0x1p-23*mag+1e-30 {
+							t.Fatalf("%s mr=%d k=%d: C[%d][%d] = %v, want %v", impl.Name, v.mr, k, i, j, got, s)
+						}
+					}
+				}
+				if !intact() {
+					t.Fatalf("%s mr=%d k=%d: wrote outside C", impl.Name, v.mr, k)
+				}
+			}
+			func() {
+				defer func() {
+					if recover() != errShortB {
+						t.Errorf("%s mr=%d: short b did not panic with %q", impl.Name, v.mr, errShortB)
+					}
+				}()
+				v.kern(2, make([]float32, 2*v.mr), make([]float32, nr+h-1), make([]float32, v.mr*h), h)
+			}()
+		}
+	}
+	// The specification itself against the full kernel's: its columns are
+	// the first half of sgemmMicroRef's.
+	r := newRand(5)
+	a, b := make([]float32, 7*3), make([]float32, 7*8)
+	randSlice32(r, a)
+	randSlice32(r, b)
+	full, half := make([]float32, 3*8), make([]float32, 3*4)
+	sgemmMicroRef(3, 8, 7, a, b, full, 8, nil, 0)
+	sgemmHalfRef(3, 8, 7, a, b, half, 4)
+	for i := range 3 {
+		for j := range 4 {
+			if half[i*4+j] != full[i*8+j] {
+				t.Fatalf("sgemmHalfRef[%d][%d] = %v, sgemmMicroRef %v", i, j, half[i*4+j], full[i*8+j])
+			}
+		}
+	}
+}

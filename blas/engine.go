@@ -116,8 +116,11 @@ type gemmCall[T float32 | float64] struct {
 	bias        []T // nil, or n values added to every row on the last k block
 	relu        bool
 
-	kern    microKernel[T]
-	kernS   stridedKernel[T] // nil, or the kernel reading B in place (narrow path, B not transposed)
+	kern  microKernel[T]
+	kernS stridedKernel[T] // nil, or the kernel reading B in place (narrow path, B not transposed)
+	// half, if not nil, is the half-width edge kernel (asm.Impl.SgemmHalf)
+	// for a last micro-panel of at most nr/2 columns.
+	half    func(k int, a, b, c []T, ldc int)
 	bl      blocking
 	threads int
 	tm, tn  int // threads split rows (loop 3) tm ways and columns (loop 2) tn ways
@@ -293,11 +296,22 @@ func (g *gemmCall[T]) tiles(tid int, pos *blockPos[T], r0, r1, jp0, jp1 int) {
 					g.kern(kc, ap, bp, g.c[ci*g.ldc+cj:], g.ldc, bias, flags)
 					continue
 				}
-				g.kern(kc, ap, bp, tmp, nr, nil, 0)
+				g.edgeKernel(cols, nr, kc, ap, bp, tmp)
 				edgeTile(g.c[ci*g.ldc+cj:], g.ldc, tmp, nr, rows, cols, bias, flags)
 			}
 		}
 	}
+}
+
+// edgeKernel computes an edge tile into tmp (leading dimension nr, no
+// epilogue): on the half-width kernel when the tile has at most nr/2
+// columns and the implementation has one, on the full kernel otherwise.
+func (g *gemmCall[T]) edgeKernel(cols, nr, k int, ap, bp, tmp []T) {
+	if g.half != nil && 2*cols <= nr {
+		g.half(k, ap, bp, tmp, nr)
+		return
+	}
+	g.kern(k, ap, bp, tmp, nr, nil, 0)
 }
 
 // edgeTile applies a partial rows x cols tile computed into tmp to C with the

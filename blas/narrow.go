@@ -169,7 +169,7 @@ func (g *gemmCall[T]) runNarrow(tid int) {
 						g.kern(kcb, ap, bp, g.c[ci*g.ldc+cj:], g.ldc, bias, flags)
 						continue
 					}
-					g.kern(kcb, ap, bp, tmp, nr, nil, 0)
+					g.edgeKernel(cols, nr, kcb, ap, bp, tmp)
 					edgeTile(g.c[ci*g.ldc+cj:], g.ldc, tmp, nr, rows, cols, bias, flags)
 				}
 			}

@@ -19,6 +19,7 @@ import (
 type PackedB32 struct {
 	k, n, mr, nr int
 	kern         func(k int, a, b, c []float32, ldc int, bias []float32, flags asm.GemmFlags)
+	half         func(k int, a, b, c []float32, ldc int) // nil, or the half-width edge kernel
 	b            []float32
 	task         packedTask
 }
@@ -49,6 +50,7 @@ func (p *PackedB32) Pack(tB gblas.Transpose, k, n int, b []float32, ldb int, row
 	}
 	impl := asm.Current()
 	p.mr, p.kern, _ = impl.SgemmFor(max(rows, 1))
+	p.half = impl.SgemmHalfFor(max(rows, 1))
 	p.k, p.n, p.nr = k, n, impl.SNR
 	nr := p.nr
 	panels := (n + nr - 1) / nr
@@ -205,7 +207,11 @@ func (p *PackedB32) compute(pa []float32, ws *PackedWorkspace32, m int, c []floa
 				p.kern(k, ap, bp, c[i0*ldc+j0:], ldc, bs, flags)
 				continue
 			}
-			p.kern(k, ap, bp, ws.tmp, nr, nil, 0)
+			if p.half != nil && 2*cols <= nr {
+				p.half(k, ap, bp, ws.tmp, nr)
+			} else {
+				p.kern(k, ap, bp, ws.tmp, nr, nil, 0)
+			}
 			edgeTile(c[i0*ldc+j0:], ldc, ws.tmp, nr, rows, cols, bs, flags)
 		}
 	}
