@@ -19,7 +19,10 @@
 //     ldb apart (sgemmStridedMicroRef; Impl.SgemmStrided, DgemmStrided),
 //     for products whose B is used by few kernel calls; and where the
 //     implementation has one, an alternative float32 shape with fewer rows
-//     (Impl.SMRAlt; Impl.SgemmFor chooses between the two by the row count).
+//     (Impl.SMRAlt; Impl.SgemmFor chooses between the two by the row count),
+//     and half-width edge kernels computing the first NR/2 columns of a
+//     tile for a last micro-panel that narrow (sgemmHalfRef;
+//     Impl.SgemmHalf, AVX-512 only).
 //   - ReLU forward, ReLU backward mask and fused bias+ReLU (float32).
 //     ReLU(x) is defined as x > 0 ? x : 0, so NaN and -0 both map to +0;
 //     every implementation is bit-identical.
