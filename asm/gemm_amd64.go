@@ -62,3 +62,16 @@ func dgemmStridedAVX2(k int, a, b []float64, ldb int, c []float64, ldc int, bias
 	checkStrided(avx2DMR, avx2DNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
 	dgemmStridedAVX2Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
 }
+
+// sgemmHalfAVX2Asm is sgemmHalfRef with mr = 6, nr = 16 on raw pointers:
+// six rows of 8 columns from the first halves of the B micro-panel's rows
+// (64 bytes apart).
+//
+//go:noescape
+func sgemmHalfAVX2Asm(k int, a, b, c *float32, ldc int)
+
+// sgemmHalfAVX2 checks its operands and runs the 6x8 half-width kernel.
+func sgemmHalfAVX2(k int, a, b, c []float32, ldc int) {
+	checkHalf(avx2SMR, avx2SNR, k, len(a), len(b), len(c), ldc)
+	sgemmHalfAVX2Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc)
+}

@@ -475,3 +475,77 @@ sdstore:
 	DSTORE
 	VZEROUPPER
 	RET
+
+// The half-width fp32 edge kernel (6x8): the first 8 columns of the 6x16
+// tile, for a last micro-panel of at most 8 columns. Accumulators Y0..Y5
+// (row r in Yr), the B half-row in Y12, broadcasts alternating in Y14 and
+// Y15; no epilogue. Per k step: 1 load of B, 6 broadcasts, 6 FMAs.
+#define HSTEP6(AO, BO) \
+	VMOVUPS BO(DI), Y12; \
+	VBROADCASTSS AO(SI), Y14; \
+	VFMADD231PS Y12, Y14, Y0; \
+	VBROADCASTSS AO+4(SI), Y15; \
+	VFMADD231PS Y12, Y15, Y1; \
+	VBROADCASTSS AO+8(SI), Y14; \
+	VFMADD231PS Y12, Y14, Y2; \
+	VBROADCASTSS AO+12(SI), Y15; \
+	VFMADD231PS Y12, Y15, Y3; \
+	VBROADCASTSS AO+16(SI), Y14; \
+	VFMADD231PS Y12, Y14, Y4; \
+	VBROADCASTSS AO+20(SI), Y15; \
+	VFMADD231PS Y12, Y15, Y5
+
+// func sgemmHalfAVX2Asm(k int, a, b, c *float32, ldc int)
+TEXT ·sgemmHalfAVX2Asm(SB), NOSPLIT, $0-40
+	MOVQ   k+0(FP), CX
+	MOVQ   a+8(FP), SI
+	MOVQ   b+16(FP), DI
+	MOVQ   c+24(FP), DX
+	MOVQ   ldc+32(FP), R8
+	SHLQ   $2, R8
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	CMPQ   CX, $4
+	JLT    h6tail
+
+h6loop:
+	HSTEP6(0, 0)
+	HSTEP6(24, 64)
+	HSTEP6(48, 128)
+	HSTEP6(72, 192)
+	ADDQ $96, SI
+	ADDQ $256, DI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  h6loop
+
+h6tail:
+	TESTQ CX, CX
+	JE    h6store
+
+h6loop1:
+	HSTEP6(0, 0)
+	ADDQ $24, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNE  h6loop1
+
+h6store:
+	MOVQ    DX, R11
+	VMOVUPS Y0, (R11)
+	ADDQ    R8, R11
+	VMOVUPS Y1, (R11)
+	ADDQ    R8, R11
+	VMOVUPS Y2, (R11)
+	ADDQ    R8, R11
+	VMOVUPS Y3, (R11)
+	ADDQ    R8, R11
+	VMOVUPS Y4, (R11)
+	ADDQ    R8, R11
+	VMOVUPS Y5, (R11)
+	VZEROUPPER
+	RET

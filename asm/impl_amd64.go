@@ -17,6 +17,7 @@ func registerArch() {
 		SMR:             avx2SMR,
 		SNR:             avx2SNR,
 		Sgemm:           sgemmAVX2,
+		SgemmHalf:       sgemmHalfAVX2,
 		SgemmStrided:    sgemmStridedAVX2,
 		DMR:             avx2DMR,
 		DNR:             avx2DNR,
