@@ -41,8 +41,13 @@ type Impl struct {
 	// the first SNR/2 columns of a tile, without epilogue, for a last
 	// micro-panel of at most SNR/2 columns. nil: none.
 	SgemmHalf, SgemmHalfAlt func(k int, a, b, c []float32, ldc int)
-	SgemmStridedAlt         func(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags)
-	DMR, DNR                int
+	// SgemmHalfMask and SgemmHalfMaskAlt are the same reading the first
+	// cols (1..SNR/2) columns of B in place, rows ldb apart, through masked
+	// loads (sgemmHalfMaskRef): the last micro-panel of a product whose B
+	// is read in place then needs no packing. nil: none.
+	SgemmHalfMask, SgemmHalfMaskAlt func(k int, a, b []float32, ldb int, c []float32, ldc, cols int)
+	SgemmStridedAlt                 func(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags)
+	DMR, DNR                        int
 	// Dgemm is the float64 micro-kernel; see dgemmMicroRef.
 	Dgemm func(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags)
 	// DgemmStrided is SgemmStrided for float64 (dgemmStridedMicroRef).
@@ -375,13 +380,13 @@ func Describe() string {
 		impl.Name, impl.SMR, impl.SNR, impl.DMR, impl.DNR, strings.Join(avail, ","), CPUName(), l1>>10, l2>>10, l3>>10)
 }
 
-// SgemmHalfFor returns the half-width edge kernel of the shape SgemmFor(m)
-// chooses, or nil.
-func (impl *Impl) SgemmHalfFor(m int) func(k int, a, b, c []float32, ldc int) {
+// SgemmHalfFor returns the half-width edge kernels, packed and masked in
+// place, of the shape SgemmFor(m) chooses (nil where there are none).
+func (impl *Impl) SgemmHalfFor(m int) (half func(k int, a, b, c []float32, ldc int), mask func(k int, a, b []float32, ldb int, c []float32, ldc, cols int)) {
 	if mr, _, _ := impl.SgemmFor(m); mr == impl.SMRAlt && impl.SMRAlt > 0 {
-		return impl.SgemmHalfAlt
+		return impl.SgemmHalfAlt, impl.SgemmHalfMaskAlt
 	}
-	return impl.SgemmHalf
+	return impl.SgemmHalf, impl.SgemmHalfMask
 }
 
 // SgemmFor returns the float32 micro-kernel row count and the packed and

@@ -277,3 +277,43 @@ func checkHalf(mr, nr, k, la, lb, lc, ldc int) {
 		panic(errShortC)
 	}
 }
+
+// sgemmHalfMaskRef is the specification of the masked in-place
+// half-width kernels (Impl.SgemmHalfMask): the first cols (1..half)
+// columns of B read in place, rows ldb apart, the rest of the tile's half
+// columns zero:
+//
+//	for i < mr, j < half: c[i*ldc+j] = j < cols ? sum_p a[p*mr+i] * b[p*ldb+j] : 0
+func sgemmHalfMaskRef(mr, half, k int, a, b []float32, ldb int, c []float32, ldc, cols int) {
+	checkHalfMask(mr, half, k, len(a), len(b), ldb, len(c), ldc, cols)
+	for i := 0; i < mr; i++ {
+		for j := 0; j < half; j++ {
+			var s float32
+			if j < cols {
+				for p := 0; p < k; p++ {
+					s += a[p*mr+i] * b[p*ldb+j]
+				}
+			}
+			c[i*ldc+j] = s
+		}
+	}
+}
+
+// checkHalfMask panics unless the operands of a masked half-width kernel
+// fit: 1 <= cols <= half, k rows of cols values ldb apart in b.
+func checkHalfMask(mr, half, k, la, lb, ldb, lc, ldc, cols int) {
+	switch {
+	case k < 0:
+		panic(errNegK)
+	case cols < 1 || cols > half || ldb < cols:
+		panic(errLdb)
+	case ldc < half:
+		panic(errLdc)
+	case la < k*mr:
+		panic(errShortA)
+	case k > 0 && lb < (k-1)*ldb+cols:
+		panic(errShortB)
+	case lc < (mr-1)*ldc+half:
+		panic(errShortC)
+	}
+}

@@ -126,3 +126,28 @@ func sgemmHalf8AVX512(k int, a, b, c []float32, ldc int) {
 	checkHalf(avx512SMRAlt, avx512SNR, k, len(a), len(b), len(c), ldc)
 	sgemmHalf8AVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc)
 }
+
+// sgemmHalfMaskAVX512Asm is sgemmHalfMaskRef with mr = 10, half = 16 on raw
+// pointers: b holds k rows of at least cols values, ldb elements apart.
+//
+//go:noescape
+func sgemmHalfMaskAVX512Asm(k int, a, b *float32, ldb int, c *float32, ldc int, cols int)
+
+// sgemmHalfMask8AVX512Asm is sgemmHalfMaskRef with mr = 8, half = 16.
+//
+//go:noescape
+func sgemmHalfMask8AVX512Asm(k int, a, b *float32, ldb int, c *float32, ldc int, cols int)
+
+// sgemmHalfMaskAVX512 checks its operands and runs the 10x16 masked
+// in-place half-width kernel.
+func sgemmHalfMaskAVX512(k int, a, b []float32, ldb int, c []float32, ldc, cols int) {
+	checkHalfMask(avx512SMR, avx512SNR/2, k, len(a), len(b), ldb, len(c), ldc, cols)
+	sgemmHalfMaskAVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, cols)
+}
+
+// sgemmHalfMask8AVX512 checks its operands and runs the 8x16 masked
+// in-place half-width kernel.
+func sgemmHalfMask8AVX512(k int, a, b []float32, ldb int, c []float32, ldc, cols int) {
+	checkHalfMask(avx512SMRAlt, avx512SNR/2, k, len(a), len(b), ldb, len(c), ldc, cols)
+	sgemmHalfMask8AVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, cols)
+}

@@ -764,9 +764,9 @@ ss8store8:
 // biases and clamps). Per k step: 1 load of B, 10 (8) broadcasts, 10 (8)
 // FMAs.
 
-// One k step of the 8x16 kernel; AO/BO are byte offsets into a and b.
-#define HSTEP8(AO, BO) \
-	VMOVUPS BO(DI), Z20; \
+// The broadcasts and FMAs of one k step of the 8x16 kernel with the B
+// half-row in Z20; AO is the byte offset into a.
+#define HFMA8(AO) \
 	VBROADCASTSS AO(SI), Z22; \
 	VFMADD231PS Z20, Z22, Z0; \
 	VBROADCASTSS AO+4(SI), Z23; \
@@ -784,13 +784,32 @@ ss8store8:
 	VBROADCASTSS AO+28(SI), Z25; \
 	VFMADD231PS Z20, Z25, Z7
 
-// One k step of the 10x16 kernel.
-#define HSTEP10(AO, BO) \
-	HSTEP8(AO, BO); \
+// Rows 8 and 9 of a 10x16 k step.
+#define HFMA10(AO) \
+	HFMA8(AO); \
 	VBROADCASTSS AO+32(SI), Z22; \
 	VFMADD231PS Z20, Z22, Z8; \
 	VBROADCASTSS AO+36(SI), Z23; \
 	VFMADD231PS Z20, Z23, Z9
+
+// One k step of the 8x16 kernel; AO/BO are byte offsets into a and b.
+#define HSTEP8(AO, BO) \
+	VMOVUPS BO(DI), Z20; \
+	HFMA8(AO)
+
+// One k step of the 10x16 kernel.
+#define HSTEP10(AO, BO) \
+	VMOVUPS BO(DI), Z20; \
+	HFMA10(AO)
+
+// One k step of a masked in-place kernel: the first columns of the B row
+// at DI that K1 selects (the others zero; masked-off lanes are not read,
+// so the row may end there), the FMAs, then DI to the next row (R12 = ldb
+// in bytes). FMA is HFMA8 or HFMA10.
+#define HMROW(FMA, AO) \
+	VMOVUPS.Z (DI), K1, Z20; \
+	FMA(AO); \
+	ADDQ R12, DI
 
 #define HZERO8 \
 	VPXORQ Z0, Z0, Z0; \
@@ -900,6 +919,107 @@ h8loop1:
 	JNE  h8loop1
 
 h8store:
+	HSTORE8
+	VZEROUPPER
+	RET
+
+// func sgemmHalfMaskAVX512Asm(k int, a, b *float32, ldb int, c *float32, ldc int, cols int)
+//
+// The 10x16 half-width kernel reading the first cols (1..16) columns of B
+// in place, rows ldb apart, through a masked load: for the last, partial
+// micro-panel of a product whose B is read in place, which then needs no
+// packing. Columns cols..15 of the tile come out zero.
+TEXT ·sgemmHalfMaskAVX512Asm(SB), NOSPLIT, $0-56
+	// K1 = (1 << cols) - 1 selects the columns read.
+	MOVQ  cols+48(FP), CX
+	MOVL  $1, AX
+	SHLL  CX, AX
+	DECL  AX
+	KMOVW AX, K1
+	MOVQ  k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ ldb+24(FP), R12
+	SHLQ $2, R12
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	HZERO8
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z9, Z9, Z9
+	CMPQ CX, $4
+	JLT  hm10tail
+
+hm10loop:
+	HMROW(HFMA10, 0)
+	HMROW(HFMA10, 40)
+	HMROW(HFMA10, 80)
+	HMROW(HFMA10, 120)
+	ADDQ $160, SI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  hm10loop
+
+hm10tail:
+	TESTQ CX, CX
+	JE    hm10store
+
+hm10loop1:
+	HMROW(HFMA10, 0)
+	ADDQ $40, SI
+	DECQ CX
+	JNE  hm10loop1
+
+hm10store:
+	HSTORE8
+	ADDQ    R8, R11
+	VMOVUPS Z8, (R11)
+	ADDQ    R8, R11
+	VMOVUPS Z9, (R11)
+	VZEROUPPER
+	RET
+
+// func sgemmHalfMask8AVX512Asm(k int, a, b *float32, ldb int, c *float32, ldc int, cols int)
+TEXT ·sgemmHalfMask8AVX512Asm(SB), NOSPLIT, $0-56
+	// K1 = (1 << cols) - 1 selects the columns read.
+	MOVQ  cols+48(FP), CX
+	MOVL  $1, AX
+	SHLL  CX, AX
+	DECL  AX
+	KMOVW AX, K1
+	MOVQ  k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ ldb+24(FP), R12
+	SHLQ $2, R12
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	HZERO8
+	CMPQ CX, $4
+	JLT  hm8tail
+
+hm8loop:
+	HMROW(HFMA8, 0)
+	HMROW(HFMA8, 32)
+	HMROW(HFMA8, 64)
+	HMROW(HFMA8, 96)
+	ADDQ $128, SI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  hm8loop
+
+hm8tail:
+	TESTQ CX, CX
+	JE    hm8store
+
+hm8loop1:
+	HMROW(HFMA8, 0)
+	ADDQ $32, SI
+	DECQ CX
+	JNE  hm8loop1
+
+hm8store:
 	HSTORE8
 	VZEROUPPER
 	RET

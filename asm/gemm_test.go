@@ -361,3 +361,66 @@ func TestSgemmHalf(t *testing.T) {
 		}
 	}
 }
+
+// TestSgemmHalfMask checks every implementation's masked in-place
+// half-width kernels against sgemmHalfMaskRef's definition in float64:
+// every column count, NaN in B past the columns read (up to ldb) and in C
+// before the call, depths around the unrolling; the columns past cols come
+// out zero; bad column counts panic.
+func TestSgemmHalfMask(t *testing.T) {
+	for _, impl := range AvailableImpls() {
+		for _, v := range []struct {
+			mr   int
+			kern func(k int, a, b []float32, ldb int, c []float32, ldc, cols int)
+		}{{impl.SMR, impl.SgemmHalfMask}, {impl.SMRAlt, impl.SgemmHalfMaskAlt}} {
+			if v.kern == nil {
+				continue
+			}
+			h := impl.SNR / 2
+			r := newRand(uint64(91 + v.mr))
+			for cols := 1; cols <= h; cols++ {
+				for _, k := range []int{0, 1, 3, 4, 7, 33} {
+					ldb := cols + 5
+					a := make([]float32, k*v.mr)
+					randSlice32(r, a)
+					b := make([]float32, max(k-1, 0)*ldb+cols)
+					for i := range b {
+						b[i] = float32(math.NaN())
+						if i%ldb < cols {
+							b[i] = float32(r.NormFloat64())
+						}
+					}
+					ldc := 2 * h
+					c := make([]float32, v.mr*ldc)
+					for i := range c {
+						c[i] = float32(math.NaN())
+					}
+					v.kern(k, a, b, ldb, c, ldc, cols)
+					for i := range v.mr {
+						for j := range h {
+							var s, mag float64
+							for p := 0; p < k && j < cols; p++ {
+								x := float64(a[p*v.mr+i]) * float64(b[p*ldb+j])
+								s += x
+								mag += math.Abs(x)
+							}
+							if got := float64(c[i*ldc+j]); math.IsNaN(got) || math.Abs(got-s) > float64(k+2)*0x1p-23*mag+1e-30 {
+								t.Fatalf("%s mr=%d cols=%d k=%d: C[%d][%d] = %v, want %v", impl.Name, v.mr, cols, k, i, j, got, s)
+							}
+						}
+					}
+				}
+			}
+			for _, cols := range []int{0, h + 1} {
+				func() {
+					defer func() {
+						if recover() == nil {
+							t.Errorf("%s mr=%d: cols %d did not panic", impl.Name, v.mr, cols)
+						}
+					}()
+					v.kern(1, make([]float32, v.mr), make([]float32, 32), 32, make([]float32, v.mr*h), h, cols)
+				}()
+			}
+		}
+	}
+}

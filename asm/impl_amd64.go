@@ -78,6 +78,7 @@ func registerArch() {
 	avx512.SgemmStrided, avx512.DgemmStrided = sgemmStridedAVX512, dgemmStridedAVX512
 	avx512.SMRAlt, avx512.SgemmAlt, avx512.SgemmStridedAlt = avx512SMRAlt, sgemm8AVX512, sgemmStrided8AVX512
 	avx512.SgemmHalf, avx512.SgemmHalfAlt = sgemmHalfAVX512, sgemmHalf8AVX512
+	avx512.SgemmHalfMask, avx512.SgemmHalfMaskAlt = sgemmHalfMaskAVX512, sgemmHalfMask8AVX512
 	avx512.DMR, avx512.DNR, avx512.Dgemm = avx512DMR, avx512DNR, dgemmAVX512
 	avx512.PackPanels32, avx512.PackPanels64 = packPanels32AVX512, packPanels64AVX512
 	avx512.Peak32, avx512.Peak64 = peak32AVX512, peak64AVX512

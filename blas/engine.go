@@ -120,11 +120,14 @@ type gemmCall[T float32 | float64] struct {
 	kernS stridedKernel[T] // nil, or the kernel reading B in place (narrow path, B not transposed)
 	// half, if not nil, is the half-width edge kernel (asm.Impl.SgemmHalf)
 	// for a last micro-panel of at most nr/2 columns.
-	half    func(k int, a, b, c []T, ldc int)
-	bl      blocking
-	threads int
-	tm, tn  int // threads split rows (loop 3) tm ways and columns (loop 2) tn ways
-	ws      *workspace[T]
+	half func(k int, a, b, c []T, ldc int)
+	// halfMask, if not nil, is its masked in-place form
+	// (asm.Impl.SgemmHalfMask), used with kernS for that panel.
+	halfMask func(k int, a, b []T, ldb int, c []T, ldc, cols int)
+	bl       blocking
+	threads  int
+	tm, tn   int // threads split rows (loop 3) tm ways and columns (loop 2) tn ways
+	ws       *workspace[T]
 
 	narrow bool         // the narrow path (narrow.go): A packed once, threads claim column groups
 	sync   barrier      // separates packing a shared operand from computing with it
@@ -155,7 +158,7 @@ func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elem
 	}
 	g.kern = kern
 	if g.bT || !stridedFriendly(g.ldb, elemSize) {
-		g.kernS = nil
+		g.kernS, g.halfMask = nil, nil
 	}
 	g.bl = newBlocking(mr, nr, elemSize, g.k)
 	threads := numThreads()

@@ -24,7 +24,11 @@ import "github.com/fastpath-go/fastpath/asm"
 //     (asm.Impl.SgemmStrided, DgemmStrided) and B is not transposed, full
 //     micro-panels are not packed at all: the first kernel call on a panel
 //     streams it from B (prefetching eight rows ahead), the calls after it
-//     find it in L1.
+//     find it in L1; a last, partial micro-panel of at most nr/2 columns is
+//     read in place as well, through the masked half-width kernel
+//     (asm.Impl.SgemmHalfMask), when at most maskMaxPanels row panels use
+//     it (otherwise it is packed once and runs on the packed half-width
+//     kernel).
 //
 // Every tile of C is computed by the same sequence of kernel calls whichever
 // thread claims it, so results do not depend on the thread count.
@@ -33,6 +37,11 @@ import "github.com/fastpath-go/fastpath/asm"
 // the narrow path: 4 x 32 fp32 columns = 512-byte rows of B, which suit the
 // hardware prefetchers.
 const narrowGroup = 4
+
+// maskMaxPanels is the largest number of row panels for which the narrow
+// path reads a last micro-panel of at most nr/2 columns in place through
+// the masked half-width kernel instead of packing it.
+const maskMaxPanels = 4
 
 // narrowMaxPackedA bounds the packed copy of A (bytes) the narrow path keeps;
 // larger calls take the general path.
@@ -109,6 +118,13 @@ func (g *gemmCall[T]) runNarrow(tid int) {
 			pk0 := jp0
 			if g.kernS != nil {
 				pk0 = max(jp0, g.n/nr)
+				// A narrow last panel is read in place too, masked, when few
+				// row panels use it (m = 16: 126 against 106 GFLOP/s at
+				// 16x100x100); with many, packing it once wins (128x100x100:
+				// 126 packed against 108 masked).
+				if rem := g.n % nr; rem != 0 && 2*rem <= nr && g.halfMask != nil && mP <= maskMaxPanels {
+					pk0 = jp1
+				}
 			}
 			if pk0 < jp1 {
 				packB(bm, g.b, g.ldb, g.bT, pc, kcb, cj0, w, nr, pk0-jp0, jp1-jp0)
@@ -155,8 +171,13 @@ func (g *gemmCall[T]) runNarrow(tid int) {
 					rows := min(mr, g.m-ci)
 					ap := pa[ip*kcb*mr : (ip+1)*kcb*mr]
 					if jp < pk0 {
-						// In place: rows pc.. of B, columns cj..cj+nr.
-						bs := g.b[pc*g.ldb+cj : (pc+kcb-1)*g.ldb+cj+nr]
+						// In place: rows pc.. of B, columns cj..cj+cols.
+						bs := g.b[pc*g.ldb+cj : (pc+kcb-1)*g.ldb+cj+cols]
+						if cols < nr {
+							g.halfMask(kcb, ap, bs, g.ldb, tmp, nr, cols)
+							edgeTile(g.c[ci*g.ldc+cj:], g.ldc, tmp, nr, rows, cols, bias, flags)
+							continue
+						}
 						if rows == mr {
 							g.kernS(kcb, ap, bs, g.ldb, g.c[ci*g.ldc+cj:], g.ldc, bias, flags)
 							continue

@@ -50,7 +50,7 @@ func (p *PackedB32) Pack(tB gblas.Transpose, k, n int, b []float32, ldb int, row
 	}
 	impl := asm.Current()
 	p.mr, p.kern, _ = impl.SgemmFor(max(rows, 1))
-	p.half = impl.SgemmHalfFor(max(rows, 1))
+	p.half, _ = impl.SgemmHalfFor(max(rows, 1))
 	p.k, p.n, p.nr = k, n, impl.SNR
 	nr := p.nr
 	panels := (n + nr - 1) / nr
