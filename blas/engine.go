@@ -124,10 +124,13 @@ type gemmCall[T float32 | float64] struct {
 	// halfMask, if not nil, is its masked in-place form
 	// (asm.Impl.SgemmHalfMask), used with kernS for that panel.
 	halfMask func(k int, a, b []T, ldb int, c []T, ldc, cols int)
-	bl       blocking
-	threads  int
-	tm, tn   int // threads split rows (loop 3) tm ways and columns (loop 2) tn ways
-	ws       *workspace[T]
+	// trans, if not nil, is the transposing copy that packs A
+	// (asm.Impl.Transpose; float32 only).
+	trans   func(dst, src []T, lds, rows, kc int)
+	bl      blocking
+	threads int
+	tm, tn  int // threads split rows (loop 3) tm ways and columns (loop 2) tn ways
+	ws      *workspace[T]
 
 	narrow bool         // the narrow path (narrow.go): A packed once, threads claim column groups
 	sync   barrier      // separates packing a shared operand from computing with it
@@ -274,7 +277,7 @@ func (g *gemmCall[T]) tiles(tid int, pos *blockPos[T], r0, r1, jp0, jp1 int) {
 	mcEq := ((r1-r0+blocks-1)/blocks + mr - 1) / mr * mr
 	for ic := r0; ic < r1; ic += mcEq {
 		mc := min(mcEq, r1-ic)
-		packA(pa, g.a, g.lda, g.aT, ic, mc, pos.pc, kc, mr, g.alpha)
+		packA(pa, g.a, g.lda, g.aT, ic, mc, pos.pc, kc, mr, g.alpha, g.trans)
 		if pos.first && g.beta != 0 && g.beta != 1 {
 			for i := ic; i < ic+mc; i++ {
 				row := g.c[i*g.ldc+cj0 : i*g.ldc+cj1]

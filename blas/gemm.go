@@ -39,7 +39,7 @@ func sgemm(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []fl
 	half, halfMask := impl.SgemmHalfFor(m)
 	ws := workspaces32.get()
 	ws.call = gemmCall[float32]{aT: aT, bT: bT, m: m, n: n, k: k, alpha: alpha, beta: beta,
-		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, bias: bias, relu: relu, ws: ws, kernS: kernS, half: half, halfMask: halfMask}
+		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, bias: bias, relu: relu, ws: ws, kernS: kernS, half: half, halfMask: halfMask, trans: impl.Transpose}
 	gemm(&ws.call, kern, mr, impl.SNR, 4)
 	workspaces32.put(ws)
 }

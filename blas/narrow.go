@@ -87,7 +87,7 @@ func (g *gemmCall[T]) runNarrow(tid int) {
 		pc := blk * kc
 		kcb := min(kc, g.k-pc)
 		off := mPad*pc + ip*kcb*mr
-		packA(pa[off:off+kcb*mr], g.a, g.lda, g.aT, ip*mr, min(mr, g.m-ip*mr), pc, kcb, mr, g.alpha)
+		packA(pa[off:off+kcb*mr], g.a, g.lda, g.aT, ip*mr, min(mr, g.m-ip*mr), pc, kcb, mr, g.alpha, g.trans)
 	}
 	if g.threads > 1 {
 		g.sync.wait()

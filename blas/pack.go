@@ -8,8 +8,10 @@ import "github.com/fastpath-go/fastpath/asm"
 
 // packA packs rows [i0, i0+mc) and columns [p0, p0+kc) of op(A), scaled by
 // alpha, into dst as ceil(mc/mr) micro-panels of kc*mr values:
-// dst[ip*kc*mr + p*mr + i] = alpha * op(A)[i0+ip*mr+i][p0+p].
-func packA[T float32 | float64](dst []T, a []T, lda int, trans bool, i0, mc, p0, kc, mr int, alpha T) {
+// dst[ip*kc*mr + p*mr + i] = alpha * op(A)[i0+ip*mr+i][p0+p]. tr, if not
+// nil, is the transposing copy (asm.Impl.Transpose) that packs full
+// panels of an untransposed A when alpha is 1.
+func packA[T float32 | float64](dst []T, a []T, lda int, trans bool, i0, mc, p0, kc, mr int, alpha T, tr func(dst, src []T, lds, rows, kc int)) {
 	for ip := 0; ip*mr < mc; ip++ {
 		panel := dst[ip*kc*mr : (ip+1)*kc*mr]
 		rows := min(mr, mc-ip*mr)
@@ -39,7 +41,12 @@ func packA[T float32 | float64](dst []T, a []T, lda int, trans bool, i0, mc, p0,
 			}
 			continue
 		}
-		// op(A)[i][p] = a[i*lda+p]: read each row contiguously.
+		// op(A)[i][p] = a[i*lda+p]: read each row contiguously, with the
+		// transpose kernel (tr, float32) where there is one and no scaling.
+		if rows == mr && tr != nil && alpha == 1 && kc >= 8 {
+			tr(panel, a[r0*lda+p0:r0*lda+p0+(mr-1)*lda+kc], lda, mr, kc)
+			continue
+		}
 		if rows == mr && packRows(panel, a[r0*lda+p0:], lda, kc, mr, alpha) {
 			continue
 		}
