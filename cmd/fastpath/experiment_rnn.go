@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"os/signal"
 	"strconv"
 	"time"
 
@@ -151,10 +150,7 @@ func rnnUsage(w io.Writer) {
 }
 
 func runRNNExperiment(args []string, stdout, stderr io.Writer) int {
-	bad := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "fastpath experiment rnn: "+format+" (run 'fastpath experiment rnn -h')\n", a...)
-		return 2
-	}
+	bad := studyCLI{name: "rnn", stdout: stdout, stderr: stderr}.bad
 	if len(args) == 0 {
 		return bad("missing task: addition, mnist or text")
 	}
@@ -230,45 +226,35 @@ func runRNNExperiment(args []string, stdout, stderr io.Writer) int {
 	if err := c.Validate(); err != nil {
 		return bad("%v", err)
 	}
-	if err := os.MkdirAll(f.out, 0o755); err != nil {
-		fmt.Fprintf(stderr, "fastpath experiment rnn: %v\n", err)
-		return 1
-	}
-	if task == "text" {
-		var err error
-		if c.Corpus, err = loadCorpus(f.corpus, f.maxBytes); err != nil {
-			fmt.Fprintf(stderr, "fastpath experiment rnn: %v\n", err)
-			return 1
+	cli := studyCLI{name: "rnn", stdout: stdout, stderr: stderr}
+	return cli.run(func(ctx context.Context) error {
+		if err := os.MkdirAll(f.out, 0o755); err != nil {
+			return err
 		}
-		c.CorpusName, c.CorpusSplit = c.Corpus.Name, c.Corpus.Split
-	}
-	r, err := experiment.Open(f.out, "rnn-"+task, c, c.Runs(), f.resume)
-	if err != nil {
-		fmt.Fprintf(stderr, "fastpath experiment rnn: %v\n", err)
-		return 1
-	}
-	r.Progress = stderr
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	res, err := experiment.RNNStudy(ctx, c, r, stderr)
-	if res != nil {
-		// Interrupted runs are written too.
-		werr := res.WriteFiles(f.out)
-		if werr == nil {
-			werr = plots.RNN(f.out, res)
+		if task == "text" {
+			var err error
+			if c.Corpus, err = loadCorpus(f.corpus, f.maxBytes); err != nil {
+				return err
+			}
+			c.CorpusName, c.CorpusSplit = c.Corpus.Name, c.Corpus.Split
 		}
-		if werr != nil && err == nil {
-			err = werr
+		r, err := experiment.Open(f.out, "rnn-"+task, c, c.Runs(), f.resume)
+		if err != nil {
+			return err
 		}
-		io.WriteString(stdout, res.Markdown())
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "fastpath experiment rnn: %v\n", err)
-		if errors.Is(err, context.Canceled) {
-			fmt.Fprintf(stderr, "fastpath experiment rnn: interrupted; the same command with -resume continues it\n")
-			return exitInterrupted
+		r.Progress = stderr
+		res, err := experiment.RNNStudy(ctx, c, r, stderr)
+		if res != nil {
+			// Interrupted runs are written too.
+			werr := res.WriteFiles(f.out)
+			if werr == nil {
+				werr = plots.RNN(f.out, res)
+			}
+			if werr != nil && err == nil {
+				err = werr
+			}
+			io.WriteString(stdout, res.Markdown())
 		}
-		return 1
-	}
-	return 0
+		return err
+	})
 }
