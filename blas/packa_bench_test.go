@@ -14,7 +14,7 @@ import (
 func BenchmarkPackA(b *testing.B) {
 	for _, trans := range []bool{false, true} {
 		for _, sh := range [][2]int{{100, 1000}, {450, 100}, {16, 100}} {
-			for _, mr := range []int{8, 10} {
+			for _, mr := range []int{6, 8, 10} {
 				for _, tr := range []string{"go", "asm"} {
 					if trans && tr == "asm" {
 						continue
