@@ -65,7 +65,9 @@ func dgemm(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []fl
 // k = 128 it did not (2000x64x64 on two threads: 236 -> 176 GFLOP/s). Zen 5,
 // interleaved A/B, medians of 3: 1000x1000x64 120 -> 143 GFLOP/s on one
 // thread, 233 -> 256 on two; 1000x1000x32 94 -> 119 and 170 -> 195;
-// 4000x256x64 118 -> 140 and 234 -> 265. float64 did not gain (level at n
+// 4000x256x64 118 -> 140 and 234 -> 265; with the AVX2 kernels (NR = 16)
+// 1000x1000x16 49 -> 63 and 88 -> 109, 4000x256x32 61 -> 74 and 92 -> 140.
+// float64 did not gain (level at n
 // = 64, 25-30% slower at n = 32: 40 rows computed for 32 with the 10-row
 // kernel), so Dgemm never takes it.
 func fewColumns(m, n, k, nr, elemSize int) bool {
