@@ -22,8 +22,8 @@
 //     (Impl.SMRAlt; Impl.SgemmFor chooses between the two by the row count),
 //     and half-width edge kernels computing the first NR/2 columns of a
 //     tile for a last micro-panel that narrow (sgemmHalfRef;
-//     Impl.SgemmHalf: AVX2 6x8, AVX-512 10x16 and 8x16; AVX-512 also
-//     reads such a panel in place through masked loads, Impl.SgemmHalfMask).
+//     Impl.SgemmHalf: AVX2 6x8, AVX-512 10x16 and 8x16; both also read
+//     such a panel in place through masked loads, Impl.SgemmHalfMask).
 //   - ReLU forward, ReLU backward mask and fused bias+ReLU (float32).
 //     ReLU(x) is defined as x > 0 ? x : 0, so NaN and -0 both map to +0;
 //     every implementation is bit-identical.

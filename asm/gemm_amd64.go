@@ -75,3 +75,16 @@ func sgemmHalfAVX2(k int, a, b, c []float32, ldc int) {
 	checkHalf(avx2SMR, avx2SNR, k, len(a), len(b), len(c), ldc)
 	sgemmHalfAVX2Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc)
 }
+
+// sgemmHalfMaskAVX2Asm is sgemmHalfMaskRef with mr = 6, half = 8 on raw
+// pointers: b holds k rows of at least cols values, ldb elements apart.
+//
+//go:noescape
+func sgemmHalfMaskAVX2Asm(k int, a, b *float32, ldb int, c *float32, ldc int, cols int)
+
+// sgemmHalfMaskAVX2 checks its operands and runs the 6x8 masked in-place
+// half-width kernel.
+func sgemmHalfMaskAVX2(k int, a, b []float32, ldb int, c []float32, ldc, cols int) {
+	checkHalfMask(avx2SMR, avx2SNR/2, k, len(a), len(b), ldb, len(c), ldc, cols)
+	sgemmHalfMaskAVX2Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, cols)
+}

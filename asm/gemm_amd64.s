@@ -549,3 +549,98 @@ h6store:
 	VMOVUPS Y5, (R11)
 	VZEROUPPER
 	RET
+
+// iota8 holds 0..7, for building column masks.
+DATA iota8<>+0(SB)/4, $0
+DATA iota8<>+4(SB)/4, $1
+DATA iota8<>+8(SB)/4, $2
+DATA iota8<>+12(SB)/4, $3
+DATA iota8<>+16(SB)/4, $4
+DATA iota8<>+20(SB)/4, $5
+DATA iota8<>+24(SB)/4, $6
+DATA iota8<>+28(SB)/4, $7
+GLOBL iota8<>(SB), RODATA|NOPTR, $32
+
+// One k step of the masked in-place 6x8 kernel: the first columns of the
+// B row at DI that Y10 selects (VMASKMOVPS: the others read as zero and are
+// not accessed, so the row may end there), six FMAs, DI to the next row
+// (R12 = ldb in bytes).
+#define HMSTEP6(AO) \
+	VMASKMOVPS (DI), Y10, Y12; \
+	VBROADCASTSS AO(SI), Y14; \
+	VFMADD231PS Y12, Y14, Y0; \
+	VBROADCASTSS AO+4(SI), Y15; \
+	VFMADD231PS Y12, Y15, Y1; \
+	VBROADCASTSS AO+8(SI), Y14; \
+	VFMADD231PS Y12, Y14, Y2; \
+	VBROADCASTSS AO+12(SI), Y15; \
+	VFMADD231PS Y12, Y15, Y3; \
+	VBROADCASTSS AO+16(SI), Y14; \
+	VFMADD231PS Y12, Y14, Y4; \
+	VBROADCASTSS AO+20(SI), Y15; \
+	VFMADD231PS Y12, Y15, Y5; \
+	ADDQ R12, DI
+
+// func sgemmHalfMaskAVX2Asm(k int, a, b *float32, ldb int, c *float32, ldc int, cols int)
+//
+// The 6x8 half-width kernel reading the first cols (1..8) columns of B in
+// place, rows ldb apart; columns cols..7 of the tile come out zero.
+TEXT ·sgemmHalfMaskAVX2Asm(SB), NOSPLIT, $0-56
+	// Y10: lane j all ones when j < cols.
+	MOVQ         cols+48(FP), AX
+	MOVQ         AX, X13
+	VPBROADCASTD X13, Y13
+	VMOVDQU      iota8<>(SB), Y11
+	VPCMPGTD     Y11, Y13, Y10
+	MOVQ         k+0(FP), CX
+	MOVQ         a+8(FP), SI
+	MOVQ         b+16(FP), DI
+	MOVQ         ldb+24(FP), R12
+	SHLQ         $2, R12
+	MOVQ         c+32(FP), DX
+	MOVQ         ldc+40(FP), R8
+	SHLQ         $2, R8
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	VXORPS       Y5, Y5, Y5
+	CMPQ         CX, $4
+	JLT          hm6tail
+
+hm6loop:
+	HMSTEP6(0)
+	HMSTEP6(24)
+	HMSTEP6(48)
+	HMSTEP6(72)
+	ADDQ $96, SI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  hm6loop
+
+hm6tail:
+	TESTQ CX, CX
+	JE    hm6store
+
+hm6loop1:
+	HMSTEP6(0)
+	ADDQ $24, SI
+	DECQ CX
+	JNE  hm6loop1
+
+hm6store:
+	MOVQ    DX, R11
+	VMOVUPS Y0, (R11)
+	ADDQ    R8, R11
+	VMOVUPS Y1, (R11)
+	ADDQ    R8, R11
+	VMOVUPS Y2, (R11)
+	ADDQ    R8, R11
+	VMOVUPS Y3, (R11)
+	ADDQ    R8, R11
+	VMOVUPS Y4, (R11)
+	ADDQ    R8, R11
+	VMOVUPS Y5, (R11)
+	VZEROUPPER
+	RET

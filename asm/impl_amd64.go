@@ -18,6 +18,7 @@ func registerArch() {
 		SNR:             avx2SNR,
 		Sgemm:           sgemmAVX2,
 		SgemmHalf:       sgemmHalfAVX2,
+		SgemmHalfMask:   sgemmHalfMaskAVX2,
 		SgemmStrided:    sgemmStridedAVX2,
 		DMR:             avx2DMR,
 		DNR:             avx2DNR,
