@@ -495,6 +495,22 @@ sdstore:
 	VBROADCASTSS AO+20(SI), Y15; \
 	VFMADD231PS Y12, Y15, Y5
 
+// Store the six half-row accumulators Y0..Y5 to the tile at DX (R8 = ldc
+// in bytes).
+#define HSTORE6 \
+	MOVQ DX, R11; \
+	VMOVUPS Y0, (R11); \
+	ADDQ R8, R11; \
+	VMOVUPS Y1, (R11); \
+	ADDQ R8, R11; \
+	VMOVUPS Y2, (R11); \
+	ADDQ R8, R11; \
+	VMOVUPS Y3, (R11); \
+	ADDQ R8, R11; \
+	VMOVUPS Y4, (R11); \
+	ADDQ R8, R11; \
+	VMOVUPS Y5, (R11)
+
 // func sgemmHalfAVX2Asm(k int, a, b, c *float32, ldc int)
 TEXT ·sgemmHalfAVX2Asm(SB), NOSPLIT, $0-40
 	MOVQ   k+0(FP), CX
@@ -535,18 +551,7 @@ h6loop1:
 	JNE  h6loop1
 
 h6store:
-	MOVQ    DX, R11
-	VMOVUPS Y0, (R11)
-	ADDQ    R8, R11
-	VMOVUPS Y1, (R11)
-	ADDQ    R8, R11
-	VMOVUPS Y2, (R11)
-	ADDQ    R8, R11
-	VMOVUPS Y3, (R11)
-	ADDQ    R8, R11
-	VMOVUPS Y4, (R11)
-	ADDQ    R8, R11
-	VMOVUPS Y5, (R11)
+	HSTORE6
 	VZEROUPPER
 	RET
 
@@ -630,17 +635,6 @@ hm6loop1:
 	JNE  hm6loop1
 
 hm6store:
-	MOVQ    DX, R11
-	VMOVUPS Y0, (R11)
-	ADDQ    R8, R11
-	VMOVUPS Y1, (R11)
-	ADDQ    R8, R11
-	VMOVUPS Y2, (R11)
-	ADDQ    R8, R11
-	VMOVUPS Y3, (R11)
-	ADDQ    R8, R11
-	VMOVUPS Y4, (R11)
-	ADDQ    R8, R11
-	VMOVUPS Y5, (R11)
+	HSTORE6
 	VZEROUPPER
 	RET
