@@ -168,3 +168,36 @@ func BenchmarkSgemmHalfMicro(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSgemmHalfMaskMicro times the masked in-place half-width kernels
+// in L1 (B rows ldb = 100 apart, as the last panel of a 100-column product),
+// in GFLOP/s of the columns they compute:
+//
+//	go test -run NONE -bench SgemmHalfMaskMicro ./asm
+func BenchmarkSgemmHalfMaskMicro(b *testing.B) {
+	const k, ldb = 256, 100
+	for _, impl := range AvailableImpls() {
+		for _, v := range []struct {
+			name string
+			mr   int
+			kern func(k int, a, b []float32, ldb int, c []float32, ldc, cols int)
+		}{{"main", impl.SMR, impl.SgemmHalfMask}, {"alt", impl.SMRAlt, impl.SgemmHalfMaskAlt}} {
+			if v.kern == nil {
+				continue
+			}
+			for _, cols := range []int{4, impl.SNR / 2} {
+				b.Run(fmt.Sprintf("impl=%s/shape=%s/cols=%d/k=%d", impl.Name, v.name, cols, k), func(b *testing.B) {
+					h := impl.SNR / 2
+					r := newRand(3)
+					pa, pb, c := make([]float32, k*v.mr), make([]float32, k*ldb), make([]float32, v.mr*h)
+					randSlice32(r, pa)
+					randSlice32(r, pb)
+					for b.Loop() {
+						v.kern(k, pa, pb, ldb, c, h, cols)
+					}
+					b.ReportMetric(float64(2*v.mr*cols*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				})
+			}
+		}
+	}
+}
