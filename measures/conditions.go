@@ -172,6 +172,9 @@ func Conditions(ctx context.Context, net *layers.Network, d layers.Examples, opt
 		return nil, fmt.Errorf("measures: the conditions are defined for plain ReLU networks; this one has normalization layers")
 	}
 	dense := net.Dense()
+	if len(dense) < 2 {
+		return nil, fmt.Errorf("measures: the conditions need a hidden layer; this network has %d dense layer(s)", len(dense))
+	}
 	for i, l := range dense {
 		if l.ReLU != (i < len(dense)-1) {
 			return nil, fmt.Errorf("measures: dense layer %d: the conditions need ReLU on every hidden layer and a linear output", i+1)
@@ -234,24 +237,18 @@ func Conditions(ctx context.Context, net *layers.Network, d layers.Examples, opt
 	if err != nil {
 		return nil, err
 	}
-	n := float64(d.Len())
+	// Draws is at least 1 here (0 became the default, negatives were
+	// rejected), and every network has a hidden layer.
+	n := float64(d.Len() * opt.Draws)
 	for si, sigma := range opt.Sigmas {
 		var flips, units float64
 		for i := 0; i < nl-1; i++ {
 			h := float64(dense[i].W.Rows)
-			f := flipCount[si][i] / (n * h * float64(max(opt.Draws, 1)))
-			if opt.Draws == 0 {
-				f = 0
-			}
-			r.Flips = append(r.Flips, FlipSample{Sigma: sigma, Layer: i + 1, Fraction: f})
+			r.Flips = append(r.Flips, FlipSample{Sigma: sigma, Layer: i + 1, Fraction: flipCount[si][i] / (n * h)})
 			flips += flipCount[si][i]
-			units += n * h * float64(max(opt.Draws, 1))
+			units += n * h
 		}
-		total := 0.0
-		if units > 0 && opt.Draws > 0 {
-			total = flips / units
-		}
-		r.FlipTotal = append(r.FlipTotal, total)
+		r.FlipTotal = append(r.FlipTotal, flips/units)
 	}
 	return r, nil
 }

@@ -264,6 +264,9 @@ func TestConditionsErrors(t *testing.T) {
 	if _, err := Conditions(ctx, bn, data, ConditionOptions{}); err == nil {
 		t.Error("batch-normalized network accepted")
 	}
+	if _, err := Conditions(ctx, newNet(t, []int{4, 2}, 1, false), data, ConditionOptions{}); err == nil {
+		t.Error("network without a hidden layer accepted")
+	}
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
 	if _, err := Conditions(cancelled, net, data, ConditionOptions{}); err == nil {
