@@ -9,7 +9,7 @@ import (
 )
 
 // TestStepAllocs proves that a training step (forward, loss, backward,
-// update) allocates nothing once the buffers exist, for a full batch and a
+// update; Gradient and Step, and the fused TrainStep) allocates nothing once the buffers exist, for a full batch and a
 // short last batch, with and without dropout, for every optimizer.
 func TestStepAllocs(t *testing.T) {
 	if raceEnabled {
@@ -47,9 +47,14 @@ func TestStepAllocs(t *testing.T) {
 						net.Gradient(xv, y[:rows])
 						opt.Step(net)
 					}
+					fused := func() { net.TrainStep(xv, y[:rows], opt) }
 					step()
+					fused()
 					if a := testing.AllocsPerRun(5, step); a != 0 {
 						t.Errorf("threads=%d dropout=%g %s rows=%d: %v allocations per step", threads, dropout, name, rows, a)
+					}
+					if a := testing.AllocsPerRun(5, fused); a != 0 {
+						t.Errorf("threads=%d dropout=%g %s rows=%d: TrainStep: %v allocations per step", threads, dropout, name, rows, a)
 					}
 				}
 			}

@@ -12,15 +12,17 @@ import (
 //	go test -run XXX -bench TrainStep -benchtime 20x ./layers
 //
 // part=step is one full step (forward, loss, backward, SGD-momentum
-// update); part=gradient leaves out the update, part=update is the update
-// alone and part=forward the inference forward pass. GFLOP/s counts the
+// update) by Network.TrainStep, with the update fused into the backward
+// pass; part=unfused is the same step as Gradient followed by Step;
+// part=gradient leaves out the update, part=update is the update alone and
+// part=forward the inference forward pass. GFLOP/s counts the
 // conventional 6 x batch x weights flops of a step (2 for the forward pass,
 // 4 for the two backward products; the first layer's input gradient, which
 // is not computed, is counted too) for every part, so the parts' GFLOP/s
 // are rates of the whole step's work, not of their own.
 func BenchmarkTrainStep(b *testing.B) {
 	for _, sizes := range [][]int{{784, 1000, 1000, 10}, {784, 4000, 4000, 10}} {
-		for _, part := range []string{"step", "gradient", "update", "forward"} {
+		for _, part := range []string{"step", "unfused", "gradient", "update", "forward"} {
 			name := fmt.Sprintf("net=%s/batch=100/part=%s", netName(sizes), part)
 			b.Run(name, func(b *testing.B) { benchStep(b, sizes, 100, 0, part) })
 		}
@@ -51,11 +53,14 @@ func benchStep(b *testing.B, sizes []int, batch int, dropout float32, part strin
 	opt := ThesisSGD(1e-4)
 	net.Gradient(x, y)
 	opt.Step(net)
-	runtime.GC() // collect the setup's garbage outside the measurement
+	net.TrainStep(x, y, opt) // its per-thread buffers
+	runtime.GC()             // collect the setup's garbage outside the measurement
 	b.ReportAllocs()
 	for b.Loop() {
 		switch part {
 		case "step":
+			net.TrainStep(x, y, opt)
+		case "unfused":
 			net.Gradient(x, y)
 			opt.Step(net)
 		case "gradient":

@@ -76,10 +76,20 @@
 // any thread count. Different asm implementations (avx2, generic, neon)
 // round GEMM sums differently.
 //
+// # Fused updates
+//
+// Network.TrainStep is Gradient followed by Step with the weight updates of
+// SGD and AdaGrad fused into the backward pass: each Dense layer's weight
+// gradient is produced in blocks of rows that stay in the L2 cache and is
+// applied at once, so it never travels through memory (784-4000-4000-10 at
+// batch 100 on two threads: ~12% less time per step). The parameters are
+// bit for bit those of the unfused step; DW is not filled. Train uses it.
+//
 // # Allocation
 //
 // After the first batch of the largest size, Network.Forward,
-// Network.Gradient and Optimizer.Step perform no heap allocation, and
+// Network.Gradient, Optimizer.Step and Network.TrainStep perform no heap
+// allocation, and
 // neither does Train per step, TrainConfig.OnStep's call included (tests
 // check both with testing.AllocsPerRun).
 //

@@ -75,9 +75,14 @@ type Dense struct {
 	// ReLU applies max(0, z) to the output.
 	ReLU bool
 
-	x   blas32.General // input of the last forward (a view owned by the caller)
-	out []float32      // outputs, capacity rows*Out
-	dx  []float32      // input gradient, capacity rows*In
+	x blas32.General // input of the last forward (a view owned by the caller)
+	// fused, during Network.TrainStep's fused backward pass, applies the
+	// optimizer to W block by block (parameter fusedParam) instead of
+	// storing DW.
+	fused      *fusedStep
+	fusedParam int
+	out        []float32 // outputs, capacity rows*Out
+	dx         []float32 // input gradient, capacity rows*In
 }
 
 // NewDense returns a dense layer with in inputs and out outputs, zero
@@ -136,16 +141,21 @@ func (d *Dense) backward(dy blas32.General, needDX bool) blas32.General {
 		asm.ReluBackward(g, g, d.out[:rows*dy.Cols])
 	}
 	// dW = dZ^T X, db = column sums of dZ, dX = dZ W.
-	blas.Gemm32(gblas.Trans, gblas.NoTrans, 1, dy, d.x, 0, d.DW)
 	clear(d.DB)
 	for r := 0; r < rows; r++ {
 		asm.SAxpy(1, dy.Data[r*dy.Stride:r*dy.Stride+dy.Cols], d.DB)
 	}
-	if !needDX {
-		return blas32.General{}
+	var dx blas32.General
+	if needDX {
+		dx = view(d.dx, rows, d.W.Cols)
+		// Before the fused update below changes W.
+		blas.Gemm32(gblas.NoTrans, gblas.NoTrans, 1, dy, d.W, 0, dx)
 	}
-	dx := view(d.dx, rows, d.W.Cols)
-	blas.Gemm32(gblas.NoTrans, gblas.NoTrans, 1, dy, d.W, 0, dx)
+	if d.fused != nil {
+		d.fused.weightStep(dy, d.x, d.fusedParam)
+	} else {
+		blas.Gemm32(gblas.Trans, gblas.NoTrans, 1, dy, d.x, 0, d.DW)
+	}
 	return dx
 }
 

@@ -27,6 +27,13 @@ type Network struct {
 	// Dense layer before them after that layer's backward pass.
 	ddp []*DDPNorm
 
+	// wParam maps each Dense layer to the index of its W in params, and
+	// fusedParams marks those indices (TrainStep's fused updates).
+	wParam      map[*Dense]int
+	fusedParams []bool
+	fused       fusedStep
+	rest        restTask
+
 	rows    int       // batch rows the buffers hold
 	dlogits []float32 // gradient of the loss with respect to the logits
 	lastX   blas32.General
@@ -119,6 +126,10 @@ func NewNetwork(layers ...Layer) (*Network, error) {
 			}
 			k := len(n.dense)
 			n.dense = append(n.dense, l)
+			if n.wParam == nil {
+				n.wParam = make(map[*Dense]int)
+			}
+			n.wParam[l] = len(n.params)
 			n.params = append(n.params,
 				Param{Layer: k, Name: "W", Rows: l.W.Rows, Cols: l.W.Cols, Value: l.W.Data, Grad: l.DW.Data},
 				Param{Layer: k, Name: "b", Rows: 1, Cols: len(l.B), Value: l.B, Grad: l.DB})
@@ -134,6 +145,10 @@ func NewNetwork(layers ...Layer) (*Network, error) {
 	}
 	if n.firstDense < 0 {
 		n.firstDense = len(n.layers)
+	}
+	n.fusedParams = make([]bool, len(n.params))
+	for _, i := range n.wParam {
+		n.fusedParams[i] = true
 	}
 	if len(n.layers) > MaxLayers {
 		return nil, fmt.Errorf("layers: %d layers, more than %d", len(n.layers), MaxLayers)
@@ -392,13 +407,7 @@ func (n *Network) Loss(x blas32.General, y []int) float64 {
 // computed (and are not finite either). It panics if a label is outside
 // [0, OutSize()).
 func (n *Network) Gradient(x blas32.General, y []int) float64 {
-	n.checkInput(x)
-	if len(y) != x.Rows {
-		panic(errLabelCount)
-	}
-	logits := n.forward(x, true)
-	dy := view(n.dlogits, x.Rows, n.OutSize())
-	loss := crossEntropy(logits, y, dy)
+	loss, dy := n.lossAndGradient(x, y)
 	for i := len(n.layers) - 1; i >= n.firstDense; i-- {
 		dy = n.layers[i].backward(dy, i > n.firstDense)
 	}
@@ -406,6 +415,18 @@ func (n *Network) Gradient(x blas32.General, y []int) float64 {
 		l.addWeightGrad()
 	}
 	return loss
+}
+
+// lossAndGradient runs the training forward pass and returns the mean loss
+// and its gradient with respect to the logits.
+func (n *Network) lossAndGradient(x blas32.General, y []int) (float64, blas32.General) {
+	n.checkInput(x)
+	if len(y) != x.Rows {
+		panic(errLabelCount)
+	}
+	logits := n.forward(x, true)
+	dy := view(n.dlogits, x.Rows, n.OutSize())
+	return crossEntropy(logits, y, dy), dy
 }
 
 // LastInput returns the input batch of the last Forward, Loss, Gradient or

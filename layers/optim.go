@@ -88,16 +88,10 @@ type sgdTask struct {
 }
 
 func (t *sgdTask) RunPart(part, parts int) {
-	o := t.o
 	for i, p := range t.ps {
 		lo, hi := partRange(len(p.Value), part, parts)
-		if lo == hi {
-			continue
-		}
-		if o.Momentum == nil {
-			asm.SGD(p.Value[lo:hi], p.Grad[lo:hi], t.lr, o.decay(p))
-		} else {
-			asm.SGDMomentum(p.Value[lo:hi], p.Grad[lo:hi], o.velocity[i][lo:hi], t.lr, t.mu, o.decay(p))
+		if lo < hi {
+			t.o.update(i, lo, hi, p.Grad[lo:hi])
 		}
 	}
 }
@@ -130,6 +124,12 @@ func (o *SGD) Validate() error {
 // Step applies one SGD update to net. It panics if LR is nil or if the
 // optimizer's state was sized for a network of another shape.
 func (o *SGD) Step(net *Network) {
+	o.begin(net)
+	runParallel(&o.task, net.NumParams())
+	o.end()
+}
+
+func (o *SGD) begin(net *Network) {
 	if o.LR == nil {
 		panic(errNoLR)
 	}
@@ -139,9 +139,18 @@ func (o *SGD) Step(net *Network) {
 		o.velocity = state(o.velocity, ps)
 		o.task.mu = o.Momentum(o.epoch)
 	}
-	runParallel(&o.task, net.NumParams())
-	o.task = sgdTask{}
 }
+
+func (o *SGD) update(i, lo, hi int, g []float32) {
+	p := o.task.ps[i]
+	if o.Momentum == nil {
+		asm.SGD(p.Value[lo:hi], g, o.task.lr, o.decay(p))
+	} else {
+		asm.SGDMomentum(p.Value[lo:hi], g, o.velocity[i][lo:hi], o.task.lr, o.task.mu, o.decay(p))
+	}
+}
+
+func (o *SGD) end() { o.task = sgdTask{} }
 
 func (o *SGD) decay(p Param) float32 {
 	if p.IsWeight() {
@@ -178,9 +187,13 @@ func (t *adaGradTask) RunPart(part, parts int) {
 	for i, p := range t.ps {
 		lo, hi := partRange(len(p.Value), part, parts)
 		if lo < hi {
-			asm.AdaGrad(p.Value[lo:hi], p.Grad[lo:hi], t.accum[i][lo:hi], t.lr, t.eps)
+			t.update(i, lo, hi, p.Grad[lo:hi])
 		}
 	}
+}
+
+func (t *adaGradTask) update(i, lo, hi int, g []float32) {
+	asm.AdaGrad(t.ps[i].Value[lo:hi], g, t.accum[i][lo:hi], t.lr, t.eps)
 }
 
 // SetEpoch sets the number of completed epochs the schedule reads.
@@ -204,6 +217,12 @@ func (o *AdaGrad) Validate() error {
 // Step applies one AdaGrad update to net. It panics if LR is nil or if the
 // optimizer's state was sized for a network of another shape.
 func (o *AdaGrad) Step(net *Network) {
+	o.begin(net)
+	runParallel(&o.task, net.NumParams())
+	o.end()
+}
+
+func (o *AdaGrad) begin(net *Network) {
 	if o.LR == nil {
 		panic(errNoLR)
 	}
@@ -214,9 +233,11 @@ func (o *AdaGrad) Step(net *Network) {
 		eps = 1e-8
 	}
 	o.task = adaGradTask{ps: ps, accum: o.accum, lr: o.LR(o.epoch), eps: eps}
-	runParallel(&o.task, net.NumParams())
-	o.task = adaGradTask{}
 }
+
+func (o *AdaGrad) update(i, lo, hi int, g []float32) { o.task.update(i, lo, hi, g) }
+
+func (o *AdaGrad) end() { o.task = adaGradTask{} }
 
 // state returns per-parameter state buffers for ps, allocating zeros the
 // first time and panicking if existing buffers do not match ps's shapes.

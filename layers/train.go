@@ -137,8 +137,10 @@ func (e *DivergedError) Error() string {
 //
 // At each epoch it calls opt.SetEpoch, shuffles the examples (seeded by
 // cfg.Seed and the epoch), then for each mini-batch: checks ctx, reads the
-// batch, computes the loss and gradient (Network.Gradient) and, if the loss
-// is finite, applies opt.Step. After the epoch it evaluates cfg.Validation,
+// batch, computes the loss and gradient and, if the loss is finite, applies
+// opt's update (Network.TrainStep, which fuses the weight updates of SGD
+// and AdaGrad into the backward pass; with cfg.Parallel, Network.Gradient,
+// the gradient reduction, then opt.Step). After the epoch it evaluates cfg.Validation,
 // saves cfg.Checkpoint and calls cfg.OnEpoch. cfg.OnStep, if set, is
 // called after each update.
 //
@@ -263,7 +265,8 @@ func Train(ctx context.Context, net *Network, opt Optimizer, data Examples, cfg 
 				if err := readBatch(net, data, idx[lo:lo+rows], x, y); err != nil {
 					return fmt.Errorf("%w (epoch %d, step %d)", err, epoch, step)
 				}
-				loss = net.Gradient(x, y)
+				// TrainStep updates nothing when the loss is not finite.
+				loss = net.TrainStep(x, y, opt)
 			} else {
 				var err error
 				if loss, err = parallelGradient(net, data, idx[lo:lo+rows], xbuf, ybuf, par, &lossBuf); err != nil {
@@ -273,7 +276,9 @@ func Train(ctx context.Context, net *Network, opt Optimizer, data Examples, cfg 
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
 				return &DivergedError{Epoch: epoch, Step: step, Loss: loss}
 			}
-			opt.Step(net)
+			if par != nil {
+				opt.Step(net)
+			}
 			sum += loss * float64(rows)
 			if cfg.OnStep != nil {
 				cfg.OnStep(StepStats{Epoch: epoch, Step: step, Steps: steps, Examples: lo + rows, Loss: loss})

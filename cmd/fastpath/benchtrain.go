@@ -159,10 +159,7 @@ func measureTrainStep(ctx context.Context, sizes []int, threads, samples int) (t
 	// A small learning rate keeps the weights of the random task finite
 	// and the arithmetic free of denormals, like a real run's.
 	opt := &layers.SGD{LR: layers.Constant(1e-4), Momentum: layers.Constant(0.9)}
-	step := func() {
-		net.Gradient(x, y)
-		opt.Step(net)
-	}
+	step := func() { net.TrainStep(x, y, opt) }
 	// Warm up (buffers, velocity, helper threads, caches) and calibrate.
 	for range 2 {
 		step()
