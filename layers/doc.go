@@ -82,7 +82,7 @@
 // SGD and AdaGrad fused into the backward pass: each Dense layer's weight
 // gradient is produced in blocks of rows that stay in the L2 cache and is
 // applied at once, so it never travels through memory (784-4000-4000-10 at
-// batch 100 on two threads: ~12% less time per step). The parameters are
+// batch 100 on two threads: 2-3% less time per step). The parameters are
 // bit for bit those of the unfused step; DW is not filled. Train uses it.
 //
 // # Allocation

@@ -20,10 +20,19 @@ import (
 // per-thread buffer, and applies the optimizer to the matching rows of W and
 // of its state at once. The threads claim blocks from a shared counter, so
 // while one multiplies (compute-bound) the other is usually updating
-// (memory-bound). Each block's product is the same sequence of micro-kernel
-// calls as in the whole-matrix product (one depth pass over the batch, the
-// same kernels), and the update is elementwise, so the weights afterwards
-// are bit for bit those of Gradient followed by Step (TestTrainStepFused).
+// (memory-bound). Measured on whole steps (784-4000-4000-10, batch 100, two
+// threads, interleaved pairs) this saves only 2-3%: the update remains
+// bound by reading and writing W and its state in memory (16 bytes per
+// weight with momentum), which runs at the DRAM bandwidth a core gets
+// whether or not the other core computes meanwhile; prefetching the block's
+// W and state during its product (tried: a share before each micro-kernel
+// call) moved the stalls into the product and saved nothing.
+//
+// Every element of a block is computed as in the whole-matrix product (the
+// same chain of fused multiply-adds over the batch, depth block by depth
+// block, whichever micro-kernel shape the engine picks for the block), and
+// the update is elementwise, so the weights afterwards are bit for bit those
+// of Gradient followed by Step (TestTrainStepFused, on every implementation).
 
 // elementwiseOptimizer is an Optimizer whose update of a parameter element
 // reads only that element's value, gradient and state (SGD, AdaGrad), so
@@ -61,7 +70,8 @@ type fusedStep struct {
 // inputs: a block of the gradient fills at most half of the L2 cache, in
 // multiples of 16 rows, between 16 and 64 (measured at 2x 4000 units: 16
 // rows 14.8 ms, 32 rows 13.2, 64 rows 12.8, 128 rows 13.3, against 16.1 ms
-// unfused for the product and update of a 4000x4000 layer).
+// unfused for the product and update of a 4000x4000 layer, in a test
+// whose gain did not carry over to whole steps: see the comment at the top).
 func fusedRows(in int) int {
 	_, l2, _ := asm.CacheSizes()
 	r := l2 / 2 / (4 * in) / 16 * 16
@@ -136,8 +146,8 @@ func (t *restTask) RunPart(part, parts int) {
 // means). For SGD and AdaGrad on a network without DDP-Normalization layers
 // the weight updates are fused into the backward pass (see the comment at
 // the top of fused.go): the parameters afterwards are bit for bit those of
-// Gradient and Step, and faster to get (784-4000-4000-10, two threads:
-// ~10%), but the Dense layers' DW then do not hold the weight gradients (DB
+// Gradient and Step, and a little faster to get (784-4000-4000-10, two
+// threads: 2-3%), but the Dense layers' DW then do not hold the weight gradients (DB
 // and the other parameters' gradients do). Other optimizers run Gradient
 // and Step. It panics as Gradient and Step do.
 func (n *Network) TrainStep(x blas32.General, y []int, opt Optimizer) float64 {
