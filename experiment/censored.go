@@ -160,10 +160,12 @@ type CensoredResult struct {
 	// MNIST's labels; Agreement the fraction of censored training-pool
 	// labels equal to the original ones.
 	TeacherTrainErr, TeacherTestErr, Agreement float64
-	Runs                                       []CensoredRun
-	Points                                     []CensoredPoint
-	Kernels                                    string
-	Seconds                                    float64
+	// TestImages is the number of test images the errors are measured on.
+	TestImages int
+	Runs       []CensoredRun
+	Points     []CensoredPoint
+	Kernels    string
+	Seconds    float64
 }
 
 // teacherResult keeps the teacher's parameters (tiny) so that its labels
@@ -226,7 +228,7 @@ func CensoredStudy(ctx context.Context, cfg CensoredConfig, r *Runner, log io.Wr
 	if cfg.Train+cfg.Val > full.Len() {
 		return nil, fmt.Errorf("%d training and %d validation images: the training set has %d", cfg.Train, cfg.Val, full.Len())
 	}
-	res := &CensoredResult{Config: cfg, Kernels: asm.Describe()}
+	res := &CensoredResult{Config: cfg, Kernels: asm.Describe(), TestImages: test.Len()}
 	fmt.Fprintf(log, "censored: 10x10 MNIST, %d training and %d validation images per repetition, %d test images, %d repetitions, %d epochs; %s\n",
 		cfg.Train, cfg.Val, test.Len(), cfg.Reps, cfg.Epochs, res.Kernels)
 	// Work per cell for the estimate of time left: the hidden units.
@@ -424,13 +426,17 @@ func (res *CensoredResult) WriteFiles(dir string) error {
 // range) over repetitions of the errors.
 func (res *CensoredResult) Markdown() string {
 	c := res.Config
+	runSeconds := 0.0
+	for _, r := range res.Runs {
+		runSeconds += r.Seconds
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Width with small data, weight decay and censored labels (the thesis's Figure 2)\n\n")
 	fmt.Fprintf(&b, "10x10 MNIST, one hidden layer, %d training and %d validation images per repetition (%d repetitions), %d test images; SGD lr 0.1 x 0.99/epoch, momentum 0.5 + 0.02/epoch up to 0.9, batch %d, %s. "+
 		"Weight decay chosen per width and repetition from %v by validation error. Censored labels: the predictions of a %d-unit network trained %s on all training images "+
-		"(its error against MNIST's labels: %.4f training, %.4f test; it agrees with %.1f%% of the training labels); noisy: %.0f%% of the censored training and validation labels changed at random. %s. Total %.0fs (this sitting).\n\n",
-		c.Train, c.Val, c.Reps, c.Test, c.Batch, plural(c.Epochs, "epoch"), c.Decays, c.Teacher, plural(c.TeacherEpochs, "epoch"),
-		res.TeacherTrainErr, res.TeacherTestErr, 100*res.Agreement, 100*c.Noise, res.Kernels, res.Seconds)
+		"(its error against MNIST's labels: %.4f training, %.4f test; it agrees with %.1f%% of the training labels); noisy: %.0f%% of the censored training and validation labels changed at random. %s. Training time summed over the %d runs: %.0f s.\n\n",
+		c.Train, c.Val, c.Reps, res.TestImages, c.Batch, plural(c.Epochs, "epoch"), c.Decays, c.Teacher, plural(c.TeacherEpochs, "epoch"),
+		res.TeacherTrainErr, res.TeacherTestErr, 100*res.Agreement, 100*c.Noise, res.Kernels, len(res.Runs), runSeconds)
 	fmt.Fprintf(&b, "| regime | H | test error (early stopping) | train error (last epoch) | test error (last epoch) |\n|---|---|---|---|---|\n")
 	cell := func(s Spread) string { return fmt.Sprintf("%.4f (%.4f–%.4f)", s.Mean, s.Min, s.Max) }
 	for _, p := range res.Points {

@@ -115,7 +115,15 @@ func (LogTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ts
 }
 
-func label(v float64) string { return strconv.FormatFloat(v, 'g', 3, 64) }
+// label formats a tick value in three significant digits, whole numbers
+// below a million without an exponent (1000, not 1e+03).
+func label(v float64) string {
+	s := strconv.FormatFloat(v, 'g', 3, 64)
+	if strings.Contains(s, "e+") && v < 1e6 {
+		s = strconv.FormatFloat(v, 'f', 0, 64)
+	}
+	return s
+}
 
 // Palette is the colours of the figures' series, in order.
 var Palette = []color.RGBA{

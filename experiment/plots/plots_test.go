@@ -28,6 +28,11 @@ func TestLogTicks(t *testing.T) {
 	if v, _ := labels(3, 4); len(v) != 2 || v[0] != 3 || v[1] != 4 {
 		t.Errorf("3..4: labelled %v, want the ends", v)
 	}
+	for v, want := range map[float64]string{1000: "1000", 4096: "4096", 250: "250", 0.001: "0.001", 1e-5: "1e-05", 2e6: "2e+06"} {
+		if got := label(v); got != want {
+			t.Errorf("label(%g) = %q, want %q", v, got, want)
+		}
+	}
 	if ts := (LogTicks{}).Ticks(-1, 4); len(ts) != 0 {
 		t.Errorf("non-positive range: %v", ts)
 	}
