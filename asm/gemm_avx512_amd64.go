@@ -26,6 +26,9 @@ const (
 	// of the register plan left out, for a batch of 16 (the 10-row kernel
 	// would compute 20 rows).
 	avx512SMRAlt = 8
+	// avx512DMRAlt x avx512DNR is the alternative fp64 shape, likewise, for
+	// LAPACK's 64-row panels (the 10-row kernel would compute 70 rows).
+	avx512DMRAlt = 8
 )
 
 // sgemmAVX512Asm is sgemmMicroRef with mr = 10, nr = 32 on raw pointers:
@@ -76,6 +79,30 @@ func dgemmAVX512(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFl
 func dgemmStridedAVX512(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags) {
 	checkStrided(avx512DMR, avx512DNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
 	dgemmStridedAVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+}
+
+// dgemm8AVX512Asm is dgemmMicroRef with mr = 8, nr = 16 on raw pointers.
+//
+//go:noescape
+func dgemm8AVX512Asm(k int, a, b, c *float64, ldc int, bias *float64, flags GemmFlags)
+
+// dgemmStrided8AVX512Asm is dgemmStridedMicroRef with mr = 8, nr = 16 on
+// raw pointers.
+//
+//go:noescape
+func dgemmStrided8AVX512Asm(k int, a, b *float64, ldb int, c *float64, ldc int, bias *float64, flags GemmFlags)
+
+// dgemm8AVX512 checks its operands and runs the 8x16 float64 micro-kernel.
+func dgemm8AVX512(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags) {
+	checkGemm(avx512DMRAlt, avx512DNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
+	dgemm8AVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+}
+
+// dgemmStrided8AVX512 checks its operands and runs the 8x16 float64
+// micro-kernel that reads B in place.
+func dgemmStrided8AVX512(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags) {
+	checkStrided(avx512DMRAlt, avx512DNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
+	dgemmStrided8AVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
 }
 
 // sgemm8AVX512Asm is sgemmMicroRef with mr = 8, nr = 32 on raw pointers.

@@ -2,7 +2,8 @@
 
 #include "textflag.h"
 
-// AVX-512F micro-kernels: fp32 10x32 and fp64 10x16.
+// AVX-512F micro-kernels: fp32 10x32 and fp64 10x16, and their 8-row
+// variants (8x32, 8x16).
 //
 // Register plan (both kernels):
 //   Z0..Z19   accumulators: row r in Z(2r) (columns 0..15 / 0..7) and Z(2r+1)
@@ -36,7 +37,7 @@
 
 // One k step of an in-place kernel: prefetch the B row eight steps ahead
 // (two lines), run STEP on the current row at DI, step DI to the next row
-// (R12 = ldb in bytes). STEP is SSTEP512, SSTEP8 or DSTEP512.
+// (R12 = ldb in bytes). STEP is SSTEP512, SSTEP8, DSTEP512 or DSTEP8.
 #define BROW512(STEP, AO) \
 	PREFETCHT0 (DI)(R12*8); \
 	PREFETCHT0 64(DI)(R12*8); \
@@ -379,8 +380,9 @@ ssstore512:
 	VZEROUPPER
 	RET
 
-// One k step of the fp64 kernel; AO/BO are byte offsets into a and b.
-#define DSTEP512(AO, BO) \
+// One k step of the fp64 kernels; AO/BO are byte offsets into a and b: the
+// 8-row step (DSTEP8, the 8x16 kernels) and rows 8 and 9.
+#define DSTEP8(AO, BO) \
 	VMOVUPD BO(DI), Z20; \
 	VMOVUPD BO+64(DI), Z21; \
 	VBROADCASTSD AO(SI), Z22; \
@@ -406,7 +408,10 @@ ssstore512:
 	VFMADD231PD Z21, Z24, Z13; \
 	VBROADCASTSD AO+56(SI), Z25; \
 	VFMADD231PD Z20, Z25, Z14; \
-	VFMADD231PD Z21, Z25, Z15; \
+	VFMADD231PD Z21, Z25, Z15
+
+#define DSTEP512(AO, BO) \
+	DSTEP8(AO, BO); \
 	VBROADCASTSD AO+64(SI), Z22; \
 	VFMADD231PD Z20, Z22, Z16; \
 	VFMADD231PD Z21, Z22, Z17; \
@@ -424,8 +429,8 @@ ssstore512:
 	VMOVUPD R1, 64(R11); \
 	ADDQ R8, R11
 
-// Accumulate: add the C tile at DX to the fp64 accumulators.
-#define DACC512 \
+// Accumulate: add the C tile at DX to the fp64 accumulators (8 rows, 10).
+#define DACC8 \
 	MOVQ  DX, R11; \
 	DADDROW512(Z0, Z1); \
 	DADDROW512(Z2, Z3); \
@@ -434,12 +439,15 @@ ssstore512:
 	DADDROW512(Z8, Z9); \
 	DADDROW512(Z10, Z11); \
 	DADDROW512(Z12, Z13); \
-	DADDROW512(Z14, Z15); \
+	DADDROW512(Z14, Z15)
+
+#define DACC512 \
+	DACC8; \
 	DADDROW512(Z16, Z17); \
 	DADDROW512(Z18, Z19)
 
-// AddBias: add the 16 fp64 bias values at R9 to every row.
-#define DBIAS512 \
+// AddBias: add the 16 fp64 bias values at R9 to every row (8 rows, 10).
+#define DBIAS8 \
 	VMOVUPD (R9), Z20; \
 	VMOVUPD 64(R9), Z21; \
 	VADDPD Z20, Z0, Z0; \
@@ -457,14 +465,18 @@ ssstore512:
 	VADDPD Z20, Z12, Z12; \
 	VADDPD Z21, Z13, Z13; \
 	VADDPD Z20, Z14, Z14; \
-	VADDPD Z21, Z15, Z15; \
+	VADDPD Z21, Z15, Z15
+
+#define DBIAS512 \
+	DBIAS8; \
 	VADDPD Z20, Z16, Z16; \
 	VADDPD Z21, Z17, Z17; \
 	VADDPD Z20, Z18, Z18; \
 	VADDPD Z21, Z19, Z19
 
-// ReLU on the fp64 accumulators: max(x, +0) returns +0 for NaN and -0.
-#define DRELU512 \
+// ReLU on the fp64 accumulators: max(x, +0) returns +0 for NaN and -0 (8
+// rows, 10).
+#define DRELU8 \
 	VPXORQ Z22, Z22, Z22; \
 	VMAXPD Z22, Z0, Z0; \
 	VMAXPD Z22, Z1, Z1; \
@@ -481,14 +493,17 @@ ssstore512:
 	VMAXPD Z22, Z12, Z12; \
 	VMAXPD Z22, Z13, Z13; \
 	VMAXPD Z22, Z14, Z14; \
-	VMAXPD Z22, Z15, Z15; \
+	VMAXPD Z22, Z15, Z15
+
+#define DRELU512 \
+	DRELU8; \
 	VMAXPD Z22, Z16, Z16; \
 	VMAXPD Z22, Z17, Z17; \
 	VMAXPD Z22, Z18, Z18; \
 	VMAXPD Z22, Z19, Z19
 
-// Store the fp64 accumulators to the C tile at DX.
-#define DSTORE512 \
+// Store the fp64 accumulators to the C tile at DX (8 rows, 10).
+#define DSTORE8 \
 	MOVQ DX, R11; \
 	DSTOREROW512(Z0, Z1); \
 	DSTOREROW512(Z2, Z3); \
@@ -497,7 +512,10 @@ ssstore512:
 	DSTOREROW512(Z8, Z9); \
 	DSTOREROW512(Z10, Z11); \
 	DSTOREROW512(Z12, Z13); \
-	DSTOREROW512(Z14, Z15); \
+	DSTOREROW512(Z14, Z15)
+
+#define DSTORE512 \
+	DSTORE8; \
 	DSTOREROW512(Z16, Z17); \
 	DSTOREROW512(Z18, Z19)
 
@@ -630,6 +648,141 @@ sdrelu512:
 
 sdstore512:
 	DSTORE512
+	VZEROUPPER
+	RET
+
+// func dgemm8AVX512Asm(k int, a, b, c *float64, ldc int, bias *float64, flags GemmFlags)
+//
+// The 8x16 fp64 kernel: the 10x16 register plan with rows 8 and 9 left out
+// (Z0..Z15), for products whose row count is a multiple of 8 but not of 10
+// (LAPACK's 64-row panels: the 10-row kernel would compute 70 rows). Per k
+// step: 2 loads of B, 8 broadcasts, 16 FMAs.
+TEXT ·dgemm8AVX512Asm(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $3, R8
+	MOVQ bias+40(FP), R9
+	MOVQ flags+48(FP), R10
+	PREFC8
+	ZERO8
+
+	CMPQ CX, $4
+	JLT  d8tail
+
+d8loop:
+	PREFETCHT0 1024(SI)
+	DSTEP8(0, 0)
+	PREFETCHT0 1024(DI)
+	PREFETCHT0 1088(SI)
+	DSTEP8(64, 128)
+	PREFETCHT0 1152(SI)
+	DSTEP8(128, 256)
+	PREFETCHT0 1152(DI)
+	PREFETCHT0 1216(SI)
+	DSTEP8(192, 384)
+	ADDQ $256, SI
+	ADDQ $512, DI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  d8loop
+
+d8tail:
+	TESTQ CX, CX
+	JE    d8epilogue
+
+d8loop1:
+	DSTEP8(0, 0)
+	ADDQ $64, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNE  d8loop1
+
+d8epilogue:
+	TESTQ $1, R10 // Accumulate
+	JE    d8bias
+	DACC8
+
+d8bias:
+	TESTQ $2, R10 // AddBias
+	JE    d8relu
+	DBIAS8
+
+d8relu:
+	TESTQ $4, R10 // ReLU
+	JE    d8store
+	DRELU8
+
+d8store:
+	DSTORE8
+	VZEROUPPER
+	RET
+
+// func dgemmStrided8AVX512Asm(k int, a, b *float64, ldb int, c *float64, ldc int, bias *float64, flags GemmFlags)
+//
+// The 8x16 fp64 kernel reading B in place, rows ldb apart (R12 = ldb in
+// bytes), prefetching the row eight steps ahead.
+TEXT ·dgemmStrided8AVX512Asm(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ ldb+24(FP), R12
+	SHLQ $3, R12
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $3, R8
+	MOVQ bias+48(FP), R9
+	MOVQ flags+56(FP), R10
+	PREFC8
+	ZERO8
+
+	CMPQ CX, $4
+	JLT  sd8tail
+
+sd8loop:
+	PREFETCHT0 1024(SI)
+	BROW512(DSTEP8, 0)
+	PREFETCHT0 1088(SI)
+	BROW512(DSTEP8, 64)
+	PREFETCHT0 1152(SI)
+	BROW512(DSTEP8, 128)
+	PREFETCHT0 1216(SI)
+	BROW512(DSTEP8, 192)
+	ADDQ $256, SI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  sd8loop
+
+sd8tail:
+	TESTQ CX, CX
+	JE    sd8epilogue
+
+sd8loop1:
+	DSTEP8(0, 0)
+	ADDQ $64, SI
+	ADDQ R12, DI
+	DECQ CX
+	JNE  sd8loop1
+
+sd8epilogue:
+	TESTQ $1, R10 // Accumulate
+	JE    sd8bias
+	DACC8
+
+sd8bias:
+	TESTQ $2, R10 // AddBias
+	JE    sd8relu
+	DBIAS8
+
+sd8relu:
+	TESTQ $4, R10 // ReLU
+	JE    sd8store
+	DRELU8
+
+sd8store:
+	DSTORE8
 	VZEROUPPER
 	RET
 

@@ -193,3 +193,59 @@ func TestSgemmAlt(t *testing.T) {
 		}, 700)
 	})
 }
+
+// TestDgemmAlt is TestSgemmAlt for the alternative float64 shape.
+func TestDgemmAlt(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, impl *Impl) {
+		if impl.DMRAlt == 0 {
+			if impl.DgemmAlt != nil || impl.DgemmStridedAlt != nil {
+				t.Fatal("alternative kernels without a shape")
+			}
+			t.Skip("no alternative shape")
+		}
+		alt := *impl
+		alt.DMR, alt.Dgemm = impl.DMRAlt, impl.DgemmAlt
+		seed := uint64(900)
+		for _, k := range microDepths {
+			for _, ldc := range []int{alt.DNR, alt.DNR + 3} {
+				for flags := GemmFlags(0); flags < 8; flags++ {
+					seed++
+					microCase64(t, &alt, k, ldc, flags, seed)
+				}
+			}
+		}
+		runStrided(t, stridedKernels[float64]{
+			mr: impl.DMRAlt, nr: impl.DNR, packed: impl.DgemmAlt, strided: impl.DgemmStridedAlt, ref: dgemmStridedMicroRef,
+			guarded: guarded64, fill: randSlice64, bits: math.Float64bits,
+			unit: 0x1p-53, gap: sentinel64,
+		}, 1100)
+	})
+}
+
+// TestGemmFor checks the choice between the two micro-kernel shapes of
+// 10 and 8 rows (the AVX-512 kernels): the 8-row one where it pads less
+// and the 10-row one would pad more than a sixteenth of the rows.
+func TestGemmFor(t *testing.T) {
+	alt := map[int]bool{1: true, 7: true, 8: true, 16: true, 24: true, 32: true, 64: true}
+	for _, impl := range AvailableImpls() {
+		for _, m := range []int{1, 7, 8, 10, 16, 20, 24, 30, 32, 48, 64, 100, 128, 200} {
+			if impl.SMR == 10 && impl.SMRAlt == 8 {
+				want := map[bool]int{true: 8, false: 10}[alt[m]]
+				if mr, _, _ := impl.SgemmFor(m); mr != want {
+					t.Errorf("%s: SgemmFor(%d) = %d rows, want %d", impl.Name, m, mr, want)
+				}
+			}
+			if impl.DMR == 10 && impl.DMRAlt == 8 {
+				want := map[bool]int{true: 8, false: 10}[alt[m]]
+				if mr, _, _ := impl.DgemmFor(m); mr != want {
+					t.Errorf("%s: DgemmFor(%d) = %d rows, want %d", impl.Name, m, mr, want)
+				}
+			}
+			if impl.DMRAlt == 0 {
+				if mr, _, _ := impl.DgemmFor(m); mr != impl.DMR {
+					t.Errorf("%s: DgemmFor(%d) = %d rows without an alternative shape", impl.Name, m, mr)
+				}
+			}
+		}
+	}
+}

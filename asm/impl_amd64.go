@@ -81,6 +81,7 @@ func registerArch() {
 	avx512.SgemmHalf, avx512.SgemmHalfAlt = sgemmHalfAVX512, sgemmHalf8AVX512
 	avx512.SgemmHalfMask, avx512.SgemmHalfMaskAlt = sgemmHalfMaskAVX512, sgemmHalfMask8AVX512
 	avx512.DMR, avx512.DNR, avx512.Dgemm = avx512DMR, avx512DNR, dgemmAVX512
+	avx512.DMRAlt, avx512.DgemmAlt, avx512.DgemmStridedAlt = avx512DMRAlt, dgemm8AVX512, dgemmStrided8AVX512
 	avx512.PackPanels32, avx512.PackPanels64 = packPanels32AVX512, packPanels64AVX512
 	avx512.Peak32, avx512.Peak64 = peak32AVX512, peak64AVX512
 	register(&avx512)

@@ -46,10 +46,11 @@ func sgemm(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []fl
 
 func dgemm(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int, bias []float64, relu bool) {
 	impl := asm.Current()
+	mr, kern, kernS := impl.DgemmFor(m)
 	ws := workspaces64.get()
 	ws.call = gemmCall[float64]{aT: aT, bT: bT, m: m, n: n, k: k, alpha: alpha, beta: beta,
-		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, bias: bias, relu: relu, ws: ws, kernS: impl.DgemmStrided}
-	gemm(&ws.call, impl.Dgemm, impl.DMR, impl.DNR, 8)
+		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, bias: bias, relu: relu, ws: ws, kernS: kernS}
+	gemm(&ws.call, kern, mr, impl.DNR, 8)
 	workspaces64.put(ws)
 }
 
