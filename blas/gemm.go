@@ -46,6 +46,13 @@ func sgemm(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []fl
 
 func dgemm(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int, bias []float64, relu bool) {
 	impl := asm.Current()
+	if bias == nil && !relu && fewColumns64(aT, m, n, k, impl.DNR) {
+		t := scratch64.get(n * m)
+		dgemm(!bT, !aT, n, m, k, alpha, b, ldb, a, lda, 0, t, m, nil, false)
+		addTransposed(c, ldc, beta, t, m, n)
+		scratch64.put(t)
+		return
+	}
 	mr, kern, kernS := impl.DgemmFor(m)
 	ws := workspaces64.get()
 	ws.call = gemmCall[float64]{aT: aT, bT: bT, m: m, n: n, k: k, alpha: alpha, beta: beta,
@@ -68,9 +75,7 @@ func dgemm(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []fl
 // thread, 233 -> 256 on two; 1000x1000x32 94 -> 119 and 170 -> 195;
 // 4000x256x64 118 -> 140 and 234 -> 265; with the AVX2 kernels (NR = 16)
 // 1000x1000x16 49 -> 63 and 88 -> 109, 4000x256x32 61 -> 74 and 92 -> 140.
-// float64 did not gain (level at n
-// = 64, 25-30% slower at n = 32: 40 rows computed for 32 with the 10-row
-// kernel), so Dgemm never takes it.
+// float64 takes it only with op(A) transposed (fewColumns64).
 func fewColumns(m, n, k, nr, elemSize int) bool {
 	if fewColumnsOff || n > 2*nr || k < 128 || m < 4*n {
 		return false
@@ -81,6 +86,21 @@ func fewColumns(m, n, k, nr, elemSize int) bool {
 
 // fewColumnsOff turns the transposed path off (tests and A/B runs).
 var fewColumnsOff bool
+
+// fewColumns64 is fewColumns for float64, where the transposed problem
+// wins only when op(A) is transposed: its transpose is then read in place
+// by the narrow path's in-place kernel, unpacked (the updates of gonum's
+// blocked QR, C^T V with 32 columns: interleaved A/B, medians of 3, one
+// thread / two: 2000x2000x32 36.7 -> 69.3 / 70.3 -> 126 GFLOP/s,
+// 1000x3000x32 38.3 -> 69.8 / 69.7 -> 124, 2000x1000x16 23.8 -> 65.4 /
+// 47.8 -> 90.9, 4000x4000x32 35.1 -> 50.4 / 66.7 -> 69.1). With A not
+// transposed the transposed problem packs its B as the general path packs
+// A, and did not gain (level at n = 64, slower at n = 32).
+func fewColumns64(aT bool, m, n, k, nr int) bool {
+	return aT && !fewColumns64Off && fewColumns(m, n, k, nr, 8)
+}
+
+var fewColumns64Off bool
 
 // addTransposed sets C = t^T + beta*C for the n x m matrix t (C m x n,
 // row stride ldc); beta = 0 does not read C.

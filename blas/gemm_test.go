@@ -452,3 +452,32 @@ func TestGemmFewColumns(t *testing.T) {
 		}
 	}
 }
+
+// TestDgemmFewColumns covers the float64 transposed path (fewColumns64:
+// op(A) transposed, few columns, many rows): n from 1 to two micro-panels,
+// m just past an A block and larger, both transposes of B, alpha 1 and
+// -0.5, beta 0 (C full of NaN) and 0.5, one and two threads; the shapes are
+// checked to take the path, and the same shapes with A not transposed (the
+// general path) are checked beside them.
+func TestDgemmFewColumns(t *testing.T) {
+	impl := asm.Current()
+	r := rand.New(rand.NewPCG(23, 24))
+	for _, k := range []int{128, 231} {
+		mc := newBlocking(1, impl.DNR, 8, k).mc
+		for _, m := range []int{mc + 1, 3*mc + 5} {
+			for _, n := range []int{1, 5, impl.DNR, impl.DNR + 1, 2 * impl.DNR} {
+				if !fewColumns64(true, m, n, k, impl.DNR) || fewColumns64(false, m, n, k, impl.DNR) {
+					t.Fatalf("m=%d n=%d k=%d: the transposed path is not taken exactly when A is transposed", m, n, k)
+				}
+				for _, tA := range transposes {
+					for i, tB := range transposes {
+						ab := [][2]float64{{1, 0}, {-0.5, 0.5}}[(i+n)%2]
+						withThreads(1+(m+n+i)%2, func() {
+							checkDgemm(t, r, tA, tB, m, n, k, ab[0], ab[1])
+						})
+					}
+				}
+			}
+		}
+	}
+}
