@@ -95,20 +95,26 @@ func BenchmarkSgemmStridedMicro(b *testing.B) {
 }
 
 // BenchmarkDgemmStridedMicro is BenchmarkSgemmStridedMicro for the float64
-// kernels (no alternative shape).
+// kernels (the alternative shape: 8x16 beside 10x16 with AVX-512).
 func BenchmarkDgemmStridedMicro(b *testing.B) {
 	const k, ldb = 256, 4000
 	for _, impl := range AvailableImpls() {
-		for _, strided := range []bool{false, true} {
-			if strided && impl.DgemmStrided == nil {
+		type variant struct {
+			name   string
+			mr     int
+			packed func(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags)
+			stride func(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags)
+		}
+		vs := []variant{{"packed", impl.DMR, impl.Dgemm, nil}, {"strided", impl.DMR, nil, impl.DgemmStrided}}
+		if impl.DMRAlt > 0 {
+			vs = append(vs, variant{"alt", impl.DMRAlt, impl.DgemmAlt, nil}, variant{"alt-strided", impl.DMRAlt, nil, impl.DgemmStridedAlt})
+		}
+		for _, v := range vs {
+			if v.packed == nil && v.stride == nil {
 				continue
 			}
-			name := "packed"
-			if strided {
-				name = "strided"
-			}
-			b.Run(fmt.Sprintf("impl=%s/kernel=%s/k=%d", impl.Name, name, k), func(b *testing.B) {
-				mr, nr := impl.DMR, impl.DNR
+			b.Run(fmt.Sprintf("impl=%s/kernel=%s/k=%d", impl.Name, v.name, k), func(b *testing.B) {
+				mr, nr := v.mr, impl.DNR
 				r := newRand(1)
 				pa, pb, sb := make([]float64, k*mr), make([]float64, k*nr), make([]float64, (k-1)*ldb+nr)
 				randSlice64(r, pa)
@@ -117,10 +123,10 @@ func BenchmarkDgemmStridedMicro(b *testing.B) {
 				c := make([]float64, mr*nr)
 				b.ReportAllocs()
 				for b.Loop() {
-					if strided {
-						impl.DgemmStrided(k, pa, sb, ldb, c, nr, nil, Accumulate)
+					if v.packed != nil {
+						v.packed(k, pa, pb, c, nr, nil, Accumulate)
 					} else {
-						impl.Dgemm(k, pa, pb, c, nr, nil, Accumulate)
+						v.stride(k, pa, sb, ldb, c, nr, nil, Accumulate)
 					}
 				}
 				b.ReportMetric(float64(2*mr*nr*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
