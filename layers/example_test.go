@@ -69,6 +69,34 @@ func ExampleNetwork_Gradient() {
 	// gradient of W_1 is 16 x 4
 }
 
+// The same steps with TrainStep, which fuses the weight updates of SGD and
+// AdaGrad into the backward pass: the parameters come out bit for bit
+// those of Gradient followed by Step.
+func ExampleNetwork_TrainStep() {
+	fused, err := layers.NewMLP([]int{4, 16, 3}, layers.MLPOptions{Seed: 1})
+	if err != nil {
+		panic(err)
+	}
+	plain := fused.Clone()
+	data := toyData(1, 50)
+	optF := &layers.SGD{LR: layers.Constant(0.1), Momentum: layers.Constant(0.9)}
+	optP := &layers.SGD{LR: layers.Constant(0.1), Momentum: layers.Constant(0.9)}
+	for range 21 {
+		fused.TrainStep(data.X, data.Y, optF)
+		plain.Gradient(data.X, data.Y)
+		optP.Step(plain)
+	}
+	same := true
+	for i, p := range fused.Params() {
+		for j, v := range p.Value {
+			same = same && math.Float32bits(v) == math.Float32bits(plain.Params()[i].Value[j])
+		}
+	}
+	fmt.Println("identical parameters:", same)
+	// Output:
+	// identical parameters: true
+}
+
 func ExampleTrain() {
 	train, val := toyData(1, 1000), toyData(2, 200)
 	net, err := layers.NewMLP([]int{4, 32, 3}, layers.MLPOptions{Seed: 1})
