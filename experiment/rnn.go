@@ -451,6 +451,27 @@ func (e *rnnStudy) run(task tasks.Task, key, variant, method string, iters int, 
 	return r, err
 }
 
+// betterCandidate reports whether a grid candidate with validation metric
+// score and last training loss loss beats the best so far (metric best,
+// loss bestLoss; best NaN: none yet). Higher metrics win when higher is
+// better (accuracy), lower ones otherwise; equal metrics are decided by
+// the lower training loss: candidates that all sit at chance accuracy
+// (sequential MNIST before it starts to learn predicts one class, the same
+// accuracy for every step size) are then ranked by how far their training
+// has got, not by their order in the grid.
+func betterCandidate(higherBetter bool, score, loss, best, bestLoss float64) bool {
+	switch {
+	case math.IsNaN(best):
+		return true
+	case score == best:
+		return loss < bestLoss || math.IsNaN(bestLoss) && !math.IsNaN(loss)
+	case higherBetter:
+		return score > best
+	default:
+		return score < best
+	}
+}
+
 // runMethod runs method on a fresh task from newTask: directly, or after
 // the method's step-size grid (each candidate on a fresh task for
 // GridIters iterations, scored on the validation set; the best candidate
@@ -466,7 +487,7 @@ func (e *rnnStudy) runMethod(newTask func() (tasks.Task, error), variant, method
 		_, err = e.run(task, key, variant, method, iters, 0, false)
 		return err
 	}
-	best, bestLR := math.NaN(), 0.0
+	best, bestLoss, bestLR := math.NaN(), math.NaN(), 0.0
 	for _, lr := range grid {
 		task, err := newTask()
 		if err != nil {
@@ -483,8 +504,12 @@ func (e *rnnStudy) runMethod(newTask func() (tasks.Task, error), variant, method
 		if r.Diverged || math.IsNaN(score) {
 			continue
 		}
-		if math.IsNaN(best) || (e.task == "mnist" && score > best) || (e.task != "mnist" && score < best) {
-			best, bestLR = score, lr
+		loss := math.NaN()
+		if n := len(r.Points); n > 0 {
+			loss = r.Points[n-1].TrainLoss
+		}
+		if betterCandidate(e.task == "mnist", score, loss, best, bestLoss) {
+			best, bestLoss, bestLR = score, loss, lr
 		}
 	}
 	if math.IsNaN(best) {

@@ -129,3 +129,26 @@ func TestRNNStudyResume(t *testing.T) {
 type io_discard struct{}
 
 func (io_discard) Write(p []byte) (int, error) { return len(p), nil }
+
+func TestBetterCandidate(t *testing.T) {
+	nan := math.NaN()
+	for _, tc := range []struct {
+		higher                      bool
+		score, loss, best, bestLoss float64
+		want                        bool
+	}{
+		{true, 0.5, 1, nan, nan, true},            // the first candidate
+		{true, 0.6, 2, 0.5, 1, true},              // higher accuracy wins whatever the loss
+		{true, 0.4, 0.1, 0.5, 1, false},           // lower accuracy loses
+		{false, 0.1, 5, 0.2, 1, true},             // lower MSE wins
+		{false, 0.3, 0.1, 0.2, 1, false},          // higher MSE loses
+		{true, 0.106, 2.301, 0.106, 2.315, true},  // a tie at chance: the lower training loss wins
+		{true, 0.106, 2.315, 0.106, 2.301, false}, // and the higher one loses
+		{true, 0.106, 2.301, 0.106, 2.301, false}, // a full tie keeps the earlier candidate
+		{true, 0.106, 2.3, 0.106, nan, true},      // a loss beats no loss
+	} {
+		if got := betterCandidate(tc.higher, tc.score, tc.loss, tc.best, tc.bestLoss); got != tc.want {
+			t.Errorf("betterCandidate(%v, %v, %v, %v, %v) = %v, want %v", tc.higher, tc.score, tc.loss, tc.best, tc.bestLoss, got, tc.want)
+		}
+	}
+}
