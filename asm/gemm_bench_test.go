@@ -2,6 +2,7 @@ package asm
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -56,82 +57,63 @@ func BenchmarkDgemmMicro(b *testing.B) {
 // 8-row shape (kernel=alt, alt-strided), k = 256, beside the packed kernel
 // (kernel=packed) in one run.
 func BenchmarkSgemmStridedMicro(b *testing.B) {
-	const k, ldb = 256, 4000
 	for _, impl := range AvailableImpls() {
-		type variant struct {
-			name   string
-			mr     int
-			packed func(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags)
-			stride func(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags)
-		}
-		vs := []variant{{"packed", impl.SMR, impl.Sgemm, nil}, {"strided", impl.SMR, nil, impl.SgemmStrided}}
+		vs := []microVariant[float32]{{"packed", impl.SMR, impl.Sgemm, nil}, {"strided", impl.SMR, nil, impl.SgemmStrided}}
 		if impl.SMRAlt > 0 {
-			vs = append(vs, variant{"alt", impl.SMRAlt, impl.SgemmAlt, nil}, variant{"alt-strided", impl.SMRAlt, nil, impl.SgemmStridedAlt})
+			vs = append(vs, microVariant[float32]{"alt", impl.SMRAlt, impl.SgemmAlt, nil}, microVariant[float32]{"alt-strided", impl.SMRAlt, nil, impl.SgemmStridedAlt})
 		}
-		for _, v := range vs {
-			if v.packed == nil && v.stride == nil {
-				continue
-			}
-			b.Run(fmt.Sprintf("impl=%s/kernel=%s/k=%d", impl.Name, v.name, k), func(b *testing.B) {
-				mr, nr := v.mr, impl.SNR
-				r := newRand(1)
-				pa, pb, sb := make([]float32, k*mr), make([]float32, k*nr), make([]float32, (k-1)*ldb+nr)
-				randSlice32(r, pa)
-				randSlice32(r, pb)
-				randSlice32(r, sb)
-				c := make([]float32, mr*nr)
-				b.ReportAllocs()
-				for b.Loop() {
-					if v.packed != nil {
-						v.packed(k, pa, pb, c, nr, nil, Accumulate)
-					} else {
-						v.stride(k, pa, sb, ldb, c, nr, nil, Accumulate)
-					}
-				}
-				b.ReportMetric(float64(2*mr*nr*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-			})
-		}
+		benchStridedMicro(b, impl.Name, impl.SNR, vs, randSlice32)
 	}
 }
 
 // BenchmarkDgemmStridedMicro is BenchmarkSgemmStridedMicro for the float64
 // kernels (the alternative shape: 8x16 beside 10x16 with AVX-512).
 func BenchmarkDgemmStridedMicro(b *testing.B) {
-	const k, ldb = 256, 4000
 	for _, impl := range AvailableImpls() {
-		type variant struct {
-			name   string
-			mr     int
-			packed func(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags)
-			stride func(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags)
-		}
-		vs := []variant{{"packed", impl.DMR, impl.Dgemm, nil}, {"strided", impl.DMR, nil, impl.DgemmStrided}}
+		vs := []microVariant[float64]{{"packed", impl.DMR, impl.Dgemm, nil}, {"strided", impl.DMR, nil, impl.DgemmStrided}}
 		if impl.DMRAlt > 0 {
-			vs = append(vs, variant{"alt", impl.DMRAlt, impl.DgemmAlt, nil}, variant{"alt-strided", impl.DMRAlt, nil, impl.DgemmStridedAlt})
+			vs = append(vs, microVariant[float64]{"alt", impl.DMRAlt, impl.DgemmAlt, nil}, microVariant[float64]{"alt-strided", impl.DMRAlt, nil, impl.DgemmStridedAlt})
 		}
-		for _, v := range vs {
-			if v.packed == nil && v.stride == nil {
-				continue
-			}
-			b.Run(fmt.Sprintf("impl=%s/kernel=%s/k=%d", impl.Name, v.name, k), func(b *testing.B) {
-				mr, nr := v.mr, impl.DNR
-				r := newRand(1)
-				pa, pb, sb := make([]float64, k*mr), make([]float64, k*nr), make([]float64, (k-1)*ldb+nr)
-				randSlice64(r, pa)
-				randSlice64(r, pb)
-				randSlice64(r, sb)
-				c := make([]float64, mr*nr)
-				b.ReportAllocs()
-				for b.Loop() {
-					if v.packed != nil {
-						v.packed(k, pa, pb, c, nr, nil, Accumulate)
-					} else {
-						v.stride(k, pa, sb, ldb, c, nr, nil, Accumulate)
-					}
+		benchStridedMicro(b, impl.Name, impl.DNR, vs, randSlice64)
+	}
+}
+
+// microVariant is one micro-kernel under BenchmarkSgemmStridedMicro or
+// BenchmarkDgemmStridedMicro: packed, or (stride not nil) reading B in
+// place.
+type microVariant[T float32 | float64] struct {
+	name   string
+	mr     int
+	packed func(k int, a, b, c []T, ldc int, bias []T, flags GemmFlags)
+	stride func(k int, a, b []T, ldb int, c []T, ldc int, bias []T, flags GemmFlags)
+}
+
+// benchStridedMicro runs the variants of one implementation, k = 256, B
+// rows 4000 values apart for the in-place kernels.
+func benchStridedMicro[T float32 | float64](b *testing.B, impl string, nr int, vs []microVariant[T], fill func(*rand.Rand, []T)) {
+	const k, ldb = 256, 4000
+	for _, v := range vs {
+		if v.packed == nil && v.stride == nil {
+			continue
+		}
+		b.Run(fmt.Sprintf("impl=%s/kernel=%s/k=%d", impl, v.name, k), func(b *testing.B) {
+			mr := v.mr
+			r := newRand(1)
+			pa, pb, sb := make([]T, k*mr), make([]T, k*nr), make([]T, (k-1)*ldb+nr)
+			fill(r, pa)
+			fill(r, pb)
+			fill(r, sb)
+			c := make([]T, mr*nr)
+			b.ReportAllocs()
+			for b.Loop() {
+				if v.packed != nil {
+					v.packed(k, pa, pb, c, nr, nil, Accumulate)
+				} else {
+					v.stride(k, pa, sb, ldb, c, nr, nil, Accumulate)
 				}
-				b.ReportMetric(float64(2*mr*nr*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-			})
-		}
+			}
+			b.ReportMetric(float64(2*mr*nr*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
 	}
 }
 
