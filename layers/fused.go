@@ -165,18 +165,26 @@ func (n *Network) TrainStep(x blas32.General, y []int, opt Optimizer) float64 {
 	}
 	e.begin(n)
 	n.fused.opt = e
+	// A panic in the backward pass must not leave a layer fusing updates
+	// into a later Gradient.
+	defer n.unfuse()
 	for i := len(n.layers) - 1; i >= n.firstDense; i-- {
 		if d, ok := n.layers[i].(*Dense); ok {
 			d.fused, d.fusedParam = &n.fused, n.wParam[d]
 		}
 		dy = n.layers[i].backward(dy, i > n.firstDense)
-		if d, ok := n.layers[i].(*Dense); ok {
-			d.fused = nil
-		}
 	}
 	n.rest = restTask{opt: e, ps: n.params, fused: n.fusedParams}
 	runParallel(&n.rest, n.NumParams()-n.NumWeights())
-	n.rest, n.fused.opt = restTask{}, nil
+	n.rest = restTask{}
 	e.end()
 	return loss
+}
+
+// unfuse returns the Dense layers to unfused backward passes.
+func (n *Network) unfuse() {
+	for _, d := range n.dense {
+		d.fused = nil
+	}
+	n.fused.opt = nil
 }

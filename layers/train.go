@@ -140,9 +140,9 @@ func (e *DivergedError) Error() string {
 // batch, computes the loss and gradient and, if the loss is finite, applies
 // opt's update (Network.TrainStep, which fuses the weight updates of SGD
 // and AdaGrad into the backward pass; with cfg.Parallel, Network.Gradient,
-// the gradient reduction, then opt.Step). After the epoch it evaluates cfg.Validation,
-// saves cfg.Checkpoint and calls cfg.OnEpoch. cfg.OnStep, if set, is
-// called after each update.
+// the gradient reduction, then opt.Step). After the epoch it evaluates
+// cfg.Validation, saves cfg.Checkpoint and calls cfg.OnEpoch. cfg.OnStep,
+// if set, is called after each update.
 //
 // It returns ctx's error (wrapped, naming the epoch and step) when ctx is
 // done, a *DivergedError when the loss or the parameters stop being finite,
