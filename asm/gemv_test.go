@@ -120,16 +120,24 @@ func TestGemv4Panics(t *testing.T) {
 	})
 }
 
+// symv4Lengths are the lengths TestSymv4 tries.
+func symv4Lengths() []int {
+	var ns []int
+	for n := 0; n <= 40; n++ {
+		ns = append(ns, n)
+	}
+	return append(ns, 100, 101, 263, 264, 265, 271, 272, 527, 528, 529, 543, 544, 1000)
+}
+
 // TestSymv4 checks the four-row symmetric kernels of every implementation
 // against a float64 reference: the dot products and the updated z, with
-// NaN padding between rows and guarded vectors.
+// NaN padding between rows and guarded vectors. The lengths from 263 on
+// straddle the start of the amd64 loops' prefetching (SYMV_AHEAD bytes ahead
+// in gemv_amd64.s: 264 float64 or 528 float32 elements).
 func TestSymv4(t *testing.T) {
 	forEachImpl(t, func(t *testing.T, impl *Impl) {
 		r := newRand(37)
-		for n := 0; n <= 101; n++ {
-			if n > 40 && n != 100 && n != 101 {
-				continue
-			}
+		for _, n := range symv4Lengths() {
 			lda := n + 2
 			a64 := make([]float64, 3*lda+n)
 			randSlice64(r, a64)

@@ -66,3 +66,56 @@ func BenchmarkLevel1(b *testing.B) {
 	}
 	_ = sink
 }
+
+// BenchmarkLevel1Bandwidth measures the float64 Level 1 routines on vectors
+// of 2^24 elements (128 MB each, far beyond the caches) in GB/s of vector
+// traffic (each vector read counts once, each vector written once more),
+// on one thread, beside a streaming read of one vector (DDot of x with
+// itself), the bound they are held to, and gonum's native code:
+//
+//	go test -run NONE -bench Level1Bandwidth ./blas
+func BenchmarkLevel1Bandwidth(b *testing.B) {
+	if testing.Short() {
+		b.Skip("128 MB operands")
+	}
+	const n = 1 << 24
+	x, y := make([]float64, n), make([]float64, n)
+	for i := range x {
+		x[i], y[i] = float64(i%7)-3, float64(i%5)
+	}
+	var sink float64
+	ops := []struct {
+		name  string
+		bytes int // per element
+		run   func(f gblas.Float64)
+	}{
+		{"stream-read", 8, func(f gblas.Float64) { sink += f.Ddot(n, x, 1, x, 1) }},
+		{"ddot", 16, func(f gblas.Float64) { sink += f.Ddot(n, x, 1, y, 1) }},
+		{"daxpy", 24, func(f gblas.Float64) { f.Daxpy(n, 1e-300, x, 1, y, 1) }},
+		{"dscal", 16, func(f gblas.Float64) { f.Dscal(n, 1, x, 1) }},
+		{"dasum", 8, func(f gblas.Float64) { sink += f.Dasum(n, x, 1) }},
+		{"dnrm2", 8, func(f gblas.Float64) { sink += f.Dnrm2(n, x, 1) }},
+		{"idamax", 8, func(f gblas.Float64) { sink += float64(f.Idamax(n, x, 1)) }},
+		{"dcopy", 16, func(f gblas.Float64) { f.Dcopy(n, x, 1, y, 1) }},
+		{"dswap", 32, func(f gblas.Float64) { f.Dswap(n, x, 1, y, 1) }},
+		{"drot", 32, func(f gblas.Float64) { f.Drot(n, x, 1, y, 1, 1, 0) }},
+	}
+	for _, o := range ops {
+		for _, lib := range []string{"fastpath", "gonum"} {
+			b.Run(fmt.Sprintf("op=%s/impl=%s", o.name, lib), func(b *testing.B) {
+				var f gblas.Float64 = blas.Implementation{}
+				if lib == "gonum" {
+					f = gonum.Implementation{}
+				}
+				b.SetBytes(int64(o.bytes * n))
+				withThreads(1, func() {
+					for b.Loop() {
+						o.run(f)
+					}
+				})
+				b.ReportMetric(float64(o.bytes*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GB/s")
+			})
+		}
+	}
+	_ = sink
+}
