@@ -17,7 +17,7 @@ func TestTrsvTrmv(t *testing.T) {
 	forEachImpl(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(19, 20))
 		native := gonum.Implementation{}
-		for _, n := range []int{2, 5, 64, 65, 130} {
+		for _, n := range []int{2, 3, 4, 5, 6, 7, 8, 9, 12, 15, 16, 17, 64, 65, 130} {
 			for _, ul := range uplos {
 				for _, tA := range transs {
 					for _, d := range diags {
