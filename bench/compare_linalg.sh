@@ -9,8 +9,9 @@
 #   apt-get install -y gcc libopenblas-dev       # once
 #   bench/compare_linalg.sh                      # all operations, n = 100..2000, 1 and 2 threads
 #   bench/compare_linalg.sh -ops chol,lu -sizes 1000,4000 -threads 2
+#   bench/compare_linalg.sh -native=false -sizes 2000,4000  # OpenBLAS and fastpath only
 #
-# Arguments go to bench/netlib (-ops, -sizes, -threads, -samples). Samples
+# Arguments go to bench/netlib (-ops, -sizes, -threads, -samples, -native). Samples
 # are interleaved across the three, with a 200 ms pause before each so that
 # OpenBLAS's spinning worker threads are asleep when the next one starts.
 # bench/rival_kernels.sh sets OPENBLAS_CORETYPE (these machines pin

@@ -419,13 +419,13 @@ func TestSmallNative(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	type run func(native bool) []float64
 	withNative := func(native bool, f func()) {
-		g0, t0 := gemvNative, triNative
+		g0, t0, k0, s0 := gemvNative, triNative, syrkNative, symmNative
 		if native {
-			gemvNative, triNative = 72*72, 16
+			gemvNative, triNative, syrkNative, symmNative = 72*72, 16, 3000, 1000
 		} else {
-			gemvNative, triNative = 0, -1
+			gemvNative, triNative, syrkNative, symmNative = 0, -1, 0, 0
 		}
-		defer func() { gemvNative, triNative = g0, t0 }()
+		defer func() { gemvNative, triNative, syrkNative, symmNative = g0, t0, k0, s0 }()
 		f()
 	}
 	rnd := func(n int) []float64 {
@@ -441,6 +441,7 @@ func TestSmallNative(t *testing.T) {
 			a[i*n+i] += 2
 		}
 		x, y := rnd(2*n), rnd(2*n)
+		bm := rnd(n * n)
 		var cases []run
 		for _, tA := range transs {
 			for _, inc := range []int{1, -2} {
@@ -461,6 +462,26 @@ func TestSmallNative(t *testing.T) {
 					b := append([]float64(nil), a...)
 					withNative(native, func() { Dtrmm(s, ul, gblas.NoTrans, gblas.Unit, n, n, 0.5, a, n, b, n) })
 					return b
+				})
+			}
+		}
+		for _, ul := range uplos {
+			for _, tA := range transs {
+				cases = append(cases, func(native bool) []float64 {
+					c := append([]float64(nil), a...)
+					withNative(native, func() { Dsyrk(ul, tA, n, n, 0.5, a, n, 0.25, c, n) })
+					return c
+				}, func(native bool) []float64 {
+					c := append([]float64(nil), a...)
+					withNative(native, func() { Dsyr2k(ul, tA, n, n, 0.5, a, n, bm, n, 0.25, c, n) })
+					return c
+				})
+			}
+			for _, s := range sides {
+				cases = append(cases, func(native bool) []float64 {
+					c := append([]float64(nil), a...)
+					withNative(native, func() { Dsymm(s, ul, n, n, 0.5, a, n, bm, n, 0.25, c, n) })
+					return c
 				})
 			}
 		}

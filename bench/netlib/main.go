@@ -31,6 +31,7 @@ func main() {
 	sizes := flag.String("sizes", "", "comma-separated matrix orders (default 100,300,1000,2000)")
 	threads := flag.String("threads", "", "comma-separated thread counts (default 1 and GOMAXPROCS)")
 	samples := flag.Int("samples", 3, "samples per figure (median reported)")
+	native := flag.Bool("native", true, "time gonum's native BLAS as well (false: OpenBLAS and fastpath only; gonum's native code takes minutes at n >= 2000)")
 	flag.Parse()
 	opts := bench.LinalgOptions{Samples: *samples, Progress: os.Stderr}
 	var err error
@@ -47,6 +48,9 @@ func main() {
 	openblas := bench.LinalgBackend{Name: "openblas", BLAS: netlib.Implementation{},
 		SetThreads: func(n int) { C.openblas_set_num_threads(C.int(n)) }}
 	opts.Backends = []bench.LinalgBackend{bench.NativeBackend, openblas, bench.FastpathBackend}
+	if !*native {
+		opts.Backends = opts.Backends[1:]
+	}
 	fmt.Printf("# OpenBLAS core=%s (%s)\n", C.GoString(C.openblas_get_corename()), C.GoString(C.openblas_get_config()))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
