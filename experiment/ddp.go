@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/fastpath-go/fastpath/asm"
-	"github.com/fastpath-go/fastpath/data"
 	"github.com/fastpath-go/fastpath/layers"
 	"github.com/fastpath-go/fastpath/pathsgd"
 )
@@ -181,6 +180,8 @@ type DDPGridRow struct {
 	Seconds         float64
 }
 
+func (g DDPGridRow) score() gridScore { return gridScore{g.ValErr, g.ValLoss, g.Diverged, g.Seconds} }
+
 // DDPCurveRow is one epoch of a method's long run.
 type DDPCurveRow struct {
 	DDPMethod
@@ -206,9 +207,6 @@ type DDPResult struct {
 	Seconds             float64
 }
 
-type ddpGridResult struct{ Row DDPGridRow }
-type ddpCurveResult struct{ Rows []DDPCurveRow }
-
 // DDPStudy runs the ddp study in r's directory (resumable: each grid
 // candidate and each long run is a cell of r), logging progress to log.
 func DDPStudy(ctx context.Context, cfg DDPConfig, r *Runner, log io.Writer) (*DDPResult, error) {
@@ -226,86 +224,27 @@ func DDPStudy(ctx context.Context, cfg DDPConfig, r *Runner, log io.Writer) (*DD
 	fmt.Fprintf(log, "ddp: %d hidden layers of %d, %d training, %d validation, %d test examples, %d epochs; %s\n",
 		cfg.Layers, cfg.Hidden, res.TrainN, res.ValN, res.TestN, cfg.Epochs, res.Kernels)
 	ms := cfg.methods()
-	gridWork := float64(cfg.GridEpochs*gridTrain.Len() + sp.Val.Len()/3)
-	trainWork := float64(cfg.Epochs * (sp.Train.Len() + (trainEval.Len()+sp.Test.Len())/3))
-	r.SetWeights(func(key string) float64 {
-		if strings.HasPrefix(key, "grid-") {
-			return gridWork
-		}
-		return trainWork
-	}, float64(len(ms))*(float64(len(cfg.Grid))*gridWork+trainWork))
-	grids := make([][]ddpGridResult, len(ms))
-	var batch []BatchCell
+	tcells := make([]tunedCell[DDPMethod], len(ms))
 	for i, m := range ms {
-		su := cfg.setup(m, sp.Train.Dim(), sp.classes())
-		grids[i] = make([]ddpGridResult, len(cfg.Grid))
-		for j, lr := range cfg.Grid {
-			g := &grids[i][j]
-			batch = append(batch, BatchCell{Key: fmt.Sprintf("grid-%s-lr=%g", m.key(), lr), Result: g, Run: func(c *Cell) error {
-				gcfg := layers.TrainConfig{Epochs: cfg.GridEpochs, BatchSize: cfg.Batch, Seed: cfg.Seed}
-				ve, vl, diverged, secs, err := scoreCandidate(ctx, c, su, lr, gridTrain, sp.Val, gcfg)
-				if err != nil {
-					return err
-				}
-				g.Row = DDPGridRow{DDPMethod: m, LR: lr, ValErr: ve, ValLoss: vl, Diverged: diverged, Seconds: secs}
-				fmt.Fprintf(log, "  grid %-22s lr=%-7g val error %.4f loss %.4f%s (%.1fs)\n", m, lr, ve, vl, divergedNote(diverged), secs)
-				return nil
-			}})
-		}
+		tcells[i] = tunedCell[DDPMethod]{Cell: m, Setup: cfg.setup(m, sp.Train.Dim(), sp.classes()), Tuned: true}
 	}
-	if err := r.RunBatch(batch); err != nil {
+	p := protocol{Grid: cfg.Grid,
+		GridCfg:   layers.TrainConfig{Epochs: cfg.GridEpochs, BatchSize: cfg.Batch, Seed: cfg.Seed},
+		TrainCfg:  layers.TrainConfig{Epochs: cfg.Epochs, BatchSize: cfg.Batch, Seed: cfg.Seed},
+		GridTrain: gridTrain, Val: sp.Val, Train: sp.Train, TrainEval: trainEval, Test: sp.Test, Width: 22}
+	res.Grid, res.Curves, err = tuneAndTrain(ctx, r, log, p, tcells,
+		func(i int, lr float64, sc gridScore) DDPGridRow {
+			return DDPGridRow{DDPMethod: ms[i], LR: lr, ValErr: sc.ValErr, ValLoss: sc.ValLoss, Diverged: sc.Diverged, Seconds: sc.Seconds}
+		},
+		func(i int, lr float64, pt curvePoint) DDPCurveRow {
+			return DDPCurveRow{DDPMethod: ms[i], LR: lr, Epoch: pt.Epoch, TrainLoss: pt.TrainLoss, RunLoss: pt.RunLoss,
+				TestErr: pt.TestErr, Seconds: pt.Seconds, TrainSeconds: pt.TrainSeconds, Steps: pt.Steps, Diverged: pt.Diverged}
+		})
+	if err != nil {
 		return nil, err
-	}
-	chosen := make([]float64, len(ms))
-	for i := range ms {
-		var errs []float64
-		var div []bool
-		for _, g := range grids[i] {
-			res.Grid = append(res.Grid, g.Row)
-			errs, div = append(errs, g.Row.ValErr), append(div, g.Row.Diverged)
-		}
-		chosen[i] = bestStep(cfg.Grid, errs, div)
-	}
-	crs := make([]ddpCurveResult, len(ms))
-	batch = batch[:0]
-	for i, m := range ms {
-		su, lr, cr := cfg.setup(m, sp.Train.Dim(), sp.classes()), chosen[i], &crs[i]
-		batch = append(batch, BatchCell{Key: "train-" + m.key(), Result: cr, Run: func(c *Cell) error {
-			tcfg := layers.TrainConfig{Epochs: cfg.Epochs, BatchSize: cfg.Batch, Seed: cfg.Seed}
-			pts, err := trainCurve(ctx, c, su, lr, sp.Train, trainEval, sp.Test, tcfg, func(p curvePoint) {
-				if p.Diverged {
-					fmt.Fprintf(log, "  %-22s lr=%-7g diverged\n", m, lr)
-					return
-				}
-				fmt.Fprintf(log, "  %-22s lr=%-7g epoch %3d train loss %.4f test error %.4f (%.1fs)\n", m, lr, p.Epoch, p.TrainLoss, p.TestErr, p.Seconds)
-			})
-			if err != nil {
-				return err
-			}
-			for _, p := range pts {
-				cr.Rows = append(cr.Rows, DDPCurveRow{DDPMethod: m, LR: lr, Epoch: p.Epoch, TrainLoss: p.TrainLoss, RunLoss: p.RunLoss,
-					TestErr: p.TestErr, Seconds: p.Seconds, TrainSeconds: p.TrainSeconds, Steps: p.Steps, Diverged: p.Diverged})
-			}
-			return nil
-		}})
-	}
-	if err := r.RunBatch(batch); err != nil {
-		return nil, err
-	}
-	for _, cr := range crs {
-		res.Curves = append(res.Curves, cr.Rows...)
 	}
 	res.Seconds = time.Since(start).Seconds()
 	return res, nil
-}
-
-// subset returns n examples of d drawn with seed (all of d when n is 0 or
-// at least its length).
-func subset(d *data.Dataset, n int, seed uint64) *data.Dataset {
-	if n > 0 && n < d.Len() {
-		return d.Subset(data.Permutation(d.Len(), seed)[:n])
-	}
-	return d
 }
 
 // WriteFiles writes ddp_grid.csv, ddp_curves.csv and ddp.md to dir.

@@ -2,9 +2,13 @@ package experiment
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"math"
+	"strings"
 	"time"
 
+	"github.com/fastpath-go/fastpath/data"
 	"github.com/fastpath-go/fastpath/layers"
 )
 
@@ -14,6 +18,15 @@ import (
 // candidate is recorded as diverged and never chosen); the chosen step size
 // is then trained for the study's epochs, with the training loss and the
 // test error measured after every epoch. This file owns that protocol.
+
+// subset returns n examples of d drawn with seed (all of d when n is 0 or
+// at least its length).
+func subset(d *data.Dataset, n int, seed uint64) *data.Dataset {
+	if n > 0 && n < d.Len() {
+		return d.Subset(data.Permutation(d.Len(), seed)[:n])
+	}
+	return d
+}
 
 // setup builds one configuration's network and its optimizer for a step
 // size.
@@ -135,4 +148,140 @@ func trainEpochs(ctx context.Context, c *Cell, s setup, lr float64, train, train
 		},
 	})
 	return rows, diverged, err
+}
+
+// tunedCell is one configuration of a study run under the protocol.
+type tunedCell[K interface{ key() string }] struct {
+	// Cell names the configuration: its String in the log, its key in
+	// the cell keys grid-KEY-lr=LR and train-KEY.
+	Cell K
+	// Setup builds its network and optimizer.
+	Setup setup
+	// Fixed, when Tuned is false, is the step size used without a grid.
+	Fixed float64
+	Tuned bool
+}
+
+// protocol is what the protocol needs of a study: the grid and its
+// training, the long runs' training, the data, and the width of the
+// configuration column in the log.
+type protocol struct {
+	Grid                   []float64
+	GridCfg, TrainCfg      layers.TrainConfig
+	GridTrain, Val         layers.Examples
+	Train, TrainEval, Test layers.Examples
+	Width                  int
+}
+
+// gridScore is one grid candidate's score; a study's grid rows report
+// theirs through a score method.
+type gridScore struct {
+	ValErr, ValLoss float64
+	Diverged        bool
+	Seconds         float64
+}
+
+// rowResult and rowsResult are the values the runner keeps per grid cell
+// and per long-run cell (gob matches them by field name with the results
+// of earlier versions, which named them per study).
+type rowResult[G any] struct{ Row G }
+type rowsResult[C any] struct{ Rows []C }
+
+// tuneAndTrain runs the protocol on cells in r: the grid of every tuned
+// cell first (all candidates of all cells, independent of each other, so
+// that the table of chosen step sizes is complete early in a study spanning
+// several sittings), then the long run of each cell's chosen step size.
+// gridRow and curveRow make the study's rows of cell i; the grid rows come
+// back in cell and grid order, the curve rows in cell and epoch order.
+func tuneAndTrain[K interface {
+	key() string
+	String() string
+}, G interface{ score() gridScore }, C any](ctx context.Context, r *Runner, log io.Writer, p protocol, cells []tunedCell[K],
+	gridRow func(i int, lr float64, s gridScore) G, curveRow func(i int, lr float64, pt curvePoint) C) (grid []G, curves []C, err error) {
+	// Work per cell for the estimate of time left: examples trained and
+	// evaluated (an evaluation costing a third of a training example).
+	gridWork := float64(p.GridCfg.Epochs*p.GridTrain.Len() + p.Val.Len()/3)
+	trainWork := float64(p.TrainCfg.Epochs * (p.Train.Len() + (p.TrainEval.Len()+p.Test.Len())/3))
+	total := 0.0
+	for _, tc := range cells {
+		if tc.Tuned {
+			total += float64(len(p.Grid)) * gridWork
+		}
+		total += trainWork
+	}
+	r.SetWeights(func(key string) float64 {
+		if strings.HasPrefix(key, "grid-") {
+			return gridWork
+		}
+		return trainWork
+	}, total)
+	grids := make([][]rowResult[G], len(cells))
+	var batch []BatchCell
+	for i, tc := range cells {
+		if !tc.Tuned {
+			continue
+		}
+		grids[i] = make([]rowResult[G], len(p.Grid))
+		for j, lr := range p.Grid {
+			g := &grids[i][j]
+			key := fmt.Sprintf("grid-%s-lr=%g", tc.Cell.key(), lr)
+			batch = append(batch, BatchCell{Key: key, Result: g, Run: func(c *Cell) error {
+				ve, vl, diverged, secs, err := scoreCandidate(ctx, c, tc.Setup, lr, p.GridTrain, p.Val, p.GridCfg)
+				if err != nil {
+					return err
+				}
+				g.Row = gridRow(i, lr, gridScore{ValErr: ve, ValLoss: vl, Diverged: diverged, Seconds: secs})
+				fmt.Fprintf(log, "  grid %-*s lr=%-7g val error %.4f loss %.4f%s (%.1fs)\n", p.Width, tc.Cell, lr, ve, vl, divergedNote(diverged), secs)
+				return nil
+			}})
+		}
+	}
+	if err := r.RunBatch(batch); err != nil {
+		return nil, nil, err
+	}
+	// A grid cell finished in an earlier sitting comes back as its saved
+	// row alone, so the scores are read from the rows.
+	chosen := make([]float64, len(cells))
+	for i, tc := range cells {
+		if !tc.Tuned {
+			chosen[i] = tc.Fixed
+			continue
+		}
+		var errs []float64
+		var div []bool
+		for _, g := range grids[i] {
+			grid = append(grid, g.Row)
+			s := g.Row.score()
+			errs, div = append(errs, s.ValErr), append(div, s.Diverged)
+		}
+		chosen[i] = bestStep(p.Grid, errs, div)
+	}
+	crs := make([]rowsResult[C], len(cells))
+	batch = batch[:0]
+	for i, tc := range cells {
+		lr, cr := chosen[i], &crs[i]
+		batch = append(batch, BatchCell{Key: "train-" + tc.Cell.key(), Result: cr, Run: func(c *Cell) error {
+			pts, err := trainCurve(ctx, c, tc.Setup, lr, p.Train, p.TrainEval, p.Test, p.TrainCfg, func(pt curvePoint) {
+				if pt.Diverged {
+					fmt.Fprintf(log, "  %-*s lr=%-7g diverged\n", p.Width, tc.Cell, lr)
+					return
+				}
+				fmt.Fprintf(log, "  %-*s lr=%-7g epoch %3d train loss %.4f test error %.4f (%.1fs)\n", p.Width, tc.Cell, lr, pt.Epoch, pt.TrainLoss, pt.TestErr, pt.Seconds)
+			})
+			if err != nil {
+				return err
+			}
+			for _, pt := range pts {
+				cr.Rows = append(cr.Rows, curveRow(i, lr, pt))
+			}
+			return nil
+		}})
+	}
+	if err := r.RunBatch(batch); err != nil {
+		return nil, nil, err
+	}
+	for _, cr := range crs {
+		curves = append(curves, cr.Rows...)
+	}
+	return grid, curves, nil
 }

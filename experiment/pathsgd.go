@@ -209,6 +209,8 @@ type GridRow struct {
 	Seconds         float64
 }
 
+func (g GridRow) score() gridScore { return gridScore{g.ValErr, g.ValLoss, g.Diverged, g.Seconds} }
+
 // CurveRow is one epoch of a trained cell.
 type CurveRow struct {
 	PathSGDCell
@@ -238,10 +240,6 @@ type CompareResult struct {
 // gridEpoch is the (empty) per-epoch record of a grid candidate.
 type gridEpoch struct{ Epoch int }
 
-// gridResult and cellResult are what the runner keeps per cell.
-type gridResult struct{ Row GridRow }
-type cellResult struct{ Rows []CurveRow }
-
 // PathSGDCompare runs the Compare study in r's directory (resumable: each
 // grid candidate and each trained cell is a cell of r), logging progress
 // to log.
@@ -254,20 +252,12 @@ func PathSGDCompare(ctx context.Context, cfg PathSGDConfig, r *Runner, log io.Wr
 	if err != nil {
 		return nil, err
 	}
-	trainEval := sp.Train
-	if cfg.TrainEval > 0 && cfg.TrainEval < sp.Train.Len() {
-		trainEval = sp.Train.Subset(data.Permutation(sp.Train.Len(), cfg.Seed+2)[:cfg.TrainEval])
-	}
-	gridTrain := sp.Train
-	if cfg.GridTrain > 0 && cfg.GridTrain < sp.Train.Len() {
-		gridTrain = sp.Train.Subset(data.Permutation(sp.Train.Len(), cfg.Seed+3)[:cfg.GridTrain])
-	}
+	trainEval := subset(sp.Train, cfg.TrainEval, cfg.Seed+2)
+	gridTrain := subset(sp.Train, cfg.GridTrain, cfg.Seed+3)
 	res := &CompareResult{Config: cfg, TrainN: sp.Train.Len(), ValN: sp.Val.Len(), TestN: sp.Test.Len(), Kernels: asm.Describe()}
 	fmt.Fprintf(log, "pathsgd compare: %d hidden layers of %d, %d training, %d validation, %d test examples, %d epochs; %s\n",
 		cfg.Layers, cfg.Hidden, res.TrainN, res.ValN, res.TestN, cfg.Epochs, res.Kernels)
-	// The cells in a fixed order: the grid search of every cell
-	// first, then the long runs, so that the table of chosen step sizes is
-	// complete early in a study spanning several sittings.
+	// The cells in a fixed order (tuneAndTrain runs every grid first).
 	var cells []PathSGDCell
 	for _, dropout := range cfg.Dropouts {
 		for _, init := range cfg.Inits {
@@ -276,109 +266,33 @@ func PathSGDCompare(ctx context.Context, cfg PathSGDConfig, r *Runner, log io.Wr
 			}
 		}
 	}
-	// Work per cell for the estimate of time left: examples trained and
-	// evaluated.
-	gridWork := float64(cfg.GridEpochs*gridTrain.Len() + sp.Val.Len()/3)
-	trainWork := float64(cfg.Epochs * (sp.Train.Len() + (trainEval.Len()+sp.Test.Len())/3))
-	total := 0.0
-	for _, cell := range cells {
-		if _, fixed := cfg.FixedLR[cell.Opt]; !fixed {
-			total += float64(len(cfg.Grid)) * gridWork
-		}
-		total += trainWork
-	}
-	r.SetWeights(func(key string) float64 {
-		if strings.HasPrefix(key, "grid-") {
-			return gridWork
-		}
-		return trainWork
-	}, total)
-	setupOf := func(cell PathSGDCell) setup {
-		return setup{
+	tcells := make([]tunedCell[PathSGDCell], len(cells))
+	for i, cell := range cells {
+		lr, fixed := cfg.FixedLR[cell.Opt]
+		su := setup{
 			NewNet: func() (*layers.Network, error) { return cfg.newNetwork(cell, sp.Train.Dim(), sp.classes()) },
 			NewOpt: func(lr float64) layers.Optimizer { return newPathSGDOptimizer(cell.Opt, lr) },
 		}
+		tcells[i] = tunedCell[PathSGDCell]{Cell: cell, Setup: su, Fixed: lr, Tuned: !fixed}
 	}
-	// The grid: every candidate of every cell, independent of each other.
-	grids := make([][]gridResult, len(cells))
-	var batch []BatchCell
-	for i, cell := range cells {
-		if _, fixed := cfg.FixedLR[cell.Opt]; fixed {
-			continue
-		}
-		grids[i] = make([]gridResult, len(cfg.Grid))
-		for j, cand := range cfg.Grid {
-			g := &grids[i][j]
-			batch = append(batch, BatchCell{Key: gridKey(cell, cand), Result: g, Run: func(c *Cell) error {
-				gcfg := layers.TrainConfig{Epochs: cfg.GridEpochs, BatchSize: cfg.Batch, Seed: cfg.Seed}
-				ve, vl, diverged, secs, err := scoreCandidate(ctx, c, setupOf(cell), cand, gridTrain, sp.Val, gcfg)
-				if err != nil {
-					return err
-				}
-				g.Row = GridRow{PathSGDCell: cell, LR: cand, ValErr: ve, ValLoss: vl, Diverged: diverged, Seconds: secs}
-				fmt.Fprintf(log, "  grid %-32s lr=%-7g val error %.4f loss %.4f%s (%.1fs)\n", cell, cand, ve, vl, divergedNote(diverged), secs)
-				return nil
-			}})
-		}
-	}
-	if err := r.RunBatch(batch); err != nil {
+	p := protocol{Grid: cfg.Grid,
+		GridCfg:   layers.TrainConfig{Epochs: cfg.GridEpochs, BatchSize: cfg.Batch, Seed: cfg.Seed},
+		TrainCfg:  layers.TrainConfig{Epochs: cfg.Epochs, BatchSize: cfg.Batch, Seed: cfg.Seed},
+		GridTrain: gridTrain, Val: sp.Val, Train: sp.Train, TrainEval: trainEval, Test: sp.Test, Width: 32}
+	res.Grid, res.Curves, err = tuneAndTrain(ctx, r, log, p, tcells,
+		func(i int, lr float64, sc gridScore) GridRow {
+			return GridRow{PathSGDCell: cells[i], LR: lr, ValErr: sc.ValErr, ValLoss: sc.ValLoss, Diverged: sc.Diverged, Seconds: sc.Seconds}
+		},
+		func(i int, lr float64, pt curvePoint) CurveRow {
+			return CurveRow{PathSGDCell: cells[i], LR: lr, Epoch: pt.Epoch, TrainLoss: pt.TrainLoss, RunLoss: pt.RunLoss,
+				TestErr: pt.TestErr, Seconds: pt.Seconds, TrainSeconds: pt.TrainSeconds, Steps: pt.Steps, Diverged: pt.Diverged}
+		})
+	if err != nil {
 		return nil, err
-	}
-	chosen := make([]float64, len(cells))
-	for i, cell := range cells {
-		lr, fixed := cfg.FixedLR[cell.Opt]
-		if !fixed {
-			var errs []float64
-			var div []bool
-			for _, g := range grids[i] {
-				res.Grid = append(res.Grid, g.Row)
-				errs, div = append(errs, g.Row.ValErr), append(div, g.Row.Diverged)
-			}
-			lr = bestStep(cfg.Grid, errs, div)
-		}
-		chosen[i] = lr
-	}
-	// The long runs of the chosen step sizes.
-	crs := make([]cellResult, len(cells))
-	batch = batch[:0]
-	for i, cell := range cells {
-		lr, cr := chosen[i], &crs[i]
-		batch = append(batch, BatchCell{Key: trainKey(cell), Result: cr, Run: func(c *Cell) error {
-			tcfg := layers.TrainConfig{Epochs: cfg.Epochs, BatchSize: cfg.Batch, Seed: cfg.Seed}
-			pts, err := trainCurve(ctx, c, setupOf(cell), lr, sp.Train, trainEval, sp.Test, tcfg, func(p curvePoint) {
-				if p.Diverged {
-					fmt.Fprintf(log, "  %-32s lr=%-7g diverged\n", cell, lr)
-					return
-				}
-				fmt.Fprintf(log, "  %-32s lr=%-7g epoch %3d train loss %.4f test error %.4f (%.1fs)\n", cell, lr, p.Epoch, p.TrainLoss, p.TestErr, p.Seconds)
-			})
-			if err != nil {
-				return err
-			}
-			for _, p := range pts {
-				cr.Rows = append(cr.Rows, CurveRow{PathSGDCell: cell, LR: lr, Epoch: p.Epoch, TrainLoss: p.TrainLoss, RunLoss: p.RunLoss,
-					TestErr: p.TestErr, Seconds: p.Seconds, TrainSeconds: p.TrainSeconds, Steps: p.Steps, Diverged: p.Diverged})
-			}
-			return nil
-		}})
-	}
-	if err := r.RunBatch(batch); err != nil {
-		return nil, err
-	}
-	for _, cr := range crs {
-		res.Curves = append(res.Curves, cr.Rows...)
 	}
 	res.Seconds = time.Since(start).Seconds()
 	return res, nil
 }
-
-// gridKey and trainKey name a grid candidate's and a trained cell's
-// directories.
-func gridKey(cell PathSGDCell, lr float64) string {
-	return fmt.Sprintf("grid-%s-lr=%g", cell.key(), lr)
-}
-
-func trainKey(cell PathSGDCell) string { return "train-" + cell.key() }
 
 func divergedNote(d bool) string {
 	if d {
