@@ -10,11 +10,14 @@ import (
 	"io/fs"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fastpath-go/fastpath/asm"
+	"github.com/fastpath-go/fastpath/blas"
 	"github.com/fastpath-go/fastpath/checkpoint"
 	"github.com/fastpath-go/fastpath/rnn"
 	"github.com/fastpath-go/fastpath/rnn/tasks"
@@ -189,6 +192,11 @@ func RNNStudy(ctx context.Context, c RNNConfig, r *Runner, log io.Writer) (*RNNR
 	}
 	e := &rnnStudy{task: c.Task, c: c, methods: c.Methods, stderr: log, ctx: ctx, runner: r}
 	fmt.Fprintf(log, "%s\n", asm.Describe())
+	if r.Jobs > 1 {
+		// Runs side by side, each on one thread, their lines whole.
+		defer blas.SetThreads(blas.SetThreads(1))
+		e.stderr = &lockedWriter{w: log}
+	}
 	var err error
 	switch c.Task {
 	case "addition":
@@ -198,7 +206,10 @@ func RNNStudy(ctx context.Context, c RNNConfig, r *Runner, log io.Writer) (*RNNR
 	case "text":
 		err = e.text()
 	}
-	res := &RNNResult{Config: c, Runs: e.results, TrainImages: e.trainImages, TestImages: e.testImages, Kernels: asm.Current().Name}
+	// Runs queued but not started (after an interruption or a failure)
+	// have no task yet and are left out.
+	runs := slices.DeleteFunc(e.results, func(r *RNNRun) bool { return r.Task == "" })
+	res := &RNNResult{Config: c, Runs: runs, TrainImages: e.trainImages, TestImages: e.testImages, Kernels: asm.Current().Name}
 	return res, err
 }
 
@@ -284,21 +295,21 @@ type rnnStudy struct {
 }
 
 func (e *rnnStudy) addition() error {
+	var jobs []rnnJob
 	for _, T := range e.c.Steps {
 		if T < 2 {
 			return fmt.Errorf("-T %d: the addition problem needs at least 2 steps", T)
 		}
 		for _, m := range e.methods {
 			newTask := func() (tasks.Task, error) { return tasks.NewAddition(T, e.c.Batch, e.c.TestN, e.c.Seed), nil }
-			if err := e.runMethod(newTask, fmt.Sprintf("T=%d", T), m, e.c.Iters); err != nil {
-				return err
-			}
+			jobs = append(jobs, rnnJob{newTask, fmt.Sprintf("T=%d", T), m, e.c.Iters})
 		}
 	}
-	return nil
+	return e.runJobs(jobs)
 }
 
 func (e *rnnStudy) mnist() error {
+	var jobs []rnnJob
 	for _, v := range e.c.Variants {
 		if v != "plain" && v != "permuted" {
 			return fmt.Errorf("unknown variant %q in -variants (want plain, permuted)", v)
@@ -330,12 +341,10 @@ func (e *rnnStudy) mnist() error {
 			if iters == 0 {
 				iters = max(1, int(math.Round(e.c.Epochs*float64(task.EpochSteps()))))
 			}
-			if err := e.runMethod(func() (tasks.Task, error) { return newTask() }, v, m, iters); err != nil {
-				return err
-			}
+			jobs = append(jobs, rnnJob{func() (tasks.Task, error) { return newTask() }, v, m, iters})
 		}
 	}
-	return nil
+	return e.runJobs(jobs)
 }
 
 func (e *rnnStudy) text() error {
@@ -344,6 +353,7 @@ func (e *rnnStudy) text() error {
 	}
 	steps, c := e.c.Steps[0], e.c.Corpus
 	name := c.Name
+	var jobs []rnnJob
 	for _, m := range e.methods {
 		newTask := func() (tasks.Task, error) { return tasks.NewTextCorpus(c, steps, e.c.Batch, e.c.EvalChars) }
 		task, err := tasks.NewTextCorpus(c, steps, e.c.Batch, e.c.EvalChars)
@@ -355,11 +365,9 @@ func (e *rnnStudy) text() error {
 			fmt.Fprintf(e.stderr, "corpus %s: %d bytes, %d symbols, split %s; train %d, validation %d, test %d\n",
 				name, c.Len(), vocab, c.Split, tr, va, te)
 		}
-		if err := e.runMethod(newTask, name, m, e.c.Iters); err != nil {
-			return err
-		}
+		jobs = append(jobs, rnnJob{newTask, name, m, e.c.Iters})
 	}
-	return nil
+	return e.runJobs(jobs)
 }
 
 // newMethod returns a model initialised and an optimizer configured for
@@ -437,20 +445,6 @@ func runKey(task, variant, method string) string {
 	return string(k)
 }
 
-// run trains one method on one task for iters iterations (or until the
-// budget is spent, the loss diverges or the run is interrupted),
-// evaluating every -eval-every iterations, as a cell of the study's
-// runner: a finished run is read back, an interrupted one continues from
-// its checkpoint.
-func (e *rnnStudy) run(task tasks.Task, key, variant, method string, iters int, lr float64, grid bool) (*RNNRun, error) {
-	r := &RNNRun{}
-	e.results = append(e.results, r)
-	_, err := e.runner.Run(key, r, func(c *Cell) error {
-		return e.train(c, task, variant, method, iters, lr, grid, r)
-	})
-	return r, err
-}
-
 // betterCandidate reports whether a grid candidate with validation metric
 // score and last training loss loss beats the best so far (metric best,
 // loss bestLoss; best NaN: none yet). Higher metrics win when higher is
@@ -472,57 +466,91 @@ func betterCandidate(higherBetter bool, score, loss, best, bestLoss float64) boo
 	}
 }
 
-// runMethod runs method on a fresh task from newTask: directly, or after
-// the method's step-size grid (each candidate on a fresh task for
-// GridIters iterations, scored on the validation set; the best candidate
-// that did not diverge trains the run).
-func (e *rnnStudy) runMethod(newTask func() (tasks.Task, error), variant, method string, iters int) error {
-	key := runKey(e.task, variant, method)
-	grid := e.c.grid(method)
-	if len(grid) == 0 {
-		task, err := newTask()
-		if err != nil {
-			return err
+// lockedWriter serializes the writes of runs side by side.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// rnnJob is one method on one task variant: its runs train on fresh tasks
+// from newTask for iters iterations.
+type rnnJob struct {
+	newTask         func() (tasks.Task, error)
+	variant, method string
+	iters           int
+}
+
+// runJobs runs the jobs as cells of the study's runner (a finished run is
+// read back, an interrupted one continues from its checkpoint): first the
+// step-size grid of every job that has one (each candidate on a fresh task
+// for GridIters iterations, scored on the validation set), then every
+// job's run, with the best candidate that did not diverge or with the
+// configured step size. The candidates, and then the runs, are independent
+// of each other: with Runner.Jobs above 1 they run side by side.
+func (e *rnnStudy) runJobs(jobs []rnnJob) error {
+	newRun := func() *RNNRun {
+		r := &RNNRun{}
+		e.results = append(e.results, r)
+		return r
+	}
+	cell := func(key string, j rnnJob, iters int, lr float64, grid bool, r *RNNRun) BatchCell {
+		return BatchCell{Key: key, Result: r, Run: func(c *Cell) error {
+			task, err := j.newTask()
+			if err != nil {
+				return err
+			}
+			if _, ok := task.(tasks.Validator); grid && !ok {
+				return fmt.Errorf("the %s task has no validation set for a step-size grid", e.task)
+			}
+			return e.train(c, task, j.variant, j.method, iters, lr, grid, r)
+		}}
+	}
+	grids := make([][]*RNNRun, len(jobs))
+	var batch []BatchCell
+	for i, j := range jobs {
+		for _, lr := range e.c.grid(j.method) {
+			r := newRun()
+			grids[i] = append(grids[i], r)
+			batch = append(batch, cell(runKey(e.task, j.variant, j.method)+"-grid-lr="+Ftoa(lr), j, e.c.GridIters, lr, true, r))
 		}
-		_, err = e.run(task, key, variant, method, iters, 0, false)
+	}
+	if err := e.runner.RunBatch(batch); err != nil {
 		return err
 	}
-	best, bestLoss, bestLR := math.NaN(), math.NaN(), 0.0
-	for _, lr := range grid {
-		task, err := newTask()
-		if err != nil {
-			return err
+	batch = batch[:0]
+	for i, j := range jobs {
+		key, lr := runKey(e.task, j.variant, j.method), 0.0
+		if grid := e.c.grid(j.method); len(grid) > 0 {
+			best, bestLoss := math.NaN(), math.NaN()
+			for k, r := range grids[i] {
+				score := r.Final
+				if r.Diverged || math.IsNaN(score) {
+					continue
+				}
+				loss := math.NaN()
+				if n := len(r.Points); n > 0 {
+					loss = r.Points[n-1].TrainLoss
+				}
+				if betterCandidate(e.task == "mnist", score, loss, best, bestLoss) {
+					best, bestLoss, lr = score, loss, grid[k]
+				}
+			}
+			if math.IsNaN(best) {
+				return fmt.Errorf("%s %s %s: every step size of the grid %v diverged", e.task, j.variant, j.method, grid)
+			}
+			fmt.Fprintf(e.stderr, "%s %s %s: step size %g chosen on the validation set (%s %.4g after %d iterations)\n",
+				e.task, j.variant, j.method, lr, e.metricName(), best, e.c.GridIters)
+			key += "-lr=" + Ftoa(lr)
 		}
-		if _, ok := task.(tasks.Validator); !ok {
-			return fmt.Errorf("the %s task has no validation set for a step-size grid", e.task)
-		}
-		r, err := e.run(task, key+"-grid-lr="+Ftoa(lr), variant, method, e.c.GridIters, lr, true)
-		if err != nil {
-			return err
-		}
-		score := r.Final
-		if r.Diverged || math.IsNaN(score) {
-			continue
-		}
-		loss := math.NaN()
-		if n := len(r.Points); n > 0 {
-			loss = r.Points[n-1].TrainLoss
-		}
-		if betterCandidate(e.task == "mnist", score, loss, best, bestLoss) {
-			best, bestLoss, bestLR = score, loss, lr
-		}
+		batch = append(batch, cell(key, j, j.iters, lr, false, newRun()))
 	}
-	if math.IsNaN(best) {
-		return fmt.Errorf("%s %s %s: every step size of the grid %v diverged", e.task, variant, method, grid)
-	}
-	fmt.Fprintf(e.stderr, "%s %s %s: step size %g chosen on the validation set (%s %.4g after %d iterations)\n",
-		e.task, variant, method, bestLR, e.metricName(), best, e.c.GridIters)
-	task, err := newTask()
-	if err != nil {
-		return err
-	}
-	_, err = e.run(task, key+"-lr="+Ftoa(bestLR), variant, method, iters, bestLR, false)
-	return err
+	return e.runner.RunBatch(batch)
 }
 
 // train is run's cell: it fills r.
@@ -555,6 +583,11 @@ func (e *rnnStudy) train(c *Cell, task tasks.Task, variant, method string, iters
 		fmt.Fprintf(e.stderr, "%s %s %s: %v, lr %g, momentum %g, clip %g, %d iterations of batch %d\n",
 			e.task, variant, method, m, lr, e.c.Momentum, clip, iters, e.c.Batch)
 	}
+	// Side by side with other runs, each line of this one says which it is.
+	label := ""
+	if e.runner.Jobs > 1 {
+		label = fmt.Sprintf("[%s %s lr=%g] ", variant, method, lr)
+	}
 	train := time.Duration(pr.TrainSeconds * float64(time.Second))
 	save := func() error {
 		pr.TrainSeconds, pr.Run = train.Seconds(), *r
@@ -576,7 +609,7 @@ func (e *rnnStudy) train(c *Cell, task tasks.Task, variant, method string, iters
 		if e.task == "addition" && r.SolvedAt < 0 && metric < 0.01 && !grid {
 			r.SolvedAt = it
 		}
-		fmt.Fprintf(e.stderr, "  iter %6d  %7.1fs  train loss %.4g  %s %.4g\n", it, p.Seconds, p.TrainLoss, e.metricName(), metric)
+		fmt.Fprintf(e.stderr, "  %siter %6d  %7.1fs  train loss %.4g  %s %.4g\n", label, it, p.Seconds, p.TrainLoss, e.metricName(), metric)
 	}
 	if !resumed {
 		r.Points = append(r.Points, RNNPoint{Metric: eval(m)})
@@ -606,7 +639,7 @@ func (e *rnnStudy) train(c *Cell, task tasks.Task, variant, method string, iters
 		pr.LossN++
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			r.Diverged, r.Final = true, math.NaN()
-			fmt.Fprintf(e.stderr, "  iter %6d: training loss %v, stopping this run\n", it+1, loss)
+			fmt.Fprintf(e.stderr, "  %siter %6d: training loss %v, stopping this run\n", label, it+1, loss)
 			break
 		}
 		over := e.c.Budget > 0 && train >= e.c.Budget
@@ -623,7 +656,7 @@ func (e *rnnStudy) train(c *Cell, task tasks.Task, variant, method string, iters
 	}
 	if v, ok := task.Final(m); ok && !r.Diverged && !grid {
 		r.Extra = v
-		fmt.Fprintf(e.stderr, "  test bits per character %.4f\n", v)
+		fmt.Fprintf(e.stderr, "  %stest bits per character %.4f\n", label, v)
 	}
 	return nil
 }

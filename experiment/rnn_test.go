@@ -152,3 +152,71 @@ func TestBetterCandidate(t *testing.T) {
 		}
 	}
 }
+
+// TestRNNStudyJobs: with Runner.Jobs = 2 the grid candidates, and then the
+// runs, train side by side (two goroutines, one thread each) and give the
+// numbers of the study run one cell at a time, on every task, grids
+// included; the log says which run each evaluation line belongs to.
+func TestRNNStudyJobs(t *testing.T) {
+	var corpus []byte
+	for i := range 3000 {
+		corpus = append(corpus, "the quick brown fox jumps over the lazy dog; "[i%45])
+	}
+	configs := map[string]RNNConfig{
+		"addition": {Task: "addition", Steps: []int{5, 7}, TestN: 40},
+		"mnist":    {Task: "mnist", Variants: []string{"plain", "permuted"}, Side: 5, TrainN: 60, TestN: 20, ValN: 20, MNIST: filepath.Join("..", "testdata", "mnist")},
+		"text":     {Task: "text", Steps: []int{5}, CorpusName: "fox", Corpus: tasks.SplitText("fox", corpus), EvalChars: 300},
+	}
+	for name, c := range configs {
+		c.Methods = []string{"rnn-path", "irnn"}
+		c.Hidden, c.Batch, c.Iters, c.EvalEvery = 6, 4, 12, 4
+		c.LRPath, c.LRIRNN, c.Momentum, c.Clip = 0.01, 0.01, 0.9, 10
+		c.PathInit, c.IRNNStd, c.Seed = "identity", 0.001, 3
+		c.GridIRNN, c.GridIters = []float64{0.001, 0.01}, 6
+		if name == "text" {
+			c.GridIRNN = nil // its task has no validation set for a grid
+		}
+		if name == "mnist" {
+			c.Iters, c.Epochs = 0, 1
+		}
+		var logs [2]strings.Builder
+		var runs [2]string
+		for i, jobs := range []int{1, 2} {
+			r, err := Open(t.TempDir(), "rnn", c, c.Runs(), false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.Jobs = jobs
+			res, err := RNNStudy(t.Context(), c, r, &logs[i])
+			if err != nil {
+				t.Fatalf("%s jobs=%d: %v", name, jobs, err)
+			}
+			runs[i] = runSummary(res.Runs)
+			// Each run with a grid trains its best candidate's step.
+			for _, run := range res.Runs {
+				if run.Phase == PhaseGrid {
+					continue
+				}
+				best, bestLoss, bestLR := math.NaN(), math.NaN(), 0.0
+				for _, g := range res.Runs {
+					if g.Phase != PhaseGrid || g.Variant != run.Variant || g.Method != run.Method || g.Diverged {
+						continue
+					}
+					loss := g.Points[len(g.Points)-1].TrainLoss
+					if betterCandidate(name == "mnist", g.Final, loss, best, bestLoss) {
+						best, bestLoss, bestLR = g.Final, loss, g.LR
+					}
+				}
+				if !math.IsNaN(best) && run.LR != bestLR {
+					t.Errorf("%s %s %s: trained lr %g, best candidate %g", name, run.Variant, run.Method, run.LR, bestLR)
+				}
+			}
+		}
+		if runs[0] != runs[1] {
+			t.Errorf("%s: two jobs\n%s\none job\n%s", name, runs[1], runs[0])
+		}
+		if strings.Count(runs[0], "\n  ") == 0 || !strings.Contains(logs[1].String(), "  [") || strings.Contains(logs[0].String(), "  [") {
+			t.Errorf("%s: logs\n%s\n%s", name, logs[0].String(), logs[1].String())
+		}
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/fastpath-go/fastpath/dist"
@@ -33,7 +35,13 @@ type Runner struct {
 	// same Dir, a directory they all see (one machine, or a shared file
 	// system).
 	Comm dist.Comm
+	// Jobs, when above 1 (and the study runs in one process), runs up to
+	// Jobs cells of a RunBatch at once, each on its own goroutine: the
+	// independent runs of a sweep on separate cores. Their cells must not
+	// share mutable state; their log lines interleave.
+	Jobs int
 
+	mu          sync.Mutex // guards the counters below and Progress
 	total, done int
 	ran         int           // cells run (not skipped) in this process
 	spent       time.Duration // their time
@@ -199,9 +207,11 @@ func (r *Runner) Run(key string, result any, run func(c *Cell) error) (skipped b
 	c.Epochs = filepath.Join(c.Dir, "epochs.log")
 	resPath := filepath.Join(c.Dir, "result.gob")
 	if err := readValue(resPath, result); err == nil {
+		r.mu.Lock()
 		r.done++
 		r.doneWork += r.work(key)
 		r.report("done  ", key)
+		r.mu.Unlock()
 		return true, nil
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return false, fmt.Errorf("%w (delete the cell's directory to run it again)", err)
@@ -209,7 +219,9 @@ func (r *Runner) Run(key string, result any, run func(c *Cell) error) (skipped b
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
 		return false, err
 	}
+	r.mu.Lock()
 	r.report("start ", key)
+	r.mu.Unlock()
 	t0 := time.Now()
 	if err := run(c); err != nil {
 		return false, fmt.Errorf("cell %s: %w", key, err)
@@ -220,11 +232,13 @@ func (r *Runner) Run(key string, result any, run func(c *Cell) error) (skipped b
 	if !r.KeepCheckpoints {
 		os.Remove(c.Checkpoint)
 	}
+	r.mu.Lock()
 	r.done++
 	r.ran++
 	r.spent += time.Since(t0)
 	r.doneWork += r.work(key)
 	r.ranWork += r.work(key)
+	r.mu.Unlock()
 	return false, nil
 }
 
@@ -259,6 +273,9 @@ type BatchCell struct {
 // fails, every process returns an error (the failing one its own).
 func (r *Runner) RunBatch(cells []BatchCell) error {
 	if r.Comm == nil || r.Comm.Size() == 1 {
+		if r.Jobs > 1 {
+			return r.runConcurrently(cells)
+		}
 		for _, c := range cells {
 			if _, err := r.Run(c.Key, c.Result, c.Run); err != nil {
 				return err
@@ -303,5 +320,42 @@ func (r *Runner) RunBatch(cells []BatchCell) error {
 	return nil
 }
 
+// runConcurrently runs cells on up to r.Jobs goroutines, starting them in
+// order; after a failure no further cell starts, and once the running ones
+// have ended it returns the first error in cell order.
+func (r *Runner) runConcurrently(cells []BatchCell) error {
+	errs := make([]error, len(cells))
+	sem := make(chan struct{}, r.Jobs)
+	var wg sync.WaitGroup
+	var failed atomic.Bool
+	for i, c := range cells {
+		sem <- struct{}{}
+		if failed.Load() {
+			<-sem
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if _, err := r.Run(c.Key, c.Result, c.Run); err != nil {
+				errs[i] = err
+				failed.Store(true)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Done returns the number of cells finished (run or skipped) and the total.
-func (r *Runner) Done() (done, total int) { return r.done, r.total }
+func (r *Runner) Done() (done, total int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.done, r.total
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -71,6 +72,7 @@ type rnnFlags struct {
 	seed      uint64
 	out       string
 	resume    bool
+	jobs      int
 
 	steps     string // addition: sequence lengths; text: BPTT length
 	testN     int
@@ -103,6 +105,7 @@ func newRNNFlagSet(task string, f *rnnFlags) *flag.FlagSet {
 	fs.Float64Var(&f.clipPath, "clip-path", 0, "gradient-norm clipping before RNN-Path's scaling (0: none; clipping breaks the rescaling invariance)")
 	fs.StringVar(&f.pathInit, "path-init", "normal", "RNN-Path's initialisation: normal (N(0, 1/fan_in)), identity (W_rec = I, N(0, 1/fan_in) W_in, W_out) or irnn (unstable: IRNN's tiny W_in, W_out give W_rec huge steps)")
 	fs.Float64Var(&f.irnnStd, "irnn-std", 0.001, "standard deviation of IRNN's input and output weights")
+	fs.IntVar(&f.jobs, "jobs", 1, "runs trained side by side, each on one thread: the grid candidates, then the runs (independent of each other; the same numbers as one at a time); at most GOMAXPROCS")
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed (initialisation and data)")
 	fs.StringVar(&f.out, "out", "rnn-out", "output `directory`: the runs' cells (checkpoints, results) and the CSV, markdown and PNG files (rnn_<task>.*)")
 	fs.BoolVar(&f.resume, "resume", false, "continue the study in -out: finished runs are kept, an interrupted one continues from its checkpoint (taken at every evaluation and on Ctrl-C)")
@@ -174,6 +177,9 @@ func runRNNExperiment(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return bad("unexpected argument %q", fs.Arg(0))
 	}
+	if f.jobs < 1 || f.jobs > runtime.GOMAXPROCS(0) {
+		return bad("-jobs %d outside [1, GOMAXPROCS = %d]", f.jobs, runtime.GOMAXPROCS(0))
+	}
 	c := experiment.RNNConfig{Task: task, Methods: experiment.ParseList(f.methods), Hidden: f.hidden, Batch: f.batch,
 		Iters: f.iters, Epochs: f.epochs, Budget: f.budget, EvalEvery: f.evalEvery, LRPath: f.lrPath, LRIRNN: f.lrIRNN, LRSGD: f.lrSGD,
 		Momentum: f.momentum, Clip: f.clip, ClipPath: f.clipPath, PathInit: f.pathInit, IRNNStd: f.irnnStd, Seed: f.seed,
@@ -243,6 +249,7 @@ func runRNNExperiment(args []string, stdout, stderr io.Writer) int {
 			return err
 		}
 		r.Progress = stderr
+		r.Jobs = f.jobs
 		res, err := experiment.RNNStudy(ctx, c, r, stderr)
 		if res != nil {
 			// Interrupted runs are written too.

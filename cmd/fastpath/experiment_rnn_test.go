@@ -68,6 +68,8 @@ func TestExperimentRNNBadArgs(t *testing.T) {
 		{"addition", "-path-init", "zeros"},
 		{"addition", "extra"},
 		{"mnist", "-variants", "rotated", "-mnist", "../../testdata/mnist"},
+		{"addition", "-jobs", "0"},
+		{"addition", "-jobs", "100000"},
 	} {
 		code, _, stderr := runCLI(append([]string{"experiment", "rnn"}, append(args, "-out", t.TempDir())...)...)
 		if code == 0 {
@@ -77,7 +79,7 @@ func TestExperimentRNNBadArgs(t *testing.T) {
 		oneLine(t, stderr[strings.LastIndex(strings.TrimSuffix(stderr, "\n"), "\n")+1:])
 	}
 	code, stdout, _ := runCLI("experiment", "rnn", "-h")
-	if code != 0 || !strings.Contains(stdout, "-lr-path") || !strings.Contains(stdout, "-corpus") {
+	if code != 0 || !strings.Contains(stdout, "-lr-path") || !strings.Contains(stdout, "-corpus") || !strings.Contains(stdout, "-jobs") {
 		t.Errorf("help: exit %d\n%s", code, stdout)
 	}
 }
