@@ -69,10 +69,12 @@ func ExampleNetwork_Gradient() {
 	// gradient of W_1 is 16 x 4
 }
 
-// The same steps with TrainStep, which fuses the weight updates of SGD and
-// AdaGrad into the backward pass: the parameters come out bit for bit
-// those of Gradient followed by Step.
+// The same steps with TrainStep and FuseUpdates, which fuses the weight
+// updates of SGD and AdaGrad into the backward pass: the parameters come
+// out bit for bit those of Gradient followed by Step.
 func ExampleNetwork_TrainStep() {
+	layers.FuseUpdates = true
+	defer func() { layers.FuseUpdates = false }()
 	fused, err := layers.NewMLP([]int{4, 16, 3}, layers.MLPOptions{Seed: 1})
 	if err != nil {
 		panic(err)

@@ -20,13 +20,19 @@ import (
 // per-thread buffer, and applies the optimizer to the matching rows of W and
 // of its state at once. The threads claim blocks from a shared counter, so
 // while one multiplies (compute-bound) the other is usually updating
-// (memory-bound). Measured on whole steps (784-4000-4000-10, batch 100, two
-// threads, interleaved pairs) this saves only 2-3%: the update remains
-// bound by reading and writing W and its state in memory (16 bytes per
-// weight with momentum), which runs at the DRAM bandwidth a core gets
-// whether or not the other core computes meanwhile; prefetching the block's
-// W and state during its product (tried: a share before each micro-kernel
-// call) moved the stalls into the product and saved nothing.
+// (memory-bound). It does not pay on the machine it was built on, so it is
+// off by default (FuseUpdates). Measured on whole steps (batch 100, SGD
+// with momentum, interleaved runs on a Zen 5 core pair): first 2-3% faster
+// than Gradient + Step for 784-4000-4000-10 on two threads (a noisy
+// evening, 8 pairs); then, on a quiet machine, 1.3-3.6% slower in five of
+// six comparisons of BenchmarkTrainStep (784-1000-1000-10 and
+// 784-4000-4000-10, one and two threads; faster only for 784-4000-4000-10
+// on one thread, by 1.9%) and level within 1.4% in fastpath bench -train. The
+// update remains bound by reading and writing W and its state (16 bytes
+// per weight with momentum) whether or not dW goes through memory, and the
+// blocks' separate products and hand-offs cost more than the dW traffic
+// saves. Prefetching the block's W and state during its product (tried: a
+// share before each micro-kernel call) moved the stalls into the product.
 //
 // Every element of a block is computed as in the whole-matrix product (the
 // same chain of fused multiply-adds over the batch, depth block by depth
@@ -50,9 +56,13 @@ type elementwiseOptimizer interface {
 	end()
 }
 
-// fuseUpdates switches the fused path of TrainStep on; tests and A/B
-// benchmarks turn it off to compare with Gradient followed by Step.
-var fuseUpdates = true
+// FuseUpdates switches the fused path of Network.TrainStep on (see the
+// comment at the top of fused.go): off by default, since Gradient followed
+// by Step measured as fast or faster on Zen 5; a machine where a core's
+// memory bandwidth is scarcer may gain from it. Either way the parameters
+// after a step are bit for bit the same. Set it before training, not while
+// a step runs.
+var FuseUpdates = false
 
 // fusedStep is the state of one TrainStep on the fused path: the optimizer
 // and, while a Dense layer's blocks are in flight, that layer's operands.
@@ -143,16 +153,16 @@ func (t *restTask) RunPart(part, parts int) {
 // training forward pass and loss, the backward pass and opt's update, as
 // Gradient followed by opt.Step, and returns the loss. When the loss is not
 // finite nothing is updated (the caller decides what a diverged step
-// means). For SGD and AdaGrad on a network without DDP-Normalization layers
-// the weight updates are fused into the backward pass (see the comment at
-// the top of fused.go): the parameters afterwards are bit for bit those of
-// Gradient and Step, and a little faster to get (784-4000-4000-10, two
-// threads: 2-3%), but the Dense layers' DW then do not hold the weight gradients (DB
-// and the other parameters' gradients do). Other optimizers run Gradient
-// and Step. It panics as Gradient and Step do.
+// means). With FuseUpdates set, for SGD and AdaGrad on a network without
+// DDP-Normalization layers, the weight updates are fused into the backward
+// pass (see the comment at the top of fused.go): the parameters afterwards
+// are bit for bit those of Gradient and Step, but the Dense layers' DW then
+// do not hold the weight gradients (DB and the other parameters' gradients
+// do). Otherwise it runs Gradient and Step. It panics as Gradient and Step
+// do.
 func (n *Network) TrainStep(x blas32.General, y []int, opt Optimizer) float64 {
 	e, ok := opt.(elementwiseOptimizer)
-	if !ok || !fuseUpdates || len(n.ddp) > 0 {
+	if !ok || !FuseUpdates || len(n.ddp) > 0 {
 		loss := n.Gradient(x, y)
 		if !math.IsNaN(loss) && !math.IsInf(loss, 0) {
 			opt.Step(n)

@@ -50,10 +50,10 @@ func TestTrainStepFused(t *testing.T) {
 						for step := 0; step < 4; step++ {
 							x := randMatrix(r, nc.batch, nc.sizes[0], nc.sizes[0])
 							y := randLabels(r, nc.batch, nc.sizes[len(nc.sizes)-1])
+							FuseUpdates = true
 							la := a.TrainStep(x, y, oa)
-							fuseUpdates = false
+							FuseUpdates = false
 							lb := b.TrainStep(x, y, ob)
-							fuseUpdates = true
 							if math.Float64bits(la) != math.Float64bits(lb) {
 								t.Fatalf("step %d: loss %v fused, %v unfused", step, la, lb)
 							}
@@ -104,9 +104,9 @@ func TestTrainStepNotFinite(t *testing.T) {
 		r := newRand(2)
 		x := randMatrix(r, 8, 20, 20)
 		x.Data[3] = float32(math.Inf(1))
-		fuseUpdates = fuse
+		FuseUpdates = fuse
 		loss := net.TrainStep(x, randLabels(r, 8, 5), &SGD{LR: Constant(0.1), Momentum: Constant(0.9)})
-		fuseUpdates = true
+		FuseUpdates = false
 		if !math.IsNaN(loss) && !math.IsInf(loss, 0) {
 			t.Fatalf("fuse=%v: loss %v, want a non-finite loss", fuse, loss)
 		}

@@ -138,9 +138,9 @@ func (e *DivergedError) Error() string {
 // At each epoch it calls opt.SetEpoch, shuffles the examples (seeded by
 // cfg.Seed and the epoch), then for each mini-batch: checks ctx, reads the
 // batch, computes the loss and gradient and, if the loss is finite, applies
-// opt's update (Network.TrainStep, which fuses the weight updates of SGD
-// and AdaGrad into the backward pass; with cfg.Parallel, Network.Gradient,
-// the gradient reduction, then opt.Step). After the epoch it evaluates
+// opt's update (Network.TrainStep: Network.Gradient then opt.Step, or the
+// fused path with FuseUpdates; with cfg.Parallel, Network.Gradient, the
+// gradient reduction, then opt.Step). After the epoch it evaluates
 // cfg.Validation, saves cfg.Checkpoint and calls cfg.OnEpoch. cfg.OnStep,
 // if set, is called after each update.
 //

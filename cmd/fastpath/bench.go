@@ -15,6 +15,7 @@ import (
 
 	"github.com/fastpath-go/fastpath/asm"
 	"github.com/fastpath-go/fastpath/bench"
+	"github.com/fastpath-go/fastpath/layers"
 )
 
 // benchFlags are the bench command's flags.
@@ -31,6 +32,7 @@ type benchFlags struct {
 	nets    string
 	impl    string
 	linalg  bool
+	fuse    bool
 	ops     string
 	sizes   string
 }
@@ -47,6 +49,7 @@ func newBenchFlagSet(f *benchFlags) *flag.FlagSet {
 	fs.BoolVar(&f.compare, "compare", true, "also measure gonum's native GEMM and the pure-Go path")
 	fs.BoolVar(&f.kernels, "kernels", true, "also measure the path-norm, streaming-read and ReLU kernels")
 	fs.BoolVar(&f.train, "train", false, "measure training-step throughput (examples/s, batch 100) against the GEMM-bound limit instead of GEMM")
+	fs.BoolVar(&f.fuse, "fuse", false, "with -train: fuse the weight updates into the backward pass (layers.FuseUpdates; same parameters, not faster on Zen 5)")
 	fs.StringVar(&f.impl, "impl", "", "pin the kernel `implementation` (generic, avx2, avx512, neon; default: the best this CPU runs)")
 	fs.BoolVar(&f.linalg, "linalg", false, "time gonum's linear algebra (Mul, Cholesky, LU, Solve, QR, SVD, EigenSym, Inverse) on gonum's native BLAS and on fastpath instead of GEMM (bench/compare_linalg.sh adds OpenBLAS)")
 	fs.StringVar(&f.ops, "ops", "", "with -linalg: comma-separated `operations` (default all: "+strings.Join(bench.LinalgOps, ",")+")")
@@ -95,7 +98,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	} else {
-		for _, name := range []string{"quick", "shapes", "prec", "compare", "kernels", "train", "nets", "csv"} {
+		for _, name := range []string{"quick", "shapes", "prec", "compare", "kernels", "train", "nets", "csv", "fuse"} {
 			if set[name] {
 				return bad("-%s does not apply to -linalg", name)
 			}
@@ -112,8 +115,12 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		if nets, err = parseNets(f.nets); err != nil {
 			return bad("%v", err)
 		}
-	} else if set["nets"] {
-		return bad("-nets needs -train")
+	} else if set["nets"] || set["fuse"] {
+		return bad("-nets and -fuse need -train")
+	}
+	if f.fuse {
+		defer func(old bool) { layers.FuseUpdates = old }(layers.FuseUpdates)
+		layers.FuseUpdates = true
 	}
 	if f.impl != "" {
 		prev, err := asm.Use(f.impl)

@@ -68,6 +68,7 @@ func TestTrainBadCommandLines(t *testing.T) {
 		{"bench", "-train", "-shapes", "8"},
 		{"bench", "-train", "-prec", "s"},
 		{"bench", "-nets", "784-10"},
+		{"bench", "-fuse"},
 		{"bench", "-train", "-nets", "784"},
 		{"bench", "-train", "-nets", "784-x-10"},
 		{"bench", "-train", "-nets", ","},
@@ -451,6 +452,10 @@ func TestBenchTrainTiny(t *testing.T) {
 	rows := readCSV(t, csvPath)
 	if len(rows) != 2 || rows[1][0] != "20-8-3" || rows[1][2] != "1" {
 		t.Errorf("CSV:\n%v", rows)
+	}
+	// -fuse times the fused step and leaves the default as it was.
+	if code, _, errs := runCLI("bench", "-train", "-fuse", "-nets", "20-8-3", "-threads", "1", "-samples", "1"); code != 0 || layers.FuseUpdates {
+		t.Errorf("-fuse: exit %d, FuseUpdates %v after it, stderr:\n%s", code, layers.FuseUpdates, errs)
 	}
 }
 
