@@ -30,6 +30,7 @@ func BenchmarkSmallCalls(b *testing.B) {
 		for i := range x {
 			x[i], y[i] = float64(i%7)-3, float64(i%5)
 		}
+		x0, c0 := append([]float64(nil), x...), append([]float64(nil), a...)
 		ops := []struct {
 			name string
 			run  func(f gblas.Float64)
@@ -47,13 +48,23 @@ func BenchmarkSmallCalls(b *testing.B) {
 			{"dgemv-N", func(f gblas.Float64) { f.Dgemv(gblas.NoTrans, n, n, 1, a, n, x, 1, 0, y, 1) }},
 			{"dgemv-T", func(f gblas.Float64) { f.Dgemv(gblas.Trans, n, n, 1, a, n, x, 1, 0, y, 1) }},
 			{"dger", func(f gblas.Float64) { f.Dger(n, n, 1e-300, x, 1, y, 1, c, n) }},
-			{"dtrsv", func(f gblas.Float64) { f.Dtrsv(gblas.Upper, gblas.NoTrans, gblas.NonUnit, n, a, n, x, 1) }},
-			{"dtrsv-T", func(f gblas.Float64) { f.Dtrsv(gblas.Upper, gblas.Trans, gblas.NonUnit, n, a, n, x, 1) }},
+			// The solves start from the same right-hand side each time (a
+			// copy, the same cost for both): repeated in place they would
+			// shrink it into subnormal numbers.
+			{"dtrsv", func(f gblas.Float64) {
+				copy(x, x0)
+				f.Dtrsv(gblas.Upper, gblas.NoTrans, gblas.NonUnit, n, a, n, x, 1)
+			}},
+			{"dtrsv-T", func(f gblas.Float64) {
+				copy(x, x0)
+				f.Dtrsv(gblas.Upper, gblas.Trans, gblas.NonUnit, n, a, n, x, 1)
+			}},
 			{"dsymv", func(f gblas.Float64) { f.Dsymv(gblas.Upper, n, 1, a, n, x, 1, 0, y, 1) }},
 			{"dgemm", func(f gblas.Float64) {
 				f.Dgemm(gblas.NoTrans, gblas.NoTrans, n, n, n, 1, a, n, a, n, 0, c, n)
 			}},
 			{"dtrsm", func(f gblas.Float64) {
+				copy(c, c0)
 				f.Dtrsm(gblas.Left, gblas.Upper, gblas.NoTrans, gblas.NonUnit, n, n, 1, a, n, c, n)
 			}},
 			{"dsyrk", func(f gblas.Float64) { f.Dsyrk(gblas.Upper, gblas.NoTrans, n, n, 1, a, n, 0, c, n) }},
