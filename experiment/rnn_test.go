@@ -173,9 +173,6 @@ func TestRNNStudyJobs(t *testing.T) {
 		c.LRPath, c.LRIRNN, c.Momentum, c.Clip = 0.01, 0.01, 0.9, 10
 		c.PathInit, c.IRNNStd, c.Seed = "identity", 0.001, 3
 		c.GridIRNN, c.GridIters = []float64{0.001, 0.01}, 6
-		if name == "text" {
-			c.GridIRNN = nil // its task has no validation set for a grid
-		}
 		if name == "mnist" {
 			c.Iters, c.Epochs = 0, 1
 		}

@@ -574,6 +574,11 @@ func (t *Text) Evaluate(m *rnn.Model) float64 {
 	return t.bits(m, t.val)
 }
 
+// Validate returns the validation bits per character (Evaluate's metric:
+// the text task's running evaluation is on its validation part already,
+// its test part is read once, by Final), for step-size grids.
+func (t *Text) Validate(m *rnn.Model) float64 { return t.Evaluate(m) }
+
 // Final returns the test bits per character.
 func (t *Text) Final(m *rnn.Model) (float64, bool) {
 	t.save(m)
