@@ -4,7 +4,10 @@
 // (optimizer x initialisation x step size x ...) its own directory with a
 // training checkpoint and a per-epoch log, skips finished cells and
 // continues an interrupted one bit for bit; progress for the whole study;
-// the list parser and the CSV and markdown writers of the result tables.
+// independent cells side by side (Runner.Jobs goroutines, or the processes
+// of an MPI communicator); the step-size protocol of the optimization
+// studies (gridsearch.go); the list parser and the CSV and markdown writers
+// of the result tables.
 //
 // Plots live in the sub-package experiment/plots, so that this package
 // keeps the core library's small dependency set.
