@@ -53,6 +53,13 @@ type RNNConfig struct {
 	LRPath, LRIRNN, LRSGD float64
 	Momentum              float64
 	Clip, ClipPath        float64
+	// DecayAt, if not empty, lists fractions of a run's iterations, strictly
+	// increasing within (0, 1), at which its step size is multiplied by
+	// Decay (in (0, 1]): a step schedule for the long runs. Grid candidates
+	// train at their constant step size. The schedule depends only on the
+	// iteration, so a resumed run follows it exactly.
+	DecayAt []float64 `json:",omitempty"`
+	Decay   float64   `json:",omitempty"`
 	// GridPath, GridIRNN and GridSGD, if not empty, are step-size
 	// candidates of the three methods: each candidate trains GridIters
 	// iterations (a cell of its own) and is scored on the task's validation
@@ -125,6 +132,11 @@ func (c RNNConfig) Validate() error {
 			return fmt.Errorf("unknown variant %q (want plain, permuted)", v)
 		}
 	}
+	for i, f := range c.DecayAt {
+		if !(f > 0 && f < 1) || (i > 0 && !(f > c.DecayAt[i-1])) {
+			return fmt.Errorf("decay points %v: want fractions of the run, strictly increasing within (0, 1)", c.DecayAt)
+		}
+	}
 	gridded := false
 	for _, g := range [][]float64{c.GridPath, c.GridIRNN, c.GridSGD} {
 		for _, lr := range g {
@@ -135,6 +147,8 @@ func (c RNNConfig) Validate() error {
 		}
 	}
 	switch {
+	case len(c.DecayAt) > 0 && !(c.Decay > 0 && c.Decay <= 1):
+		return fmt.Errorf("step-size decay factor %v outside (0, 1]", c.Decay)
 	case gridded && c.GridIters < 1:
 		return fmt.Errorf("a step-size grid needs grid iterations (at least 1)")
 	case gridded && c.Task == "mnist" && c.ValN < 1:
@@ -152,6 +166,30 @@ func (c RNNConfig) grid(method string) []float64 {
 		return c.GridIRNN
 	}
 	return c.GridSGD
+}
+
+// stepSize returns the step size at iteration it (counted from 0) of a
+// run of iters iterations that starts at lr: lr times Decay for every
+// decay point round(DecayAt[i] * iters) at or before it.
+func (c RNNConfig) stepSize(lr float64, it, iters int) float64 {
+	for _, f := range c.DecayAt {
+		if it >= int(math.Round(f*float64(iters))) {
+			lr *= c.Decay
+		}
+	}
+	return lr
+}
+
+// setStepSize sets the step size of the rnn optimizers used here.
+func setStepSize(opt rnn.Optimizer, lr float64) {
+	switch o := opt.(type) {
+	case *rnn.SGD:
+		o.LR = float32(lr)
+	case *rnn.PathSGD:
+		o.LR = float32(lr)
+	default:
+		panic("experiment: step schedule on an unknown optimizer")
+	}
 }
 
 // PhaseGrid marks the runs of a step-size grid (RNNRun.Phase).
@@ -624,6 +662,9 @@ func (e *rnnStudy) train(c *Cell, task tasks.Task, variant, method string, iters
 		if e.c.Budget > 0 && train >= e.c.Budget {
 			break
 		}
+		if !grid && len(e.c.DecayAt) > 0 {
+			setStepSize(opt, e.c.stepSize(lr, it, iters))
+		}
 		t0 := time.Now()
 		b := task.Next(it, m)
 		loss := m.Gradient(b)
@@ -740,6 +781,9 @@ func (e *rnnStudy) markdown(w io.Writer) {
 	}
 	if f.Budget > 0 {
 		budget += fmt.Sprintf(", at most %v of training time", f.Budget)
+	}
+	if len(f.DecayAt) > 0 {
+		budget += fmt.Sprintf("; step size times %g at %v of each run (the lr column is the starting step)", f.Decay, f.DecayAt)
 	}
 	fmt.Fprintf(w, "## fastpath experiment rnn %s\n\n", e.task)
 	if e.task == "mnist" {

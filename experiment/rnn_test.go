@@ -61,6 +61,7 @@ func TestRNNStudyResume(t *testing.T) {
 		c.Hidden, c.Batch, c.Iters, c.EvalEvery = 6, 4, 23, 4
 		c.LRPath, c.LRIRNN, c.Momentum, c.Clip, c.ClipPath = 0.01, 0.01, 0.9, 10, 0
 		c.PathInit, c.IRNNStd, c.Seed = "identity", 0.001, 3
+		c.DecayAt, c.Decay = []float64{0.3, 0.7}, 0.5 // the schedule resumes with the run
 		if name == "mnist" {
 			c.Iters = 0
 			c.Epochs = 2.3 // 2.3 passes of 15 batches: reshuffles in the middle
@@ -123,6 +124,63 @@ func TestRNNStudyResume(t *testing.T) {
 	r, _ = Open(dir, "rnn", c, 1, true)
 	if _, err := RNNStudy(t.Context(), c, r, io_discard{}); err == nil || !strings.Contains(err.Error(), "to restart the run") {
 		t.Errorf("damaged checkpoint: %v", err)
+	}
+}
+
+// TestRNNStepSchedule: a run with DecayAt follows the constant-step run
+// exactly up to the decay iteration and departs from it after; a factor of
+// 1 changes nothing; the schedule itself is lr * Decay^(points passed).
+func TestRNNStepSchedule(t *testing.T) {
+	c := RNNConfig{Task: "addition", Steps: []int{8}, TestN: 40, Methods: []string{"rnn-path", "irnn"},
+		Hidden: 6, Batch: 4, Iters: 40, EvalEvery: 4, LRPath: 0.01, LRIRNN: 0.01, Momentum: 0.9, Clip: 10,
+		PathInit: "identity", IRNNStd: 0.001, Seed: 5}
+	run := func(c RNNConfig) []*RNNRun {
+		t.Helper()
+		r, err := Open(t.TempDir(), "rnn", c, c.Runs(), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := RNNStudy(t.Context(), c, r, io_discard{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Runs
+	}
+	base := run(c)
+	one := c
+	one.DecayAt, one.Decay = []float64{0.5}, 1
+	if g, w := runSummary(run(one)), runSummary(base); g != w {
+		t.Errorf("decay factor 1:\n%s\nwant\n%s", g, w)
+	}
+	dec := c
+	dec.DecayAt, dec.Decay = []float64{0.5}, 0.25 // from iteration 20 on
+	for i, r := range run(dec) {
+		if len(r.Points) != len(base[i].Points) || r.LR != base[i].LR {
+			t.Fatalf("%s: %d points, lr %g; want %d, %g", r.Method, len(r.Points), r.LR, len(base[i].Points), base[i].LR)
+		}
+		for k, p := range r.Points {
+			b := base[i].Points[k]
+			if same := p.TrainLoss == b.TrainLoss && p.Metric == b.Metric; same != (p.Iter <= 20) {
+				t.Errorf("%s iteration %d: loss %v metric %v, constant step %v %v", r.Method, p.Iter, p.TrainLoss, p.Metric, b.TrainLoss, b.Metric)
+			}
+		}
+	}
+	sched := RNNConfig{DecayAt: []float64{0.25, 0.5}, Decay: 0.1}
+	for _, tc := range []struct {
+		it   int
+		want float64
+	}{{0, 2}, {24, 2}, {25, 0.2}, {49, 0.2}, {50, 0.02}, {99, 0.02}} {
+		if got := sched.stepSize(2, tc.it, 100); math.Abs(got-tc.want) > 1e-15 {
+			t.Errorf("stepSize(2, %d, 100) = %v, want %v", tc.it, got, tc.want)
+		}
+	}
+	for _, bad := range []RNNConfig{{DecayAt: []float64{0.5}, Decay: 0}, {DecayAt: []float64{0.5}, Decay: 1.5},
+		{DecayAt: []float64{0.5}, Decay: math.NaN()}, {DecayAt: []float64{0.6, 0.4}, Decay: 0.1}, {DecayAt: []float64{1}, Decay: 0.1}} {
+		b := c
+		b.DecayAt, b.Decay = bad.DecayAt, bad.Decay
+		if err := b.Validate(); err == nil {
+			t.Errorf("decay %v x %v accepted", bad.DecayAt, bad.Decay)
+		}
 	}
 }
 

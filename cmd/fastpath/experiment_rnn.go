@@ -67,6 +67,8 @@ type rnnFlags struct {
 	momentum  float64
 	clip      float64
 	clipPath  float64
+	decayAt   string
+	decay     float64
 	pathInit  string
 	irnnStd   float64
 	seed      uint64
@@ -103,6 +105,8 @@ func newRNNFlagSet(task string, f *rnnFlags) *flag.FlagSet {
 	fs.Float64Var(&f.momentum, "momentum", 0.9, "momentum of every method")
 	fs.Float64Var(&f.clip, "clip", 1, "gradient-norm clipping of the SGD methods (0: none)")
 	fs.Float64Var(&f.clipPath, "clip-path", 0, "gradient-norm clipping before RNN-Path's scaling (0: none; clipping breaks the rescaling invariance)")
+	fs.StringVar(&f.decayAt, "decay-at", "", "step schedule of the runs (not the grid candidates): comma-separated `fractions` of each run's iterations, increasing within (0, 1), at which the step size is multiplied by -decay")
+	fs.Float64Var(&f.decay, "decay", 0.1, "step-size factor at each -decay-at point, in (0, 1]")
 	fs.StringVar(&f.pathInit, "path-init", "normal", "RNN-Path's initialisation: normal (N(0, 1/fan_in)), identity (W_rec = I, N(0, 1/fan_in) W_in, W_out) or irnn (unstable: IRNN's tiny W_in, W_out give W_rec huge steps)")
 	fs.Float64Var(&f.irnnStd, "irnn-std", 0.001, "standard deviation of IRNN's input and output weights")
 	fs.IntVar(&f.jobs, "jobs", 1, "runs trained side by side, each on one thread: the grid candidates, then the runs (independent of each other; the same numbers as one at a time); at most GOMAXPROCS")
@@ -193,6 +197,12 @@ func runRNNExperiment(args []string, stdout, stderr io.Writer) int {
 	var err error
 	if c.GridPath, err = grid(f.gridPath, "-grid-path"); err != nil {
 		return bad("%v", err)
+	}
+	if f.decayAt != "" {
+		if c.DecayAt, err = experiment.ParseFloats(f.decayAt, "-decay-at", "fractions within (0, 1)", func(v float64) bool { return v > 0 && v < 1 }); err != nil {
+			return bad("%v", err)
+		}
+		c.Decay = f.decay
 	}
 	if c.GridIRNN, err = grid(f.gridIRNN, "-grid-irnn"); err != nil {
 		return bad("%v", err)
