@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -272,6 +273,49 @@ func TestRNNStudyJobs(t *testing.T) {
 		}
 		if strings.Count(runs[0], "\n  ") == 0 || !strings.Contains(logs[1].String(), "  [") || strings.Contains(logs[0].String(), "  [") {
 			t.Errorf("%s: logs\n%s\n%s", name, logs[0].String(), logs[1].String())
+		}
+	}
+}
+
+// TestRNNEvaluationDoesNotPerturb: how often a run is evaluated changes
+// nothing in its trajectory: the metrics at common iterations agree
+// exactly between EvalEvery 4 and 8, on the addition and mnist tasks.
+func TestRNNEvaluationDoesNotPerturb(t *testing.T) {
+	for _, c := range []RNNConfig{
+		{Task: "addition", Steps: []int{6}, TestN: 40},
+		{Task: "mnist", Variants: []string{"plain"}, Side: 5, TrainN: 60, TestN: 20, MNIST: filepath.Join("..", "testdata", "mnist")},
+	} {
+		c.Methods = []string{"rnn-path", "irnn"}
+		c.Hidden, c.Batch, c.Iters = 6, 4, 24
+		c.LRPath, c.LRIRNN, c.Momentum, c.Clip = 0.01, 0.01, 0.9, 10
+		c.PathInit, c.IRNNStd, c.Seed = "identity", 0.001, 3
+		metrics := map[int]map[string]float64{}
+		for _, every := range []int{4, 8} {
+			c.EvalEvery = every
+			r, err := Open(t.TempDir(), "rnn", c, c.Runs(), false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := RNNStudy(t.Context(), c, r, io_discard{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			metrics[every] = map[string]float64{}
+			for _, run := range res.Runs {
+				for _, p := range run.Points {
+					metrics[every][run.Method+"@"+strconv.Itoa(p.Iter)] = p.Metric
+				}
+			}
+		}
+		n := 0
+		for k, v := range metrics[8] {
+			if w, ok := metrics[4][k]; !ok || w != v {
+				t.Errorf("%s %s: every 8: %v, every 4: %v", c.Task, k, v, w)
+			}
+			n++
+		}
+		if n < 6 {
+			t.Errorf("%s: %d common points", c.Task, n)
 		}
 	}
 }
