@@ -72,7 +72,7 @@ type RNNConfig struct {
 	// ValN is the number of training images mnist holds out for
 	// validation when a grid is set (for the grid and the run).
 	ValN int `json:",omitempty"`
-	// PathInit is RNN-Path's initialisation: normal, identity or irnn;
+	// PathInit is RNN-Path's initialisation: normal, he, identity or irnn;
 	// IRNNStd the standard deviation of IRNN's input and output weights.
 	PathInit string
 	IRNNStd  float64
@@ -117,8 +117,8 @@ func (c RNNConfig) Validate() error {
 		return fmt.Errorf("hidden, batch and eval-every must be positive")
 	case c.Iters < 0 || c.Epochs < 0 || c.Budget < 0:
 		return fmt.Errorf("iters, epochs and budget must not be negative")
-	case c.PathInit != "identity" && c.PathInit != "irnn" && c.PathInit != "normal":
-		return fmt.Errorf("unknown RNN-Path initialisation %q (want identity, irnn or normal)", c.PathInit)
+	case c.PathInit != "identity" && c.PathInit != "irnn" && c.PathInit != "normal" && c.PathInit != "he":
+		return fmt.Errorf("unknown RNN-Path initialisation %q (want normal, he, identity or irnn)", c.PathInit)
 	case c.Task != "mnist" && len(c.Steps) == 0:
 		return fmt.Errorf("no sequence length")
 	}
@@ -430,6 +430,8 @@ func (e *rnnStudy) newMethod(cfg rnn.Config, method string, lr float64) (*rnn.Mo
 			m.InitIdentity(e.c.Seed)
 		case "irnn":
 			m.InitIRNN(e.c.IRNNStd, e.c.Seed)
+		case "he":
+			m.InitHe(e.c.Seed)
 		default:
 			m.InitNormal(e.c.Seed)
 		}

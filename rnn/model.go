@@ -212,6 +212,17 @@ func (m *Model) InitNormal(seed uint64) {
 	clear(m.C)
 }
 
+// InitHe is InitNormal with W_rec ~ N(0, 2/Hidden), the ReLU gain of He et
+// al. (2015): at initialisation the state's second moment neither halves
+// nor grows from one step to the next (half the units are off on average),
+// where InitNormal's N(0, 1/Hidden) halves it at every step, so that a
+// signal from T steps back starts 2^(-T/2) times weaker. W_in, b, W_out and
+// c are as in InitNormal; seeded like InitIRNN.
+func (m *Model) InitHe(seed uint64) {
+	m.InitNormal(seed)
+	fillNormal(m.Wrec, math.Sqrt(2/float64(m.cfg.Hidden)), seed, 1)
+}
+
 // fillNormal sets every element of w to N(0, std^2) from the PCG stream
 // (seed, stream).
 func fillNormal(w blas32.General, std float64, seed, stream uint64) {

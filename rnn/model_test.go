@@ -56,6 +56,23 @@ func TestInit(t *testing.T) {
 	if v := s / (400 * 400); math.Abs(v*400-1) > 0.02 {
 		t.Errorf("InitNormal W_rec variance %g, want 1/400", v)
 	}
+	// InitHe: twice that variance, the rest as InitNormal.
+	he, _ := New(Config{In: 1, Hidden: 400, Out: 1})
+	he.InitHe(2)
+	s = 0
+	for v := 0; v < 400; v++ {
+		for _, w := range he.Wrec.Data[v*he.Wrec.Stride : v*he.Wrec.Stride+400] {
+			s += float64(w) * float64(w)
+		}
+	}
+	if v := s / (400 * 400); math.Abs(v*200-1) > 0.02 {
+		t.Errorf("InitHe W_rec variance %g, want 2/400", v)
+	}
+	for v := 0; v < 400; v++ {
+		if he.Win.Data[v*he.Win.Stride] != big.Win.Data[v*big.Win.Stride] || he.Wout.Data[v] != big.Wout.Data[v] || he.B[v] != 0 {
+			t.Fatalf("InitHe's W_in, W_out or b differ from InitNormal's at unit %d", v)
+		}
+	}
 	again, _ := New(Config{In: 1, Hidden: 400, Out: 1})
 	again.InitNormal(2)
 	if !bytes.Equal(f32bytes(again.W.Data), f32bytes(big.W.Data)) {

@@ -107,7 +107,7 @@ func newRNNFlagSet(task string, f *rnnFlags) *flag.FlagSet {
 	fs.Float64Var(&f.clipPath, "clip-path", 0, "gradient-norm clipping before RNN-Path's scaling (0: none; clipping breaks the rescaling invariance)")
 	fs.StringVar(&f.decayAt, "decay-at", "", "step schedule of the runs (not the grid candidates): comma-separated `fractions` of each run's iterations, increasing within (0, 1), at which the step size is multiplied by -decay")
 	fs.Float64Var(&f.decay, "decay", 0.1, "step-size factor at each -decay-at point, in (0, 1]")
-	fs.StringVar(&f.pathInit, "path-init", "normal", "RNN-Path's initialisation: normal (N(0, 1/fan_in)), identity (W_rec = I, N(0, 1/fan_in) W_in, W_out) or irnn (unstable: IRNN's tiny W_in, W_out give W_rec huge steps)")
+	fs.StringVar(&f.pathInit, "path-init", "normal", "RNN-Path's initialisation: normal (N(0, 1/fan_in)), he (normal with W_rec ~ N(0, 2/hidden): the state's scale kept from step to step), identity (W_rec = I, N(0, 1/fan_in) W_in, W_out) or irnn (unstable: IRNN's tiny W_in, W_out give W_rec huge steps)")
 	fs.Float64Var(&f.irnnStd, "irnn-std", 0.001, "standard deviation of IRNN's input and output weights")
 	fs.IntVar(&f.jobs, "jobs", 1, "runs trained side by side, each on one thread: the grid candidates, then the runs (independent of each other; the same numbers as one at a time); at most GOMAXPROCS")
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed (initialisation and data)")
