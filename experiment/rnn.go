@@ -60,6 +60,9 @@ type RNNConfig struct {
 	// iteration, so a resumed run follows it exactly.
 	DecayAt []float64 `json:",omitempty"`
 	Decay   float64   `json:",omitempty"`
+	// StopSolved ends an addition run at the evaluation that finds it
+	// solved (test MSE below 0.01), instead of at Iters.
+	StopSolved bool `json:",omitempty"`
 	// GridPath, GridIRNN and GridSGD, if not empty, are step-size
 	// candidates of the three methods: each candidate trains GridIters
 	// iterations (a cell of its own) and is scored on the task's validation
@@ -147,6 +150,8 @@ func (c RNNConfig) Validate() error {
 		}
 	}
 	switch {
+	case c.StopSolved && c.Task != "addition":
+		return fmt.Errorf("stop-solved is for the addition task")
 	case len(c.DecayAt) > 0 && !(c.Decay > 0 && c.Decay <= 1):
 		return fmt.Errorf("step-size decay factor %v outside (0, 1]", c.Decay)
 	case gridded && c.GridIters < 1:
@@ -662,6 +667,9 @@ func (e *rnnStudy) train(c *Cell, task tasks.Task, variant, method string, iters
 			return fmt.Errorf("interrupted: %w", e.ctx.Err())
 		}
 		if e.c.Budget > 0 && train >= e.c.Budget {
+			break
+		}
+		if e.c.StopSolved && r.SolvedAt >= 0 {
 			break
 		}
 		if !grid && len(e.c.DecayAt) > 0 {

@@ -319,3 +319,42 @@ func TestRNNEvaluationDoesNotPerturb(t *testing.T) {
 		}
 	}
 }
+
+// TestRNNStopSolved: with StopSolved an addition run ends at the first
+// evaluation below 0.01 and its points are the full run's up to there.
+func TestRNNStopSolved(t *testing.T) {
+	c := RNNConfig{Task: "addition", Steps: []int{2}, TestN: 100, Methods: []string{"irnn"},
+		Hidden: 6, Batch: 16, Iters: 3000, EvalEvery: 50, LRIRNN: 0.01, Momentum: 0.9, Clip: 1,
+		PathInit: "normal", IRNNStd: 0.001, Seed: 2}
+	run := func(c RNNConfig) *RNNRun {
+		t.Helper()
+		r, err := Open(t.TempDir(), "rnn", c, c.Runs(), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := RNNStudy(t.Context(), c, r, io_discard{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Runs[0]
+	}
+	full := run(c)
+	if full.SolvedAt < 0 || full.SolvedAt == c.Iters {
+		t.Fatalf("the full run solved at %d of %d: want a run solved early (points %v)", full.SolvedAt, c.Iters, full.Points)
+	}
+	c.StopSolved = true
+	stop := run(c)
+	last := stop.Points[len(stop.Points)-1]
+	if stop.Iters != full.SolvedAt || last.Iter != full.SolvedAt || stop.SolvedAt != full.SolvedAt {
+		t.Errorf("stopped run: %d iterations, last point %d, solved at %d; want all %d", stop.Iters, last.Iter, stop.SolvedAt, full.SolvedAt)
+	}
+	for k, p := range stop.Points {
+		if q := full.Points[k]; p.Iter != q.Iter || p.Metric != q.Metric || p.TrainLoss != q.TrainLoss {
+			t.Errorf("point %d: %+v, full run %+v", k, p, q)
+		}
+	}
+	c.Task, c.Steps, c.Variants, c.Side = "mnist", nil, []string{"plain"}, 5
+	if err := c.Validate(); err == nil {
+		t.Error("stop-solved accepted on mnist")
+	}
+}

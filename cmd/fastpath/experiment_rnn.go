@@ -49,32 +49,33 @@ var rnnTasks = map[string]rnnFlags{
 
 // rnnFlags are the flags of all three tasks; each task reads its own.
 type rnnFlags struct {
-	methods   string
-	hidden    int
-	batch     int
-	iters     int
-	epochs    float64
-	budget    time.Duration
-	evalEvery int
-	lrPath    float64
-	lrIRNN    float64
-	lrSGD     float64
-	gridPath  string
-	gridIRNN  string
-	gridSGD   string
-	gridIters int
-	valN      int
-	momentum  float64
-	clip      float64
-	clipPath  float64
-	decayAt   string
-	decay     float64
-	pathInit  string
-	irnnStd   float64
-	seed      uint64
-	out       string
-	resume    bool
-	jobs      int
+	methods    string
+	hidden     int
+	batch      int
+	iters      int
+	epochs     float64
+	budget     time.Duration
+	evalEvery  int
+	lrPath     float64
+	lrIRNN     float64
+	lrSGD      float64
+	gridPath   string
+	gridIRNN   string
+	gridSGD    string
+	gridIters  int
+	valN       int
+	momentum   float64
+	clip       float64
+	clipPath   float64
+	decayAt    string
+	decay      float64
+	stopSolved bool
+	pathInit   string
+	irnnStd    float64
+	seed       uint64
+	out        string
+	resume     bool
+	jobs       int
 
 	steps     string // addition: sequence lengths; text: BPTT length
 	testN     int
@@ -118,6 +119,7 @@ func newRNNFlagSet(task string, f *rnnFlags) *flag.FlagSet {
 		fs.IntVar(&f.iters, "iters", f.iters, "training iterations per run")
 		fs.StringVar(&f.steps, "T", f.steps, "comma-separated sequence `lengths`")
 		fs.IntVar(&f.testN, "test", f.testN, "test sequences")
+		fs.BoolVar(&f.stopSolved, "stop-solved", false, "end each run at the evaluation that finds it solved (test MSE < 0.01)")
 	case "mnist":
 		fs.IntVar(&f.iters, "iters", 0, "training iterations per run (0: -epochs)")
 		fs.Float64Var(&f.epochs, "epochs", f.epochs, "passes over the training set (when -iters is 0)")
@@ -187,7 +189,7 @@ func runRNNExperiment(args []string, stdout, stderr io.Writer) int {
 	c := experiment.RNNConfig{Task: task, Methods: experiment.ParseList(f.methods), Hidden: f.hidden, Batch: f.batch,
 		Iters: f.iters, Epochs: f.epochs, Budget: f.budget, EvalEvery: f.evalEvery, LRPath: f.lrPath, LRIRNN: f.lrIRNN, LRSGD: f.lrSGD,
 		Momentum: f.momentum, Clip: f.clip, ClipPath: f.clipPath, PathInit: f.pathInit, IRNNStd: f.irnnStd, Seed: f.seed,
-		TestN: f.testN, Variants: experiment.ParseList(f.variants), Side: f.side, TrainN: f.trainN, MNIST: f.mnistDir, EvalChars: f.evalChars}
+		StopSolved: f.stopSolved, TestN: f.testN, Variants: experiment.ParseList(f.variants), Side: f.side, TrainN: f.trainN, MNIST: f.mnistDir, EvalChars: f.evalChars}
 	grid := func(list, name string) ([]float64, error) {
 		if list == "" {
 			return nil, nil
