@@ -69,9 +69,11 @@ func registerArch() {
 	register(avx2)
 
 	// AVX-512: the AVX2 implementation with the 512-bit GEMM micro-kernels
-	// and peak probes, and 64-byte moves for packing. The memory-bound
-	// kernels (ReLU, path norms, level 1, optimizer updates) stay on ymm
-	// registers: they run at the load/store bandwidth with either width.
+	// and peak probes, 64-byte moves for packing, and the path-norm
+	// products on zmm (in cache they are bound by the float32-to-float64
+	// conversions, eight per instruction here). The memory-bound kernels
+	// (ReLU, level 1, optimizer updates) stay on ymm registers: they run at
+	// the load/store bandwidth with either width.
 	avx512 := *avx2
 	avx512.Name = "avx512"
 	avx512.Available = hasAVX512
@@ -84,5 +86,6 @@ func registerArch() {
 	avx512.DMRAlt, avx512.DgemmAlt, avx512.DgemmStridedAlt = avx512DMRAlt, dgemm8AVX512, dgemmStrided8AVX512
 	avx512.PackPanels32, avx512.PackPanels64 = packPanels32AVX512, packPanels64AVX512
 	avx512.Peak32, avx512.Peak64 = peak32AVX512, peak64AVX512
+	avx512.PathMV, avx512.PathMTV = pathMVAVX512, pathMTVAVX512
 	register(&avx512)
 }

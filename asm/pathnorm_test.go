@@ -5,7 +5,8 @@ import (
 	"testing"
 )
 
-var pathShapes = [][2]int{{0, 0}, {0, 5}, {5, 0}, {1, 1}, {1, 7}, {7, 1}, {3, 8}, {8, 3}, {5, 17}, {17, 5}, {16, 16}, {33, 65}, {64, 129}, {100, 784}, {257, 31}}
+var pathShapes = [][2]int{{0, 0}, {0, 5}, {5, 0}, {1, 1}, {1, 7}, {7, 1}, {3, 8}, {8, 3}, {5, 17}, {17, 5}, {16, 16}, {33, 65}, {64, 129}, {100, 784}, {257, 31},
+	{100, 100}, {6, 42}, {12, 46}, {9, 90}, {46, 12}, {90, 9}, {2, 36}, {36, 2}, {1, 32}, {4, 63}}
 
 // pathRef computes (W∘W) x or its transpose with a compensated float64 sum
 // and returns the magnitude sum for the error bound.
