@@ -135,18 +135,7 @@ func TestRNNStepSchedule(t *testing.T) {
 	c := RNNConfig{Task: "addition", Steps: []int{8}, TestN: 40, Methods: []string{"rnn-path", "irnn"},
 		Hidden: 6, Batch: 4, Iters: 40, EvalEvery: 4, LRPath: 0.01, LRIRNN: 0.01, Momentum: 0.9, Clip: 10,
 		PathInit: "identity", IRNNStd: 0.001, Seed: 5}
-	run := func(c RNNConfig) []*RNNRun {
-		t.Helper()
-		r, err := Open(t.TempDir(), "rnn", c, c.Runs(), false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := RNNStudy(t.Context(), c, r, io_discard{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res.Runs
-	}
+	run := func(c RNNConfig) []*RNNRun { return studyRuns(t, c) }
 	base := run(c)
 	one := c
 	one.DecayAt, one.Decay = []float64{0.5}, 1
@@ -183,6 +172,20 @@ func TestRNNStepSchedule(t *testing.T) {
 			t.Errorf("decay %v x %v accepted", bad.DecayAt, bad.Decay)
 		}
 	}
+}
+
+// studyRuns runs the rnn study c in a fresh directory and returns its runs.
+func studyRuns(t *testing.T, c RNNConfig) []*RNNRun {
+	t.Helper()
+	r, err := Open(t.TempDir(), "rnn", c, c.Runs(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := RNNStudy(t.Context(), c, r, io_discard{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Runs
 }
 
 type io_discard struct{}
@@ -292,16 +295,8 @@ func TestRNNEvaluationDoesNotPerturb(t *testing.T) {
 		metrics := map[int]map[string]float64{}
 		for _, every := range []int{4, 8} {
 			c.EvalEvery = every
-			r, err := Open(t.TempDir(), "rnn", c, c.Runs(), false)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := RNNStudy(t.Context(), c, r, io_discard{})
-			if err != nil {
-				t.Fatal(err)
-			}
 			metrics[every] = map[string]float64{}
-			for _, run := range res.Runs {
+			for _, run := range studyRuns(t, c) {
 				for _, p := range run.Points {
 					metrics[every][run.Method+"@"+strconv.Itoa(p.Iter)] = p.Metric
 				}
@@ -326,18 +321,7 @@ func TestRNNStopSolved(t *testing.T) {
 	c := RNNConfig{Task: "addition", Steps: []int{2}, TestN: 100, Methods: []string{"irnn"},
 		Hidden: 6, Batch: 16, Iters: 3000, EvalEvery: 50, LRIRNN: 0.01, Momentum: 0.9, Clip: 1,
 		PathInit: "normal", IRNNStd: 0.001, Seed: 2}
-	run := func(c RNNConfig) *RNNRun {
-		t.Helper()
-		r, err := Open(t.TempDir(), "rnn", c, c.Runs(), false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := RNNStudy(t.Context(), c, r, io_discard{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res.Runs[0]
-	}
+	run := func(c RNNConfig) *RNNRun { return studyRuns(t, c)[0] }
 	full := run(c)
 	if full.SolvedAt < 0 || full.SolvedAt == c.Iters {
 		t.Fatalf("the full run solved at %d of %d: want a run solved early (points %v)", full.SolvedAt, c.Iters, full.Points)
