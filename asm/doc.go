@@ -6,7 +6,7 @@
 // the CPU allows, in hand-written Go assembly: AVX2+FMA on amd64, NEON on
 // arm64, and on amd64 CPUs with AVX-512F an "avx512" implementation that is
 // the AVX2 one with 512-bit GEMM micro-kernels (fp32 10x32 and 8x32, fp64
-// 10x16) and peak probes. The build tag purego (or noasm) builds no assembly
+// 10x16), path-norm products and peak probes. The build tag purego (or noasm) builds no assembly
 // at all.
 //
 // # Kernels
@@ -37,7 +37,9 @@
 //     rounded separately (no FMA) in every implementation, so all of them
 //     return the generic loop's bits on every build (NaN payloads aside).
 //   - The path-norm kernels y = (W∘W) x and y = (W∘W)^T x, squaring float32
-//     weights inside the kernel and accumulating in float64.
+//     weights inside the kernel and accumulating in float64 (AVX2, AVX-512
+//     and NEON: in cache they are bound by the widening to float64, which
+//     zmm does eight weights at a time).
 //   - Path-SGD layer updates (float32, in place): w -= step * g / kappa
 //     with the rank-one scaling kappa[r][c] = g_r f_c passed as reciprocal
 //     row and column factors (never materialized), with or without
