@@ -200,17 +200,22 @@ func runRNNExperiment(args []string, stdout, stderr io.Writer) int {
 	if c.GridPath, err = grid(f.gridPath, "-grid-path"); err != nil {
 		return bad("%v", err)
 	}
-	if f.decayAt != "" {
-		if c.DecayAt, err = experiment.ParseFloats(f.decayAt, "-decay-at", "fractions within (0, 1)", func(v float64) bool { return v > 0 && v < 1 }); err != nil {
-			return bad("%v", err)
-		}
-		c.Decay = f.decay
-	}
 	if c.GridIRNN, err = grid(f.gridIRNN, "-grid-irnn"); err != nil {
 		return bad("%v", err)
 	}
 	if c.GridSGD, err = grid(f.gridSGD, "-grid-sgd"); err != nil {
 		return bad("%v", err)
+	}
+	decaySet := false
+	fs.Visit(func(fl *flag.Flag) { decaySet = decaySet || fl.Name == "decay" })
+	switch {
+	case f.decayAt != "":
+		if c.DecayAt, err = experiment.ParseFloats(f.decayAt, "-decay-at", "fractions within (0, 1)", func(v float64) bool { return v > 0 && v < 1 }); err != nil {
+			return bad("%v", err)
+		}
+		c.Decay = f.decay
+	case decaySet:
+		return bad("-decay without -decay-at: no point to apply it at")
 	}
 	if len(c.GridPath)+len(c.GridIRNN)+len(c.GridSGD) > 0 {
 		c.GridIters = f.gridIters

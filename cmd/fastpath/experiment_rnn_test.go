@@ -70,6 +70,11 @@ func TestExperimentRNNBadArgs(t *testing.T) {
 		{"mnist", "-variants", "rotated", "-mnist", "../../testdata/mnist"},
 		{"addition", "-jobs", "0"},
 		{"addition", "-jobs", "100000"},
+		{"addition", "-decay-at", "0.5,0.3"},
+		{"addition", "-decay-at", "1.5"},
+		{"addition", "-decay-at", "0.5", "-decay", "2"},
+		{"addition", "-decay", "0.5"}, // a factor with no point to apply it at
+		{"text", "-stop-solved"},
 	} {
 		code, _, stderr := runCLI(append([]string{"experiment", "rnn"}, append(args, "-out", t.TempDir())...)...)
 		if code == 0 {
