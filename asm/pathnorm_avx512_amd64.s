@@ -197,9 +197,6 @@ done:
 	VZEROUPPER
 	RET
 
-// MTV8: acc += w[row][AX+off/4 : +8]² * xb, in float64 (x[i] broadcast in
-// xb), the square computed into tmp.
-#define MTV8(row, off, xb, tmp, acc) MV8(row, off, xb, tmp, acc)
 
 // func pathMTVAVX512Asm(y []float64, w []float32, ldw int, x []float64, pf int)
 //
@@ -261,22 +258,22 @@ mtv4col32:
 	VMOVUPD 64(DI)(AX*8), Z1
 	VMOVUPD 128(DI)(AX*8), Z2
 	VMOVUPD 192(DI)(AX*8), Z3
-	MTV8(SI, 0, Z8, Z4, Z0)
-	MTV8(SI, 32, Z8, Z5, Z1)
-	MTV8(SI, 64, Z8, Z6, Z2)
-	MTV8(SI, 96, Z8, Z7, Z3)
-	MTV8(R9, 0, Z9, Z12, Z0)
-	MTV8(R9, 32, Z9, Z13, Z1)
-	MTV8(R9, 64, Z9, Z14, Z2)
-	MTV8(R9, 96, Z9, Z15, Z3)
-	MTV8(R10, 0, Z10, Z16, Z0)
-	MTV8(R10, 32, Z10, Z17, Z1)
-	MTV8(R10, 64, Z10, Z18, Z2)
-	MTV8(R10, 96, Z10, Z19, Z3)
-	MTV8(R11, 0, Z11, Z4, Z0)
-	MTV8(R11, 32, Z11, Z5, Z1)
-	MTV8(R11, 64, Z11, Z6, Z2)
-	MTV8(R11, 96, Z11, Z7, Z3)
+	MV8(SI, 0, Z8, Z4, Z0)
+	MV8(SI, 32, Z8, Z5, Z1)
+	MV8(SI, 64, Z8, Z6, Z2)
+	MV8(SI, 96, Z8, Z7, Z3)
+	MV8(R9, 0, Z9, Z12, Z0)
+	MV8(R9, 32, Z9, Z13, Z1)
+	MV8(R9, 64, Z9, Z14, Z2)
+	MV8(R9, 96, Z9, Z15, Z3)
+	MV8(R10, 0, Z10, Z16, Z0)
+	MV8(R10, 32, Z10, Z17, Z1)
+	MV8(R10, 64, Z10, Z18, Z2)
+	MV8(R10, 96, Z10, Z19, Z3)
+	MV8(R11, 0, Z11, Z4, Z0)
+	MV8(R11, 32, Z11, Z5, Z1)
+	MV8(R11, 64, Z11, Z6, Z2)
+	MV8(R11, 96, Z11, Z7, Z3)
 	VMOVUPD Z0, (DI)(AX*8)
 	VMOVUPD Z1, 64(DI)(AX*8)
 	VMOVUPD Z2, 128(DI)(AX*8)
@@ -290,10 +287,10 @@ mtv4col8:
 	CMPQ    R13, CX
 	JA      mtv4tail
 	VMOVUPD (DI)(AX*8), Z0
-	MTV8(SI, 0, Z8, Z4, Z0)
-	MTV8(R9, 0, Z9, Z5, Z0)
-	MTV8(R10, 0, Z10, Z6, Z0)
-	MTV8(R11, 0, Z11, Z7, Z0)
+	MV8(SI, 0, Z8, Z4, Z0)
+	MV8(R9, 0, Z9, Z5, Z0)
+	MV8(R10, 0, Z10, Z6, Z0)
+	MV8(R11, 0, Z11, Z7, Z0)
 	VMOVUPD Z0, (DI)(AX*8)
 	MOVQ    R13, AX
 	JMP     mtv4col8
@@ -326,7 +323,7 @@ mtv1col8:
 	CMPQ    R13, CX
 	JA      mtv1tail
 	VMOVUPD (DI)(AX*8), Z0
-	MTV8(SI, 0, Z8, Z4, Z0)
+	MV8(SI, 0, Z8, Z4, Z0)
 	VMOVUPD Z0, (DI)(AX*8)
 	MOVQ    R13, AX
 	JMP     mtv1col8
