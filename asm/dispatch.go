@@ -47,7 +47,12 @@ type Impl struct {
 	// is read in place then needs no packing. nil: none.
 	SgemmHalfMask, SgemmHalfMaskAlt func(k int, a, b []float32, ldb int, c []float32, ldc, cols int)
 	SgemmStridedAlt                 func(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags)
-	DMR, DNR                        int
+	// SgemmDirect is the direct float32 kernel (sgemmDirectRef): a tile of
+	// up to DirectMR x DirectNR of C = alpha*A*B (+ C with Accumulate) with
+	// both operands read in place, for products too small to repay
+	// packing. nil: none (the engine then packs).
+	SgemmDirect func(rows, cols, k int, a []float32, ars, aks int, b []float32, ldb int, c []float32, ldc int, alpha float32, flags GemmFlags)
+	DMR, DNR    int
 	// Dgemm is the float64 micro-kernel; see dgemmMicroRef.
 	Dgemm func(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags)
 	// DgemmStrided is SgemmStrided for float64 (dgemmStridedMicroRef).

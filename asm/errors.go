@@ -18,4 +18,7 @@ const (
 	errNegK      = "asm: negative k"
 	errUnknown   = "asm: unknown implementation"
 	errNotAvail  = "asm: implementation not available on this CPU"
+	errDirect    = "asm: direct kernel tile, depth or strides out of range"
+	errDirectA   = "asm: insufficient length of a"
+	errDirectB   = "asm: insufficient length of b"
 )

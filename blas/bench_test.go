@@ -21,13 +21,15 @@ import (
 //
 // Under -short only the small shapes run.
 
-// gemmBenchShapes are m x k x n: cubes and the training shapes of a
-// 784-4000-4000-10 network with batch 100 (forward 100x784x4000 and
+// gemmBenchShapes are m x k x n: small products (the direct path), cubes
+// and the training shapes of a 784-4000-4000-10 network with batch 100 (forward 100x784x4000 and
 // 100x4000x4000, weight gradients 4000x100x4000 and 784x100x4000).
 var gemmBenchShapes = []struct {
 	m, k, n int
 	small   bool
 }{
+	{16, 100, 100, true},
+	{128, 100, 100, true},
 	{256, 256, 256, true},
 	{512, 512, 512, true},
 	{1024, 1024, 1024, false},

@@ -38,6 +38,14 @@
 // Row counts that the main micro-kernel shape pads badly (16) use the
 // implementation's alternative shape (asm.Impl.SgemmFor).
 //
+// A float32 product with B not transposed whose op(A) fits in half of L2
+// takes the direct path (direct.go) where the implementation has a direct
+// kernel (asm.Impl.SgemmDirect, AVX-512): nothing is packed, the kernel
+// reads op(A) and B in place, 8 x 32 tiles with masked edges, column
+// panels outer and depth blocks of L1-resident B; threads split the
+// column panels (or the row tiles), so it too gives the same bits for
+// any thread count.
+//
 // The thread count is runtime.GOMAXPROCS(0) read at each call unless
 // SetThreads fixed it. Small problems run serially, and a call that finds
 // the pool busy (a concurrent GEMM) runs serially rather than waiting.

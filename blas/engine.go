@@ -29,6 +29,8 @@ type workspace[T float32 | float64] struct {
 	aAll []T         // narrow path: all of op(A), packed depth block after depth block
 	bm   [][]T       // narrow path: per-thread packed group of narrowGroup B micro-panels
 	tmp  [][]T       // per-thread edge tile, mr x nr
+
+	direct directCall // float32 direct path (direct.go), here so that handing it to workers does not allocate
 }
 
 // size makes the buffers a call of m x k needs large enough: the shared B

@@ -35,6 +35,10 @@ func sgemm(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []fl
 		scratch32.put(t)
 		return
 	}
+	if impl.SgemmDirect != nil && !bT && bias == nil && !relu && useDirect(m, n, k) && alpha != 0 {
+		sgemmDirect(impl.SgemmDirect, aT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
 	mr, kern, kernS := impl.SgemmFor(m)
 	half, halfMask := impl.SgemmHalfFor(m)
 	ws := workspaces32.get()

@@ -42,12 +42,22 @@ func forEachImpl(t *testing.T, f func(t *testing.T)) {
 }
 
 // withBlocking runs f with small block sizes (a multiple of the kernel shape)
-// so that small problems cross every MC, KC and NC boundary.
+// so that small problems cross every MC, KC and NC boundary. The direct
+// path, which has no blocks, is off: the small problems of these tests
+// would take it (TestSgemmDirectPath covers it).
 func withBlocking(mcPanels, kc, ncPanels int, f func()) {
 	blockingOverride = func(mr, nr, _, k int) blocking {
 		return blocking{mr: mr, nr: nr, mc: mcPanels * mr, kc: kc, nc: ncPanels * nr}
 	}
 	defer func() { blockingOverride = nil }()
+	withoutDirect(f)
+}
+
+// withoutDirect runs f with the direct path off.
+func withoutDirect(f func()) {
+	prev := directOff
+	directOff = true
+	defer func() { directOff = prev }()
 	f()
 }
 
@@ -251,11 +261,72 @@ func TestSgemmLarge(t *testing.T) {
 		for _, tA := range transposes {
 			for _, tB := range transposes {
 				g := newGemmCase(r, tA, tB, sh[0], sh[1], sh[2], 1, 0.5, 2)
-				g.run(false)
+				withoutDirect(func() { g.run(false) })
 				g.check(t, false)
 			}
 		}
 	}
+}
+
+// TestSgemmDirectPath covers the direct path (direct.go) through Sgemm:
+// every row count of the last tile and column counts around the panel
+// width, depths around the kernel's unrolling, op(A) = A and Aᵀ with
+// padded strides, alpha and beta cases (beta = 0 with NaN in C, which
+// must not leak), one to seven threads with bit-identical results (the
+// threshold lowered so that small problems split), and B transposed,
+// which the direct kernel cannot read and leaves to the engine.
+func TestSgemmDirectPath(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		if asm.Current().SgemmDirect == nil {
+			t.Skip("no direct kernel")
+		}
+		r := rand.New(rand.NewPCG(21, 22))
+		for _, m := range []int{1, 7, 8, 9, 16, 23} {
+			for _, n := range []int{1, 15, 16, 17, 32, 33, 70} {
+				for _, k := range []int{1, 2, 5, 64, 101} {
+					if !useDirect(m, n, k) {
+						t.Fatalf("%dx%dx%d: not on the direct path", m, n, k)
+					}
+					for _, tA := range transposes {
+						for _, tB := range transposes {
+							ab := [][2]float64{{1, 0}, {-0.5, 1}, {1.5, -2}}[(m+n+k)%3]
+							g := newGemmCase(r, tA, tB, m, n, k, (m+k)%3, ab[0], ab[1])
+							_, _, c := g.slices()
+							c0 := append([]float32(nil), c...)
+							var ref []float32
+							for _, threads := range []int{1, 2, 3, 7} {
+								copy(c, c0)
+								withThreads(threads, func() { gemmPoolTestHook(func() { g.run(ab[1] == 0) }) })
+								g.check(t, ab[1] == 0)
+								if ref == nil {
+									ref = append([]float32(nil), c...)
+									continue
+								}
+								for i := range c {
+									if math.Float32bits(c[i]) != math.Float32bits(ref[i]) {
+										t.Fatalf("%v: %d threads: c[%d] = %g, 1 thread %g", g, threads, i, c[i], ref[i])
+									}
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+		// Larger products split over threads by column panels, and (few
+		// panels, many row tiles) by row tiles.
+		for _, sh := range [][3]int{{40, 300, 90}, {300, 20, 40}} {
+			m, n, k := sh[0], sh[1], sh[2]
+			g := newGemmCase(r, gblas.NoTrans, gblas.NoTrans, m, n, k, 1, 1, 1)
+			_, _, c := g.slices()
+			c0 := append([]float32(nil), c...)
+			for _, threads := range []int{1, 2} {
+				copy(c, c0)
+				withThreads(threads, func() { gemmPoolTestHook(func() { g.run(false) }) })
+				g.check(t, false)
+			}
+		}
+	})
 }
 
 // TestSgemmNarrow covers the narrow path (all rows in one A block, A packed

@@ -1,0 +1,65 @@
+package asm
+
+// The direct GEMM kernel reads both operands in place, unpacked: a tile of
+// up to DirectMR rows and DirectNR columns of C, with A addressed by a row
+// stride and a depth stride (so that one kernel serves A and Aᵀ) and B by
+// its leading dimension. It exists for products too small to repay packing
+// (a 16x100x100 SGEMM spends a fifth of its time packing, handing off and
+// copying edge tiles).
+const (
+	// DirectMR and DirectNR are the largest tile the direct kernel computes.
+	DirectMR, DirectNR = 8, 32
+)
+
+// sgemmDirectRef is the direct kernel's reference loop, for rows <= 8 and
+// cols <= 32:
+//
+//	for i := range rows {
+//		for j := range cols {
+//			var s float32
+//			for p := range k {
+//				s += a[i*ars+p*aks] * b[p*ldb+j]
+//			}
+//			if flags&Accumulate != 0 {
+//				c[i*ldc+j] += alpha * s
+//			} else {
+//				c[i*ldc+j] = alpha * s
+//			}
+//		}
+//	}
+//
+// (the kernels fuse each multiply-add; only Accumulate is honoured).
+func sgemmDirectRef(rows, cols, k int, a []float32, ars, aks int, b []float32, ldb int, c []float32, ldc int, alpha float32, flags GemmFlags) {
+	checkDirect(rows, cols, k, len(a), ars, aks, len(b), ldb, len(c), ldc)
+	for i := range rows {
+		for j := range cols {
+			var s float32
+			for p := range k {
+				s += a[i*ars+p*aks] * b[p*ldb+j]
+			}
+			if flags&Accumulate != 0 {
+				c[i*ldc+j] += alpha * s
+			} else {
+				c[i*ldc+j] = alpha * s
+			}
+		}
+	}
+}
+
+// checkDirect panics unless the operands of a direct kernel call are in
+// bounds: 1 <= rows <= DirectMR, 1 <= cols <= DirectNR, k >= 1, positive
+// strides, and slices long enough for every element the loop reads or
+// writes.
+func checkDirect(rows, cols, k, la, ars, aks, lb, ldb, lc, ldc int) {
+	switch {
+	case rows < 1 || rows > DirectMR || cols < 1 || cols > DirectNR || k < 1 ||
+		ars < 1 || aks < 1 || ldb < cols || ldc < cols:
+		panic(errDirect)
+	case la < (rows-1)*ars+(k-1)*aks+1:
+		panic(errDirectA)
+	case lb < (k-1)*ldb+cols:
+		panic(errDirectB)
+	case lc < (rows-1)*ldc+cols:
+		panic(errShortC)
+	}
+}

@@ -1,0 +1,18 @@
+//go:build !purego && !noasm
+
+package asm
+
+import "unsafe"
+
+// sgemmDirectAVX512Asm is sgemmDirectRef on raw pointers: rows (1..8) x
+// cols (1..32) of C from A (row i, depth p at a[i*ars+p*aks]) and B (rows
+// ldb apart), all strides in elements; flags: Accumulate only.
+//
+//go:noescape
+func sgemmDirectAVX512Asm(k int, a *float32, ars, aks, rows int, b *float32, ldb int, c *float32, ldc, cols int, alpha float32, flags GemmFlags)
+
+// sgemmDirectAVX512 checks its operands and runs the direct fp32 kernel.
+func sgemmDirectAVX512(rows, cols, k int, a []float32, ars, aks int, b []float32, ldb int, c []float32, ldc int, alpha float32, flags GemmFlags) {
+	checkDirect(rows, cols, k, len(a), ars, aks, len(b), ldb, len(c), ldc)
+	sgemmDirectAVX512Asm(k, unsafe.SliceData(a), ars, aks, rows, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, cols, alpha, flags)
+}

@@ -1,0 +1,5 @@
+package blas
+
+// SetDirectOff turns the direct path off (true) or on, for the external
+// tests and benchmarks that compare the two paths.
+func SetDirectOff(off bool) { directOff = off }
