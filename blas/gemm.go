@@ -23,6 +23,12 @@ func Dgemm(tA, tB gblas.Transpose, m, n, k int, alpha float64, a []float64, lda 
 
 func sgemm(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, bias []float32, relu bool) {
 	impl := asm.Current()
+	if impl.SgemmDirect != nil && !bT && bias == nil && !relu && alpha != 0 {
+		if order := useDirect(m, n, k); order != directNone {
+			sgemmDirect(impl.SgemmDirect, order, aT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+			return
+		}
+	}
 	if bias == nil && !relu && fewColumns(m, n, k, impl.SNR, 4) {
 		// C^T = op(B)^T op(A)^T on the narrow path, then transposed into C.
 		t := scratch32.get(n * m)
@@ -33,10 +39,6 @@ func sgemm(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []fl
 			addTransposed(c, ldc, beta, t, m, n)
 		}
 		scratch32.put(t)
-		return
-	}
-	if impl.SgemmDirect != nil && !bT && bias == nil && !relu && useDirect(m, n, k) && alpha != 0 {
-		sgemmDirect(impl.SgemmDirect, aT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	mr, kern, kernS := impl.SgemmFor(m)

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/fastpath-go/fastpath/asm"
@@ -284,7 +285,7 @@ func TestSgemmDirectPath(t *testing.T) {
 		for _, m := range []int{1, 7, 8, 9, 16, 23} {
 			for _, n := range []int{1, 15, 16, 17, 32, 33, 70} {
 				for _, k := range []int{1, 2, 5, 64, 101} {
-					if !useDirect(m, n, k) {
+					if useDirect(m, n, k) != directColsOuter {
 						t.Fatalf("%dx%dx%d: not on the direct path", m, n, k)
 					}
 					for _, tA := range transposes {
@@ -314,16 +315,30 @@ func TestSgemmDirectPath(t *testing.T) {
 			}
 		}
 		// Larger products split over threads by column panels, and (few
-		// panels, many row tiles) by row tiles.
-		for _, sh := range [][3]int{{40, 300, 90}, {300, 20, 40}} {
+		// panels, many row tiles) by row tiles; and products whose op(A)
+		// exceeds the L2 share but whose B does not, on the rows-outer
+		// order, with several depth blocks and a partial last one.
+		_, l2, _ := asm.CacheSizes()
+		mBig := l2/directL2Share/4/130 + 5
+		for _, sh := range [][4]int{{40, 300, 90, 0}, {300, 20, 40, 0}, {mBig, 20, 130, 1}, {mBig, 45, 130, 1}, {mBig / 4, 37, 600, 1}} {
 			m, n, k := sh[0], sh[1], sh[2]
-			g := newGemmCase(r, gblas.NoTrans, gblas.NoTrans, m, n, k, 1, 1, 1)
+			if want := []directOrder{directColsOuter, directRowsOuter}[sh[3]]; useDirect(m, n, k) != want {
+				t.Fatalf("%dx%dx%d: order %d, want %d", m, n, k, useDirect(m, n, k), want)
+			}
+			tA := transposes[(m+n)%2]
+			g := newGemmCase(r, tA, gblas.NoTrans, m, n, k, 1, 1, 1)
 			_, _, c := g.slices()
 			c0 := append([]float32(nil), c...)
-			for _, threads := range []int{1, 2} {
+			var ref []float32
+			for _, threads := range []int{1, 2, 3} {
 				copy(c, c0)
 				withThreads(threads, func() { gemmPoolTestHook(func() { g.run(false) }) })
 				g.check(t, false)
+				if ref == nil {
+					ref = append([]float32(nil), c...)
+				} else if !slices.Equal(ref, c) {
+					t.Fatalf("%v: %d threads differ from 1", g, threads)
+				}
 			}
 		}
 	})
