@@ -52,6 +52,9 @@ type Impl struct {
 	// both operands read in place, for products too small to repay
 	// packing. nil: none (the engine then packs).
 	SgemmDirect func(rows, cols, k int, a []float32, ars, aks int, b []float32, ldb int, c []float32, ldc int, alpha float32, flags GemmFlags)
+	// DgemmDirect is its float64 form (dgemmDirectRef), tiles of up to
+	// DirectMR x DirectNR64.
+	DgemmDirect func(rows, cols, k int, a []float64, ars, aks int, b []float64, ldb int, c []float64, ldc int, alpha float64, flags GemmFlags)
 	DMR, DNR    int
 	// Dgemm is the float64 micro-kernel; see dgemmMicroRef.
 	Dgemm func(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags)

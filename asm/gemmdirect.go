@@ -7,12 +7,13 @@ package asm
 // (a 16x100x100 SGEMM spends a fifth of its time packing, handing off and
 // copying edge tiles).
 const (
-	// DirectMR and DirectNR are the largest tile the direct kernel computes.
-	DirectMR, DirectNR = 8, 32
+	// DirectMR x DirectNR is the largest tile the float32 direct kernel
+	// computes, DirectMR x DirectNR64 the float64 one's.
+	DirectMR, DirectNR, DirectNR64 = 8, 32, 16
 )
 
-// sgemmDirectRef is the direct kernel's reference loop, for rows <= 8 and
-// cols <= 32:
+// sgemmDirectRef is the float32 direct kernel's reference loop, for rows
+// <= DirectMR and cols <= DirectNR:
 //
 //	for i := range rows {
 //		for j := range cols {
@@ -30,10 +31,20 @@ const (
 //
 // (the kernels fuse each multiply-add; only Accumulate is honoured).
 func sgemmDirectRef(rows, cols, k int, a []float32, ars, aks int, b []float32, ldb int, c []float32, ldc int, alpha float32, flags GemmFlags) {
-	checkDirect(rows, cols, k, len(a), ars, aks, len(b), ldb, len(c), ldc)
+	checkDirect(DirectNR, rows, cols, k, len(a), ars, aks, len(b), ldb, len(c), ldc)
+	directRef(rows, cols, k, a, ars, aks, b, ldb, c, ldc, alpha, flags)
+}
+
+// dgemmDirectRef is sgemmDirectRef in float64, for cols <= DirectNR64.
+func dgemmDirectRef(rows, cols, k int, a []float64, ars, aks int, b []float64, ldb int, c []float64, ldc int, alpha float64, flags GemmFlags) {
+	checkDirect(DirectNR64, rows, cols, k, len(a), ars, aks, len(b), ldb, len(c), ldc)
+	directRef(rows, cols, k, a, ars, aks, b, ldb, c, ldc, alpha, flags)
+}
+
+func directRef[T float32 | float64](rows, cols, k int, a []T, ars, aks int, b []T, ldb int, c []T, ldc int, alpha T, flags GemmFlags) {
 	for i := range rows {
 		for j := range cols {
-			var s float32
+			var s T
 			for p := range k {
 				s += a[i*ars+p*aks] * b[p*ldb+j]
 			}
@@ -47,12 +58,12 @@ func sgemmDirectRef(rows, cols, k int, a []float32, ars, aks int, b []float32, l
 }
 
 // checkDirect panics unless the operands of a direct kernel call are in
-// bounds: 1 <= rows <= DirectMR, 1 <= cols <= DirectNR, k >= 1, positive
+// bounds: 1 <= rows <= DirectMR, 1 <= cols <= nr, k >= 1, positive
 // strides, and slices long enough for every element the loop reads or
 // writes.
-func checkDirect(rows, cols, k, la, ars, aks, lb, ldb, lc, ldc int) {
+func checkDirect(nr, rows, cols, k, la, ars, aks, lb, ldb, lc, ldc int) {
 	switch {
-	case rows < 1 || rows > DirectMR || cols < 1 || cols > DirectNR || k < 1 ||
+	case rows < 1 || rows > DirectMR || cols < 1 || cols > nr || k < 1 ||
 		ars < 1 || aks < 1 || ldb < cols || ldc < cols:
 		panic(errDirect)
 	case la < (rows-1)*ars+(k-1)*aks+1:

@@ -13,6 +13,18 @@ func sgemmDirectAVX512Asm(k int, a *float32, ars, aks, rows int, b *float32, ldb
 
 // sgemmDirectAVX512 checks its operands and runs the direct fp32 kernel.
 func sgemmDirectAVX512(rows, cols, k int, a []float32, ars, aks int, b []float32, ldb int, c []float32, ldc int, alpha float32, flags GemmFlags) {
-	checkDirect(rows, cols, k, len(a), ars, aks, len(b), ldb, len(c), ldc)
+	checkDirect(DirectNR, rows, cols, k, len(a), ars, aks, len(b), ldb, len(c), ldc)
 	sgemmDirectAVX512Asm(k, unsafe.SliceData(a), ars, aks, rows, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, cols, alpha, flags)
+}
+
+// dgemmDirectAVX512Asm is dgemmDirectRef on raw pointers: rows (1..8) x
+// cols (1..16) of C, as sgemmDirectAVX512Asm.
+//
+//go:noescape
+func dgemmDirectAVX512Asm(k int, a *float64, ars, aks, rows int, b *float64, ldb int, c *float64, ldc, cols int, alpha float64, flags GemmFlags)
+
+// dgemmDirectAVX512 checks its operands and runs the direct fp64 kernel.
+func dgemmDirectAVX512(rows, cols, k int, a []float64, ars, aks int, b []float64, ldb int, c []float64, ldc int, alpha float64, flags GemmFlags) {
+	checkDirect(DirectNR64, rows, cols, k, len(a), ars, aks, len(b), ldb, len(c), ldc)
+	dgemmDirectAVX512Asm(k, unsafe.SliceData(a), ars, aks, rows, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, cols, alpha, flags)
 }

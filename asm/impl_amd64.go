@@ -87,6 +87,6 @@ func registerArch() {
 	avx512.PackPanels32, avx512.PackPanels64 = packPanels32AVX512, packPanels64AVX512
 	avx512.Peak32, avx512.Peak64 = peak32AVX512, peak64AVX512
 	avx512.PathMV, avx512.PathMTV = pathMVAVX512, pathMTVAVX512
-	avx512.SgemmDirect = sgemmDirectAVX512
+	avx512.SgemmDirect, avx512.DgemmDirect = sgemmDirectAVX512, dgemmDirectAVX512
 	register(&avx512)
 }

@@ -5,9 +5,9 @@ import (
 	"github.com/fastpath-go/fastpath/internal/pool"
 )
 
-// The direct path: float32 products with B not transposed and op(A) or B
+// The direct path: products with B not transposed and op(A) or B
 // small enough to stay in L2 run on a kernel that reads op(A) and B in
-// place (asm.Impl.SgemmDirect), with no packing, no workspace and no edge
+// place (asm.Impl.SgemmDirect, DgemmDirect), with no packing, no workspace and no edge
 // tiles: masked loads and stores cover the last columns, and a last row
 // tile of fewer than eight rows repeats its last row of A and stores only
 // its own rows. Threads split the column panels or the row tiles; every
@@ -43,20 +43,35 @@ const (
 	directRowsOuter                    // row tiles outer: B stays in L2
 )
 
-// useDirect reports whether and how an m x k by k x n float32 product takes
-// the direct path: op(A) fits in its share of L2 (column panels outer), or
-// else B does (row tiles outer). The choice depends on the shape and the
-// cache sizes only.
-func useDirect(m, n, k int) directOrder {
+// directConflictStride: a row stride of B that is a multiple of this many
+// bytes maps the rows of a column panel to so few L1 sets that a depth
+// block of the panel does not stay in L1 while the row tiles pass over it
+// (and spreads it over as many pages as rows): with more than two row
+// tiles the direct path then lost to the packed engine on Zen 5, one
+// thread: ldb = 1024 floats, 128x1024x1024 183 -> 147 GFLOP/s, 512x64x1024
+// 193 -> 135 with column panels outer and 185 -> 126 with row tiles outer,
+// 64x256x1024 178 -> 148; ldb = 512 doubles, 512x64x512 86 -> 62 (while
+// 16x1024x1024, two row tiles, gained: 121 -> 141).
+const directConflictStride = 2048
+
+// useDirect reports whether and how an m x k by k x n product of elements
+// of elemSize bytes, B's rows ldb elements apart, takes the direct path:
+// B's row stride does not conflict, and op(A) fits in its share of L2
+// (column panels outer) or else B does (row tiles outer). The choice depends on
+// the shape, ldb and the cache sizes only.
+func useDirect(m, n, k, ldb, elemSize int) directOrder {
 	if directOff || m <= 0 || n <= 0 || k <= 0 {
 		return directNone
 	}
 	_, l2, _ := asm.CacheSizes()
 	share := float64(l2 / directL2Share)
+	if ldb*elemSize%directConflictStride == 0 && m > 2*asm.DirectMR {
+		return directNone
+	}
 	switch {
-	case float64(m)*float64(k)*4 <= share:
+	case float64(m)*float64(k)*float64(elemSize) <= share:
 		return directColsOuter
-	case float64(k)*float64(n)*4 <= share:
+	case float64(k)*float64(n)*float64(elemSize) <= share:
 		return directRowsOuter
 	}
 	return directNone
@@ -64,23 +79,27 @@ func useDirect(m, n, k int) directOrder {
 
 // directCall is one product on the direct path: C = alpha*op(A)*B (+ C
 // with Accumulate), A addressed by its row stride ars and depth stride aks.
-type directCall struct {
-	kern      func(rows, cols, k int, a []float32, ars, aks int, b []float32, ldb int, c []float32, ldc int, alpha float32, flags asm.GemmFlags)
+type directCall[T float32 | float64] struct {
+	kern      directKernel[T]
 	m, n, k   int
-	a, b, c   []float32
+	a, b, c   []T
 	ars, aks  int
 	ldb, ldc  int
-	alpha     float32
+	alpha     T
 	flags     asm.GemmFlags
 	kc        int // depth block
 	order     directOrder
 	splitRows bool // parts split the row tiles instead of the column panels
 	mT, nP    int  // row tiles and column panels
+	nr        int  // the kernel's widest tile: asm.DirectNR or DirectNR64
 }
+
+// directKernel is the signature of asm.Impl.SgemmDirect and DgemmDirect.
+type directKernel[T float32 | float64] func(rows, cols, k int, a []T, ars, aks int, b []T, ldb int, c []T, ldc int, alpha T, flags asm.GemmFlags)
 
 // RunPart computes part part of parts (pool.Task): a contiguous range of
 // column panels, or of row tiles.
-func (d *directCall) RunPart(part, parts int) {
+func (d *directCall[T]) RunPart(part, parts int) {
 	i0, i1, j0, j1 := 0, d.mT, 0, d.nP
 	if d.splitRows {
 		i0, i1 = part*d.mT/parts, (part+1)*d.mT/parts
@@ -112,9 +131,9 @@ func (d *directCall) RunPart(part, parts int) {
 
 // tile runs the kernel on row tile it, column panel jp and the depth block
 // from pc; the blocks after the first accumulate into C.
-func (d *directCall) tile(it, jp, pc int) {
-	i, j := it*asm.DirectMR, jp*asm.DirectNR
-	rows, cols, kc := min(asm.DirectMR, d.m-i), min(asm.DirectNR, d.n-j), min(d.kc, d.k-pc)
+func (d *directCall[T]) tile(it, jp, pc int) {
+	i, j := it*asm.DirectMR, jp*d.nr
+	rows, cols, kc := min(asm.DirectMR, d.m-i), min(d.nr, d.n-j), min(d.kc, d.k-pc)
 	flags := d.flags
 	if pc > 0 {
 		flags = asm.Accumulate
@@ -122,10 +141,11 @@ func (d *directCall) tile(it, jp, pc int) {
 	d.kern(rows, cols, kc, d.a[i*d.ars+pc*d.aks:], d.ars, d.aks, d.b[pc*d.ldb+j:], d.ldb, d.c[i*d.ldc+j:], d.ldc, d.alpha, flags)
 }
 
-// sgemmDirect runs C = alpha*op(A)*B + beta*C on the direct kernel kern,
-// walking the tiles in the given order.
-func sgemmDirect(kern func(rows, cols, k int, a []float32, ars, aks int, b []float32, ldb int, c []float32, ldc int, alpha float32, flags asm.GemmFlags),
-	order directOrder, aT bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+// gemmDirect runs C = alpha*op(A)*B + beta*C on the direct kernel kern,
+// NR columns wide, walking the tiles in the given order; ws is the free
+// list whose workspace carries the call to the workers.
+func gemmDirect[T float32 | float64](kern directKernel[T], nr, elemSize int, ws *workspaceList[T],
+	order directOrder, aT bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	flags := asm.Accumulate
 	switch beta {
 	case 0:
@@ -143,9 +163,9 @@ func sgemmDirect(kern func(rows, cols, k int, a []float32, ars, aks int, b []flo
 	if aT {
 		ars, aks = 1, lda
 	}
-	d := directCall{kern: kern, m: m, n: n, k: k, a: a, b: b, c: c, ars: ars, aks: aks, ldb: ldb, ldc: ldc, alpha: alpha, flags: flags,
-		mT: (m + asm.DirectMR - 1) / asm.DirectMR, nP: (n + asm.DirectNR - 1) / asm.DirectNR,
-		kc: newBlocking(asm.DirectMR, asm.DirectNR, 4, k).kc, order: order}
+	d := directCall[T]{kern: kern, m: m, n: n, k: k, a: a, b: b, c: c, ars: ars, aks: aks, ldb: ldb, ldc: ldc, alpha: alpha, flags: flags,
+		mT: (m + asm.DirectMR - 1) / asm.DirectMR, nP: (n + nr - 1) / nr, nr: nr,
+		kc: newBlocking(asm.DirectMR, nr, elemSize, k).kc, order: order}
 	threads := numThreads()
 	if 2*float64(m)*float64(n)*float64(k) < float64(parallelMinFlops) {
 		threads = 1
@@ -166,9 +186,9 @@ func sgemmDirect(kern func(rows, cols, k int, a []float32, ars, aks int, b []flo
 		return
 	}
 	defer pool.Default.Release()
-	ws := workspaces32.get()
-	ws.direct = d
-	pool.Default.Run(threads, &ws.direct)
-	ws.direct = directCall{}
-	workspaces32.put(ws)
+	w := ws.get()
+	w.direct = d
+	pool.Default.Run(threads, &w.direct)
+	w.direct = directCall[T]{}
+	ws.put(w)
 }

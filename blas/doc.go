@@ -38,13 +38,15 @@
 // Row counts that the main micro-kernel shape pads badly (16) use the
 // implementation's alternative shape (asm.Impl.SgemmFor).
 //
-// A float32 product with B not transposed whose op(A) fits in half of L2
-// takes the direct path (direct.go) where the implementation has a direct
-// kernel (asm.Impl.SgemmDirect, AVX-512): nothing is packed, the kernel
-// reads op(A) and B in place, 8 x 32 tiles with masked edges, column
-// panels outer and depth blocks of L1-resident B; threads split the
-// column panels (or the row tiles), so it too gives the same bits for
-// any thread count.
+// A product with B not transposed whose op(A) or B fits in half of L2
+// takes the direct path (direct.go) where the implementation has direct
+// kernels (asm.Impl.SgemmDirect and DgemmDirect, AVX-512): nothing is
+// packed, the kernel reads op(A) and B in place, 8 x 32 (float32) or
+// 8 x 16 (float64) tiles with masked edges, the operand that fits in L2
+// re-read by the other's tiles in L1-sized depth blocks; threads split the
+// column panels or the row tiles, so it too gives the same bits for any
+// thread count. A row stride of B that is a multiple of 2048 bytes keeps
+// all but the smallest products off it (L1 set conflicts).
 //
 // The thread count is runtime.GOMAXPROCS(0) read at each call unless
 // SetThreads fixed it. Small problems run serially, and a call that finds

@@ -30,7 +30,7 @@ type workspace[T float32 | float64] struct {
 	bm   [][]T       // narrow path: per-thread packed group of narrowGroup B micro-panels
 	tmp  [][]T       // per-thread edge tile, mr x nr
 
-	direct directCall // float32 direct path (direct.go), here so that handing it to workers does not allocate
+	direct directCall[T] // the direct path (direct.go), here so that handing it to workers does not allocate
 }
 
 // size makes the buffers a call of m x k needs large enough: the shared B

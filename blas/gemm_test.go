@@ -285,7 +285,7 @@ func TestSgemmDirectPath(t *testing.T) {
 		for _, m := range []int{1, 7, 8, 9, 16, 23} {
 			for _, n := range []int{1, 15, 16, 17, 32, 33, 70} {
 				for _, k := range []int{1, 2, 5, 64, 101} {
-					if useDirect(m, n, k) != directColsOuter {
+					if useDirect(m, n, k, n+1, 4) != directColsOuter {
 						t.Fatalf("%dx%dx%d: not on the direct path", m, n, k)
 					}
 					for _, tA := range transposes {
@@ -314,6 +314,12 @@ func TestSgemmDirectPath(t *testing.T) {
 				}
 			}
 		}
+		// A row stride of B that maps a panel's rows onto few L1 sets keeps
+		// products with more than two row tiles off the direct path.
+		if useDirect(100, 1024, 64, 1024, 4) != directNone || useDirect(100, 1000, 64, 1024, 8) != directNone ||
+			useDirect(16, 1024, 64, 1024, 4) != directColsOuter || useDirect(100, 1000, 64, 1000, 4) != directColsOuter {
+			t.Fatal("B's conflicting row stride not handled")
+		}
 		// Larger products split over threads by column panels, and (few
 		// panels, many row tiles) by row tiles; and products whose op(A)
 		// exceeds the L2 share but whose B does not, on the rows-outer
@@ -322,8 +328,8 @@ func TestSgemmDirectPath(t *testing.T) {
 		mBig := l2/directL2Share/4/130 + 5
 		for _, sh := range [][4]int{{40, 300, 90, 0}, {300, 20, 40, 0}, {mBig, 20, 130, 1}, {mBig, 45, 130, 1}, {mBig / 4, 37, 600, 1}} {
 			m, n, k := sh[0], sh[1], sh[2]
-			if want := []directOrder{directColsOuter, directRowsOuter}[sh[3]]; useDirect(m, n, k) != want {
-				t.Fatalf("%dx%dx%d: order %d, want %d", m, n, k, useDirect(m, n, k), want)
+			if want := []directOrder{directColsOuter, directRowsOuter}[sh[3]]; useDirect(m, n, k, n+1, 4) != want {
+				t.Fatalf("%dx%dx%d: order %d, want %d", m, n, k, useDirect(m, n, k, n+1, 4), want)
 			}
 			tA := transposes[(m+n)%2]
 			g := newGemmCase(r, tA, gblas.NoTrans, m, n, k, 1, 1, 1)
@@ -450,6 +456,48 @@ func TestDgemm(t *testing.T) {
 				}
 			}
 		})
+	})
+}
+
+// TestDgemmDirectPath covers the float64 direct path (direct.go) through
+// Dgemm: last tiles of every row count, column counts around the 16-wide
+// panel, depths around the kernel's unrolling and past a depth block,
+// all transposes (B transposed leaves the direct path), alpha and beta
+// cases, one and two threads (the threshold lowered), and a product on
+// the rows-outer order.
+func TestDgemmDirectPath(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		if asm.Current().DgemmDirect == nil {
+			t.Skip("no direct kernel")
+		}
+		r := rand.New(rand.NewPCG(23, 24))
+		for _, m := range []int{1, 7, 9, 16} {
+			for _, n := range []int{1, 7, 8, 9, 16, 17, 40} {
+				for _, k := range []int{1, 2, 5, 64, 300} {
+					if useDirect(m, n, k, n+1, 8) != directColsOuter {
+						t.Fatalf("%dx%dx%d: not on the direct path", m, n, k)
+					}
+					for _, tA := range transposes {
+						for _, tB := range transposes {
+							for _, threads := range []int{1, 2} {
+								ab := [][2]float64{{1, 0}, {-0.5, 1}, {1.5, -2}}[(m+n+k+threads)%3]
+								withThreads(threads, func() {
+									gemmPoolTestHook(func() { checkDgemm(t, r, tA, tB, m, n, k, ab[0], ab[1]) })
+								})
+							}
+						}
+					}
+				}
+			}
+		}
+		_, l2, _ := asm.CacheSizes()
+		m := l2/directL2Share/8/70 + 3
+		if useDirect(m, 20, 70, 21, 8) != directRowsOuter {
+			t.Fatalf("%dx20x70: not on the rows-outer order", m)
+		}
+		for _, tA := range transposes {
+			withThreads(2, func() { gemmPoolTestHook(func() { checkDgemm(t, r, tA, gblas.NoTrans, m, 20, 70, 1, 0.5) }) })
+		}
 	})
 }
 
