@@ -17,7 +17,7 @@
 //   R13 = its increment (aks in bytes); DI = b, R12 = ldb in bytes, CX = k
 //
 // Per depth step: 2 loads of B, 8 broadcasts, 16 FMAs (8 with at most 16
-// columns).
+// columns); a tile of at most four rows runs steps of its four rows.
 
 // The broadcast of one row's A value and its FMAs into the row's two
 // accumulators.
@@ -64,6 +64,33 @@
 
 #define DEVEN DNSTEP(Z0, Z2, Z4, Z6, Z8, Z10, Z12, Z14)
 #define DODD DNSTEP(Z1, Z3, Z5, Z7, Z9, Z11, Z13, Z15)
+
+// The same steps for a tile of at most four rows (a last row tile that
+// the eight-row steps would mostly waste): rows 0..3 only.
+#define DWSTEP4 \
+	PREFETCHT0 (DI)(R12*8); \
+	PREFETCHT0 64(DI)(R12*8); \
+	VMOVUPS (DI), Z20; \
+	VMOVUPS.Z 64(DI), K2, Z21; \
+	DBC2(AX, Z0, Z1, Z22); \
+	DBC2(BX, Z2, Z3, Z23); \
+	DBC2(SI, Z4, Z5, Z24); \
+	DBC2(DX, Z6, Z7, Z25); \
+	ADDQ R12, DI; \
+	ADDQ R13, R15
+
+#define DNSTEP4(A0, A1, A2, A3) \
+	PREFETCHT0 (DI)(R12*8); \
+	VMOVUPS.Z (DI), K1, Z20; \
+	DBC1(AX, A0, Z22); \
+	DBC1(BX, A1, Z23); \
+	DBC1(SI, A2, Z24); \
+	DBC1(DX, A3, Z25); \
+	ADDQ R12, DI; \
+	ADDQ R13, R15
+
+#define DEVEN4 DNSTEP4(Z0, Z2, Z4, Z6)
+#define DODD4 DNSTEP4(Z1, Z3, Z5, Z7)
 
 // Row epilogues at R11: C = alpha*acc + C (DACC) or C = alpha*acc (DSTORE),
 // masked to the tile's columns; Z26 = alpha.
@@ -148,6 +175,8 @@ TEXT ·sgemmDirectAVX512Asm(SB), NOSPLIT, $0-96
 	MOVL  $0xffff, R14
 	KMOVW R14, K1
 	MOVQ  k+0(FP), CX
+	CMPQ  rows+32(FP), $4
+	JLE   dw4
 	CMPQ  CX, $4
 	JLT   dwtail
 
@@ -170,6 +199,29 @@ dwloop1:
 	JNE  dwloop1
 	JMP  depilogue
 
+dw4:
+	CMPQ CX, $4
+	JLT  dw4tail
+
+dw4loop:
+	DWSTEP4
+	DWSTEP4
+	DWSTEP4
+	DWSTEP4
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  dw4loop
+
+dw4tail:
+	TESTQ CX, CX
+	JE    depilogue
+
+dw4loop1:
+	DWSTEP4
+	DECQ CX
+	JNE  dw4loop1
+	JMP  depilogue
+
 dnarrow:
 	MOVL  $1, R14
 	SHLL  CX, R14
@@ -177,6 +229,8 @@ dnarrow:
 	KMOVW R14, K1
 	KXORW K2, K2, K2
 	MOVQ  k+0(FP), CX
+	CMPQ  rows+32(FP), $4
+	JLE   dn4
 	CMPQ  CX, $2
 	JLT   dntail
 
@@ -201,6 +255,29 @@ dnsum:
 	VADDPS Z11, Z10, Z10
 	VADDPS Z13, Z12, Z12
 	VADDPS Z15, Z14, Z14
+	JMP    depilogue
+
+dn4:
+	CMPQ CX, $2
+	JLT  dn4tail
+
+dn4loop:
+	DEVEN4
+	DODD4
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE  dn4loop
+
+dn4tail:
+	TESTQ CX, CX
+	JE    dn4sum
+	DEVEN4
+
+dn4sum:
+	VADDPS Z1, Z0, Z0
+	VADDPS Z3, Z2, Z2
+	VADDPS Z5, Z4, Z4
+	VADDPS Z7, Z6, Z6
 
 depilogue:
 	MOVQ         c+56(FP), R11
@@ -278,10 +355,11 @@ ddone:
 	VZEROUPPER
 	RET
 
+
 // The direct fp64 kernel: up to 8 rows x 16 columns, the fp32 kernel's
 // register plan with 8 lanes per vector (row r in Z(2r): columns 0..7,
 // Z(2r+1): 8..15; with at most 8 columns Z(2r+1) holds the odd depth
-// steps), the same row pointers and epilogue.
+// steps), the same row pointers, four-row steps and epilogue.
 
 // The broadcast of one row's A value and its FMAs into the row's two
 // accumulators.
@@ -328,6 +406,33 @@ ddone:
 
 #define QEVEN QNSTEP(Z0, Z2, Z4, Z6, Z8, Z10, Z12, Z14)
 #define QODD QNSTEP(Z1, Z3, Z5, Z7, Z9, Z11, Z13, Z15)
+
+// The same steps for a tile of at most four rows (a last row tile that
+// the eight-row steps would mostly waste): rows 0..3 only.
+#define QWSTEP4 \
+	PREFETCHT0 (DI)(R12*8); \
+	PREFETCHT0 64(DI)(R12*8); \
+	VMOVUPD (DI), Z20; \
+	VMOVUPD.Z 64(DI), K2, Z21; \
+	QBC2(AX, Z0, Z1, Z22); \
+	QBC2(BX, Z2, Z3, Z23); \
+	QBC2(SI, Z4, Z5, Z24); \
+	QBC2(DX, Z6, Z7, Z25); \
+	ADDQ R12, DI; \
+	ADDQ R13, R15
+
+#define QNSTEP4(A0, A1, A2, A3) \
+	PREFETCHT0 (DI)(R12*8); \
+	VMOVUPD.Z (DI), K1, Z20; \
+	QBC1(AX, A0, Z22); \
+	QBC1(BX, A1, Z23); \
+	QBC1(SI, A2, Z24); \
+	QBC1(DX, A3, Z25); \
+	ADDQ R12, DI; \
+	ADDQ R13, R15
+
+#define QEVEN4 QNSTEP4(Z0, Z2, Z4, Z6)
+#define QODD4 QNSTEP4(Z1, Z3, Z5, Z7)
 
 // Row epilogues at R11: C = alpha*acc + C (QACC) or C = alpha*acc (QSTORE),
 // masked to the tile's columns; Z26 = alpha.
@@ -412,6 +517,8 @@ TEXT ·dgemmDirectAVX512Asm(SB), NOSPLIT, $0-96
 	MOVL  $0xff, R14
 	KMOVW R14, K1
 	MOVQ  k+0(FP), CX
+	CMPQ  rows+32(FP), $4
+	JLE   qw4
 	CMPQ  CX, $4
 	JLT   qwtail
 
@@ -434,6 +541,29 @@ qwloop1:
 	JNE  qwloop1
 	JMP  qepilogue
 
+qw4:
+	CMPQ CX, $4
+	JLT  qw4tail
+
+qw4loop:
+	QWSTEP4
+	QWSTEP4
+	QWSTEP4
+	QWSTEP4
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  qw4loop
+
+qw4tail:
+	TESTQ CX, CX
+	JE    qepilogue
+
+qw4loop1:
+	QWSTEP4
+	DECQ CX
+	JNE  qw4loop1
+	JMP  qepilogue
+
 qnarrow:
 	MOVL  $1, R14
 	SHLL  CX, R14
@@ -441,6 +571,8 @@ qnarrow:
 	KMOVW R14, K1
 	KXORW K2, K2, K2
 	MOVQ  k+0(FP), CX
+	CMPQ  rows+32(FP), $4
+	JLE   qn4
 	CMPQ  CX, $2
 	JLT   qntail
 
@@ -465,6 +597,29 @@ qnsum:
 	VADDPD Z11, Z10, Z10
 	VADDPD Z13, Z12, Z12
 	VADDPD Z15, Z14, Z14
+	JMP    qepilogue
+
+qn4:
+	CMPQ CX, $2
+	JLT  qn4tail
+
+qn4loop:
+	QEVEN4
+	QODD4
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE  qn4loop
+
+qn4tail:
+	TESTQ CX, CX
+	JE    qn4sum
+	QEVEN4
+
+qn4sum:
+	VADDPD Z1, Z0, Z0
+	VADDPD Z3, Z2, Z2
+	VADDPD Z5, Z4, Z4
+	VADDPD Z7, Z6, Z6
 
 qepilogue:
 	MOVQ         c+56(FP), R11
@@ -541,3 +696,4 @@ qstore:
 qdone:
 	VZEROUPPER
 	RET
+
