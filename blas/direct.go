@@ -54,10 +54,20 @@ const (
 // 16x1024x1024, two row tiles, gained: 121 -> 141).
 const directConflictStride = 2048
 
+// directMaxCL2 bounds C on the direct path, in multiples of L2: with no
+// blocking of C, the strips of a large C (column panels outer: 32 columns
+// down all the rows) touch more pages than the TLB holds, and a large C
+// with a small k was faster on the engine (m x k x n, one thread / two:
+// 2000x64x2000, C 16 MiB, 187 -> 170 / 364 -> 315 GFLOP/s column panels
+// outer, and about 0.6x the engine row tiles outer; 1000x64x1000, C 4 MiB,
+// level to 8% slower).
+const directMaxCL2 = 2
+
 // useDirect reports whether and how an m x k by k x n product of elements
 // of elemSize bytes, B's rows ldb elements apart, takes the direct path:
-// B's row stride does not conflict, and op(A) fits in its share of L2
-// (column panels outer) or else B does (row tiles outer). The choice depends on
+// B's row stride does not conflict, C is at most directMaxCL2 L2s, and
+// op(A) fits in its share of L2 (column panels outer) or else B does (row
+// tiles outer). The choice depends on
 // the shape, ldb and the cache sizes only.
 func useDirect(m, n, k, ldb, elemSize int) directOrder {
 	if directOff || m <= 0 || n <= 0 || k <= 0 {
@@ -65,7 +75,8 @@ func useDirect(m, n, k, ldb, elemSize int) directOrder {
 	}
 	_, l2, _ := asm.CacheSizes()
 	share := float64(l2 / directL2Share)
-	if ldb*elemSize%directConflictStride == 0 && m > 2*asm.DirectMR {
+	if ldb*elemSize%directConflictStride == 0 && m > 2*asm.DirectMR ||
+		float64(m)*float64(n)*float64(elemSize) > float64(directMaxCL2*l2) {
 		return directNone
 	}
 	switch {

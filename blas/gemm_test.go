@@ -269,6 +269,11 @@ func TestSgemmLarge(t *testing.T) {
 	}
 }
 
+func l2Size() int {
+	_, l2, _ := asm.CacheSizes()
+	return l2
+}
+
 // TestSgemmDirectPath covers the direct path (direct.go) through Sgemm:
 // every row count of the last tile and column counts around the panel
 // width, depths around the kernel's unrolling, op(A) = A and Aᵀ with
@@ -319,6 +324,10 @@ func TestSgemmDirectPath(t *testing.T) {
 		if useDirect(100, 1024, 64, 1024, 4) != directNone || useDirect(100, 1000, 64, 1024, 8) != directNone ||
 			useDirect(16, 1024, 64, 1024, 4) != directColsOuter || useDirect(100, 1000, 64, 1000, 4) != directColsOuter {
 			t.Fatal("B's conflicting row stride not handled")
+		}
+		// Nor does a C larger than directMaxCL2 L2s take it.
+		if m := l2Size() * directMaxCL2 / 4 / 500; useDirect(m+1, 500, 16, 501, 4) != directNone || useDirect(m-1, 500, 16, 501, 4) == directNone {
+			t.Fatal("the bound on C not applied")
 		}
 		// Larger products split over threads by column panels, and (few
 		// panels, many row tiles) by row tiles; and products whose op(A)
