@@ -34,6 +34,14 @@ var directOff bool
 // 322.
 const directL2Share = 2
 
+// directParallelMinFlops is the product size (2mnk) below which the
+// direct path runs on one thread: with nothing to pack or share, it splits
+// smaller products than the engine does (parallelMinFlops, 4 Mi), which
+// paid on two threads of Zen 5 from 0.5 Mi: 128x100x100 172 -> 242
+// GFLOP/s, 100x100x100 175 -> 252, 64x100x100 175 -> 229, 64x64x64 201 ->
+// 217 (at 0.25 Mi 16x100x100 fell from 172 to 138).
+var directParallelMinFlops = 1 << 19
+
 // directOrder is how the direct path walks the tiles.
 type directOrder int
 
@@ -178,7 +186,7 @@ func gemmDirect[T float32 | float64](kern directKernel[T], nr, elemSize int, ws 
 		mT: (m + asm.DirectMR - 1) / asm.DirectMR, nP: (n + nr - 1) / nr, nr: nr,
 		kc: newBlocking(asm.DirectMR, nr, elemSize, k).kc, order: order}
 	threads := numThreads()
-	if 2*float64(m)*float64(n)*float64(k) < float64(parallelMinFlops) {
+	if 2*float64(m)*float64(n)*float64(k) < float64(directParallelMinFlops) {
 		threads = 1
 	}
 	// Split the outer loop's dimension, unless it has too few tiles to
