@@ -48,14 +48,18 @@ type Impl struct {
 	SgemmHalfMask, SgemmHalfMaskAlt func(k int, a, b []float32, ldb int, c []float32, ldc, cols int)
 	SgemmStridedAlt                 func(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags)
 	// SgemmDirect is the direct float32 kernel (sgemmDirectRef): a tile of
-	// up to DirectMR x DirectNR of C = alpha*A*B (+ C with Accumulate) with
-	// both operands read in place, for products too small to repay
+	// up to DirectMR x SDirectNR of C = alpha*A*B (+ C with Accumulate)
+	// with both operands read in place, for products too small to repay
 	// packing. nil: none (the engine then packs).
 	SgemmDirect func(rows, cols, k int, a []float32, ars, aks int, b []float32, ldb int, c []float32, ldc int, alpha float32, flags GemmFlags)
 	// DgemmDirect is its float64 form (dgemmDirectRef), tiles of up to
-	// DirectMR x DirectNR64.
+	// DirectMR x DDirectNR.
 	DgemmDirect func(rows, cols, k int, a []float64, ars, aks int, b []float64, ldb int, c []float64, ldc int, alpha float64, flags GemmFlags)
-	DMR, DNR    int
+	// DirectMR, SDirectNR and DDirectNR are the direct kernels' largest
+	// tiles (0 where there are none); DirectMaxK, if not 0, is the largest
+	// depth for which the direct kernels beat the packed micro-kernels.
+	DirectMR, SDirectNR, DDirectNR, DirectMaxK int
+	DMR, DNR                                   int
 	// Dgemm is the float64 micro-kernel; see dgemmMicroRef.
 	Dgemm func(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags)
 	// DgemmStrided is SgemmStrided for float64 (dgemmStridedMicroRef).

@@ -24,11 +24,12 @@
 //     tile for a last micro-panel that narrow (sgemmHalfRef;
 //     Impl.SgemmHalf: AVX2 6x8, AVX-512 10x16 and 8x16; both also read
 //     such a panel in place through masked loads, Impl.SgemmHalfMask).
-//     And a direct float32 kernel that reads neither operand packed
-//     (sgemmDirectRef; Impl.SgemmDirect, AVX-512 only): up to 8 x 32 of C
-//     from A addressed by a row and a depth stride (A or Aᵀ in place) and
-//     B rows ldb apart, masked to the tile's rows and columns, for
-//     products too small to repay packing.
+//     And direct kernels that read neither operand packed
+//     (sgemmDirectRef, dgemmDirectRef; Impl.SgemmDirect, DgemmDirect:
+//     AVX-512 8 x 32 / 8 x 16, AVX2 6 x 16 / 6 x 8): a tile of C from A
+//     addressed by a row and a depth stride (A or Aᵀ in place) and B rows
+//     ldb apart, masked to the tile's rows and columns, for products too
+//     small to repay packing.
 //   - ReLU forward, ReLU backward mask and fused bias+ReLU (float32).
 //     ReLU(x) is defined as x > 0 ? x : 0, so NaN and -0 both map to +0;
 //     every implementation is bit-identical.

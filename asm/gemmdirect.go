@@ -6,14 +6,16 @@ package asm
 // its leading dimension. It exists for products too small to repay packing
 // (a 16x100x100 SGEMM spends a fifth of its time packing, handing off and
 // copying edge tiles).
+//
+// Each implementation's tile limits are Impl.DirectMR x Impl.SDirectNR
+// (float32) and Impl.DirectMR x Impl.DDirectNR (float64); the reference
+// loops accept the largest of them.
 const (
-	// DirectMR x DirectNR is the largest tile the float32 direct kernel
-	// computes, DirectMR x DirectNR64 the float64 one's.
-	DirectMR, DirectNR, DirectNR64 = 8, 32, 16
+	directMaxMR, directMaxNR, directMaxNR64 = 8, 32, 16
 )
 
-// sgemmDirectRef is the float32 direct kernel's reference loop, for rows
-// <= DirectMR and cols <= DirectNR:
+// sgemmDirectRef is the float32 direct kernels' reference loop, for rows
+// <= 8 and cols <= 32:
 //
 //	for i := range rows {
 //		for j := range cols {
@@ -31,13 +33,13 @@ const (
 //
 // (the kernels fuse each multiply-add; only Accumulate is honoured).
 func sgemmDirectRef(rows, cols, k int, a []float32, ars, aks int, b []float32, ldb int, c []float32, ldc int, alpha float32, flags GemmFlags) {
-	checkDirect(DirectNR, rows, cols, k, len(a), ars, aks, len(b), ldb, len(c), ldc)
+	checkDirect(directMaxMR, directMaxNR, rows, cols, k, len(a), ars, aks, len(b), ldb, len(c), ldc)
 	directRef(rows, cols, k, a, ars, aks, b, ldb, c, ldc, alpha, flags)
 }
 
-// dgemmDirectRef is sgemmDirectRef in float64, for cols <= DirectNR64.
+// dgemmDirectRef is sgemmDirectRef in float64, for cols <= 16.
 func dgemmDirectRef(rows, cols, k int, a []float64, ars, aks int, b []float64, ldb int, c []float64, ldc int, alpha float64, flags GemmFlags) {
-	checkDirect(DirectNR64, rows, cols, k, len(a), ars, aks, len(b), ldb, len(c), ldc)
+	checkDirect(directMaxMR, directMaxNR64, rows, cols, k, len(a), ars, aks, len(b), ldb, len(c), ldc)
 	directRef(rows, cols, k, a, ars, aks, b, ldb, c, ldc, alpha, flags)
 }
 
@@ -58,12 +60,11 @@ func directRef[T float32 | float64](rows, cols, k int, a []T, ars, aks int, b []
 }
 
 // checkDirect panics unless the operands of a direct kernel call are in
-// bounds: 1 <= rows <= DirectMR, 1 <= cols <= nr, k >= 1, positive
-// strides, and slices long enough for every element the loop reads or
-// writes.
-func checkDirect(nr, rows, cols, k, la, ars, aks, lb, ldb, lc, ldc int) {
+// bounds: 1 <= rows <= mr, 1 <= cols <= nr, k >= 1, positive strides, and
+// slices long enough for every element the loop reads or writes.
+func checkDirect(mr, nr, rows, cols, k, la, ars, aks, lb, ldb, lc, ldc int) {
 	switch {
-	case rows < 1 || rows > DirectMR || cols < 1 || cols > nr || k < 1 ||
+	case rows < 1 || rows > mr || cols < 1 || cols > nr || k < 1 ||
 		ars < 1 || aks < 1 || ldb < cols || ldc < cols:
 		panic(errDirect)
 	case la < (rows-1)*ars+(k-1)*aks+1:

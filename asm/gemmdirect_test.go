@@ -19,13 +19,13 @@ func TestGemmDirect(t *testing.T) {
 		if impl.SgemmDirect != nil {
 			impls++
 			t.Run("impl="+impl.Name+"/prec=s", func(t *testing.T) {
-				testDirect(t, DirectNR, 0x1p-24, impl.SgemmDirect, sgemmDirectRef, guarded32, randSlice32)
+				testDirect(t, impl.DirectMR, impl.SDirectNR, 0x1p-24, impl.SgemmDirect, sgemmDirectRef, guarded32, randSlice32)
 			})
 		}
 		if impl.DgemmDirect != nil {
 			impls++
 			t.Run("impl="+impl.Name+"/prec=d", func(t *testing.T) {
-				testDirect(t, DirectNR64, 0x1p-53, impl.DgemmDirect, dgemmDirectRef, guarded64, randSlice64)
+				testDirect(t, impl.DirectMR, impl.DDirectNR, 0x1p-53, impl.DgemmDirect, dgemmDirectRef, guarded64, randSlice64)
 			})
 		}
 	}
@@ -34,12 +34,12 @@ func TestGemmDirect(t *testing.T) {
 	}
 }
 
-func testDirect[T float32 | float64](t *testing.T, nr int, u float64,
+func testDirect[T float32 | float64](t *testing.T, mr, nr int, u float64,
 	kern, ref func(rows, cols, k int, a []T, ars, aks int, b []T, ldb int, c []T, ldc int, alpha T, flags GemmFlags),
 	guarded func(int) ([]T, func() bool), fill func(*rand.Rand, []T)) {
 	r := newRand(11)
 	for _, k := range []int{1, 2, 3, 4, 5, 7, 8, 9, 33, 100} {
-		for rows := 1; rows <= DirectMR; rows++ {
+		for rows := 1; rows <= mr; rows++ {
 			for cols := 1; cols <= nr; cols++ {
 				for _, trans := range []bool{false, true} {
 					flags := GemmFlags(0)

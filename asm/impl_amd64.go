@@ -65,6 +65,12 @@ func registerArch() {
 		PathSGDMomentum: pathSGDMomentumAVX2,
 		Peak32:          peak32AVX2,
 		Peak64:          peak64AVX2,
+		SgemmDirect:     sgemmDirectAVX2,
+		DgemmDirect:     dgemmDirectAVX2,
+		DirectMR:        avx2DirectMR,
+		SDirectNR:       avx2SDirectNR,
+		DDirectNR:       avx2DDirectNR,
+		DirectMaxK:      avx2DirectMaxK,
 	}
 	register(avx2)
 
@@ -88,5 +94,6 @@ func registerArch() {
 	avx512.Peak32, avx512.Peak64 = peak32AVX512, peak64AVX512
 	avx512.PathMV, avx512.PathMTV = pathMVAVX512, pathMTVAVX512
 	avx512.SgemmDirect, avx512.DgemmDirect = sgemmDirectAVX512, dgemmDirectAVX512
+	avx512.DirectMR, avx512.SDirectNR, avx512.DDirectNR, avx512.DirectMaxK = avx512DirectMR, avx512SDirectNR, avx512DDirectNR, 0
 	register(&avx512)
 }

@@ -73,17 +73,18 @@ const directMaxCL2 = 2
 
 // useDirect reports whether and how an m x k by k x n product of elements
 // of elemSize bytes, B's rows ldb elements apart, takes the direct path:
-// B's row stride does not conflict, C is at most directMaxCL2 L2s, and
+// k is at most maxK (0: any), B's row stride does not conflict, C is at
+// most directMaxCL2 L2s, and
 // op(A) fits in its share of L2 (column panels outer) or else B does (row
 // tiles outer). The choice depends on
 // the shape, ldb and the cache sizes only.
-func useDirect(m, n, k, ldb, elemSize int) directOrder {
-	if directOff || m <= 0 || n <= 0 || k <= 0 {
+func useDirect(m, n, k, ldb, elemSize, mr, maxK int) directOrder {
+	if directOff || m <= 0 || n <= 0 || k <= 0 || maxK > 0 && k > maxK {
 		return directNone
 	}
 	_, l2, _ := asm.CacheSizes()
 	share := float64(l2 / directL2Share)
-	if ldb*elemSize%directConflictStride == 0 && m > 2*asm.DirectMR ||
+	if ldb*elemSize%directConflictStride == 0 && m > 2*mr ||
 		float64(m)*float64(n)*float64(elemSize) > float64(directMaxCL2*l2) {
 		return directNone
 	}
@@ -110,7 +111,7 @@ type directCall[T float32 | float64] struct {
 	order     directOrder
 	splitRows bool // parts split the row tiles instead of the column panels
 	mT, nP    int  // row tiles and column panels
-	nr        int  // the kernel's widest tile: asm.DirectNR or DirectNR64
+	mr, nr    int  // the kernel's largest tile
 }
 
 // directKernel is the signature of asm.Impl.SgemmDirect and DgemmDirect.
@@ -151,8 +152,8 @@ func (d *directCall[T]) RunPart(part, parts int) {
 // tile runs the kernel on row tile it, column panel jp and the depth block
 // from pc; the blocks after the first accumulate into C.
 func (d *directCall[T]) tile(it, jp, pc int) {
-	i, j := it*asm.DirectMR, jp*d.nr
-	rows, cols, kc := min(asm.DirectMR, d.m-i), min(d.nr, d.n-j), min(d.kc, d.k-pc)
+	i, j := it*d.mr, jp*d.nr
+	rows, cols, kc := min(d.mr, d.m-i), min(d.nr, d.n-j), min(d.kc, d.k-pc)
 	flags := d.flags
 	if pc > 0 {
 		flags = asm.Accumulate
@@ -161,9 +162,9 @@ func (d *directCall[T]) tile(it, jp, pc int) {
 }
 
 // gemmDirect runs C = alpha*op(A)*B + beta*C on the direct kernel kern,
-// NR columns wide, walking the tiles in the given order; ws is the free
+// tiles of up to mr x nr, walking them in the given order; ws is the free
 // list whose workspace carries the call to the workers.
-func gemmDirect[T float32 | float64](kern directKernel[T], nr, elemSize int, ws *workspaceList[T],
+func gemmDirect[T float32 | float64](kern directKernel[T], mr, nr, elemSize int, ws *workspaceList[T],
 	order directOrder, aT bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	flags := asm.Accumulate
 	switch beta {
@@ -183,8 +184,8 @@ func gemmDirect[T float32 | float64](kern directKernel[T], nr, elemSize int, ws 
 		ars, aks = 1, lda
 	}
 	d := directCall[T]{kern: kern, m: m, n: n, k: k, a: a, b: b, c: c, ars: ars, aks: aks, ldb: ldb, ldc: ldc, alpha: alpha, flags: flags,
-		mT: (m + asm.DirectMR - 1) / asm.DirectMR, nP: (n + nr - 1) / nr, nr: nr,
-		kc: newBlocking(asm.DirectMR, nr, elemSize, k).kc, order: order}
+		mT: (m + mr - 1) / mr, nP: (n + nr - 1) / nr, mr: mr, nr: nr,
+		kc: newBlocking(mr, nr, elemSize, k).kc, order: order}
 	threads := numThreads()
 	if 2*float64(m)*float64(n)*float64(k) < float64(directParallelMinFlops) {
 		threads = 1

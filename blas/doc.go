@@ -40,9 +40,10 @@
 //
 // A product with B not transposed whose op(A) or B fits in half of L2
 // takes the direct path (direct.go) where the implementation has direct
-// kernels (asm.Impl.SgemmDirect and DgemmDirect, AVX-512): nothing is
-// packed, the kernel reads op(A) and B in place, 8 x 32 (float32) or
-// 8 x 16 (float64) tiles with masked edges, the operand that fits in L2
+// kernels (asm.Impl.SgemmDirect and DgemmDirect: AVX-512, and AVX2 up to
+// k = 256): nothing is packed, the kernel reads op(A) and B in place,
+// tiles of 8 x 32 (float32) or 8 x 16 (float64) on AVX-512 with masked
+// edges, the operand that fits in L2
 // re-read by the other's tiles in L1-sized depth blocks; threads split the
 // column panels or the row tiles, so it too gives the same bits for any
 // thread count. A row stride of B that is a multiple of 2048 bytes keeps

@@ -24,8 +24,8 @@ func Dgemm(tA, tB gblas.Transpose, m, n, k int, alpha float64, a []float64, lda 
 func sgemm(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, bias []float32, relu bool) {
 	impl := asm.Current()
 	if impl.SgemmDirect != nil && !bT && bias == nil && !relu && alpha != 0 {
-		if order := useDirect(m, n, k, ldb, 4); order != directNone {
-			gemmDirect(impl.SgemmDirect, asm.DirectNR, 4, &workspaces32, order, aT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		if order := useDirect(m, n, k, ldb, 4, impl.DirectMR, impl.DirectMaxK); order != directNone {
+			gemmDirect(impl.SgemmDirect, impl.DirectMR, impl.SDirectNR, 4, &workspaces32, order, aT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 			return
 		}
 	}
@@ -53,8 +53,8 @@ func sgemm(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []fl
 func dgemm(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int, bias []float64, relu bool) {
 	impl := asm.Current()
 	if impl.DgemmDirect != nil && !bT && bias == nil && !relu && alpha != 0 {
-		if order := useDirect(m, n, k, ldb, 8); order != directNone {
-			gemmDirect(impl.DgemmDirect, asm.DirectNR64, 8, &workspaces64, order, aT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		if order := useDirect(m, n, k, ldb, 8, impl.DirectMR, impl.DirectMaxK); order != directNone {
+			gemmDirect(impl.DgemmDirect, impl.DirectMR, impl.DDirectNR, 8, &workspaces64, order, aT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 			return
 		}
 	}

@@ -290,7 +290,7 @@ func TestSgemmDirectPath(t *testing.T) {
 		for _, m := range []int{1, 7, 8, 9, 16, 23} {
 			for _, n := range []int{1, 15, 16, 17, 32, 33, 70} {
 				for _, k := range []int{1, 2, 5, 64, 101} {
-					if useDirect(m, n, k, n+1, 4) != directColsOuter {
+					if useDirect(m, n, k, n+1, 4, asm.Current().DirectMR, asm.Current().DirectMaxK) != directColsOuter {
 						t.Fatalf("%dx%dx%d: not on the direct path", m, n, k)
 					}
 					for _, tA := range transposes {
@@ -321,12 +321,12 @@ func TestSgemmDirectPath(t *testing.T) {
 		}
 		// A row stride of B that maps a panel's rows onto few L1 sets keeps
 		// products with more than two row tiles off the direct path.
-		if useDirect(100, 1024, 64, 1024, 4) != directNone || useDirect(100, 1000, 64, 1024, 8) != directNone ||
-			useDirect(16, 1024, 64, 1024, 4) != directColsOuter || useDirect(100, 1000, 64, 1000, 4) != directColsOuter {
+		if useDirect(100, 1024, 64, 1024, 4, asm.Current().DirectMR, asm.Current().DirectMaxK) != directNone || useDirect(100, 1000, 64, 1024, 8, asm.Current().DirectMR, asm.Current().DirectMaxK) != directNone ||
+			useDirect(2*asm.Current().DirectMR, 1024, 64, 1024, 4, asm.Current().DirectMR, asm.Current().DirectMaxK) != directColsOuter || useDirect(100, 1000, 64, 1000, 4, asm.Current().DirectMR, asm.Current().DirectMaxK) != directColsOuter {
 			t.Fatal("B's conflicting row stride not handled")
 		}
 		// Nor does a C larger than directMaxCL2 L2s take it.
-		if m := l2Size() * directMaxCL2 / 4 / 500; useDirect(m+1, 500, 16, 501, 4) != directNone || useDirect(m-1, 500, 16, 501, 4) == directNone {
+		if m := l2Size() * directMaxCL2 / 4 / 500; useDirect(m+1, 500, 16, 501, 4, asm.Current().DirectMR, asm.Current().DirectMaxK) != directNone || useDirect(m-1, 500, 16, 501, 4, asm.Current().DirectMR, asm.Current().DirectMaxK) == directNone {
 			t.Fatal("the bound on C not applied")
 		}
 		// Larger products split over threads by column panels, and (few
@@ -337,8 +337,12 @@ func TestSgemmDirectPath(t *testing.T) {
 		mBig := l2/directL2Share/4/130 + 5
 		for _, sh := range [][4]int{{40, 300, 90, 0}, {300, 20, 40, 0}, {mBig, 20, 130, 1}, {mBig, 45, 130, 1}, {mBig / 4, 37, 600, 1}} {
 			m, n, k := sh[0], sh[1], sh[2]
-			if want := []directOrder{directColsOuter, directRowsOuter}[sh[3]]; useDirect(m, n, k, n+1, 4) != want {
-				t.Fatalf("%dx%dx%d: order %d, want %d", m, n, k, useDirect(m, n, k, n+1, 4), want)
+			want := []directOrder{directColsOuter, directRowsOuter}[sh[3]]
+			if maxK := asm.Current().DirectMaxK; maxK > 0 && k > maxK {
+				want = directNone
+			}
+			if useDirect(m, n, k, n+1, 4, asm.Current().DirectMR, asm.Current().DirectMaxK) != want {
+				t.Fatalf("%dx%dx%d: order %d, want %d", m, n, k, useDirect(m, n, k, n+1, 4, asm.Current().DirectMR, asm.Current().DirectMaxK), want)
 			}
 			tA := transposes[(m+n)%2]
 			g := newGemmCase(r, tA, gblas.NoTrans, m, n, k, 1, 1, 1)
@@ -483,8 +487,12 @@ func TestDgemmDirectPath(t *testing.T) {
 		for _, m := range []int{1, 7, 9, 16} {
 			for _, n := range []int{1, 7, 8, 9, 16, 17, 40} {
 				for _, k := range []int{1, 2, 5, 64, 300} {
-					if useDirect(m, n, k, n+1, 8) != directColsOuter {
-						t.Fatalf("%dx%dx%d: not on the direct path", m, n, k)
+					want := directColsOuter
+					if maxK := asm.Current().DirectMaxK; maxK > 0 && k > maxK {
+						want = directNone // deeper than the kernels win: the engine
+					}
+					if useDirect(m, n, k, n+1, 8, asm.Current().DirectMR, asm.Current().DirectMaxK) != want {
+						t.Fatalf("%dx%dx%d: direct path order not %d", m, n, k, want)
 					}
 					for _, tA := range transposes {
 						for _, tB := range transposes {
@@ -501,7 +509,7 @@ func TestDgemmDirectPath(t *testing.T) {
 		}
 		_, l2, _ := asm.CacheSizes()
 		m := l2/directL2Share/8/70 + 3
-		if useDirect(m, 20, 70, 21, 8) != directRowsOuter {
+		if useDirect(m, 20, 70, 21, 8, asm.Current().DirectMR, asm.Current().DirectMaxK) != directRowsOuter {
 			t.Fatalf("%dx20x70: not on the rows-outer order", m)
 		}
 		for _, tA := range transposes {
