@@ -1,5 +1,6 @@
 // Command _gen writes the arm64 NEON assembly of package asm (the *_arm64.s
-// files).
+// files), and the amd64 direct GEMM kernels' float64 twins of their
+// float32 templates (gemmdirect.go).
 //
 // The Go arm64 assembler has no mnemonics for several AdvSIMD instructions
 // the kernels need: vector fadd, fsub, fmul, fdiv, fsqrt, fabs, fmaxnm and
@@ -135,6 +136,9 @@ func main() {
 		"pathsgd_arm64.s":  genPathSGD(),
 		"blas1f32_arm64.s": genBlas1F32(),
 		"rot_arm64.s":      genRot(),
+
+		"gemmdirect_avx512_amd64.s": genDirectAVX512(),
+		"gemmdirect_avx2_amd64.s":   genDirectAVX2(),
 	}
 	names := make([]string, 0, len(files))
 	for name := range files {

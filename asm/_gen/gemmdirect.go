@@ -1,0 +1,731 @@
+package main
+
+import (
+	"regexp"
+	"strings"
+)
+
+// The amd64 direct GEMM kernels (gemmdirect_avx512_amd64.s and
+// gemmdirect_avx2_amd64.s): each file holds a float32 kernel, written
+// below, and its float64 twin, derived from it by substituting the
+// double-precision instructions, the element size, the column thresholds
+// and the mask constants, and renaming its macros and labels. One template
+// per instruction set keeps the two precisions from drifting apart.
+
+// direct512Doc and direct512F32 are the AVX-512 file's preamble and float32
+// kernel; direct512F64Doc introduces the derived float64 kernel.
+const direct512Doc = `
+// The direct fp32 kernel: up to 8 rows x 32 columns of C from A and B read
+// in place (see gemmdirect.go).
+//
+// Register plan:
+//   Z0..Z15   accumulators: row r in Z(2r) (columns 0..15) and Z(2r+1)
+//             (columns 16..31); with at most 16 columns Z(2r+1) holds the
+//             odd depth steps of row r instead, added in after the loop
+//   Z20,Z21   the current row of B (masked: K1 columns 0..15, K2 16..31)
+//   Z22..Z25  broadcasts of A (rotating, to break false dependences)
+//   AX,BX,SI,DX,R8..R11  the eight row pointers of A (rows past the last
+//             repeat it, and their results are never stored)
+//   R15 = byte offset of the current depth step in every row of A,
+//   R13 = its increment (aks in bytes); DI = b, R12 = ldb in bytes, CX = k
+//
+// Per depth step: 2 loads of B, 8 broadcasts, 16 FMAs (8 with at most 16
+// columns); a tile of at most four rows runs steps of its four rows.
+
+`
+
+const direct512F32 = `// The broadcast of one row's A value and its FMAs into the row's two
+// accumulators.
+#define DBC2(R, ACC0, ACC1, T) \
+	VBROADCASTSS (R)(R15*1), T; \
+	VFMADD231PS Z20, T, ACC0; \
+	VFMADD231PS Z21, T, ACC1
+
+// One depth step with more than 16 columns.
+#define DWSTEP \
+	PREFETCHT0 (DI)(R12*8); \
+	PREFETCHT0 64(DI)(R12*8); \
+	VMOVUPS (DI), Z20; \
+	VMOVUPS.Z 64(DI), K2, Z21; \
+	DBC2(AX, Z0, Z1, Z22); \
+	DBC2(BX, Z2, Z3, Z23); \
+	DBC2(SI, Z4, Z5, Z24); \
+	DBC2(DX, Z6, Z7, Z25); \
+	DBC2(R8, Z8, Z9, Z22); \
+	DBC2(R9, Z10, Z11, Z23); \
+	DBC2(R10, Z12, Z13, Z24); \
+	DBC2(R11, Z14, Z15, Z25); \
+	ADDQ R12, DI; \
+	ADDQ R13, R15
+
+#define DBC1(R, ACC, T) \
+	VBROADCASTSS (R)(R15*1), T; \
+	VFMADD231PS Z20, T, ACC
+
+// One depth step with at most 16 columns into the accumulators A0..A7.
+#define DNSTEP(A0, A1, A2, A3, A4, A5, A6, A7) \
+	PREFETCHT0 (DI)(R12*8); \
+	VMOVUPS.Z (DI), K1, Z20; \
+	DBC1(AX, A0, Z22); \
+	DBC1(BX, A1, Z23); \
+	DBC1(SI, A2, Z24); \
+	DBC1(DX, A3, Z25); \
+	DBC1(R8, A4, Z22); \
+	DBC1(R9, A5, Z23); \
+	DBC1(R10, A6, Z24); \
+	DBC1(R11, A7, Z25); \
+	ADDQ R12, DI; \
+	ADDQ R13, R15
+
+#define DEVEN DNSTEP(Z0, Z2, Z4, Z6, Z8, Z10, Z12, Z14)
+#define DODD DNSTEP(Z1, Z3, Z5, Z7, Z9, Z11, Z13, Z15)
+
+// The same steps for a tile of at most four rows (a last row tile that
+// the eight-row steps would mostly waste): rows 0..3 only.
+#define DWSTEP4 \
+	PREFETCHT0 (DI)(R12*8); \
+	PREFETCHT0 64(DI)(R12*8); \
+	VMOVUPS (DI), Z20; \
+	VMOVUPS.Z 64(DI), K2, Z21; \
+	DBC2(AX, Z0, Z1, Z22); \
+	DBC2(BX, Z2, Z3, Z23); \
+	DBC2(SI, Z4, Z5, Z24); \
+	DBC2(DX, Z6, Z7, Z25); \
+	ADDQ R12, DI; \
+	ADDQ R13, R15
+
+#define DNSTEP4(A0, A1, A2, A3) \
+	PREFETCHT0 (DI)(R12*8); \
+	VMOVUPS.Z (DI), K1, Z20; \
+	DBC1(AX, A0, Z22); \
+	DBC1(BX, A1, Z23); \
+	DBC1(SI, A2, Z24); \
+	DBC1(DX, A3, Z25); \
+	ADDQ R12, DI; \
+	ADDQ R13, R15
+
+#define DEVEN4 DNSTEP4(Z0, Z2, Z4, Z6)
+#define DODD4 DNSTEP4(Z1, Z3, Z5, Z7)
+
+// Row epilogues at R11: C = alpha*acc + C (DACC) or C = alpha*acc (DSTORE),
+// masked to the tile's columns; Z26 = alpha.
+#define DACC(R0, R1) \
+	VMOVUPS.Z (R11), K1, Z27; \
+	VMOVUPS.Z 64(R11), K2, Z28; \
+	VFMADD213PS Z27, Z26, R0; \
+	VFMADD213PS Z28, Z26, R1; \
+	VMOVUPS R0, K1, (R11); \
+	VMOVUPS R1, K2, 64(R11)
+
+#define DSTORE(R0, R1) \
+	VMULPS Z26, R0, R0; \
+	VMULPS Z26, R1, R1; \
+	VMOVUPS R0, K1, (R11); \
+	VMOVUPS R1, K2, 64(R11)
+
+#define DZERO16 \
+	VPXORQ Z0, Z0, Z0; \
+	VPXORQ Z1, Z1, Z1; \
+	VPXORQ Z2, Z2, Z2; \
+	VPXORQ Z3, Z3, Z3; \
+	VPXORQ Z4, Z4, Z4; \
+	VPXORQ Z5, Z5, Z5; \
+	VPXORQ Z6, Z6, Z6; \
+	VPXORQ Z7, Z7, Z7; \
+	VPXORQ Z8, Z8, Z8; \
+	VPXORQ Z9, Z9, Z9; \
+	VPXORQ Z10, Z10, Z10; \
+	VPXORQ Z11, Z11, Z11; \
+	VPXORQ Z12, Z12, Z12; \
+	VPXORQ Z13, Z13, Z13; \
+	VPXORQ Z14, Z14, Z14; \
+	VPXORQ Z15, Z15, Z15
+
+// func sgemmDirectAVX512Asm(k int, a *float32, ars, aks, rows int, b *float32, ldb int, c *float32, ldc, cols int, alpha float32, flags GemmFlags)
+TEXT ·sgemmDirectAVX512Asm(SB), NOSPLIT, $0-96
+	// Row pointers: row r at a + min(r, rows-1)*ars.
+	MOVQ    a+8(FP), AX
+	MOVQ    ars+16(FP), R14
+	SHLQ    $2, R14
+	MOVQ    rows+32(FP), CX
+	LEAQ    (AX)(R14*1), BX
+	CMPQ    CX, $2
+	CMOVQLT AX, BX
+	LEAQ    (BX)(R14*1), SI
+	CMPQ    CX, $3
+	CMOVQLT BX, SI
+	LEAQ    (SI)(R14*1), DX
+	CMPQ    CX, $4
+	CMOVQLT SI, DX
+	LEAQ    (DX)(R14*1), R8
+	CMPQ    CX, $5
+	CMOVQLT DX, R8
+	LEAQ    (R8)(R14*1), R9
+	CMPQ    CX, $6
+	CMOVQLT R8, R9
+	LEAQ    (R9)(R14*1), R10
+	CMPQ    CX, $7
+	CMOVQLT R9, R10
+	LEAQ    (R10)(R14*1), R11
+	CMPQ    CX, $8
+	CMOVQLT R10, R11
+
+	MOVQ b+40(FP), DI
+	MOVQ ldb+48(FP), R12
+	SHLQ $2, R12
+	MOVQ aks+24(FP), R13
+	SHLQ $2, R13
+	XORQ R15, R15
+	DZERO16
+
+	// Column masks, and the loop for the tile's width.
+	MOVQ cols+72(FP), CX
+	CMPQ CX, $16
+	JLE  dnarrow
+	SUBQ  $16, CX
+	MOVL  $1, R14
+	SHLL  CX, R14
+	DECL  R14
+	KMOVW R14, K2
+	MOVL  $0xffff, R14
+	KMOVW R14, K1
+	MOVQ  k+0(FP), CX
+	CMPQ  rows+32(FP), $4
+	JLE   dw4
+	CMPQ  CX, $4
+	JLT   dwtail
+
+dwloop:
+	DWSTEP
+	DWSTEP
+	DWSTEP
+	DWSTEP
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  dwloop
+
+dwtail:
+	TESTQ CX, CX
+	JE    depilogue
+
+dwloop1:
+	DWSTEP
+	DECQ CX
+	JNE  dwloop1
+	JMP  depilogue
+
+dw4:
+	CMPQ CX, $4
+	JLT  dw4tail
+
+dw4loop:
+	DWSTEP4
+	DWSTEP4
+	DWSTEP4
+	DWSTEP4
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  dw4loop
+
+dw4tail:
+	TESTQ CX, CX
+	JE    depilogue
+
+dw4loop1:
+	DWSTEP4
+	DECQ CX
+	JNE  dw4loop1
+	JMP  depilogue
+
+dnarrow:
+	MOVL  $1, R14
+	SHLL  CX, R14
+	DECL  R14
+	KMOVW R14, K1
+	KXORW K2, K2, K2
+	MOVQ  k+0(FP), CX
+	CMPQ  rows+32(FP), $4
+	JLE   dn4
+	CMPQ  CX, $2
+	JLT   dntail
+
+dnloop:
+	DEVEN
+	DODD
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE  dnloop
+
+dntail:
+	TESTQ CX, CX
+	JE    dnsum
+	DEVEN
+
+dnsum:
+	VADDPS Z1, Z0, Z0
+	VADDPS Z3, Z2, Z2
+	VADDPS Z5, Z4, Z4
+	VADDPS Z7, Z6, Z6
+	VADDPS Z9, Z8, Z8
+	VADDPS Z11, Z10, Z10
+	VADDPS Z13, Z12, Z12
+	VADDPS Z15, Z14, Z14
+	JMP    depilogue
+
+dn4:
+	CMPQ CX, $2
+	JLT  dn4tail
+
+dn4loop:
+	DEVEN4
+	DODD4
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE  dn4loop
+
+dn4tail:
+	TESTQ CX, CX
+	JE    dn4sum
+	DEVEN4
+
+dn4sum:
+	VADDPS Z1, Z0, Z0
+	VADDPS Z3, Z2, Z2
+	VADDPS Z5, Z4, Z4
+	VADDPS Z7, Z6, Z6
+
+depilogue:
+	MOVQ         c+56(FP), R11
+	MOVQ         ldc+64(FP), R8
+	SHLQ         $2, R8
+	MOVQ         rows+32(FP), CX
+	VBROADCASTSS alpha+80(FP), Z26
+	MOVQ         flags+88(FP), R10
+	TESTQ        $1, R10 // Accumulate
+	JE           dstore
+
+	DACC(Z0, Z1)
+	DECQ CX
+	JEQ  ddone
+	ADDQ R8, R11
+	DACC(Z2, Z3)
+	DECQ CX
+	JEQ  ddone
+	ADDQ R8, R11
+	DACC(Z4, Z5)
+	DECQ CX
+	JEQ  ddone
+	ADDQ R8, R11
+	DACC(Z6, Z7)
+	DECQ CX
+	JEQ  ddone
+	ADDQ R8, R11
+	DACC(Z8, Z9)
+	DECQ CX
+	JEQ  ddone
+	ADDQ R8, R11
+	DACC(Z10, Z11)
+	DECQ CX
+	JEQ  ddone
+	ADDQ R8, R11
+	DACC(Z12, Z13)
+	DECQ CX
+	JEQ  ddone
+	ADDQ R8, R11
+	DACC(Z14, Z15)
+	JMP  ddone
+
+dstore:
+	DSTORE(Z0, Z1)
+	DECQ CX
+	JEQ  ddone
+	ADDQ R8, R11
+	DSTORE(Z2, Z3)
+	DECQ CX
+	JEQ  ddone
+	ADDQ R8, R11
+	DSTORE(Z4, Z5)
+	DECQ CX
+	JEQ  ddone
+	ADDQ R8, R11
+	DSTORE(Z6, Z7)
+	DECQ CX
+	JEQ  ddone
+	ADDQ R8, R11
+	DSTORE(Z8, Z9)
+	DECQ CX
+	JEQ  ddone
+	ADDQ R8, R11
+	DSTORE(Z10, Z11)
+	DECQ CX
+	JEQ  ddone
+	ADDQ R8, R11
+	DSTORE(Z12, Z13)
+	DECQ CX
+	JEQ  ddone
+	ADDQ R8, R11
+	DSTORE(Z14, Z15)
+
+ddone:
+	VZEROUPPER
+	RET
+
+
+`
+
+const direct512F64Doc = `// The direct fp64 kernel: up to 8 rows x 16 columns, the fp32 kernel's
+// register plan with 8 lanes per vector (row r in Z(2r): columns 0..7,
+// Z(2r+1): 8..15; with at most 8 columns Z(2r+1) holds the odd depth
+// steps), the same row pointers, four-row steps and epilogue.
+
+`
+
+// direct2Doc and direct2F32 are the AVX2 file's preamble and float32 kernel.
+const direct2Doc = `
+// The AVX2 direct kernels: up to 6 rows x 16 columns (fp32) or 6 x 8
+// (fp64) of C from A and B read in place (see gemmdirect.go), the AVX-512
+// kernels' plan on sixteen ymm registers.
+//
+// Register plan (fp32; fp64 the same with 4 lanes per vector):
+//   Y0..Y11   accumulators: row r in Y(2r) (columns 0..7) and Y(2r+1)
+//             (columns 8..15); with at most 8 columns Y(2r+1) holds the
+//             odd depth steps of row r instead, added in after the loop
+//   Y12,Y13   the current row of B; Y14 the broadcast of A; Y15 the mask
+//             of the masked half of B (VMASKMOVPS: masked lanes read as
+//             zero and are not accessed)
+//   AX,BX,SI,DX,R8,R9  the six row pointers of A (rows past the last
+//             repeat it, and their results are never stored)
+//   R15 = byte offset of the current depth step in every row of A,
+//   R13 = its increment (aks in bytes); DI = b, R12 = ldb in bytes, CX = k
+//
+// Per depth step: 2 loads of B, 6 broadcasts, 12 FMAs (6 with at most 8
+// columns, in two chains per row).
+
+// aiota holds 0..7 (int32), for the fp32 column masks.
+DATA aiota<>+0(SB)/4, $0
+DATA aiota<>+4(SB)/4, $1
+DATA aiota<>+8(SB)/4, $2
+DATA aiota<>+12(SB)/4, $3
+DATA aiota<>+16(SB)/4, $4
+DATA aiota<>+20(SB)/4, $5
+DATA aiota<>+24(SB)/4, $6
+DATA aiota<>+28(SB)/4, $7
+GLOBL aiota<>(SB), RODATA|NOPTR, $32
+
+// qiota holds 0..3 (int64), for the fp64 column masks.
+DATA qiota<>+0(SB)/8, $0
+DATA qiota<>+8(SB)/8, $1
+DATA qiota<>+16(SB)/8, $2
+DATA qiota<>+24(SB)/8, $3
+GLOBL qiota<>(SB), RODATA|NOPTR, $32
+
+`
+
+const direct2F32 = `// The broadcast of one row's A value and its FMAs into the row's two
+// accumulators.
+#define ABC2(R, ACC0, ACC1) \
+	VBROADCASTSS (R)(R15*1), Y14; \
+	VFMADD231PS Y12, Y14, ACC0; \
+	VFMADD231PS Y13, Y14, ACC1
+
+// One depth step with more than 8 columns (Y15 masks the second half).
+#define AWSTEP \
+	PREFETCHT0 (DI)(R12*8); \
+	VMOVUPS (DI), Y12; \
+	VMASKMOVPS 32(DI), Y15, Y13; \
+	ABC2(AX, Y0, Y1); \
+	ABC2(BX, Y2, Y3); \
+	ABC2(SI, Y4, Y5); \
+	ABC2(DX, Y6, Y7); \
+	ABC2(R8, Y8, Y9); \
+	ABC2(R9, Y10, Y11); \
+	ADDQ R12, DI; \
+	ADDQ R13, R15
+
+#define ABC1(R, ACC) \
+	VBROADCASTSS (R)(R15*1), Y14; \
+	VFMADD231PS Y12, Y14, ACC
+
+// One depth step with at most 8 columns (Y15 masks them) into the
+// accumulators A0..A5.
+#define ANSTEP(A0, A1, A2, A3, A4, A5) \
+	PREFETCHT0 (DI)(R12*8); \
+	VMASKMOVPS (DI), Y15, Y12; \
+	ABC1(AX, A0); \
+	ABC1(BX, A1); \
+	ABC1(SI, A2); \
+	ABC1(DX, A3); \
+	ABC1(R8, A4); \
+	ABC1(R9, A5); \
+	ADDQ R12, DI; \
+	ADDQ R13, R15
+
+#define AEVEN ANSTEP(Y0, Y2, Y4, Y6, Y8, Y10)
+#define AODD ANSTEP(Y1, Y3, Y5, Y7, Y9, Y11)
+
+// Row epilogues at R11: C = alpha*acc + C (AACC) or C = alpha*acc
+// (ASTORE), masked to the tile's columns (Y12 the first half, Y13 the
+// second); Y14 = alpha.
+#define AACC(R0, R1) \
+	VMASKMOVPS (R11), Y12, Y15; \
+	VFMADD213PS Y15, Y14, R0; \
+	VMASKMOVPS 32(R11), Y13, Y15; \
+	VFMADD213PS Y15, Y14, R1; \
+	VMASKMOVPS R0, Y12, (R11); \
+	VMASKMOVPS R1, Y13, 32(R11)
+
+#define ASTORE(R0, R1) \
+	VMULPS Y14, R0, R0; \
+	VMULPS Y14, R1, R1; \
+	VMASKMOVPS R0, Y12, (R11); \
+	VMASKMOVPS R1, Y13, 32(R11)
+
+// MASK(N, DST): lane j of DST all ones when j < N (N in a register).
+#define AMASK(N, DST) \
+	MOVQ         N, X14; \
+	VPBROADCASTD X14, Y14; \
+	VMOVDQU      aiota<>(SB), DST; \
+	VPCMPGTD     DST, Y14, DST
+
+#define AZERO \
+	VXORPS Y0, Y0, Y0; \
+	VXORPS Y1, Y1, Y1; \
+	VXORPS Y2, Y2, Y2; \
+	VXORPS Y3, Y3, Y3; \
+	VXORPS Y4, Y4, Y4; \
+	VXORPS Y5, Y5, Y5; \
+	VXORPS Y6, Y6, Y6; \
+	VXORPS Y7, Y7, Y7; \
+	VXORPS Y8, Y8, Y8; \
+	VXORPS Y9, Y9, Y9; \
+	VXORPS Y10, Y10, Y10; \
+	VXORPS Y11, Y11, Y11
+
+// func sgemmDirectAVX2Asm(k int, a *float32, ars, aks, rows int, b *float32, ldb int, c *float32, ldc, cols int, alpha float32, flags GemmFlags)
+TEXT ·sgemmDirectAVX2Asm(SB), NOSPLIT, $0-96
+	// Row pointers: row r at a + min(r, rows-1)*ars.
+	MOVQ    a+8(FP), AX
+	MOVQ    ars+16(FP), R14
+	SHLQ    $2, R14
+	MOVQ    rows+32(FP), CX
+	LEAQ    (AX)(R14*1), BX
+	CMPQ    CX, $2
+	CMOVQLT AX, BX
+	LEAQ    (BX)(R14*1), SI
+	CMPQ    CX, $3
+	CMOVQLT BX, SI
+	LEAQ    (SI)(R14*1), DX
+	CMPQ    CX, $4
+	CMOVQLT SI, DX
+	LEAQ    (DX)(R14*1), R8
+	CMPQ    CX, $5
+	CMOVQLT DX, R8
+	LEAQ    (R8)(R14*1), R9
+	CMPQ    CX, $6
+	CMOVQLT R8, R9
+
+	MOVQ b+40(FP), DI
+	MOVQ ldb+48(FP), R12
+	SHLQ $2, R12
+	MOVQ aks+24(FP), R13
+	SHLQ $2, R13
+	XORQ R15, R15
+	AZERO
+
+	// The column mask, and the loop for the tile's width.
+	MOVQ cols+72(FP), R14
+	CMPQ R14, $8
+	JLE  anarrow
+	SUBQ $8, R14
+	AMASK(R14, Y15)
+	MOVQ k+0(FP), CX
+	CMPQ CX, $4
+	JLT  awtail
+
+awloop:
+	AWSTEP
+	AWSTEP
+	AWSTEP
+	AWSTEP
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  awloop
+
+awtail:
+	TESTQ CX, CX
+	JE    aepilogue
+
+awloop1:
+	AWSTEP
+	DECQ CX
+	JNE  awloop1
+	JMP  aepilogue
+
+anarrow:
+	AMASK(R14, Y15)
+	MOVQ k+0(FP), CX
+	CMPQ CX, $2
+	JLT  antail
+
+anloop:
+	AEVEN
+	AODD
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE  anloop
+
+antail:
+	TESTQ CX, CX
+	JE    ansum
+	AEVEN
+
+ansum:
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y5, Y4, Y4
+	VADDPS Y7, Y6, Y6
+	VADDPS Y9, Y8, Y8
+	VADDPS Y11, Y10, Y10
+
+aepilogue:
+	// Y12, Y13: the masks of the two halves.
+	MOVQ cols+72(FP), R10
+	CMPQ R10, $8
+	JLE  anarrowmask
+	SUBQ $8, R10
+	AMASK(R10, Y13)
+	VPCMPEQD Y12, Y12, Y12
+	JMP  amasked
+
+anarrowmask:
+	AMASK(R10, Y12)
+	VXORPS Y13, Y13, Y13
+
+amasked:
+	MOVQ         c+56(FP), R11
+	MOVQ         ldc+64(FP), R8
+	SHLQ         $2, R8
+	MOVQ         rows+32(FP), CX
+	VBROADCASTSS alpha+80(FP), Y14
+	MOVQ         flags+88(FP), R10
+	TESTQ        $1, R10 // Accumulate
+	JE           astore
+
+	AACC(Y0, Y1)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	AACC(Y2, Y3)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	AACC(Y4, Y5)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	AACC(Y6, Y7)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	AACC(Y8, Y9)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	AACC(Y10, Y11)
+	JMP  adone
+
+astore:
+	ASTORE(Y0, Y1)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	ASTORE(Y2, Y3)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	ASTORE(Y4, Y5)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	ASTORE(Y6, Y7)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	ASTORE(Y8, Y9)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	ASTORE(Y10, Y11)
+
+adone:
+	VZEROUPPER
+	RET
+
+`
+
+const direct2F64Doc = `
+// The fp64 kernel: the fp32 kernel with 4 lanes per vector.
+
+`
+
+// derive64 turns a float32 direct kernel into its float64 twin: the
+// replacements rep (old, new pairs, in order), then the macro names
+// renamed by replacing their first letter with macroPrefix and the labels
+// by replacing theirs with labelPrefix.
+func derive64(src string, rep []string, macros, labels []string, macroPrefix, labelPrefix string) string {
+	for i := 0; i < len(rep); i += 2 {
+		if !strings.Contains(src, rep[i]) {
+			panic("_gen: derive64: " + rep[i] + " not in the template")
+		}
+		src = strings.ReplaceAll(src, rep[i], rep[i+1])
+	}
+	for _, m := range macros {
+		src = regexp.MustCompile(`\b`+m+`\b`).ReplaceAllString(src, macroPrefix+m[1:])
+	}
+	for _, l := range labels {
+		src = regexp.MustCompile(`\b`+l+`\b`).ReplaceAllString(src, labelPrefix+l[1:])
+	}
+	return src
+}
+
+// rawFile is an assembly file whose text is given whole: the generated
+// header, then body.
+func rawFile(body string) *asmFile {
+	f := new(asmFile)
+	f.b.WriteString("// Code generated by go run ./_gen; DO NOT EDIT.\n\n//go:build !purego && !noasm\n\n#include \"textflag.h\"\n")
+	f.b.WriteString(strings.TrimRight(body, "\n") + "\n")
+	return f
+}
+
+func genDirectAVX512() *asmFile {
+	f64 := derive64(direct512F32, []string{
+		"VBROADCASTSS", "VBROADCASTSD", "VFMADD231PS", "VFMADD231PD", "VFMADD213PS", "VFMADD213PD",
+		"VMOVUPS", "VMOVUPD", "VMULPS", "VMULPD", "VADDPS", "VADDPD",
+		"SHLQ    $2", "SHLQ    $3", "SHLQ $2", "SHLQ $3", "SHLQ         $2", "SHLQ         $3",
+		"CMPQ CX, $16", "CMPQ CX, $8", "SUBQ  $16", "SUBQ  $8", "$0xffff", "$0xff",
+		"sgemmDirectAVX512Asm", "dgemmDirectAVX512Asm", "a *float32", "a *float64", "b *float32", "b *float64",
+		"c *float32", "c *float64", "alpha float32", "alpha float64",
+		"// One depth step with more than 16 columns.", "// One depth step with more than 8 columns.",
+		"// One depth step with at most 16 columns into the accumulators A0..A7.", "// One depth step with at most 8 columns into the accumulators A0..A7.",
+	}, []string{"DBC2", "DWSTEP4", "DWSTEP", "DBC1", "DNSTEP4", "DNSTEP", "DEVEN4", "DODD4", "DEVEN", "DODD", "DACC", "DSTORE", "DZERO16"},
+		[]string{"dnarrow", "dwloop1", "dwloop", "dwtail", "dw4loop1", "dw4loop", "dw4tail", "dw4", "depilogue", "dntail", "dnloop", "dnsum", "dn4loop", "dn4tail", "dn4sum", "dn4", "dstore", "ddone"},
+		"Q", "q")
+	return rawFile(direct512Doc + direct512F32 + direct512F64Doc + f64)
+}
+
+func genDirectAVX2() *asmFile {
+	f64 := derive64(direct2F32, []string{
+		"VBROADCASTSS", "VBROADCASTSD", "VFMADD231PS", "VFMADD231PD", "VFMADD213PS", "VFMADD213PD",
+		"VMASKMOVPS", "VMASKMOVPD", "VMOVUPS", "VMOVUPD", "VMULPS", "VMULPD", "VADDPS", "VADDPD",
+		"SHLQ    $2", "SHLQ    $3", "SHLQ $2", "SHLQ $3", "SHLQ         $2", "SHLQ         $3",
+		"CMPQ R14, $8", "CMPQ R14, $4", "SUBQ $8, R14", "SUBQ $4, R14", "CMPQ R10, $8", "CMPQ R10, $4", "SUBQ $8, R10", "SUBQ $4, R10",
+		"VPBROADCASTD X14, Y14", "VPBROADCASTQ X14, Y14", "aiota<>(SB)", "qiota<>(SB)", "VPCMPGTD", "VPCMPGTQ",
+		"sgemmDirectAVX2Asm", "dgemmDirectAVX2Asm", "a *float32", "a *float64", "b *float32", "b *float64",
+		"c *float32", "c *float64", "alpha float32", "alpha float64",
+		"// One depth step with more than 8 columns", "// One depth step with more than 4 columns",
+		"// One depth step with at most 8 columns", "// One depth step with at most 4 columns",
+	}, []string{"ABC2", "AWSTEP", "ABC1", "ANSTEP", "AEVEN", "AODD", "AACC", "ASTORE", "AMASK", "AZERO"},
+		[]string{"anarrowmask", "anarrow", "awloop1", "awloop", "awtail", "aepilogue", "antail", "anloop", "ansum", "amasked", "astore", "adone"},
+		"B", "b")
+	return rawFile(direct2Doc + direct2F32 + direct2F64Doc + f64)
+}
