@@ -189,3 +189,50 @@ func BenchmarkSgemmHalfMaskMicro(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGemmDirectMicro times the direct kernels (both operands read in
+// place) on a full tile in L1, k = 256, A read by rows (lda = k), B rows
+// 4000 values apart, beside the reference loop they are tested against
+// (impl=ref), in GFLOP/s:
+//
+//	go test -run NONE -bench GemmDirectMicro ./asm
+func BenchmarkGemmDirectMicro(b *testing.B) {
+	const k, ldb = 256, 4000
+	type variant struct {
+		name, prec string
+		mr, nr     int
+		s          func(rows, cols, k int, a []float32, ars, aks int, b []float32, ldb int, c []float32, ldc int, alpha float32, flags GemmFlags)
+		d          func(rows, cols, k int, a []float64, ars, aks int, b []float64, ldb int, c []float64, ldc int, alpha float64, flags GemmFlags)
+	}
+	var vs []variant
+	for _, impl := range AvailableImpls() {
+		if impl.SgemmDirect != nil {
+			vs = append(vs, variant{impl.Name, "s", impl.DirectMR, impl.SDirectNR, impl.SgemmDirect, nil})
+		}
+		if impl.DgemmDirect != nil {
+			vs = append(vs, variant{impl.Name, "d", impl.DirectMR, impl.DDirectNR, nil, impl.DgemmDirect})
+		}
+	}
+	vs = append(vs, variant{"ref", "s", 8, 32, sgemmDirectRef, nil}, variant{"ref", "d", 8, 16, nil, dgemmDirectRef})
+	for _, v := range vs {
+		b.Run(fmt.Sprintf("impl=%s/prec=%s/tile=%dx%d/k=%d", v.name, v.prec, v.mr, v.nr, k), func(b *testing.B) {
+			r := newRand(1)
+			if v.s != nil {
+				a, bb, c := make([]float32, v.mr*k), make([]float32, (k-1)*ldb+v.nr), make([]float32, v.mr*v.nr)
+				randSlice32(r, a)
+				randSlice32(r, bb)
+				for b.Loop() {
+					v.s(v.mr, v.nr, k, a, k, 1, bb, ldb, c, v.nr, 1, Accumulate)
+				}
+			} else {
+				a, bb, c := make([]float64, v.mr*k), make([]float64, (k-1)*ldb+v.nr), make([]float64, v.mr*v.nr)
+				randSlice64(r, a)
+				randSlice64(r, bb)
+				for b.Loop() {
+					v.d(v.mr, v.nr, k, a, k, 1, bb, ldb, c, v.nr, 1, Accumulate)
+				}
+			}
+			b.ReportMetric(float64(2*v.mr*v.nr*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
