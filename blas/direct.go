@@ -5,12 +5,12 @@ import (
 	"github.com/fastpath-go/fastpath/internal/pool"
 )
 
-// The direct path: products with B not transposed and op(A) or B
-// small enough to stay in L2 run on a kernel that reads op(A) and B in
-// place (asm.Impl.SgemmDirect, DgemmDirect), with no packing, no workspace and no edge
-// tiles: masked loads and stores cover the last columns, and a last row
-// tile of fewer than eight rows repeats its last row of A and stores only
-// its own rows. Threads split the column panels or the row tiles; every
+// The direct path: products with B not transposed and op(A) or B small
+// enough to stay in L2 run on a kernel that reads op(A) and B in place
+// (asm.Impl.SgemmDirect, DgemmDirect), with no packing, no workspace and
+// no edge tiles: masked loads and stores cover the last columns, and a
+// last row tile of fewer rows than the kernel's repeats its last row of A
+// and stores only its own rows. Threads split the column panels or the row tiles; every
 // tile is computed the same way whichever thread runs it, so the result
 // does not depend on the thread count.
 
@@ -72,12 +72,13 @@ const directConflictStride = 2048
 const directMaxCL2 = 2
 
 // useDirect reports whether and how an m x k by k x n product of elements
-// of elemSize bytes, B's rows ldb elements apart, takes the direct path:
-// k is at most maxK (0: any), B's row stride does not conflict, C is at
-// most directMaxCL2 L2s, and
-// op(A) fits in its share of L2 (column panels outer) or else B does (row
-// tiles outer). The choice depends on
-// the shape, ldb and the cache sizes only.
+// of elemSize bytes, B's rows ldb elements apart, takes the direct path of
+// a kernel with mr-row tiles that wins up to depth maxK (0: any depth): k
+// is at most maxK, B's row stride does not conflict, C is at most
+// directMaxCL2 L2s, and op(A) fits in its share of L2 (column panels
+// outer) or else B does (row tiles outer). The choice depends on the
+// shape, ldb, the kernel and the cache sizes only, never on the thread
+// count.
 func useDirect(m, n, k, ldb, elemSize, mr, maxK int) directOrder {
 	if directOff || m <= 0 || n <= 0 || k <= 0 || maxK > 0 && k > maxK {
 		return directNone
@@ -127,7 +128,7 @@ func (d *directCall[T]) RunPart(part, parts int) {
 		j0, j1 = part*d.nP/parts, (part+1)*d.nP/parts
 	}
 	if d.order == directRowsOuter {
-		// Row tiles outer, then depth blocks: each 8 x kc block of op(A)
+		// Row tiles outer, then depth blocks: each mr x kc block of op(A)
 		// stays in L1 while it meets every column panel of B.
 		for it := i0; it < i1; it++ {
 			for pc := 0; pc < d.k; pc += d.kc {
@@ -138,7 +139,7 @@ func (d *directCall[T]) RunPart(part, parts int) {
 		}
 		return
 	}
-	// Column panels outer, then depth blocks: each kc x 32 block of B
+	// Column panels outer, then depth blocks: each kc x nr block of B
 	// stays in L1 while the row tiles of op(A) pass over it.
 	for jp := j0; jp < j1; jp++ {
 		for pc := 0; pc < d.k; pc += d.kc {
