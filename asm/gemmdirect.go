@@ -1,15 +1,15 @@
 package asm
 
-// The direct GEMM kernel reads both operands in place, unpacked: a tile of
-// up to DirectMR rows and DirectNR columns of C, with A addressed by a row
-// stride and a depth stride (so that one kernel serves A and Aᵀ) and B by
-// its leading dimension. It exists for products too small to repay packing
+// The direct GEMM kernels read both operands in place, unpacked: a tile of
+// up to Impl.DirectMR rows and Impl.SDirectNR (float32) or Impl.DDirectNR
+// (float64) columns of C, with A addressed by a row stride and a depth
+// stride (so that one kernel serves A and Aᵀ) and B by its leading
+// dimension. It exists for products too small to repay packing
 // (a 16x100x100 SGEMM spends a fifth of its time packing, handing off and
 // copying edge tiles).
 //
-// Each implementation's tile limits are Impl.DirectMR x Impl.SDirectNR
-// (float32) and Impl.DirectMR x Impl.DDirectNR (float64); the reference
-// loops accept the largest of them.
+// directMaxMR x directMaxNR (directMaxNR64) is the largest tile of any
+// implementation, the limit of the reference loops.
 const (
 	directMaxMR, directMaxNR, directMaxNR64 = 8, 32, 16
 )
