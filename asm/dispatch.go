@@ -72,8 +72,8 @@ type Impl struct {
 	DgemmStridedAlt func(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags)
 
 	// Transpose is transposeGeneric's loop, used to pack transposed GEMM
-	// operands.
-	Transpose func(dst, src []float32, lds, rows, kc int)
+	// operands (dst rows ldd apart).
+	Transpose func(dst, src []float32, lds, rows, kc, ldd int)
 	// PackPanels32 and PackPanels64 are packPanelsGeneric32's and
 	// packPanelsGeneric64's loops, used to pack non-transposed operands.
 	PackPanels32 func(dst, src []float32, lds, rows, nr, count int)

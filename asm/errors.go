@@ -13,6 +13,7 @@ const (
 	errLdc       = "asm: ldc smaller than the tile width"
 	errLdb       = "asm: ldb smaller than the micro-panel width"
 	errLdw       = "asm: ldw smaller than the row length"
+	errLdd       = "asm: transpose destination stride smaller than the row count"
 	errShortGemv = "asm: gemv rows or vector too short"
 	errShortInc  = "asm: strided vector too short or increment not positive"
 	errNegK      = "asm: negative k"

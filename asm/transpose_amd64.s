@@ -62,7 +62,7 @@
 	ADDQ DX, AX; \
 	VMOVUPS Y15, OFF(AX)
 
-// func transpose8AVX2Asm(dst, src *float32, lds, rows, kc int)
+// func transpose8AVX2Asm(dst, src *float32, lds, ldd, kc int)
 TEXT ·transpose8AVX2Asm(SB), NOSPLIT, $0-40
 	MOVQ dst+0(FP), DI
 	MOVQ src+8(FP), SI
@@ -71,8 +71,8 @@ TEXT ·transpose8AVX2Asm(SB), NOSPLIT, $0-40
 	LEAQ (R8)(R8*2), R9         // 3*lds
 	LEAQ (R8)(R8*4), R10        // 5*lds
 	LEAQ (R9)(R8*4), R11        // 7*lds
-	MOVQ rows+24(FP), DX
-	SHLQ $2, DX                 // bytes per packed row of dst (rows floats)
+	MOVQ ldd+24(FP), DX
+	SHLQ $2, DX                 // bytes per row of dst (ldd floats)
 	LEAQ (SI)(R8*8), BX         // row 8
 	MOVQ kc+32(FP), CX
 	SHRQ $3, CX                 // blocks of 8 columns

@@ -10,22 +10,40 @@ func TestTranspose(t *testing.T) {
 		for _, rows := range []int{0, 1, 6, 8, 10, 16, 17, 24, 26, 32} {
 			for _, kc := range []int{0, 1, 7, 8, 9, 16, 31, 64, 100} {
 				for _, pad := range []int{0, 3} {
-					lds := kc + pad
-					slen := 0
-					if rows > 0 {
-						slen = (rows-1)*lds + kc
-					}
-					src, sok := guarded32(slen)
-					fillElementwise(uint64(rows*1000+kc*10+pad), src)
-					dst, dok := guarded32(rows * kc)
-					impl.Transpose(dst, src, lds, rows, kc)
-					if !sok() || !dok() {
-						t.Fatalf("rows=%d kc=%d lds=%d: write outside the operands", rows, kc, lds)
-					}
-					for p := 0; p < kc; p++ {
-						for j := 0; j < rows; j++ {
-							if got, want := dst[p*rows+j], src[j*lds+p]; math.Float32bits(got) != math.Float32bits(want) {
-								t.Fatalf("rows=%d kc=%d lds=%d: dst[%d*%d+%d] = %g, want src[%d][%d] = %g", rows, kc, lds, p, rows, j, got, j, p, want)
+					// dst strides: packed (rows), padded, and 16 (the
+					// kernel's two-group pass) where it fits.
+					for _, ldd := range []int{rows, rows + 5, 16} {
+						if ldd < rows {
+							continue
+						}
+						lds := kc + pad
+						slen, dlen := 0, 0
+						if rows > 0 && kc > 0 {
+							slen, dlen = (rows-1)*lds+kc, (kc-1)*ldd+rows
+						}
+						src, sok := guarded32(slen)
+						fillElementwise(uint64(rows*1000+kc*10+pad), src)
+						dst, dok := guarded32(dlen)
+						const canary = -7.5
+						for i := range dst {
+							dst[i] = canary
+						}
+						impl.Transpose(dst, src, lds, rows, kc, ldd)
+						if !sok() || !dok() {
+							t.Fatalf("rows=%d kc=%d lds=%d ldd=%d: write outside the operands", rows, kc, lds, ldd)
+						}
+						for p := 0; p < kc; p++ {
+							for j := 0; j < ldd && p*ldd+j < dlen; j++ {
+								got := dst[p*ldd+j]
+								if j >= rows {
+									if got != canary {
+										t.Fatalf("rows=%d kc=%d ldd=%d: padding dst[%d*%d+%d] written", rows, kc, ldd, p, ldd, j)
+									}
+									continue
+								}
+								if want := src[j*lds+p]; math.Float32bits(got) != math.Float32bits(want) {
+									t.Fatalf("rows=%d kc=%d lds=%d ldd=%d: dst[%d*%d+%d] = %g, want src[%d][%d] = %g", rows, kc, lds, ldd, p, ldd, j, got, j, p, want)
+								}
 							}
 						}
 					}
@@ -41,9 +59,11 @@ func TestTransposePanics(t *testing.T) {
 			want string
 			f    func()
 		}{
-			"short src": {errShortW, func() { impl.Transpose(make([]float32, 64), make([]float32, 63), 8, 8, 8) }},
-			"short dst": {errShortC, func() { impl.Transpose(make([]float32, 63), make([]float32, 64), 8, 8, 8) }},
-			"small lds": {errLdw, func() { impl.Transpose(make([]float32, 64), make([]float32, 64), 7, 8, 8) }},
+			"short src":          {errShortW, func() { impl.Transpose(make([]float32, 64), make([]float32, 63), 8, 8, 8, 8) }},
+			"short dst":          {errShortC, func() { impl.Transpose(make([]float32, 63), make([]float32, 64), 8, 8, 8, 8) }},
+			"short dst with ldd": {errShortC, func() { impl.Transpose(make([]float32, 7*9+7), make([]float32, 64), 8, 8, 8, 9) }},
+			"small lds":          {errLdw, func() { impl.Transpose(make([]float32, 64), make([]float32, 64), 7, 8, 8, 8) }},
+			"small ldd":          {errLdd, func() { impl.Transpose(make([]float32, 64), make([]float32, 64), 8, 8, 8, 7) }},
 		} {
 			func() {
 				defer func() {
@@ -66,10 +86,10 @@ func FuzzTranspose(f *testing.F) {
 			return
 		}
 		want := make([]float32, rows*kc)
-		transposeGeneric(want, src, kc, rows, kc)
+		transposeGeneric(want, src, kc, rows, kc, rows)
 		for _, impl := range AvailableImpls() {
 			got := make([]float32, rows*kc)
-			impl.Transpose(got, src, kc, rows, kc)
+			impl.Transpose(got, src, kc, rows, kc, rows)
 			if i := sameBits(got, want); i >= 0 {
 				t.Fatalf("%s rows=%d kc=%d: element %d = %g, want %g", impl.Name, rows, kc, i, got[i], want[i])
 			}
@@ -87,7 +107,7 @@ func BenchmarkTranspose(b *testing.B) {
 				b.SetBytes(int64(8 * rows * kc))
 				b.ReportAllocs()
 				for i := 0; i < b.N; i++ {
-					impl.Transpose(dst, src, lds, rows, kc)
+					impl.Transpose(dst, src, lds, rows, kc, rows)
 				}
 			})
 		}

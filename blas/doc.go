@@ -47,7 +47,10 @@
 // re-read by the other's tiles in L1-sized depth blocks; threads split the
 // column panels or the row tiles, so it too gives the same bits for any
 // thread count. A row stride of B that is a multiple of 2048 bytes keeps
-// all but the smallest products off it (L1 set conflicts).
+// all but the smallest products off it (L1 set conflicts). A transposed B
+// small enough for the same share of L2 is first copied, transposed, into
+// scratch space with a row stride chosen to avoid those conflicts
+// (directStride), and the product runs on the direct path from the copy.
 //
 // The thread count is runtime.GOMAXPROCS(0) read at each call unless
 // SetThreads fixed it. Small problems run serially, and a call that finds

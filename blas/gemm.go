@@ -23,9 +23,21 @@ func Dgemm(tA, tB gblas.Transpose, m, n, k int, alpha float64, a []float64, lda 
 
 func sgemm(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, bias []float32, relu bool) {
 	impl := asm.Current()
-	if impl.SgemmDirect != nil && !bT && bias == nil && !relu && alpha != 0 {
-		if order := useDirect(m, n, k, ldb, 4, impl.DirectMR, impl.DirectMaxK); order != directNone {
-			gemmDirect(impl.SgemmDirect, impl.DirectMR, impl.SDirectNR, 4, &workspaces32, order, aT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	if impl.SgemmDirect != nil && bias == nil && !relu && alpha != 0 {
+		if !bT {
+			if order := useDirect(m, n, k, ldb, 4, impl.DirectMR, impl.DirectMaxK); order != directNone {
+				gemmDirect(impl.SgemmDirect, impl.DirectMR, impl.SDirectNR, 4, &workspaces32, order, aT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+				return
+			}
+		} else if order := useDirectTransposedB(m, n, k, 4, impl.DirectMR, impl.DirectMaxK); order != directNone {
+			// op(B) = B^T, small: transposed once into scratch space (k x n,
+			// a conflict-free row stride), then the direct path reads it in
+			// place.
+			ldt := directStride(n, 4)
+			t := scratch32.get(k * ldt)
+			impl.Transpose(t, b[:(n-1)*ldb+k], ldb, n, k, ldt)
+			gemmDirect(impl.SgemmDirect, impl.DirectMR, impl.SDirectNR, 4, &workspaces32, order, aT, m, n, k, alpha, a, lda, t, ldt, beta, c, ldc)
+			scratch32.put(t)
 			return
 		}
 	}
@@ -34,7 +46,7 @@ func sgemm(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []fl
 		t := scratch32.get(n * m)
 		sgemm(!bT, !aT, n, m, k, alpha, b, ldb, a, lda, 0, t, m, nil, false)
 		if beta == 0 && ldc == n {
-			impl.Transpose(c[:m*n], t, m, n, m)
+			impl.Transpose(c[:m*n], t, m, n, m, n)
 		} else {
 			addTransposed(c, ldc, beta, t, m, n)
 		}
@@ -45,16 +57,25 @@ func sgemm(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []fl
 	half, halfMask := impl.SgemmHalfFor(m)
 	ws := workspaces32.get()
 	ws.call = gemmCall[float32]{aT: aT, bT: bT, m: m, n: n, k: k, alpha: alpha, beta: beta,
-		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, bias: bias, relu: relu, ws: ws, kernS: kernS, half: half, halfMask: halfMask, trans: impl.Transpose}
+		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, bias: bias, relu: relu, ws: ws, kernS: kernS, half: half, halfMask: halfMask, trans: asm.Transpose}
 	gemm(&ws.call, kern, mr, impl.SNR, 4)
 	workspaces32.put(ws)
 }
 
 func dgemm(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int, bias []float64, relu bool) {
 	impl := asm.Current()
-	if impl.DgemmDirect != nil && !bT && bias == nil && !relu && alpha != 0 {
-		if order := useDirect(m, n, k, ldb, 8, impl.DirectMR, impl.DirectMaxK); order != directNone {
-			gemmDirect(impl.DgemmDirect, impl.DirectMR, impl.DDirectNR, 8, &workspaces64, order, aT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	if impl.DgemmDirect != nil && bias == nil && !relu && alpha != 0 {
+		if !bT {
+			if order := useDirect(m, n, k, ldb, 8, impl.DirectMR, impl.DirectMaxK); order != directNone {
+				gemmDirect(impl.DgemmDirect, impl.DirectMR, impl.DDirectNR, 8, &workspaces64, order, aT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+				return
+			}
+		} else if order := useDirectTransposedB(m, n, k, 8, impl.DirectMR, impl.DirectMaxK); order != directNone {
+			ldt := directStride(n, 8)
+			t := scratch64.get(k * ldt)
+			transposeTo(t, ldt, b, ldb, n, k)
+			gemmDirect(impl.DgemmDirect, impl.DirectMR, impl.DDirectNR, 8, &workspaces64, order, aT, m, n, k, alpha, a, lda, t, ldt, beta, c, ldc)
+			scratch64.put(t)
 			return
 		}
 	}

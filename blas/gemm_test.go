@@ -638,3 +638,69 @@ func TestDgemmFewColumns(t *testing.T) {
 		}
 	}
 }
+
+// TestDirectTransposedB checks the selection of the direct path for a
+// transposed B (copied into scratch space first), the copy's row stride,
+// and products on it large enough for several depth blocks, both orders
+// and a scratch stride that differs from n, against the float64 reference
+// (the small shapes run in TestSgemmDirectPath and TestDgemmDirectPath
+// with every transpose), bit-identical for 1, 2 and 3 threads.
+func TestDirectTransposedB(t *testing.T) {
+	for _, elem := range []int{4, 8} {
+		per := 64 / elem
+		for n := 1; n <= 300; n++ {
+			ld := directStride(n, elem)
+			if ld < n || ld%per != 0 || ld/per%2 != 1 || ld-n >= 2*per {
+				t.Fatalf("directStride(%d, %d) = %d", n, elem, ld)
+			}
+		}
+	}
+	forEachImpl(t, func(t *testing.T) {
+		impl := asm.Current()
+		if impl.SgemmDirect == nil {
+			t.Skip("no direct kernel")
+		}
+		mr, maxK := impl.DirectMR, impl.DirectMaxK
+		if useDirectTransposedB(16, 100, 100, 4, mr, maxK) != directColsOuter {
+			t.Fatal("16x100x100 with B transposed not on the direct path")
+		}
+		// A transposed B beyond the L2 share stays on the engine.
+		_, l2, _ := asm.CacheSizes()
+		if k := l2 / directL2Share / 4 / 256; useDirectTransposedB(16, 256, k+1, 4, mr, maxK) != directNone {
+			t.Fatal("a large transposed B on the direct path")
+		}
+		r := rand.New(rand.NewPCG(31, 32))
+		for _, sh := range [][3]int{{37, 256, 200}, {130, 64, 250}, {l2 / directL2Share / 4 / 90, 40, 90}} {
+			m, n, k := sh[0], sh[1], sh[2]
+			if maxK > 0 && k > maxK {
+				continue
+			}
+			if useDirectTransposedB(m, n, k, 4, mr, maxK) == directNone {
+				t.Fatalf("%dx%dx%d: not on the direct path", m, n, k)
+			}
+			for _, tA := range transposes {
+				for i, ab := range [][2]float64{{1, 0}, {-0.5, 1}, {1.5, -2}} {
+					g := newGemmCase(r, tA, gblas.Trans, m, n, k, i, ab[0], ab[1])
+					_, _, c := g.slices()
+					c0 := append([]float32(nil), c...)
+					var ref []float32
+					for _, threads := range []int{1, 2, 3} {
+						copy(c, c0)
+						withThreads(threads, func() { gemmPoolTestHook(func() { g.run(ab[1] == 0) }) })
+						g.check(t, ab[1] == 0)
+						if ref == nil {
+							ref = append([]float32(nil), c...)
+							continue
+						}
+						for j := range c {
+							if math.Float32bits(c[j]) != math.Float32bits(ref[j]) {
+								t.Fatalf("%v: %d threads: c[%d] = %g, 1 thread %g", g, threads, j, c[j], ref[j])
+							}
+						}
+					}
+					withThreads(2, func() { gemmPoolTestHook(func() { checkDgemm(t, r, tA, gblas.Trans, m, n, k, ab[0], ab[1]) }) })
+				}
+			}
+		}
+	})
+}

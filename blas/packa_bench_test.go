@@ -28,7 +28,7 @@ func BenchmarkPackA(b *testing.B) {
 						}
 						var f func(dst, src []float32, lds, rows, kc int)
 						if tr == "asm" {
-							f = asm.Current().Transpose
+							f = asm.Transpose
 						}
 						dst := make([]float32, (m+mr-1)/mr*mr*k)
 						b.SetBytes(int64(4 * m * k))
