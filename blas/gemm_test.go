@@ -297,23 +297,7 @@ func TestSgemmDirectPath(t *testing.T) {
 						for _, tB := range transposes {
 							ab := [][2]float64{{1, 0}, {-0.5, 1}, {1.5, -2}}[(m+n+k)%3]
 							g := newGemmCase(r, tA, tB, m, n, k, (m+k)%3, ab[0], ab[1])
-							_, _, c := g.slices()
-							c0 := append([]float32(nil), c...)
-							var ref []float32
-							for _, threads := range []int{1, 2, 3, 7} {
-								copy(c, c0)
-								withThreads(threads, func() { gemmPoolTestHook(func() { g.run(ab[1] == 0) }) })
-								g.check(t, ab[1] == 0)
-								if ref == nil {
-									ref = append([]float32(nil), c...)
-									continue
-								}
-								for i := range c {
-									if math.Float32bits(c[i]) != math.Float32bits(ref[i]) {
-										t.Fatalf("%v: %d threads: c[%d] = %g, 1 thread %g", g, threads, i, c[i], ref[i])
-									}
-								}
-							}
+							checkThreadCounts(t, g, ab[1] == 0, 1, 2, 3, 7)
 						}
 					}
 				}
@@ -681,26 +665,34 @@ func TestDirectTransposedB(t *testing.T) {
 			for _, tA := range transposes {
 				for i, ab := range [][2]float64{{1, 0}, {-0.5, 1}, {1.5, -2}} {
 					g := newGemmCase(r, tA, gblas.Trans, m, n, k, i, ab[0], ab[1])
-					_, _, c := g.slices()
-					c0 := append([]float32(nil), c...)
-					var ref []float32
-					for _, threads := range []int{1, 2, 3} {
-						copy(c, c0)
-						withThreads(threads, func() { gemmPoolTestHook(func() { g.run(ab[1] == 0) }) })
-						g.check(t, ab[1] == 0)
-						if ref == nil {
-							ref = append([]float32(nil), c...)
-							continue
-						}
-						for j := range c {
-							if math.Float32bits(c[j]) != math.Float32bits(ref[j]) {
-								t.Fatalf("%v: %d threads: c[%d] = %g, 1 thread %g", g, threads, j, c[j], ref[j])
-							}
-						}
-					}
+					checkThreadCounts(t, g, ab[1] == 0, 1, 2, 3)
 					withThreads(2, func() { gemmPoolTestHook(func() { checkDgemm(t, r, tA, gblas.Trans, m, n, k, ab[0], ab[1]) }) })
 				}
 			}
 		}
 	})
+}
+
+// checkThreadCounts runs g at each thread count from the same C, checks
+// each result against the float64 reference and requires the bits of the
+// first.
+func checkThreadCounts(t *testing.T, g *gemmCase, nanC bool, counts ...int) {
+	t.Helper()
+	_, _, c := g.slices()
+	c0 := append([]float32(nil), c...)
+	var ref []float32
+	for _, threads := range counts {
+		copy(c, c0)
+		withThreads(threads, func() { gemmPoolTestHook(func() { g.run(nanC) }) })
+		g.check(t, nanC)
+		if ref == nil {
+			ref = append([]float32(nil), c...)
+			continue
+		}
+		for i := range c {
+			if math.Float32bits(c[i]) != math.Float32bits(ref[i]) {
+				t.Fatalf("%v: %d threads: c[%d] = %g, %d thread(s) %g", g, threads, i, c[i], counts[0], ref[i])
+			}
+		}
+	}
 }

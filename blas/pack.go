@@ -236,17 +236,7 @@ func transposeRows[T float32 | float64](dst, src []T, lds, kc, rows int) bool {
 		if rows%8 != 0 || rows == 0 {
 			return false
 		}
-		d = d[:rows*kc]
-		for g := 0; g < rows; g += 8 {
-			s := any(src).([]float64)[g*lds:]
-			r0, r1, r2, r3 := s[:kc], s[lds:lds+kc], s[2*lds:2*lds+kc], s[3*lds:3*lds+kc]
-			r4, r5, r6, r7 := s[4*lds:4*lds+kc], s[5*lds:5*lds+kc], s[6*lds:6*lds+kc], s[7*lds:7*lds+kc]
-			for p := range r0 {
-				o := d[rows*p+g : rows*p+g+8 : rows*p+g+8]
-				o[0], o[1], o[2], o[3] = r0[p], r1[p], r2[p], r3[p]
-				o[4], o[5], o[6], o[7] = r4[p], r5[p], r6[p], r7[p]
-			}
-		}
+		transposeTo(d[:rows*kc], rows, any(src).([]float64), lds, rows, kc)
 		return true
 	}
 	return false
