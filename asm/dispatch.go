@@ -59,7 +59,12 @@ type Impl struct {
 	// tiles (0 where there are none); DirectMaxK, if not 0, is the largest
 	// depth for which the direct kernels beat the packed micro-kernels.
 	DirectMR, SDirectNR, DDirectNR, DirectMaxK int
-	DMR, DNR                                   int
+	// SgemmDot is the float32 dot-product kernel (sgemmDotRef): a tile of
+	// up to DotMR x DotNR of C = alpha*A*B^T (+ C with Accumulate), A and B
+	// both read by rows along the depth. nil: none.
+	SgemmDot     func(rows, cols, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, flags GemmFlags)
+	DotMR, DotNR int
+	DMR, DNR     int
 	// Dgemm is the float64 micro-kernel; see dgemmMicroRef.
 	Dgemm func(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags)
 	// DgemmStrided is SgemmStrided for float64 (dgemmStridedMicroRef).

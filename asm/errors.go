@@ -20,6 +20,7 @@ const (
 	errUnknown   = "asm: unknown implementation"
 	errNotAvail  = "asm: implementation not available on this CPU"
 	errDirect    = "asm: direct kernel tile, depth or strides out of range"
+	errDot       = "asm: dot kernel tile, depth or strides out of range"
 	errDirectA   = "asm: insufficient length of a"
 	errDirectB   = "asm: insufficient length of b"
 )

@@ -95,5 +95,6 @@ func registerArch() {
 	avx512.PathMV, avx512.PathMTV = pathMVAVX512, pathMTVAVX512
 	avx512.SgemmDirect, avx512.DgemmDirect = sgemmDirectAVX512, dgemmDirectAVX512
 	avx512.DirectMR, avx512.SDirectNR, avx512.DDirectNR, avx512.DirectMaxK = avx512DirectMR, avx512SDirectNR, avx512DDirectNR, 0
+	avx512.SgemmDot, avx512.DotMR, avx512.DotNR = sgemmDotAVX512, avx512DotMR, avx512DotNR
 	register(&avx512)
 }

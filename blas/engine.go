@@ -31,6 +31,7 @@ type workspace[T float32 | float64] struct {
 	tmp  [][]T       // per-thread edge tile, mr x nr
 
 	direct directCall[T] // the direct path (direct.go), here so that handing it to workers does not allocate
+	dot    dotCall[T]    // the dot path (dot.go), likewise
 }
 
 // size makes the buffers a call of m x k needs large enough: the shared B

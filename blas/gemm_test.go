@@ -696,3 +696,43 @@ func checkThreadCounts(t *testing.T, g *gemmCase, nanC bool, counts ...int) {
 		}
 	}
 }
+
+// TestDotPath checks the selection of the dot path (A not transposed, B
+// transposed, few rows for the depth) and products on it, tiles cut at
+// every edge (m and n not multiples of 4, depths around the sixteen-wide
+// steps), with padded strides, alpha/beta (NaN in C with beta = 0) against
+// the float64 reference and bit-identical at 1, 2, 3 and 7 threads.
+func TestDotPath(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		impl := asm.Current()
+		if impl.SgemmDot == nil {
+			t.Skip("no dot kernel")
+		}
+		mr := impl.DotMR
+		for _, c := range []struct {
+			aT, bT bool
+			m, k   int
+			want   bool
+		}{
+			{false, true, 1, 1000, true}, {false, true, 8, 32, true}, {false, true, 8, 31, false},
+			{false, true, 16, 96, true}, {false, true, 16, 95, false}, {false, true, 17, 511, false},
+			{false, true, 48, 512, true}, {false, true, 49, 4000, false},
+			{true, true, 4, 1000, false}, {false, false, 4, 1000, false}, {true, false, 4, 1000, false},
+		} {
+			if got := useDot(c.aT, c.bT, c.m, c.k, mr); got != c.want {
+				t.Fatalf("useDot(%v, %v, m=%d, k=%d) = %v", c.aT, c.bT, c.m, c.k, got)
+			}
+		}
+		r := rand.New(rand.NewPCG(41, 42))
+		for _, sh := range [][3]int{{1, 37, 1000}, {3, 5, 33}, {5, 101, 100}, {16, 130, 300}, {13, 97, 129}, {40, 70, 600}} {
+			m, n, k := sh[0], sh[1], sh[2]
+			if !useDot(false, true, m, k, mr) {
+				t.Fatalf("%dx%dx%d: not on the dot path", m, k, n)
+			}
+			for i, ab := range [][2]float64{{1, 0}, {-0.5, 1}, {1.5, -2}} {
+				g := newGemmCase(r, gblas.NoTrans, gblas.Trans, m, n, k, i, ab[0], ab[1])
+				checkThreadCounts(t, g, ab[1] == 0, 1, 2, 3, 7)
+			}
+		}
+	})
+}

@@ -1,0 +1,246 @@
+//go:build !purego && !noasm
+
+#include "textflag.h"
+
+// The fp32 dot-product kernel (see gemmdot.go): a tile of up to 4 x 4
+// elements of C = alpha * A * B^T with the rows of A and of B both read in
+// place along the depth, sixteen depths per step.
+//
+// Register plan:
+//   Z0..Z15   accumulators: A row i against B row j in Z(4j+i), each lane
+//             a partial sum over the depths of that lane
+//   Z16..Z19  sixteen depths of A rows 0..3
+//   Z20..Z23  sixteen depths of B rows 0..3
+//   R8..R11   A rows 0..3, R12, R13, BX, SI  B rows 0..3 (rows or columns
+//             past the last repeat it; their results are never stored)
+//   AX = byte offset of the current depth step, CX = full steps left,
+//   K1 = the last partial step's mask, K2 = the tile's columns
+//
+// Per step: 8 loads, 16 FMAs. The sixteen accumulators are then summed
+// across lanes by a transpose-and-add network (4 levels, 45 instructions)
+// into one register whose lane 4i+j is element (i, j) of the tile.
+
+// func sgemmDotAVX512Asm(k int, a *float32, lda, rows int, b *float32, ldb, cols int, c *float32, ldc int, alpha float32, flags GemmFlags)
+TEXT ·sgemmDotAVX512Asm(SB), NOSPLIT, $0-88
+	MOVQ a+8(FP), R8
+	MOVQ lda+16(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+24(FP), CX
+	MOVQ R8, R9
+	CMPQ CX, $1
+	JLE  arow1
+	ADDQ DX, R9
+arow1:
+	MOVQ R9, R10
+	CMPQ CX, $2
+	JLE  arow2
+	ADDQ DX, R10
+arow2:
+	MOVQ R10, R11
+	CMPQ CX, $3
+	JLE  arow3
+	ADDQ DX, R11
+arow3:
+	MOVQ b+32(FP), R12
+	MOVQ ldb+40(FP), DX
+	SHLQ $2, DX
+	MOVQ cols+48(FP), CX
+	MOVQ R12, R13
+	CMPQ CX, $1
+	JLE  brow1
+	ADDQ DX, R13
+brow1:
+	MOVQ R13, BX
+	CMPQ CX, $2
+	JLE  brow2
+	ADDQ DX, BX
+brow2:
+	MOVQ BX, SI
+	CMPQ CX, $3
+	JLE  brow3
+	ADDQ DX, SI
+brow3:
+	// K2: the tile's columns
+	MOVL $1, DX
+	SHLL CX, DX
+	DECL DX
+	KMOVW DX, K2
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	XORQ AX, AX
+	MOVQ k+0(FP), CX
+	SHRQ $4, CX
+	JEQ  tail
+
+loop:
+	VMOVUPS (R8)(AX*1), Z16
+	VMOVUPS (R9)(AX*1), Z17
+	VMOVUPS (R10)(AX*1), Z18
+	VMOVUPS (R11)(AX*1), Z19
+	VMOVUPS (R12)(AX*1), Z20
+	VFMADD231PS Z20, Z16, Z0
+	VFMADD231PS Z20, Z17, Z1
+	VFMADD231PS Z20, Z18, Z2
+	VFMADD231PS Z20, Z19, Z3
+	VMOVUPS (R13)(AX*1), Z21
+	VFMADD231PS Z21, Z16, Z4
+	VFMADD231PS Z21, Z17, Z5
+	VFMADD231PS Z21, Z18, Z6
+	VFMADD231PS Z21, Z19, Z7
+	VMOVUPS (BX)(AX*1), Z22
+	VFMADD231PS Z22, Z16, Z8
+	VFMADD231PS Z22, Z17, Z9
+	VFMADD231PS Z22, Z18, Z10
+	VFMADD231PS Z22, Z19, Z11
+	VMOVUPS (SI)(AX*1), Z23
+	VFMADD231PS Z23, Z16, Z12
+	VFMADD231PS Z23, Z17, Z13
+	VFMADD231PS Z23, Z18, Z14
+	VFMADD231PS Z23, Z19, Z15
+	ADDQ $64, AX
+	DECQ CX
+	JNE  loop
+
+tail:
+	MOVQ k+0(FP), CX
+	ANDQ $15, CX
+	JEQ  reduce
+	MOVL $1, DX
+	SHLL CX, DX
+	DECL DX
+	KMOVW DX, K1
+	VMOVUPS.Z (R8)(AX*1), K1, Z16
+	VMOVUPS.Z (R9)(AX*1), K1, Z17
+	VMOVUPS.Z (R10)(AX*1), K1, Z18
+	VMOVUPS.Z (R11)(AX*1), K1, Z19
+	VMOVUPS.Z (R12)(AX*1), K1, Z20
+	VFMADD231PS Z20, Z16, Z0
+	VFMADD231PS Z20, Z17, Z1
+	VFMADD231PS Z20, Z18, Z2
+	VFMADD231PS Z20, Z19, Z3
+	VMOVUPS.Z (R13)(AX*1), K1, Z21
+	VFMADD231PS Z21, Z16, Z4
+	VFMADD231PS Z21, Z17, Z5
+	VFMADD231PS Z21, Z18, Z6
+	VFMADD231PS Z21, Z19, Z7
+	VMOVUPS.Z (BX)(AX*1), K1, Z22
+	VFMADD231PS Z22, Z16, Z8
+	VFMADD231PS Z22, Z17, Z9
+	VFMADD231PS Z22, Z18, Z10
+	VFMADD231PS Z22, Z19, Z11
+	VMOVUPS.Z (SI)(AX*1), K1, Z23
+	VFMADD231PS Z23, Z16, Z12
+	VFMADD231PS Z23, Z17, Z13
+	VFMADD231PS Z23, Z18, Z14
+	VFMADD231PS Z23, Z19, Z15
+
+reduce:
+	VSHUFF32X4 $0x44, Z1, Z0, Z24
+	VSHUFF32X4 $0xEE, Z1, Z0, Z25
+	VADDPS Z25, Z24, Z16
+	VSHUFF32X4 $0x44, Z3, Z2, Z24
+	VSHUFF32X4 $0xEE, Z3, Z2, Z25
+	VADDPS Z25, Z24, Z17
+	VSHUFF32X4 $0x44, Z5, Z4, Z24
+	VSHUFF32X4 $0xEE, Z5, Z4, Z25
+	VADDPS Z25, Z24, Z18
+	VSHUFF32X4 $0x44, Z7, Z6, Z24
+	VSHUFF32X4 $0xEE, Z7, Z6, Z25
+	VADDPS Z25, Z24, Z19
+	VSHUFF32X4 $0x44, Z9, Z8, Z24
+	VSHUFF32X4 $0xEE, Z9, Z8, Z25
+	VADDPS Z25, Z24, Z20
+	VSHUFF32X4 $0x44, Z11, Z10, Z24
+	VSHUFF32X4 $0xEE, Z11, Z10, Z25
+	VADDPS Z25, Z24, Z21
+	VSHUFF32X4 $0x44, Z13, Z12, Z24
+	VSHUFF32X4 $0xEE, Z13, Z12, Z25
+	VADDPS Z25, Z24, Z22
+	VSHUFF32X4 $0x44, Z15, Z14, Z24
+	VSHUFF32X4 $0xEE, Z15, Z14, Z25
+	VADDPS Z25, Z24, Z23
+	VSHUFF32X4 $0x88, Z17, Z16, Z24
+	VSHUFF32X4 $0xDD, Z17, Z16, Z25
+	VADDPS Z25, Z24, Z0
+	VSHUFF32X4 $0x88, Z19, Z18, Z24
+	VSHUFF32X4 $0xDD, Z19, Z18, Z25
+	VADDPS Z25, Z24, Z1
+	VSHUFF32X4 $0x88, Z21, Z20, Z24
+	VSHUFF32X4 $0xDD, Z21, Z20, Z25
+	VADDPS Z25, Z24, Z2
+	VSHUFF32X4 $0x88, Z23, Z22, Z24
+	VSHUFF32X4 $0xDD, Z23, Z22, Z25
+	VADDPS Z25, Z24, Z3
+	VSHUFPS $0x44, Z1, Z0, Z24
+	VSHUFPS $0xEE, Z1, Z0, Z25
+	VADDPS Z25, Z24, Z16
+	VSHUFPS $0x44, Z3, Z2, Z24
+	VSHUFPS $0xEE, Z3, Z2, Z25
+	VADDPS Z25, Z24, Z17
+	VSHUFPS $0x88, Z17, Z16, Z24
+	VSHUFPS $0xDD, Z17, Z16, Z25
+	VADDPS Z25, Z24, Z0
+	VBROADCASTSS alpha+72(FP), Z1
+	VMULPS Z1, Z0, Z0
+
+	// Row i of the tile is 128-bit lane i of Z0.
+	MOVQ c+56(FP), DI
+	MOVQ ldc+64(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+24(FP), CX
+	MOVQ flags+80(FP), R8
+	VMOVAPS X0, X2
+	TESTQ $1, R8 // Accumulate
+	JEQ  store0
+	VMOVUPS.Z (DI), K2, X3
+	VADDPS X3, X2, X2
+store0:
+	VMOVUPS X2, K2, (DI)
+	CMPQ CX, $2
+	JLT  done
+	ADDQ DX, DI
+	VEXTRACTF32X4 $1, Z0, X2
+	TESTQ $1, R8 // Accumulate
+	JEQ  store1
+	VMOVUPS.Z (DI), K2, X3
+	VADDPS X3, X2, X2
+store1:
+	VMOVUPS X2, K2, (DI)
+	CMPQ CX, $3
+	JLT  done
+	ADDQ DX, DI
+	VEXTRACTF32X4 $2, Z0, X2
+	TESTQ $1, R8 // Accumulate
+	JEQ  store2
+	VMOVUPS.Z (DI), K2, X3
+	VADDPS X3, X2, X2
+store2:
+	VMOVUPS X2, K2, (DI)
+	CMPQ CX, $4
+	JLT  done
+	ADDQ DX, DI
+	VEXTRACTF32X4 $3, Z0, X2
+	TESTQ $1, R8 // Accumulate
+	JEQ  store3
+	VMOVUPS.Z (DI), K2, X3
+	VADDPS X3, X2, X2
+store3:
+	VMOVUPS X2, K2, (DI)
+
+done:
+	VZEROUPPER
+	RET
