@@ -60,9 +60,9 @@ type Impl struct {
 	// depth for which the direct kernels beat the packed micro-kernels.
 	DirectMR, SDirectNR, DDirectNR, DirectMaxK int
 	// SgemmDot is the float32 dot-product kernel (sgemmDotRef): a tile of
-	// up to DotMR x DotNR of C = alpha*A*B^T (+ C with Accumulate), A and B
-	// both read by rows along the depth. nil: none.
-	SgemmDot     func(rows, cols, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, flags GemmFlags)
+	// up to DotMR x DotNR of C = alpha*A*B^T (+ C, + bias, ReLU as flags
+	// say), A and B both read by rows along the depth. nil: none.
+	SgemmDot     func(rows, cols, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, bias []float32, alpha float32, flags GemmFlags)
 	DotMR, DotNR int
 	DMR, DNR     int
 	// Dgemm is the float64 micro-kernel; see dgemmMicroRef.

@@ -13,13 +13,17 @@ package asm
 //
 //	var s float32
 //	for p := 0; p < k; p++ { s += a[i*lda+p] * b[j*ldb+p] }
-//	c[i*ldc+j] = alpha*s (+ c[i*ldc+j] with Accumulate)
+//	s *= alpha
+//	if flags&Accumulate != 0 { s += c[i*ldc+j] }
+//	if flags&AddBias != 0 { s += bias[j] }
+//	if flags&ReLU != 0 && !(s > 0) { s = 0 }
+//	c[i*ldc+j] = s
 //
 // The kernels sum the depths in a different order (sixteen partial sums,
 // then a tree), so they agree with this loop to rounding, not bit for bit;
 // every call with the same operands gives the same bits.
-func sgemmDotRef(rows, cols, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, flags GemmFlags) {
-	checkDot(4, 4, rows, cols, k, len(a), lda, len(b), ldb, len(c), ldc)
+func sgemmDotRef(rows, cols, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, bias []float32, alpha float32, flags GemmFlags) {
+	checkDot(4, 4, rows, cols, k, len(a), lda, len(b), ldb, len(c), ldc, len(bias), flags)
 	for i := 0; i < rows; i++ {
 		for j := 0; j < cols; j++ {
 			var s float32
@@ -30,14 +34,20 @@ func sgemmDotRef(rows, cols, k int, a []float32, lda int, b []float32, ldb int, 
 			if flags&Accumulate != 0 {
 				s += c[i*ldc+j]
 			}
+			if flags&AddBias != 0 {
+				s += bias[j]
+			}
+			if flags&ReLU != 0 && !(s > 0) {
+				s = 0
+			}
 			c[i*ldc+j] = s
 		}
 	}
 }
 
 // checkDot panics unless a dot-kernel tile of rows x cols (at most mr x
-// nr) and depth k fits its operands.
-func checkDot(mr, nr, rows, cols, k, la, lda, lb, ldb, lc, ldc int) {
+// nr) and depth k fits its operands (and bias, with AddBias).
+func checkDot(mr, nr, rows, cols, k, la, lda, lb, ldb, lc, ldc, lbias int, flags GemmFlags) {
 	switch {
 	case rows < 1 || rows > mr || cols < 1 || cols > nr || k < 1 ||
 		lda < k || ldb < k || ldc < cols:
@@ -48,5 +58,7 @@ func checkDot(mr, nr, rows, cols, k, la, lda, lb, ldb, lc, ldc int) {
 		panic(errDirectB)
 	case lc < (rows-1)*ldc+cols:
 		panic(errShortC)
+	case flags&AddBias != 0 && lbias < cols:
+		panic(errShortBias)
 	}
 }

@@ -16,12 +16,14 @@
 //   AX = byte offset of the current depth step, CX = full steps left,
 //   K1 = the last partial step's mask, K2 = the tile's columns
 //
-// Per step: 8 loads, 16 FMAs. The sixteen accumulators are then summed
+// Per step: 8 loads, 16 FMAs. The epilogue scales by alpha, then per row
+// adds C (Accumulate), the bias (AddBias: bias[j] for column j) and
+// applies the ReLU (x > 0 ? x : 0), as sgemmDotRef. The sixteen accumulators are then summed
 // across lanes by a transpose-and-add network (4 levels, 45 instructions)
 // into one register whose lane 4i+j is element (i, j) of the tile.
 
-// func sgemmDotAVX512Asm(k int, a *float32, lda, rows int, b *float32, ldb, cols int, c *float32, ldc int, alpha float32, flags GemmFlags)
-TEXT ·sgemmDotAVX512Asm(SB), NOSPLIT, $0-88
+// func sgemmDotAVX512Asm(k int, a *float32, lda, rows int, b *float32, ldb, cols int, c *float32, ldc int, bias *float32, alpha float32, flags GemmFlags)
+TEXT ·sgemmDotAVX512Asm(SB), NOSPLIT, $0-96
 	MOVQ a+8(FP), R8
 	MOVQ lda+16(FP), DX
 	SHLQ $2, DX
@@ -194,7 +196,7 @@ reduce:
 	VSHUFPS $0x88, Z17, Z16, Z24
 	VSHUFPS $0xDD, Z17, Z16, Z25
 	VADDPS Z25, Z24, Z0
-	VBROADCASTSS alpha+72(FP), Z1
+	VBROADCASTSS alpha+80(FP), Z1
 	VMULPS Z1, Z0, Z0
 
 	// Row i of the tile is 128-bit lane i of Z0.
@@ -202,12 +204,27 @@ reduce:
 	MOVQ ldc+64(FP), DX
 	SHLQ $2, DX
 	MOVQ rows+24(FP), CX
-	MOVQ flags+80(FP), R8
+	MOVQ flags+88(FP), R8
+	// X1 = bias[0..cols) (AddBias), X4 = 0 (ReLU)
+	TESTQ $2, R8 // AddBias
+	JEQ  nobias
+	MOVQ bias+72(FP), R9
+	VMOVUPS.Z (R9), K2, X1
+nobias:
+	VXORPS X4, X4, X4
 	VMOVAPS X0, X2
 	TESTQ $1, R8 // Accumulate
-	JEQ  store0
+	JEQ  bias0
 	VMOVUPS.Z (DI), K2, X3
 	VADDPS X3, X2, X2
+bias0:
+	TESTQ $2, R8 // AddBias
+	JEQ  relu0
+	VADDPS X1, X2, X2
+relu0:
+	TESTQ $4, R8 // ReLU
+	JEQ  store0
+	VMAXPS X4, X2, X2
 store0:
 	VMOVUPS X2, K2, (DI)
 	CMPQ CX, $2
@@ -215,9 +232,17 @@ store0:
 	ADDQ DX, DI
 	VEXTRACTF32X4 $1, Z0, X2
 	TESTQ $1, R8 // Accumulate
-	JEQ  store1
+	JEQ  bias1
 	VMOVUPS.Z (DI), K2, X3
 	VADDPS X3, X2, X2
+bias1:
+	TESTQ $2, R8 // AddBias
+	JEQ  relu1
+	VADDPS X1, X2, X2
+relu1:
+	TESTQ $4, R8 // ReLU
+	JEQ  store1
+	VMAXPS X4, X2, X2
 store1:
 	VMOVUPS X2, K2, (DI)
 	CMPQ CX, $3
@@ -225,9 +250,17 @@ store1:
 	ADDQ DX, DI
 	VEXTRACTF32X4 $2, Z0, X2
 	TESTQ $1, R8 // Accumulate
-	JEQ  store2
+	JEQ  bias2
 	VMOVUPS.Z (DI), K2, X3
 	VADDPS X3, X2, X2
+bias2:
+	TESTQ $2, R8 // AddBias
+	JEQ  relu2
+	VADDPS X1, X2, X2
+relu2:
+	TESTQ $4, R8 // ReLU
+	JEQ  store2
+	VMAXPS X4, X2, X2
 store2:
 	VMOVUPS X2, K2, (DI)
 	CMPQ CX, $4
@@ -235,9 +268,17 @@ store2:
 	ADDQ DX, DI
 	VEXTRACTF32X4 $3, Z0, X2
 	TESTQ $1, R8 // Accumulate
-	JEQ  store3
+	JEQ  bias3
 	VMOVUPS.Z (DI), K2, X3
 	VADDPS X3, X2, X2
+bias3:
+	TESTQ $2, R8 // AddBias
+	JEQ  relu3
+	VADDPS X1, X2, X2
+relu3:
+	TESTQ $4, R8 // ReLU
+	JEQ  store3
+	VMAXPS X4, X2, X2
 store3:
 	VMOVUPS X2, K2, (DI)
 

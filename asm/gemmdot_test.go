@@ -8,7 +8,8 @@ import (
 // TestGemmDot checks every dot-product kernel against a float64 reference
 // and against sgemmDotRef: all tile sizes (1..4 x 1..4), depths around the
 // sixteen-wide steps and the masked last step, padded row strides, alpha 1
-// and not, with and without Accumulate, guard-padded operands (no read or
+// and not, every combination of Accumulate, AddBias and ReLU, guard-padded
+// operands (no read or
 // write outside the tile); without Accumulate C starts as NaN and must not
 // leak into the result. Repeated calls give the same bits.
 func TestGemmDot(t *testing.T) {
@@ -24,7 +25,8 @@ func TestGemmDot(t *testing.T) {
 			for rows := 1; rows <= mr; rows++ {
 				for cols := 1; cols <= nr; cols++ {
 					for _, k := range []int{1, 2, 7, 15, 16, 17, 31, 32, 33, 48, 100, 257} {
-						for _, acc := range []bool{false, true} {
+						for flags := GemmFlags(0); flags < 8; flags++ {
+							acc := flags&Accumulate != 0
 							lda, ldb, ldc := k+rows%3, k+2*(cols%2), cols+3
 							alpha := float32(1)
 							if (k+rows+cols)%2 == 1 {
@@ -33,6 +35,11 @@ func TestGemmDot(t *testing.T) {
 							a, aok := guarded32((rows-1)*lda + k)
 							b, bok := guarded32((cols-1)*ldb + k)
 							c, cok := guarded32((rows-1)*ldc + cols)
+							bias, biasok := guarded32(cols)
+							randSlice32(r, bias)
+							if flags&AddBias == 0 {
+								bias = nil
+							}
 							randSlice32(r, a)
 							randSlice32(r, b)
 							randSlice32(r, c)
@@ -48,19 +55,16 @@ func TestGemmDot(t *testing.T) {
 									b[j*ldb+p] = float32(math.NaN())
 								}
 							}
-							var flags GemmFlags
 							c0 := append([]float32(nil), c...)
-							if acc {
-								flags = Accumulate
-							} else {
+							if !acc {
 								for i := range c {
 									c[i] = float32(math.NaN())
 								}
 							}
 							want := append([]float32(nil), c...)
-							sgemmDotRef(rows, cols, k, a, lda, b, ldb, want, ldc, alpha, flags)
-							impl.SgemmDot(rows, cols, k, a, lda, b, ldb, c, ldc, alpha, flags)
-							if !aok() || !bok() || !cok() {
+							sgemmDotRef(rows, cols, k, a, lda, b, ldb, want, ldc, bias, alpha, flags)
+							impl.SgemmDot(rows, cols, k, a, lda, b, ldb, c, ldc, bias, alpha, flags)
+							if !aok() || !bok() || !cok() || !biasok() {
 								t.Fatalf("%dx%d k=%d: access outside the operands", rows, cols, k)
 							}
 							again := append([]float32(nil), c0...)
@@ -69,7 +73,7 @@ func TestGemmDot(t *testing.T) {
 									again[i] = float32(math.NaN())
 								}
 							}
-							impl.SgemmDot(rows, cols, k, a, lda, b, ldb, again, ldc, alpha, flags)
+							impl.SgemmDot(rows, cols, k, a, lda, b, ldb, again, ldc, bias, alpha, flags)
 							for i := 0; i < rows; i++ {
 								for j := 0; j < ldc && i*ldc+j < len(c); j++ {
 									got := c[i*ldc+j]
@@ -94,9 +98,21 @@ func TestGemmDot(t *testing.T) {
 										s += float64(c0[i*ldc+j])
 										mag += math.Abs(float64(c0[i*ldc+j]))
 									}
-									tol := 2 * float64(k+2) * 0x1p-24 * mag
+									if flags&AddBias != 0 {
+										s += float64(bias[j])
+										mag += math.Abs(float64(bias[j]))
+									}
+									tol := 2 * float64(k+3) * 0x1p-24 * mag
+									if flags&ReLU != 0 {
+										if got < 0 || math.Signbit(float64(got)) {
+											t.Fatalf("%dx%d k=%d flags=%d: c[%d][%d] = %g after ReLU", rows, cols, k, flags, i, j, got)
+										}
+										if s < 0 {
+											s = 0
+										}
+									}
 									if math.IsNaN(float64(got)) || math.Abs(float64(got)-s) > tol {
-										t.Fatalf("%dx%d k=%d acc=%v: c[%d][%d] = %g, want %g (±%g); reference loop %g", rows, cols, k, acc, i, j, got, s, tol, want[i*ldc+j])
+										t.Fatalf("%dx%d k=%d flags=%d: c[%d][%d] = %g, want %g (±%g); reference loop %g", rows, cols, k, flags, i, j, got, s, tol, want[i*ldc+j])
 									}
 								}
 							}
@@ -122,19 +138,22 @@ func TestGemmDotPanics(t *testing.T) {
 			f    func()
 		}{
 			"rows 0": {errDot, func() {
-				impl.SgemmDot(0, 1, 4, make([]float32, 4), 4, make([]float32, 4), 4, make([]float32, 1), 1, 1, 0)
+				impl.SgemmDot(0, 1, 4, make([]float32, 4), 4, make([]float32, 4), 4, make([]float32, 1), 1, nil, 1, 0)
 			}},
 			"cols 5": {errDot, func() {
-				impl.SgemmDot(1, 5, 4, make([]float32, 4), 4, make([]float32, 20), 4, make([]float32, 5), 5, 1, 0)
+				impl.SgemmDot(1, 5, 4, make([]float32, 4), 4, make([]float32, 20), 4, make([]float32, 5), 5, nil, 1, 0)
+			}},
+			"short bias": {errShortBias, func() {
+				impl.SgemmDot(1, 2, 4, make([]float32, 4), 4, make([]float32, 8), 4, make([]float32, 2), 2, make([]float32, 1), 1, AddBias)
 			}},
 			"short a": {errDirectA, func() {
-				impl.SgemmDot(2, 1, 4, make([]float32, 7), 4, make([]float32, 4), 4, make([]float32, 2), 1, 1, 0)
+				impl.SgemmDot(2, 1, 4, make([]float32, 7), 4, make([]float32, 4), 4, make([]float32, 2), 1, nil, 1, 0)
 			}},
 			"short b": {errDirectB, func() {
-				impl.SgemmDot(1, 2, 4, make([]float32, 4), 4, make([]float32, 7), 4, make([]float32, 2), 2, 1, 0)
+				impl.SgemmDot(1, 2, 4, make([]float32, 4), 4, make([]float32, 7), 4, make([]float32, 2), 2, nil, 1, 0)
 			}},
 			"short c": {errShortC, func() {
-				impl.SgemmDot(2, 2, 4, make([]float32, 8), 4, make([]float32, 8), 4, make([]float32, 3), 2, 1, 0)
+				impl.SgemmDot(2, 2, 4, make([]float32, 8), 4, make([]float32, 8), 4, make([]float32, 3), 2, nil, 1, 0)
 			}},
 		} {
 			func() {

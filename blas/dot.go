@@ -16,7 +16,8 @@ import (
 // are split between threads. On the other paths such a product either
 // transposes B into a copy (small B, direct path) or packs it panel by
 // panel (the engine): with few rows of A to reuse each element of B, that
-// copy costs as much as the arithmetic.
+// copy costs as much as the arithmetic. The bias and ReLU of a dense
+// layer (Affine32) ride in the kernel's epilogue.
 
 // useDot reports whether C = op(A) op(B) with these transposes and sizes
 // takes the dot path on a kernel of mr-row tiles (mr = 0: none): A not
@@ -42,7 +43,7 @@ func useDot(aT, bT bool, m, k, mr int) bool {
 }
 
 // dotKernel is the signature of asm.Impl.SgemmDot.
-type dotKernel[T float32 | float64] func(rows, cols, k int, a []T, lda int, b []T, ldb int, c []T, ldc int, alpha T, flags asm.GemmFlags)
+type dotKernel[T float32 | float64] func(rows, cols, k int, a []T, lda int, b []T, ldb int, c []T, ldc int, bias []T, alpha T, flags asm.GemmFlags)
 
 // dotCall is one product on the dot path.
 type dotCall[T float32 | float64] struct {
@@ -50,6 +51,7 @@ type dotCall[T float32 | float64] struct {
 	m, n, k       int
 	a, b, c       []T
 	lda, ldb, ldc int
+	bias          []T
 	alpha         T
 	flags         asm.GemmFlags
 	mr, nr        int
@@ -64,22 +66,33 @@ func (d *dotCall[T]) RunPart(part, parts int) {
 	for jt := part * d.nT / parts; jt < (part+1)*d.nT/parts; jt++ {
 		j := jt * d.nr
 		cols := min(d.nr, d.n-j)
+		var bias []T
+		if d.bias != nil {
+			bias = d.bias[j : j+cols]
+		}
 		for it := 0; it < mT; it++ {
 			i := it * d.mr
-			d.kern(min(d.mr, d.m-i), cols, d.k, d.a[i*d.lda:], d.lda, d.b[j*d.ldb:], d.ldb, d.c[i*d.ldc+j:], d.ldc, d.alpha, d.flags)
+			d.kern(min(d.mr, d.m-i), cols, d.k, d.a[i*d.lda:], d.lda, d.b[j*d.ldb:], d.ldb, d.c[i*d.ldc+j:], d.ldc, bias, d.alpha, d.flags)
 		}
 	}
 }
 
-// gemmDot runs C = alpha*A*B^T + beta*C on the dot kernel kern (tiles of
-// up to mr x nr); ws is the free list whose workspace carries the call to
-// the workers.
+// gemmDot runs C = alpha*A*B^T + beta*C (+ bias[j] on column j when bias
+// is not nil, then the ReLU when relu is set) on the dot kernel kern
+// (tiles of up to mr x nr); ws is the free list whose workspace carries
+// the call to the workers.
 func gemmDot[T float32 | float64](kern dotKernel[T], mr, nr int, ws *workspaceList[T],
-	m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int, bias []T, relu bool) {
 	flags := asm.Accumulate
+	if bias != nil {
+		flags |= asm.AddBias
+	}
+	if relu {
+		flags |= asm.ReLU
+	}
 	switch beta {
 	case 0:
-		flags = 0
+		flags &^= asm.Accumulate
 	case 1:
 	default:
 		for i := range m {
@@ -89,7 +102,7 @@ func gemmDot[T float32 | float64](kern dotKernel[T], mr, nr int, ws *workspaceLi
 			}
 		}
 	}
-	d := dotCall[T]{kern: kern, m: m, n: n, k: k, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, alpha: alpha, flags: flags,
+	d := dotCall[T]{kern: kern, m: m, n: n, k: k, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, bias: bias, alpha: alpha, flags: flags,
 		mr: mr, nr: nr, nT: (n + nr - 1) / nr}
 	threads := numThreads()
 	if 2*float64(m)*float64(n)*float64(k) < float64(directParallelMinFlops) {

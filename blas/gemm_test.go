@@ -11,6 +11,7 @@ import (
 
 	"github.com/fastpath-go/fastpath/asm"
 	gblas "gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
 )
 
 func TestMain(m *testing.M) {
@@ -732,6 +733,45 @@ func TestDotPath(t *testing.T) {
 			for i, ab := range [][2]float64{{1, 0}, {-0.5, 1}, {1.5, -2}} {
 				g := newGemmCase(r, gblas.NoTrans, gblas.Trans, m, n, k, i, ab[0], ab[1])
 				checkThreadCounts(t, g, ab[1] == 0, 1, 2, 3, 7)
+			}
+			// A dense layer's forward pass (Affine32: bias and ReLU in the
+			// kernel's epilogue, C not read); a NaN in a row of A gives
+			// +0 after the ReLU across that row.
+			for _, relu := range []bool{false, true} {
+				g := newGemmCase(r, gblas.NoTrans, gblas.Trans, m, n, k, 1, 1, 0)
+				g.relu = relu
+				g.bias = make([]float64, n)
+				bias32 := make([]float32, n)
+				for j := range bias32 {
+					bias32[j] = float32(r.NormFloat64())
+					g.bias[j] = float64(bias32[j])
+				}
+				a, b, c := g.slices()
+				for i := range c {
+					if c[i] != -999 {
+						c[i] = float32(math.NaN())
+					}
+				}
+				affine := func() {
+					withThreads(2, func() {
+						Affine32(gblas.NoTrans, gblas.Trans,
+							blas32.General{Rows: m, Cols: k, Stride: g.lda, Data: a},
+							blas32.General{Rows: n, Cols: k, Stride: g.ldb, Data: b},
+							bias32, relu, blas32.General{Rows: m, Cols: n, Stride: g.ldc, Data: c})
+					})
+				}
+				affine()
+				g.check(t, true)
+				if relu {
+					row := m - 1
+					a[row*g.lda+k/2] = float32(math.NaN())
+					affine()
+					for j := 0; j < n; j++ {
+						if v := c[row*g.ldc+j]; math.Float32bits(v) != 0 {
+							t.Fatalf("%dx%dx%d: NaN row after ReLU: c[%d][%d] = %g, want +0", m, k, n, row, j, v)
+						}
+					}
+				}
 			}
 		}
 	})
