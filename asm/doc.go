@@ -32,8 +32,9 @@
 //     small to repay packing. And a dot-product kernel for C = A·Bᵀ with
 //     both operands stored by rows along the depth (sgemmDotRef;
 //     Impl.SgemmDot: AVX-512 4 x 4 tiles, sixteen depths a step, the
-//     lanes summed by a transpose-and-add network at the end), for a
-//     transposed B met by few rows of A.
+//     lanes summed by a transpose-and-add network at the end; AVX2 2 x 4
+//     tiles, eight depths a step, horizontal adds), for a transposed B met
+//     by few rows of A.
 //   - ReLU forward, ReLU backward mask and fused bias+ReLU (float32).
 //     ReLU(x) is defined as x > 0 ? x : 0, so NaN and -0 both map to +0;
 //     every implementation is bit-identical.

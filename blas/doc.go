@@ -53,9 +53,9 @@
 // (directStride), and the product runs on the direct path from the copy.
 // A transposed B met by few rows of A not transposed (a dense layer's
 // forward pass at a small batch: up to 8 rows, or 16 from depth 96, or 48
-// from depth 512) takes the dot path instead (dot.go): the AVX-512 dot
-// kernel computes 4 x 4 tiles of dot products of rows of A and rows of B
-// read in place, so B streams once with nothing copied.
+// from depth 512; on AVX2, fewer: see useDot) takes the dot path instead
+// (dot.go): the dot kernels compute tiles of dot products of rows of A and
+// rows of B read in place, so B streams once with nothing copied.
 //
 // The thread count is runtime.GOMAXPROCS(0) read at each call unless
 // SetThreads fixed it. Small problems run serially, and a call that finds

@@ -24,22 +24,39 @@ import (
 // transposed, B transposed, and few rows for the depth. Its rivals are the
 // transposed copy of a small B (direct path), whose cost per flop falls as
 // 1/m, and the engine; the dot kernel's fixed cost per tile, the lane
-// reduction (about 45 instructions against 16 FMAs per sixteen depths),
-// falls as 1/k. Measured on Zen 5, one thread, m x k x n, other path ->
-// dot path, GFLOP/s (interleaved medians): 1x1000x1000 8.9 -> 34,
-// 4x1000x1000 37 -> 136, 8x1000x1000 78 -> 146, 16x1000x1000 100 -> 131,
-// 16x784x1000 111 -> 162, 16x4000x4000 84 -> 99, 16x200x200 132 -> 168,
-// 16x100x100 107 -> 113, 16x96x300 131 -> 136, 24x784x1000 128 -> 169,
-// 32x1000x1000 141 -> 161, 32x512x512 132 -> 142, 48x1000x1000 150 -> 170,
-// 8x64x1000 87 -> 107, 4x32x500 50 -> 65, 2x64x1000 28 -> 53; two threads
-// 16x1000x1000 190 -> 299, 16x784x4000 196 -> 307, 32x1000x1000 227 ->
-// 324, 8x100x100 77 -> 112. Kept off: 16x64x1000 127 -> 110, 16x64x256
-// 127 -> 110, 32x100x100 133 -> 115, 64x1000x1000 163 -> 168 (level).
-func useDot(aT, bT bool, m, k, mr int) bool {
+// reduction, falls as 1/k.
+//
+// The AVX-512 kernel (4 x 4 tiles, sixteen depths a step, a reduction of
+// about 45 instructions against 16 FMAs a step): measured on Zen 5, one
+// thread, m x k x n, other path -> dot path, GFLOP/s (interleaved
+// medians): 1x1000x1000 8.9 -> 34, 4x1000x1000 37 -> 136, 8x1000x1000 78
+// -> 146, 16x1000x1000 100 -> 131, 16x784x1000 111 -> 162, 16x4000x4000 84
+// -> 99, 16x200x200 132 -> 168, 16x100x100 107 -> 113, 16x96x300 131 ->
+// 136, 24x784x1000 128 -> 169, 32x1000x1000 141 -> 161, 32x512x512 132 ->
+// 142, 48x1000x1000 150 -> 170, 8x64x1000 87 -> 107, 4x32x500 50 -> 65,
+// 2x64x1000 28 -> 53; two threads 16x1000x1000 190 -> 299, 16x784x4000
+// 196 -> 307, 32x1000x1000 227 -> 324, 8x100x100 77 -> 112. Kept off:
+// 16x64x1000 127 -> 110, 16x64x256 127 -> 110, 32x100x100 133 -> 115,
+// 64x1000x1000 163 -> 168 (level).
+//
+// The AVX2 kernel (2 x 4 tiles, eight depths a step) loses to the
+// transposed copy wherever that applies unless the rows are very few or
+// the depth large: with AVX-512 masked, 1x1000x1000 7.7 -> 31,
+// 2x64x1000 14 -> 26, 4x128x1000 36 -> 67, 8x256x1000 44 -> 76,
+// 8x1000x1000 41 -> 69, 16x256x1000 68 -> 83, 16x1000x1000 62 -> 75,
+// 16x512x512 57 -> 62, 32x512x512 75 -> 82, 32x1000x1000 74 -> 82; kept
+// off: 16x100x100 48 -> 33, 16x96x300 65 -> 56, 8x32x500 40 -> 25,
+// 48x1000x1000 90 -> 87.
+func useDot(aT, bT bool, m, n, k, mr int) bool {
 	if directOff || mr == 0 || aT || !bT || k < 32 {
 		return false
 	}
-	return m <= 8 || m <= 16 && k >= 96 || m <= 48 && k >= 512
+	if mr >= 4 {
+		return m <= 8 || m <= 16 && k >= 96 || m <= 48 && k >= 512
+	}
+	_, l2, _ := asm.CacheSizes()
+	copyable := float64(k)*float64(directStride(n, 4))*4 <= float64(l2/directL2Share)
+	return k >= 64 && (m <= 4 || m <= 32 && (k >= 512 || !copyable))
 }
 
 // dotKernel is the signature of asm.Impl.SgemmDot.

@@ -710,24 +710,31 @@ func TestDotPath(t *testing.T) {
 			t.Skip("no dot kernel")
 		}
 		mr := impl.DotMR
-		for _, c := range []struct {
-			aT, bT bool
-			m, k   int
-			want   bool
-		}{
-			{false, true, 1, 1000, true}, {false, true, 8, 32, true}, {false, true, 8, 31, false},
-			{false, true, 16, 96, true}, {false, true, 16, 95, false}, {false, true, 17, 511, false},
-			{false, true, 48, 512, true}, {false, true, 49, 4000, false},
-			{true, true, 4, 1000, false}, {false, false, 4, 1000, false}, {true, false, 4, 1000, false},
-		} {
-			if got := useDot(c.aT, c.bT, c.m, c.k, mr); got != c.want {
-				t.Fatalf("useDot(%v, %v, m=%d, k=%d) = %v", c.aT, c.bT, c.m, c.k, got)
+		type sel struct {
+			aT, bT  bool
+			m, n, k int
+			want    bool
+		}
+		cases := []sel{{true, true, 4, 100, 1000, false}, {false, false, 4, 100, 1000, false}, {true, false, 4, 100, 1000, false},
+			{false, true, 1, 100, 1000, true}, {false, true, 32, 1000, 1000, true}, {false, true, 49, 1000, 4000, false}}
+		if mr >= 4 {
+			cases = append(cases, sel{false, true, 8, 100, 32, true}, sel{false, true, 8, 100, 31, false},
+				sel{false, true, 16, 100, 96, true}, sel{false, true, 16, 100, 95, false}, sel{false, true, 17, 100, 511, false},
+				sel{false, true, 48, 100, 512, true})
+		} else {
+			cases = append(cases, sel{false, true, 4, 100, 64, true}, sel{false, true, 4, 100, 63, false},
+				sel{false, true, 16, 100, 100, false}, sel{false, true, 16, 1000, 256, true}, sel{false, true, 32, 100, 512, true},
+				sel{false, true, 33, 1000, 1000, false})
+		}
+		for _, c := range cases {
+			if got := useDot(c.aT, c.bT, c.m, c.n, c.k, mr); got != c.want {
+				t.Fatalf("useDot(%v, %v, m=%d, n=%d, k=%d) = %v", c.aT, c.bT, c.m, c.n, c.k, got)
 			}
 		}
 		r := rand.New(rand.NewPCG(41, 42))
-		for _, sh := range [][3]int{{1, 37, 1000}, {3, 5, 33}, {5, 101, 100}, {16, 130, 300}, {13, 97, 129}, {40, 70, 600}} {
+		for _, sh := range [][3]int{{1, 37, 1000}, {3, 5, 65}, {4, 101, 100}, {16, 130, 600}, {13, 97, 529}, {30, 70, 600}} {
 			m, n, k := sh[0], sh[1], sh[2]
-			if !useDot(false, true, m, k, mr) {
+			if !useDot(false, true, m, n, k, mr) {
 				t.Fatalf("%dx%dx%d: not on the dot path", m, k, n)
 			}
 			for i, ab := range [][2]float64{{1, 0}, {-0.5, 1}, {1.5, -2}} {
