@@ -62,9 +62,13 @@ type Impl struct {
 	// SgemmDot is the float32 dot-product kernel (sgemmDotRef): a tile of
 	// up to DotMR x DotNR of C = alpha*A*B^T (+ C, + bias, ReLU as flags
 	// say), A and B both read by rows along the depth. nil: none.
-	SgemmDot     func(rows, cols, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, bias []float32, alpha float32, flags GemmFlags)
-	DotMR, DotNR int
-	DMR, DNR     int
+	SgemmDot func(rows, cols, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, bias []float32, alpha float32, flags GemmFlags)
+	// DgemmDot is its float64 form (dgemmDotRef). nil: none.
+	DgemmDot func(rows, cols, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, bias []float64, alpha float64, flags GemmFlags)
+	// DotMR x DotNR is the float32 dot kernel's tile, DDotMR x DDotNR the
+	// float64 one's.
+	DotMR, DotNR, DDotMR, DDotNR int
+	DMR, DNR                     int
 	// Dgemm is the float64 micro-kernel; see dgemmMicroRef.
 	Dgemm func(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags)
 	// DgemmStrided is SgemmStrided for float64 (dgemmStridedMicroRef).

@@ -29,12 +29,13 @@
 //     AVX-512 8 x 32 / 8 x 16, AVX2 6 x 16 / 6 x 8): a tile of C from A
 //     addressed by a row and a depth stride (A or Aᵀ in place) and B rows
 //     ldb apart, masked to the tile's rows and columns, for products too
-//     small to repay packing. And a dot-product kernel for C = A·Bᵀ with
-//     both operands stored by rows along the depth (sgemmDotRef;
-//     Impl.SgemmDot: AVX-512 4 x 4 tiles, sixteen depths a step, the
-//     lanes summed by a transpose-and-add network at the end; AVX2 2 x 4
-//     tiles, eight depths a step, horizontal adds), for a transposed B met
-//     by few rows of A.
+//     small to repay packing. And dot-product kernels for C = A·Bᵀ with
+//     both operands stored by rows along the depth (sgemmDotRef,
+//     dgemmDotRef; Impl.SgemmDot, DgemmDot: AVX-512 4 x 4 tiles, sixteen
+//     (float64: eight) depths a step, the lanes summed by a
+//     transpose-and-add network at the end; AVX2 float32 2 x 4 tiles,
+//     eight depths a step, horizontal adds), for a transposed B met by few
+//     rows of A.
 //   - ReLU forward, ReLU backward mask and fused bias+ReLU (float32).
 //     ReLU(x) is defined as x > 0 ? x : 0, so NaN and -0 both map to +0;
 //     every implementation is bit-identical.

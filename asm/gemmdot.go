@@ -45,6 +45,30 @@ func sgemmDotRef(rows, cols, k int, a []float32, lda int, b []float32, ldb int, 
 	}
 }
 
+// dgemmDotRef is sgemmDotRef in double precision.
+func dgemmDotRef(rows, cols, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, bias []float64, alpha float64, flags GemmFlags) {
+	checkDot(4, 4, rows, cols, k, len(a), lda, len(b), ldb, len(c), ldc, len(bias), flags)
+	for i := 0; i < rows; i++ {
+		for j := 0; j < cols; j++ {
+			var s float64
+			for p := 0; p < k; p++ {
+				s += a[i*lda+p] * b[j*ldb+p]
+			}
+			s *= alpha
+			if flags&Accumulate != 0 {
+				s += c[i*ldc+j]
+			}
+			if flags&AddBias != 0 {
+				s += bias[j]
+			}
+			if flags&ReLU != 0 && !(s > 0) {
+				s = 0
+			}
+			c[i*ldc+j] = s
+		}
+	}
+}
+
 // checkDot panics unless a dot-kernel tile of rows x cols (at most mr x
 // nr) and depth k fits its operands (and bias, with AddBias).
 func checkDot(mr, nr, rows, cols, k, la, lda, lb, ldb, lc, ldc, lbias int, flags GemmFlags) {

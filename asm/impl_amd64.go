@@ -99,5 +99,6 @@ func registerArch() {
 	avx512.SgemmDirect, avx512.DgemmDirect = sgemmDirectAVX512, dgemmDirectAVX512
 	avx512.DirectMR, avx512.SDirectNR, avx512.DDirectNR, avx512.DirectMaxK = avx512DirectMR, avx512SDirectNR, avx512DDirectNR, 0
 	avx512.SgemmDot, avx512.DotMR, avx512.DotNR = sgemmDotAVX512, avx512DotMR, avx512DotNR
+	avx512.DgemmDot, avx512.DDotMR, avx512.DDotNR = dgemmDotAVX512, avx512DotMR, avx512DotNR
 	register(&avx512)
 }

@@ -54,8 +54,9 @@
 // A transposed B met by few rows of A not transposed (a dense layer's
 // forward pass at a small batch: up to 8 rows, or 16 from depth 96, or 48
 // from depth 512; on AVX2, fewer: see useDot) takes the dot path instead
-// (dot.go): the dot kernels compute tiles of dot products of rows of A and
-// rows of B read in place, so B streams once with nothing copied.
+// (dot.go; float64 too, up to 8 rows, 16 from depth 96, 24 from depth 512):
+// the dot kernels compute tiles of dot products of rows of A and rows of B
+// read in place, so B streams once with nothing copied.
 //
 // The thread count is runtime.GOMAXPROCS(0) read at each call unless
 // SetThreads fixed it. Small problems run serially, and a call that finds

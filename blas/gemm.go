@@ -68,6 +68,10 @@ func sgemm(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []fl
 
 func dgemm(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int, bias []float64, relu bool) {
 	impl := asm.Current()
+	if alpha != 0 && useDot64(aT, bT, m, n, k, impl.DDotMR) {
+		gemmDot(impl.DgemmDot, impl.DDotMR, impl.DDotNR, &workspaces64, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias, relu)
+		return
+	}
 	if impl.DgemmDirect != nil && bias == nil && !relu && alpha != 0 {
 		if !bT {
 			if order := useDirect(m, n, k, ldb, 8, impl.DirectMR, impl.DirectMaxK); order != directNone {

@@ -726,6 +726,14 @@ func TestDotPath(t *testing.T) {
 				sel{false, true, 16, 100, 100, false}, sel{false, true, 16, 1000, 256, true}, sel{false, true, 32, 100, 512, true},
 				sel{false, true, 33, 1000, 1000, false})
 		}
+		if impl.DgemmDot != nil {
+			for _, c := range []sel{{false, true, 8, 100, 32, true}, {false, true, 16, 100, 96, true}, {false, true, 16, 100, 95, false},
+				{false, true, 24, 100, 512, true}, {false, true, 25, 1000, 1000, false}, {true, true, 4, 100, 1000, false}} {
+				if got := useDot64(c.aT, c.bT, c.m, c.n, c.k, impl.DDotMR); got != c.want {
+					t.Fatalf("useDot64(%v, %v, m=%d, n=%d, k=%d) = %v", c.aT, c.bT, c.m, c.n, c.k, got)
+				}
+			}
+		}
 		for _, c := range cases {
 			if got := useDot(c.aT, c.bT, c.m, c.n, c.k, mr); got != c.want {
 				t.Fatalf("useDot(%v, %v, m=%d, n=%d, k=%d) = %v", c.aT, c.bT, c.m, c.n, c.k, got)
@@ -740,6 +748,13 @@ func TestDotPath(t *testing.T) {
 			for i, ab := range [][2]float64{{1, 0}, {-0.5, 1}, {1.5, -2}} {
 				g := newGemmCase(r, gblas.NoTrans, gblas.Trans, m, n, k, i, ab[0], ab[1])
 				checkThreadCounts(t, g, ab[1] == 0, 1, 2, 3, 7)
+				if impl.DgemmDot != nil && m <= 24 && useDot64(false, true, m, n, k, impl.DDotMR) {
+					for _, threads := range []int{1, 2} {
+						withThreads(threads, func() {
+							gemmPoolTestHook(func() { checkDgemm(t, r, gblas.NoTrans, gblas.Trans, m, n, k, ab[0], ab[1]) })
+						})
+					}
+				}
 			}
 			// A dense layer's forward pass (Affine32: bias and ReLU in the
 			// kernel's epilogue, C not read); a NaN in a row of A gives
