@@ -1,6 +1,7 @@
 // Command _gen writes the arm64 NEON assembly of package asm (the *_arm64.s
-// files), and the amd64 direct GEMM kernels' float64 twins of their
-// float32 templates (gemmdirect.go).
+// files), the amd64 direct GEMM kernels' float64 twins of their float32
+// templates (gemmdirect.go), and the amd64 dot-product kernels
+// (gemmdot.go).
 //
 // The Go arm64 assembler has no mnemonics for several AdvSIMD instructions
 // the kernels need: vector fadd, fsub, fmul, fdiv, fsqrt, fabs, fmaxnm and
@@ -139,6 +140,8 @@ func main() {
 
 		"gemmdirect_avx512_amd64.s": genDirectAVX512(),
 		"gemmdirect_avx2_amd64.s":   genDirectAVX2(),
+		"gemmdot_avx512_amd64.s":    genDotAVX512(),
+		"gemmdot_avx2_amd64.s":      genDotAVX2(),
 	}
 	names := make([]string, 0, len(files))
 	for name := range files {
