@@ -23,34 +23,20 @@ package asm
 // then a tree), so they agree with this loop to rounding, not bit for bit;
 // every call with the same operands gives the same bits.
 func sgemmDotRef(rows, cols, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, bias []float32, alpha float32, flags GemmFlags) {
-	checkDot(4, 4, rows, cols, k, len(a), lda, len(b), ldb, len(c), ldc, len(bias), flags)
-	for i := 0; i < rows; i++ {
-		for j := 0; j < cols; j++ {
-			var s float32
-			for p := 0; p < k; p++ {
-				s += a[i*lda+p] * b[j*ldb+p]
-			}
-			s *= alpha
-			if flags&Accumulate != 0 {
-				s += c[i*ldc+j]
-			}
-			if flags&AddBias != 0 {
-				s += bias[j]
-			}
-			if flags&ReLU != 0 && !(s > 0) {
-				s = 0
-			}
-			c[i*ldc+j] = s
-		}
-	}
+	dotTileRef(rows, cols, k, a, lda, b, ldb, c, ldc, bias, alpha, flags)
 }
 
 // dgemmDotRef is sgemmDotRef in double precision.
 func dgemmDotRef(rows, cols, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, bias []float64, alpha float64, flags GemmFlags) {
+	dotTileRef(rows, cols, k, a, lda, b, ldb, c, ldc, bias, alpha, flags)
+}
+
+// dotTileRef is the loop of sgemmDotRef's documentation in either precision.
+func dotTileRef[T float32 | float64](rows, cols, k int, a []T, lda int, b []T, ldb int, c []T, ldc int, bias []T, alpha T, flags GemmFlags) {
 	checkDot(4, 4, rows, cols, k, len(a), lda, len(b), ldb, len(c), ldc, len(bias), flags)
 	for i := 0; i < rows; i++ {
 		for j := 0; j < cols; j++ {
-			var s float64
+			var s T
 			for p := 0; p < k; p++ {
 				s += a[i*lda+p] * b[j*ldb+p]
 			}
