@@ -471,68 +471,87 @@ func FuzzSgemmDirect(f *testing.F) {
 	})
 }
 
-// FuzzSgemmDot runs every dot-product kernel on fuzzed values (NaN, Inf,
-// huge and tiny included) against the oracle of the exact sum: tile sizes
-// and depths from the shape bytes, Accumulate, AddBias and ReLU from the
-// flags; NaN in C without Accumulate and sentinels in the gaps of C must
-// not leak.
+// FuzzSgemmDot and FuzzDgemmDot run every dot-product kernel on fuzzed
+// values (NaN, Inf, huge and tiny included) against the oracle of the
+// exact sum: tile sizes and depths from the shape bytes, Accumulate,
+// AddBias and ReLU from the flags; NaN in C without Accumulate and
+// sentinels in the gaps of C must not leak.
 func FuzzSgemmDot(f *testing.F) {
-	f.Add(uint8(3), uint8(0x25), []byte{0, 0, 0x80, 0x3f, 0, 0, 0, 0xc0, 0, 0, 0xc0, 0x7f, 0, 0, 0x80, 0x7f, 1, 0, 0, 0})
-	f.Add(uint8(17), uint8(0xf3), []byte{0xff, 0xff, 0x7f, 0x7f, 0, 0, 0x80, 0xff, 0, 0, 0, 0x80, 0x33, 0x33, 0x33, 0x3f})
-	f.Add(uint8(100), uint8(0x8e), []byte{0xcd, 0xcc, 0xcc, 0x3d, 0x00, 0x00, 0x20, 0xc1, 0x01, 0x00, 0x00, 0x00})
+	dotFuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, kByte, shape uint8, data []byte) {
-		vals := bytesToFloat32(data)
-		k := max(int(kByte), 1)
-		flags := GemmFlags(shape & 7)
 		for _, impl := range AvailableImpls() {
-			if impl.SgemmDot == nil {
-				continue
-			}
-			rows := 1 + int(shape>>3)%impl.DotMR
-			cols := 1 + int(shape>>5)%impl.DotNR
-			lda, ldb, ldc := k+1, k+3, cols+2
-			src := cycler[float32]{vals: vals}
-			a, b, bias := make([]float32, (rows-1)*lda+k), make([]float32, (cols-1)*ldb+k), make([]float32, cols)
-			src.fill(a)
-			src.fill(b)
-			src.fill(bias)
-			c0 := make([]float32, (rows-1)*ldc+cols)
-			for i := range c0 {
-				switch {
-				case i%ldc >= cols:
-					c0[i] = sentinel32
-				case flags&Accumulate != 0:
-					c0[i] = src.next()
-				default:
-					c0[i] = float32(math.NaN())
-				}
-			}
-			got := append([]float32(nil), c0...)
-			impl.SgemmDot(rows, cols, k, a, lda, b, ldb, got, ldc, bias, 1, flags)
-			for i := 0; i < rows; i++ {
-				for j := 0; j < ldc && i*ldc+j < len(got); j++ {
-					idx := i*ldc + j
-					if j >= cols {
-						if math.Float32bits(got[idx]) != math.Float32bits(sentinel32) {
-							t.Fatalf("%s rows=%d cols=%d k=%d: gap C[%d][%d] overwritten", impl.Name, rows, cols, k, i, j)
-						}
-						continue
-					}
-					o := newOracle32()
-					for p := 0; p < k; p++ {
-						o.add(float64(a[i*lda+p]), float64(b[j*ldb+p]))
-					}
-					if flags&Accumulate != 0 {
-						o.add(float64(c0[idx]), 1)
-					}
-					if flags&AddBias != 0 {
-						o.add(float64(bias[j]), 1)
-					}
-					if why := o.check(float64(got[idx]), flags&ReLU != 0); why != "" {
-						t.Fatalf("%s rows=%d cols=%d k=%d flags=%d: C[%d][%d] = %g: %s", impl.Name, rows, cols, k, flags, i, j, got[idx], why)
-					}
-				}
+			if impl.SgemmDot != nil {
+				fuzzDot(t, impl.Name, impl.DotMR, impl.DotNR, kByte, shape, bytesToFloat32(data), sentinel32, newOracle32, impl.SgemmDot)
 			}
 		}
 	})
+}
+
+func FuzzDgemmDot(f *testing.F) {
+	dotFuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, kByte, shape uint8, data []byte) {
+		for _, impl := range AvailableImpls() {
+			if impl.DgemmDot != nil {
+				fuzzDot(t, impl.Name, impl.DDotMR, impl.DDotNR, kByte, shape, bytesToFloat64(data), sentinel64, newOracle64, impl.DgemmDot)
+			}
+		}
+	})
+}
+
+func dotFuzzSeeds(f *testing.F) {
+	f.Add(uint8(3), uint8(0x25), []byte{0, 0, 0x80, 0x3f, 0, 0, 0, 0xc0, 0, 0, 0xc0, 0x7f, 0, 0, 0x80, 0x7f, 1, 0, 0, 0})
+	f.Add(uint8(17), uint8(0xf3), []byte{0xff, 0xff, 0x7f, 0x7f, 0, 0, 0x80, 0xff, 0, 0, 0, 0x80, 0x33, 0x33, 0x33, 0x3f})
+	f.Add(uint8(100), uint8(0x8e), []byte{0xcd, 0xcc, 0xcc, 0x3d, 0x00, 0x00, 0x20, 0xc1, 0x01, 0x00, 0x00, 0x00, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f})
+}
+
+func fuzzDot[T float32 | float64](t *testing.T, name string, mr, nr int, kByte, shape uint8, vals []T, sentinel T, oracle func() sumOracle,
+	kern func(rows, cols, k int, a []T, lda int, b []T, ldb int, c []T, ldc int, bias []T, alpha T, flags GemmFlags)) {
+	k := max(int(kByte), 1)
+	flags := GemmFlags(shape & 7)
+	rows := 1 + int(shape>>3)%mr
+	cols := 1 + int(shape>>5)%nr
+	lda, ldb, ldc := k+1, k+3, cols+2
+	src := cycler[T]{vals: vals}
+	a, b, bias := make([]T, (rows-1)*lda+k), make([]T, (cols-1)*ldb+k), make([]T, cols)
+	src.fill(a)
+	src.fill(b)
+	src.fill(bias)
+	c0 := make([]T, (rows-1)*ldc+cols)
+	for i := range c0 {
+		switch {
+		case i%ldc >= cols:
+			c0[i] = sentinel
+		case flags&Accumulate != 0:
+			c0[i] = src.next()
+		default:
+			c0[i] = T(math.NaN())
+		}
+	}
+	got := append([]T(nil), c0...)
+	kern(rows, cols, k, a, lda, b, ldb, got, ldc, bias, 1, flags)
+	same := func(x, y T) bool { return x == y || x != x && y != y }
+	for i := 0; i < rows; i++ {
+		for j := 0; j < ldc && i*ldc+j < len(got); j++ {
+			idx := i*ldc + j
+			if j >= cols {
+				if !same(got[idx], sentinel) {
+					t.Fatalf("%s rows=%d cols=%d k=%d: gap C[%d][%d] overwritten", name, rows, cols, k, i, j)
+				}
+				continue
+			}
+			o := oracle()
+			for p := 0; p < k; p++ {
+				o.add(float64(a[i*lda+p]), float64(b[j*ldb+p]))
+			}
+			if flags&Accumulate != 0 {
+				o.add(float64(c0[idx]), 1)
+			}
+			if flags&AddBias != 0 {
+				o.add(float64(bias[j]), 1)
+			}
+			if why := o.check(float64(got[idx]), flags&ReLU != 0); why != "" {
+				t.Fatalf("%s rows=%d cols=%d k=%d flags=%d: C[%d][%d] = %g: %s", name, rows, cols, k, flags, i, j, float64(got[idx]), why)
+			}
+		}
+	}
 }
