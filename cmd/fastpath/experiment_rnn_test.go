@@ -22,10 +22,10 @@ func TestExperimentRNN(t *testing.T) {
 		want  []string
 	}{
 		{[]string{"addition", "-T", "8,12", "-iters", "30", "-eval-every", "10", "-hidden", "8", "-test", "50"},
-			[]string{"rnn_addition.csv", "rnn_addition.md", "rnn_addition_T8.png", "rnn_addition_T12.png"},
+			[]string{"rnn_addition.csv", "rnn_addition.md", "rnn_addition_T8.png", "rnn_addition_T12.png", "rnn_addition_T8_time.png"},
 			[]string{"| 8 | rnn-path |", "| 12 | sgd |", "| 12 | irnn |", "1/6"}},
 		{[]string{"mnist", "-mnist", "../../testdata/mnist", "-train", "64", "-test", "40", "-iters", "3", "-eval-every", "2", "-hidden", "8"},
-			[]string{"rnn_mnist.csv", "rnn_mnist.md", "rnn_mnist_plain.png", "rnn_mnist_permuted.png"},
+			[]string{"rnn_mnist.csv", "rnn_mnist.md", "rnn_mnist_plain.png", "rnn_mnist_permuted.png", "rnn_mnist_permuted_time.png"},
 			[]string{"| plain | rnn-path |", "| permuted | irnn |", "96.9%", "64 training and 40 test images"}},
 		{[]string{"text", "-corpus", corpus, "-T", "10", "-batch", "4", "-iters", "12", "-eval-every", "6", "-hidden", "8", "-eval-chars", "500"},
 			[]string{"rnn_text.csv", "rnn_text.md", "rnn_text_corpus.txt.png"},

@@ -24,8 +24,18 @@ var rnnColors = map[string]color.RGBA{
 // RNN writes rnn_TASK_VARIANT.png to dir for each task variant of the rnn
 // study: the held-out metric against the training iterations, one line per
 // method (test MSE on a log scale for the addition problem, with the
-// "solved" threshold).
+// "solved" threshold); and rnn_TASK_VARIANT_time.png, the same curves
+// against the training time (seconds of training, evaluations excluded).
 func RNN(dir string, res *experiment.RNNResult) error {
+	if err := rnnPlots(dir, res, false); err != nil {
+		return err
+	}
+	return rnnPlots(dir, res, true)
+}
+
+// rnnPlots writes one plot per task variant, against the training
+// iterations or (byTime) the training seconds.
+func rnnPlots(dir string, res *experiment.RNNResult, byTime bool) error {
 	task := res.Config.Task
 	base := filepath.Join(dir, "rnn_"+task)
 	var variants []string
@@ -40,6 +50,9 @@ func RNN(dir string, res *experiment.RNNResult) error {
 		p := plot.New()
 		p.Title.Text = fmt.Sprintf("%s %s", task, v)
 		p.X.Label.Text = "iteration"
+		if byTime {
+			p.X.Label.Text = "training time (s)"
+		}
 		p.Y.Label.Text = res.MetricName()
 		logY := task == "addition"
 		if logY {
@@ -61,7 +74,11 @@ func RNN(dir string, res *experiment.RNNResult) error {
 				if math.IsNaN(y) || math.IsInf(y, 0) {
 					continue
 				}
-				xy = append(xy, plotter.XY{X: float64(pt.Iter), Y: y})
+				x := float64(pt.Iter)
+				if byTime {
+					x = pt.Seconds
+				}
+				xy = append(xy, plotter.XY{X: x, Y: y})
 			}
 			if len(xy) == 0 {
 				continue
@@ -89,7 +106,11 @@ func RNN(dir string, res *experiment.RNNResult) error {
 				p.Legend.Add("solved (0.01)", thr)
 			}
 		}
-		name := base + "_" + strings.NewReplacer("=", "", "/", "_", "*", "", " ", "_").Replace(v) + ".png"
+		name := base + "_" + strings.NewReplacer("=", "", "/", "_", "*", "", " ", "_").Replace(v)
+		if byTime {
+			name += "_time"
+		}
+		name += ".png"
 		if err := Save(name, 6*vg.Inch, 4*vg.Inch, p); err != nil {
 			return fmt.Errorf("writing %s: %w", name, err)
 		}
