@@ -11,8 +11,15 @@ type blocking struct {
 // Fractions of each cache level the packed operands may fill. KC x NR of B
 // in half of L1 (float64) or two thirds (float32) leaves room for the A
 // micro-panel and C; an MC x KC block of A in a third of L2 leaves room for
-// the B micro-panels streaming past; the shared KC x NC panel of B takes at
-// most a quarter of L3. Two thirds of L1 for float32 (KC = 256 for the
+// the B micro-panels streaming past; the shared KC x NC panel of B may
+// fill the L3 the CPU reports (4 MiB here, NC = 4096 floats at KC = 256):
+// a wider panel packs each A block once for more columns. Measured on
+// Zen 5 against a quarter of L3 (NC = 1024), interleaved medians, float32
+// one thread / two: 2048³ +4% / +7%, 3000³ +4% / +3%, 4000³ +3% / +4%,
+// 4096x1024x4096 +3% / +4%, 2000x500x4000 +2% / +3%; float64 2048³ +3% /
+// +4%, 1000³ +4% / +2%; AVX2 2048³ +2% / +2%, 1000³ +4% / 0%; half of L3
+// (NC = 2048) gained less (2048³ +1% / +10%, 3000³ +2% / +2%).
+// Two thirds of L1 for float32 (KC = 256 for the
 // AVX-512 kernels on a 48 KiB L1, 512 for the AVX2 ones) measured 0.5-4%
 // faster than half on every shape tried on Zen 5 (squares of 1024 and
 // 2048, the batch-100 training shapes; 1 and 2 threads; AVX-512 and AVX2),
@@ -21,7 +28,7 @@ type blocking struct {
 const (
 	l1Share = 2
 	l2Share = 3
-	l3Share = 4
+	l3Share = 1
 	maxKC   = 512
 	minKC   = 64
 	maxNC   = 4096
