@@ -17,8 +17,9 @@ type blocking struct {
 // Zen 5 against a quarter of L3 (NC = 1024), interleaved medians, float32
 // one thread / two: 2048³ +4% / +7%, 3000³ +4% / +3%, 4000³ +3% / +4%,
 // 4096x1024x4096 +3% / +4%, 2000x500x4000 +2% / +3%; float64 2048³ +3% /
-// +4%, 1000³ +4% / +2%; AVX2 2048³ +2% / +2%, 1000³ +4% / 0%; half of L3
-// (NC = 2048) gained less (2048³ +1% / +10%, 3000³ +2% / +2%).
+// +4%, 1000³ +4% / +2%; AVX2 2048³ +2% / +2%, 1000³ +4% / 0%. Half of L3
+// (NC = 2048): 2048³ +1% / +7-10%, 3000³ +2% / +2%: as good on two threads
+// at 2048³, less on one thread and at 3000³.
 // Two thirds of L1 for float32 (KC = 256 for the
 // AVX-512 kernels on a 48 KiB L1, 512 for the AVX2 ones) measured 0.5-4%
 // faster than half on every shape tried on Zen 5 (squares of 1024 and
