@@ -9,7 +9,7 @@ import (
 // where the implementation has a float64 dot kernel) with A not
 // transposed and B transposed (both stored by rows along the depth) and
 // few rows, the forward pass of a dense layer at a small batch, runs on
-// the dot-product kernel (asm.Impl.SgemmDot, 4 x 4 tiles): every element
+// the dot-product kernels (asm.Impl.SgemmDot and DgemmDot): every element
 // of C is one dot product of a row of A and a row of B read in place, so B
 // (the weights, the large operand) streams once from memory with nothing
 // packed or transposed, while the few rows of A stay in cache. Each tile
@@ -18,7 +18,9 @@ import (
 // transposes B into a copy (small B, direct path) or packs it panel by
 // panel (the engine): with few rows of A to reuse each element of B, that
 // copy costs as much as the arithmetic. The bias and ReLU of a dense
-// layer (Affine32) ride in the kernel's epilogue.
+// layer (Affine32) ride in the kernel's epilogue. The depth is not
+// blocked: a tile's rows of A and B (4 x k each) are meant to sit in L1 or
+// L2, which holds for the depths of dense layers (up to a few thousand).
 
 // useDot reports whether C = op(A) op(B) with these transposes and sizes
 // takes the dot path on a kernel of mr-row tiles (mr = 0: none): A not
@@ -75,7 +77,7 @@ func useDot64(aT, bT bool, m, n, k, mr int) bool {
 	return m <= 8 || m <= 16 && k >= 96 || m <= 24 && k >= 512
 }
 
-// dotKernel is the signature of asm.Impl.SgemmDot.
+// dotKernel is the signature of asm.Impl.SgemmDot and DgemmDot.
 type dotKernel[T float32 | float64] func(rows, cols, k int, a []T, lda int, b []T, ldb int, c []T, ldc int, bias []T, alpha T, flags asm.GemmFlags)
 
 // dotCall is one product on the dot path.
