@@ -19,8 +19,8 @@ import (
 // panel (the engine): with few rows of A to reuse each element of B, that
 // copy costs as much as the arithmetic. The bias and ReLU of a dense
 // layer (Affine32) ride in the kernel's epilogue. The depth is not
-// blocked: a tile's rows of A and B (4 x k each) are meant to sit in L1 or
-// L2, which holds for the depths of dense layers (up to a few thousand).
+// blocked, so the path is taken only while all of A fits in half of L2
+// (dotAFits).
 
 // useDot reports whether C = op(A) op(B) with these transposes and sizes
 // takes the dot path on a kernel of mr-row tiles (mr = 0: none): A not
@@ -51,7 +51,7 @@ import (
 // off: 16x100x100 48 -> 33, 16x96x300 65 -> 56, 8x32x500 40 -> 25,
 // 48x1000x1000 90 -> 87.
 func useDot(aT, bT bool, m, n, k, mr int) bool {
-	if directOff || mr == 0 || aT || !bT || k < 32 {
+	if directOff || mr == 0 || aT || !bT || k < 32 || !dotAFits(m, k, 4) {
 		return false
 	}
 	if mr >= 4 {
@@ -71,10 +71,19 @@ func useDot(aT, bT bool, m, n, k, mr int) bool {
 // off: 32x1000x1000 53 -> 51, 48x1000x1000 68 -> 66 (32x512x512 gained,
 // 54 -> 65: the boundary is not sharp there).
 func useDot64(aT, bT bool, m, n, k, mr int) bool {
-	if directOff || mr == 0 || aT || !bT || k < 32 {
+	if directOff || mr == 0 || aT || !bT || k < 32 || !dotAFits(m, k, 8) {
 		return false
 	}
 	return m <= 8 || m <= 16 && k >= 96 || m <= 24 && k >= 512
+}
+
+// dotAFits reports whether the rows of A (m x k) fit in the share of L2
+// the direct path gives its resident operand: every column tile of B
+// passes over all of A, so an A beyond L2 would stream from memory once
+// per four columns (the depth is not blocked).
+func dotAFits(m, k, elemSize int) bool {
+	_, l2, _ := asm.CacheSizes()
+	return float64(m)*float64(k)*float64(elemSize) <= float64(l2/directL2Share)
 }
 
 // dotKernel is the signature of asm.Impl.SgemmDot and DgemmDot.
