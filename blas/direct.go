@@ -217,24 +217,26 @@ func (d *directCall[T]) tile(it, jp, pc int) {
 	d.kern(rows, cols, kc, d.a[i*d.ars+pc*d.aks:], d.ars, d.aks, d.b[pc*d.ldb+j:], d.ldb, d.c[i*d.ldc+j:], d.ldc, d.alpha, flags)
 }
 
+// betaFlags prepares C for a kernel whose epilogue either overwrites C or
+// adds to it: with beta = 0 it returns no flag (C is written without being
+// read), otherwise asm.Accumulate, after scaling C by beta (scaleRows)
+// when beta is not 1.
+func betaFlags[T float32 | float64](m, n int, beta T, c []T, ldc int) asm.GemmFlags {
+	if beta == 0 {
+		return 0
+	}
+	if beta != 1 {
+		scaleRows(m, n, beta, c, ldc)
+	}
+	return asm.Accumulate
+}
+
 // gemmDirect runs C = alpha*op(A)*B + beta*C on the direct kernel kern,
 // tiles of up to mr x nr, walking them in the given order; ws is the free
 // list whose workspace carries the call to the workers.
 func gemmDirect[T float32 | float64](kern directKernel[T], mr, nr, elemSize int, ws *workspaceList[T],
 	order directOrder, aT bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
-	flags := asm.Accumulate
-	switch beta {
-	case 0:
-		flags = 0
-	case 1:
-	default:
-		for i := range m {
-			row := c[i*ldc : i*ldc+n]
-			for j := range row {
-				row[j] *= beta
-			}
-		}
-	}
+	flags := betaFlags(m, n, beta, c, ldc)
 	ars, aks := lda, 1
 	if aT {
 		ars, aks = 1, lda

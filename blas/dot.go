@@ -127,24 +127,12 @@ func (d *dotCall[T]) RunPart(part, parts int) {
 // the call to the workers.
 func gemmDot[T float32 | float64](kern dotKernel[T], mr, nr int, ws *workspaceList[T],
 	m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int, bias []T, relu bool) {
-	flags := asm.Accumulate
+	flags := betaFlags(m, n, beta, c, ldc)
 	if bias != nil {
 		flags |= asm.AddBias
 	}
 	if relu {
 		flags |= asm.ReLU
-	}
-	switch beta {
-	case 0:
-		flags &^= asm.Accumulate
-	case 1:
-	default:
-		for i := range m {
-			row := c[i*ldc : i*ldc+n]
-			for j := range row {
-				row[j] *= beta
-			}
-		}
 	}
 	d := dotCall[T]{kern: kern, m: m, n: n, k: k, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, bias: bias, alpha: alpha, flags: flags,
 		mr: mr, nr: nr, nT: (n + nr - 1) / nr}
