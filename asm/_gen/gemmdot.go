@@ -183,6 +183,23 @@ func (l *lines) dotRow(s, x, tmp, bias, zero, mask, label string, i int, avx2 bo
 	}
 }
 
+// reduce128 writes the first two levels of the lane reduction, on 128-bit
+// blocks (shuf: VSHUFF32X4 or VSHUFF64X2, add: VADDPS or VADDPD): Z0..Z15
+// summed pairwise into Z16..Z23 (each register's 256-bit halves), then
+// into Z0..Z3 (its 128-bit quarters).
+func (l *lines) reduce128(shuf, add string) {
+	for m := range 8 {
+		l.in("%s $0x44, Z%d, Z%d, Z24", shuf, 2*m+1, 2*m)
+		l.in("%s $0xEE, Z%d, Z%d, Z25", shuf, 2*m+1, 2*m)
+		l.in("%s Z25, Z24, Z%d", add, 16+m)
+	}
+	for m := range 4 {
+		l.in("%s $0x88, Z%d, Z%d, Z24", shuf, 17+2*m, 16+2*m)
+		l.in("%s $0xDD, Z%d, Z%d, Z25", shuf, 17+2*m, 16+2*m)
+		l.in("%s Z25, Z24, Z%d", add, m)
+	}
+}
+
 func dot512F32() string {
 	var l lines
 	l.p("// func sgemmDotAVX512Asm(k int, a *float32, lda, rows int, b *float32, ldb, cols int, c *float32, ldc int, bias *float32, alpha float32, flags GemmFlags)")
@@ -191,16 +208,7 @@ func dot512F32() string {
 	// Accumulator 4j+i: the reduction network below brings register q to
 	// lane 4(q%4)+q/4, that is (i, j) to lane 4i+j.
 	l.dotLoop512("S", 16, "", func(i, j int) int { return 4*j + i })
-	for m := range 8 {
-		l.in("VSHUFF32X4 $0x44, Z%d, Z%d, Z24", 2*m+1, 2*m)
-		l.in("VSHUFF32X4 $0xEE, Z%d, Z%d, Z25", 2*m+1, 2*m)
-		l.in("VADDPS Z25, Z24, Z%d", 16+m)
-	}
-	for m := range 4 {
-		l.in("VSHUFF32X4 $0x88, Z%d, Z%d, Z24", 17+2*m, 16+2*m)
-		l.in("VSHUFF32X4 $0xDD, Z%d, Z%d, Z25", 17+2*m, 16+2*m)
-		l.in("VADDPS Z25, Z24, Z%d", m)
-	}
+	l.reduce128("VSHUFF32X4", "VADDPS")
 	for m := range 2 {
 		l.in("VSHUFPS $0x44, Z%d, Z%d, Z24", 2*m+1, 2*m)
 		l.in("VSHUFPS $0xEE, Z%d, Z%d, Z25", 2*m+1, 2*m)
@@ -255,16 +263,7 @@ func dot512F64() string {
 	l.p("TEXT ·dgemmDotAVX512Asm(SB), NOSPLIT, $0-96")
 	l.dotPrologue512(3, "d")
 	l.dotLoop512("D", 8, "d", acc)
-	for m := range 8 {
-		l.in("VSHUFF64X2 $0x44, Z%d, Z%d, Z24", 2*m+1, 2*m)
-		l.in("VSHUFF64X2 $0xEE, Z%d, Z%d, Z25", 2*m+1, 2*m)
-		l.in("VADDPD Z25, Z24, Z%d", 16+m)
-	}
-	for m := range 4 {
-		l.in("VSHUFF64X2 $0x88, Z%d, Z%d, Z24", 17+2*m, 16+2*m)
-		l.in("VSHUFF64X2 $0xDD, Z%d, Z%d, Z25", 17+2*m, 16+2*m)
-		l.in("VADDPD Z25, Z24, Z%d", m)
-	}
+	l.reduce128("VSHUFF64X2", "VADDPD")
 	for m := range 2 {
 		l.in("VUNPCKLPD Z%d, Z%d, Z24", 2*m+1, 2*m)
 		l.in("VUNPCKHPD Z%d, Z%d, Z25", 2*m+1, 2*m)
