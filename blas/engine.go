@@ -166,7 +166,7 @@ func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elem
 	if g.bT || !stridedFriendly(g.ldb, elemSize) {
 		g.kernS, g.halfMask = nil, nil
 	}
-	g.bl = newBlocking(mr, nr, elemSize, g.k)
+	g.bl = packedBlocking(mr, nr, elemSize, g.k)
 	threads := numThreads()
 	mP, nP := (g.m+mr-1)/mr, (g.n+nr-1)/nr
 	if 2*float64(g.m)*float64(g.n)*float64(g.k) < float64(parallelMinFlops) {

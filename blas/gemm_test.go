@@ -253,7 +253,7 @@ func TestSgemmAlphaBeta(t *testing.T) {
 // MC, KC and NC boundaries (block sizes plus one).
 func TestSgemmLarge(t *testing.T) {
 	impl := asm.Current()
-	bl := newBlocking(impl.SMR, impl.SNR, 4, 1<<20)
+	bl := packedBlocking(impl.SMR, impl.SNR, 4, 1<<20)
 	shapes := [][3]int{{bl.mc + 1, 2*impl.SNR + 3, bl.kc + 1}, {5, bl.nc + 1, 70}, {97, 101, 2*bl.kc + 3}}
 	if testing.Short() {
 		shapes = shapes[:1]

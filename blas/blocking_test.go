@@ -1,0 +1,62 @@
+package blas
+
+import "testing"
+
+// withCaches runs f with the block sizes derived from the given caches.
+func withCaches(l1, l2, l3 int, f func()) {
+	old := cacheSizes
+	cacheSizes = func() (int, int, int) { return l1, l2, l3 }
+	defer func() { cacheSizes = old }()
+	f()
+}
+
+// TestPackedBlocking checks the packed engine's block sizes on a 32 KiB L1
+// (deep KC) and a 48 KiB one (newBlocking's sizes), and the invariants
+// every blocking keeps: equal depth blocks that cover k, MC a multiple of
+// MR, NC a multiple of NR within maxNC.
+func TestPackedBlocking(t *testing.T) {
+	type want struct{ kc, mc int }
+	cases := []struct {
+		l1, l2, l3      int
+		mr, nr, elem, k int
+		deep            bool
+		want            want // checked when kc > 0
+	}{
+		{32 << 10, 1 << 20, 32 << 20, 10, 32, 4, 1024, true, want{512, 340}},
+		{32 << 10, 1 << 20, 32 << 20, 10, 32, 4, 2000, true, want{500, 340}},
+		{32 << 10, 1 << 20, 32 << 20, 10, 16, 8, 1024, true, want{512, 170}},
+		{32 << 10, 1 << 20, 32 << 20, 10, 32, 4, 100, false, want{100, 0}},
+		{32 << 10, 1 << 20, 4 << 20, 6, 16, 4, 4096, true, want{512, 0}},
+		{48 << 10, 1 << 20, 4 << 20, 10, 32, 4, 1024, false, want{256, 340}},
+		{48 << 10, 1 << 20, 4 << 20, 10, 16, 8, 1024, false, want{0, 0}},
+	}
+	for _, c := range cases {
+		withCaches(c.l1, c.l2, c.l3, func() {
+			bl, base := packedBlocking(c.mr, c.nr, c.elem, c.k), newBlocking(c.mr, c.nr, c.elem, c.k)
+			if !c.deep && bl != base {
+				t.Errorf("%+v: packed %+v, want newBlocking's %+v", c, bl, base)
+			}
+			if c.deep && bl.kc <= base.kc {
+				t.Errorf("%+v: packed kc %d not deeper than %d", c, bl.kc, base.kc)
+			}
+			if c.want.kc > 0 && bl.kc != c.want.kc {
+				t.Errorf("%+v: kc %d, want %d", c, bl.kc, c.want.kc)
+			}
+			if c.want.mc > 0 && bl.mc != c.want.mc {
+				t.Errorf("%+v: mc %d, want %d", c, bl.mc, c.want.mc)
+			}
+			for _, b := range []blocking{bl, base} {
+				nb := (c.k + b.kc - 1) / b.kc
+				if b.kc > maxKC || nb*b.kc < c.k || (nb-1)*b.kc >= c.k || nb*b.kc-c.k >= nb {
+					t.Errorf("%+v: kc %d does not split k = %d into equal blocks", c, b.kc, c.k)
+				}
+				if b.mc%c.mr != 0 || b.mc <= 0 || b.nc%c.nr != 0 || b.nc <= 0 || b.nc > maxNC {
+					t.Errorf("%+v: mc %d / nc %d not multiples of %d / %d within bounds", c, b.mc, b.nc, c.mr, c.nr)
+				}
+				if b.mc*b.kc*c.elem > c.l2*2/3 {
+					t.Errorf("%+v: A block %d x %d over two thirds of L2", c, b.mc, b.kc)
+				}
+			}
+		})
+	}
+}
