@@ -13,10 +13,20 @@ import "unsafe"
 //go:noescape
 func transpose8AVX2Asm(dst, src *float32, lds, ldd, kc int)
 
+// transpose2AVX2Asm is transposeGeneric for 2 rows into elements 0 and 1
+// of each row of dst (ldd values apart), kc a multiple of 8, on raw
+// pointers (lds and ldd in elements):
+//
+//	for p := 0; p < kc; p++ { dst[p*ldd] = src[p]; dst[p*ldd+1] = src[lds+p] }
+//
+//go:noescape
+func transpose2AVX2Asm(dst, src *float32, lds, ldd, kc int)
+
 // transposeAVX2 checks its operands and transposes the columns in blocks of
 // 8 with AVX2: 16 rows in one pass, otherwise one pass per group of 8 rows
-// (a micro-panel of 10 rows takes one pass and two rows by the generic
-// loop); the generic loop finishes the last columns and rows.
+// and one per pair of the rows left (a micro-panel of 10 rows takes one of
+// each: BenchmarkPackA); the generic loop finishes the last columns and an
+// odd last row.
 func transposeAVX2(dst, src []float32, lds, rows, kc, ldd int) {
 	checkTranspose(len(dst), len(src), lds, rows, kc, ldd)
 	full, kc8 := rows&^7, kc&^7
@@ -26,6 +36,7 @@ func transposeAVX2(dst, src []float32, lds, rows, kc, ldd int) {
 		transposeGeneric(dst, src, lds, rows, kc, ldd)
 		return
 	}
+	done := full
 	if rows == 16 && ldd == 16 {
 		transpose8AVX2Asm(unsafe.SliceData(dst), unsafe.SliceData(src), lds, ldd, kc8)
 	} else {
@@ -34,10 +45,13 @@ func transposeAVX2(dst, src []float32, lds, rows, kc, ldd int) {
 		for g := 0; g < full; g += 8 {
 			transpose8AVX2Asm(&dst[g], &src[g*lds], lds, ldd, kc8)
 		}
+		for ; done+2 <= rows; done += 2 {
+			transpose2AVX2Asm(&dst[done], &src[done*lds], lds, ldd, kc8)
+		}
 	}
 	for j := 0; j < rows; j++ {
 		p0 := kc8
-		if j >= full {
+		if j >= done {
 			p0 = 0
 		}
 		row := src[j*lds : j*lds+kc]

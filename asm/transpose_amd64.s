@@ -106,3 +106,45 @@ loop16:
 done:
 	VZEROUPPER
 	RET
+
+// func transpose2AVX2Asm(dst, src *float32, lds, ldd, kc int)
+//
+// Two rows (src, src + lds floats) into elements 0 and 1 of each row of
+// dst (ldd floats apart), eight columns a step: the rows are interleaved
+// into pairs (VUNPCKLPS/VUNPCKHPS) and each pair stored as 8 bytes.
+TEXT ·transpose2AVX2Asm(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ lds+16(FP), R8
+	SHLQ $2, R8                 // lds in bytes
+	MOVQ ldd+24(FP), DX
+	SHLQ $2, DX                 // bytes per row of dst
+	LEAQ (DX)(DX*2), R9         // 3 rows of dst
+	MOVQ kc+32(FP), CX
+	SHRQ $3, CX                 // blocks of 8 columns
+	JEQ  done2
+
+loop2:
+	VMOVUPS (SI), Y0            // row 0, columns 0..7
+	VMOVUPS (SI)(R8*1), Y1      // row 1
+	VUNPCKLPS Y1, Y0, Y2        // pairs of columns 0, 1 | 4, 5
+	VUNPCKHPS Y1, Y0, Y3        // pairs of columns 2, 3 | 6, 7
+	VEXTRACTF128 $1, Y2, X4
+	VEXTRACTF128 $1, Y3, X5
+	VMOVLPS X2, (DI)
+	VMOVHPS X2, (DI)(DX*1)
+	VMOVLPS X3, (DI)(DX*2)
+	VMOVHPS X3, (DI)(R9*1)
+	LEAQ (DI)(DX*4), AX
+	VMOVLPS X4, (AX)
+	VMOVHPS X4, (AX)(DX*1)
+	VMOVLPS X5, (AX)(DX*2)
+	VMOVHPS X5, (AX)(R9*1)
+	ADDQ $32, SI
+	LEAQ (DI)(DX*8), DI
+	DECQ CX
+	JNE  loop2
+
+done2:
+	VZEROUPPER
+	RET

@@ -7,7 +7,7 @@ import (
 
 func TestTranspose(t *testing.T) {
 	forEachImpl(t, func(t *testing.T, impl *Impl) {
-		for _, rows := range []int{0, 1, 6, 8, 10, 16, 17, 24, 26, 32} {
+		for _, rows := range []int{0, 1, 6, 8, 10, 11, 12, 14, 16, 17, 24, 26, 27, 32} {
 			for _, kc := range []int{0, 1, 7, 8, 9, 16, 31, 64, 100} {
 				for _, pad := range []int{0, 3} {
 					// dst strides: packed (rows), padded, and 16 (the

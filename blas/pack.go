@@ -44,8 +44,10 @@ func packA[T float32 | float64](dst []T, a []T, lda int, trans bool, i0, mc, p0,
 		// op(A)[i][p] = a[i*lda+p]: read each row contiguously, with the
 		// transpose kernel (tr, float32) where there is one, no scaling and
 		// at least eight rows (it transposes 8x8 blocks: BenchmarkPackA,
-		// 8 rows 13 -> 39 GB/s, 10 rows 11 -> 21; with 6 rows it would run
-		// its generic loop, slower than packRows: 12 -> 9.4).
+		// 8 rows 13 -> 39 GB/s, 10 rows 11 -> 21, and 25 on Zen 4 since rows
+		// 8 and 9 take the kernel's pair pass instead of a loop (17 there
+		// before); with 6 rows it would run its generic loop, slower than
+		// packRows: 12 -> 9.4).
 		if rows == mr && mr >= 8 && tr != nil && alpha == 1 && kc >= 8 {
 			tr(panel, a[r0*lda+p0:r0*lda+p0+(mr-1)*lda+kc], lda, mr, kc)
 			continue
