@@ -20,7 +20,10 @@
 #
 # Environment: SHAPES (MxKxN[:XY] list; default the cubes and the training
 # shapes), ROUNDS (default 3), BASELINES (default ../shared/baselines),
-# OUT_DIR (default /tmp/fastpath-baselines). The figure of each library is
+# OUT_DIR (default /tmp/fastpath-baselines), ALL_KERNELS=1 (also run each
+# rival's other kernel family: OpenBLAS Haswell, BLIS's other one of
+# skx/zen3, oneDNN capped at AVX2; the best of all is the bar, which matters
+# on CPUs such as Zen 4 where the AVX2 kernels can win). The figure of each library is
 # the median over rounds of its per-round median. Compare ratios within one
 # run: the machine is shared and its clock varies.
 set -euo pipefail
@@ -56,6 +59,21 @@ for r in $(seq "$rounds"); do
       # shellcheck disable=SC2086
       env ${onednn_env[@]+"${onednn_env[@]}"} OMP_NUM_THREADS=$t "$out/bench_onednn" "$prec" $shapes | tee -a "$log"
     fi
+    if [ "${ALL_KERNELS:-0}" = 1 ] && [ "$isa" != avx2 ]; then
+      # Each rival's other kernel family too (on Zen 4, whose 512-bit
+      # FMAs run at the 256-bit rate, BLIS's zen3 kernels beat its skx ones):
+      # the summary takes the best of every library and kernel set.
+      # shellcheck disable=SC2086
+      OPENBLAS_CORETYPE=Haswell OPENBLAS_NUM_THREADS=$t "$out/bench_openblas" "$prec" $shapes | tee -a "$log"
+      alt_blis=6
+      [ "$blis_arch" = 6 ] && alt_blis=0
+      # shellcheck disable=SC2086
+      BLIS_ARCH_TYPE=$alt_blis BLIS_NUM_THREADS=$t "$out/bench_blis" "$prec" $shapes | tee -a "$log"
+      if [ "$prec" = s ] && [ -x "$out/bench_onednn" ]; then
+        # shellcheck disable=SC2086
+        ONEDNN_MAX_CPU_ISA=AVX2 OMP_NUM_THREADS=$t "$out/bench_onednn" "$prec" $shapes | tee -a "$log"
+      fi
+    fi
     "$out/fastpath" bench -compare=false -kernels=false -prec "$prec" -threads "$t" \
       ${fp_impl:+-impl "$fp_impl"} -shapes "$(echo $shapes | tr ' ' ',')" -csv "$out/fastpath.csv" >/dev/null 2>&1
     grep '^gemm,' "$out/fastpath.csv" | sed "s/^/fastpath-csv round=$r /" | tee -a "$log"
@@ -70,9 +88,9 @@ awk "$(cat bench/median.awk)"'
   /^anchor part=blas/ {
     delete f
     for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-    s = shape(f["m"], f["k"], f["n"], f["trans"]); lib = f["lib"]
+    s = shape(f["m"], f["k"], f["n"], f["trans"]); lib = f["lib"] "(" f["core"] ")"
     add(lib SUBSEP s SUBSEP f["threads"], f["median_gflops"])
-    core[lib] = f["core"]; libs[lib] = 1; shapes[s] = 1; ths[f["threads"]] = 1
+    libs[lib] = 1; shapes[s] = 1; ths[f["threads"]] = 1
   }
   /^fastpath-csv/ {
     split($3, c, ",")
@@ -85,7 +103,7 @@ awk "$(cat bench/median.awk)"'
   }
   END {
     printf "%-18s %3s %9s %5s", "shape", "thr", "fastpath", "eff"
-    for (lib in libs) printf " %20s", lib "(" core[lib] ")"
+    for (lib in libs) printf " %20s", lib
     printf " %8s %6s\n", "best", "vs best"
     for (t in ths) for (s in shapes) {
       fk = "fastpath" SUBSEP s SUBSEP t

@@ -60,3 +60,25 @@ func TestPackedBlocking(t *testing.T) {
 		})
 	}
 }
+
+// TestDirectSmallL1 checks that the direct path leaves depths beyond
+// directMaxKSmallL1 to the engine on a 32 KiB L1 only.
+func TestDirectSmallL1(t *testing.T) {
+	const mr = 8
+	for _, c := range []struct {
+		l1, k int
+		want  directOrder
+	}{
+		{32 << 10, 784, directNone},
+		{32 << 10, directMaxKSmallL1 + 1, directNone},
+		{32 << 10, directMaxKSmallL1, directColsOuter},
+		{32 << 10, 512, directColsOuter},
+		{48 << 10, 784, directColsOuter},
+	} {
+		withCaches(c.l1, 1<<20, 32<<20, func() {
+			if got := useDirect(100, 1000, c.k, 1001, 4, mr, 0); got != c.want {
+				t.Errorf("L1 %d KiB, 100x%dx1000: order %d, want %d", c.l1>>10, c.k, got, c.want)
+			}
+		})
+	}
+}

@@ -71,19 +71,34 @@ const directConflictStride = 2048
 // level to 8% slower).
 const directMaxCL2 = 2
 
+// directMaxKSmallL1 is the deepest product the direct path takes on a CPU
+// whose L1 holds at most deepKCMaxL1 bytes. There the packed engine, with
+// its deep depth blocks (packedBlocking), won from depth 784 on Zen 4 (32
+// KiB L1), paired interleaved medians, engine / direct, one thread: float32
+// 100x784x4000 1.10, 100x784x1000 1.07, 16x784x1000 1.07, 16x1000x1000
+// 1.06, 64x1000x1000 1.06, 128x1000x1000 1.04 (32x784x4000 0.98); two
+// threads 1.03-1.04; float64 16x1000x1000 1.05, 64x1000x1000 1.07. Up to
+// depth 512 the direct path stays ahead or level (16x512x512: the engine
+// 0.76; 100x512x512 1.00; 256³ 0.95; depth 100 0.82-0.88).
+const directMaxKSmallL1 = 640
+
 // useDirect reports whether and how an m x k by k x n product of elements
 // of elemSize bytes, B's rows ldb elements apart, takes the direct path of
 // a kernel with mr-row tiles that wins up to depth maxK (0: any depth): k
 // is at most maxK, B's row stride does not conflict, C is at most
 // directMaxCL2 L2s, and op(A) fits in its share of L2 (column panels
-// outer) or else B does (row tiles outer). The choice depends on the
+// outer) or else B does (row tiles outer); on a small L1 k is at most
+// directMaxKSmallL1. The choice depends on the
 // shape, ldb, the kernel and the cache sizes only, never on the thread
 // count.
 func useDirect(m, n, k, ldb, elemSize, mr, maxK int) directOrder {
 	if directOff || m <= 0 || n <= 0 || k <= 0 || maxK > 0 && k > maxK {
 		return directNone
 	}
-	_, l2, _ := asm.CacheSizes()
+	l1, l2, _ := cacheSizes()
+	if l1 <= deepKCMaxL1 && k > directMaxKSmallL1 {
+		return directNone
+	}
 	share := float64(l2 / directL2Share)
 	if ldb*elemSize%directConflictStride == 0 && m > 2*mr ||
 		float64(m)*float64(n)*float64(elemSize) > float64(directMaxCL2*l2) {
