@@ -62,7 +62,8 @@ func TestPackedBlocking(t *testing.T) {
 }
 
 // TestDirectSmallL1 checks that the direct path leaves depths beyond
-// directMaxKSmallL1 to the engine on a 32 KiB L1 only.
+// directMaxKSmallL1 with column panels outer to the engine on a 32 KiB L1
+// only, and keeps row tiles outer at every depth.
 func TestDirectSmallL1(t *testing.T) {
 	const mr = 8
 	for _, c := range []struct {
@@ -78,6 +79,10 @@ func TestDirectSmallL1(t *testing.T) {
 		withCaches(c.l1, 1<<20, 32<<20, func() {
 			if got := useDirect(100, 1000, c.k, 1001, 4, mr, 0); got != c.want {
 				t.Errorf("L1 %d KiB, 100x%dx1000: order %d, want %d", c.l1>>10, c.k, got, c.want)
+			}
+			// Few columns: row tiles outer at every depth.
+			if got := useDirect(1000, 64, c.k, 65, 4, mr, 0); got != directRowsOuter {
+				t.Errorf("L1 %d KiB, 1000x%dx64: order %d, want %d", c.l1>>10, c.k, got, directRowsOuter)
 			}
 		})
 	}

@@ -71,8 +71,11 @@ const directConflictStride = 2048
 // level to 8% slower).
 const directMaxCL2 = 2
 
-// directMaxKSmallL1 is the deepest product the direct path takes on a CPU
-// whose L1 holds at most deepKCMaxL1 bytes. There the packed engine, with
+// directMaxKSmallL1 is the deepest product the direct path takes with
+// column panels outer on a CPU whose L1 holds at most deepKCMaxL1 bytes
+// (with row tiles outer, B in L2 and few columns, it keeps every depth:
+// engine / direct 1000x1000x64 0.80, 2000x1000x32 0.67, 16x1000x64 0.76
+// there). With column panels outer the packed engine, with
 // its deep depth blocks (packedBlocking), won from depth 784 on Zen 4 (32
 // KiB L1), paired interleaved medians, engine / direct, one thread: float32
 // 100x784x4000 1.10, 100x784x1000 1.07, 16x784x1000 1.07, 16x1000x1000
@@ -87,8 +90,8 @@ const directMaxKSmallL1 = 640
 // a kernel with mr-row tiles that wins up to depth maxK (0: any depth): k
 // is at most maxK, B's row stride does not conflict, C is at most
 // directMaxCL2 L2s, and op(A) fits in its share of L2 (column panels
-// outer) or else B does (row tiles outer); on a small L1 k is at most
-// directMaxKSmallL1. The choice depends on the
+// outer; on a small L1 only up to depth directMaxKSmallL1) or else B does
+// (row tiles outer). The choice depends on the
 // shape, ldb, the kernel and the cache sizes only, never on the thread
 // count.
 func useDirect(m, n, k, ldb, elemSize, mr, maxK int) directOrder {
@@ -96,16 +99,14 @@ func useDirect(m, n, k, ldb, elemSize, mr, maxK int) directOrder {
 		return directNone
 	}
 	l1, l2, _ := cacheSizes()
-	if l1 <= deepKCMaxL1 && k > directMaxKSmallL1 {
-		return directNone
-	}
+	deep := l1 <= deepKCMaxL1 && k > directMaxKSmallL1
 	share := float64(l2 / directL2Share)
 	if ldb*elemSize%directConflictStride == 0 && m > 2*mr ||
 		float64(m)*float64(n)*float64(elemSize) > float64(directMaxCL2*l2) {
 		return directNone
 	}
 	switch {
-	case float64(m)*float64(k)*float64(elemSize) <= share:
+	case !deep && float64(m)*float64(k)*float64(elemSize) <= share:
 		return directColsOuter
 	case float64(k)*float64(n)*float64(elemSize) <= share:
 		return directRowsOuter
