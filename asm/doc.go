@@ -66,7 +66,8 @@
 //     kernels (gemv.go), all in AVX2 and NEON.
 //   - Peak kernels: independent multiply-adds in registers, timed by the
 //     benchmarks to measure the machine's FMA peak.
-//   - Prefetch32/Prefetch64: cache hints for the GEMM engine's packing.
+//   - Prefetch32/Prefetch64: L2 cache hints for the GEMM engine's narrow
+//     path (the next slice of B).
 //
 // # Dispatch
 //

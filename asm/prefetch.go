@@ -3,10 +3,15 @@ package asm
 import "unsafe"
 
 // Prefetch32 hints that the block of rows x cols elements starting at s[0]
-// of a row-major float32 matrix with leading dimension ld will be read soon.
-// It never changes results: the generic build does nothing, the assembly
-// builds issue one prefetch per 64-byte line. It panics if the block does
-// not lie within s.
+// of a row-major float32 matrix with leading dimension ld will be read soon,
+// into the second-level cache (PREFETCHT1 on amd64, PRFM PLDL2KEEP on
+// arm64): the blocks it serves, the next slice of B on the GEMM engine's
+// narrow path (up to 256 KiB), are larger than L1, and brought into L1 they
+// evicted the operands in use. Measured on Zen 4 (32 KiB L1), one thread,
+// L2 against L1 hints, paired interleaved medians: the forward-pass
+// products 100x784x4000:NT 1.13, 100x4000x4000:NT 1.07. It never changes
+// results: the generic build does nothing, the assembly builds issue one
+// prefetch per 64-byte line. It panics if the block does not lie within s.
 func Prefetch32(s []float32, ld, rows, cols int) {
 	if rows <= 0 || cols <= 0 {
 		return

@@ -18,7 +18,7 @@ row:
 	MOVQ BX, AX
 
 line:
-	PREFETCHT0 (DI)
+	PREFETCHT1 (DI)
 	ADDQ $64, DI
 	DECQ AX
 	JNE  line

@@ -18,7 +18,7 @@ row:
 	MOVD R3, R5
 
 line:
-	PRFM (R4), PLDL1KEEP
+	PRFM (R4), PLDL2KEEP
 	ADD  $64, R4
 	SUBS $1, R5
 	BNE  line

@@ -2,7 +2,7 @@
 
 package asm
 
-// prefetchLines issues a prefetch for lines 64-byte lines of each of rows
+// prefetchLines issues a prefetch into L2 for lines 64-byte lines of each of rows
 // rows, stride bytes apart, starting at p. Reference loop:
 //
 //	for r := 0; r < rows; r++ { for l := 0; l < lines; l++ { prefetch(p + r*stride + l*64) } }

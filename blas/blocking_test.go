@@ -1,6 +1,13 @@
 package blas
 
-import "testing"
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/fastpath-go/fastpath/asm"
+	gblas "gonum.org/v1/gonum/blas"
+)
 
 // withCaches runs f with the block sizes derived from the given caches.
 func withCaches(l1, l2, l3 int, f func()) {
@@ -86,4 +93,46 @@ func TestDirectSmallL1(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestNarrowPrefetchSmallL1 runs narrow-path products whose B is read in
+// place, which prefetch their next slices on a 32 KiB L1, and checks them
+// against the float64 reference and bit for bit against the same blocking
+// without those prefetches (a 48 KiB L1), on one and two threads.
+func TestNarrowPrefetchSmallL1(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		impl := asm.Current()
+		if impl.SgemmStrided == nil {
+			t.Skip("no in-place kernel")
+		}
+		r := rand.New(rand.NewPCG(41, 42))
+		for _, sh := range [][3]int{{20, 300, 600}, {37, 129, 1000}, {10, 64, 1100}} {
+			m, k, n := sh[0], sh[1], sh[2]
+			g := newGemmCase(r, gblas.NoTrans, gblas.NoTrans, m, n, k, 1, 1, 0)
+			for _, threads := range []int{1, 2} {
+				var res [2][]float32
+				for i, l1 := range []int{32 << 10, 48 << 10} {
+					withCaches(l1, 1<<20, 32<<20, func() {
+						withThreads(threads, func() {
+							withBlocking(16, 64, 64, func() {
+								bl := packedBlocking(impl.SMR, impl.SNR, 4, k)
+								if !useNarrow(m, k, (n+bl.nr-1)/bl.nr, threads, 4, bl) || !stridedFriendly(g.ldb, 4) {
+									t.Fatalf("%v: not on the narrow path with B in place", g)
+								}
+								g.run(true)
+							})
+						})
+					})
+					g.check(t, true)
+					_, _, c := g.slices()
+					res[i] = append([]float32(nil), c...)
+				}
+				for j := range res[0] {
+					if math.Float32bits(res[0][j]) != math.Float32bits(res[1][j]) {
+						t.Fatalf("%v, %d threads: c[%d] = %g with the prefetches, %g without", g, threads, j, res[0][j], res[1][j])
+					}
+				}
+			}
+		}
+	})
 }

@@ -95,6 +95,9 @@ func (g *gemmCall[T]) runNarrow(tid int) {
 
 	nP := (g.n + nr - 1) / nr
 	groups := (nP + narrowGroup - 1) / narrowGroup
+	var zero T
+	_, is32 := any(zero).(float32)
+	pfInPlace := is32 && smallL1()
 	bm, tmp := g.ws.bm[tid], g.ws.tmp[tid]
 	grp := int(g.claim.Add(1)) - 1
 	for grp < groups {
@@ -146,10 +149,16 @@ func (g *gemmCall[T]) runNarrow(tid int) {
 				npc, ncj = 0, next*narrowGroup*nr
 			}
 			pf := narrowPrefetch{pc: npc, kc: min(kc, g.k-npc), cj: ncj, calls: (jp1 - jp0) * mP}
-			if ncj >= g.n || g.kernS != nil {
-				// Nothing follows; or B is read in place, and the in-place
-				// kernel's own prefetches (eight rows ahead) serve better
-				// than these (measured: +10-17% without them).
+			if ncj >= g.n || g.kernS != nil && !pfInPlace {
+				// Nothing follows; or B is read in place, and on Zen 5 the
+				// in-place kernel's own prefetches (eight rows ahead) served
+				// better than these (measured +10-17% without them, when
+				// they still went to L1). On a 32 KiB L1 (Zen 4), with the
+				// prefetches going to L2, they pay for float32 in-place
+				// slices too: paired interleaved medians, one thread /
+				// two, 100x784x4000 1.09 / 1.05, 100x4000x4000 1.04 /
+				// 1.07, 128x1000x1000 1.07 / 1.00; not for float64
+				// (100x1000x1000 0.97, 128x2000x2000 0.96).
 				pf.calls = 0
 			} else {
 				pf.w = min(narrowGroup*nr, g.n-ncj)
@@ -197,6 +206,12 @@ func (g *gemmCall[T]) runNarrow(tid int) {
 		}
 		grp = next
 	}
+}
+
+// smallL1 reports whether the L1 holds at most deepKCMaxL1 bytes.
+func smallL1() bool {
+	l1, _, _ := cacheSizes()
+	return l1 <= deepKCMaxL1
 }
 
 // narrowPrefetch is the slice of op(B) (depth rows [pc, pc+kc), columns
