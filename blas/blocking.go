@@ -73,8 +73,8 @@ func newBlocking(mr, nr, elemSize, k int) blocking {
 // 32 KiB L1, one 512-bit FMA a cycle, so L2 supplies the 128 bytes of B a
 // step with room to spare), one thread, paired ratios against newBlocking's
 // sizes in interleaved runs (medians of 15-21 rounds on a noisy host):
-// float32 1024³ 1.14, 2048³ 1.10, 1000³ 1.04; float64 (MC 170) 1024³ 1.07,
-// 2048³ 1.09-1.13; two threads, float32 1024³ 1.05, 2048³ 1.08; the AVX2
+// float32 1024³ 1.14, 2048³ 1.10, 1000³ 1.04; float64 (MC 170) 1024³
+// 1.05-1.07, 2048³ 1.09-1.13; two threads, float32 1024³ 1.05, 2048³ 1.08; the AVX2
 // kernels (6x16, KC 340 -> 512) 1024³ 1.03, 2048³ 1.02, 512³ 1.01.
 // Smaller A blocks gained less (float32 MC 170: 1.11, 1.03-1.05, 1.05;
 // float64 MC 80: 0.97-0.98), as did KC = 256 (1.09, 1.03, 1.02). The

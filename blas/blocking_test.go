@@ -136,3 +136,58 @@ func TestNarrowPrefetchSmallL1(t *testing.T) {
 		}
 	})
 }
+
+// TestNarrowPrefetchSmallL1Float64 is TestNarrowPrefetchSmallL1 for Dgemm:
+// against a naive float64 product and bit for bit across the two L1 sizes.
+func TestNarrowPrefetchSmallL1Float64(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		impl := asm.Current()
+		if impl.DgemmStrided == nil {
+			t.Skip("no in-place kernel")
+		}
+		r := rand.New(rand.NewPCG(43, 44))
+		m, k, n := 23, 150, 700
+		lda, ldb, ldc := k+1, n+1, n+1
+		a, b := make([]float64, m*lda), make([]float64, k*ldb)
+		for i := range a {
+			a[i] = r.NormFloat64()
+		}
+		for i := range b {
+			b[i] = r.NormFloat64()
+		}
+		for _, threads := range []int{1, 2} {
+			var res [2][]float64
+			for i, l1 := range []int{32 << 10, 48 << 10} {
+				c := make([]float64, m*ldc)
+				withCaches(l1, 1<<20, 32<<20, func() {
+					withThreads(threads, func() {
+						withBlocking(16, 64, 64, func() {
+							bl := packedBlocking(impl.DMR, impl.DNR, 8, k)
+							if !useNarrow(m, k, (n+bl.nr-1)/bl.nr, threads, 8, bl) || !stridedFriendly(ldb, 8) {
+								t.Fatalf("%dx%dx%d: not on the narrow path with B in place", m, k, n)
+							}
+							Dgemm(gblas.NoTrans, gblas.NoTrans, m, n, k, 1, a, lda, b, ldb, 0, c, ldc)
+						})
+					})
+				})
+				res[i] = c
+			}
+			for i := 0; i < m; i++ {
+				for j := 0; j < n; j++ {
+					var want, mag float64
+					for p := 0; p < k; p++ {
+						want += a[i*lda+p] * b[p*ldb+j]
+						mag += math.Abs(a[i*lda+p] * b[p*ldb+j])
+					}
+					got := res[0][i*ldc+j]
+					if math.Abs(got-want) > float64(2*(k+2))*0x1p-53*mag {
+						t.Fatalf("%d threads: c[%d][%d] = %g, want %g", threads, i, j, got, want)
+					}
+					if math.Float64bits(got) != math.Float64bits(res[1][i*ldc+j]) {
+						t.Fatalf("%d threads: c[%d][%d] = %g with the prefetches, %g without", threads, i, j, got, res[1][i*ldc+j])
+					}
+				}
+			}
+		}
+	})
+}

@@ -95,9 +95,7 @@ func (g *gemmCall[T]) runNarrow(tid int) {
 
 	nP := (g.n + nr - 1) / nr
 	groups := (nP + narrowGroup - 1) / narrowGroup
-	var zero T
-	_, is32 := any(zero).(float32)
-	pfInPlace := is32 && smallL1()
+	pfInPlace := smallL1()
 	bm, tmp := g.ws.bm[tid], g.ws.tmp[tid]
 	grp := int(g.claim.Add(1)) - 1
 	for grp < groups {
@@ -154,11 +152,12 @@ func (g *gemmCall[T]) runNarrow(tid int) {
 				// in-place kernel's own prefetches (eight rows ahead) served
 				// better than these (measured +10-17% without them, when
 				// they still went to L1). On a 32 KiB L1 (Zen 4), with the
-				// prefetches going to L2, they pay for float32 in-place
-				// slices too: paired interleaved medians, one thread /
+				// prefetches going to L2, they pay for in-place slices
+				// too: paired interleaved medians, float32 one thread /
 				// two, 100x784x4000 1.09 / 1.05, 100x4000x4000 1.04 /
-				// 1.07, 128x1000x1000 1.07 / 1.00; not for float64
-				// (100x1000x1000 0.97, 128x2000x2000 0.96).
+				// 1.07, 128x1000x1000 1.07 / 1.00; float64 one thread
+				// 100x1000x1000 1.07, 128x2000x2000 1.05, 100x784x4000
+				// 1.01.
 				pf.calls = 0
 			} else {
 				pf.w = min(narrowGroup*nr, g.n-ncj)
