@@ -80,7 +80,9 @@ const directMaxCL2 = 2
 // KiB L1), paired interleaved medians, engine / direct, one thread: float32
 // 100x784x4000 1.10, 100x784x1000 1.07, 16x784x1000 1.07, 16x1000x1000
 // 1.06, 64x1000x1000 1.06, 128x1000x1000 1.04 (32x784x4000 0.98); two
-// threads 1.03-1.04; float64 16x1000x1000 1.05, 64x1000x1000 1.07. Up to
+// threads 1.03-1.04; and after the narrow path's L2 prefetches
+// (narrow.go), float32 100x784x4000 1.20, 16x1000x1000 1.01, float64
+// 16x1000x1000 1.08, 64x1000x1000 1.18. Up to
 // depth 512 the direct path stays ahead or level (16x512x512: the engine
 // 0.76; 100x512x512 1.00; 256³ 0.95; depth 100 0.82-0.88).
 const directMaxKSmallL1 = 640
