@@ -20,10 +20,11 @@
 #
 # Environment: SHAPES (MxKxN[:XY] list; default the cubes and the training
 # shapes), ROUNDS (default 3), BASELINES (default ../shared/baselines),
-# OUT_DIR (default /tmp/fastpath-baselines), ALL_KERNELS=1 (also run each
-# rival's other kernel family: OpenBLAS Haswell, BLIS's other one of
-# skx/zen3, oneDNN capped at AVX2; the best of all is the bar, which matters
-# on CPUs such as Zen 4 where the AVX2 kernels can win). The figure of each library is
+# OUT_DIR (default /tmp/fastpath-baselines), ALL_KERNELS (default 1: also
+# run each rival's other kernel family, OpenBLAS Haswell, BLIS's other one
+# of skx/zen3, oneDNN capped at AVX2, and take the best of all as the bar,
+# which matters on CPUs such as Zen 4 where the AVX2 kernels can win; 0
+# runs each rival once, on the kernels rival_kernels.sh picks). The figure of each library is
 # the median over rounds of its per-round median. Compare ratios within one
 # run: the machine is shared and its clock varies.
 set -euo pipefail
@@ -59,7 +60,7 @@ for r in $(seq "$rounds"); do
       # shellcheck disable=SC2086
       env ${onednn_env[@]+"${onednn_env[@]}"} OMP_NUM_THREADS=$t "$out/bench_onednn" "$prec" $shapes | tee -a "$log"
     fi
-    if [ "${ALL_KERNELS:-0}" = 1 ] && [ "$isa" != avx2 ]; then
+    if [ "${ALL_KERNELS:-1}" = 1 ] && [ "$isa" != avx2 ]; then
       # Each rival's other kernel family too (on Zen 4, whose 512-bit
       # FMAs run at the 256-bit rate, BLIS's zen3 kernels beat its skx ones):
       # the summary takes the best of every library and kernel set.
