@@ -86,10 +86,10 @@ func packedBlocking(mr, nr, elemSize, k int) blocking {
 	if blockingOverride != nil {
 		return bl
 	}
-	l1, l2, l3 := cacheSizes()
-	if l1 > deepKCMaxL1 || k <= bl.kc {
+	if !smallL1() || k <= bl.kc {
 		return bl
 	}
+	_, l2, l3 := cacheSizes()
 	nblocks := (k + maxKC - 1) / maxKC
 	bl.kc = (k + nblocks - 1) / nblocks
 	bl.mc = max(l2*2/3/(bl.kc*elemSize)/mr, 1) * mr
@@ -97,8 +97,15 @@ func packedBlocking(mr, nr, elemSize, k int) blocking {
 	return bl
 }
 
-// deepKCMaxL1 is the largest L1 (bytes) on which packedBlocking deepens KC.
+// deepKCMaxL1 is the largest L1 (bytes) on which packedBlocking deepens KC
+// (and the direct and narrow paths take their small-L1 rules).
 const deepKCMaxL1 = 32 << 10
+
+// smallL1 reports whether the L1 holds at most deepKCMaxL1 bytes.
+func smallL1() bool {
+	l1, _, _ := cacheSizes()
+	return l1 <= deepKCMaxL1
+}
 
 // blockingOverride, when set by a test, replaces the cache-derived block
 // sizes so that small matrices exercise every blocking edge.

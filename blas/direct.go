@@ -100,8 +100,8 @@ func useDirect(m, n, k, ldb, elemSize, mr, maxK int) directOrder {
 	if directOff || m <= 0 || n <= 0 || k <= 0 || maxK > 0 && k > maxK {
 		return directNone
 	}
-	l1, l2, _ := cacheSizes()
-	deep := l1 <= deepKCMaxL1 && k > directMaxKSmallL1
+	_, l2, _ := cacheSizes()
+	deep := smallL1() && k > directMaxKSmallL1
 	share := float64(l2 / directL2Share)
 	if ldb*elemSize%directConflictStride == 0 && m > 2*mr ||
 		float64(m)*float64(n)*float64(elemSize) > float64(directMaxCL2*l2) {

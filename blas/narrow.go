@@ -209,12 +209,6 @@ func (g *gemmCall[T]) runNarrow(tid int) {
 	}
 }
 
-// smallL1 reports whether the L1 holds at most deepKCMaxL1 bytes.
-func smallL1() bool {
-	l1, _, _ := cacheSizes()
-	return l1 <= deepKCMaxL1
-}
-
 // narrowPrefetch is the slice of op(B) (depth rows [pc, pc+kc), columns
 // [cj, cj+w)) whose source a group's kernel calls prefetch, a share each.
 type narrowPrefetch struct {
