@@ -97,81 +97,56 @@ func TestDirectSmallL1(t *testing.T) {
 
 // TestNarrowPrefetchSmallL1 runs narrow-path products whose B is read in
 // place, which prefetch their next slices on a 32 KiB L1, and checks them
-// against the float64 reference and bit for bit against the same blocking
-// without those prefetches (a 48 KiB L1), on one and two threads.
+// against a float64 reference and bit for bit against the same blocking
+// without those prefetches (a 48 KiB L1), float32 and float64, on one and
+// two threads.
 func TestNarrowPrefetchSmallL1(t *testing.T) {
 	forEachImpl(t, func(t *testing.T) {
 		impl := asm.Current()
-		if impl.SgemmStrided == nil {
+		if impl.SgemmStrided == nil || impl.DgemmStrided == nil {
 			t.Skip("no in-place kernel")
 		}
 		r := rand.New(rand.NewPCG(41, 42))
-		for _, sh := range [][3]int{{20, 300, 600}, {37, 129, 1000}, {10, 64, 1100}} {
-			m, k, n := sh[0], sh[1], sh[2]
-			g := newGemmCase(r, gblas.NoTrans, gblas.NoTrans, m, n, k, 1, 1, 0)
-			for _, threads := range []int{1, 2} {
+		for _, threads := range []int{1, 2} {
+			for _, sh := range [][3]int{{20, 300, 600}, {37, 129, 1000}, {10, 64, 1100}} {
+				m, k, n := sh[0], sh[1], sh[2]
+				g := newGemmCase(r, gblas.NoTrans, gblas.NoTrans, m, n, k, 1, 1, 0)
 				var res [2][]float32
-				for i, l1 := range []int{32 << 10, 48 << 10} {
-					withCaches(l1, 1<<20, 32<<20, func() {
-						withThreads(threads, func() {
-							withBlocking(16, 64, 64, func() {
-								bl := packedBlocking(impl.SMR, impl.SNR, 4, k)
-								if !useNarrow(m, k, (n+bl.nr-1)/bl.nr, threads, 4, bl) || !stridedFriendly(g.ldb, 4) {
-									t.Fatalf("%v: not on the narrow path with B in place", g)
-								}
-								g.run(true)
-							})
-						})
-					})
+				onBothL1s(threads, func(i int) {
+					bl := packedBlocking(impl.SMR, impl.SNR, 4, k)
+					if !useNarrow(m, k, (n+bl.nr-1)/bl.nr, threads, 4, bl) || !stridedFriendly(g.ldb, 4) {
+						t.Fatalf("%v: not on the narrow path with B in place", g)
+					}
+					g.run(true)
 					g.check(t, true)
 					_, _, c := g.slices()
 					res[i] = append([]float32(nil), c...)
-				}
+				})
 				for j := range res[0] {
 					if math.Float32bits(res[0][j]) != math.Float32bits(res[1][j]) {
 						t.Fatalf("%v, %d threads: c[%d] = %g with the prefetches, %g without", g, threads, j, res[0][j], res[1][j])
 					}
 				}
 			}
-		}
-	})
-}
-
-// TestNarrowPrefetchSmallL1Float64 is TestNarrowPrefetchSmallL1 for Dgemm:
-// against a naive float64 product and bit for bit across the two L1 sizes.
-func TestNarrowPrefetchSmallL1Float64(t *testing.T) {
-	forEachImpl(t, func(t *testing.T) {
-		impl := asm.Current()
-		if impl.DgemmStrided == nil {
-			t.Skip("no in-place kernel")
-		}
-		r := rand.New(rand.NewPCG(43, 44))
-		m, k, n := 23, 150, 700
-		lda, ldb, ldc := k+1, n+1, n+1
-		a, b := make([]float64, m*lda), make([]float64, k*ldb)
-		for i := range a {
-			a[i] = r.NormFloat64()
-		}
-		for i := range b {
-			b[i] = r.NormFloat64()
-		}
-		for _, threads := range []int{1, 2} {
-			var res [2][]float64
-			for i, l1 := range []int{32 << 10, 48 << 10} {
-				c := make([]float64, m*ldc)
-				withCaches(l1, 1<<20, 32<<20, func() {
-					withThreads(threads, func() {
-						withBlocking(16, 64, 64, func() {
-							bl := packedBlocking(impl.DMR, impl.DNR, 8, k)
-							if !useNarrow(m, k, (n+bl.nr-1)/bl.nr, threads, 8, bl) || !stridedFriendly(ldb, 8) {
-								t.Fatalf("%dx%dx%d: not on the narrow path with B in place", m, k, n)
-							}
-							Dgemm(gblas.NoTrans, gblas.NoTrans, m, n, k, 1, a, lda, b, ldb, 0, c, ldc)
-						})
-					})
-				})
-				res[i] = c
+			// float64, against a naive product.
+			m, k, n := 23, 150, 700
+			lda, ldb, ldc := k+1, n+1, n+1
+			a, b := make([]float64, m*lda), make([]float64, k*ldb)
+			for i := range a {
+				a[i] = r.NormFloat64()
 			}
+			for i := range b {
+				b[i] = r.NormFloat64()
+			}
+			var res [2][]float64
+			onBothL1s(threads, func(i int) {
+				bl := packedBlocking(impl.DMR, impl.DNR, 8, k)
+				if !useNarrow(m, k, (n+bl.nr-1)/bl.nr, threads, 8, bl) || !stridedFriendly(ldb, 8) {
+					t.Fatalf("%dx%dx%d: not on the narrow path with B in place", m, k, n)
+				}
+				res[i] = make([]float64, m*ldc)
+				Dgemm(gblas.NoTrans, gblas.NoTrans, m, n, k, 1, a, lda, b, ldb, 0, res[i], ldc)
+			})
 			for i := 0; i < m; i++ {
 				for j := 0; j < n; j++ {
 					var want, mag float64
@@ -181,13 +156,25 @@ func TestNarrowPrefetchSmallL1Float64(t *testing.T) {
 					}
 					got := res[0][i*ldc+j]
 					if math.Abs(got-want) > float64(2*(k+2))*0x1p-53*mag {
-						t.Fatalf("%d threads: c[%d][%d] = %g, want %g", threads, i, j, got, want)
+						t.Fatalf("float64, %d threads: c[%d][%d] = %g, want %g", threads, i, j, got, want)
 					}
 					if math.Float64bits(got) != math.Float64bits(res[1][i*ldc+j]) {
-						t.Fatalf("%d threads: c[%d][%d] = %g with the prefetches, %g without", threads, i, j, got, res[1][i*ldc+j])
+						t.Fatalf("float64, %d threads: c[%d][%d] = %g with the prefetches, %g without", threads, i, j, got, res[1][i*ldc+j])
 					}
 				}
 			}
 		}
 	})
+}
+
+// onBothL1s runs f(0) on a 32 KiB L1 and f(1) on a 48 KiB one, with the
+// given thread count and a test blocking of 16 row panels and depth 64.
+func onBothL1s(threads int, f func(i int)) {
+	for i, l1 := range []int{32 << 10, 48 << 10} {
+		withCaches(l1, 1<<20, 32<<20, func() {
+			withThreads(threads, func() {
+				withBlocking(16, 64, 64, func() { f(i) })
+			})
+		})
+	}
 }
