@@ -19,7 +19,8 @@
 //   R13 = its increment (aks in bytes); DI = b, R12 = ldb in bytes, CX = k
 //
 // Per depth step: 2 loads of B, 8 broadcasts, 16 FMAs (8 with at most 16
-// columns); a tile of at most four rows runs steps of its four rows.
+// columns, 256 bits wide with at most 8: Y0..Y15, Y20, Y22..Y25); a tile
+// of at most four rows runs steps of its four rows.
 
 // The broadcast of one row's A value and its FMAs into the row's two
 // accumulators.
@@ -93,6 +94,43 @@
 
 #define DEVEN4 DNSTEP4(Z0, Z2, Z4, Z6)
 #define DODD4 DNSTEP4(Z1, Z3, Z5, Z7)
+
+// The steps for a tile of at most 8 columns, on 256-bit vectors: half the
+// lanes of DNSTEP, at twice its rate where a 512-bit FMA issues as two
+// 256-bit halves (Zen 4); the upper halves of the accumulators stay zero.
+#define DBY(R, ACC, T) \
+	VBROADCASTSS (R)(R15*1), T; \
+	VFMADD231PS Y20, T, ACC
+
+#define DYSTEP(A0, A1, A2, A3, A4, A5, A6, A7) \
+	PREFETCHT0 (DI)(R12*8); \
+	VMOVUPS.Z (DI), K1, Y20; \
+	DBY(AX, A0, Y22); \
+	DBY(BX, A1, Y23); \
+	DBY(SI, A2, Y24); \
+	DBY(DX, A3, Y25); \
+	DBY(R8, A4, Y22); \
+	DBY(R9, A5, Y23); \
+	DBY(R10, A6, Y24); \
+	DBY(R11, A7, Y25); \
+	ADDQ R12, DI; \
+	ADDQ R13, R15
+
+#define DYEVEN DYSTEP(Y0, Y2, Y4, Y6, Y8, Y10, Y12, Y14)
+#define DYODD DYSTEP(Y1, Y3, Y5, Y7, Y9, Y11, Y13, Y15)
+
+#define DYSTEP4(A0, A1, A2, A3) \
+	PREFETCHT0 (DI)(R12*8); \
+	VMOVUPS.Z (DI), K1, Y20; \
+	DBY(AX, A0, Y22); \
+	DBY(BX, A1, Y23); \
+	DBY(SI, A2, Y24); \
+	DBY(DX, A3, Y25); \
+	ADDQ R12, DI; \
+	ADDQ R13, R15
+
+#define DYEVEN4 DYSTEP4(Y0, Y2, Y4, Y6)
+#define DYODD4 DYSTEP4(Y1, Y3, Y5, Y7)
 
 // Row epilogues at R11: C = alpha*acc + C (DACC) or C = alpha*acc (DSTORE),
 // masked to the tile's columns; Z26 = alpha.
@@ -230,7 +268,9 @@ dnarrow:
 	DECL  R14
 	KMOVW R14, K1
 	KXORW K2, K2, K2
+	CMPL  CX, $8
 	MOVQ  k+0(FP), CX
+	JLE   dyn
 	CMPQ  rows+32(FP), $4
 	JLE   dn4
 	CMPQ  CX, $2
@@ -280,6 +320,45 @@ dn4sum:
 	VADDPS Z3, Z2, Z2
 	VADDPS Z5, Z4, Z4
 	VADDPS Z7, Z6, Z6
+	JMP    depilogue
+
+	// At most 8 columns: the same loops on 256-bit vectors, summed by
+	// dnsum and dn4sum (the upper halves add zeros).
+dyn:
+	CMPQ rows+32(FP), $4
+	JLE  dyn4
+	CMPQ CX, $2
+	JLT  dyntail
+
+dynloop:
+	DYEVEN
+	DYODD
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE  dynloop
+
+dyntail:
+	TESTQ CX, CX
+	JE    dnsum
+	DYEVEN
+	JMP   dnsum
+
+dyn4:
+	CMPQ CX, $2
+	JLT  dyn4tail
+
+dyn4loop:
+	DYEVEN4
+	DYODD4
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE  dyn4loop
+
+dyn4tail:
+	TESTQ CX, CX
+	JE    dn4sum
+	DYEVEN4
+	JMP   dn4sum
 
 depilogue:
 	MOVQ         c+56(FP), R11
@@ -361,7 +440,8 @@ ddone:
 // The direct fp64 kernel: up to 8 rows x 16 columns, the fp32 kernel's
 // register plan with 8 lanes per vector (row r in Z(2r): columns 0..7,
 // Z(2r+1): 8..15; with at most 8 columns Z(2r+1) holds the odd depth
-// steps), the same row pointers, four-row steps and epilogue.
+// steps, on 256-bit vectors with at most 4), the same row pointers,
+// four-row steps and epilogue.
 
 // The broadcast of one row's A value and its FMAs into the row's two
 // accumulators.
@@ -435,6 +515,43 @@ ddone:
 
 #define QEVEN4 QNSTEP4(Z0, Z2, Z4, Z6)
 #define QODD4 QNSTEP4(Z1, Z3, Z5, Z7)
+
+// The steps for a tile of at most 8 columns, on 256-bit vectors: half the
+// lanes of QNSTEP, at twice its rate where a 512-bit FMA issues as two
+// 256-bit halves (Zen 4); the upper halves of the accumulators stay zero.
+#define QBY(R, ACC, T) \
+	VBROADCASTSD (R)(R15*1), T; \
+	VFMADD231PD Y20, T, ACC
+
+#define QYSTEP(A0, A1, A2, A3, A4, A5, A6, A7) \
+	PREFETCHT0 (DI)(R12*8); \
+	VMOVUPD.Z (DI), K1, Y20; \
+	QBY(AX, A0, Y22); \
+	QBY(BX, A1, Y23); \
+	QBY(SI, A2, Y24); \
+	QBY(DX, A3, Y25); \
+	QBY(R8, A4, Y22); \
+	QBY(R9, A5, Y23); \
+	QBY(R10, A6, Y24); \
+	QBY(R11, A7, Y25); \
+	ADDQ R12, DI; \
+	ADDQ R13, R15
+
+#define QYEVEN QYSTEP(Y0, Y2, Y4, Y6, Y8, Y10, Y12, Y14)
+#define QYODD QYSTEP(Y1, Y3, Y5, Y7, Y9, Y11, Y13, Y15)
+
+#define QYSTEP4(A0, A1, A2, A3) \
+	PREFETCHT0 (DI)(R12*8); \
+	VMOVUPD.Z (DI), K1, Y20; \
+	QBY(AX, A0, Y22); \
+	QBY(BX, A1, Y23); \
+	QBY(SI, A2, Y24); \
+	QBY(DX, A3, Y25); \
+	ADDQ R12, DI; \
+	ADDQ R13, R15
+
+#define QYEVEN4 QYSTEP4(Y0, Y2, Y4, Y6)
+#define QYODD4 QYSTEP4(Y1, Y3, Y5, Y7)
 
 // Row epilogues at R11: C = alpha*acc + C (QACC) or C = alpha*acc (QSTORE),
 // masked to the tile's columns; Z26 = alpha.
@@ -572,7 +689,9 @@ qnarrow:
 	DECL  R14
 	KMOVW R14, K1
 	KXORW K2, K2, K2
+	CMPL  CX, $4
 	MOVQ  k+0(FP), CX
+	JLE   qyn
 	CMPQ  rows+32(FP), $4
 	JLE   qn4
 	CMPQ  CX, $2
@@ -622,6 +741,45 @@ qn4sum:
 	VADDPD Z3, Z2, Z2
 	VADDPD Z5, Z4, Z4
 	VADDPD Z7, Z6, Z6
+	JMP    qepilogue
+
+	// At most 8 columns: the same loops on 256-bit vectors, summed by
+	// qnsum and qn4sum (the upper halves add zeros).
+qyn:
+	CMPQ rows+32(FP), $4
+	JLE  qyn4
+	CMPQ CX, $2
+	JLT  qyntail
+
+qynloop:
+	QYEVEN
+	QYODD
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE  qynloop
+
+qyntail:
+	TESTQ CX, CX
+	JE    qnsum
+	QYEVEN
+	JMP   qnsum
+
+qyn4:
+	CMPQ CX, $2
+	JLT  qyn4tail
+
+qyn4loop:
+	QYEVEN4
+	QYODD4
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE  qyn4loop
+
+qyn4tail:
+	TESTQ CX, CX
+	JE    qn4sum
+	QYEVEN4
+	JMP   qn4sum
 
 qepilogue:
 	MOVQ         c+56(FP), R11

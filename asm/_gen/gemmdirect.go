@@ -30,7 +30,8 @@ const direct512Doc = `
 //   R13 = its increment (aks in bytes); DI = b, R12 = ldb in bytes, CX = k
 //
 // Per depth step: 2 loads of B, 8 broadcasts, 16 FMAs (8 with at most 16
-// columns); a tile of at most four rows runs steps of its four rows.
+// columns, 256 bits wide with at most 8: Y0..Y15, Y20, Y22..Y25); a tile
+// of at most four rows runs steps of its four rows.
 
 `
 
@@ -106,6 +107,43 @@ const direct512F32 = `// The broadcast of one row's A value and its FMAs into th
 
 #define DEVEN4 DNSTEP4(Z0, Z2, Z4, Z6)
 #define DODD4 DNSTEP4(Z1, Z3, Z5, Z7)
+
+// The steps for a tile of at most 8 columns, on 256-bit vectors: half the
+// lanes of DNSTEP, at twice its rate where a 512-bit FMA issues as two
+// 256-bit halves (Zen 4); the upper halves of the accumulators stay zero.
+#define DBY(R, ACC, T) \
+	VBROADCASTSS (R)(R15*1), T; \
+	VFMADD231PS Y20, T, ACC
+
+#define DYSTEP(A0, A1, A2, A3, A4, A5, A6, A7) \
+	PREFETCHT0 (DI)(R12*8); \
+	VMOVUPS.Z (DI), K1, Y20; \
+	DBY(AX, A0, Y22); \
+	DBY(BX, A1, Y23); \
+	DBY(SI, A2, Y24); \
+	DBY(DX, A3, Y25); \
+	DBY(R8, A4, Y22); \
+	DBY(R9, A5, Y23); \
+	DBY(R10, A6, Y24); \
+	DBY(R11, A7, Y25); \
+	ADDQ R12, DI; \
+	ADDQ R13, R15
+
+#define DYEVEN DYSTEP(Y0, Y2, Y4, Y6, Y8, Y10, Y12, Y14)
+#define DYODD DYSTEP(Y1, Y3, Y5, Y7, Y9, Y11, Y13, Y15)
+
+#define DYSTEP4(A0, A1, A2, A3) \
+	PREFETCHT0 (DI)(R12*8); \
+	VMOVUPS.Z (DI), K1, Y20; \
+	DBY(AX, A0, Y22); \
+	DBY(BX, A1, Y23); \
+	DBY(SI, A2, Y24); \
+	DBY(DX, A3, Y25); \
+	ADDQ R12, DI; \
+	ADDQ R13, R15
+
+#define DYEVEN4 DYSTEP4(Y0, Y2, Y4, Y6)
+#define DYODD4 DYSTEP4(Y1, Y3, Y5, Y7)
 
 // Row epilogues at R11: C = alpha*acc + C (DACC) or C = alpha*acc (DSTORE),
 // masked to the tile's columns; Z26 = alpha.
@@ -243,7 +281,9 @@ dnarrow:
 	DECL  R14
 	KMOVW R14, K1
 	KXORW K2, K2, K2
+	CMPL  CX, $8
 	MOVQ  k+0(FP), CX
+	JLE   dyn
 	CMPQ  rows+32(FP), $4
 	JLE   dn4
 	CMPQ  CX, $2
@@ -293,6 +333,45 @@ dn4sum:
 	VADDPS Z3, Z2, Z2
 	VADDPS Z5, Z4, Z4
 	VADDPS Z7, Z6, Z6
+	JMP    depilogue
+
+	// At most 8 columns: the same loops on 256-bit vectors, summed by
+	// dnsum and dn4sum (the upper halves add zeros).
+dyn:
+	CMPQ rows+32(FP), $4
+	JLE  dyn4
+	CMPQ CX, $2
+	JLT  dyntail
+
+dynloop:
+	DYEVEN
+	DYODD
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE  dynloop
+
+dyntail:
+	TESTQ CX, CX
+	JE    dnsum
+	DYEVEN
+	JMP   dnsum
+
+dyn4:
+	CMPQ CX, $2
+	JLT  dyn4tail
+
+dyn4loop:
+	DYEVEN4
+	DYODD4
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE  dyn4loop
+
+dyn4tail:
+	TESTQ CX, CX
+	JE    dn4sum
+	DYEVEN4
+	JMP   dn4sum
 
 depilogue:
 	MOVQ         c+56(FP), R11
@@ -376,7 +455,8 @@ ddone:
 const direct512F64Doc = `// The direct fp64 kernel: up to 8 rows x 16 columns, the fp32 kernel's
 // register plan with 8 lanes per vector (row r in Z(2r): columns 0..7,
 // Z(2r+1): 8..15; with at most 8 columns Z(2r+1) holds the odd depth
-// steps), the same row pointers, four-row steps and epilogue.
+// steps, on 256-bit vectors with at most 4), the same row pointers,
+// four-row steps and epilogue.
 
 `
 
@@ -702,13 +782,13 @@ func genDirectAVX512() *asmFile {
 		"VBROADCASTSS", "VBROADCASTSD", "VFMADD231PS", "VFMADD231PD", "VFMADD213PS", "VFMADD213PD",
 		"VMOVUPS", "VMOVUPD", "VMULPS", "VMULPD", "VADDPS", "VADDPD",
 		"SHLQ    $2", "SHLQ    $3", "SHLQ $2", "SHLQ $3", "SHLQ         $2", "SHLQ         $3",
-		"CMPQ CX, $16", "CMPQ CX, $8", "SUBQ  $16", "SUBQ  $8", "$0xffff", "$0xff",
+		"CMPL  CX, $8", "CMPL  CX, $4", "CMPQ CX, $16", "CMPQ CX, $8", "SUBQ  $16", "SUBQ  $8", "$0xffff", "$0xff",
 		"sgemmDirectAVX512Asm", "dgemmDirectAVX512Asm", "a *float32", "a *float64", "b *float32", "b *float64",
 		"c *float32", "c *float64", "alpha float32", "alpha float64",
 		"// One depth step with more than 16 columns.", "// One depth step with more than 8 columns.",
 		"// One depth step with at most 16 columns into the accumulators A0..A7.", "// One depth step with at most 8 columns into the accumulators A0..A7.",
-	}, []string{"DBC2", "DWSTEP4", "DWSTEP", "DBC1", "DNSTEP4", "DNSTEP", "DEVEN4", "DODD4", "DEVEN", "DODD", "DACC", "DSTORE", "DZERO16"},
-		[]string{"dnarrow", "dwloop1", "dwloop", "dwtail", "dw4loop1", "dw4loop", "dw4tail", "dw4", "depilogue", "dntail", "dnloop", "dnsum", "dn4loop", "dn4tail", "dn4sum", "dn4", "dstore", "ddone"},
+	}, []string{"DBC2", "DWSTEP4", "DWSTEP", "DBC1", "DNSTEP4", "DNSTEP", "DEVEN4", "DODD4", "DEVEN", "DODD", "DACC", "DSTORE", "DZERO16", "DBY", "DYSTEP4", "DYSTEP", "DYEVEN4", "DYODD4", "DYEVEN", "DYODD"},
+		[]string{"dnarrow", "dwloop1", "dwloop", "dwtail", "dw4loop1", "dw4loop", "dw4tail", "dw4", "depilogue", "dntail", "dnloop", "dnsum", "dn4loop", "dn4tail", "dn4sum", "dn4", "dstore", "ddone", "dyn", "dynloop", "dyntail", "dyn4", "dyn4loop", "dyn4tail"},
 		"Q", "q")
 	return rawFile(direct512Doc + direct512F32 + direct512F64Doc + f64)
 }
