@@ -178,3 +178,46 @@ func onBothL1s(threads int, f func(i int)) {
 		})
 	}
 }
+
+// TestSplitThreads checks the engine's factoring of the threads into row
+// and column groups against a brute-force minimum of the same cost (tiles
+// plus the row panels of A each thread packs), and the cases it decides:
+// rows on a tie, the columns where an odd row count would leave one thread
+// a whole panel row more, and rows again where the columns' saving is
+// smaller than the packing of A both threads would repeat.
+func TestSplitThreads(t *testing.T) {
+	for _, c := range []struct{ threads, mP, nP, tm, tn int }{
+		{2, 100, 100, 2, 1}, // a tie: rows
+		{2, 1, 100, 1, 2},   // one row panel: the columns
+		{2, 3, 100, 1, 2},   // rows 2x(100+f) against columns 3x(50+f)
+		{2, 25, 8, 2, 1},    // the RNN's weight gradient at 250 units: 13x8.5 < 25x4.5
+		{2, 25, 32, 1, 2},   // 13x32.5 > 25x16.5
+		{4, 2, 100, 2, 2},
+		{16, 96, 100, 16, 1}, // 6x100.5 < 12x50.5 < 24x25.5
+		{16, 100, 100, 4, 4}, // 7x100.5 > 25x25.5
+		{1, 7, 9, 1, 1},
+	} {
+		tm, tn := splitThreads(c.threads, c.mP, c.nP)
+		if tm != c.tm || tn != c.tn {
+			t.Errorf("splitThreads(%d, %d, %d) = %d, %d; want %d, %d", c.threads, c.mP, c.nP, tm, tn, c.tm, c.tn)
+		}
+	}
+	for threads := 1; threads <= 12; threads++ {
+		for mP := 1; mP <= 40; mP += 3 {
+			for nP := 1; nP <= 40; nP += 5 {
+				tm, tn := splitThreads(threads, mP, nP)
+				if tm*tn != threads {
+					t.Fatalf("splitThreads(%d, %d, %d) = %d, %d: not a factoring", threads, mP, nP, tm, tn)
+				}
+				cost := func(tm, tn int) float64 {
+					return float64((mP+tm-1)/tm) * (float64((nP+tn-1)/tn) + splitPackCost)
+				}
+				for d := 1; d <= threads; d++ {
+					if threads%d == 0 && cost(d, threads/d) < cost(tm, tn) {
+						t.Fatalf("splitThreads(%d, %d, %d) = %d, %d; %d, %d costs less", threads, mP, nP, tm, tn, d, threads/d)
+					}
+				}
+			}
+		}
+	}
+}

@@ -193,22 +193,36 @@ func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elem
 	pool.Default.Run(threads, g)
 }
 
-// splitThreads factors threads = tm*tn to balance the per-thread tile count
-// of an mP x nP grid of micro-tiles, preferring to split rows (loop 3), which
-// lets each thread pack its own A block while all share B.
+// splitThreads factors threads = tm*tn to balance the per-thread work on
+// an mP x nP grid of micro-tiles, preferring to split rows (loop 3), which
+// lets each thread pack its own A block while all share B. A thread's work
+// is its tiles plus the packing of its row panels of A (splitPackCost
+// tiles each): with the columns split, every thread packs all of A.
 func splitThreads(threads, mP, nP int) (tm, tn int) {
-	best := -1
+	best := -1.0
 	for t := threads; t >= 1; t-- {
 		if threads%t != 0 {
 			continue
 		}
-		cost := ((mP + t - 1) / t) * ((nP + threads/t - 1) / (threads / t))
+		rows, cols := (mP+t-1)/t, (nP+threads/t-1)/(threads/t)
+		cost := float64(rows) * (float64(cols) + splitPackCost)
 		if best < 0 || cost < best {
 			best, tm, tn = cost, t, threads/t
 		}
 	}
 	return tm, tn
 }
+
+// splitPackCost is the cost of packing one row panel of A for a depth
+// block, in micro-tiles of the same depth (a 10-row panel of transposed A
+// packs at ~14 GB/s on Zen 4, 0.6 of the tile's time; untransposed, with
+// the transpose kernel, ~0.3; on Zen 5's faster FMAs about twice that).
+// Counting it moves near-ties from column splits, where both threads pack
+// all of A, to row splits: two threads, paired interleaved medians,
+// 250x12544x251 with A transposed (the RNN's weight gradient at 250 hidden
+// units) 1.09, 490x1000x250 1.08, 250x1000x256 1.02; the RNN step at
+// hidden 250, batch 16, 1.11.
+const splitPackCost = 0.5
 
 // RunPart runs thread part's share of the call (pool.Task).
 func (g *gemmCall[T]) RunPart(part, _ int) { g.run(part) }
