@@ -326,17 +326,18 @@ type recurTask struct {
 }
 
 // runRecur runs m.recur on the worker pool. Sequences are independent, so
-// while the packed weights fit in L2 threads split the rows and run all the
-// steps with no synchronisation; larger weights, and batches too small for
-// a row panel per thread, are split by columns at each step instead, so
-// that each thread streams only its share of the weights.
+// while every thread can stream all the packed weights from its L2 or the
+// shared L3 (sharedL3), threads split the rows and run all the steps with
+// no synchronisation; larger weights, and batches too small for a row
+// panel per thread, are split by columns at each step instead, so that
+// each thread streams only its share of the weights.
 func (m *Model) runRecur() {
 	threads := blas.Threads()
 	for len(m.ws) < threads {
 		m.ws = append(m.ws, blas.PackedWorkspace32{})
 	}
 	switch {
-	case threads > 1 && (!fitsL2(&m.pw) || (m.rows < 2*m.pw.PanelRows() && 2*m.rows*m.cfg.Hidden*m.cfg.Hidden >= colSplitMinFlops)):
+	case threads > 1 && (!sharedL3(&m.pw, threads) || (m.rows < 2*m.pw.PanelRows() && 2*m.rows*m.cfg.Hidden*m.cfg.Hidden >= colSplitMinFlops)):
 		m.recur.cols = true
 		m.recur.RunPart(0, 1)
 	case m.rows >= 2*m.pw.PanelRows() && threads > 1:
