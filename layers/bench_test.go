@@ -12,17 +12,18 @@ import (
 //	go test -run XXX -bench TrainStep -benchtime 20x ./layers
 //
 // part=step is one full step (forward, loss, backward, SGD-momentum
-// update) by Network.TrainStep, with the update fused into the backward
-// pass; part=unfused is the same step as Gradient followed by Step;
-// part=gradient leaves out the update, part=update is the update alone and
-// part=forward the inference forward pass. GFLOP/s counts the
+// update) by Network.TrainStep as configured (Gradient followed by Step,
+// since FuseUpdates is off by default); part=fused is the same step with
+// FuseUpdates set, the update fused into the backward pass; part=gradient
+// leaves out the update, part=update is the update alone and part=forward
+// the inference forward pass. GFLOP/s counts the
 // conventional 6 x batch x weights flops of a step (2 for the forward pass,
 // 4 for the two backward products; the first layer's input gradient, which
 // is not computed, is counted too) for every part, so the parts' GFLOP/s
 // are rates of the whole step's work, not of their own.
 func BenchmarkTrainStep(b *testing.B) {
 	for _, sizes := range [][]int{{784, 1000, 1000, 10}, {784, 4000, 4000, 10}} {
-		for _, part := range []string{"step", "unfused", "gradient", "update", "forward"} {
+		for _, part := range []string{"step", "fused", "gradient", "update", "forward"} {
 			name := fmt.Sprintf("net=%s/batch=100/part=%s", netName(sizes), part)
 			b.Run(name, func(b *testing.B) { benchStep(b, sizes, 100, 0, part) })
 		}
@@ -60,9 +61,10 @@ func benchStep(b *testing.B, sizes []int, batch int, dropout float32, part strin
 		switch part {
 		case "step":
 			net.TrainStep(x, y, opt)
-		case "unfused":
-			net.Gradient(x, y)
-			opt.Step(net)
+		case "fused":
+			FuseUpdates = true
+			net.TrainStep(x, y, opt)
+			FuseUpdates = false
 		case "gradient":
 			net.Gradient(x, y)
 		case "update":
