@@ -221,3 +221,34 @@ func TestSplitThreads(t *testing.T) {
 		}
 	}
 }
+
+// TestNarrowShallow checks the narrow path's row limit for shallow
+// products: at depth narrowShallowK or less, only as many rows as a
+// full-depth A block holds (with a 1 MiB L2: 340 float32 rows of the 10x32
+// kernel on either L1, 170 float64 rows on a 32 KiB L1 and 250 on a 48 KiB
+// one); deeper products keep the limit of their own block sizes.
+func TestNarrowShallow(t *testing.T) {
+	for _, c := range []struct{ l1, elem, nr, lim int }{
+		{32 << 10, 4, 32, 340}, {48 << 10, 4, 32, 340}, {32 << 10, 8, 16, 170}, {48 << 10, 8, 16, 250},
+	} {
+		withCaches(c.l1, 1<<20, 32<<20, func() {
+			narrow := func(m, k int) bool {
+				return useNarrow(m, k, 100, 1, c.elem, packedBlocking(10, c.nr, c.elem, k))
+			}
+			if lim := packedBlocking(10, c.nr, c.elem, maxKC).mc; lim != c.lim {
+				t.Fatalf("L1 %d KiB, %d-byte elements: full-depth MC %d, want %d", c.l1>>10, c.elem, lim, c.lim)
+			}
+			for _, k := range []int{1, 32, narrowShallowK} {
+				if !narrow(100, k) || !narrow(c.lim, k) || narrow(c.lim+1, k) || narrow(1000, k) {
+					t.Errorf("L1 %d KiB, %d-byte elements, k = %d: narrow for 100, %d, %d, 1000 rows = %v, %v, %v, %v; want true, true, false, false",
+						c.l1>>10, c.elem, k, c.lim, c.lim+1, narrow(100, k), narrow(c.lim, k), narrow(c.lim+1, k), narrow(1000, k))
+				}
+			}
+			// From depth narrowShallowK+1 the depth's own A block decides.
+			k := narrowShallowK + 36
+			if mc := packedBlocking(10, c.nr, c.elem, k).mc; !narrow(mc, k) || narrow(mc+1, k) || mc <= c.lim {
+				t.Errorf("L1 %d KiB, %d-byte elements, k = %d: MC %d, narrow for it %v and one more %v", c.l1>>10, c.elem, k, mc, narrow(mc, k), narrow(mc+1, k))
+			}
+		})
+	}
+}

@@ -43,6 +43,19 @@ const narrowGroup = 4
 // the masked half-width kernel instead of packing it.
 const maskMaxPanels = 4
 
+// narrowShallowK: a product this shallow takes the narrow path only with
+// as many rows as an A block of full depth (packedBlocking at depth maxKC)
+// holds. At a small depth the block sizes would admit thousands of rows
+// (MC grows as KC shrinks), but the general path was as fast or faster
+// there: Zen 4, one thread, paired interleaved medians, general / narrow:
+// float32 1000x64x1000 1.05, 1.06 and 1.04, with A transposed 1.07 and
+// 1.08, 1000x32x1000 1.06 and 1.02, 700x64x1000 1.04 and 1.01, level
+// (within 1%) at 1000x64x4000, 2000x64x1000, float64 1000x64x1000,
+// 1000x32x1000 and 2000x64x2000; from depth 100 the narrow path keeps them
+// (784x100x4000 0.96, 1000x100x1000 0.98, 600x128x2000 0.96 for the
+// general path).
+const narrowShallowK = 64
+
 // narrowMaxPackedA bounds the packed copy of A (bytes) the narrow path keeps;
 // larger calls take the general path.
 const narrowMaxPackedA = 16 << 20
@@ -59,6 +72,9 @@ func stridedFriendly(ldb, elemSize int) bool {
 // with the given number of threads.
 func useNarrow(m, k, nP, threads, elemSize int, bl blocking) bool {
 	if m > bl.mc {
+		return false
+	}
+	if k <= narrowShallowK && m > packedBlocking(bl.mr, bl.nr, elemSize, maxKC).mc {
 		return false
 	}
 	mPad := (m + bl.mr - 1) / bl.mr * bl.mr
