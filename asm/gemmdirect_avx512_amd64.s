@@ -46,27 +46,35 @@
 	ADDQ R12, DI; \
 	ADDQ R13, R15
 
-#define DBC1(R, ACC, T) \
+// The broadcast of one row's A value into T and its FMA with the row of B
+// in B into ACC (512-bit registers, or 256-bit ones throughout).
+#define DBC1(R, B, ACC, T) \
 	VBROADCASTSS (R)(R15*1), T; \
-	VFMADD231PS Z20, T, ACC
+	VFMADD231PS B, T, ACC
 
-// One depth step with at most 16 columns into the accumulators A0..A7.
-#define DNSTEP(A0, A1, A2, A3, A4, A5, A6, A7) \
+// One depth step with at most 16 columns into the accumulators A0..A7,
+// with B = Z20 and T0..T3 = Z22..Z25; with at most 8 columns the same on
+// Y20, Y22..Y25 and Y accumulators: half the lanes, at twice the rate
+// where a 512-bit FMA issues as two 256-bit halves (Zen 4), the upper
+// halves of the accumulators left zero.
+#define DNSTEP(B, T0, T1, T2, T3, A0, A1, A2, A3, A4, A5, A6, A7) \
 	PREFETCHT0 (DI)(R12*8); \
-	VMOVUPS.Z (DI), K1, Z20; \
-	DBC1(AX, A0, Z22); \
-	DBC1(BX, A1, Z23); \
-	DBC1(SI, A2, Z24); \
-	DBC1(DX, A3, Z25); \
-	DBC1(R8, A4, Z22); \
-	DBC1(R9, A5, Z23); \
-	DBC1(R10, A6, Z24); \
-	DBC1(R11, A7, Z25); \
+	VMOVUPS.Z (DI), K1, B; \
+	DBC1(AX, B, A0, T0); \
+	DBC1(BX, B, A1, T1); \
+	DBC1(SI, B, A2, T2); \
+	DBC1(DX, B, A3, T3); \
+	DBC1(R8, B, A4, T0); \
+	DBC1(R9, B, A5, T1); \
+	DBC1(R10, B, A6, T2); \
+	DBC1(R11, B, A7, T3); \
 	ADDQ R12, DI; \
 	ADDQ R13, R15
 
-#define DEVEN DNSTEP(Z0, Z2, Z4, Z6, Z8, Z10, Z12, Z14)
-#define DODD DNSTEP(Z1, Z3, Z5, Z7, Z9, Z11, Z13, Z15)
+#define DEVEN DNSTEP(Z20, Z22, Z23, Z24, Z25, Z0, Z2, Z4, Z6, Z8, Z10, Z12, Z14)
+#define DODD DNSTEP(Z20, Z22, Z23, Z24, Z25, Z1, Z3, Z5, Z7, Z9, Z11, Z13, Z15)
+#define DYEVEN DNSTEP(Y20, Y22, Y23, Y24, Y25, Y0, Y2, Y4, Y6, Y8, Y10, Y12, Y14)
+#define DYODD DNSTEP(Y20, Y22, Y23, Y24, Y25, Y1, Y3, Y5, Y7, Y9, Y11, Y13, Y15)
 
 // The same steps for a tile of at most four rows (a last row tile that
 // the eight-row steps would mostly waste): rows 0..3 only.
@@ -82,55 +90,20 @@
 	ADDQ R12, DI; \
 	ADDQ R13, R15
 
-#define DNSTEP4(A0, A1, A2, A3) \
+#define DNSTEP4(B, T0, T1, T2, T3, A0, A1, A2, A3) \
 	PREFETCHT0 (DI)(R12*8); \
-	VMOVUPS.Z (DI), K1, Z20; \
-	DBC1(AX, A0, Z22); \
-	DBC1(BX, A1, Z23); \
-	DBC1(SI, A2, Z24); \
-	DBC1(DX, A3, Z25); \
+	VMOVUPS.Z (DI), K1, B; \
+	DBC1(AX, B, A0, T0); \
+	DBC1(BX, B, A1, T1); \
+	DBC1(SI, B, A2, T2); \
+	DBC1(DX, B, A3, T3); \
 	ADDQ R12, DI; \
 	ADDQ R13, R15
 
-#define DEVEN4 DNSTEP4(Z0, Z2, Z4, Z6)
-#define DODD4 DNSTEP4(Z1, Z3, Z5, Z7)
-
-// The steps for a tile of at most 8 columns, on 256-bit vectors: half the
-// lanes of DNSTEP, at twice its rate where a 512-bit FMA issues as two
-// 256-bit halves (Zen 4); the upper halves of the accumulators stay zero.
-#define DBY(R, ACC, T) \
-	VBROADCASTSS (R)(R15*1), T; \
-	VFMADD231PS Y20, T, ACC
-
-#define DYSTEP(A0, A1, A2, A3, A4, A5, A6, A7) \
-	PREFETCHT0 (DI)(R12*8); \
-	VMOVUPS.Z (DI), K1, Y20; \
-	DBY(AX, A0, Y22); \
-	DBY(BX, A1, Y23); \
-	DBY(SI, A2, Y24); \
-	DBY(DX, A3, Y25); \
-	DBY(R8, A4, Y22); \
-	DBY(R9, A5, Y23); \
-	DBY(R10, A6, Y24); \
-	DBY(R11, A7, Y25); \
-	ADDQ R12, DI; \
-	ADDQ R13, R15
-
-#define DYEVEN DYSTEP(Y0, Y2, Y4, Y6, Y8, Y10, Y12, Y14)
-#define DYODD DYSTEP(Y1, Y3, Y5, Y7, Y9, Y11, Y13, Y15)
-
-#define DYSTEP4(A0, A1, A2, A3) \
-	PREFETCHT0 (DI)(R12*8); \
-	VMOVUPS.Z (DI), K1, Y20; \
-	DBY(AX, A0, Y22); \
-	DBY(BX, A1, Y23); \
-	DBY(SI, A2, Y24); \
-	DBY(DX, A3, Y25); \
-	ADDQ R12, DI; \
-	ADDQ R13, R15
-
-#define DYEVEN4 DYSTEP4(Y0, Y2, Y4, Y6)
-#define DYODD4 DYSTEP4(Y1, Y3, Y5, Y7)
+#define DEVEN4 DNSTEP4(Z20, Z22, Z23, Z24, Z25, Z0, Z2, Z4, Z6)
+#define DODD4 DNSTEP4(Z20, Z22, Z23, Z24, Z25, Z1, Z3, Z5, Z7)
+#define DYEVEN4 DNSTEP4(Y20, Y22, Y23, Y24, Y25, Y0, Y2, Y4, Y6)
+#define DYODD4 DNSTEP4(Y20, Y22, Y23, Y24, Y25, Y1, Y3, Y5, Y7)
 
 // Row epilogues at R11: C = alpha*acc + C (DACC) or C = alpha*acc (DSTORE),
 // masked to the tile's columns; Z26 = alpha.
@@ -467,27 +440,35 @@ ddone:
 	ADDQ R12, DI; \
 	ADDQ R13, R15
 
-#define QBC1(R, ACC, T) \
+// The broadcast of one row's A value into T and its FMA with the row of B
+// in B into ACC (512-bit registers, or 256-bit ones throughout).
+#define QBC1(R, B, ACC, T) \
 	VBROADCASTSD (R)(R15*1), T; \
-	VFMADD231PD Z20, T, ACC
+	VFMADD231PD B, T, ACC
 
-// One depth step with at most 8 columns into the accumulators A0..A7.
-#define QNSTEP(A0, A1, A2, A3, A4, A5, A6, A7) \
+// One depth step with at most 8 columns into the accumulators A0..A7,
+// with B = Z20 and T0..T3 = Z22..Z25; with at most 4 columns the same on
+// Y20, Y22..Y25 and Y accumulators: half the lanes, at twice the rate
+// where a 512-bit FMA issues as two 256-bit halves (Zen 4), the upper
+// halves of the accumulators left zero.
+#define QNSTEP(B, T0, T1, T2, T3, A0, A1, A2, A3, A4, A5, A6, A7) \
 	PREFETCHT0 (DI)(R12*8); \
-	VMOVUPD.Z (DI), K1, Z20; \
-	QBC1(AX, A0, Z22); \
-	QBC1(BX, A1, Z23); \
-	QBC1(SI, A2, Z24); \
-	QBC1(DX, A3, Z25); \
-	QBC1(R8, A4, Z22); \
-	QBC1(R9, A5, Z23); \
-	QBC1(R10, A6, Z24); \
-	QBC1(R11, A7, Z25); \
+	VMOVUPD.Z (DI), K1, B; \
+	QBC1(AX, B, A0, T0); \
+	QBC1(BX, B, A1, T1); \
+	QBC1(SI, B, A2, T2); \
+	QBC1(DX, B, A3, T3); \
+	QBC1(R8, B, A4, T0); \
+	QBC1(R9, B, A5, T1); \
+	QBC1(R10, B, A6, T2); \
+	QBC1(R11, B, A7, T3); \
 	ADDQ R12, DI; \
 	ADDQ R13, R15
 
-#define QEVEN QNSTEP(Z0, Z2, Z4, Z6, Z8, Z10, Z12, Z14)
-#define QODD QNSTEP(Z1, Z3, Z5, Z7, Z9, Z11, Z13, Z15)
+#define QEVEN QNSTEP(Z20, Z22, Z23, Z24, Z25, Z0, Z2, Z4, Z6, Z8, Z10, Z12, Z14)
+#define QODD QNSTEP(Z20, Z22, Z23, Z24, Z25, Z1, Z3, Z5, Z7, Z9, Z11, Z13, Z15)
+#define QYEVEN QNSTEP(Y20, Y22, Y23, Y24, Y25, Y0, Y2, Y4, Y6, Y8, Y10, Y12, Y14)
+#define QYODD QNSTEP(Y20, Y22, Y23, Y24, Y25, Y1, Y3, Y5, Y7, Y9, Y11, Y13, Y15)
 
 // The same steps for a tile of at most four rows (a last row tile that
 // the eight-row steps would mostly waste): rows 0..3 only.
@@ -503,55 +484,20 @@ ddone:
 	ADDQ R12, DI; \
 	ADDQ R13, R15
 
-#define QNSTEP4(A0, A1, A2, A3) \
+#define QNSTEP4(B, T0, T1, T2, T3, A0, A1, A2, A3) \
 	PREFETCHT0 (DI)(R12*8); \
-	VMOVUPD.Z (DI), K1, Z20; \
-	QBC1(AX, A0, Z22); \
-	QBC1(BX, A1, Z23); \
-	QBC1(SI, A2, Z24); \
-	QBC1(DX, A3, Z25); \
+	VMOVUPD.Z (DI), K1, B; \
+	QBC1(AX, B, A0, T0); \
+	QBC1(BX, B, A1, T1); \
+	QBC1(SI, B, A2, T2); \
+	QBC1(DX, B, A3, T3); \
 	ADDQ R12, DI; \
 	ADDQ R13, R15
 
-#define QEVEN4 QNSTEP4(Z0, Z2, Z4, Z6)
-#define QODD4 QNSTEP4(Z1, Z3, Z5, Z7)
-
-// The steps for a tile of at most 8 columns, on 256-bit vectors: half the
-// lanes of QNSTEP, at twice its rate where a 512-bit FMA issues as two
-// 256-bit halves (Zen 4); the upper halves of the accumulators stay zero.
-#define QBY(R, ACC, T) \
-	VBROADCASTSD (R)(R15*1), T; \
-	VFMADD231PD Y20, T, ACC
-
-#define QYSTEP(A0, A1, A2, A3, A4, A5, A6, A7) \
-	PREFETCHT0 (DI)(R12*8); \
-	VMOVUPD.Z (DI), K1, Y20; \
-	QBY(AX, A0, Y22); \
-	QBY(BX, A1, Y23); \
-	QBY(SI, A2, Y24); \
-	QBY(DX, A3, Y25); \
-	QBY(R8, A4, Y22); \
-	QBY(R9, A5, Y23); \
-	QBY(R10, A6, Y24); \
-	QBY(R11, A7, Y25); \
-	ADDQ R12, DI; \
-	ADDQ R13, R15
-
-#define QYEVEN QYSTEP(Y0, Y2, Y4, Y6, Y8, Y10, Y12, Y14)
-#define QYODD QYSTEP(Y1, Y3, Y5, Y7, Y9, Y11, Y13, Y15)
-
-#define QYSTEP4(A0, A1, A2, A3) \
-	PREFETCHT0 (DI)(R12*8); \
-	VMOVUPD.Z (DI), K1, Y20; \
-	QBY(AX, A0, Y22); \
-	QBY(BX, A1, Y23); \
-	QBY(SI, A2, Y24); \
-	QBY(DX, A3, Y25); \
-	ADDQ R12, DI; \
-	ADDQ R13, R15
-
-#define QYEVEN4 QYSTEP4(Y0, Y2, Y4, Y6)
-#define QYODD4 QYSTEP4(Y1, Y3, Y5, Y7)
+#define QEVEN4 QNSTEP4(Z20, Z22, Z23, Z24, Z25, Z0, Z2, Z4, Z6)
+#define QODD4 QNSTEP4(Z20, Z22, Z23, Z24, Z25, Z1, Z3, Z5, Z7)
+#define QYEVEN4 QNSTEP4(Y20, Y22, Y23, Y24, Y25, Y0, Y2, Y4, Y6)
+#define QYODD4 QNSTEP4(Y20, Y22, Y23, Y24, Y25, Y1, Y3, Y5, Y7)
 
 // Row epilogues at R11: C = alpha*acc + C (QACC) or C = alpha*acc (QSTORE),
 // masked to the tile's columns; Z26 = alpha.

@@ -59,27 +59,35 @@ const direct512F32 = `// The broadcast of one row's A value and its FMAs into th
 	ADDQ R12, DI; \
 	ADDQ R13, R15
 
-#define DBC1(R, ACC, T) \
+// The broadcast of one row's A value into T and its FMA with the row of B
+// in B into ACC (512-bit registers, or 256-bit ones throughout).
+#define DBC1(R, B, ACC, T) \
 	VBROADCASTSS (R)(R15*1), T; \
-	VFMADD231PS Z20, T, ACC
+	VFMADD231PS B, T, ACC
 
-// One depth step with at most 16 columns into the accumulators A0..A7.
-#define DNSTEP(A0, A1, A2, A3, A4, A5, A6, A7) \
+// One depth step with at most 16 columns into the accumulators A0..A7,
+// with B = Z20 and T0..T3 = Z22..Z25; with at most 8 columns the same on
+// Y20, Y22..Y25 and Y accumulators: half the lanes, at twice the rate
+// where a 512-bit FMA issues as two 256-bit halves (Zen 4), the upper
+// halves of the accumulators left zero.
+#define DNSTEP(B, T0, T1, T2, T3, A0, A1, A2, A3, A4, A5, A6, A7) \
 	PREFETCHT0 (DI)(R12*8); \
-	VMOVUPS.Z (DI), K1, Z20; \
-	DBC1(AX, A0, Z22); \
-	DBC1(BX, A1, Z23); \
-	DBC1(SI, A2, Z24); \
-	DBC1(DX, A3, Z25); \
-	DBC1(R8, A4, Z22); \
-	DBC1(R9, A5, Z23); \
-	DBC1(R10, A6, Z24); \
-	DBC1(R11, A7, Z25); \
+	VMOVUPS.Z (DI), K1, B; \
+	DBC1(AX, B, A0, T0); \
+	DBC1(BX, B, A1, T1); \
+	DBC1(SI, B, A2, T2); \
+	DBC1(DX, B, A3, T3); \
+	DBC1(R8, B, A4, T0); \
+	DBC1(R9, B, A5, T1); \
+	DBC1(R10, B, A6, T2); \
+	DBC1(R11, B, A7, T3); \
 	ADDQ R12, DI; \
 	ADDQ R13, R15
 
-#define DEVEN DNSTEP(Z0, Z2, Z4, Z6, Z8, Z10, Z12, Z14)
-#define DODD DNSTEP(Z1, Z3, Z5, Z7, Z9, Z11, Z13, Z15)
+#define DEVEN DNSTEP(Z20, Z22, Z23, Z24, Z25, Z0, Z2, Z4, Z6, Z8, Z10, Z12, Z14)
+#define DODD DNSTEP(Z20, Z22, Z23, Z24, Z25, Z1, Z3, Z5, Z7, Z9, Z11, Z13, Z15)
+#define DYEVEN DNSTEP(Y20, Y22, Y23, Y24, Y25, Y0, Y2, Y4, Y6, Y8, Y10, Y12, Y14)
+#define DYODD DNSTEP(Y20, Y22, Y23, Y24, Y25, Y1, Y3, Y5, Y7, Y9, Y11, Y13, Y15)
 
 // The same steps for a tile of at most four rows (a last row tile that
 // the eight-row steps would mostly waste): rows 0..3 only.
@@ -95,55 +103,20 @@ const direct512F32 = `// The broadcast of one row's A value and its FMAs into th
 	ADDQ R12, DI; \
 	ADDQ R13, R15
 
-#define DNSTEP4(A0, A1, A2, A3) \
+#define DNSTEP4(B, T0, T1, T2, T3, A0, A1, A2, A3) \
 	PREFETCHT0 (DI)(R12*8); \
-	VMOVUPS.Z (DI), K1, Z20; \
-	DBC1(AX, A0, Z22); \
-	DBC1(BX, A1, Z23); \
-	DBC1(SI, A2, Z24); \
-	DBC1(DX, A3, Z25); \
+	VMOVUPS.Z (DI), K1, B; \
+	DBC1(AX, B, A0, T0); \
+	DBC1(BX, B, A1, T1); \
+	DBC1(SI, B, A2, T2); \
+	DBC1(DX, B, A3, T3); \
 	ADDQ R12, DI; \
 	ADDQ R13, R15
 
-#define DEVEN4 DNSTEP4(Z0, Z2, Z4, Z6)
-#define DODD4 DNSTEP4(Z1, Z3, Z5, Z7)
-
-// The steps for a tile of at most 8 columns, on 256-bit vectors: half the
-// lanes of DNSTEP, at twice its rate where a 512-bit FMA issues as two
-// 256-bit halves (Zen 4); the upper halves of the accumulators stay zero.
-#define DBY(R, ACC, T) \
-	VBROADCASTSS (R)(R15*1), T; \
-	VFMADD231PS Y20, T, ACC
-
-#define DYSTEP(A0, A1, A2, A3, A4, A5, A6, A7) \
-	PREFETCHT0 (DI)(R12*8); \
-	VMOVUPS.Z (DI), K1, Y20; \
-	DBY(AX, A0, Y22); \
-	DBY(BX, A1, Y23); \
-	DBY(SI, A2, Y24); \
-	DBY(DX, A3, Y25); \
-	DBY(R8, A4, Y22); \
-	DBY(R9, A5, Y23); \
-	DBY(R10, A6, Y24); \
-	DBY(R11, A7, Y25); \
-	ADDQ R12, DI; \
-	ADDQ R13, R15
-
-#define DYEVEN DYSTEP(Y0, Y2, Y4, Y6, Y8, Y10, Y12, Y14)
-#define DYODD DYSTEP(Y1, Y3, Y5, Y7, Y9, Y11, Y13, Y15)
-
-#define DYSTEP4(A0, A1, A2, A3) \
-	PREFETCHT0 (DI)(R12*8); \
-	VMOVUPS.Z (DI), K1, Y20; \
-	DBY(AX, A0, Y22); \
-	DBY(BX, A1, Y23); \
-	DBY(SI, A2, Y24); \
-	DBY(DX, A3, Y25); \
-	ADDQ R12, DI; \
-	ADDQ R13, R15
-
-#define DYEVEN4 DYSTEP4(Y0, Y2, Y4, Y6)
-#define DYODD4 DYSTEP4(Y1, Y3, Y5, Y7)
+#define DEVEN4 DNSTEP4(Z20, Z22, Z23, Z24, Z25, Z0, Z2, Z4, Z6)
+#define DODD4 DNSTEP4(Z20, Z22, Z23, Z24, Z25, Z1, Z3, Z5, Z7)
+#define DYEVEN4 DNSTEP4(Y20, Y22, Y23, Y24, Y25, Y0, Y2, Y4, Y6)
+#define DYODD4 DNSTEP4(Y20, Y22, Y23, Y24, Y25, Y1, Y3, Y5, Y7)
 
 // Row epilogues at R11: C = alpha*acc + C (DACC) or C = alpha*acc (DSTORE),
 // masked to the tile's columns; Z26 = alpha.
@@ -786,8 +759,9 @@ func genDirectAVX512() *asmFile {
 		"sgemmDirectAVX512Asm", "dgemmDirectAVX512Asm", "a *float32", "a *float64", "b *float32", "b *float64",
 		"c *float32", "c *float64", "alpha float32", "alpha float64",
 		"// One depth step with more than 16 columns.", "// One depth step with more than 8 columns.",
-		"// One depth step with at most 16 columns into the accumulators A0..A7.", "// One depth step with at most 8 columns into the accumulators A0..A7.",
-	}, []string{"DBC2", "DWSTEP4", "DWSTEP", "DBC1", "DNSTEP4", "DNSTEP", "DEVEN4", "DODD4", "DEVEN", "DODD", "DACC", "DSTORE", "DZERO16", "DBY", "DYSTEP4", "DYSTEP", "DYEVEN4", "DYODD4", "DYEVEN", "DYODD"},
+		"// One depth step with at most 16 columns into the accumulators A0..A7,", "// One depth step with at most 8 columns into the accumulators A0..A7,",
+		"// with B = Z20 and T0..T3 = Z22..Z25; with at most 8 columns the same on", "// with B = Z20 and T0..T3 = Z22..Z25; with at most 4 columns the same on",
+	}, []string{"DBC2", "DWSTEP4", "DWSTEP", "DBC1", "DNSTEP4", "DNSTEP", "DEVEN4", "DODD4", "DEVEN", "DODD", "DACC", "DSTORE", "DZERO16", "DYEVEN4", "DYODD4", "DYEVEN", "DYODD"},
 		[]string{"dnarrow", "dwloop1", "dwloop", "dwtail", "dw4loop1", "dw4loop", "dw4tail", "dw4", "depilogue", "dntail", "dnloop", "dnsum", "dn4loop", "dn4tail", "dn4sum", "dn4", "dstore", "ddone", "dyn", "dynloop", "dyntail", "dyn4", "dyn4loop", "dyn4tail"},
 		"Q", "q")
 	return rawFile(direct512Doc + direct512F32 + direct512F64Doc + f64)
