@@ -27,8 +27,13 @@ type Impl struct {
 	Sgemm func(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags)
 	// SgemmStrided is the SMR x SNR float32 micro-kernel that reads B in
 	// place, rows ldb apart (sgemmStridedMicroRef); nil where the
-	// implementation has none (package blas then packs B).
-	SgemmStrided func(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags)
+	// implementation has none (package blas then packs B). Its first
+	// min(pfRows, k) steps (the assembly kernels: rounded down to a
+	// multiple of four) also prefetch into L2 one cache line each of the
+	// rows pf[0], pf[ldb], ..., pf[(pfRows-1)*ldb] (the caller's next
+	// slice of B, interleaved with the multiply-adds); pfRows = 0: none.
+	// The prefetches never change the result.
+	SgemmStrided func(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags, pf []float32, pfRows int)
 	// SMRAlt x SNR is an alternative float32 micro-kernel shape with fewer
 	// rows, for products whose row count the main shape pads badly (the
 	// AVX-512 kernels: 8 rows beside 10, for a batch of 16), with its
@@ -46,7 +51,7 @@ type Impl struct {
 	// loads (sgemmHalfMaskRef): the last micro-panel of a product whose B
 	// is read in place then needs no packing. nil: none.
 	SgemmHalfMask, SgemmHalfMaskAlt func(k int, a, b []float32, ldb int, c []float32, ldc, cols int)
-	SgemmStridedAlt                 func(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags)
+	SgemmStridedAlt                 func(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags, pf []float32, pfRows int)
 	// SgemmDirect is the direct float32 kernel (sgemmDirectRef): a tile of
 	// up to DirectMR x SDirectNR of C = alpha*A*B (+ C with Accumulate)
 	// with both operands read in place, for products too small to repay
@@ -72,13 +77,13 @@ type Impl struct {
 	// Dgemm is the float64 micro-kernel; see dgemmMicroRef.
 	Dgemm func(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags)
 	// DgemmStrided is SgemmStrided for float64 (dgemmStridedMicroRef).
-	DgemmStrided func(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags)
+	DgemmStrided func(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags, pf []float64, pfRows int)
 	// DMRAlt x DNR is the alternative float64 shape, as SMRAlt (the
 	// AVX-512 kernels: 8 rows beside 10, for LAPACK's 64-row panels), with
 	// its packed and in-place kernels; 0 and nil where there is none.
 	DMRAlt          int
 	DgemmAlt        func(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags)
-	DgemmStridedAlt func(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags)
+	DgemmStridedAlt func(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags, pf []float64, pfRows int)
 
 	// Transpose is transposeGeneric's loop, used to pack transposed GEMM
 	// operands (dst rows ldd apart).
@@ -422,7 +427,7 @@ func (impl *Impl) SgemmHalfFor(m int) (half func(k int, a, b, c []float32, ldc i
 // than the main shape and the main shape would compute more than a
 // sixteenth of its rows in padding (m = 16, 24, 32, 64 with the AVX-512
 // kernels), the main shape otherwise.
-func (impl *Impl) SgemmFor(m int) (mr int, kern func(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags), strided func(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags)) {
+func (impl *Impl) SgemmFor(m int) (mr int, kern func(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags), strided func(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags, pf []float32, pfRows int)) {
 	if useAlt(m, impl.SMR, impl.SMRAlt) {
 		return impl.SMRAlt, impl.SgemmAlt, impl.SgemmStridedAlt
 	}
@@ -434,7 +439,7 @@ func (impl *Impl) SgemmFor(m int) (mr int, kern func(k int, a, b, c []float32, l
 // sixteenth of its rows in padding (m = 16, 24, 32, 64 with the AVX-512
 // kernels; at 64 x 2000 x 2000 one thread: 65 -> 72 GFLOP/s, the 60-row
 // product's rate), the main shape otherwise.
-func (impl *Impl) DgemmFor(m int) (mr int, kern func(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags), strided func(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags)) {
+func (impl *Impl) DgemmFor(m int) (mr int, kern func(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags), strided func(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags, pf []float64, pfRows int)) {
 	if useAlt(m, impl.DMR, impl.DMRAlt) {
 		return impl.DMRAlt, impl.DgemmAlt, impl.DgemmStridedAlt
 	}

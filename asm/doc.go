@@ -17,7 +17,10 @@
 //     ReLU (see GemmFlags). Packing and blocking live in package blas.
 //     Beside each, a kernel of the same shape that reads B in place, rows
 //     ldb apart (sgemmStridedMicroRef; Impl.SgemmStrided, DgemmStrided),
-//     for products whose B is used by few kernel calls; and where the
+//     for products whose B is used by few kernel calls, which also
+//     prefetches a stream of rows into L2 one line per step (the caller's
+//     next slice of B, instead of bursts of Prefetch32 between calls); and
+//     where the
 //     implementation has one, an alternative float32 shape with fewer rows
 //     (Impl.SMRAlt; Impl.SgemmFor chooses between the two by the row count),
 //     and half-width edge kernels computing the first NR/2 columns of a

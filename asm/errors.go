@@ -23,4 +23,5 @@ const (
 	errDot       = "asm: dot kernel tile, depth or strides out of range"
 	errDirectA   = "asm: insufficient length of a"
 	errDirectB   = "asm: insufficient length of b"
+	errPrefetch  = "asm: prefetch rows outside pf"
 )

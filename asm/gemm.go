@@ -175,17 +175,27 @@ func checkStrided(mr, nr, k, la, lb, ldb, lc, ldc, lbias int, flags GemmFlags) {
 	checkGemm(mr, nr, k, la, k*nr, lc, ldc, lbias, flags)
 }
 
+// checkPrefetch panics unless the rows a strided kernel is asked to
+// prefetch, pfRows of them ldb apart from pf[0], lie within pf.
+func checkPrefetch(lpf, ldb, pfRows int) {
+	if pfRows < 0 || pfRows > 0 && (pfRows-1)*ldb >= lpf {
+		panic(errPrefetch)
+	}
+}
+
 // sgemmStridedGeneric is the generic implementation's strided 4x4 float32
 // micro-kernel: sgemmStridedMicroRef with mr = nr = 4, computed as
 // sgemmGeneric computes it (the same products summed in the same order).
-func sgemmStridedGeneric(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags) {
+func sgemmStridedGeneric(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags, pf []float32, pfRows int) {
 	checkStrided(genericMR, genericNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
+	checkPrefetch(len(pf), ldb, pfRows)
 	gemm4x4(k, a, b, ldb, c, ldc, bias, flags)
 }
 
 // dgemmStridedGeneric is sgemmStridedGeneric on float64.
-func dgemmStridedGeneric(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags) {
+func dgemmStridedGeneric(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags, pf []float64, pfRows int) {
 	checkStrided(genericMR, genericNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
+	checkPrefetch(len(pf), ldb, pfRows)
 	gemm4x4(k, a, b, ldb, c, ldc, bias, flags)
 }
 

@@ -24,7 +24,7 @@ func sgemmAVX2Asm(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFla
 // raw pointers: b holds k rows of 16 values, ldb elements apart.
 //
 //go:noescape
-func sgemmStridedAVX2Asm(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags)
+func sgemmStridedAVX2Asm(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags, pf *float32, pfRows int)
 
 // dgemmAVX2Asm is dgemmMicroRef with mr = 6, nr = 8 on raw pointers.
 //
@@ -35,7 +35,7 @@ func dgemmAVX2Asm(k int, a, b, c *float64, ldc int, bias *float64, flags GemmFla
 // pointers: b holds k rows of 8 values, ldb elements apart.
 //
 //go:noescape
-func dgemmStridedAVX2Asm(k int, a, b *float64, ldb int, c *float64, ldc int, bias *float64, flags GemmFlags)
+func dgemmStridedAVX2Asm(k int, a, b *float64, ldb int, c *float64, ldc int, bias *float64, flags GemmFlags, pf *float64, pfRows int)
 
 // sgemmAVX2 checks its operands and runs the 6x16 float32 micro-kernel.
 func sgemmAVX2(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags) {
@@ -45,9 +45,10 @@ func sgemmAVX2(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlag
 
 // sgemmStridedAVX2 checks its operands and runs the 6x16 float32
 // micro-kernel that reads B in place.
-func sgemmStridedAVX2(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags) {
+func sgemmStridedAVX2(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags, pf []float32, pfRows int) {
 	checkStrided(avx2SMR, avx2SNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
-	sgemmStridedAVX2Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+	checkPrefetch(len(pf), ldb, pfRows)
+	sgemmStridedAVX2Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags, unsafe.SliceData(pf), pfRows)
 }
 
 // dgemmAVX2 checks its operands and runs the 6x8 float64 micro-kernel.
@@ -58,9 +59,10 @@ func dgemmAVX2(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlag
 
 // dgemmStridedAVX2 checks its operands and runs the 6x8 float64 micro-kernel
 // that reads B in place.
-func dgemmStridedAVX2(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags) {
+func dgemmStridedAVX2(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags, pf []float64, pfRows int) {
 	checkStrided(avx2DMR, avx2DNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
-	dgemmStridedAVX2Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+	checkPrefetch(len(pf), ldb, pfRows)
+	dgemmStridedAVX2Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags, unsafe.SliceData(pf), pfRows)
 }
 
 // sgemmHalfAVX2Asm is sgemmHalfRef with mr = 6, nr = 16 on raw pointers:

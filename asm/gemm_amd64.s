@@ -51,6 +51,21 @@
 	STEP(AO, 0); \
 	ADDQ R12, DI
 
+// BROW that also prefetches one line of the caller's stream into L2 (R13,
+// stepped by R12): the next slice of B the GEMM engine's narrow path will
+// read, interleaved with the multiply-adds instead of issued in bursts.
+#define BROWPF(STEP, AO) \
+	PREFETCHT1 (R13); \
+	BROW(STEP, AO); \
+	ADDQ R12, R13
+
+// The count of 4-step rounds that also prefetch the caller's stream
+// (R13 = pf, rows R12 apart): BX = min(pfRows, k) / 4, ZF set when none.
+#define PFCOUNT \
+	CMPQ BX, CX; \
+	CMOVQGT CX, BX; \
+	SHRQ $2, BX
+
 // Prefetch the C tile at DX (stride R8): six rows, first and last byte of
 // each, so that the epilogue does not wait on it.
 #define PREFC \
@@ -201,13 +216,15 @@ sstore:
 	VZEROUPPER
 	RET
 
-// func sgemmStridedAVX2Asm(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags)
+// func sgemmStridedAVX2Asm(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags, pf *float32, pfRows int)
 //
+// The first min(pfRows, k) steps, rounded down to a multiple of four,
+// also prefetch one line each of the rows pf, pf+ldb, ... into L2.
 // The 6x16 kernel reading B in place: row p of the B micro-panel is the 16
 // values at b + p*ldb (R12 = ldb in bytes). Each k step also prefetches the
 // row eight steps ahead, so that the first call on a panel streams it from
 // memory; the calls after it find the panel in L1.
-TEXT ·sgemmStridedAVX2Asm(SB), NOSPLIT, $0-64
+TEXT ·sgemmStridedAVX2Asm(SB), NOSPLIT, $0-80
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -218,9 +235,26 @@ TEXT ·sgemmStridedAVX2Asm(SB), NOSPLIT, $0-64
 	SHLQ $2, R8
 	MOVQ bias+48(FP), R9
 	MOVQ flags+56(FP), R10
+	MOVQ pf+64(FP), R13
+	MOVQ pfRows+72(FP), BX
 	PREFC
 	ZERO
 
+	PFCOUNT
+	JEQ  ssloop4pfdone
+
+ssloop4pf:
+	PREFETCHT0 768(SI)
+	BROWPF(SSTEP, 0)
+	BROWPF(SSTEP, 24)
+	BROWPF(SSTEP, 48)
+	BROWPF(SSTEP, 72)
+	ADDQ $96, SI
+	SUBQ $4, CX
+	DECQ BX
+	JNE  ssloop4pf
+
+ssloop4pfdone:
 	CMPQ CX, $4
 	JLT  sstail
 
@@ -412,12 +446,14 @@ dstore:
 	VZEROUPPER
 	RET
 
-// func dgemmStridedAVX2Asm(k int, a, b *float64, ldb int, c *float64, ldc int, bias *float64, flags GemmFlags)
+// func dgemmStridedAVX2Asm(k int, a, b *float64, ldb int, c *float64, ldc int, bias *float64, flags GemmFlags, pf *float64, pfRows int)
 //
+// The first min(pfRows, k) steps, rounded down to a multiple of four,
+// also prefetch one line each of the rows pf, pf+ldb, ... into L2.
 // The 6x8 kernel reading B in place: row p of the B micro-panel is the 8
 // values at b + p*ldb (R12 = ldb in bytes), prefetching the row eight steps
 // ahead.
-TEXT ·dgemmStridedAVX2Asm(SB), NOSPLIT, $0-64
+TEXT ·dgemmStridedAVX2Asm(SB), NOSPLIT, $0-80
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -428,9 +464,26 @@ TEXT ·dgemmStridedAVX2Asm(SB), NOSPLIT, $0-64
 	SHLQ $3, R8
 	MOVQ bias+48(FP), R9
 	MOVQ flags+56(FP), R10
+	MOVQ pf+64(FP), R13
+	MOVQ pfRows+72(FP), BX
 	PREFC
 	ZERO
 
+	PFCOUNT
+	JEQ  sdloop4pfdone
+
+sdloop4pf:
+	PREFETCHT0 384(SI)
+	BROWPF(DSTEP, 0)
+	BROWPF(DSTEP, 48)
+	BROWPF(DSTEP, 96)
+	BROWPF(DSTEP, 144)
+	ADDQ $192, SI
+	SUBQ $4, CX
+	DECQ BX
+	JNE  sdloop4pf
+
+sdloop4pfdone:
 	CMPQ CX, $4
 	JLT  sdtail
 

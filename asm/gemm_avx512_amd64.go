@@ -42,7 +42,7 @@ func sgemmAVX512Asm(k int, a, b, c *float32, ldc int, bias *float32, flags GemmF
 // raw pointers: b holds k rows of 32 values, ldb elements apart.
 //
 //go:noescape
-func sgemmStridedAVX512Asm(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags)
+func sgemmStridedAVX512Asm(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags, pf *float32, pfRows int)
 
 // dgemmAVX512Asm is dgemmMicroRef with mr = 10, nr = 16 on raw pointers.
 //
@@ -53,7 +53,7 @@ func dgemmAVX512Asm(k int, a, b, c *float64, ldc int, bias *float64, flags GemmF
 // raw pointers: b holds k rows of 16 values, ldb elements apart.
 //
 //go:noescape
-func dgemmStridedAVX512Asm(k int, a, b *float64, ldb int, c *float64, ldc int, bias *float64, flags GemmFlags)
+func dgemmStridedAVX512Asm(k int, a, b *float64, ldb int, c *float64, ldc int, bias *float64, flags GemmFlags, pf *float64, pfRows int)
 
 // sgemmAVX512 checks its operands and runs the 10x32 float32 micro-kernel.
 func sgemmAVX512(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags) {
@@ -63,9 +63,10 @@ func sgemmAVX512(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFl
 
 // sgemmStridedAVX512 checks its operands and runs the 10x32 float32
 // micro-kernel that reads B in place.
-func sgemmStridedAVX512(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags) {
+func sgemmStridedAVX512(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags, pf []float32, pfRows int) {
 	checkStrided(avx512SMR, avx512SNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
-	sgemmStridedAVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+	checkPrefetch(len(pf), ldb, pfRows)
+	sgemmStridedAVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags, unsafe.SliceData(pf), pfRows)
 }
 
 // dgemmAVX512 checks its operands and runs the 10x16 float64 micro-kernel.
@@ -76,9 +77,10 @@ func dgemmAVX512(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFl
 
 // dgemmStridedAVX512 checks its operands and runs the 10x16 float64
 // micro-kernel that reads B in place.
-func dgemmStridedAVX512(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags) {
+func dgemmStridedAVX512(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags, pf []float64, pfRows int) {
 	checkStrided(avx512DMR, avx512DNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
-	dgemmStridedAVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+	checkPrefetch(len(pf), ldb, pfRows)
+	dgemmStridedAVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags, unsafe.SliceData(pf), pfRows)
 }
 
 // dgemm8AVX512Asm is dgemmMicroRef with mr = 8, nr = 16 on raw pointers.
@@ -90,7 +92,7 @@ func dgemm8AVX512Asm(k int, a, b, c *float64, ldc int, bias *float64, flags Gemm
 // raw pointers.
 //
 //go:noescape
-func dgemmStrided8AVX512Asm(k int, a, b *float64, ldb int, c *float64, ldc int, bias *float64, flags GemmFlags)
+func dgemmStrided8AVX512Asm(k int, a, b *float64, ldb int, c *float64, ldc int, bias *float64, flags GemmFlags, pf *float64, pfRows int)
 
 // dgemm8AVX512 checks its operands and runs the 8x16 float64 micro-kernel.
 func dgemm8AVX512(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags) {
@@ -100,9 +102,10 @@ func dgemm8AVX512(k int, a, b, c []float64, ldc int, bias []float64, flags GemmF
 
 // dgemmStrided8AVX512 checks its operands and runs the 8x16 float64
 // micro-kernel that reads B in place.
-func dgemmStrided8AVX512(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags) {
+func dgemmStrided8AVX512(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags, pf []float64, pfRows int) {
 	checkStrided(avx512DMRAlt, avx512DNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
-	dgemmStrided8AVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+	checkPrefetch(len(pf), ldb, pfRows)
+	dgemmStrided8AVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags, unsafe.SliceData(pf), pfRows)
 }
 
 // sgemm8AVX512Asm is sgemmMicroRef with mr = 8, nr = 32 on raw pointers.
@@ -114,7 +117,7 @@ func sgemm8AVX512Asm(k int, a, b, c *float32, ldc int, bias *float32, flags Gemm
 // raw pointers.
 //
 //go:noescape
-func sgemmStrided8AVX512Asm(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags)
+func sgemmStrided8AVX512Asm(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags, pf *float32, pfRows int)
 
 // sgemm8AVX512 checks its operands and runs the 8x32 float32 micro-kernel.
 func sgemm8AVX512(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags) {
@@ -124,9 +127,10 @@ func sgemm8AVX512(k int, a, b, c []float32, ldc int, bias []float32, flags GemmF
 
 // sgemmStrided8AVX512 checks its operands and runs the 8x32 float32
 // micro-kernel that reads B in place.
-func sgemmStrided8AVX512(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags) {
+func sgemmStrided8AVX512(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags, pf []float32, pfRows int) {
 	checkStrided(avx512SMRAlt, avx512SNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
-	sgemmStrided8AVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+	checkPrefetch(len(pf), ldb, pfRows)
+	sgemmStrided8AVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags, unsafe.SliceData(pf), pfRows)
 }
 
 // sgemmHalfAVX512Asm is sgemmHalfRef with mr = 10, nr = 32 on raw

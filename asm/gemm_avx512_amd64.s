@@ -44,6 +44,21 @@
 	STEP(AO, 0); \
 	ADDQ R12, DI
 
+// BROW512 that also prefetches one line of the caller's stream into L2
+// (R13, stepped by R12): the next slice of B the GEMM engine's narrow path
+// will read, interleaved with the multiply-adds instead of issued in bursts.
+#define BROWPF512(STEP, AO) \
+	PREFETCHT1 (R13); \
+	BROW512(STEP, AO); \
+	ADDQ R12, R13
+
+// The count of 4-step rounds that also prefetch the caller's stream
+// (R13 = pf, rows R12 apart): BX = min(pfRows, k) / 4, ZF set when none.
+#define PFCOUNT \
+	CMPQ BX, CX; \
+	CMOVQGT CX, BX; \
+	SHRQ $2, BX
+
 // The 8x32 fp32 kernels: the 10x32 register plan with rows 8 and 9 left out
 // (Z0..Z15 accumulators), for products whose row count is a multiple of 8
 // but not of 10 (a batch of 16: the 10-row kernel would compute 20 rows).
@@ -313,13 +328,15 @@ sstore512:
 	VZEROUPPER
 	RET
 
-// func sgemmStridedAVX512Asm(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags)
+// func sgemmStridedAVX512Asm(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags, pf *float32, pfRows int)
 //
+// The first min(pfRows, k) steps, rounded down to a multiple of four,
+// also prefetch one line each of the rows pf, pf+ldb, ... into L2.
 // The 10x32 kernel reading B in place: row p of the B micro-panel is the 32
 // values at b + p*ldb (R12 = ldb in bytes). Each k step also prefetches the
 // row eight steps ahead, so that the first call on a panel streams it from
 // memory; the calls after it find the panel in L1.
-TEXT ·sgemmStridedAVX512Asm(SB), NOSPLIT, $0-64
+TEXT ·sgemmStridedAVX512Asm(SB), NOSPLIT, $0-80
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -330,9 +347,28 @@ TEXT ·sgemmStridedAVX512Asm(SB), NOSPLIT, $0-64
 	SHLQ $2, R8
 	MOVQ bias+48(FP), R9
 	MOVQ flags+56(FP), R10
+	MOVQ pf+64(FP), R13
+	MOVQ pfRows+72(FP), BX
 	PREFC512
 	ZERO512
 
+	PFCOUNT
+	JEQ  ssloop512pfdone
+
+ssloop512pf:
+	PREFETCHT0 1024(SI)
+	BROWPF512(SSTEP512, 0)
+	PREFETCHT0 1088(SI)
+	BROWPF512(SSTEP512, 40)
+	PREFETCHT0 1152(SI)
+	BROWPF512(SSTEP512, 80)
+	BROWPF512(SSTEP512, 120)
+	ADDQ $160, SI
+	SUBQ $4, CX
+	DECQ BX
+	JNE  ssloop512pf
+
+ssloop512pfdone:
 	CMPQ CX, $4
 	JLT  sstail512
 
@@ -584,12 +620,14 @@ dstore512:
 	VZEROUPPER
 	RET
 
-// func dgemmStridedAVX512Asm(k int, a, b *float64, ldb int, c *float64, ldc int, bias *float64, flags GemmFlags)
+// func dgemmStridedAVX512Asm(k int, a, b *float64, ldb int, c *float64, ldc int, bias *float64, flags GemmFlags, pf *float64, pfRows int)
 //
+// The first min(pfRows, k) steps, rounded down to a multiple of four,
+// also prefetch one line each of the rows pf, pf+ldb, ... into L2.
 // The 10x16 kernel reading B in place: row p of the B micro-panel is the 16
 // values at b + p*ldb (R12 = ldb in bytes), prefetching the row eight steps
 // ahead.
-TEXT ·dgemmStridedAVX512Asm(SB), NOSPLIT, $0-64
+TEXT ·dgemmStridedAVX512Asm(SB), NOSPLIT, $0-80
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -600,9 +638,29 @@ TEXT ·dgemmStridedAVX512Asm(SB), NOSPLIT, $0-64
 	SHLQ $3, R8
 	MOVQ bias+48(FP), R9
 	MOVQ flags+56(FP), R10
+	MOVQ pf+64(FP), R13
+	MOVQ pfRows+72(FP), BX
 	PREFC512
 	ZERO512
 
+	PFCOUNT
+	JEQ  sdloop512pfdone
+
+sdloop512pf:
+	PREFETCHT0 2048(SI)
+	BROWPF512(DSTEP512, 0)
+	PREFETCHT0 2112(SI)
+	BROWPF512(DSTEP512, 80)
+	PREFETCHT0 2176(SI)
+	BROWPF512(DSTEP512, 160)
+	PREFETCHT0 2240(SI)
+	BROWPF512(DSTEP512, 240)
+	ADDQ $320, SI
+	SUBQ $4, CX
+	DECQ BX
+	JNE  sdloop512pf
+
+sdloop512pfdone:
 	CMPQ CX, $4
 	JLT  sdtail512
 
@@ -720,11 +778,13 @@ d8store:
 	VZEROUPPER
 	RET
 
-// func dgemmStrided8AVX512Asm(k int, a, b *float64, ldb int, c *float64, ldc int, bias *float64, flags GemmFlags)
+// func dgemmStrided8AVX512Asm(k int, a, b *float64, ldb int, c *float64, ldc int, bias *float64, flags GemmFlags, pf *float64, pfRows int)
 //
+// The first min(pfRows, k) steps, rounded down to a multiple of four,
+// also prefetch one line each of the rows pf, pf+ldb, ... into L2.
 // The 8x16 fp64 kernel reading B in place, rows ldb apart (R12 = ldb in
 // bytes), prefetching the row eight steps ahead.
-TEXT ·dgemmStrided8AVX512Asm(SB), NOSPLIT, $0-64
+TEXT ·dgemmStrided8AVX512Asm(SB), NOSPLIT, $0-80
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -735,9 +795,29 @@ TEXT ·dgemmStrided8AVX512Asm(SB), NOSPLIT, $0-64
 	SHLQ $3, R8
 	MOVQ bias+48(FP), R9
 	MOVQ flags+56(FP), R10
+	MOVQ pf+64(FP), R13
+	MOVQ pfRows+72(FP), BX
 	PREFC8
 	ZERO8
 
+	PFCOUNT
+	JEQ  sd8looppfdone
+
+sd8looppf:
+	PREFETCHT0 1024(SI)
+	BROWPF512(DSTEP8, 0)
+	PREFETCHT0 1088(SI)
+	BROWPF512(DSTEP8, 64)
+	PREFETCHT0 1152(SI)
+	BROWPF512(DSTEP8, 128)
+	PREFETCHT0 1216(SI)
+	BROWPF512(DSTEP8, 192)
+	ADDQ $256, SI
+	SUBQ $4, CX
+	DECQ BX
+	JNE  sd8looppf
+
+sd8looppfdone:
 	CMPQ CX, $4
 	JLT  sd8tail
 
@@ -847,11 +927,13 @@ s8store8:
 	VZEROUPPER
 	RET
 
-// func sgemmStrided8AVX512Asm(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags)
+// func sgemmStrided8AVX512Asm(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags, pf *float32, pfRows int)
 //
+// The first min(pfRows, k) steps, rounded down to a multiple of four,
+// also prefetch one line each of the rows pf, pf+ldb, ... into L2.
 // The 8x32 kernel reading B in place, rows ldb apart (R12 = ldb in bytes),
 // prefetching the row eight steps ahead.
-TEXT ·sgemmStrided8AVX512Asm(SB), NOSPLIT, $0-64
+TEXT ·sgemmStrided8AVX512Asm(SB), NOSPLIT, $0-80
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -862,9 +944,26 @@ TEXT ·sgemmStrided8AVX512Asm(SB), NOSPLIT, $0-64
 	SHLQ $2, R8
 	MOVQ bias+48(FP), R9
 	MOVQ flags+56(FP), R10
+	MOVQ pf+64(FP), R13
+	MOVQ pfRows+72(FP), BX
 	PREFC8
 	ZERO8
 
+	PFCOUNT
+	JEQ  ss8looppfdone
+
+ss8looppf:
+	PREFETCHT0 1024(SI)
+	BROWPF512(SSTEP8, 0)
+	BROWPF512(SSTEP8, 32)
+	BROWPF512(SSTEP8, 64)
+	BROWPF512(SSTEP8, 96)
+	ADDQ $128, SI
+	SUBQ $4, CX
+	DECQ BX
+	JNE  ss8looppf
+
+ss8looppfdone:
 	CMPQ CX, $4
 	JLT  ss8tail
 

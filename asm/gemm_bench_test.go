@@ -58,9 +58,9 @@ func BenchmarkDgemmMicro(b *testing.B) {
 // (kernel=packed) in one run.
 func BenchmarkSgemmStridedMicro(b *testing.B) {
 	for _, impl := range AvailableImpls() {
-		vs := []microVariant[float32]{{"packed", impl.SMR, impl.Sgemm, nil}, {"strided", impl.SMR, nil, impl.SgemmStrided}}
+		vs := []microVariant[float32]{{"packed", impl.SMR, impl.Sgemm, nil, false}, {"strided", impl.SMR, nil, impl.SgemmStrided, false}, {"strided-pf", impl.SMR, nil, impl.SgemmStrided, true}}
 		if impl.SMRAlt > 0 {
-			vs = append(vs, microVariant[float32]{"alt", impl.SMRAlt, impl.SgemmAlt, nil}, microVariant[float32]{"alt-strided", impl.SMRAlt, nil, impl.SgemmStridedAlt})
+			vs = append(vs, microVariant[float32]{"alt", impl.SMRAlt, impl.SgemmAlt, nil, false}, microVariant[float32]{"alt-strided", impl.SMRAlt, nil, impl.SgemmStridedAlt, false})
 		}
 		benchStridedMicro(b, impl.Name, impl.SNR, vs, randSlice32)
 	}
@@ -70,9 +70,9 @@ func BenchmarkSgemmStridedMicro(b *testing.B) {
 // kernels (the alternative shape: 8x16 beside 10x16 with AVX-512).
 func BenchmarkDgemmStridedMicro(b *testing.B) {
 	for _, impl := range AvailableImpls() {
-		vs := []microVariant[float64]{{"packed", impl.DMR, impl.Dgemm, nil}, {"strided", impl.DMR, nil, impl.DgemmStrided}}
+		vs := []microVariant[float64]{{"packed", impl.DMR, impl.Dgemm, nil, false}, {"strided", impl.DMR, nil, impl.DgemmStrided, false}, {"strided-pf", impl.DMR, nil, impl.DgemmStrided, true}}
 		if impl.DMRAlt > 0 {
-			vs = append(vs, microVariant[float64]{"alt", impl.DMRAlt, impl.DgemmAlt, nil}, microVariant[float64]{"alt-strided", impl.DMRAlt, nil, impl.DgemmStridedAlt})
+			vs = append(vs, microVariant[float64]{"alt", impl.DMRAlt, impl.DgemmAlt, nil, false}, microVariant[float64]{"alt-strided", impl.DMRAlt, nil, impl.DgemmStridedAlt, false})
 		}
 		benchStridedMicro(b, impl.Name, impl.DNR, vs, randSlice64)
 	}
@@ -80,12 +80,15 @@ func BenchmarkDgemmStridedMicro(b *testing.B) {
 
 // microVariant is one micro-kernel under BenchmarkSgemmStridedMicro or
 // BenchmarkDgemmStridedMicro: packed, or (stride not nil) reading B in
-// place.
+// place; pf: the in-place kernel also prefetches a stream of k rows (the
+// same rows of B, 64 bytes to the right: lines already in cache, so
+// kernel=strided-pf shows what the prefetch instructions cost).
 type microVariant[T float32 | float64] struct {
 	name   string
 	mr     int
 	packed func(k int, a, b, c []T, ldc int, bias []T, flags GemmFlags)
-	stride func(k int, a, b []T, ldb int, c []T, ldc int, bias []T, flags GemmFlags)
+	stride func(k int, a, b []T, ldb int, c []T, ldc int, bias []T, flags GemmFlags, pf []T, pfRows int)
+	pf     bool
 }
 
 // benchStridedMicro runs the variants of one implementation, k = 256, B
@@ -104,12 +107,16 @@ func benchStridedMicro[T float32 | float64](b *testing.B, impl string, nr int, v
 			fill(r, pb)
 			fill(r, sb)
 			c := make([]T, mr*nr)
+			pf, pfRows := sb[nr/2:], 0
+			if v.pf {
+				pfRows = k
+			}
 			b.ReportAllocs()
 			for b.Loop() {
 				if v.packed != nil {
 					v.packed(k, pa, pb, c, nr, nil, Accumulate)
 				} else {
-					v.stride(k, pa, sb, ldb, c, nr, nil, Accumulate)
+					v.stride(k, pa, sb, ldb, c, nr, nil, Accumulate, pf, pfRows)
 				}
 			}
 			b.ReportMetric(float64(2*mr*nr*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")

@@ -12,7 +12,7 @@ import (
 type stridedKernels[T float32 | float64] struct {
 	mr, nr  int
 	packed  func(k int, a, b, c []T, ldc int, bias []T, flags GemmFlags)
-	strided func(k int, a, b []T, ldb int, c []T, ldc int, bias []T, flags GemmFlags)
+	strided func(k int, a, b []T, ldb int, c []T, ldc int, bias []T, flags GemmFlags, pf []T, pfRows int)
 	ref     func(mr, nr, k int, a, b []T, ldb int, c []T, ldc int, bias []T, flags GemmFlags)
 	guarded func(n int) ([]T, func() bool)
 	fill    func(r *rand.Rand, s []T)
@@ -100,8 +100,17 @@ func stridedCase[T float32 | float64](t *testing.T, ks stridedKernels[T], k, ldb
 	ks.packed(k, a, packed, want, ldc, bias, flags)
 	ref := append([]T(nil), c...)
 	ks.ref(mr, nr, k, a, b, ldb, ref, ldc, bias, flags)
-	ks.strided(k, a, b, ldb, c, ldc, bias, flags)
-	if !aok() || !bok() || !cok() || !biasok() {
+	// The same call prefetching a stream of rows ldb apart (beyond k rows
+	// as well, which the kernels clamp to k): C bit for bit the same, the
+	// stream never written.
+	pfRows := k + 5
+	pf, pfok := ks.guarded((pfRows-1)*ldb + 1)
+	ks.fill(r, pf)
+	pfCopy := append([]T(nil), pf...)
+	cPF := append([]T(nil), c...)
+	ks.strided(k, a, b, ldb, cPF, ldc, bias, flags, pf, pfRows)
+	ks.strided(k, a, b, ldb, c, ldc, bias, flags, nil, 0)
+	if !aok() || !bok() || !cok() || !biasok() || !pfok() {
 		t.Fatalf("k=%d ldb=%d flags=%d: write outside the operands", k, ldb, flags)
 	}
 	for i := range b {
@@ -109,7 +118,15 @@ func stridedCase[T float32 | float64](t *testing.T, ks stridedKernels[T], k, ldb
 			t.Fatalf("k=%d ldb=%d: B[%d] changed", k, ldb, i)
 		}
 	}
+	for i := range pf {
+		if ks.bits(pf[i]) != ks.bits(pfCopy[i]) {
+			t.Fatalf("k=%d ldb=%d: pf[%d] changed", k, ldb, i)
+		}
+	}
 	for i := range c {
+		if ks.bits(cPF[i]) != ks.bits(c[i]) {
+			t.Fatalf("k=%d ldb=%d flags=%d: C[%d] = %g prefetching, %g without", k, ldb, flags, i, cPF[i], c[i])
+		}
 		if ks.bits(c[i]) != ks.bits(want[i]) {
 			t.Fatalf("k=%d ldb=%d flags=%d: C[%d] = %g, packed kernel %g", k, ldb, flags, i, c[i], want[i])
 		}
@@ -143,13 +160,17 @@ func TestSgemmStridedPanics(t *testing.T) {
 		mr, nr, k := impl.SMR, impl.SNR, 3
 		a, c, bias := make([]float32, k*mr), make([]float32, mr*nr), make([]float32, nr)
 		for _, tc := range []struct {
-			name string
-			b    []float32
-			ldb  int
-			want string
+			name   string
+			b      []float32
+			ldb    int
+			pf     []float32
+			pfRows int
+			want   string
 		}{
-			{"ldb < nr", make([]float32, k*nr), nr - 1, errLdb},
-			{"short b", make([]float32, 2*(nr+1)+nr-1), nr + 1, errShortB},
+			{"ldb < nr", make([]float32, k*nr), nr - 1, nil, 0, errLdb},
+			{"short b", make([]float32, 2*(nr+1)+nr-1), nr + 1, nil, 0, errShortB},
+			{"negative pfRows", make([]float32, k*nr), nr, nil, -1, errPrefetch},
+			{"short pf", make([]float32, k*nr), nr, make([]float32, 2*nr), 3, errPrefetch},
 		} {
 			func() {
 				defer func() {
@@ -157,7 +178,7 @@ func TestSgemmStridedPanics(t *testing.T) {
 						t.Errorf("%s: panic %v, want %q", tc.name, r, tc.want)
 					}
 				}()
-				impl.SgemmStrided(k, a, tc.b, tc.ldb, c, nr, bias, AddBias)
+				impl.SgemmStrided(k, a, tc.b, tc.ldb, c, nr, bias, AddBias, tc.pf, tc.pfRows)
 			}()
 		}
 	})

@@ -96,7 +96,9 @@ func TestDirectSmallL1(t *testing.T) {
 }
 
 // TestNarrowPrefetchSmallL1 runs narrow-path products whose B is read in
-// place, which prefetch their next slices on a 32 KiB L1, and checks them
+// place, which prefetch their next slices on a 32 KiB L1 (in bursts, or
+// inside the kernel calls: narrowStream, with a short last depth block
+// whose calls have fewer steps than their share of rows), and checks them
 // against a float64 reference and bit for bit against the same blocking
 // without those prefetches (a 48 KiB L1), float32 and float64, on one and
 // two threads.
@@ -108,7 +110,7 @@ func TestNarrowPrefetchSmallL1(t *testing.T) {
 		}
 		r := rand.New(rand.NewPCG(41, 42))
 		for _, threads := range []int{1, 2} {
-			for _, sh := range [][3]int{{20, 300, 600}, {37, 129, 1000}, {10, 64, 1100}} {
+			for _, sh := range [][3]int{{20, 300, 600}, {37, 129, 1000}, {10, 64, 1100}, {16, 1100, 700}} {
 				m, k, n := sh[0], sh[1], sh[2]
 				g := newGemmCase(r, gblas.NoTrans, gblas.NoTrans, m, n, k, 1, 1, 0)
 				var res [2][]float32

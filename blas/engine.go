@@ -12,8 +12,9 @@ import (
 type microKernel[T float32 | float64] func(k int, a, b, c []T, ldc int, bias []T, flags asm.GemmFlags)
 
 // stridedKernel is the signature of asm.Impl.SgemmStrided: a micro-kernel
-// reading its B micro-panel in place, rows ldb apart.
-type stridedKernel[T float32 | float64] func(k int, a, b []T, ldb int, c []T, ldc int, bias []T, flags asm.GemmFlags)
+// reading its B micro-panel in place, rows ldb apart, and prefetching the
+// rows pf[0], pf[ldb], ... (pfRows of them) into L2 as it goes.
+type stridedKernel[T float32 | float64] func(k int, a, b []T, ldb int, c []T, ldc int, bias []T, flags asm.GemmFlags, pf []T, pfRows int)
 
 // parallelMinFlops is the problem size (2mnk) below which a call runs on one
 // thread: waking workers costs a few microseconds.

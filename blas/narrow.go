@@ -1,6 +1,10 @@
 package blas
 
-import "github.com/fastpath-go/fastpath/asm"
+import (
+	"unsafe"
+
+	"github.com/fastpath-go/fastpath/asm"
+)
 
 // The narrow path serves calls whose rows all fit in one A block (m <= MC):
 // the batch-sized GEMMs of training (100 x 784 x 4000, 100 x 4000 x 4000,
@@ -19,7 +23,10 @@ import "github.com/fastpath-go/fastpath/asm"
 //     first depth block to the last, and is written to memory once;
 //   - while it computes one slice, the thread prefetches the source rows of
 //     the next (the next depth block of the group, or the first of the group
-//     it has already claimed next), where it packs B;
+//     it has already claimed next), where it packs B: on a small L1 (Zen 4)
+//     inside the in-place kernel calls, one line per multiply-add step
+//     (narrowStream), where there are at least two row panels; otherwise a
+//     share of the slice before each kernel call;
 //   - where the implementation has a micro-kernel that reads B in place
 //     (asm.Impl.SgemmStrided, DgemmStrided) and B is not transposed, full
 //     micro-panels are not packed at all: the first kernel call on a panel
@@ -55,6 +62,20 @@ const maskMaxPanels = 4
 // (784x100x4000 0.96, 1000x100x1000 0.98, 600x128x2000 0.96 for the
 // general path).
 const narrowShallowK = 64
+
+// narrowStreamMaxPanels is the most row panels for which the in-place
+// kernel calls carry the next slice's prefetches (narrowStream). With few
+// row panels the bursts of prefetches before each call stalled the core.
+// Zen 4, paired interleaved medians of stream over bursts, AVX-512 float32,
+// one thread: 16x1000x1000 1.11-1.13, 32x1000x1000 1.05-1.07,
+// 16x2000x2000 1.15-1.47, 32x2000x2000 1.14, 16x784x4000 1.12-1.56,
+// 16x4000x4000 1.28, 60x784x4000 1.03, 64x1000x1000 1.02; two threads
+// 1.03-1.34 on the same shapes; float64 16x1000x1000 1.13, 16x2000x2000
+// 1.38; AVX2 float32 16x1000x1000 1.07, 32x1000x1000 1.05, 36-48 rows
+// 1.00-1.05. From about eight row panels the two are level (AVX-512
+// 100x784x4000 1.00-1.03, 128x1000x1000 0.97-1.00) or the stream loses
+// (AVX2 60x784x4000, ten panels: 0.95).
+const narrowStreamMaxPanels = 8
 
 // narrowMaxPackedA bounds the packed copy of A (bytes) the narrow path keeps;
 // larger calls take the general path.
@@ -112,6 +133,8 @@ func (g *gemmCall[T]) runNarrow(tid int) {
 	nP := (g.n + nr - 1) / nr
 	groups := (nP + narrowGroup - 1) / narrowGroup
 	pfInPlace := smallL1()
+	var zero T
+	elemSize := int(unsafe.Sizeof(zero))
 	bm, tmp := g.ws.bm[tid], g.ws.tmp[tid]
 	grp := int(g.claim.Add(1)) - 1
 	for grp < groups {
@@ -180,6 +203,17 @@ func (g *gemmCall[T]) runNarrow(tid int) {
 			} else {
 				pf.w = min(narrowGroup*nr, g.n-ncj)
 			}
+			// On the in-place kernel calls instead, where every line column
+			// of the slice gets at least one call.
+			var st narrowStream
+			if pf.calls > 0 && g.kernS != nil && mP >= 2 && mP <= narrowStreamMaxPanels && nr*elemSize >= lineBytes {
+				st.lines = narrowGroup * nr * elemSize / lineBytes
+				st.h = (jp1 - jp0) * mP / st.lines
+				if st.h > 0 {
+					st.pc, st.kc, st.cj, st.w = pf.pc, pf.kc, pf.cj, pf.w
+					pf.calls = 0
+				}
+			}
 			pa := pa[mPad*pc:]
 			call := 0
 			for jp := jp0; jp < jp1; jp++ {
@@ -192,6 +226,7 @@ func (g *gemmCall[T]) runNarrow(tid int) {
 				}
 				for ip := 0; ip < mP; ip++ {
 					g.prefetchSlice(&pf, call)
+					pfs, pfRows := g.streamShare(&st, call, kcb)
 					call++
 					ci := ip * mr
 					rows := min(mr, g.m-ci)
@@ -205,10 +240,10 @@ func (g *gemmCall[T]) runNarrow(tid int) {
 							continue
 						}
 						if rows == mr {
-							g.kernS(kcb, ap, bs, g.ldb, g.c[ci*g.ldc+cj:], g.ldc, bias, flags)
+							g.kernS(kcb, ap, bs, g.ldb, g.c[ci*g.ldc+cj:], g.ldc, bias, flags, pfs, pfRows)
 							continue
 						}
-						g.kernS(kcb, ap, bs, g.ldb, tmp, nr, nil, 0)
+						g.kernS(kcb, ap, bs, g.ldb, tmp, nr, nil, 0, pfs, pfRows)
 						edgeTile(g.c[ci*g.ldc+cj:], g.ldc, tmp, nr, rows, cols, bias, flags)
 						continue
 					}
@@ -232,6 +267,53 @@ type narrowPrefetch struct {
 	calls         int // kernel calls to spread the prefetches over; 0: none
 }
 
+// lineBytes is the cache line size the prefetch streams count in.
+const lineBytes = 64
+
+// narrowStream is the slice of B (depth rows [pc, pc+kc), columns [cj,
+// cj+w), not transposed) whose prefetches the in-place kernel calls of a
+// group carry, one line per multiply-add step: its lines line columns
+// (narrowGroup*nr values of a row, lineBytes each) are split in h parts of
+// kc/h rows, one part per call; h = 0: none.
+type narrowStream struct {
+	pc, kc, cj, w int
+	lines, h      int
+}
+
+// streamShare returns kernel call number call's part of the stream s, as
+// the pf and pfRows arguments of the in-place kernel that runs steps
+// multiply-add steps; rows beyond steps (a short last depth block) are
+// prefetched here.
+func (g *gemmCall[T]) streamShare(s *narrowStream, call, steps int) ([]T, int) {
+	if s.h == 0 {
+		return nil, 0
+	}
+	col, part := call%s.lines, call/s.lines
+	var zero T
+	lineElems := lineBytes / int(unsafe.Sizeof(zero))
+	if part >= s.h || col*lineElems >= s.w {
+		return nil, 0
+	}
+	r0, r1 := part*s.kc/s.h, (part+1)*s.kc/s.h
+	off := (s.pc+r0)*g.ldb + s.cj + col*lineElems
+	if r1-r0 > steps {
+		g.prefetchRows(off+steps*g.ldb, r1-r0-steps, 1)
+		r1 = r0 + steps
+	}
+	return g.b[off:], r1 - r0
+}
+
+// prefetchRows hints rows x cols elements of B from offset off into L2.
+func (g *gemmCall[T]) prefetchRows(off, rows, cols int) {
+	var zero T
+	switch any(zero).(type) {
+	case float32:
+		asm.Prefetch32(any(g.b[off:]).([]float32), g.ldb, rows, cols)
+	case float64:
+		asm.Prefetch64(any(g.b[off:]).([]float64), g.ldb, rows, cols)
+	}
+}
+
 // prefetchSlice issues kernel call number call's share of the prefetches of
 // the slice p.
 func (g *gemmCall[T]) prefetchSlice(p *narrowPrefetch, call int) {
@@ -248,12 +330,5 @@ func (g *gemmCall[T]) prefetchSlice(p *narrowPrefetch, call int) {
 	if r0 >= rows {
 		return
 	}
-	n := min(per, rows-r0)
-	var zero T
-	switch any(zero).(type) {
-	case float32:
-		asm.Prefetch32(any(g.b[off+r0*g.ldb:]).([]float32), g.ldb, n, cols)
-	case float64:
-		asm.Prefetch64(any(g.b[off+r0*g.ldb:]).([]float64), g.ldb, n, cols)
-	}
+	g.prefetchRows(off+r0*g.ldb, min(per, rows-r0), cols)
 }
