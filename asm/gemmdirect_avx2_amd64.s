@@ -117,6 +117,26 @@ GLOBL qiota<>(SB), RODATA|NOPTR, $32
 	VMOVUPS R0, (R11); \
 	VMOVUPS R1, 32(R11)
 
+// A narrow tile (at most 8 columns, the sums in R0) touches only the
+// first half: masked (AACCN, ASTOREN; Y12 the mask), or with exactly 8
+// columns unmasked (AACCH, ASTOREH).
+#define AACCN(R0) \
+	VMASKMOVPS (R11), Y12, Y15; \
+	VFMADD213PS Y15, Y14, R0; \
+	VMASKMOVPS R0, Y12, (R11)
+
+#define ASTOREN(R0) \
+	VMULPS Y14, R0, R0; \
+	VMASKMOVPS R0, Y12, (R11)
+
+#define AACCH(R0) \
+	VFMADD213PS (R11), Y14, R0; \
+	VMOVUPS R0, (R11)
+
+#define ASTOREH(R0) \
+	VMULPS Y14, R0, R0; \
+	VMOVUPS R0, (R11)
+
 // MASK(N, DST): lane j of DST all ones when j < N (N in a register).
 #define AMASK(N, DST) \
 	MOVQ         N, X14; \
@@ -238,7 +258,7 @@ aepilogue:
 
 anarrowmask:
 	AMASK(R10, Y12)
-	VXORPS Y13, Y13, Y13
+	JMP  anepi
 
 amasked:
 	MOVQ         c+56(FP), R11
@@ -352,6 +372,116 @@ afstore:
 	JEQ  adone
 	ADDQ R8, R11
 	ASTOREF(Y10, Y11)
+	JMP  adone
+
+	// Narrow tiles: the first half only, Y12 its mask (unused with
+	// exactly 8 columns, R10 = cols).
+anepi:
+	MOVQ         c+56(FP), R11
+	MOVQ         ldc+64(FP), R8
+	SHLQ         $2, R8
+	MOVQ         rows+32(FP), CX
+	VBROADCASTSS alpha+80(FP), Y14
+	MOVQ         flags+88(FP), AX
+	CMPQ         R10, $8
+	JEQ          ahalf
+	TESTQ        $1, AX // Accumulate
+	JE           anstore
+	AACCN(Y0)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	AACCN(Y2)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	AACCN(Y4)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	AACCN(Y6)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	AACCN(Y8)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	AACCN(Y10)
+	JMP  adone
+
+anstore:
+	ASTOREN(Y0)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	ASTOREN(Y2)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	ASTOREN(Y4)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	ASTOREN(Y6)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	ASTOREN(Y8)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	ASTOREN(Y10)
+	JMP  adone
+
+ahalf:
+	TESTQ $1, AX // Accumulate
+	JE    ahstore
+	AACCH(Y0)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	AACCH(Y2)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	AACCH(Y4)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	AACCH(Y6)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	AACCH(Y8)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	AACCH(Y10)
+	JMP  adone
+
+ahstore:
+	ASTOREH(Y0)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	ASTOREH(Y2)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	ASTOREH(Y4)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	ASTOREH(Y6)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	ASTOREH(Y8)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	ASTOREH(Y10)
 
 adone:
 	VZEROUPPER
@@ -435,6 +565,26 @@ adone:
 	VMULPD Y14, R1, R1; \
 	VMOVUPD R0, (R11); \
 	VMOVUPD R1, 32(R11)
+
+// A narrow tile (at most 4 columns, the sums in R0) touches only the
+// first half: masked (BACCN, BSTOREN; Y12 the mask), or with exactly 4
+// columns unmasked (BACCH, BSTOREH).
+#define BACCN(R0) \
+	VMASKMOVPD (R11), Y12, Y15; \
+	VFMADD213PD Y15, Y14, R0; \
+	VMASKMOVPD R0, Y12, (R11)
+
+#define BSTOREN(R0) \
+	VMULPD Y14, R0, R0; \
+	VMASKMOVPD R0, Y12, (R11)
+
+#define BACCH(R0) \
+	VFMADD213PD (R11), Y14, R0; \
+	VMOVUPD R0, (R11)
+
+#define BSTOREH(R0) \
+	VMULPD Y14, R0, R0; \
+	VMOVUPD R0, (R11)
 
 // MASK(N, DST): lane j of DST all ones when j < N (N in a register).
 #define BMASK(N, DST) \
@@ -557,7 +707,7 @@ bepilogue:
 
 bnarrowmask:
 	BMASK(R10, Y12)
-	VXORPS Y13, Y13, Y13
+	JMP  bnepi
 
 bmasked:
 	MOVQ         c+56(FP), R11
@@ -671,6 +821,116 @@ bfstore:
 	JEQ  bdone
 	ADDQ R8, R11
 	BSTOREF(Y10, Y11)
+	JMP  bdone
+
+	// Narrow tiles: the first half only, Y12 its mask (unused with
+	// exactly 4 columns, R10 = cols).
+bnepi:
+	MOVQ         c+56(FP), R11
+	MOVQ         ldc+64(FP), R8
+	SHLQ         $3, R8
+	MOVQ         rows+32(FP), CX
+	VBROADCASTSD alpha+80(FP), Y14
+	MOVQ         flags+88(FP), AX
+	CMPQ         R10, $4
+	JEQ          bhalf
+	TESTQ        $1, AX // Accumulate
+	JE           bnstore
+	BACCN(Y0)
+	DECQ CX
+	JEQ  bdone
+	ADDQ R8, R11
+	BACCN(Y2)
+	DECQ CX
+	JEQ  bdone
+	ADDQ R8, R11
+	BACCN(Y4)
+	DECQ CX
+	JEQ  bdone
+	ADDQ R8, R11
+	BACCN(Y6)
+	DECQ CX
+	JEQ  bdone
+	ADDQ R8, R11
+	BACCN(Y8)
+	DECQ CX
+	JEQ  bdone
+	ADDQ R8, R11
+	BACCN(Y10)
+	JMP  bdone
+
+bnstore:
+	BSTOREN(Y0)
+	DECQ CX
+	JEQ  bdone
+	ADDQ R8, R11
+	BSTOREN(Y2)
+	DECQ CX
+	JEQ  bdone
+	ADDQ R8, R11
+	BSTOREN(Y4)
+	DECQ CX
+	JEQ  bdone
+	ADDQ R8, R11
+	BSTOREN(Y6)
+	DECQ CX
+	JEQ  bdone
+	ADDQ R8, R11
+	BSTOREN(Y8)
+	DECQ CX
+	JEQ  bdone
+	ADDQ R8, R11
+	BSTOREN(Y10)
+	JMP  bdone
+
+bhalf:
+	TESTQ $1, AX // Accumulate
+	JE    bhstore
+	BACCH(Y0)
+	DECQ CX
+	JEQ  bdone
+	ADDQ R8, R11
+	BACCH(Y2)
+	DECQ CX
+	JEQ  bdone
+	ADDQ R8, R11
+	BACCH(Y4)
+	DECQ CX
+	JEQ  bdone
+	ADDQ R8, R11
+	BACCH(Y6)
+	DECQ CX
+	JEQ  bdone
+	ADDQ R8, R11
+	BACCH(Y8)
+	DECQ CX
+	JEQ  bdone
+	ADDQ R8, R11
+	BACCH(Y10)
+	JMP  bdone
+
+bhstore:
+	BSTOREH(Y0)
+	DECQ CX
+	JEQ  bdone
+	ADDQ R8, R11
+	BSTOREH(Y2)
+	DECQ CX
+	JEQ  bdone
+	ADDQ R8, R11
+	BSTOREH(Y4)
+	DECQ CX
+	JEQ  bdone
+	ADDQ R8, R11
+	BSTOREH(Y6)
+	DECQ CX
+	JEQ  bdone
+	ADDQ R8, R11
+	BSTOREH(Y8)
+	DECQ CX
+	JEQ  bdone
+	ADDQ R8, R11
+	BSTOREH(Y10)
 
 bdone:
 	VZEROUPPER

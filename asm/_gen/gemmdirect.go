@@ -550,6 +550,26 @@ const direct2F32 = `// The broadcast of one row's A value and its FMAs into the 
 	VMOVUPS R0, (R11); \
 	VMOVUPS R1, 32(R11)
 
+// A narrow tile (at most 8 columns, the sums in R0) touches only the
+// first half: masked (AACCN, ASTOREN; Y12 the mask), or with exactly 8
+// columns unmasked (AACCH, ASTOREH).
+#define AACCN(R0) \
+	VMASKMOVPS (R11), Y12, Y15; \
+	VFMADD213PS Y15, Y14, R0; \
+	VMASKMOVPS R0, Y12, (R11)
+
+#define ASTOREN(R0) \
+	VMULPS Y14, R0, R0; \
+	VMASKMOVPS R0, Y12, (R11)
+
+#define AACCH(R0) \
+	VFMADD213PS (R11), Y14, R0; \
+	VMOVUPS R0, (R11)
+
+#define ASTOREH(R0) \
+	VMULPS Y14, R0, R0; \
+	VMOVUPS R0, (R11)
+
 // MASK(N, DST): lane j of DST all ones when j < N (N in a register).
 #define AMASK(N, DST) \
 	MOVQ         N, X14; \
@@ -671,7 +691,7 @@ aepilogue:
 
 anarrowmask:
 	AMASK(R10, Y12)
-	VXORPS Y13, Y13, Y13
+	JMP  anepi
 
 amasked:
 	MOVQ         c+56(FP), R11
@@ -785,6 +805,116 @@ afstore:
 	JEQ  adone
 	ADDQ R8, R11
 	ASTOREF(Y10, Y11)
+	JMP  adone
+
+	// Narrow tiles: the first half only, Y12 its mask (unused with
+	// exactly 8 columns, R10 = cols).
+anepi:
+	MOVQ         c+56(FP), R11
+	MOVQ         ldc+64(FP), R8
+	SHLQ         $2, R8
+	MOVQ         rows+32(FP), CX
+	VBROADCASTSS alpha+80(FP), Y14
+	MOVQ         flags+88(FP), AX
+	CMPQ         R10, $8
+	JEQ          ahalf
+	TESTQ        $1, AX // Accumulate
+	JE           anstore
+	AACCN(Y0)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	AACCN(Y2)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	AACCN(Y4)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	AACCN(Y6)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	AACCN(Y8)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	AACCN(Y10)
+	JMP  adone
+
+anstore:
+	ASTOREN(Y0)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	ASTOREN(Y2)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	ASTOREN(Y4)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	ASTOREN(Y6)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	ASTOREN(Y8)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	ASTOREN(Y10)
+	JMP  adone
+
+ahalf:
+	TESTQ $1, AX // Accumulate
+	JE    ahstore
+	AACCH(Y0)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	AACCH(Y2)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	AACCH(Y4)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	AACCH(Y6)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	AACCH(Y8)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	AACCH(Y10)
+	JMP  adone
+
+ahstore:
+	ASTOREH(Y0)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	ASTOREH(Y2)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	ASTOREH(Y4)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	ASTOREH(Y6)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	ASTOREH(Y8)
+	DECQ CX
+	JEQ  adone
+	ADDQ R8, R11
+	ASTOREH(Y10)
 
 adone:
 	VZEROUPPER
@@ -848,15 +978,17 @@ func genDirectAVX2() *asmFile {
 		"VBROADCASTSS", "VBROADCASTSD", "VFMADD231PS", "VFMADD231PD", "VFMADD213PS", "VFMADD213PD",
 		"VMASKMOVPS", "VMASKMOVPD", "VMOVUPS", "VMOVUPD", "VMULPS", "VMULPD", "VADDPS", "VADDPD",
 		"SHLQ    $2", "SHLQ    $3", "SHLQ $2", "SHLQ $3", "SHLQ         $2", "SHLQ         $3",
-		"CMPQ R14, $8", "CMPQ R14, $4", "SUBQ $8, R14", "SUBQ $4, R14", "CMPQ R10, $8", "CMPQ R10, $4", "SUBQ $8, R10", "SUBQ $4, R10", "CMPQ R10, $16", "CMPQ R10, $8",
+		"CMPQ R14, $8", "CMPQ R14, $4", "SUBQ $8, R14", "SUBQ $4, R14", "CMPQ R10, $8", "CMPQ R10, $4", "SUBQ $8, R10", "SUBQ $4, R10", "CMPQ R10, $16", "CMPQ R10, $8", "CMPQ         R10, $8", "CMPQ         R10, $4",
+		"// columns unmasked (AACCH, ASTOREH).", "// columns unmasked (BACCH, BSTOREH).", "// exactly 8 columns, R10 = cols).", "// exactly 4 columns, R10 = cols).",
+		"// A narrow tile (at most 8 columns", "// A narrow tile (at most 4 columns", "// first half: masked (AACCN, ASTOREN; Y12 the mask), or with exactly 8", "// first half: masked (BACCN, BSTOREN; Y12 the mask), or with exactly 4",
 		"// The same for a tile of all 16 columns", "// The same for a tile of all 8 columns",
 		"VPBROADCASTD X14, Y14", "VPBROADCASTQ X14, Y14", "aiota<>(SB)", "qiota<>(SB)", "VPCMPGTD", "VPCMPGTQ",
 		"sgemmDirectAVX2Asm", "dgemmDirectAVX2Asm", "a *float32", "a *float64", "b *float32", "b *float64",
 		"c *float32", "c *float64", "alpha float32", "alpha float64",
 		"// One depth step with more than 8 columns", "// One depth step with more than 4 columns",
 		"// One depth step with at most 8 columns", "// One depth step with at most 4 columns",
-	}, []string{"ABC2", "AWSTEP", "ABC1", "ANSTEP", "AEVEN", "AODD", "AACCF", "ASTOREF", "AACC", "ASTORE", "AMASK", "AZERO"},
-		[]string{"anarrowmask", "anarrow", "awloop1", "awloop", "awtail", "aepilogue", "antail", "anloop", "ansum", "amasked", "afstore", "afull", "astore", "adone"},
+	}, []string{"ABC2", "AWSTEP", "ABC1", "ANSTEP", "AEVEN", "AODD", "AACCF", "ASTOREF", "AACCN", "ASTOREN", "AACCH", "ASTOREH", "AACC", "ASTORE", "AMASK", "AZERO"},
+		[]string{"anarrowmask", "anarrow", "awloop1", "awloop", "awtail", "aepilogue", "antail", "anloop", "ansum", "amasked", "afstore", "afull", "anepi", "anstore", "ahalf", "ahstore", "astore", "adone"},
 		"B", "b")
 	return rawFile(direct2Doc + direct2F32 + direct2F64Doc + f64)
 }
