@@ -254,3 +254,68 @@ func TestNarrowShallow(t *testing.T) {
 		})
 	}
 }
+
+// TestConflictInPlace checks which row strides of B that are not
+// stridedFriendly are still read in place (conflictInPlace), and runs such
+// products on every implementation, one and two threads: float32 through
+// the gemmCase checks (guards, a float64 reference), float64 against a
+// naive product.
+func TestConflictInPlace(t *testing.T) {
+	for _, c := range []struct {
+		m, mr, nr, ldb, elem int
+		want                 bool
+	}{
+		{16, 8, 32, 1024, 4, true},
+		{40, 10, 32, 1024, 4, true},
+		{41, 10, 32, 1024, 4, false}, // five row panels
+		{16, 8, 32, 2048, 4, true},
+		{16, 8, 32, 4096, 4, false}, // 16 KiB apart
+		{16, 8, 16, 1024, 8, true},
+		{16, 8, 16, 2048, 8, false},
+		{16, 6, 16, 1024, 4, false}, // AVX2: a micro-panel row is one line
+	} {
+		if got := conflictInPlace(c.m, c.mr, c.nr, c.ldb, c.elem); got != c.want {
+			t.Errorf("conflictInPlace(m=%d, mr=%d, nr=%d, ldb=%d, %d-byte) = %v", c.m, c.mr, c.nr, c.ldb, c.elem, got)
+		}
+	}
+	forEachImpl(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(43, 44))
+		for _, threads := range []int{1, 2} {
+			withThreads(threads, func() {
+				for _, sh := range [][3]int{{16, 300, 1000}, {37, 129, 1000}, {20, 700, 1000}} {
+					m, k, n := sh[0], sh[1], sh[2]
+					for _, beta := range []float64{0, 0.5} {
+						g := newGemmCase(r, gblas.NoTrans, gblas.NoTrans, m, n, k, 24, 1, beta)
+						if stridedFriendly(g.ldb, 4) {
+							t.Fatalf("%v: ldb %d is not a conflict stride", g, g.ldb)
+						}
+						g.run(beta == 0) // NaN in C with beta = 0
+						g.check(t, beta == 0)
+					}
+				}
+				m, k, n, ldb := 20, 150, 1000, 1024
+				a, b := make([]float64, m*k), make([]float64, k*ldb)
+				for i := range a {
+					a[i] = r.NormFloat64()
+				}
+				for i := range b {
+					b[i] = r.NormFloat64()
+				}
+				c := make([]float64, m*n)
+				Dgemm(gblas.NoTrans, gblas.NoTrans, m, n, k, 1, a, k, b, ldb, 0, c, n)
+				for i := 0; i < m; i++ {
+					for j := 0; j < n; j++ {
+						var want, mag float64
+						for p := 0; p < k; p++ {
+							want += a[i*k+p] * b[p*ldb+j]
+							mag += math.Abs(a[i*k+p] * b[p*ldb+j])
+						}
+						if got := c[i*n+j]; math.Abs(got-want) > float64(2*(k+2))*0x1p-53*mag {
+							t.Fatalf("float64, %d threads: c[%d][%d] = %g, want %g", threads, i, j, got, want)
+						}
+					}
+				}
+			})
+		}
+	})
+}

@@ -164,7 +164,7 @@ func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elem
 		return
 	}
 	g.kern = kern
-	if g.bT || !stridedFriendly(g.ldb, elemSize) {
+	if g.bT || !stridedFriendly(g.ldb, elemSize) && !conflictInPlace(g.m, mr, nr, g.ldb, elemSize) {
 		g.kernS, g.halfMask = nil, nil
 	}
 	g.bl = packedBlocking(mr, nr, elemSize, g.k)

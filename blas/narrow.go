@@ -28,7 +28,8 @@ import (
 //     (narrowStream), where there are at least two row panels; otherwise a
 //     share of the slice before each kernel call;
 //   - where the implementation has a micro-kernel that reads B in place
-//     (asm.Impl.SgemmStrided, DgemmStrided) and B is not transposed, full
+//     (asm.Impl.SgemmStrided, DgemmStrided), B is not transposed and its
+//     row stride suits it (stridedFriendly, or conflictInPlace), full
 //     micro-panels are not packed at all: the first kernel call on a panel
 //     streams it from B (prefetching eight rows ahead), the calls after it
 //     find it in L1; a last, partial micro-panel of at most nr/2 columns is
@@ -88,6 +89,33 @@ const narrowMaxPackedA = 16 << 20
 func stridedFriendly(ldb, elemSize int) bool {
 	return ldb*elemSize%256 != 0
 }
+
+// conflictInPlace reports whether a B whose row stride is not
+// stridedFriendly is read in place all the same: with at most
+// conflictMaxPanels row panels each element of B meets only a few kernel
+// calls, so a micro-panel that cannot stay in L1 costs those calls less
+// than the pass packing would (the next slice arrives in L2 through the
+// kernels' prefetch stream), provided the rows are at most
+// conflictMaxStride bytes apart and a micro-panel row spans two cache
+// lines (the AVX-512 kernels). Zen 4, paired interleaved medians of in
+// place over packed, one thread: float32 16x1024x1024 1.27, 24x1024x1024
+// 1.10, 32x1024x1024 1.06, 40x1024x1024 1.12, 16x2048x2048 1.19,
+// 32x2048x2048 1.03; float64 16x1024x1024 1.34, 24x1024x1024 1.11,
+// 32x1024x1024 1.17, 16x4096x1024 1.13; two threads float32 1.07-1.26,
+// float64 1.13-1.26. Kept packed: 16 KiB strides (float32 16x4096x4096
+// 0.87, float64 16x2048x2048 0.85-0.92, 32x2048x2048 0.88), more row
+// panels (float32 64x1024x1024 0.97, 128x1024x1024 1.00; float64
+// 128x1024x1024 0.97) and the AVX2 kernels, whose micro-panel row is one
+// line (16x1024x1024 0.75, 16x2048x2048 0.70).
+func conflictInPlace(m, mr, nr, ldb, elemSize int) bool {
+	return (m+mr-1)/mr <= conflictMaxPanels && ldb*elemSize <= conflictMaxStride && nr*elemSize >= 2*lineBytes
+}
+
+// conflictMaxPanels and conflictMaxStride bound conflictInPlace.
+const (
+	conflictMaxPanels = 4
+	conflictMaxStride = 8 << 10
+)
 
 // useNarrow reports whether a call of these dimensions takes the narrow path
 // with the given number of threads.
