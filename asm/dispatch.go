@@ -163,8 +163,8 @@ type Impl struct {
 
 	// PathSGD and PathSGDMomentum are the Path-SGD layer updates of
 	// pathsgd.go (pathSGDGeneric, pathSGDMomentumGeneric).
-	PathSGD         func(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64)
-	PathSGDMomentum func(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32)
+	PathSGD         func(y, z []float64, w, g []float32, ld int, rs, cs []float32, x, u []float64)
+	PathSGDMomentum func(y, z []float64, w, g, v []float32, ld int, rs, cs []float32, x, u []float64, lr, mu float32)
 
 	// Peak32 and Peak64 run iters iterations of a loop of independent
 	// multiply-adds in registers and return the number of flops executed:

@@ -9,12 +9,17 @@ package asm
 // pass over the old weights the kernel computes the next forward vector of
 // the l2 path-norm dynamic program, y = (W∘W) x, as asm.PathMV would (in
 // float64): the optimizer then reads W once per step instead of twice.
+// Where the dynamic program's two directions meet, the same pass also adds
+// the backward vector's column sums z += (W∘W)^T u (as asm.PathMTV would),
+// so that the layer is read once for both.
 //
 // The float32 update rounds every product and sum separately in the order
 // of the reference loops (no fused multiply-add), so every implementation
 // returns the generic loop's bits for w and v (NaN payloads aside). The
 // float64 sums y are accumulated in a different order (and with FMA) by the
-// SIMD kernels, like PathMV's.
+// SIMD kernels, like PathMV's; the column sums z are not: each row adds its
+// rounded products w²·u[r] in row order, with a separate multiply and add,
+// so z too is the generic loop's bits on every implementation.
 
 // pathSGDGeneric is the reference Path-SGD step without momentum on a
 // len(rs) x len(cs) layer:
@@ -23,25 +28,32 @@ package asm
 //		var s float64
 //		for c := range cs {
 //			i := r*ld + c
-//			f := float64(w[i]); s += f * f * x[c]
+//			f := float64(w[i]); q := f * f
+//			s += q * x[c]
+//			if z != nil { z[c] += float64(q * u[r]) }
 //			t := float32(g[i] * cs[c])
 //			w[i] = w[i] - float32(rs[r]*t)
 //		}
 //		y[r] = s
 //	}
 //
-// that is y = (W∘W) x on the weights before the update, then
+// that is y = (W∘W) x on the weights before the update (and, when z is not
+// nil, z += (W∘W)^T u, the path-norm pass of the other direction), then
 // w[r][c] -= rs[r] * (g[r][c] * cs[c]). g shares w's leading dimension ld;
-// y has len(rs) elements and x len(cs).
-func pathSGDGeneric(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64) {
-	checkPathSGD(y, w, g, nil, ld, rs, cs, x, false)
+// y and u have len(rs) elements, x and z len(cs).
+func pathSGDGeneric(y, z []float64, w, g []float32, ld int, rs, cs []float32, x, u []float64) {
+	checkPathSGD(y, z, w, g, nil, ld, rs, cs, x, u, false)
 	for r, sr := range rs {
 		row := w[r*ld : r*ld+len(cs)]
 		grow := g[r*ld : r*ld+len(cs)]
 		var s float64
 		for c, wi := range row {
 			f := float64(wi)
-			s += f * f * x[c]
+			q := f * f
+			s += q * x[c]
+			if z != nil {
+				z[c] += float64(q * u[r])
+			}
 			t := float32(grow[c] * cs[c])
 			row[c] = wi - float32(sr*t)
 		}
@@ -56,7 +68,9 @@ func pathSGDGeneric(y []float64, w, g []float32, ld int, rs, cs []float32, x []f
 //		var s float64
 //		for c := range cs {
 //			i := r*ld + c
-//			f := float64(w[i]); s += f * f * x[c]
+//			f := float64(w[i]); q := f * f
+//			s += q * x[c]
+//			if z != nil { z[c] += float64(q * u[r]) }
 //			t := float32(rs[r] * float32(g[i]*cs[c]))
 //			v[i] = float32(mu*v[i]) + t
 //			w[i] = w[i] - float32(lr*v[i])
@@ -66,8 +80,8 @@ func pathSGDGeneric(y []float64, w, g []float32, ld int, rs, cs []float32, x []f
 //
 // that is v = mu*v + g/kappa, w -= lr*v, with 1/kappa[r][c] = rs[r]*cs[c].
 // g and v share w's leading dimension ld.
-func pathSGDMomentumGeneric(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32) {
-	checkPathSGD(y, w, g, v, ld, rs, cs, x, true)
+func pathSGDMomentumGeneric(y, z []float64, w, g, v []float32, ld int, rs, cs []float32, x, u []float64, lr, mu float32) {
+	checkPathSGD(y, z, w, g, v, ld, rs, cs, x, u, true)
 	for r, sr := range rs {
 		row := w[r*ld : r*ld+len(cs)]
 		grow := g[r*ld : r*ld+len(cs)]
@@ -75,7 +89,11 @@ func pathSGDMomentumGeneric(y []float64, w, g, v []float32, ld int, rs, cs []flo
 		var s float64
 		for c, wi := range row {
 			f := float64(wi)
-			s += f * f * x[c]
+			q := f * f
+			s += q * x[c]
+			if z != nil {
+				z[c] += float64(q * u[r])
+			}
 			t := float32(sr * float32(grow[c]*cs[c]))
 			vi := float32(mu*vrow[c]) + t
 			vrow[c] = vi
@@ -86,10 +104,14 @@ func pathSGDMomentumGeneric(y []float64, w, g, v []float32, ld int, rs, cs []flo
 }
 
 // checkPathSGD panics unless the operands of a Path-SGD update fit: y and
-// rs, x and cs of equal lengths, ld at least len(cs), and w, g (and v when
-// momentum) long enough for len(rs) rows of stride ld.
-func checkPathSGD(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, momentum bool) {
+// rs, x and cs of equal lengths, ld at least len(cs), w, g (and v when
+// momentum) long enough for len(rs) rows of stride ld, and, when z or u is
+// not nil, z as long as cs and u as long as rs.
+func checkPathSGD(y, z []float64, w, g, v []float32, ld int, rs, cs []float32, x, u []float64, momentum bool) {
 	if len(y) != len(rs) || len(x) != len(cs) {
+		panic(errLength)
+	}
+	if (z != nil || u != nil) && (len(z) != len(cs) || len(u) != len(rs)) {
 		panic(errLength)
 	}
 	if ld < len(cs) || ld < 1 {
@@ -112,14 +134,17 @@ func checkPathSGD(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []
 }
 
 // PathSGD applies pathSGDGeneric's update with the selected implementation:
-// y = (W∘W) x on the old weights, then w[r][c] -= rs[r]*(g[r][c]*cs[c]).
-func PathSGD(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64) {
-	Current().PathSGD(y, w, g, ld, rs, cs, x)
+// y = (W∘W) x on the old weights (and z += (W∘W)^T u when z is not nil),
+// then w[r][c] -= rs[r]*(g[r][c]*cs[c]). The column sums z are the
+// generic loop's bits on every implementation (each term and sum rounded
+// in its order, rows in order).
+func PathSGD(y, z []float64, w, g []float32, ld int, rs, cs []float32, x, u []float64) {
+	Current().PathSGD(y, z, w, g, ld, rs, cs, x, u)
 }
 
 // PathSGDMomentum applies pathSGDMomentumGeneric's update with the selected
-// implementation: y = (W∘W) x on the old weights, then
-// v = mu*v + rs[r]*(g*cs[c]), w -= lr*v.
-func PathSGDMomentum(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32) {
-	Current().PathSGDMomentum(y, w, g, v, ld, rs, cs, x, lr, mu)
+// implementation: y = (W∘W) x on the old weights (and z += (W∘W)^T u when
+// z is not nil), then v = mu*v + rs[r]*(g*cs[c]), w -= lr*v.
+func PathSGDMomentum(y, z []float64, w, g, v []float32, ld int, rs, cs []float32, x, u []float64, lr, mu float32) {
+	Current().PathSGDMomentum(y, z, w, g, v, ld, rs, cs, x, u, lr, mu)
 }

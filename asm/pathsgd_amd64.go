@@ -47,17 +47,38 @@ func pathSGDAVX2Asm(y []float64, w, g []float32, ld int, rs, cs []float32, x []f
 //go:noescape
 func pathSGDMomentumAVX2Asm(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32)
 
-func pathSGDAVX2(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64) {
-	checkPathSGD(y, w, g, nil, ld, rs, cs, x, false)
+// pathSGDColsAVX2Asm is pathSGDAVX2Asm's loop that also adds the column
+// sums z[c] += float64(w²·u[r]) of the old weights, row by row (u[r]
+// broadcast in a register; z read and written at each step, from L1 or L2).
+//
+//go:noescape
+func pathSGDColsAVX2Asm(y, z []float64, w, g []float32, ld int, rs, cs []float32, x, u []float64)
+
+// pathSGDMomentumColsAVX2Asm is pathSGDMomentumAVX2Asm's loop with the
+// column sums of pathSGDColsAVX2Asm.
+//
+//go:noescape
+func pathSGDMomentumColsAVX2Asm(y, z []float64, w, g, v []float32, ld int, rs, cs []float32, x, u []float64, lr, mu float32)
+
+func pathSGDAVX2(y, z []float64, w, g []float32, ld int, rs, cs []float32, x, u []float64) {
+	checkPathSGD(y, z, w, g, nil, ld, rs, cs, x, u, false)
 	if len(rs) == 0 {
+		return
+	}
+	if len(z) > 0 {
+		pathSGDColsAVX2Asm(y, z, w, g, ld, rs, cs, x, u)
 		return
 	}
 	pathSGDAVX2Asm(y, w, g, ld, rs, cs, x)
 }
 
-func pathSGDMomentumAVX2(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32) {
-	checkPathSGD(y, w, g, v, ld, rs, cs, x, true)
+func pathSGDMomentumAVX2(y, z []float64, w, g, v []float32, ld int, rs, cs []float32, x, u []float64, lr, mu float32) {
+	checkPathSGD(y, z, w, g, v, ld, rs, cs, x, u, true)
 	if len(rs) == 0 {
+		return
+	}
+	if len(z) > 0 {
+		pathSGDMomentumColsAVX2Asm(y, z, w, g, v, ld, rs, cs, x, u, lr, mu)
 		return
 	}
 	pathSGDMomentumAVX2Asm(y, w, g, v, ld, rs, cs, x, lr, mu)

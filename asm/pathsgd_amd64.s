@@ -8,7 +8,9 @@
 // R12 = rows left, R13 = cols, CX = cols rounded down to 16, R14 = cols
 // rounded down to 8, AX = column. Y15 = rs[r], Y14 = lr, Y13 = mu;
 // Y8-Y11 float64 accumulators of the row's sum, X12 that of the scalar
-// tail.
+// tail. The column-sum variants add R14 = z, R15 = &u[r] and Y12 = u[r]
+// (X12 is zeroed for the scalar tail after the vector steps) and compute
+// CX (cols rounded down to 16, then to 8) in each row.
 
 // PFDIST is how far ahead (in bytes) each stream is prefetched: without
 // it the conversions delay the demand loads that train the hardware
@@ -102,6 +104,26 @@
 	VADDSD       X9, X8, X8    \
 	VADDSD       X12, X8, X8   \
 	VMOVSD       X8, (BX)
+
+// ZCOL4(off, sq): z += sq*u[r] (multiply, then add: the reference's
+// rounding) for the 4 columns at AX+off/32*4 whose squared old weights are
+// in sq (off in bytes of z).
+#define ZCOL4(off, sq) \
+	VMULPD  Y12, sq, sq            \
+	VADDPD  off(R14)(AX*8), sq, sq \
+	VMOVUPD sq, off(R14)(AX*8)
+
+// ZCOL1 does column AX alone, X4 holding its squared old weight.
+#define ZCOL1 \
+	VMULSD  (R15), X4, X4        \
+	VADDSD  (R14)(AX*8), X4, X4  \
+	VMOVSD  X4, (R14)(AX*8)
+
+#define ZEROACC4 \
+	VXORPD Y8, Y8, Y8    \
+	VXORPD Y9, Y9, Y9    \
+	VXORPD Y10, Y10, Y10 \
+	VXORPD Y11, Y11, Y11
 
 #define ZEROACC \
 	VXORPD Y8, Y8, Y8    \
@@ -256,6 +278,185 @@ loop1:
 reduce:
 	REDUCE
 	ADDQ $8, BX
+	ADDQ $4, R9
+	ADDQ DX, DI
+	ADDQ DX, SI
+	ADDQ DX, R8
+	DECQ R12
+	JNZ  row
+	VZEROUPPER
+	RET
+
+// func pathSGDColsAVX2Asm(y, z []float64, w, g []float32, ld int, rs, cs []float32, x, u []float64)
+TEXT ·pathSGDColsAVX2Asm(SB), NOSPLIT, $0-200
+	MOVQ y_base+0(FP), BX
+	MOVQ y_len+8(FP), R12
+	MOVQ z_base+24(FP), R14
+	MOVQ w_base+48(FP), DI
+	MOVQ g_base+72(FP), SI
+	MOVQ ld+96(FP), DX
+	SHLQ $2, DX
+	MOVQ rs_base+104(FP), R9
+	MOVQ cs_base+128(FP), R10
+	MOVQ cs_len+136(FP), R13
+	MOVQ x_base+152(FP), R11
+	MOVQ u_base+176(FP), R15
+
+row:
+	VBROADCASTSS (R9), Y15
+	VBROADCASTSD (R15), Y12
+	ZEROACC4
+	MOVQ R13, CX
+	ANDQ $-16, CX
+	XORQ AX, AX
+	CMPQ AX, CX
+	JAE  tail8
+
+loop16:
+	PREFETCHT0 PFDIST(DI)(AX*4)
+	PREFETCHT0 PFDIST(SI)(AX*4)
+	LOADW8(0, Y2)
+	LOADW8(32, Y3)
+	SQW16
+	STEP8(0, Y0)
+	STEP8(32, Y1)
+	ZCOL4(0, Y4)
+	ZCOL4(32, Y5)
+	ZCOL4(64, Y6)
+	ZCOL4(96, Y7)
+	STORE8(0, Y0, Y2)
+	STORE8(32, Y1, Y3)
+	ADDQ $16, AX
+	CMPQ AX, CX
+	JB   loop16
+
+tail8:
+	MOVQ R13, CX
+	ANDQ $-8, CX
+	CMPQ AX, CX
+	JAE  tail1
+	STEP8(0, Y0)
+	SQ4(0, Y4, Y8)
+	SQ4(16, Y5, Y9)
+	ZCOL4(0, Y4)
+	ZCOL4(32, Y5)
+	SUB8(0, Y0, Y2)
+	ADDQ $8, AX
+
+tail1:
+	VXORPD X12, X12, X12
+	CMPQ   AX, R13
+	JAE    reduce
+
+loop1:
+	SCALAR1
+	ZCOL1
+	VMOVSS (DI)(AX*4), X2
+	VSUBSS X0, X2, X2
+	VMOVSS X2, (DI)(AX*4)
+	INCQ   AX
+	CMPQ   AX, R13
+	JB     loop1
+
+reduce:
+	REDUCE
+	ADDQ $8, BX
+	ADDQ $8, R15
+	ADDQ $4, R9
+	ADDQ DX, DI
+	ADDQ DX, SI
+	DECQ R12
+	JNZ  row
+	VZEROUPPER
+	RET
+
+// func pathSGDMomentumColsAVX2Asm(y, z []float64, w, g, v []float32, ld int, rs, cs []float32, x, u []float64, lr, mu float32)
+TEXT ·pathSGDMomentumColsAVX2Asm(SB), NOSPLIT, $0-232
+	MOVQ         y_base+0(FP), BX
+	MOVQ         y_len+8(FP), R12
+	MOVQ         z_base+24(FP), R14
+	MOVQ         w_base+48(FP), DI
+	MOVQ         g_base+72(FP), SI
+	MOVQ         v_base+96(FP), R8
+	MOVQ         ld+120(FP), DX
+	SHLQ         $2, DX
+	MOVQ         rs_base+128(FP), R9
+	MOVQ         cs_base+152(FP), R10
+	MOVQ         cs_len+160(FP), R13
+	MOVQ         x_base+176(FP), R11
+	MOVQ         u_base+200(FP), R15
+	VBROADCASTSS lr+224(FP), Y14
+	VBROADCASTSS mu+228(FP), Y13
+
+row:
+	VBROADCASTSS (R9), Y15
+	VBROADCASTSD (R15), Y12
+	ZEROACC4
+	MOVQ R13, CX
+	ANDQ $-16, CX
+	XORQ AX, AX
+	CMPQ AX, CX
+	JAE  tail8
+
+loop16:
+	PREFETCHT0 PFDIST(DI)(AX*4)
+	PREFETCHT0 PFDIST(SI)(AX*4)
+	PREFETCHT0 PFDIST(R8)(AX*4)
+	STEP8(0, Y0)
+	STEP8(32, Y1)
+	MOM8(0, Y0, Y2)
+	MOM8(32, Y1, Y3)
+	SQ4(0, Y4, Y8)
+	SQ4(16, Y5, Y9)
+	SQ4(32, Y6, Y10)
+	SQ4(48, Y7, Y11)
+	ZCOL4(0, Y4)
+	ZCOL4(32, Y5)
+	ZCOL4(64, Y6)
+	ZCOL4(96, Y7)
+	SUB8(0, Y0, Y2)
+	SUB8(32, Y1, Y3)
+	ADDQ $16, AX
+	CMPQ AX, CX
+	JB   loop16
+
+tail8:
+	MOVQ R13, CX
+	ANDQ $-8, CX
+	CMPQ AX, CX
+	JAE  tail1
+	STEP8(0, Y0)
+	MOM8(0, Y0, Y2)
+	SQ4(0, Y4, Y8)
+	SQ4(16, Y5, Y9)
+	ZCOL4(0, Y4)
+	ZCOL4(32, Y5)
+	SUB8(0, Y0, Y2)
+	ADDQ $8, AX
+
+tail1:
+	VXORPD X12, X12, X12
+	CMPQ   AX, R13
+	JAE    reduce
+
+loop1:
+	SCALAR1
+	ZCOL1
+	VMULSS (R8)(AX*4), X13, X2
+	VADDSS X0, X2, X2
+	VMOVSS X2, (R8)(AX*4)
+	VMULSS X2, X14, X0
+	VMOVSS (DI)(AX*4), X2
+	VSUBSS X0, X2, X2
+	VMOVSS X2, (DI)(AX*4)
+	INCQ   AX
+	CMPQ   AX, R13
+	JB     loop1
+
+reduce:
+	REDUCE
+	ADDQ $8, BX
+	ADDQ $8, R15
 	ADDQ $4, R9
 	ADDQ DX, DI
 	ADDQ DX, SI

@@ -39,12 +39,32 @@ func pathSGDNEONAsm(y []float64, w, g []float32, ld int, rs, cs []float32, x []f
 //go:noescape
 func pathSGDMomentumNEONAsm(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32)
 
-func pathSGDNEON(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64) {
-	checkPathSGD(y, w, g, nil, ld, rs, cs, x, false)
+// pathSGDColsNEONAsm is pathSGDNEONAsm's loop that also adds the column
+// sums z[c] += float64(w²·u[r]) of the old weights, row by row.
+//
+//go:noescape
+func pathSGDColsNEONAsm(y, z []float64, w, g []float32, ld int, rs, cs []float32, x, u []float64)
+
+// pathSGDMomentumColsNEONAsm is pathSGDMomentumNEONAsm's loop with the
+// column sums of pathSGDColsNEONAsm.
+//
+//go:noescape
+func pathSGDMomentumColsNEONAsm(y, z []float64, w, g, v []float32, ld int, rs, cs []float32, x, u []float64, lr, mu float32)
+
+func pathSGDNEON(y, z []float64, w, g []float32, ld int, rs, cs []float32, x, u []float64) {
+	checkPathSGD(y, z, w, g, nil, ld, rs, cs, x, u, false)
+	if len(z) > 0 {
+		pathSGDColsNEONAsm(y, z, w, g, ld, rs, cs, x, u)
+		return
+	}
 	pathSGDNEONAsm(y, w, g, ld, rs, cs, x)
 }
 
-func pathSGDMomentumNEON(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32) {
-	checkPathSGD(y, w, g, v, ld, rs, cs, x, true)
+func pathSGDMomentumNEON(y, z []float64, w, g, v []float32, ld int, rs, cs []float32, x, u []float64, lr, mu float32) {
+	checkPathSGD(y, z, w, g, v, ld, rs, cs, x, u, true)
+	if len(z) > 0 {
+		pathSGDMomentumColsNEONAsm(y, z, w, g, v, ld, rs, cs, x, u, lr, mu)
+		return
+	}
 	pathSGDMomentumNEONAsm(y, w, g, v, ld, rs, cs, x, lr, mu)
 }

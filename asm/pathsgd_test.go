@@ -6,10 +6,10 @@ import (
 	"testing"
 )
 
-// The Path-SGD kernels must return the generic loop's bits for w and v (NaN
-// payloads aside) and the path-norm sums y within the float64 summation
-// bound, on every shape, leading dimension and special value, without
-// touching memory outside the operands.
+// The Path-SGD kernels must return the generic loop's bits for w, v and the
+// column sums z (NaN payloads aside) and the path-norm sums y within the
+// float64 summation bound, on every shape, leading dimension and special
+// value, without touching memory outside the operands.
 
 var pathSGDShapes = [][2]int{{0, 0}, {0, 5}, {3, 0}, {1, 1}, {1, 7}, {2, 8}, {3, 9}, {4, 15}, {1, 16}, {2, 17}, {5, 31}, {3, 33}, {7, 64}, {2, 100}, {10, 129}, {33, 65}}
 
@@ -19,14 +19,15 @@ type pathSGDCase struct {
 	w, g, v         []float32
 	rs, cs          []float32
 	x, y            []float64
+	z, u, z0        []float64 // column sums (nil without), their start
 	wantW, wantV    []float32
-	wantY           []float64
+	wantY, wantZ    []float64
 	gCopy           []float32
 	intact          []func() bool
 	special, nonneg bool
 }
 
-func newPathSGDCase(rows, cols, pad int, seed uint64, special bool) *pathSGDCase {
+func newPathSGDCase(rows, cols, pad int, seed uint64, special, colSums bool) *pathSGDCase {
 	c := &pathSGDCase{rows: rows, cols: cols, ld: max(cols+pad, 1), special: special}
 	n := 0
 	if rows > 0 {
@@ -65,6 +66,20 @@ func newPathSGDCase(rows, cols, pad int, seed uint64, special bool) *pathSGDCase
 	}
 	for i := range c.y {
 		c.y[i] = math.NaN() // must be overwritten, never read
+	}
+	if colSums {
+		c.z, ok = guarded64(cols)
+		c.intact = append(c.intact, ok)
+		c.u, ok = guarded64(rows)
+		c.intact = append(c.intact, ok)
+		for i := range c.z {
+			c.z[i] = math.Abs(r.NormFloat64())
+		}
+		for i := range c.u {
+			c.u[i] = math.Abs(r.NormFloat64())
+		}
+		c.z0 = append([]float64(nil), c.z...)
+		c.wantZ = append([]float64(nil), c.z...)
 	}
 	c.wantW = append([]float32(nil), c.w...)
 	c.wantV = append([]float32(nil), c.v...)
@@ -112,6 +127,35 @@ func (c *pathSGDCase) check(t *testing.T, what string, momentum bool, w0 []float
 			t.Fatalf("%s: y[%d] = %g, generic %g, reference %g", what, i, got, c.wantY[i], want)
 		}
 	}
+	if c.z == nil {
+		return
+	}
+	// The column sums: the generic loop's bits, and the generic loop
+	// against a compensated reference of z0 + (W∘W)^T u.
+	for j := range c.z {
+		if math.Float64bits(c.z[j]) != math.Float64bits(c.wantZ[j]) && !(math.IsNaN(c.z[j]) && math.IsNaN(c.wantZ[j])) {
+			t.Fatalf("%s: z[%d] = %g, generic %g", what, j, c.z[j], c.wantZ[j])
+		}
+	}
+	ref, mag = pathRef(w0, c.ld, c.rows, c.cols, c.u, true)
+	for j, got := range c.wantZ {
+		want := c.z0[j] + ref[j]
+		plain := c.z0[j] // the compensation turns an infinite sum into NaN
+		for i := 0; i < c.rows; i++ {
+			f := float64(w0[i*c.ld+j])
+			plain += f * f * c.u[i]
+		}
+		if math.IsNaN(plain) || math.IsInf(plain, 0) {
+			if math.IsNaN(plain) != math.IsNaN(got) || math.IsInf(plain, 0) != math.IsInf(got, 0) {
+				t.Fatalf("%s: generic z[%d] = %g, reference %g", what, j, got, plain)
+			}
+			continue
+		}
+		tol := 2*float64(c.rows+2)*0x1p-53*(mag[j]+c.z0[j]) + 1e-300
+		if math.Abs(got-want) > tol {
+			t.Fatalf("%s: generic z[%d] = %g, reference %g", what, j, got, want)
+		}
+	}
 }
 
 var pathSGDScalars = [][2]float32{{0.1, 0.9}, {1, 0}, {0.01, 0.5}, {-0.3, 1.5}, {float32(math.Inf(1)), 0.9}, {0.1, float32(math.NaN())}}
@@ -126,19 +170,21 @@ func TestPathSGDKernel(t *testing.T) {
 						if special {
 							seed++
 						}
-						what := fmt.Sprintf("%dx%d ld+%d special=%v lr=%g mu=%g", sh[0], sh[1], pad, special, p[0], p[1])
+						for _, colSums := range []bool{false, true} {
+							what := fmt.Sprintf("%dx%d ld+%d special=%v lr=%g mu=%g cols=%v", sh[0], sh[1], pad, special, p[0], p[1], colSums)
 
-						c := newPathSGDCase(sh[0], sh[1], pad, seed, special)
-						w0 := append([]float32(nil), c.w...)
-						pathSGDGeneric(c.wantY, c.wantW, c.g, c.ld, c.rs, c.cs, c.x)
-						impl.PathSGD(c.y, c.w, c.g, c.ld, c.rs, c.cs, c.x)
-						c.check(t, "PathSGD "+what, false, w0)
+							c := newPathSGDCase(sh[0], sh[1], pad, seed, special, colSums)
+							w0 := append([]float32(nil), c.w...)
+							pathSGDGeneric(c.wantY, c.wantZ, c.wantW, c.g, c.ld, c.rs, c.cs, c.x, c.u)
+							impl.PathSGD(c.y, c.z, c.w, c.g, c.ld, c.rs, c.cs, c.x, c.u)
+							c.check(t, "PathSGD "+what, false, w0)
 
-						c = newPathSGDCase(sh[0], sh[1], pad, seed, special)
-						w0 = append([]float32(nil), c.w...)
-						pathSGDMomentumGeneric(c.wantY, c.wantW, c.g, c.wantV, c.ld, c.rs, c.cs, c.x, p[0], p[1])
-						impl.PathSGDMomentum(c.y, c.w, c.g, c.v, c.ld, c.rs, c.cs, c.x, p[0], p[1])
-						c.check(t, "PathSGDMomentum "+what, true, w0)
+							c = newPathSGDCase(sh[0], sh[1], pad, seed, special, colSums)
+							w0 = append([]float32(nil), c.w...)
+							pathSGDMomentumGeneric(c.wantY, c.wantZ, c.wantW, c.g, c.wantV, c.ld, c.rs, c.cs, c.x, c.u, p[0], p[1])
+							impl.PathSGDMomentum(c.y, c.z, c.w, c.g, c.v, c.ld, c.rs, c.cs, c.x, c.u, p[0], p[1])
+							c.check(t, "PathSGDMomentum "+what, true, w0)
+						}
 					}
 				}
 			}
@@ -156,10 +202,22 @@ func TestPathSGDRounding(t *testing.T) {
 		cs := []float32{1 + 0x1p-23}
 		rs := []float32{1}
 		y := make([]float64, 1)
-		impl.PathSGD(y, w, g, 1, rs, cs, []float64{2})
+		impl.PathSGD(y, nil, w, g, 1, rs, cs, []float64{2}, nil)
 		// g*cs = 1 + 2^-22 + 2^-46 rounds to 1 + 2^-22; 1 - that = -2^-22.
 		if w[0] != -0x1p-22 || y[0] != 2 {
 			t.Errorf("w = %g (want %g), y = %g (want 2)", w[0], -0x1p-22, y[0])
+		}
+		// The column sums round the product, then the sum: with
+		// w² = (1+2^-23)² and u = 1 + 2^-23 the product (1+2^-23)³ =
+		// 1 + 3*2^-23 + 3*2^-46 + 2^-69 loses its last term to rounding,
+		// which a fused multiply-add onto z = -1 would keep.
+		w = []float32{1 + 0x1p-23}
+		z := []float64{-1}
+		u := []float64{1 + 0x1p-23}
+		impl.PathSGD(y, z, w, g, 1, rs, cs, []float64{0}, u)
+		q := float64(float32(1+0x1p-23)) * float64(float32(1+0x1p-23))
+		if want := float64(q*u[0]) - 1; z[0] != want || want == math.FMA(q, u[0], -1) {
+			t.Errorf("z = %g, want %g (fused %g)", z[0], want, math.FMA(q, u[0], -1))
 		}
 	})
 }
@@ -172,13 +230,17 @@ func TestPathSGDPanics(t *testing.T) {
 			want string
 			f    func()
 		}{
-			"y length":  {errLength, func() { impl.PathSGD(d(1), s(6), s(6), 3, s(2), s(3), d(3)) }},
-			"x length":  {errLength, func() { impl.PathSGD(d(2), s(6), s(6), 3, s(2), s(3), d(2)) }},
-			"small ld":  {errLdw, func() { impl.PathSGD(d(2), s(6), s(6), 2, s(2), s(3), d(3)) }},
-			"short w":   {errShortW, func() { impl.PathSGD(d(2), s(5), s(6), 3, s(2), s(3), d(3)) }},
-			"short g":   {errShortG, func() { impl.PathSGD(d(2), s(6), s(5), 3, s(2), s(3), d(3)) }},
-			"short v":   {errShortV, func() { impl.PathSGDMomentum(d(2), s(6), s(6), s(5), 3, s(2), s(3), d(3), 1, 0) }},
-			"ld padded": {errShortW, func() { impl.PathSGD(d(2), s(6), s(7), 4, s(2), s(3), d(3)) }},
+			"y length":  {errLength, func() { impl.PathSGD(d(1), nil, s(6), s(6), 3, s(2), s(3), d(3), nil) }},
+			"x length":  {errLength, func() { impl.PathSGD(d(2), nil, s(6), s(6), 3, s(2), s(3), d(2), nil) }},
+			"z length":  {errLength, func() { impl.PathSGD(d(2), d(2), s(6), s(6), 3, s(2), s(3), d(3), d(2)) }},
+			"u length":  {errLength, func() { impl.PathSGD(d(2), d(3), s(6), s(6), 3, s(2), s(3), d(3), d(1)) }},
+			"u alone":   {errLength, func() { impl.PathSGD(d(2), nil, s(6), s(6), 3, s(2), s(3), d(3), d(2)) }},
+			"z alone":   {errLength, func() { impl.PathSGDMomentum(d(2), d(3), s(6), s(6), s(6), 3, s(2), s(3), d(3), nil, 1, 0) }},
+			"small ld":  {errLdw, func() { impl.PathSGD(d(2), nil, s(6), s(6), 2, s(2), s(3), d(3), nil) }},
+			"short w":   {errShortW, func() { impl.PathSGD(d(2), d(3), s(5), s(6), 3, s(2), s(3), d(3), d(2)) }},
+			"short g":   {errShortG, func() { impl.PathSGD(d(2), nil, s(6), s(5), 3, s(2), s(3), d(3), nil) }},
+			"short v":   {errShortV, func() { impl.PathSGDMomentum(d(2), nil, s(6), s(6), s(5), 3, s(2), s(3), d(3), nil, 1, 0) }},
+			"ld padded": {errShortW, func() { impl.PathSGD(d(2), nil, s(6), s(7), 4, s(2), s(3), d(3), nil) }},
 		} {
 			func() {
 				defer func() {
@@ -220,12 +282,46 @@ func FuzzPathSGD(f *testing.F) {
 		}
 		lr, mu := vals[0], vals[len(vals)-1]
 		wantW, wantV, wantY := append([]float32(nil), w...), append([]float32(nil), v...), make([]float64, rows)
-		pathSGDMomentumGeneric(wantY, wantW, g, wantV, ld, rs, cs, x, lr, mu)
+		pathSGDMomentumGeneric(wantY, nil, wantW, g, wantV, ld, rs, cs, x, nil, lr, mu)
 		wantW1, wantY1 := append([]float32(nil), w...), make([]float64, rows)
-		pathSGDGeneric(wantY1, wantW1, g, ld, rs, cs, x)
+		pathSGDGeneric(wantY1, nil, wantW1, g, ld, rs, cs, x, nil)
+		// The column sums, with and without momentum.
+		u := make([]float64, rows)
+		for i := range u {
+			u[i] = float64(i%3) + 0.5
+		}
+		wantW2, wantV2, wantY2, wantZ2 := append([]float32(nil), w...), append([]float32(nil), v...), make([]float64, rows), make([]float64, cols)
+		pathSGDMomentumGeneric(wantY2, wantZ2, wantW2, g, wantV2, ld, rs, cs, x, u, lr, mu)
+		wantW3, wantY3, wantZ3 := append([]float32(nil), w...), make([]float64, rows), make([]float64, cols)
+		pathSGDGeneric(wantY3, wantZ3, wantW3, g, ld, rs, cs, x, u)
+		sameZ := func(name string, got, want []float64) {
+			for j := range got {
+				if math.Float64bits(got[j]) != math.Float64bits(want[j]) && !(math.IsNaN(got[j]) && math.IsNaN(want[j])) {
+					t.Fatalf("%s: z[%d] = %g, generic %g", name, j, got[j], want[j])
+				}
+			}
+		}
 		for _, impl := range AvailableImpls() {
-			gw, gv, gy := append([]float32(nil), w...), append([]float32(nil), v...), make([]float64, rows)
-			impl.PathSGDMomentum(gy, gw, g, gv, ld, rs, cs, x, lr, mu)
+			gw, gv, gy, gz := append([]float32(nil), w...), append([]float32(nil), v...), make([]float64, rows), make([]float64, cols)
+			impl.PathSGDMomentum(gy, gz, gw, g, gv, ld, rs, cs, x, u, lr, mu)
+			if i := sameUpToNaN(gw, wantW2); i >= 0 {
+				t.Fatalf("%s momentum cols: w[%d] = %g, want %g", impl.Name, i, gw[i], wantW2[i])
+			}
+			if i := sameUpToNaN(gv, wantV2); i >= 0 {
+				t.Fatalf("%s momentum cols: v[%d] = %g, want %g", impl.Name, i, gv[i], wantV2[i])
+			}
+			checkSums(t, impl.Name+" momentum cols", gy, wantY2)
+			sameZ(impl.Name+" momentum", gz, wantZ2)
+			gw, gy, gz = append([]float32(nil), w...), make([]float64, rows), make([]float64, cols)
+			impl.PathSGD(gy, gz, gw, g, ld, rs, cs, x, u)
+			if i := sameUpToNaN(gw, wantW3); i >= 0 {
+				t.Fatalf("%s cols: w[%d] = %g, want %g", impl.Name, i, gw[i], wantW3[i])
+			}
+			checkSums(t, impl.Name+" cols", gy, wantY3)
+			sameZ(impl.Name, gz, wantZ3)
+
+			gw, gv, gy = append([]float32(nil), w...), append([]float32(nil), v...), make([]float64, rows)
+			impl.PathSGDMomentum(gy, nil, gw, g, gv, ld, rs, cs, x, nil, lr, mu)
 			if i := sameUpToNaN(gw, wantW); i >= 0 {
 				t.Fatalf("%s momentum: w[%d] = %g, want %g", impl.Name, i, gw[i], wantW[i])
 			}
@@ -234,7 +330,7 @@ func FuzzPathSGD(f *testing.F) {
 			}
 			checkSums(t, impl.Name, gy, wantY)
 			gw, gy = append([]float32(nil), w...), make([]float64, rows)
-			impl.PathSGD(gy, gw, g, ld, rs, cs, x)
+			impl.PathSGD(gy, nil, gw, g, ld, rs, cs, x, nil)
 			if i := sameUpToNaN(gw, wantW1); i >= 0 {
 				t.Fatalf("%s: w[%d] = %g, want %g", impl.Name, i, gw[i], wantW1[i])
 			}
@@ -282,9 +378,9 @@ func BenchmarkPathSGD(b *testing.B) {
 					b.ReportAllocs()
 					for b.Loop() {
 						if mom {
-							impl.PathSGDMomentum(y, w, g, v, cols, rs, cs, x, 1e-7, 0.9)
+							impl.PathSGDMomentum(y, nil, w, g, v, cols, rs, cs, x, nil, 1e-7, 0.9)
 						} else {
-							impl.PathSGD(y, w, g, cols, rs, cs, x)
+							impl.PathSGD(y, nil, w, g, cols, rs, cs, x, nil)
 						}
 					}
 				})

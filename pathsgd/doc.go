@@ -74,8 +74,8 @@
 // directions of the dynamic program meet at the layer m with the most
 // weights: Step runs the backward passes for g_(d-1)..g_m and the forward
 // passes for f_1..f_(m-1) over the other layers, updates layer m (computing
-// f_m in the kernel and g_(m-1) = (W_m^2)^T g_m block by block just before
-// each block of rows is updated, while it is in cache), then the layers
+// both f_m and g_(m-1) = (W_m^2)^T g_m in the kernel, from the old weights
+// it reads for the update), then the layers
 // above m in forward order (each yielding the next f) and those below m in
 // backward order (each yielding the next g). A step reads every weight
 // once, plus every layer but the largest once more (SGD reads every weight

@@ -30,8 +30,8 @@ import (
 // from separate passes over the smaller layers, layer m's update yields both
 // f_m and g_(m-1), the layers above m are updated in forward order (each
 // fused with its f_i) and those below in backward order (each fused with
-// its g_(i-1), computed block by block just before the block is updated,
-// while it is in cache). A step thus reads every weight once from memory
+// its g_(i-1): the update kernel adds the column sums of the old weights
+// it reads anyway). A step thus reads every weight once from memory
 // plus the layers other than the largest once more, where SGD reads every
 // weight once.
 //
@@ -107,10 +107,10 @@ type pathState struct {
 	vel    [][]float32 // velocity of W and b per layer, with momentum
 	dp     dpTask
 	upd    updateTask
-	// colPart and colTmp are, per row chunk, the partial column sums of a
-	// layer updated below the meeting layer and a scratch block.
-	colPart, colTmp [][]float64
-	fwd             []float64 // row sums not needed below the meeting layer
+	// colPart is, per row chunk, the partial column sums of a layer
+	// updated at or below the meeting layer.
+	colPart [][]float64
+	fwd     []float64 // row sums not needed below the meeting layer
 }
 
 // prepare sizes the buffers for net (once) and panics if net's shape
@@ -134,9 +134,9 @@ func (s *pathState) prepare(net *layers.Network, momentum bool) []*layers.Dense 
 		s.cs, s.rs, s.bc = make([]float32, widest), make([]float32, widest), make([]float32, widest)
 		s.zero = make([]float64, widest)
 		s.fwd = make([]float64, widest)
-		s.colPart, s.colTmp = make([][]float64, colChunks), make([][]float64, colChunks)
+		s.colPart = make([][]float64, colChunks)
 		for c := range s.colPart {
-			s.colPart[c], s.colTmp[c] = make([]float64, widest), make([]float64, widest)
+			s.colPart[c] = make([]float64, widest)
 		}
 		s.one[0] = 1
 	} else {
@@ -226,7 +226,7 @@ func (s *pathState) updateLayer(l *layers.Dense, i, m int, scale float64, lr, mu
 	}
 	s.upd = updateTask{w: l.W, g: l.DW.Data, v: vw, rs: rs, cs: cs, x: in, y: y, lr: lr, mu: mu, momentum: momentum}
 	if backward {
-		s.upd.u, s.upd.part, s.upd.tmp = out, s.colPart, s.colTmp
+		s.upd.u, s.upd.part = out, s.colPart
 	}
 	blas.Run(&s.upd, blas.ElementwiseParts(len(l.W.Data)))
 	s.upd = updateTask{}
@@ -248,9 +248,9 @@ func (s *pathState) updateLayer(l *layers.Dense, i, m int, scale float64, lr, mu
 	bc := s.bc[:len(out)]
 	biasFactors(bc, out, scale, s.ge[i])
 	if momentum {
-		asm.PathSGDMomentum(s.by[:], l.B, l.DB, vb, len(l.B), s.one[:], bc, s.zero[:len(bc)], lr, mu)
+		asm.PathSGDMomentum(s.by[:], nil, l.B, l.DB, vb, len(l.B), s.one[:], bc, s.zero[:len(bc)], nil, lr, mu)
 	} else {
-		asm.PathSGD(s.by[:], l.B, l.DB, len(l.B), s.one[:], bc, s.zero[:len(bc)])
+		asm.PathSGD(s.by[:], nil, l.B, l.DB, len(l.B), s.one[:], bc, s.zero[:len(bc)], nil)
 	}
 	if forward {
 		s.fe[i] = s.fe[i-1] + normalize(s.f[i])
@@ -329,22 +329,18 @@ func factor(r float64, k int, p float64, s float64) float32 {
 // the whole step) are the same for every thread count.
 const colChunks = 8
 
-// colBlockBytes bounds the weights of one row block: the block's column
-// sums read it from memory, the update right after from cache.
-var colBlockBytes = 256 << 10
-
 // updateTask is one layer's fused update, split by rows for
 // blas.Run. When u is set it also computes the column sums
 // (W∘W)^T u of the old weights into part (one vector per row chunk).
 type updateTask struct {
-	w         blas32.General
-	g, v      []float32
-	rs, cs    []float32
-	x, y      []float64
-	lr, mu    float32
-	momentum  bool
-	u         []float64
-	part, tmp [][]float64
+	w        blas32.General
+	g, v     []float32
+	rs, cs   []float32
+	x, y     []float64
+	lr, mu   float32
+	momentum bool
+	u        []float64
+	part     [][]float64
 }
 
 // RunPart updates part part of parts of the layer's rows.
@@ -361,32 +357,30 @@ func (t *updateTask) RunPart(part, parts int) {
 	t.rows(lo, hi)
 }
 
-// chunk updates rows [lo, hi) block by block, accumulating each block's
-// column sums into t.part[c] before the block's update.
+// chunk updates rows [lo, hi), the update kernel adding their column sums
+// (row by row, in order) into t.part[c] from the old weights it reads
+// anyway.
 func (t *updateTask) chunk(c, lo, hi int) {
-	cols := t.w.Cols
-	z, tmp := t.part[c][:cols], t.tmp[c][:cols]
+	z := t.part[c][:t.w.Cols]
 	clear(z)
-	block := max(1, colBlockBytes/(4*max(cols, 1)))
-	for r := lo; r < hi; r += block {
-		e := min(r+block, hi)
-		asm.PathMTV(tmp, t.w.Data[r*t.w.Stride:], t.w.Stride, t.u[r:e])
-		asm.DAxpy(1, tmp, z)
-		t.rows(r, e)
-	}
+	t.update(lo, hi, z, t.u[lo:hi])
 }
 
 // rows applies the fused update to rows [lo, hi).
-func (t *updateTask) rows(lo, hi int) {
+func (t *updateTask) rows(lo, hi int) { t.update(lo, hi, nil, nil) }
+
+// update applies the fused update to rows [lo, hi), adding their column
+// sums (W∘W)^T u to z when z is not nil.
+func (t *updateTask) update(lo, hi int, z, u []float64) {
 	if lo == hi {
 		return
 	}
 	ld := t.w.Stride
 	w, g := t.w.Data[lo*ld:], t.g[lo*ld:]
 	if t.momentum {
-		asm.PathSGDMomentum(t.y[lo:hi], w, g, t.v[lo*ld:], ld, t.rs[lo:hi], t.cs, t.x, t.lr, t.mu)
+		asm.PathSGDMomentum(t.y[lo:hi], z, w, g, t.v[lo*ld:], ld, t.rs[lo:hi], t.cs, t.x, u, t.lr, t.mu)
 	} else {
-		asm.PathSGD(t.y[lo:hi], w, g, ld, t.rs[lo:hi], t.cs, t.x)
+		asm.PathSGD(t.y[lo:hi], z, w, g, ld, t.rs[lo:hi], t.cs, t.x, u)
 	}
 }
 

@@ -233,39 +233,34 @@ func TestPathSGDGuard(t *testing.T) {
 }
 
 // TestPathSGDMeetingLayer checks the step's dynamic program where the two
-// directions meet at a middle or deep layer and the layers below it are
-// updated with their column sums computed block by block: against the
-// float64 reference with blocks of a few rows (many partial sums per
-// chunk), on nets whose largest layer is the second, the third and the
-// first.
+// directions meet at a middle or deep layer and the layers at and below it
+// are updated with their column sums (per row chunk, inside the update
+// kernel): against the float64 reference, on nets whose largest layer is
+// the second, the third and the first.
 func TestPathSGDMeetingLayer(t *testing.T) {
-	defer func(b int) { colBlockBytes = b }(colBlockBytes)
 	for _, sizes := range [][]int{{10, 16, 24, 4}, {6, 9, 12, 20, 3}, {30, 8, 6, 3}} {
-		for _, block := range []int{1, 3, 1 << 20} {
-			colBlockBytes = block * 4 * 24 // rows of the widest layer per block
-			for _, momentum := range []bool{false, true} {
-				net := newNet(t, sizes, 8, true, 0)
-				ref := fromNet(net)
-				opt := &PathSGD{LR: layers.Constant(0.02)}
+		for _, momentum := range []bool{false, true} {
+			net := newNet(t, sizes, 8, true, 0)
+			ref := fromNet(net)
+			opt := &PathSGD{LR: layers.Constant(0.02)}
+			if momentum {
+				opt.Momentum = layers.Constant(0.9)
+			}
+			r := newRand(9)
+			for i := 0; i < 15; i++ {
+				x, y := randMatrix(r, 8, sizes[0]), randLabels(r, 8, sizes[len(sizes)-1])
+				net.Gradient(x, y)
+				ref.gradient(batch64(x), y)
+				opt.Step(net)
 				if momentum {
-					opt.Momentum = layers.Constant(0.9)
+					ref.pathSGDStep(0.02, 0.9, true)
+				} else {
+					ref.pathSGDStep(0.02, 0, false)
 				}
-				r := newRand(9)
-				for i := 0; i < 15; i++ {
-					x, y := randMatrix(r, 8, sizes[0]), randLabels(r, 8, sizes[len(sizes)-1])
-					net.Gradient(x, y)
-					ref.gradient(batch64(x), y)
-					opt.Step(net)
-					if momentum {
-						ref.pathSGDStep(0.02, 0.9, true)
-					} else {
-						ref.pathSGDStep(0.02, 0, false)
-					}
-				}
-				eval := randMatrix(r, 16, sizes[0])
-				if d := maxRelDiff(ref.logits(batch64(eval)), logits32(net, eval)); d > 1e-4 {
-					t.Errorf("%v block=%d momentum=%v: float32 Path-SGD differs from the reference by %g", sizes, block, momentum, d)
-				}
+			}
+			eval := randMatrix(r, 16, sizes[0])
+			if d := maxRelDiff(ref.logits(batch64(eval)), logits32(net, eval)); d > 1e-4 {
+				t.Errorf("%v momentum=%v: float32 Path-SGD differs from the reference by %g", sizes, momentum, d)
 			}
 		}
 	}

@@ -15,7 +15,9 @@ package main
 // R14 x column pointers and R15 the counter; R19 = cols/8, R21 = (cols%8)/4,
 // R22 = cols%4. V0-V1 w, V2-V3 g and then the step t, V4-V5 cs, V6-V9 x,
 // V10-V13 the widened weights, V16-V19 the row's accumulators, V24 (F24)
-// the scalar tail's, V20-V21 v; V28 rs[r], V29 lr, V30 mu.
+// the scalar tail's, V20-V21 v; V28 rs[r], V29 lr, V30 mu. The column-sum
+// variants add R23 = z, R24 = &u[r], R25 the z column pointer and V31 =
+// u[r]; z is loaded into V6-V9 once the sums are done with x.
 func genPathSGD() *asmFile {
 	f := newFile(`
 Path-SGD layer updates (see pathsgd.go for the reference loops): y = (W∘W) x
@@ -24,40 +26,59 @@ v) with products and sums rounded separately in the reference's order, so
 w and v are the reference's bits. The argument checks are done by the Go
 wrappers. A single tail element is loaded with FMOVS, which clears the other
 lanes, and goes through the same vector instructions.`)
-	genPathSGDKernel(f, false)
-	genPathSGDKernel(f, true)
+	genPathSGDKernel(f, false, false)
+	genPathSGDKernel(f, true, false)
+	genPathSGDKernel(f, false, true)
+	genPathSGDKernel(f, true, true)
 	return f
 }
 
-func genPathSGDKernel(f *asmFile, momentum bool) {
-	if momentum {
+func genPathSGDKernel(f *asmFile, momentum, cols bool) {
+	switch {
+	case momentum && cols:
+		f.text("pathSGDMomentumColsNEONAsm", 232, `
+func pathSGDMomentumColsNEONAsm(y, z []float64, w, g, v []float32, ld int, rs, cs []float32, x, u []float64, lr, mu float32)`)
+	case momentum:
 		f.text("pathSGDMomentumNEONAsm", 184, `
 func pathSGDMomentumNEONAsm(y []float64, w, g, v []float32, ld int, rs, cs []float32, x []float64, lr, mu float32)`)
-	} else {
+	case cols:
+		f.text("pathSGDColsNEONAsm", 200, `
+func pathSGDColsNEONAsm(y, z []float64, w, g []float32, ld int, rs, cs []float32, x, u []float64)`)
+	default:
 		f.text("pathSGDNEONAsm", 152, `
 func pathSGDNEONAsm(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64)`)
 	}
-	off := 0
+	// off shifts the arguments after y by z's slice header, after g by v's.
+	off, zoff := 0, 0
+	if cols {
+		zoff = 24
+	}
 	if momentum {
 		off = 24
 	}
 	f.in("MOVD y_base+0(FP), R0")
 	f.in("MOVD y_len+8(FP), R1")
-	f.in("MOVD w_base+24(FP), R2")
-	f.in("MOVD g_base+48(FP), R3")
-	if momentum {
-		f.in("MOVD v_base+72(FP), R4")
+	if cols {
+		f.in("MOVD z_base+24(FP), R23")
 	}
-	f.in("MOVD ld+%d(FP), R5", 72+off)
-	f.in("LSL $2, R5, R5")
-	f.in("MOVD rs_base+%d(FP), R6", 80+off)
-	f.in("MOVD cs_base+%d(FP), R7", 104+off)
-	f.in("MOVD cs_len+%d(FP), R8", 112+off)
-	f.in("MOVD x_base+%d(FP), R9", 128+off)
+	f.in("MOVD w_base+%d(FP), R2", 24+zoff)
+	f.in("MOVD g_base+%d(FP), R3", 48+zoff)
 	if momentum {
-		f.in("FMOVS lr+176(FP), F29")
+		f.in("MOVD v_base+%d(FP), R4", 72+zoff)
+	}
+	f.in("MOVD ld+%d(FP), R5", 72+off+zoff)
+	f.in("LSL $2, R5, R5")
+	f.in("MOVD rs_base+%d(FP), R6", 80+off+zoff)
+	f.in("MOVD cs_base+%d(FP), R7", 104+off+zoff)
+	f.in("MOVD cs_len+%d(FP), R8", 112+off+zoff)
+	f.in("MOVD x_base+%d(FP), R9", 128+off+zoff)
+	if cols {
+		f.in("MOVD u_base+%d(FP), R24", 152+off+zoff)
+	}
+	if momentum {
+		f.in("FMOVS lr+%d(FP), F29", 176+2*zoff)
 		f.in("VDUP V29.S[0], V29.S4")
-		f.in("FMOVS mu+180(FP), F30")
+		f.in("FMOVS mu+%d(FP), F30", 180+2*zoff)
 		f.in("VDUP V30.S[0], V30.S4")
 	}
 	f.in("LSR $3, R8, R19")
@@ -77,6 +98,21 @@ func pathSGDNEONAsm(y []float64, w, g []float32, ld int, rs, cs []float32, x []f
 		for t := 0; t < 2*n; t++ {
 			f.in("VFMLA V%d.D2, V%d.D2, V%d.D2", 10+t, 6+t, 16+t)
 		}
+	}
+	// colSums adds the squares V10.. of n float32x4 registers of w, times
+	// u[r], to z at R25 (x's registers V6.. are free again).
+	colSums := func(n int) {
+		if !cols {
+			return
+		}
+		f.in("VLD1 (R25), %s", vlist(6, 2*n, d2))
+		for t := 0; t < 2*n; t++ {
+			f.w(fmul(d2, 10+t, 10+t, 31))
+		}
+		for t := 0; t < 2*n; t++ {
+			f.w(fadd(d2, 6+t, 6+t, 10+t))
+		}
+		f.in("VST1.P %s, %d(R25)", vlist(6, 2*n, d2), 32*n)
 	}
 	// update applies the step to n float32x4 registers: t = rs*(g*cs),
 	// [v = mu*v + t, t = lr*v,] w = w - t.
@@ -114,6 +150,11 @@ func pathSGDNEONAsm(y []float64, w, g []float32, ld int, rs, cs []float32, x []f
 	}
 	f.in("MOVD R7, R13")
 	f.in("MOVD R9, R14")
+	if cols {
+		f.in("FMOVD.P 8(R24), F31")
+		f.in("VDUP V31.D[0], V31.D2")
+		f.in("MOVD R23, R25")
+	}
 	f.zero(16, 4)
 	f.zero(24, 1)
 	f.in("MOVD R19, R15")
@@ -128,6 +169,7 @@ func pathSGDNEONAsm(y []float64, w, g []float32, ld int, rs, cs []float32, x []f
 		f.in("VLD1 (R12), %s", vlist(20, 2, s4))
 	}
 	sums(2)
+	colSums(2)
 	update(2)
 	if momentum {
 		f.in("VST1.P %s, 32(R12)", vlist(20, 2, s4))
@@ -146,6 +188,7 @@ func pathSGDNEONAsm(y []float64, w, g []float32, ld int, rs, cs []float32, x []f
 		f.in("VLD1 (R12), %s", vlist(20, 1, s4))
 	}
 	sums(1)
+	colSums(1)
 	update(1)
 	if momentum {
 		f.in("VST1.P %s, 16(R12)", vlist(20, 1, s4))
@@ -166,6 +209,12 @@ func pathSGDNEONAsm(y []float64, w, g []float32, ld int, rs, cs []float32, x []f
 	f.in("FCVTSD F0, F10")
 	f.in("FMULD F10, F10, F10")
 	f.in("FMADDD F6, F24, F10, F24")
+	if cols {
+		f.in("FMULD F31, F10, F10")
+		f.in("FMOVD (R25), F6")
+		f.in("FADDD F10, F6, F6")
+		f.in("FMOVD.P F6, 8(R25)")
+	}
 	update(1)
 	if momentum {
 		f.in("FMOVS.P F20, 4(R12)")
