@@ -52,16 +52,17 @@ type Impl struct {
 	// is read in place then needs no packing. nil: none.
 	SgemmHalfMask, SgemmHalfMaskAlt func(k int, a, b []float32, ldb int, c []float32, ldc, cols int)
 	SgemmStridedAlt                 func(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags, pf []float32, pfRows int)
-	// SgemmDirect is the direct float32 kernel (sgemmDirectRef): a tile of
-	// up to DirectMR x SDirectNR of C = alpha*A*B (+ C with Accumulate)
+	// SgemmDirect is the direct float32 kernel (sgemmDirectRef): any rows
+	// (in tiles of DirectMR) x up to SDirectNR columns of C = alpha*A*B
+	// (+ C with Accumulate)
 	// with both operands read in place, for products too small to repay
 	// packing. nil: none (the engine then packs).
 	SgemmDirect func(rows, cols, k int, a []float32, ars, aks int, b []float32, ldb int, c []float32, ldc int, alpha float32, flags GemmFlags)
-	// DgemmDirect is its float64 form (dgemmDirectRef), tiles of up to
-	// DirectMR x DDirectNR.
+	// DgemmDirect is its float64 form (dgemmDirectRef), up to DDirectNR
+	// columns.
 	DgemmDirect func(rows, cols, k int, a []float64, ars, aks int, b []float64, ldb int, c []float64, ldc int, alpha float64, flags GemmFlags)
-	// DirectMR, SDirectNR and DDirectNR are the direct kernels' largest
-	// tiles (0 where there are none); DirectMaxK, if not 0, is the largest
+	// DirectMR, SDirectNR and DDirectNR are the direct kernels' row tile
+	// and widest column panel (0 where there are none); DirectMaxK, if not 0, is the largest
 	// depth for which the direct kernels beat the packed micro-kernels.
 	DirectMR, SDirectNR, DDirectNR, DirectMaxK int
 	// SgemmDot is the float32 dot-product kernel (sgemmDotRef): a tile of

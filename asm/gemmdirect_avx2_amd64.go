@@ -16,27 +16,28 @@ const (
 	avx2DirectMaxK                             = 256
 )
 
-// sgemmDirectAVX2Asm is sgemmDirectRef on raw pointers: rows (1..6) x
-// cols (1..16) of C from A (row i, depth p at a[i*ars+p*aks]) and B (rows
-// ldb apart), all strides in elements; flags: Accumulate only.
+// sgemmDirectAVX2Asm is sgemmDirectRef on raw pointers: rows (any
+// count, in tiles of 6) x cols (1..16) of C from A (row i, depth p at
+// a[i*ars+p*aks]) and B (rows ldb apart), all strides in elements; flags:
+// Accumulate only.
 //
 //go:noescape
 func sgemmDirectAVX2Asm(k int, a *float32, ars, aks, rows int, b *float32, ldb int, c *float32, ldc, cols int, alpha float32, flags GemmFlags)
 
 // sgemmDirectAVX2 checks its operands and runs the AVX2 direct fp32 kernel.
 func sgemmDirectAVX2(rows, cols, k int, a []float32, ars, aks int, b []float32, ldb int, c []float32, ldc int, alpha float32, flags GemmFlags) {
-	checkDirect(avx2DirectMR, avx2SDirectNR, rows, cols, k, len(a), ars, aks, len(b), ldb, len(c), ldc)
+	checkDirect(avx2SDirectNR, rows, cols, k, len(a), ars, aks, len(b), ldb, len(c), ldc)
 	sgemmDirectAVX2Asm(k, unsafe.SliceData(a), ars, aks, rows, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, cols, alpha, flags)
 }
 
-// dgemmDirectAVX2Asm is dgemmDirectRef on raw pointers: rows (1..6) x
-// cols (1..8) of C, as sgemmDirectAVX2Asm.
+// dgemmDirectAVX2Asm is dgemmDirectRef on raw pointers: rows (any
+// count, in tiles of 6) x cols (1..8) of C, as sgemmDirectAVX2Asm.
 //
 //go:noescape
 func dgemmDirectAVX2Asm(k int, a *float64, ars, aks, rows int, b *float64, ldb int, c *float64, ldc, cols int, alpha float64, flags GemmFlags)
 
 // dgemmDirectAVX2 checks its operands and runs the AVX2 direct fp64 kernel.
 func dgemmDirectAVX2(rows, cols, k int, a []float64, ars, aks int, b []float64, ldb int, c []float64, ldc int, alpha float64, flags GemmFlags) {
-	checkDirect(avx2DirectMR, avx2DDirectNR, rows, cols, k, len(a), ars, aks, len(b), ldb, len(c), ldc)
+	checkDirect(avx2DDirectNR, rows, cols, k, len(a), ars, aks, len(b), ldb, len(c), ldc)
 	dgemmDirectAVX2Asm(k, unsafe.SliceData(a), ars, aks, rows, unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, cols, alpha, flags)
 }

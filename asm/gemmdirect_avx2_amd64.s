@@ -4,9 +4,10 @@
 
 #include "textflag.h"
 
-// The AVX2 direct kernels: up to 6 rows x 16 columns (fp32) or 6 x 8
-// (fp64) of C from A and B read in place (see gemmdirect.go), the AVX-512
-// kernels' plan on sixteen ymm registers.
+// The AVX2 direct kernels: any number of rows (in tiles of 6, one after
+// another) x up to 16 columns (fp32) or 8 (fp64) of C from A and B read in
+// place (see gemmdirect.go), the AVX-512 kernels' plan on sixteen ymm
+// registers.
 //
 // Register plan (fp32; fp64 the same with 4 lanes per vector):
 //   Y0..Y11   accumulators: row r in Y(2r) (columns 0..7) and Y(2r+1)
@@ -160,6 +161,9 @@ GLOBL qiota<>(SB), RODATA|NOPTR, $32
 
 // func sgemmDirectAVX2Asm(k int, a *float32, ars, aks, rows int, b *float32, ldb int, c *float32, ldc, cols int, alpha float32, flags GemmFlags)
 TEXT ·sgemmDirectAVX2Asm(SB), NOSPLIT, $0-96
+	// One row tile after another: a, rows and c (the argument slots)
+	// advance by 6 rows after each.
+atile:
 	// Row pointers: row r at a + min(r, rows-1)*ars.
 	MOVQ    a+8(FP), AX
 	MOVQ    ars+16(FP), R14
@@ -484,6 +488,19 @@ ahstore:
 	ASTOREH(Y10)
 
 adone:
+	MOVQ   rows+32(FP), CX
+	SUBQ   $6, CX
+	JLE    aret
+	MOVQ   CX, rows+32(FP)
+	MOVQ   ars+16(FP), R14
+	IMUL3Q $24, R14, R14
+	ADDQ   R14, a+8(FP)
+	MOVQ   ldc+64(FP), R14
+	IMUL3Q $24, R14, R14
+	ADDQ   R14, c+56(FP)
+	JMP    atile
+
+aret:
 	VZEROUPPER
 	RET
 
@@ -609,6 +626,9 @@ adone:
 
 // func dgemmDirectAVX2Asm(k int, a *float64, ars, aks, rows int, b *float64, ldb int, c *float64, ldc, cols int, alpha float64, flags GemmFlags)
 TEXT ·dgemmDirectAVX2Asm(SB), NOSPLIT, $0-96
+	// One row tile after another: a, rows and c (the argument slots)
+	// advance by 6 rows after each.
+btile:
 	// Row pointers: row r at a + min(r, rows-1)*ars.
 	MOVQ    a+8(FP), AX
 	MOVQ    ars+16(FP), R14
@@ -933,5 +953,18 @@ bhstore:
 	BSTOREH(Y10)
 
 bdone:
+	MOVQ   rows+32(FP), CX
+	SUBQ   $6, CX
+	JLE    bret
+	MOVQ   CX, rows+32(FP)
+	MOVQ   ars+16(FP), R14
+	IMUL3Q $48, R14, R14
+	ADDQ   R14, a+8(FP)
+	MOVQ   ldc+64(FP), R14
+	IMUL3Q $48, R14, R14
+	ADDQ   R14, c+56(FP)
+	JMP    btile
+
+bret:
 	VZEROUPPER
 	RET

@@ -4,8 +4,9 @@
 
 #include "textflag.h"
 
-// The direct fp32 kernel: up to 8 rows x 32 columns of C from A and B read
-// in place (see gemmdirect.go).
+// The direct fp32 kernel: any number of rows (in tiles of 8, one after
+// another) x up to 32 columns of C from A and B read in place (see
+// gemmdirect.go).
 //
 // Register plan:
 //   Z0..Z15   accumulators: row r in Z(2r) (columns 0..15) and Z(2r+1)
@@ -141,6 +142,9 @@
 
 // func sgemmDirectAVX512Asm(k int, a *float32, ars, aks, rows int, b *float32, ldb int, c *float32, ldc, cols int, alpha float32, flags GemmFlags)
 TEXT ·sgemmDirectAVX512Asm(SB), NOSPLIT, $0-96
+	// One row tile after another: a, rows and c (the argument slots)
+	// advance by 8 rows after each.
+dtile:
 	// Row pointers: row r at a + min(r, rows-1)*ars.
 	MOVQ    a+8(FP), AX
 	MOVQ    ars+16(FP), R14
@@ -406,11 +410,24 @@ dstore:
 	DSTORE(Z14, Z15)
 
 ddone:
+	MOVQ   rows+32(FP), CX
+	SUBQ   $8, CX
+	JLE    dret
+	MOVQ   CX, rows+32(FP)
+	MOVQ   ars+16(FP), R14
+	IMUL3Q $32, R14, R14
+	ADDQ   R14, a+8(FP)
+	MOVQ   ldc+64(FP), R14
+	IMUL3Q $32, R14, R14
+	ADDQ   R14, c+56(FP)
+	JMP    dtile
+
+dret:
 	VZEROUPPER
 	RET
 
 
-// The direct fp64 kernel: up to 8 rows x 16 columns, the fp32 kernel's
+// The direct fp64 kernel: rows in tiles of 8 x up to 16 columns, the fp32 kernel's
 // register plan with 8 lanes per vector (row r in Z(2r): columns 0..7,
 // Z(2r+1): 8..15; with at most 8 columns Z(2r+1) holds the odd depth
 // steps, on 256-bit vectors with at most 4), the same row pointers,
@@ -535,6 +552,9 @@ ddone:
 
 // func dgemmDirectAVX512Asm(k int, a *float64, ars, aks, rows int, b *float64, ldb int, c *float64, ldc, cols int, alpha float64, flags GemmFlags)
 TEXT ·dgemmDirectAVX512Asm(SB), NOSPLIT, $0-96
+	// One row tile after another: a, rows and c (the argument slots)
+	// advance by 8 rows after each.
+qtile:
 	// Row pointers: row r at a + min(r, rows-1)*ars.
 	MOVQ    a+8(FP), AX
 	MOVQ    ars+16(FP), R14
@@ -800,5 +820,18 @@ qstore:
 	QSTORE(Z14, Z15)
 
 qdone:
+	MOVQ   rows+32(FP), CX
+	SUBQ   $8, CX
+	JLE    qret
+	MOVQ   CX, rows+32(FP)
+	MOVQ   ars+16(FP), R14
+	IMUL3Q $64, R14, R14
+	ADDQ   R14, a+8(FP)
+	MOVQ   ldc+64(FP), R14
+	IMUL3Q $64, R14, R14
+	ADDQ   R14, c+56(FP)
+	JMP    qtile
+
+qret:
 	VZEROUPPER
 	RET

@@ -8,7 +8,7 @@ import (
 
 // TestGemmDirect checks every direct kernel, float32 and float64, against
 // a float64 reference and against its reference loop: all tile sizes (rows
-// 1..8, cols 1..NR), depths around the unrolled loops' edges, A read by
+// 1..8, cols 1..NR) and calls of several row tiles (up to three and a bit), depths around the unrolled loops' edges, A read by
 // rows (A) and by columns (Aᵀ) with padded strides, alpha 1 and not, with
 // and without Accumulate, guard-padded operands so that no kernel reads or
 // writes outside its tile; without Accumulate C starts as NaN and must not
@@ -39,7 +39,7 @@ func testDirect[T float32 | float64](t *testing.T, mr, nr int, u float64,
 	guarded func(int) ([]T, func() bool), fill func(*rand.Rand, []T)) {
 	r := newRand(11)
 	for _, k := range []int{1, 2, 3, 4, 5, 7, 8, 9, 33, 100} {
-		for rows := 1; rows <= mr; rows++ {
+		for rows := 1; rows <= 3*mr+1; rows++ {
 			for cols := 1; cols <= nr; cols++ {
 				for _, trans := range []bool{false, true} {
 					flags := GemmFlags(0)
@@ -117,7 +117,7 @@ func TestSgemmDirectPanics(t *testing.T) {
 		name string
 		run  func()
 	}{
-		{"rows", func() { sgemmDirectRef(9, 1, 1, a, 1, 1, b, 1, c, 1, 1, 0) }},
+		{"rows", func() { sgemmDirectRef(0, 1, 1, a, 1, 1, b, 1, c, 1, 1, 0) }},
 		{"cols", func() { sgemmDirectRef(1, 33, 1, a, 1, 1, b, 33, c, 33, 1, 0) }},
 		{"cols64", func() {
 			dgemmDirectRef(1, 17, 1, make([]float64, 64), 1, 1, make([]float64, 64), 17, make([]float64, 64), 17, 1, 0)

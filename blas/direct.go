@@ -213,27 +213,30 @@ func (d *directCall[T]) RunPart(part, parts int) {
 		return
 	}
 	// Column panels outer, then depth blocks: each kc x nr block of B
-	// stays in L1 while the row tiles of op(A) pass over it.
+	// stays in L1 while the row tiles of op(A) pass over it, in one kernel
+	// call.
 	for jp := j0; jp < j1; jp++ {
 		for pc := 0; pc < d.k; pc += d.kc {
-			for it := i0; it < i1; it++ {
-				d.tile(it, jp, pc)
-			}
+			d.tiles(i0, i1, jp, pc)
 		}
 	}
 }
 
-// tile runs the kernel on row tile it, column panel jp and the depth block
-// from pc; the blocks after the first accumulate into C.
-func (d *directCall[T]) tile(it, jp, pc int) {
-	i, j := it*d.mr, jp*d.nr
-	rows, cols, kc := min(d.mr, d.m-i), min(d.nr, d.n-j), min(d.kc, d.k-pc)
+// tiles runs the kernel on row tiles [i0, i1) of column panel jp and the
+// depth block from pc, in one call (the kernel walks the row tiles).
+func (d *directCall[T]) tiles(i0, i1, jp, pc int) {
+	i, j := i0*d.mr, jp*d.nr
+	rows, cols, kc := min(i1*d.mr, d.m)-i, min(d.nr, d.n-j), min(d.kc, d.k-pc)
 	flags := d.flags
 	if pc > 0 {
 		flags = asm.Accumulate
 	}
 	d.kern(rows, cols, kc, d.a[i*d.ars+pc*d.aks:], d.ars, d.aks, d.b[pc*d.ldb+j:], d.ldb, d.c[i*d.ldc+j:], d.ldc, d.alpha, flags)
 }
+
+// tile runs the kernel on row tile it, column panel jp and the depth block
+// from pc; the blocks after the first accumulate into C.
+func (d *directCall[T]) tile(it, jp, pc int) { d.tiles(it, it+1, jp, pc) }
 
 // betaFlags prepares C for a kernel whose epilogue either overwrites C or
 // adds to it: with beta = 0 it returns no flag (C is written without being

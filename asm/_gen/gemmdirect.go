@@ -15,8 +15,9 @@ import (
 // direct512Doc and direct512F32 are the AVX-512 file's preamble and float32
 // kernel; direct512F64Doc introduces the derived float64 kernel.
 const direct512Doc = `
-// The direct fp32 kernel: up to 8 rows x 32 columns of C from A and B read
-// in place (see gemmdirect.go).
+// The direct fp32 kernel: any number of rows (in tiles of 8, one after
+// another) x up to 32 columns of C from A and B read in place (see
+// gemmdirect.go).
 //
 // Register plan:
 //   Z0..Z15   accumulators: row r in Z(2r) (columns 0..15) and Z(2r+1)
@@ -154,6 +155,9 @@ const direct512F32 = `// The broadcast of one row's A value and its FMAs into th
 
 // func sgemmDirectAVX512Asm(k int, a *float32, ars, aks, rows int, b *float32, ldb int, c *float32, ldc, cols int, alpha float32, flags GemmFlags)
 TEXT ·sgemmDirectAVX512Asm(SB), NOSPLIT, $0-96
+	// One row tile after another: a, rows and c (the argument slots)
+	// advance by 8 rows after each.
+dtile:
 	// Row pointers: row r at a + min(r, rows-1)*ars.
 	MOVQ    a+8(FP), AX
 	MOVQ    ars+16(FP), R14
@@ -419,13 +423,26 @@ dstore:
 	DSTORE(Z14, Z15)
 
 ddone:
+	MOVQ   rows+32(FP), CX
+	SUBQ   $8, CX
+	JLE    dret
+	MOVQ   CX, rows+32(FP)
+	MOVQ   ars+16(FP), R14
+	IMUL3Q $32, R14, R14
+	ADDQ   R14, a+8(FP)
+	MOVQ   ldc+64(FP), R14
+	IMUL3Q $32, R14, R14
+	ADDQ   R14, c+56(FP)
+	JMP    dtile
+
+dret:
 	VZEROUPPER
 	RET
 
 
 `
 
-const direct512F64Doc = `// The direct fp64 kernel: up to 8 rows x 16 columns, the fp32 kernel's
+const direct512F64Doc = `// The direct fp64 kernel: rows in tiles of 8 x up to 16 columns, the fp32 kernel's
 // register plan with 8 lanes per vector (row r in Z(2r): columns 0..7,
 // Z(2r+1): 8..15; with at most 8 columns Z(2r+1) holds the odd depth
 // steps, on 256-bit vectors with at most 4), the same row pointers,
@@ -435,9 +452,10 @@ const direct512F64Doc = `// The direct fp64 kernel: up to 8 rows x 16 columns, t
 
 // direct2Doc and direct2F32 are the AVX2 file's preamble and float32 kernel.
 const direct2Doc = `
-// The AVX2 direct kernels: up to 6 rows x 16 columns (fp32) or 6 x 8
-// (fp64) of C from A and B read in place (see gemmdirect.go), the AVX-512
-// kernels' plan on sixteen ymm registers.
+// The AVX2 direct kernels: any number of rows (in tiles of 6, one after
+// another) x up to 16 columns (fp32) or 8 (fp64) of C from A and B read in
+// place (see gemmdirect.go), the AVX-512 kernels' plan on sixteen ymm
+// registers.
 //
 // Register plan (fp32; fp64 the same with 4 lanes per vector):
 //   Y0..Y11   accumulators: row r in Y(2r) (columns 0..7) and Y(2r+1)
@@ -593,6 +611,9 @@ const direct2F32 = `// The broadcast of one row's A value and its FMAs into the 
 
 // func sgemmDirectAVX2Asm(k int, a *float32, ars, aks, rows int, b *float32, ldb int, c *float32, ldc, cols int, alpha float32, flags GemmFlags)
 TEXT ·sgemmDirectAVX2Asm(SB), NOSPLIT, $0-96
+	// One row tile after another: a, rows and c (the argument slots)
+	// advance by 6 rows after each.
+atile:
 	// Row pointers: row r at a + min(r, rows-1)*ars.
 	MOVQ    a+8(FP), AX
 	MOVQ    ars+16(FP), R14
@@ -917,6 +938,19 @@ ahstore:
 	ASTOREH(Y10)
 
 adone:
+	MOVQ   rows+32(FP), CX
+	SUBQ   $6, CX
+	JLE    aret
+	MOVQ   CX, rows+32(FP)
+	MOVQ   ars+16(FP), R14
+	IMUL3Q $24, R14, R14
+	ADDQ   R14, a+8(FP)
+	MOVQ   ldc+64(FP), R14
+	IMUL3Q $24, R14, R14
+	ADDQ   R14, c+56(FP)
+	JMP    atile
+
+aret:
 	VZEROUPPER
 	RET
 
@@ -967,8 +1001,9 @@ func genDirectAVX512() *asmFile {
 		"// One depth step with more than 16 columns.", "// One depth step with more than 8 columns.",
 		"// One depth step with at most 16 columns into the accumulators A0..A7,", "// One depth step with at most 8 columns into the accumulators A0..A7,",
 		"// with B = Z20 and T0..T3 = Z22..Z25; with at most 8 columns the same on", "// with B = Z20 and T0..T3 = Z22..Z25; with at most 4 columns the same on",
+		"IMUL3Q $32", "IMUL3Q $64",
 	}, []string{"DBC2", "DWSTEP4", "DWSTEP", "DBC1", "DNSTEP4", "DNSTEP", "DEVEN4", "DODD4", "DEVEN", "DODD", "DACC", "DSTORE", "DZERO16", "DYEVEN4", "DYODD4", "DYEVEN", "DYODD"},
-		[]string{"dnarrow", "dwloop1", "dwloop", "dwtail", "dw4loop1", "dw4loop", "dw4tail", "dw4", "depilogue", "dntail", "dnloop", "dnsum", "dn4loop", "dn4tail", "dn4sum", "dn4", "dstore", "ddone", "dyn", "dynloop", "dyntail", "dyn4", "dyn4loop", "dyn4tail"},
+		[]string{"dnarrow", "dwloop1", "dwloop", "dwtail", "dw4loop1", "dw4loop", "dw4tail", "dw4", "depilogue", "dntail", "dnloop", "dnsum", "dn4loop", "dn4tail", "dn4sum", "dn4", "dstore", "ddone", "dyn", "dynloop", "dyntail", "dyn4", "dyn4loop", "dyn4tail", "dtile", "dret"},
 		"Q", "q")
 	return rawFile(direct512Doc + direct512F32 + direct512F64Doc + f64)
 }
@@ -987,8 +1022,9 @@ func genDirectAVX2() *asmFile {
 		"c *float32", "c *float64", "alpha float32", "alpha float64",
 		"// One depth step with more than 8 columns", "// One depth step with more than 4 columns",
 		"// One depth step with at most 8 columns", "// One depth step with at most 4 columns",
+		"IMUL3Q $24", "IMUL3Q $48",
 	}, []string{"ABC2", "AWSTEP", "ABC1", "ANSTEP", "AEVEN", "AODD", "AACCF", "ASTOREF", "AACCN", "ASTOREN", "AACCH", "ASTOREH", "AACC", "ASTORE", "AMASK", "AZERO"},
-		[]string{"anarrowmask", "anarrow", "awloop1", "awloop", "awtail", "aepilogue", "antail", "anloop", "ansum", "amasked", "afstore", "afull", "anepi", "anstore", "ahalf", "ahstore", "astore", "adone"},
+		[]string{"anarrowmask", "anarrow", "awloop1", "awloop", "awtail", "aepilogue", "antail", "anloop", "ansum", "amasked", "afstore", "afull", "anepi", "anstore", "ahalf", "ahstore", "astore", "adone", "atile", "aret"},
 		"B", "b")
 	return rawFile(direct2Doc + direct2F32 + direct2F64Doc + f64)
 }
