@@ -635,7 +635,10 @@ func (e *rnnStudy) train(c *Cell, task tasks.Task, variant, method string, iters
 	}
 	train := time.Duration(pr.TrainSeconds * float64(time.Second))
 	save := func() error {
-		pr.TrainSeconds, pr.Run = train.Seconds(), *r
+		// The run's time so far, in the checkpoint and in the table of a
+		// study that stops here.
+		r.Seconds = train.Seconds()
+		pr.TrainSeconds, pr.Run = r.Seconds, *r
 		return e.save(c.Checkpoint, task, m, opt, &pr)
 	}
 	evaluate := func(it int) {

@@ -29,6 +29,9 @@ func (w *cancelAfter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// last returns the last run of rs.
+func last(rs []*RNNRun) *RNNRun { return rs[len(rs)-1] }
+
 // runSummary is a run's numbers without its timings.
 func runSummary(rs []*RNNRun) string {
 	var b strings.Builder
@@ -80,10 +83,14 @@ func TestRNNStudyResume(t *testing.T) {
 			dir := t.TempDir()
 			r, _ := Open(dir, "rnn", c, c.Runs(), false)
 			ctx, cancel := context.WithCancel(t.Context())
-			_, err := RNNStudy(ctx, c, r, &cancelAfter{n: stop, cancel: cancel})
+			part, err := RNNStudy(ctx, c, r, &cancelAfter{n: stop, cancel: cancel})
 			cancel()
 			if !errors.Is(err, context.Canceled) {
 				t.Fatalf("%s stop %d: %v, want context.Canceled", name, stop, err)
+			}
+			// The stopped run's table row carries its training time.
+			if part == nil || len(part.Runs) == 0 || last(part.Runs).Iters == 0 || !(last(part.Runs).Seconds > 0) {
+				t.Fatalf("%s stop %d: stopped study's runs %+v", name, stop, part)
 			}
 			if cells, _ := filepath.Glob(filepath.Join(dir, "cells", "*", "run.fpck")); len(cells) != 1 {
 				t.Fatalf("%s stop %d: checkpoints %v", name, stop, cells)
