@@ -84,6 +84,32 @@ GLOBL qiota<>(SB), RODATA|NOPTR, $32
 #define AEVEN ANSTEP(Y0, Y2, Y4, Y6, Y8, Y10)
 #define AODD ANSTEP(Y1, Y3, Y5, Y7, Y9, Y11)
 
+// The same steps for a tile of at most four rows (rows 0..3 only): the
+// last tile of 16 rows (6 + 6 + 4) then costs four rows' steps, not six.
+#define AWSTEP4 \
+	PREFETCHT0 (DI)(R12*8); \
+	VMOVUPS (DI), Y12; \
+	VMASKMOVPS 32(DI), Y15, Y13; \
+	ABC2(AX, Y0, Y1); \
+	ABC2(BX, Y2, Y3); \
+	ABC2(SI, Y4, Y5); \
+	ABC2(DX, Y6, Y7); \
+	ADDQ R12, DI; \
+	ADDQ R13, R15
+
+#define ANSTEP4(A0, A1, A2, A3) \
+	PREFETCHT0 (DI)(R12*8); \
+	VMASKMOVPS (DI), Y15, Y12; \
+	ABC1(AX, A0); \
+	ABC1(BX, A1); \
+	ABC1(SI, A2); \
+	ABC1(DX, A3); \
+	ADDQ R12, DI; \
+	ADDQ R13, R15
+
+#define AEVEN4 ANSTEP4(Y0, Y2, Y4, Y6)
+#define AODD4 ANSTEP4(Y1, Y3, Y5, Y7)
+
 // Row epilogues at R11: C = alpha*acc + C (AACC) or C = alpha*acc
 // (ASTORE), masked to the tile's columns (Y12 the first half, Y13 the
 // second); Y14 = alpha.
@@ -200,6 +226,8 @@ atile:
 	SUBQ $8, R14
 	AMASK(R14, Y15)
 	MOVQ k+0(FP), CX
+	CMPQ rows+32(FP), $4
+	JLE  aw4
 	CMPQ CX, $4
 	JLT  awtail
 
@@ -222,9 +250,34 @@ awloop1:
 	JNE  awloop1
 	JMP  aepilogue
 
+aw4:
+	CMPQ CX, $4
+	JLT  aw4tail
+
+aw4loop:
+	AWSTEP4
+	AWSTEP4
+	AWSTEP4
+	AWSTEP4
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  aw4loop
+
+aw4tail:
+	TESTQ CX, CX
+	JE    aepilogue
+
+aw4loop1:
+	AWSTEP4
+	DECQ CX
+	JNE  aw4loop1
+	JMP  aepilogue
+
 anarrow:
 	AMASK(R14, Y15)
 	MOVQ k+0(FP), CX
+	CMPQ rows+32(FP), $4
+	JLE  an4
 	CMPQ CX, $2
 	JLT  antail
 
@@ -247,6 +300,29 @@ ansum:
 	VADDPS Y7, Y6, Y6
 	VADDPS Y9, Y8, Y8
 	VADDPS Y11, Y10, Y10
+	JMP    aepilogue
+
+an4:
+	CMPQ CX, $2
+	JLT  an4tail
+
+an4loop:
+	AEVEN4
+	AODD4
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE  an4loop
+
+an4tail:
+	TESTQ CX, CX
+	JE    an4sum
+	AEVEN4
+
+an4sum:
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y5, Y4, Y4
+	VADDPS Y7, Y6, Y6
 
 aepilogue:
 	// Y12, Y13: the masks of the two halves; none for a full tile.
@@ -549,6 +625,32 @@ aret:
 #define BEVEN BNSTEP(Y0, Y2, Y4, Y6, Y8, Y10)
 #define BODD BNSTEP(Y1, Y3, Y5, Y7, Y9, Y11)
 
+// The same steps for a tile of at most four rows (rows 0..3 only): the
+// last tile of 16 rows (6 + 6 + 4) then costs four rows' steps, not six.
+#define BWSTEP4 \
+	PREFETCHT0 (DI)(R12*8); \
+	VMOVUPD (DI), Y12; \
+	VMASKMOVPD 32(DI), Y15, Y13; \
+	BBC2(AX, Y0, Y1); \
+	BBC2(BX, Y2, Y3); \
+	BBC2(SI, Y4, Y5); \
+	BBC2(DX, Y6, Y7); \
+	ADDQ R12, DI; \
+	ADDQ R13, R15
+
+#define BNSTEP4(A0, A1, A2, A3) \
+	PREFETCHT0 (DI)(R12*8); \
+	VMASKMOVPD (DI), Y15, Y12; \
+	BBC1(AX, A0); \
+	BBC1(BX, A1); \
+	BBC1(SI, A2); \
+	BBC1(DX, A3); \
+	ADDQ R12, DI; \
+	ADDQ R13, R15
+
+#define BEVEN4 BNSTEP4(Y0, Y2, Y4, Y6)
+#define BODD4 BNSTEP4(Y1, Y3, Y5, Y7)
+
 // Row epilogues at R11: C = alpha*acc + C (BACC) or C = alpha*acc
 // (BSTORE), masked to the tile's columns (Y12 the first half, Y13 the
 // second); Y14 = alpha.
@@ -665,6 +767,8 @@ btile:
 	SUBQ $4, R14
 	BMASK(R14, Y15)
 	MOVQ k+0(FP), CX
+	CMPQ rows+32(FP), $4
+	JLE  bw4
 	CMPQ CX, $4
 	JLT  bwtail
 
@@ -687,9 +791,34 @@ bwloop1:
 	JNE  bwloop1
 	JMP  bepilogue
 
+bw4:
+	CMPQ CX, $4
+	JLT  bw4tail
+
+bw4loop:
+	BWSTEP4
+	BWSTEP4
+	BWSTEP4
+	BWSTEP4
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  bw4loop
+
+bw4tail:
+	TESTQ CX, CX
+	JE    bepilogue
+
+bw4loop1:
+	BWSTEP4
+	DECQ CX
+	JNE  bw4loop1
+	JMP  bepilogue
+
 bnarrow:
 	BMASK(R14, Y15)
 	MOVQ k+0(FP), CX
+	CMPQ rows+32(FP), $4
+	JLE  bn4
 	CMPQ CX, $2
 	JLT  bntail
 
@@ -712,6 +841,29 @@ bnsum:
 	VADDPD Y7, Y6, Y6
 	VADDPD Y9, Y8, Y8
 	VADDPD Y11, Y10, Y10
+	JMP    bepilogue
+
+bn4:
+	CMPQ CX, $2
+	JLT  bn4tail
+
+bn4loop:
+	BEVEN4
+	BODD4
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE  bn4loop
+
+bn4tail:
+	TESTQ CX, CX
+	JE    bn4sum
+	BEVEN4
+
+bn4sum:
+	VADDPD Y1, Y0, Y0
+	VADDPD Y3, Y2, Y2
+	VADDPD Y5, Y4, Y4
+	VADDPD Y7, Y6, Y6
 
 bepilogue:
 	// Y12, Y13: the masks of the two halves; none for a full tile.

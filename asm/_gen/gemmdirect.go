@@ -534,6 +534,32 @@ const direct2F32 = `// The broadcast of one row's A value and its FMAs into the 
 #define AEVEN ANSTEP(Y0, Y2, Y4, Y6, Y8, Y10)
 #define AODD ANSTEP(Y1, Y3, Y5, Y7, Y9, Y11)
 
+// The same steps for a tile of at most four rows (rows 0..3 only): the
+// last tile of 16 rows (6 + 6 + 4) then costs four rows' steps, not six.
+#define AWSTEP4 \
+	PREFETCHT0 (DI)(R12*8); \
+	VMOVUPS (DI), Y12; \
+	VMASKMOVPS 32(DI), Y15, Y13; \
+	ABC2(AX, Y0, Y1); \
+	ABC2(BX, Y2, Y3); \
+	ABC2(SI, Y4, Y5); \
+	ABC2(DX, Y6, Y7); \
+	ADDQ R12, DI; \
+	ADDQ R13, R15
+
+#define ANSTEP4(A0, A1, A2, A3) \
+	PREFETCHT0 (DI)(R12*8); \
+	VMASKMOVPS (DI), Y15, Y12; \
+	ABC1(AX, A0); \
+	ABC1(BX, A1); \
+	ABC1(SI, A2); \
+	ABC1(DX, A3); \
+	ADDQ R12, DI; \
+	ADDQ R13, R15
+
+#define AEVEN4 ANSTEP4(Y0, Y2, Y4, Y6)
+#define AODD4 ANSTEP4(Y1, Y3, Y5, Y7)
+
 // Row epilogues at R11: C = alpha*acc + C (AACC) or C = alpha*acc
 // (ASTORE), masked to the tile's columns (Y12 the first half, Y13 the
 // second); Y14 = alpha.
@@ -650,6 +676,8 @@ atile:
 	SUBQ $8, R14
 	AMASK(R14, Y15)
 	MOVQ k+0(FP), CX
+	CMPQ rows+32(FP), $4
+	JLE  aw4
 	CMPQ CX, $4
 	JLT  awtail
 
@@ -672,9 +700,34 @@ awloop1:
 	JNE  awloop1
 	JMP  aepilogue
 
+aw4:
+	CMPQ CX, $4
+	JLT  aw4tail
+
+aw4loop:
+	AWSTEP4
+	AWSTEP4
+	AWSTEP4
+	AWSTEP4
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  aw4loop
+
+aw4tail:
+	TESTQ CX, CX
+	JE    aepilogue
+
+aw4loop1:
+	AWSTEP4
+	DECQ CX
+	JNE  aw4loop1
+	JMP  aepilogue
+
 anarrow:
 	AMASK(R14, Y15)
 	MOVQ k+0(FP), CX
+	CMPQ rows+32(FP), $4
+	JLE  an4
 	CMPQ CX, $2
 	JLT  antail
 
@@ -697,6 +750,29 @@ ansum:
 	VADDPS Y7, Y6, Y6
 	VADDPS Y9, Y8, Y8
 	VADDPS Y11, Y10, Y10
+	JMP    aepilogue
+
+an4:
+	CMPQ CX, $2
+	JLT  an4tail
+
+an4loop:
+	AEVEN4
+	AODD4
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE  an4loop
+
+an4tail:
+	TESTQ CX, CX
+	JE    an4sum
+	AEVEN4
+
+an4sum:
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y5, Y4, Y4
+	VADDPS Y7, Y6, Y6
 
 aepilogue:
 	// Y12, Y13: the masks of the two halves; none for a full tile.
@@ -1023,8 +1099,8 @@ func genDirectAVX2() *asmFile {
 		"// One depth step with more than 8 columns", "// One depth step with more than 4 columns",
 		"// One depth step with at most 8 columns", "// One depth step with at most 4 columns",
 		"IMUL3Q $24", "IMUL3Q $48",
-	}, []string{"ABC2", "AWSTEP", "ABC1", "ANSTEP", "AEVEN", "AODD", "AACCF", "ASTOREF", "AACCN", "ASTOREN", "AACCH", "ASTOREH", "AACC", "ASTORE", "AMASK", "AZERO"},
-		[]string{"anarrowmask", "anarrow", "awloop1", "awloop", "awtail", "aepilogue", "antail", "anloop", "ansum", "amasked", "afstore", "afull", "anepi", "anstore", "ahalf", "ahstore", "astore", "adone", "atile", "aret"},
+	}, []string{"ABC2", "AWSTEP4", "AWSTEP", "ABC1", "ANSTEP4", "ANSTEP", "AEVEN4", "AODD4", "AEVEN", "AODD", "AACCF", "ASTOREF", "AACCN", "ASTOREN", "AACCH", "ASTOREH", "AACC", "ASTORE", "AMASK", "AZERO"},
+		[]string{"anarrowmask", "anarrow", "awloop1", "awloop", "awtail", "aepilogue", "antail", "anloop", "ansum", "amasked", "afstore", "afull", "anepi", "anstore", "ahalf", "ahstore", "astore", "adone", "atile", "aret", "aw4loop1", "aw4loop", "aw4tail", "aw4", "an4loop", "an4tail", "an4sum", "an4"},
 		"B", "b")
 	return rawFile(direct2Doc + direct2F32 + direct2F64Doc + f64)
 }
