@@ -204,11 +204,15 @@ func sumOf(x []float64) float64 {
 // [0.5, 1) and returns the exponent k with x_old = x_new * 2^k. A vector of
 // zeros, or one with a non-finite element, is left as it is (k = 0).
 func normalize(x []float64) int {
-	m := 0.0
+	m, nan := 0.0, false
 	for _, v := range x {
-		m = math.Max(m, v)
+		if v > m {
+			m = v
+		} else if v != v {
+			nan = true
+		}
 	}
-	if m == 0 || math.IsInf(m, 0) || math.IsNaN(m) {
+	if m == 0 || math.IsInf(m, 0) || nan {
 		return 0
 	}
 	_, k := math.Frexp(m)

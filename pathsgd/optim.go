@@ -263,17 +263,14 @@ func (s *pathState) updateLayer(l *layers.Dense, i, m int, scale float64, lr, mu
 // zero factor (the guard).
 func weightFactors(cs, rs []float32, f, g []float64, scale float64, e int) {
 	// Largest reciprocals, as binary exponents (f and g are normalized:
-	// their largest elements are in [0.5, 1)).
+	// their largest elements are in [0.5, 1)): those of the smallest
+	// positive elements, the reciprocal and its exponent being monotone.
 	ef, eg := math.MinInt32, math.MinInt32
-	for _, v := range f {
-		if v > 0 {
-			ef = max(ef, math.Ilogb(1/v))
-		}
+	if v := minPositive(f); v > 0 {
+		ef = math.Ilogb(1 / v)
 	}
-	for _, v := range g {
-		if v > 0 {
-			eg = max(eg, math.Ilogb(scale/v))
-		}
+	if v := minPositive(g); v > 0 {
+		eg = math.Ilogb(scale / v)
 	}
 	k := 0
 	if ef > math.MinInt32 && eg > math.MinInt32 {
@@ -287,6 +284,22 @@ func weightFactors(cs, rs []float32, f, g []float64, scale float64, e int) {
 	for r, v := range g {
 		rs[r] = factor(scale/v, -e-k, pr, v)
 	}
+}
+
+// minPositive returns the smallest positive element of x, or 0 if there is
+// none.
+func minPositive(x []float64) float64 {
+	m := math.Inf(1)
+	found := false
+	for _, v := range x {
+		if v > 0 && v <= m {
+			m, found = v, true
+		}
+	}
+	if !found {
+		return 0
+	}
+	return m
 }
 
 // biasFactors sets bc[v] = scale / kappa(b[v]) with kappa = g[v] * 2^e.

@@ -408,3 +408,37 @@ func TestPathSGDState(t *testing.T) {
 		t.Errorf("Path-SGD state into SGD: %v, want ErrStateMismatch", err)
 	}
 }
+
+// TestWeightFactorsExponent checks the largest reciprocal exponent that
+// weightFactors takes from the smallest positive element against the
+// maximum over every element, on vectors with zeros, subnormals,
+// infinities and NaNs, for several scales.
+func TestWeightFactorsExponent(t *testing.T) {
+	r := newRand(21)
+	specials := []float64{0, math.Inf(1), math.NaN(), 5e-324, 1e-310, -1, math.MaxFloat64}
+	for trial := 0; trial < 2000; trial++ {
+		x := make([]float64, 1+r.IntN(20))
+		for i := range x {
+			if r.IntN(4) == 0 {
+				x[i] = specials[r.IntN(len(specials))]
+			} else {
+				x[i] = math.Ldexp(r.Float64(), -r.IntN(1100))
+			}
+		}
+		for _, scale := range []float64{1, 0.01, 3e300, 1e-300, 0, -0.5, math.Inf(1), math.NaN()} {
+			want := math.MinInt32
+			for _, v := range x {
+				if v > 0 {
+					want = max(want, math.Ilogb(scale/v))
+				}
+			}
+			got := math.MinInt32
+			if v := minPositive(x); v > 0 {
+				got = math.Ilogb(scale / v)
+			}
+			if got != want {
+				t.Fatalf("x = %v, scale %g: exponent %d, want %d", x, scale, got, want)
+			}
+		}
+	}
+}
