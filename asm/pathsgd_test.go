@@ -354,13 +354,16 @@ func checkSums(t *testing.T, name string, got, want []float64) {
 
 // BenchmarkPathSGD reports the bytes streamed per update (w read and
 // written, g read, and v read and written with momentum) on the thesis's
-// largest layer (4000 x 4000, 64 MB of weights) and one in L2.
+// largest layer (4000 x 4000, 64 MB of weights) and one in L2, with and
+// without the column sums (colsums=true: z += (W∘W)^T u as well; z is
+// read and written once per row, from cache, and not counted).
 func BenchmarkPathSGD(b *testing.B) {
 	benchImpls(b, func(b *testing.B, impl *Impl) {
 		for _, sz := range pathSizes {
 			rows, cols := sz[0], sz[1]
-			for _, mom := range []bool{false, true} {
-				b.Run(fmt.Sprintf("rows=%d/cols=%d/momentum=%v", rows, cols, mom), func(b *testing.B) {
+			for _, c := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+				mom, colSums := c[0], c[1]
+				b.Run(fmt.Sprintf("rows=%d/cols=%d/momentum=%v/colsums=%v", rows, cols, mom, colSums), func(b *testing.B) {
 					w, g, v := randBench32(rows*cols, 1), randBench32(rows*cols, 2), make([]float32, rows*cols)
 					rs, cs := make([]float32, rows), make([]float32, cols)
 					for i := range rs {
@@ -370,6 +373,10 @@ func BenchmarkPathSGD(b *testing.B) {
 						cs[i] = 1
 					}
 					x, y := randBench64(cols, 4), make([]float64, rows)
+					var z, u []float64
+					if colSums {
+						z, u = make([]float64, cols), randBench64(rows, 5)
+					}
 					bytes := 12 * rows * cols
 					if mom {
 						bytes += 8 * rows * cols
@@ -378,9 +385,9 @@ func BenchmarkPathSGD(b *testing.B) {
 					b.ReportAllocs()
 					for b.Loop() {
 						if mom {
-							impl.PathSGDMomentum(y, nil, w, g, v, cols, rs, cs, x, nil, 1e-7, 0.9)
+							impl.PathSGDMomentum(y, z, w, g, v, cols, rs, cs, x, u, 1e-7, 0.9)
 						} else {
-							impl.PathSGD(y, nil, w, g, cols, rs, cs, x, nil)
+							impl.PathSGD(y, z, w, g, cols, rs, cs, x, u)
 						}
 					}
 				})
