@@ -12,6 +12,9 @@ package asm
 // Where the dynamic program's two directions meet, the same pass also adds
 // the backward vector's column sums z += (W∘W)^T u (as asm.PathMTV would),
 // so that the layer is read once for both.
+// A layer whose forward vector is not needed (below the meeting layer)
+// passes y = nil: the kernel then only updates, at the cost of a
+// momentum-SGD step (x is not read and may be nil).
 //
 // The float32 update rounds every product and sum separately in the order
 // of the reference loops (no fused multiply-add), so every implementation
@@ -34,15 +37,27 @@ package asm
 //			t := float32(g[i] * cs[c])
 //			w[i] = w[i] - float32(rs[r]*t)
 //		}
-//		y[r] = s
+//		if y != nil { y[r] = s }
 //	}
 //
 // that is y = (W∘W) x on the weights before the update (and, when z is not
 // nil, z += (W∘W)^T u, the path-norm pass of the other direction), then
 // w[r][c] -= rs[r] * (g[r][c] * cs[c]). g shares w's leading dimension ld;
-// y and u have len(rs) elements, x and z len(cs).
+// y and u have len(rs) elements, x and z len(cs). With y nil there are no
+// sums (z and u must be nil then; x is not read).
 func pathSGDGeneric(y, z []float64, w, g []float32, ld int, rs, cs []float32, x, u []float64) {
 	checkPathSGD(y, z, w, g, nil, ld, rs, cs, x, u, false)
+	if y == nil {
+		for r, sr := range rs {
+			row := w[r*ld : r*ld+len(cs)]
+			grow := g[r*ld : r*ld+len(cs)]
+			for c, wi := range row {
+				t := float32(grow[c] * cs[c])
+				row[c] = wi - float32(sr*t)
+			}
+		}
+		return
+	}
 	for r, sr := range rs {
 		row := w[r*ld : r*ld+len(cs)]
 		grow := g[r*ld : r*ld+len(cs)]
@@ -75,13 +90,28 @@ func pathSGDGeneric(y, z []float64, w, g []float32, ld int, rs, cs []float32, x,
 //			v[i] = float32(mu*v[i]) + t
 //			w[i] = w[i] - float32(lr*v[i])
 //		}
-//		y[r] = s
+//		if y != nil { y[r] = s }
 //	}
 //
 // that is v = mu*v + g/kappa, w -= lr*v, with 1/kappa[r][c] = rs[r]*cs[c].
-// g and v share w's leading dimension ld.
+// g and v share w's leading dimension ld; y = nil leaves out the sums, as
+// in pathSGDGeneric.
 func pathSGDMomentumGeneric(y, z []float64, w, g, v []float32, ld int, rs, cs []float32, x, u []float64, lr, mu float32) {
 	checkPathSGD(y, z, w, g, v, ld, rs, cs, x, u, true)
+	if y == nil {
+		for r, sr := range rs {
+			row := w[r*ld : r*ld+len(cs)]
+			grow := g[r*ld : r*ld+len(cs)]
+			vrow := v[r*ld : r*ld+len(cs)]
+			for c, wi := range row {
+				t := float32(sr * float32(grow[c]*cs[c]))
+				vi := float32(mu*vrow[c]) + t
+				vrow[c] = vi
+				row[c] = wi - float32(lr*vi)
+			}
+		}
+		return
+	}
 	for r, sr := range rs {
 		row := w[r*ld : r*ld+len(cs)]
 		grow := g[r*ld : r*ld+len(cs)]
@@ -104,11 +134,16 @@ func pathSGDMomentumGeneric(y, z []float64, w, g, v []float32, ld int, rs, cs []
 }
 
 // checkPathSGD panics unless the operands of a Path-SGD update fit: y and
-// rs, x and cs of equal lengths, ld at least len(cs), w, g (and v when
-// momentum) long enough for len(rs) rows of stride ld, and, when z or u is
-// not nil, z as long as cs and u as long as rs.
+// rs, x and cs of equal lengths (or y nil, and then z and u nil too), ld
+// at least len(cs), w, g (and v when momentum) long enough for len(rs) rows
+// of stride ld, and, when z or u is not nil, z as long as cs and u as long
+// as rs.
 func checkPathSGD(y, z []float64, w, g, v []float32, ld int, rs, cs []float32, x, u []float64, momentum bool) {
-	if len(y) != len(rs) || len(x) != len(cs) {
+	if y == nil {
+		if z != nil || u != nil {
+			panic(errLength)
+		}
+	} else if len(y) != len(rs) || len(x) != len(cs) {
 		panic(errLength)
 	}
 	if (z != nil || u != nil) && (len(z) != len(cs) || len(u) != len(rs)) {
@@ -137,14 +172,16 @@ func checkPathSGD(y, z []float64, w, g, v []float32, ld int, rs, cs []float32, x
 // y = (W∘W) x on the old weights (and z += (W∘W)^T u when z is not nil),
 // then w[r][c] -= rs[r]*(g[r][c]*cs[c]). The column sums z are the
 // generic loop's bits on every implementation (each term and sum rounded
-// in its order, rows in order).
+// in its order, rows in order). With y nil it only updates w (z and u must
+// be nil; x is not read).
 func PathSGD(y, z []float64, w, g []float32, ld int, rs, cs []float32, x, u []float64) {
 	Current().PathSGD(y, z, w, g, ld, rs, cs, x, u)
 }
 
 // PathSGDMomentum applies pathSGDMomentumGeneric's update with the selected
 // implementation: y = (W∘W) x on the old weights (and z += (W∘W)^T u when
-// z is not nil), then v = mu*v + rs[r]*(g*cs[c]), w -= lr*v.
+// z is not nil), then v = mu*v + rs[r]*(g*cs[c]), w -= lr*v; with y nil,
+// the update alone.
 func PathSGDMomentum(y, z []float64, w, g, v []float32, ld int, rs, cs []float32, x, u []float64, lr, mu float32) {
 	Current().PathSGDMomentum(y, z, w, g, v, ld, rs, cs, x, u, lr, mu)
 }

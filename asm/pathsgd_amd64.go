@@ -60,9 +60,34 @@ func pathSGDColsAVX2Asm(y, z []float64, w, g []float32, ld int, rs, cs []float32
 //go:noescape
 func pathSGDMomentumColsAVX2Asm(y, z []float64, w, g, v []float32, ld int, rs, cs []float32, x, u []float64, lr, mu float32)
 
+// pathSGDPlainAVX2Asm is pathSGDAVX2Asm's update without the sums (the
+// caller has checked the operands):
+//
+//	for r := range rs {
+//		for c := range cs {
+//			i := r*ld + c
+//			t := float32(g[i] * cs[c])
+//			w[i] = w[i] - float32(rs[r]*t)
+//		}
+//	}
+//
+//go:noescape
+func pathSGDPlainAVX2Asm(w, g []float32, ld int, rs, cs []float32)
+
+// pathSGDMomentumPlainAVX2Asm is pathSGDMomentumAVX2Asm's update without
+// the sums (the caller has checked the operands); each iteration loads w,
+// g and v before it stores.
+//
+//go:noescape
+func pathSGDMomentumPlainAVX2Asm(w, g, v []float32, ld int, rs, cs []float32, lr, mu float32)
+
 func pathSGDAVX2(y, z []float64, w, g []float32, ld int, rs, cs []float32, x, u []float64) {
 	checkPathSGD(y, z, w, g, nil, ld, rs, cs, x, u, false)
 	if len(rs) == 0 {
+		return
+	}
+	if y == nil {
+		pathSGDPlainAVX2Asm(w, g, ld, rs, cs)
 		return
 	}
 	if len(z) > 0 {
@@ -75,6 +100,10 @@ func pathSGDAVX2(y, z []float64, w, g []float32, ld int, rs, cs []float32, x, u 
 func pathSGDMomentumAVX2(y, z []float64, w, g, v []float32, ld int, rs, cs []float32, x, u []float64, lr, mu float32) {
 	checkPathSGD(y, z, w, g, v, ld, rs, cs, x, u, true)
 	if len(rs) == 0 {
+		return
+	}
+	if y == nil {
+		pathSGDMomentumPlainAVX2Asm(w, g, v, ld, rs, cs, lr, mu)
 		return
 	}
 	if len(z) > 0 {

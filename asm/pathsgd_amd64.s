@@ -465,3 +465,147 @@ reduce:
 	JNZ  row
 	VZEROUPPER
 	RET
+
+// func pathSGDPlainAVX2Asm(w, g []float32, ld int, rs, cs []float32)
+TEXT ·pathSGDPlainAVX2Asm(SB), NOSPLIT, $0-104
+	MOVQ w_base+0(FP), DI
+	MOVQ g_base+24(FP), SI
+	MOVQ ld+48(FP), DX
+	SHLQ $2, DX
+	MOVQ rs_base+56(FP), R9
+	MOVQ rs_len+64(FP), R12
+	MOVQ cs_base+80(FP), R10
+	MOVQ cs_len+88(FP), R13
+	MOVQ R13, CX
+	ANDQ $-16, CX
+	MOVQ R13, R14
+	ANDQ $-8, R14
+
+row:
+	VBROADCASTSS (R9), Y15
+	XORQ AX, AX
+	CMPQ AX, CX
+	JAE  tail8
+
+loop16:
+	PREFETCHT0 PFDIST(DI)(AX*4)
+	PREFETCHT0 PFDIST(SI)(AX*4)
+	LOADW8(0, Y2)
+	LOADW8(32, Y3)
+	STEP8(0, Y0)
+	STEP8(32, Y1)
+	STORE8(0, Y0, Y2)
+	STORE8(32, Y1, Y3)
+	ADDQ $16, AX
+	CMPQ AX, CX
+	JB   loop16
+
+tail8:
+	CMPQ AX, R14
+	JAE  tail1
+	STEP8(0, Y0)
+	SUB8(0, Y0, Y2)
+	ADDQ $8, AX
+
+tail1:
+	CMPQ AX, R13
+	JAE  next
+
+loop1:
+	VMOVSS (SI)(AX*4), X0
+	VMULSS (R10)(AX*4), X0, X0
+	VMULSS X0, X15, X0
+	VMOVSS (DI)(AX*4), X2
+	VSUBSS X0, X2, X2
+	VMOVSS X2, (DI)(AX*4)
+	INCQ   AX
+	CMPQ   AX, R13
+	JB     loop1
+
+next:
+	ADDQ $4, R9
+	ADDQ DX, DI
+	ADDQ DX, SI
+	DECQ R12
+	JNZ  row
+	VZEROUPPER
+	RET
+
+// func pathSGDMomentumPlainAVX2Asm(w, g, v []float32, ld int, rs, cs []float32, lr, mu float32)
+TEXT ·pathSGDMomentumPlainAVX2Asm(SB), NOSPLIT, $0-136
+	MOVQ         w_base+0(FP), DI
+	MOVQ         g_base+24(FP), SI
+	MOVQ         v_base+48(FP), R8
+	MOVQ         ld+72(FP), DX
+	SHLQ         $2, DX
+	MOVQ         rs_base+80(FP), R9
+	MOVQ         rs_len+88(FP), R12
+	MOVQ         cs_base+104(FP), R10
+	MOVQ         cs_len+112(FP), R13
+	VBROADCASTSS lr+128(FP), Y14
+	VBROADCASTSS mu+132(FP), Y13
+	MOVQ         R13, CX
+	ANDQ         $-16, CX
+	MOVQ         R13, R14
+	ANDQ         $-8, R14
+
+row:
+	VBROADCASTSS (R9), Y15
+	XORQ AX, AX
+	CMPQ AX, CX
+	JAE  tail8
+
+loop16:
+	PREFETCHT0 PFDIST(DI)(AX*4)
+	PREFETCHT0 PFDIST(SI)(AX*4)
+	PREFETCHT0 PFDIST(R8)(AX*4)
+	STEP8(0, Y0)
+	STEP8(32, Y1)
+	LOADW8(0, Y2)
+	LOADW8(32, Y3)
+	MOMV8(0, Y0, Y4)
+	MOMV8(32, Y1, Y5)
+	STOREV8(0, Y4)
+	STOREV8(32, Y5)
+	STORE8(0, Y0, Y2)
+	STORE8(32, Y1, Y3)
+	ADDQ $16, AX
+	CMPQ AX, CX
+	JB   loop16
+
+tail8:
+	CMPQ AX, R14
+	JAE  tail1
+	STEP8(0, Y0)
+	MOM8(0, Y0, Y2)
+	SUB8(0, Y0, Y2)
+	ADDQ $8, AX
+
+tail1:
+	CMPQ AX, R13
+	JAE  next
+
+loop1:
+	VMOVSS (SI)(AX*4), X0
+	VMULSS (R10)(AX*4), X0, X0
+	VMULSS X0, X15, X0
+	VMULSS (R8)(AX*4), X13, X2
+	VADDSS X0, X2, X2
+	VMOVSS X2, (R8)(AX*4)
+	VMULSS X2, X14, X0
+	VMOVSS (DI)(AX*4), X2
+	VSUBSS X0, X2, X2
+	VMOVSS X2, (DI)(AX*4)
+	INCQ   AX
+	CMPQ   AX, R13
+	JB     loop1
+
+next:
+	ADDQ $4, R9
+	ADDQ DX, DI
+	ADDQ DX, SI
+	ADDQ DX, R8
+	DECQ R12
+	JNZ  row
+	VZEROUPPER
+	RET

@@ -51,8 +51,24 @@ func pathSGDColsNEONAsm(y, z []float64, w, g []float32, ld int, rs, cs []float32
 //go:noescape
 func pathSGDMomentumColsNEONAsm(y, z []float64, w, g, v []float32, ld int, rs, cs []float32, x, u []float64, lr, mu float32)
 
+// pathSGDPlainNEONAsm is pathSGDNEONAsm's update without the sums (y and
+// x absent).
+//
+//go:noescape
+func pathSGDPlainNEONAsm(w, g []float32, ld int, rs, cs []float32)
+
+// pathSGDMomentumPlainNEONAsm is pathSGDMomentumNEONAsm's update without
+// the sums.
+//
+//go:noescape
+func pathSGDMomentumPlainNEONAsm(w, g, v []float32, ld int, rs, cs []float32, lr, mu float32)
+
 func pathSGDNEON(y, z []float64, w, g []float32, ld int, rs, cs []float32, x, u []float64) {
 	checkPathSGD(y, z, w, g, nil, ld, rs, cs, x, u, false)
+	if y == nil {
+		pathSGDPlainNEONAsm(w, g, ld, rs, cs)
+		return
+	}
 	if len(z) > 0 {
 		pathSGDColsNEONAsm(y, z, w, g, ld, rs, cs, x, u)
 		return
@@ -62,6 +78,10 @@ func pathSGDNEON(y, z []float64, w, g []float32, ld int, rs, cs []float32, x, u 
 
 func pathSGDMomentumNEON(y, z []float64, w, g, v []float32, ld int, rs, cs []float32, x, u []float64, lr, mu float32) {
 	checkPathSGD(y, z, w, g, v, ld, rs, cs, x, u, true)
+	if y == nil {
+		pathSGDMomentumPlainNEONAsm(w, g, v, ld, rs, cs, lr, mu)
+		return
+	}
 	if len(z) > 0 {
 		pathSGDMomentumColsNEONAsm(y, z, w, g, v, ld, rs, cs, x, u, lr, mu)
 		return

@@ -554,3 +554,174 @@ reduce:
 
 done:
 	RET
+
+// func pathSGDPlainNEONAsm(w, g []float32, ld int, rs, cs []float32)
+TEXT ·pathSGDPlainNEONAsm(SB), NOSPLIT, $0-104
+	MOVD rs_len+64(FP), R1
+	MOVD w_base+0(FP), R2
+	MOVD g_base+24(FP), R3
+	MOVD ld+48(FP), R5
+	LSL $2, R5, R5
+	MOVD rs_base+56(FP), R6
+	MOVD cs_base+80(FP), R7
+	MOVD cs_len+88(FP), R8
+	LSR $3, R8, R19
+	AND $7, R8, R20
+	LSR $2, R20, R21
+	AND $3, R8, R22
+
+row:
+	CBZ R1, done
+	FMOVS.P 4(R6), F28
+	VDUP V28.S[0], V28.S4
+	MOVD R2, R10
+	MOVD R3, R11
+	MOVD R7, R13
+	MOVD R19, R15
+	CBZ R15, blk4
+
+loop8:
+	VLD1 (R10), [V0.S4, V1.S4]
+	VLD1.P 32(R11), [V2.S4, V3.S4]
+	VLD1.P 32(R13), [V4.S4, V5.S4]
+	WORD $0x6E24DC42 // fmul v2.4s, v2.4s, v4.4s
+	WORD $0x6E25DC63 // fmul v3.4s, v3.4s, v5.4s
+	WORD $0x6E22DF82 // fmul v2.4s, v28.4s, v2.4s
+	WORD $0x6E23DF83 // fmul v3.4s, v28.4s, v3.4s
+	WORD $0x4EA2D400 // fsub v0.4s, v0.4s, v2.4s
+	WORD $0x4EA3D421 // fsub v1.4s, v1.4s, v3.4s
+	VST1.P [V0.S4, V1.S4], 32(R10)
+	SUBS $1, R15, R15
+	BNE loop8
+
+blk4:
+	CBZ R21, tail
+	VLD1 (R10), [V0.S4]
+	VLD1.P 16(R11), [V2.S4]
+	VLD1.P 16(R13), [V4.S4]
+	WORD $0x6E24DC42 // fmul v2.4s, v2.4s, v4.4s
+	WORD $0x6E22DF82 // fmul v2.4s, v28.4s, v2.4s
+	WORD $0x4EA2D400 // fsub v0.4s, v0.4s, v2.4s
+	VST1.P [V0.S4], 16(R10)
+
+tail:
+	MOVD R22, R15
+	CBZ R15, reduce
+
+loop1:
+	FMOVS (R10), F0
+	FMOVS.P 4(R11), F2
+	FMOVS.P 4(R13), F4
+	WORD $0x6E24DC42 // fmul v2.4s, v2.4s, v4.4s
+	WORD $0x6E22DF82 // fmul v2.4s, v28.4s, v2.4s
+	WORD $0x4EA2D400 // fsub v0.4s, v0.4s, v2.4s
+	FMOVS.P F0, 4(R10)
+	SUBS $1, R15, R15
+	BNE loop1
+
+reduce:
+	ADD R5, R2, R2
+	ADD R5, R3, R3
+	SUB $1, R1, R1
+	B row
+
+done:
+	RET
+
+// func pathSGDMomentumPlainNEONAsm(w, g, v []float32, ld int, rs, cs []float32, lr, mu float32)
+TEXT ·pathSGDMomentumPlainNEONAsm(SB), NOSPLIT, $0-136
+	MOVD rs_len+88(FP), R1
+	MOVD w_base+0(FP), R2
+	MOVD g_base+24(FP), R3
+	MOVD v_base+48(FP), R4
+	MOVD ld+72(FP), R5
+	LSL $2, R5, R5
+	MOVD rs_base+80(FP), R6
+	MOVD cs_base+104(FP), R7
+	MOVD cs_len+112(FP), R8
+	FMOVS lr+128(FP), F29
+	VDUP V29.S[0], V29.S4
+	FMOVS mu+132(FP), F30
+	VDUP V30.S[0], V30.S4
+	LSR $3, R8, R19
+	AND $7, R8, R20
+	LSR $2, R20, R21
+	AND $3, R8, R22
+
+row:
+	CBZ R1, done
+	FMOVS.P 4(R6), F28
+	VDUP V28.S[0], V28.S4
+	MOVD R2, R10
+	MOVD R3, R11
+	MOVD R4, R12
+	MOVD R7, R13
+	MOVD R19, R15
+	CBZ R15, blk4
+
+loop8:
+	VLD1 (R10), [V0.S4, V1.S4]
+	VLD1.P 32(R11), [V2.S4, V3.S4]
+	VLD1.P 32(R13), [V4.S4, V5.S4]
+	VLD1 (R12), [V20.S4, V21.S4]
+	WORD $0x6E24DC42 // fmul v2.4s, v2.4s, v4.4s
+	WORD $0x6E25DC63 // fmul v3.4s, v3.4s, v5.4s
+	WORD $0x6E22DF82 // fmul v2.4s, v28.4s, v2.4s
+	WORD $0x6E23DF83 // fmul v3.4s, v28.4s, v3.4s
+	WORD $0x6E34DFD4 // fmul v20.4s, v30.4s, v20.4s
+	WORD $0x6E35DFD5 // fmul v21.4s, v30.4s, v21.4s
+	WORD $0x4E22D694 // fadd v20.4s, v20.4s, v2.4s
+	WORD $0x4E23D6B5 // fadd v21.4s, v21.4s, v3.4s
+	WORD $0x6E34DFA2 // fmul v2.4s, v29.4s, v20.4s
+	WORD $0x6E35DFA3 // fmul v3.4s, v29.4s, v21.4s
+	WORD $0x4EA2D400 // fsub v0.4s, v0.4s, v2.4s
+	WORD $0x4EA3D421 // fsub v1.4s, v1.4s, v3.4s
+	VST1.P [V20.S4, V21.S4], 32(R12)
+	VST1.P [V0.S4, V1.S4], 32(R10)
+	SUBS $1, R15, R15
+	BNE loop8
+
+blk4:
+	CBZ R21, tail
+	VLD1 (R10), [V0.S4]
+	VLD1.P 16(R11), [V2.S4]
+	VLD1.P 16(R13), [V4.S4]
+	VLD1 (R12), [V20.S4]
+	WORD $0x6E24DC42 // fmul v2.4s, v2.4s, v4.4s
+	WORD $0x6E22DF82 // fmul v2.4s, v28.4s, v2.4s
+	WORD $0x6E34DFD4 // fmul v20.4s, v30.4s, v20.4s
+	WORD $0x4E22D694 // fadd v20.4s, v20.4s, v2.4s
+	WORD $0x6E34DFA2 // fmul v2.4s, v29.4s, v20.4s
+	WORD $0x4EA2D400 // fsub v0.4s, v0.4s, v2.4s
+	VST1.P [V20.S4], 16(R12)
+	VST1.P [V0.S4], 16(R10)
+
+tail:
+	MOVD R22, R15
+	CBZ R15, reduce
+
+loop1:
+	FMOVS (R10), F0
+	FMOVS.P 4(R11), F2
+	FMOVS.P 4(R13), F4
+	FMOVS (R12), F20
+	WORD $0x6E24DC42 // fmul v2.4s, v2.4s, v4.4s
+	WORD $0x6E22DF82 // fmul v2.4s, v28.4s, v2.4s
+	WORD $0x6E34DFD4 // fmul v20.4s, v30.4s, v20.4s
+	WORD $0x4E22D694 // fadd v20.4s, v20.4s, v2.4s
+	WORD $0x6E34DFA2 // fmul v2.4s, v29.4s, v20.4s
+	WORD $0x4EA2D400 // fsub v0.4s, v0.4s, v2.4s
+	FMOVS.P F20, 4(R12)
+	FMOVS.P F0, 4(R10)
+	SUBS $1, R15, R15
+	BNE loop1
+
+reduce:
+	ADD R5, R2, R2
+	ADD R5, R3, R3
+	ADD R5, R4, R4
+	SUB $1, R1, R1
+	B row
+
+done:
+	RET

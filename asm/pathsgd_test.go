@@ -27,7 +27,8 @@ type pathSGDCase struct {
 	special, nonneg bool
 }
 
-func newPathSGDCase(rows, cols, pad int, seed uint64, special, colSums bool) *pathSGDCase {
+// newPathSGDCase builds a case; plain: without the sums (y and x nil).
+func newPathSGDCase(rows, cols, pad int, seed uint64, special, colSums, plain bool) *pathSGDCase {
 	c := &pathSGDCase{rows: rows, cols: cols, ld: max(cols+pad, 1), special: special}
 	n := 0
 	if rows > 0 {
@@ -85,6 +86,9 @@ func newPathSGDCase(rows, cols, pad int, seed uint64, special, colSums bool) *pa
 	c.wantV = append([]float32(nil), c.v...)
 	c.gCopy = append([]float32(nil), c.g...)
 	c.wantY = make([]float64, rows)
+	if plain {
+		c.x, c.y, c.wantY = nil, nil, nil
+	}
 	return c
 }
 
@@ -105,6 +109,9 @@ func (c *pathSGDCase) check(t *testing.T, what string, momentum bool, w0 []float
 	}
 	if i := sameBits(c.g, c.gCopy); i >= 0 {
 		t.Fatalf("%s: g[%d] modified", what, i)
+	}
+	if c.y == nil {
+		return
 	}
 	// The sums of the old weights, against a compensated reference.
 	ref, mag := pathRef(w0, c.ld, c.rows, c.cols, c.x, false)
@@ -170,16 +177,17 @@ func TestPathSGDKernel(t *testing.T) {
 						if special {
 							seed++
 						}
-						for _, colSums := range []bool{false, true} {
-							what := fmt.Sprintf("%dx%d ld+%d special=%v lr=%g mu=%g cols=%v", sh[0], sh[1], pad, special, p[0], p[1], colSums)
+						for variant := range 3 {
+							colSums, plain := variant == 1, variant == 2
+							what := fmt.Sprintf("%dx%d ld+%d special=%v lr=%g mu=%g cols=%v plain=%v", sh[0], sh[1], pad, special, p[0], p[1], colSums, plain)
 
-							c := newPathSGDCase(sh[0], sh[1], pad, seed, special, colSums)
+							c := newPathSGDCase(sh[0], sh[1], pad, seed, special, colSums, plain)
 							w0 := append([]float32(nil), c.w...)
 							pathSGDGeneric(c.wantY, c.wantZ, c.wantW, c.g, c.ld, c.rs, c.cs, c.x, c.u)
 							impl.PathSGD(c.y, c.z, c.w, c.g, c.ld, c.rs, c.cs, c.x, c.u)
 							c.check(t, "PathSGD "+what, false, w0)
 
-							c = newPathSGDCase(sh[0], sh[1], pad, seed, special, colSums)
+							c = newPathSGDCase(sh[0], sh[1], pad, seed, special, colSums, plain)
 							w0 = append([]float32(nil), c.w...)
 							pathSGDMomentumGeneric(c.wantY, c.wantZ, c.wantW, c.g, c.wantV, c.ld, c.rs, c.cs, c.x, c.u, p[0], p[1])
 							impl.PathSGDMomentum(c.y, c.z, c.w, c.g, c.v, c.ld, c.rs, c.cs, c.x, c.u, p[0], p[1])
@@ -236,6 +244,11 @@ func TestPathSGDPanics(t *testing.T) {
 			"u length":  {errLength, func() { impl.PathSGD(d(2), d(3), s(6), s(6), 3, s(2), s(3), d(3), d(1)) }},
 			"u alone":   {errLength, func() { impl.PathSGD(d(2), nil, s(6), s(6), 3, s(2), s(3), d(3), d(2)) }},
 			"z alone":   {errLength, func() { impl.PathSGDMomentum(d(2), d(3), s(6), s(6), s(6), 3, s(2), s(3), d(3), nil, 1, 0) }},
+			"nil y, z":  {errLength, func() { impl.PathSGD(nil, d(3), s(6), s(6), 3, s(2), s(3), nil, d(2)) }},
+			"nil y, u":  {errLength, func() { impl.PathSGDMomentum(nil, nil, s(6), s(6), s(6), 3, s(2), s(3), nil, d(2), 1, 0) }},
+			"nil y, ld": {errLdw, func() { impl.PathSGD(nil, nil, s(6), s(6), 2, s(2), s(3), nil, nil) }},
+			"nil y, w":  {errShortW, func() { impl.PathSGD(nil, nil, s(5), s(6), 3, s(2), s(3), nil, nil) }},
+			"nil y, v":  {errShortV, func() { impl.PathSGDMomentum(nil, nil, s(6), s(6), s(5), 3, s(2), s(3), nil, nil, 1, 0) }},
 			"small ld":  {errLdw, func() { impl.PathSGD(d(2), nil, s(6), s(6), 2, s(2), s(3), d(3), nil) }},
 			"short w":   {errShortW, func() { impl.PathSGD(d(2), d(3), s(5), s(6), 3, s(2), s(3), d(3), d(2)) }},
 			"short g":   {errShortG, func() { impl.PathSGD(d(2), nil, s(6), s(5), 3, s(2), s(3), d(3), nil) }},
@@ -335,6 +348,21 @@ func FuzzPathSGD(f *testing.F) {
 				t.Fatalf("%s: w[%d] = %g, want %g", impl.Name, i, gw[i], wantW1[i])
 			}
 			checkSums(t, impl.Name, gy, wantY1)
+
+			// Without the sums: the same weights (and velocity).
+			gw, gv = append([]float32(nil), w...), append([]float32(nil), v...)
+			impl.PathSGDMomentum(nil, nil, gw, g, gv, ld, rs, cs, nil, nil, lr, mu)
+			if i := sameUpToNaN(gw, wantW); i >= 0 {
+				t.Fatalf("%s momentum plain: w[%d] = %g, want %g", impl.Name, i, gw[i], wantW[i])
+			}
+			if i := sameUpToNaN(gv, wantV); i >= 0 {
+				t.Fatalf("%s momentum plain: v[%d] = %g, want %g", impl.Name, i, gv[i], wantV[i])
+			}
+			gw = append([]float32(nil), w...)
+			impl.PathSGD(nil, nil, gw, g, ld, rs, cs, nil, nil)
+			if i := sameUpToNaN(gw, wantW1); i >= 0 {
+				t.Fatalf("%s plain: w[%d] = %g, want %g", impl.Name, i, gw[i], wantW1[i])
+			}
 		}
 	})
 }
@@ -356,14 +384,19 @@ func checkSums(t *testing.T, name string, got, want []float64) {
 // written, g read, and v read and written with momentum) on the thesis's
 // largest layer (4000 x 4000, 64 MB of weights) and one in L2, with and
 // without the column sums (colsums=true: z += (W∘W)^T u as well; z is
-// read and written once per row, from cache, and not counted).
+// read and written once per row, from cache, and not counted), and the
+// update alone (sums=none: y nil).
 func BenchmarkPathSGD(b *testing.B) {
 	benchImpls(b, func(b *testing.B, impl *Impl) {
 		for _, sz := range pathSizes {
 			rows, cols := sz[0], sz[1]
-			for _, c := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
-				mom, colSums := c[0], c[1]
-				b.Run(fmt.Sprintf("rows=%d/cols=%d/momentum=%v/colsums=%v", rows, cols, mom, colSums), func(b *testing.B) {
+			for _, c := range [][3]bool{{false, false, false}, {true, false, false}, {false, true, false}, {true, true, false}, {false, false, true}, {true, false, true}} {
+				mom, colSums, plain := c[0], c[1], c[2]
+				name := fmt.Sprintf("rows=%d/cols=%d/momentum=%v/colsums=%v", rows, cols, mom, colSums)
+				if plain {
+					name = fmt.Sprintf("rows=%d/cols=%d/momentum=%v/sums=none", rows, cols, mom)
+				}
+				b.Run(name, func(b *testing.B) {
 					w, g, v := randBench32(rows*cols, 1), randBench32(rows*cols, 2), make([]float32, rows*cols)
 					rs, cs := make([]float32, rows), make([]float32, cols)
 					for i := range rs {
@@ -376,6 +409,9 @@ func BenchmarkPathSGD(b *testing.B) {
 					var z, u []float64
 					if colSums {
 						z, u = make([]float64, cols), randBench64(rows, 5)
+					}
+					if plain {
+						x, y = nil, nil
 					}
 					bytes := 12 * rows * cols
 					if mom {

@@ -99,10 +99,8 @@ type pathState struct {
 	sizes  []int
 	f, g   [][]float64
 	fe, ge []int
-	cs, rs []float32 // column and row factors of the layer being updated
-	bc     []float32 // bias factors
-	zero   []float64 // x of the bias update (its sums are not needed)
-	by     [1]float64
+	cs, rs []float32   // column and row factors of the layer being updated
+	bc     []float32   // bias factors
 	one    [1]float32  // the bias update's row factor
 	vel    [][]float32 // velocity of W and b per layer, with momentum
 	dp     dpTask
@@ -132,7 +130,6 @@ func (s *pathState) prepare(net *layers.Network, momentum bool) []*layers.Dense 
 			s.f[i], s.g[i] = make([]float64, h), make([]float64, h)
 		}
 		s.cs, s.rs, s.bc = make([]float32, widest), make([]float32, widest), make([]float32, widest)
-		s.zero = make([]float64, widest)
 		s.fwd = make([]float64, widest)
 		s.colPart = make([][]float64, colChunks)
 		for c := range s.colPart {
@@ -220,9 +217,15 @@ func (s *pathState) updateLayer(l *layers.Dense, i, m int, scale float64, lr, mu
 	if momentum {
 		vw, vb = s.vel[2*(i-1)], s.vel[2*(i-1)+1]
 	}
-	y := s.fwd[:len(out)]
-	if forward {
+	// Below the meeting layer the row sums are not needed: the kernel
+	// then only updates (y nil), or, where it adds the column sums, puts
+	// them in scratch (the kernels compute both sums or neither).
+	var y []float64
+	switch {
+	case forward:
 		y = s.f[i]
+	case backward:
+		y = s.fwd[:len(out)]
 	}
 	s.upd = updateTask{w: l.W, g: l.DW.Data, v: vw, rs: rs, cs: cs, x: in, y: y, lr: lr, mu: mu, momentum: momentum}
 	if backward {
@@ -248,9 +251,9 @@ func (s *pathState) updateLayer(l *layers.Dense, i, m int, scale float64, lr, mu
 	bc := s.bc[:len(out)]
 	biasFactors(bc, out, scale, s.ge[i])
 	if momentum {
-		asm.PathSGDMomentum(s.by[:], nil, l.B, l.DB, vb, len(l.B), s.one[:], bc, s.zero[:len(bc)], nil, lr, mu)
+		asm.PathSGDMomentum(nil, nil, l.B, l.DB, vb, len(l.B), s.one[:], bc, nil, nil, lr, mu)
 	} else {
-		asm.PathSGD(s.by[:], nil, l.B, l.DB, len(l.B), s.one[:], bc, s.zero[:len(bc)], nil)
+		asm.PathSGD(nil, nil, l.B, l.DB, len(l.B), s.one[:], bc, nil, nil)
 	}
 	if forward {
 		s.fe[i] = s.fe[i-1] + normalize(s.f[i])
@@ -390,10 +393,14 @@ func (t *updateTask) update(lo, hi int, z, u []float64) {
 	}
 	ld := t.w.Stride
 	w, g := t.w.Data[lo*ld:], t.g[lo*ld:]
+	var y []float64
+	if t.y != nil {
+		y = t.y[lo:hi]
+	}
 	if t.momentum {
-		asm.PathSGDMomentum(t.y[lo:hi], z, w, g, t.v[lo*ld:], ld, t.rs[lo:hi], t.cs, t.x, u, t.lr, t.mu)
+		asm.PathSGDMomentum(y, z, w, g, t.v[lo*ld:], ld, t.rs[lo:hi], t.cs, t.x, u, t.lr, t.mu)
 	} else {
-		asm.PathSGD(t.y[lo:hi], z, w, g, ld, t.rs[lo:hi], t.cs, t.x, u)
+		asm.PathSGD(y, z, w, g, ld, t.rs[lo:hi], t.cs, t.x, u)
 	}
 }
 

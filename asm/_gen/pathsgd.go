@@ -26,15 +26,26 @@ v) with products and sums rounded separately in the reference's order, so
 w and v are the reference's bits. The argument checks are done by the Go
 wrappers. A single tail element is loaded with FMOVS, which clears the other
 lanes, and goes through the same vector instructions.`)
-	genPathSGDKernel(f, false, false)
-	genPathSGDKernel(f, true, false)
-	genPathSGDKernel(f, false, true)
-	genPathSGDKernel(f, true, true)
+	genPathSGDKernel(f, false, false, true)
+	genPathSGDKernel(f, true, false, true)
+	genPathSGDKernel(f, false, true, true)
+	genPathSGDKernel(f, true, true, true)
+	genPathSGDKernel(f, false, false, false)
+	genPathSGDKernel(f, true, false, false)
 	return f
 }
 
-func genPathSGDKernel(f *asmFile, momentum, cols bool) {
+// genPathSGDKernel emits one kernel: with momentum or without, with the
+// column sums z or without, and with the row sums y or (sums false: the
+// update alone, no y, x, z or u arguments) without.
+func genPathSGDKernel(f *asmFile, momentum, cols, sums bool) {
 	switch {
+	case !sums && momentum:
+		f.text("pathSGDMomentumPlainNEONAsm", 136, `
+func pathSGDMomentumPlainNEONAsm(w, g, v []float32, ld int, rs, cs []float32, lr, mu float32)`)
+	case !sums:
+		f.text("pathSGDPlainNEONAsm", 104, `
+func pathSGDPlainNEONAsm(w, g []float32, ld int, rs, cs []float32)`)
 	case momentum && cols:
 		f.text("pathSGDMomentumColsNEONAsm", 232, `
 func pathSGDMomentumColsNEONAsm(y, z []float64, w, g, v []float32, ld int, rs, cs []float32, x, u []float64, lr, mu float32)`)
@@ -48,37 +59,52 @@ func pathSGDColsNEONAsm(y, z []float64, w, g []float32, ld int, rs, cs []float32
 		f.text("pathSGDNEONAsm", 152, `
 func pathSGDNEONAsm(y []float64, w, g []float32, ld int, rs, cs []float32, x []float64)`)
 	}
-	// off shifts the arguments after y by z's slice header, after g by v's.
-	off, zoff := 0, 0
+	if cols && !sums {
+		panic("column sums need the row sums' arguments")
+	}
+	// off shifts the arguments after y by z's slice header, after g by v's;
+	// yoff is y's header (none without the sums).
+	off, zoff, yoff := 0, 0, 0
 	if cols {
 		zoff = 24
 	}
 	if momentum {
 		off = 24
 	}
-	f.in("MOVD y_base+0(FP), R0")
-	f.in("MOVD y_len+8(FP), R1")
+	if sums {
+		yoff = 24
+		f.in("MOVD y_base+0(FP), R0")
+		f.in("MOVD y_len+8(FP), R1")
+	} else {
+		f.in("MOVD rs_len+%d(FP), R1", 64+off)
+	}
 	if cols {
 		f.in("MOVD z_base+24(FP), R23")
 	}
-	f.in("MOVD w_base+%d(FP), R2", 24+zoff)
-	f.in("MOVD g_base+%d(FP), R3", 48+zoff)
+	f.in("MOVD w_base+%d(FP), R2", yoff+zoff)
+	f.in("MOVD g_base+%d(FP), R3", yoff+24+zoff)
 	if momentum {
-		f.in("MOVD v_base+%d(FP), R4", 72+zoff)
+		f.in("MOVD v_base+%d(FP), R4", yoff+48+zoff)
 	}
-	f.in("MOVD ld+%d(FP), R5", 72+off+zoff)
+	f.in("MOVD ld+%d(FP), R5", yoff+48+off+zoff)
 	f.in("LSL $2, R5, R5")
-	f.in("MOVD rs_base+%d(FP), R6", 80+off+zoff)
-	f.in("MOVD cs_base+%d(FP), R7", 104+off+zoff)
-	f.in("MOVD cs_len+%d(FP), R8", 112+off+zoff)
-	f.in("MOVD x_base+%d(FP), R9", 128+off+zoff)
+	f.in("MOVD rs_base+%d(FP), R6", yoff+56+off+zoff)
+	f.in("MOVD cs_base+%d(FP), R7", yoff+80+off+zoff)
+	f.in("MOVD cs_len+%d(FP), R8", yoff+88+off+zoff)
+	// The scalars follow cs, x (with the sums) and z (with the column sums).
+	scal := yoff + 104 + off + zoff
+	if sums {
+		f.in("MOVD x_base+%d(FP), R9", 128+off+zoff)
+		scal += 24
+	}
 	if cols {
 		f.in("MOVD u_base+%d(FP), R24", 152+off+zoff)
+		scal += 24
 	}
 	if momentum {
-		f.in("FMOVS lr+%d(FP), F29", 176+2*zoff)
+		f.in("FMOVS lr+%d(FP), F29", scal)
 		f.in("VDUP V29.S[0], V29.S4")
-		f.in("FMOVS mu+%d(FP), F30", 180+2*zoff)
+		f.in("FMOVS mu+%d(FP), F30", scal+4)
 		f.in("VDUP V30.S[0], V30.S4")
 	}
 	f.in("LSR $3, R8, R19")
@@ -88,7 +114,10 @@ func pathSGDNEONAsm(y []float64, w, g []float32, ld int, rs, cs []float32, x []f
 
 	// sums widens, squares and accumulates n float32x4 registers of w
 	// (V0, V1) against the x registers V6.. into V16...
-	sums := func(n int) {
+	rowSums := func(n int) {
+		if !sums {
+			return
+		}
 		for q := 0; q < n; q++ {
 			f.w(fcvtl(10+2*q, q), fcvtl2(11+2*q, q))
 		}
@@ -149,14 +178,18 @@ func pathSGDNEONAsm(y []float64, w, g []float32, ld int, rs, cs []float32, x []f
 		f.in("MOVD R4, R12")
 	}
 	f.in("MOVD R7, R13")
-	f.in("MOVD R9, R14")
+	if sums {
+		f.in("MOVD R9, R14")
+	}
 	if cols {
 		f.in("FMOVD.P 8(R24), F31")
 		f.in("VDUP V31.D[0], V31.D2")
 		f.in("MOVD R23, R25")
 	}
-	f.zero(16, 4)
-	f.zero(24, 1)
+	if sums {
+		f.zero(16, 4)
+		f.zero(24, 1)
+	}
 	f.in("MOVD R19, R15")
 	f.in("CBZ R15, blk4")
 
@@ -164,11 +197,13 @@ func pathSGDNEONAsm(y []float64, w, g []float32, ld int, rs, cs []float32, x []f
 	f.in("VLD1 (R10), %s", vlist(0, 2, s4))
 	f.in("VLD1.P 32(R11), %s", vlist(2, 2, s4))
 	f.in("VLD1.P 32(R13), %s", vlist(4, 2, s4))
-	f.in("VLD1.P 64(R14), %s", vlist(6, 4, d2))
+	if sums {
+		f.in("VLD1.P 64(R14), %s", vlist(6, 4, d2))
+	}
 	if momentum {
 		f.in("VLD1 (R12), %s", vlist(20, 2, s4))
 	}
-	sums(2)
+	rowSums(2)
 	colSums(2)
 	update(2)
 	if momentum {
@@ -183,11 +218,13 @@ func pathSGDNEONAsm(y []float64, w, g []float32, ld int, rs, cs []float32, x []f
 	f.in("VLD1 (R10), %s", vlist(0, 1, s4))
 	f.in("VLD1.P 16(R11), %s", vlist(2, 1, s4))
 	f.in("VLD1.P 16(R13), %s", vlist(4, 1, s4))
-	f.in("VLD1.P 32(R14), %s", vlist(6, 2, d2))
+	if sums {
+		f.in("VLD1.P 32(R14), %s", vlist(6, 2, d2))
+	}
 	if momentum {
 		f.in("VLD1 (R12), %s", vlist(20, 1, s4))
 	}
-	sums(1)
+	rowSums(1)
 	colSums(1)
 	update(1)
 	if momentum {
@@ -202,13 +239,17 @@ func pathSGDNEONAsm(y []float64, w, g []float32, ld int, rs, cs []float32, x []f
 	f.in("FMOVS (R10), F0")
 	f.in("FMOVS.P 4(R11), F2")
 	f.in("FMOVS.P 4(R13), F4")
-	f.in("FMOVD.P 8(R14), F6")
+	if sums {
+		f.in("FMOVD.P 8(R14), F6")
+	}
 	if momentum {
 		f.in("FMOVS (R12), F20")
 	}
-	f.in("FCVTSD F0, F10")
-	f.in("FMULD F10, F10, F10")
-	f.in("FMADDD F6, F24, F10, F24")
+	if sums {
+		f.in("FCVTSD F0, F10")
+		f.in("FMULD F10, F10, F10")
+		f.in("FMADDD F6, F24, F10, F24")
+	}
 	if cols {
 		f.in("FMULD F31, F10, F10")
 		f.in("FMOVD (R25), F6")
@@ -224,9 +265,11 @@ func pathSGDNEONAsm(y []float64, w, g []float32, ld int, rs, cs []float32, x []f
 	f.in("BNE loop1")
 
 	f.label("reduce")
-	f.w(fadd(d2, 16, 16, 17), fadd(d2, 18, 18, 19), fadd(d2, 16, 16, 18), faddpScalar(d2, 16, 16))
-	f.in("FADDD F24, F16, F16")
-	f.in("FMOVD.P F16, 8(R0)")
+	if sums {
+		f.w(fadd(d2, 16, 16, 17), fadd(d2, 18, 18, 19), fadd(d2, 16, 16, 18), faddpScalar(d2, 16, 16))
+		f.in("FADDD F24, F16, F16")
+		f.in("FMOVD.P F16, 8(R0)")
+	}
 	f.in("ADD R5, R2, R2")
 	f.in("ADD R5, R3, R3")
 	if momentum {
