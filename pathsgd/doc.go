@@ -75,13 +75,14 @@
 // weights: Step runs the backward passes for g_(d-1)..g_m and the forward
 // passes for f_1..f_(m-1) over the other layers, updates layer m (computing
 // both f_m and g_(m-1) = (W_m^2)^T g_m in the kernel, from the old weights
-// it reads for the update), then the layers
-// above m in forward order (each yielding the next f) and those below m in
-// backward order (each yielding the next g); the first layer, when it is
-// below m and so yields neither, is updated without the sums (the kernel's y = nil case,
-// at the cost of an SGD update). A step reads every weight once, plus
-// every layer but the largest once more (SGD reads every weight once). The column sums are kept per fixed row chunk and added in chunk
-// order, so a step's result does not depend on the thread count.
+// it reads for the update), then the layers above m in forward order
+// (each yielding the next f) and those below m in backward order (each
+// yielding the next g); the first layer, when it is below m and so yields
+// neither, is updated without the sums (the kernel's y = nil case, at the
+// cost of an SGD update). A step reads every weight once, plus every layer
+// but the largest once more (SGD reads every weight once). The column sums
+// are kept per fixed row chunk and added in chunk order, so a step's result
+// does not depend on the thread count.
 //
 // Guard for kappa = 0. All terms are non-negative, so f_(i-1)[u] = 0 means
 // every path into u has a zero edge: by induction on the layers, every
