@@ -425,9 +425,9 @@ func (impl *Impl) SgemmHalfFor(m int) (half func(k int, a, b, c []float32, ldc i
 // SgemmFor returns the float32 micro-kernel row count and the packed and
 // in-place kernels (Sgemm, SgemmStrided, or their alternatives) for a
 // product of m rows: the alternative shape where it pads m to fewer rows
-// than the main shape and the main shape would compute more than a
-// sixteenth of its rows in padding (m = 16, 24, 32, 64 with the AVX-512
-// kernels), the main shape otherwise.
+// than the main shape (with the AVX-512 kernels, 8 rows rather than 10
+// for m = 16, 24, 32, 48, 64, 96, 128, 1024, ...), the main shape
+// otherwise (see useAlt).
 func (impl *Impl) SgemmFor(m int) (mr int, kern func(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags), strided func(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags, pf []float32, pfRows int)) {
 	if useAlt(m, impl.SMR, impl.SMRAlt) {
 		return impl.SMRAlt, impl.SgemmAlt, impl.SgemmStridedAlt
@@ -436,10 +436,9 @@ func (impl *Impl) SgemmFor(m int) (mr int, kern func(k int, a, b, c []float32, l
 }
 
 // DgemmFor is SgemmFor for float64: the alternative shape DMRAlt where it
-// pads m to fewer rows and the main shape would compute more than a
-// sixteenth of its rows in padding (m = 16, 24, 32, 64 with the AVX-512
-// kernels; at 64 x 2000 x 2000 one thread: 65 -> 72 GFLOP/s, the 60-row
-// product's rate), the main shape otherwise.
+// pads m to fewer rows than the main shape (at 64 x 2000 x 2000, one
+// thread: 65 -> 72 GFLOP/s, the 60-row product's rate), the main shape
+// otherwise.
 func (impl *Impl) DgemmFor(m int) (mr int, kern func(k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags), strided func(k int, a, b []float64, ldb int, c []float64, ldc int, bias []float64, flags GemmFlags, pf []float64, pfRows int)) {
 	if useAlt(m, impl.DMR, impl.DMRAlt) {
 		return impl.DMRAlt, impl.DgemmAlt, impl.DgemmStridedAlt
@@ -448,8 +447,21 @@ func (impl *Impl) DgemmFor(m int) (mr int, kern func(k int, a, b, c []float64, l
 }
 
 // useAlt reports whether a product of m rows runs on the alternative
-// micro-kernel shape of alt rows rather than the main one of mr rows.
+// micro-kernel shape of alt rows rather than the main one of mr rows:
+// where the alternative pads fewer rows. Zen 5 set an older rule (only
+// where the main shape padded more than a sixteenth of m: 16, 24, 32, 64
+// rows); on Zen 4 the 8-row AVX-512 kernels won wherever they pad less,
+// by more than the padding: one thread, paired interleaved medians of
+// the 8-row over the 10-row kernels' speed, float32 128x1000x1000 1.02
+// (1.06 on a pre-packed B, blas.PackedB32: the RNN's step), 96x1000x1000
+// 1.04 (1.06), 48x1000x1000 1.05 (1.08), 128x784x4000 1.04, 512³ 1.03,
+// 1024³ 1.04, 2048³ 1.01, 1024x100x1024 1.02; float64 128x1000x1000 1.02,
+// 96x1000x1000 1.04, 48x1000x1000 1.06, 256³ 1.02, 512³ 1.03, 1024³
+// 1.01; two threads float32 1.02-1.06, float64 1.02-1.06; level (within
+// 1%) at 256³, 136x500x500 and 48x100x100 (the direct kernels). Where
+// both pad alike (m = 40, 200, 1000) the two are level too and the main
+// shape stays.
 func useAlt(m, mr, alt int) bool {
 	pad := func(r int) int { return (m+r-1)/r*r - m }
-	return alt > 0 && m > 0 && pad(alt) < pad(mr) && 16*pad(mr) > m
+	return alt > 0 && m > 0 && pad(alt) < pad(mr)
 }

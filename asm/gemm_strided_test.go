@@ -244,12 +244,11 @@ func TestDgemmAlt(t *testing.T) {
 }
 
 // TestGemmFor checks the choice between the two micro-kernel shapes of
-// 10 and 8 rows (the AVX-512 kernels): the 8-row one where it pads less
-// and the 10-row one would pad more than a sixteenth of the rows.
+// 10 and 8 rows (the AVX-512 kernels): the 8-row one where it pads less.
 func TestGemmFor(t *testing.T) {
-	alt := map[int]bool{1: true, 7: true, 8: true, 16: true, 24: true, 32: true, 64: true}
+	alt := map[int]bool{1: true, 7: true, 8: true, 16: true, 24: true, 32: true, 48: true, 64: true, 96: true, 128: true, 1024: true}
 	for _, impl := range AvailableImpls() {
-		for _, m := range []int{1, 7, 8, 10, 16, 20, 24, 30, 32, 48, 64, 100, 128, 200} {
+		for _, m := range []int{1, 7, 8, 10, 16, 20, 24, 30, 32, 40, 48, 64, 96, 100, 128, 200, 1000, 1024} {
 			if impl.SMR == 10 && impl.SMRAlt == 8 {
 				want := map[bool]int{true: 8, false: 10}[alt[m]]
 				if mr, _, _ := impl.SgemmFor(m); mr != want {
