@@ -40,7 +40,8 @@ import (
 // 2x64x1000 28 -> 53; two threads 16x1000x1000 190 -> 299, 16x784x4000
 // 196 -> 307, 32x1000x1000 227 -> 324, 8x100x100 77 -> 112. Kept off:
 // 16x64x1000 127 -> 110, 16x64x256 127 -> 110, 32x100x100 133 -> 115,
-// 64x1000x1000 163 -> 168 (level).
+// 64x1000x1000 163 -> 168 (level). On a small L1 (Zen 4) products of 9
+// to 16 rows need more depth: dotMidKSmallL1.
 //
 // The AVX2 kernel (2 x 4 tiles, eight depths a step) loses to the
 // transposed copy wherever that applies unless the rows are very few or
@@ -55,12 +56,31 @@ func useDot(aT, bT bool, m, n, k, mr int) bool {
 		return false
 	}
 	if mr >= 4 {
-		return m <= 8 || m <= 16 && k >= 96 || m <= 48 && k >= 512
+		mid := 96
+		if smallL1() {
+			mid = dotMidKSmallL1
+		}
+		return m <= 8 || m <= 16 && k >= mid || m <= 48 && k >= 512
 	}
 	_, l2, _ := asm.CacheSizes()
 	copyable := float64(k)*float64(directStride(n, 4))*4 <= float64(l2/directL2Share)
 	return k >= 64 && (m <= 4 || m <= 32 && (k >= 512 || !copyable))
 }
+
+// dotMidKSmallL1 is the depth from which products of 9 to 16 rows take
+// the AVX-512 float32 dot path on a small L1 (Zen 4, whose 512-bit
+// shuffles of the lane reduction run at half rate): below it the
+// transposed copy and the direct path win. Zen 4, one thread, paired
+// interleaved medians of the other path's speed over the dot path's:
+// 16x100x100 1.12-1.16, 16x112x112 1.34, 16x96x300 1.13, 16x100x1000
+// 1.20, 16x128x128 1.04-1.08, 16x136x136 1.16, 16x144x144 1.07,
+// 16x150x150 1.08-1.19, 14x128x128 1.04; level at 16x160x160 (1.01),
+// 10x100x100 and 12x100x100; the dot path ahead from 16x176x176 (0.93),
+// 16x192x192 0.93, 16x200x200 0.96, 16x256x256 0.90, and at 16x128x1000
+// (0.97) and 16x160x500 (0.96), where n is large. The float64 dot kernels
+// win at every depth there (0.57-0.78), and at 8 rows or fewer the float32
+// one does too (8x100x100 0.91, 4x100x100 0.67).
+const dotMidKSmallL1 = 160
 
 // useDot64 is useDot for float64 products (asm.Impl.DgemmDot: AVX-512,
 // 4 x 4 tiles, eight depths a step). Measured as useDot's, one thread:

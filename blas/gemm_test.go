@@ -718,9 +718,13 @@ func TestDotPath(t *testing.T) {
 		cases := []sel{{true, true, 4, 100, 1000, false}, {false, false, 4, 100, 1000, false}, {true, false, 4, 100, 1000, false},
 			{false, true, 1, 100, 1000, true}, {false, true, 32, 1000, 1000, true}, {false, true, 49, 1000, 4000, false},
 			{false, true, 8, 1000, l2Size() / directL2Share / 4 / 8, true}, {false, true, 8, 1000, l2Size()/directL2Share/4/8 + 1, false}}
+		mid := 96 // 9 to 16 rows: the dot path from this depth
+		if smallL1() {
+			mid = dotMidKSmallL1
+		}
 		if mr >= 4 {
 			cases = append(cases, sel{false, true, 8, 100, 32, true}, sel{false, true, 8, 100, 31, false},
-				sel{false, true, 16, 100, 96, true}, sel{false, true, 16, 100, 95, false}, sel{false, true, 17, 100, 511, false},
+				sel{false, true, 16, 100, mid, true}, sel{false, true, 16, 100, mid - 1, false}, sel{false, true, 17, 100, 511, false},
 				sel{false, true, 48, 100, 512, true})
 		} else {
 			cases = append(cases, sel{false, true, 4, 100, 64, true}, sel{false, true, 4, 100, 63, false},
