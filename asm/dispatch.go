@@ -451,16 +451,16 @@ func (impl *Impl) DgemmFor(m int) (mr int, kern func(k int, a, b, c []float64, l
 // where the alternative pads fewer rows. Zen 5 set an older rule (only
 // where the main shape padded more than a sixteenth of m: 16, 24, 32, 64
 // rows); on Zen 4 the 8-row AVX-512 kernels won wherever they pad less,
-// by more than the padding: one thread, paired interleaved medians of
-// the 8-row over the 10-row kernels' speed, float32 128x1000x1000 1.02
-// (1.06 on a pre-packed B, blas.PackedB32: the RNN's step), 96x1000x1000
-// 1.04 (1.06), 48x1000x1000 1.05 (1.08), 128x784x4000 1.04, 512³ 1.03,
-// 1024³ 1.04, 2048³ 1.01, 1024x100x1024 1.02; float64 128x1000x1000 1.02,
-// 96x1000x1000 1.04, 48x1000x1000 1.06, 256³ 1.02, 512³ 1.03, 1024³
-// 1.01; two threads float32 1.02-1.06, float64 1.02-1.06; level (within
-// 1%) at 256³, 136x500x500 and 48x100x100 (the direct kernels). Where
-// both pad alike (m = 40, 200, 1000) the two are level too and the main
-// shape stays.
+// by more than the padding: one thread, paired interleaved medians of the
+// 8-row over the 10-row kernels' speed (two runs, the second with 15 ms
+// per timing), float32 128x1000x1000 1.02 (1.06 on a pre-packed B,
+// blas.PackedB32: the RNN's step), 96x1000x1000 1.04, 48x1000x1000 1.05
+// (1.08), 128x784x4000 1.04, 512³ 1.01-1.03, 1024³ 1.01-1.04, 2048³ 1.01,
+// 1024x100x1024 1.02; float64 128x1000x1000 1.02, 96x1000x1000 1.02-1.04,
+// 48x1000x1000 1.06, 256³ 1.02, 512³ 1.03, 1024³ 1.00-1.01; two threads
+// float32 1.02-1.06, float64 1.02-1.06; level (within 1%) at 256³,
+// 136x500x500 and 48x100x100 (the direct kernels). Where both pad alike
+// (m = 40, 200, 1000) the two are level too and the main shape stays.
 func useAlt(m, mr, alt int) bool {
 	pad := func(r int) int { return (m+r-1)/r*r - m }
 	return alt > 0 && m > 0 && pad(alt) < pad(mr)
