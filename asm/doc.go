@@ -59,8 +59,10 @@
 //     with the rank-one scaling kappa[r][c] = g_r f_c passed as reciprocal
 //     row and column factors (never materialized), with or without
 //     momentum, fused with the next pass of the path-norm dynamic program
-//     y = (W∘W) x on the old weights (float64). The float32 update is
-//     rounded like the generic loop in every implementation.
+//     y = (W∘W) x on the old weights (float64), and where the two passes
+//     meet with the other one's column sums z += (W∘W)^T u as well, or
+//     (y = nil) with neither. The float32 update is rounded like the
+//     generic loop in every implementation.
 //   - BLAS Level 1 and the inner loops of Level 2, behind package blas's
 //     gonum backend: dot and axpy (float32, float64; float64 also strided),
 //     idamax, scal, asum and sum of squares (float64 any stride, NEON unit
