@@ -240,6 +240,16 @@ func packRows[T float32 | float64](dst, src []T, lds, kc, mr int, alpha T) bool 
 // of a transposed operand: with the asm kernels for float32, with an
 // unrolled loop reading eight rows side by side for float64 panels of a
 // multiple of 8. It reports false, packing nothing, where it has neither.
+//
+// A 32-row float32 panel (the AVX-512 kernels' B micro-panel) takes four
+// passes of 8 rows, each writing a quarter of every 128-byte packed row.
+// A kernel transposing all 32 rows a step (whole packed rows written at
+// once) was tried on Zen 4 and not kept: one thread, interleaved medians,
+// 100x4000x4000 with B transposed 96.0 against 95.8 GFLOP/s, 100x784x4000
+// 93.3 against 95.0, 128x1000x1000 96.6 against 94.9; two threads, paired
+// ratios 1.00 and 1.03 (quartiles 0.97-1.05). The transposition's cost
+// (7.5% of a 100x4000x4000 product with B transposed, in the profile) is
+// in reading the source rows, not in the partial writes.
 func transposeRows[T float32 | float64](dst, src []T, lds, kc, rows int) bool {
 	switch d := any(dst).(type) {
 	case []float32:

@@ -38,6 +38,17 @@ import (
 // 784-4000-4000-10 steps, unfused time over fused: one thread 0.96, 1.00
 // and 0.99 in three runs, two threads 1.06, 1.07 and 1.00, quartiles
 // spanning 1 in four of the six: still not a gain to switch on by default.
+// Tried on Zen 4 (2026-12-04) and not kept: the update applied to each
+// micro-kernel tile of DW as the engine produced it (a 10 x 32 tile in
+// L1, the next tile's rows of W and velocity prefetched before each
+// kernel call, the tiles walked down the columns or along the rows with
+// the packed B panel in L2). The 4000x4000 layer's product and update ran
+// 42-52 ms on one thread and 25-28 ms on two, against 40-48 and 22-29 ms
+// unfused (one early run had shown 37 and 19 ms, not reproduced), and
+// whole steps did not gain: the update's misses stalled the tiles instead
+// of overlapping them (its time reappeared as time in the update and in
+// the prefetch instructions, 8.6 ms of a 2-thread step against the
+// unfused update's 7 ms).
 //
 // Every element of a block is computed as in the whole-matrix product (the
 // same chain of fused multiply-adds over the batch, depth block by depth
