@@ -41,6 +41,14 @@ type Impl struct {
 	// implementation has none.
 	SMRAlt   int
 	SgemmAlt func(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags)
+	// SgemmLow and SgemmStridedLow, where an implementation has them, are
+	// the main float32 shape's low-row kernels (sgemmLowRef with mr = SMR,
+	// nr = SNR, low = SLowMR): the first SLowMR rows of a tile, for a last
+	// row panel of at most that many rows (AVX2: 4 of 6, so that 16 rows
+	// run as 6 + 6 + 4 with no padded multiply-adds).
+	SgemmLow        func(k int, a, b, c []float32, ldc int)
+	SgemmStridedLow func(k int, a, b []float32, ldb int, c []float32, ldc int, pf []float32, pfRows int)
+	SLowMR          int
 	// SgemmHalf and SgemmHalfAlt, where an implementation has them, are
 	// half-width edge kernels for the two float32 shapes (sgemmHalfRef):
 	// the first SNR/2 columns of a tile, without epilogue, for a last
@@ -433,6 +441,17 @@ func (impl *Impl) SgemmFor(m int) (mr int, kern func(k int, a, b, c []float32, l
 		return impl.SMRAlt, impl.SgemmAlt, impl.SgemmStridedAlt
 	}
 	return impl.SMR, impl.Sgemm, impl.SgemmStrided
+}
+
+// SgemmLowFor returns the low-row kernels for a product whose kernel has
+// mr rows (from SgemmFor): low = SLowMR and the packed and in-place
+// kernels, or low = 0 and nil where the implementation has none for that
+// shape.
+func (impl *Impl) SgemmLowFor(mr int) (low int, packed func(k int, a, b, c []float32, ldc int), strided func(k int, a, b []float32, ldb int, c []float32, ldc int, pf []float32, pfRows int)) {
+	if impl.SgemmLow == nil || impl.SgemmStridedLow == nil || mr != impl.SMR {
+		return 0, nil, nil
+	}
+	return impl.SLowMR, impl.SgemmLow, impl.SgemmStridedLow
 }
 
 // DgemmFor is SgemmFor for float64: the alternative shape DMRAlt where it

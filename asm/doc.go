@@ -26,7 +26,11 @@
 //     and half-width edge kernels computing the first NR/2 columns of a
 //     tile for a last micro-panel that narrow (sgemmHalfRef;
 //     Impl.SgemmHalf: AVX2 6x8, AVX-512 10x16 and 8x16; both also read
-//     such a panel in place through masked loads, Impl.SgemmHalfMask).
+//     such a panel in place through masked loads, Impl.SgemmHalfMask);
+//     and low-row kernels computing the first rows of a tile for a last
+//     row panel that short (sgemmLowRef; Impl.SgemmLow, SgemmStridedLow:
+//     AVX2 4 of 6 rows, so that 16 rows run as 6 + 6 + 4 without padded
+//     multiply-adds).
 //     And direct kernels that read neither operand packed
 //     (sgemmDirectRef, dgemmDirectRef; Impl.SgemmDirect, DgemmDirect:
 //     AVX-512 8 x 32 / 8 x 16, AVX2 6 x 16 / 6 x 8): a tile of C from A

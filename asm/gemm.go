@@ -175,6 +175,53 @@ func checkStrided(mr, nr, k, la, lb, ldb, lc, ldc, lbias int, flags GemmFlags) {
 	checkGemm(mr, nr, k, la, k*nr, lc, ldc, lbias, flags)
 }
 
+// sgemmLowRef is the specification of the low-row kernels
+// (Impl.SgemmLow, SgemmStridedLow): the first low rows of an mr x nr tile,
+// no epilogue, from a packed A micro-panel of the full mr rows and the B
+// micro-panel, its rows ldb apart (ldb = nr: packed):
+//
+//	for i < low, j < nr: c[i*ldc+j] = sum_p a[p*mr+i] * b[p*ldb+j]
+//
+// A product whose last row panel holds at most low of the kernel's mr
+// rows computes that panel with low/mr of the multiply-adds, each element
+// summed in the same order as by the full kernel (the same bits).
+func sgemmLowRef(mr, nr, low, k int, a, b []float32, ldb int, c []float32, ldc int) {
+	checkLow(mr, nr, low, k, len(a), len(b), ldb, len(c), ldc)
+	for i := 0; i < low; i++ {
+		for j := 0; j < nr; j++ {
+			var s float32
+			for p := 0; p < k; p++ {
+				s += a[p*mr+i] * b[p*ldb+j]
+			}
+			c[i*ldc+j] = s
+		}
+	}
+}
+
+// checkLow panics unless the operands of a low-row kernel fit: k steps of
+// mr values in a, k rows of nr values ldb apart in b, low rows of nr
+// values ldc apart in c.
+func checkLow(mr, nr, low, k, la, lb, ldb, lc, ldc int) {
+	nb := 0
+	if k > 0 {
+		nb = (k-1)*ldb + nr
+	}
+	switch {
+	case k < 0:
+		panic(errNegK)
+	case ldb < nr:
+		panic(errLdb)
+	case ldc < nr:
+		panic(errLdc)
+	case la < k*mr:
+		panic(errShortA)
+	case lb < nb:
+		panic(errShortB)
+	case lc < (low-1)*ldc+nr:
+		panic(errShortC)
+	}
+}
+
 // checkPrefetch panics unless the rows a strided kernel is asked to
 // prefetch, pfRows of them ldb apart from pf[0], lie within pf.
 func checkPrefetch(lpf, ldb, pfRows int) {

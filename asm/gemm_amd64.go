@@ -10,6 +10,7 @@ import "unsafe"
 // with 4 lanes per vector.
 const (
 	avx2SMR, avx2SNR = 6, 16
+	avx2LowMR        = 4 // the 4-row kernels for a last row panel of 1-4 rows
 	avx2DMR, avx2DNR = 6, 8
 )
 
@@ -25,6 +26,21 @@ func sgemmAVX2Asm(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFla
 //
 //go:noescape
 func sgemmStridedAVX2Asm(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags, pf *float32, pfRows int)
+
+// sgemmLowAVX2Asm is sgemmLowRef with mr = 6, nr = 16, low = 4 on raw
+// pointers: a holds k*6 values, b k*16, c four rows of 16 with leading
+// dimension ldc (in elements).
+//
+//go:noescape
+func sgemmLowAVX2Asm(k int, a, b, c *float32, ldc int)
+
+// sgemmStridedLowAVX2Asm is sgemmLowAVX2Asm reading B in place: b holds k
+// rows of 16 values, ldb elements apart; the first min(pfRows, k) steps,
+// rounded down to a multiple of four, prefetch one line each of the rows
+// pf, pf+ldb, ... into L2 (as sgemmStridedAVX2Asm).
+//
+//go:noescape
+func sgemmStridedLowAVX2Asm(k int, a, b *float32, ldb int, c *float32, ldc int, pf *float32, pfRows int)
 
 // dgemmAVX2Asm is dgemmMicroRef with mr = 6, nr = 8 on raw pointers.
 //
@@ -49,6 +65,20 @@ func sgemmStridedAVX2(k int, a, b []float32, ldb int, c []float32, ldc int, bias
 	checkStrided(avx2SMR, avx2SNR, k, len(a), len(b), ldb, len(c), ldc, len(bias), flags)
 	checkPrefetch(len(pf), ldb, pfRows)
 	sgemmStridedAVX2Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags, unsafe.SliceData(pf), pfRows)
+}
+
+// sgemmLowAVX2 checks its operands and runs the 4-row float32 kernel.
+func sgemmLowAVX2(k int, a, b, c []float32, ldc int) {
+	checkLow(avx2SMR, avx2SNR, avx2LowMR, k, len(a), len(b), avx2SNR, len(c), ldc)
+	sgemmLowAVX2Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc)
+}
+
+// sgemmStridedLowAVX2 checks its operands and runs the 4-row float32
+// kernel that reads B in place.
+func sgemmStridedLowAVX2(k int, a, b []float32, ldb int, c []float32, ldc int, pf []float32, pfRows int) {
+	checkLow(avx2SMR, avx2SNR, avx2LowMR, k, len(a), len(b), ldb, len(c), ldc)
+	checkPrefetch(len(pf), ldb, pfRows)
+	sgemmStridedLowAVX2Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), ldb, unsafe.SliceData(c), ldc, unsafe.SliceData(pf), pfRows)
 }
 
 // dgemmAVX2 checks its operands and runs the 6x8 float64 micro-kernel.

@@ -300,6 +300,139 @@ ssstore:
 	VZEROUPPER
 	RET
 
+// One k step of the 4-row fp32 kernels: the first four rows of a 6-row
+// packed A panel (AO/BO as in SSTEP), into Y0..Y7.
+#define LSTEP(AO, BO) \
+	VMOVUPS BO(DI), Y12; \
+	VMOVUPS BO+32(DI), Y13; \
+	VBROADCASTSS AO(SI), Y14; \
+	VFMADD231PS Y12, Y14, Y0; \
+	VFMADD231PS Y13, Y14, Y1; \
+	VBROADCASTSS AO+4(SI), Y15; \
+	VFMADD231PS Y12, Y15, Y2; \
+	VFMADD231PS Y13, Y15, Y3; \
+	VBROADCASTSS AO+8(SI), Y14; \
+	VFMADD231PS Y12, Y14, Y4; \
+	VFMADD231PS Y13, Y14, Y5; \
+	VBROADCASTSS AO+12(SI), Y15; \
+	VFMADD231PS Y12, Y15, Y6; \
+	VFMADD231PS Y13, Y15, Y7
+
+// Store Y0..Y7 to the four rows of C at DX (stride R8).
+#define LSTORE \
+	MOVQ DX, R11; \
+	SSTOREROW(Y0, Y1); \
+	SSTOREROW(Y2, Y3); \
+	SSTOREROW(Y4, Y5); \
+	SSTOREROW(Y6, Y7)
+
+// func sgemmLowAVX2Asm(k int, a, b, c *float32, ldc int)
+//
+// The first four rows of the 6x16 kernel's tile, no epilogue: a holds k
+// steps of six values (rows 4 and 5 are not read), b k rows of 16.
+TEXT ·sgemmLowAVX2Asm(SB), NOSPLIT, $0-40
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $2, R8
+	ZERO
+
+	CMPQ CX, $4
+	JLT  ltail
+
+lloop4:
+	PREFETCHT0 768(SI)
+	LSTEP(0, 0)
+	LSTEP(24, 64)
+	PREFETCHT0 1024(DI)
+	LSTEP(48, 128)
+	LSTEP(72, 192)
+	ADDQ $96, SI
+	ADDQ $256, DI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  lloop4
+
+ltail:
+	TESTQ CX, CX
+	JE    lstore
+
+lloop1:
+	LSTEP(0, 0)
+	ADDQ $24, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNE  lloop1
+
+lstore:
+	LSTORE
+	VZEROUPPER
+	RET
+
+// func sgemmStridedLowAVX2Asm(k int, a, b *float32, ldb int, c *float32, ldc int, pf *float32, pfRows int)
+//
+// sgemmLowAVX2Asm reading B in place, rows ldb apart, with
+// sgemmStridedAVX2Asm's row prefetches and prefetch stream.
+TEXT ·sgemmStridedLowAVX2Asm(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ ldb+24(FP), R12
+	SHLQ $2, R12
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	MOVQ pf+48(FP), R13
+	MOVQ pfRows+56(FP), BX
+	ZERO
+
+	PFCOUNT
+	JEQ  lsloop4pfdone
+
+lsloop4pf:
+	PREFETCHT0 768(SI)
+	BROWPF(LSTEP, 0)
+	BROWPF(LSTEP, 24)
+	BROWPF(LSTEP, 48)
+	BROWPF(LSTEP, 72)
+	ADDQ $96, SI
+	SUBQ $4, CX
+	DECQ BX
+	JNE  lsloop4pf
+
+lsloop4pfdone:
+	CMPQ CX, $4
+	JLT  lstail
+
+lsloop4:
+	PREFETCHT0 768(SI)
+	BROW(LSTEP, 0)
+	BROW(LSTEP, 24)
+	BROW(LSTEP, 48)
+	BROW(LSTEP, 72)
+	ADDQ $96, SI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  lsloop4
+
+lstail:
+	TESTQ CX, CX
+	JE    lsstore
+
+lsloop1:
+	LSTEP(0, 0)
+	ADDQ $24, SI
+	ADDQ R12, DI
+	DECQ CX
+	JNE  lsloop1
+
+lsstore:
+	LSTORE
+	VZEROUPPER
+	RET
+
 // One k step of the fp64 kernel.
 #define DSTEP(AO, BO) \
 	VMOVUPD BO(DI), Y12; \

@@ -16,6 +16,16 @@ type microKernel[T float32 | float64] func(k int, a, b, c []T, ldc int, bias []T
 // rows pf[0], pf[ldb], ... (pfRows of them) into L2 as it goes.
 type stridedKernel[T float32 | float64] func(k int, a, b []T, ldb int, c []T, ldc int, bias []T, flags asm.GemmFlags, pf []T, pfRows int)
 
+// lowOff, set by tests and benchmarks, keeps the low-row kernels
+// (asm.Impl.SgemmLowFor) out of the engine: a last row panel of few rows
+// then runs on the full kernel, padded. With them (AVX2: 4 of 6 rows),
+// Zen 4, AVX-512 masked, paired interleaved medians of on over off, one
+// thread: 16x1000x1000 1.14, 16x784x4000 1.06, 100x784x4000 1.04,
+// 128x1000x1000 1.03, 40x1000x1000 1.01; two threads: 16x1000x1000 1.08,
+// 16x784x4000 1.11, 100x784x4000 1.00. They change no bit of C
+// (TestLowRowKernels).
+var lowOff bool
+
 // parallelMinFlops is the problem size (2mnk) below which a call runs on one
 // thread: waking workers costs a few microseconds.
 var parallelMinFlops = 4 << 20
@@ -128,6 +138,11 @@ type gemmCall[T float32 | float64] struct {
 	// halfMask, if not nil, is its masked in-place form
 	// (asm.Impl.SgemmHalfMask), used with kernS for that panel.
 	halfMask func(k int, a, b []T, ldb int, c []T, ldc, cols int)
+	// low and lowS, if not nil, are the low-row kernels
+	// (asm.Impl.SgemmLowFor) for a last row panel of at most lowMR rows.
+	low   func(k int, a, b, c []T, ldc int)
+	lowS  func(k int, a, b []T, ldb int, c []T, ldc int, pf []T, pfRows int)
+	lowMR int
 	// trans, if not nil, is the transposing copy that packs A
 	// (asm.Impl.Transpose; float32 only).
 	trans   func(dst, src []T, lds, rows, kc int)
@@ -165,7 +180,10 @@ func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elem
 	}
 	g.kern = kern
 	if g.bT || !stridedFriendly(g.ldb, elemSize) && !conflictInPlace(g.m, mr, nr, g.ldb, elemSize) {
-		g.kernS, g.halfMask = nil, nil
+		g.kernS, g.halfMask, g.lowS = nil, nil, nil
+	}
+	if lowOff {
+		g.low, g.lowS = nil, nil
 	}
 	g.bl = packedBlocking(mr, nr, elemSize, g.k)
 	threads := numThreads()
@@ -320,19 +338,25 @@ func (g *gemmCall[T]) tiles(tid int, pos *blockPos[T], r0, r1, jp0, jp1 int) {
 					g.kern(kc, ap, bp, g.c[ci*g.ldc+cj:], g.ldc, bias, flags)
 					continue
 				}
-				g.edgeKernel(cols, nr, kc, ap, bp, tmp)
+				g.edgeKernel(rows, cols, nr, kc, ap, bp, tmp)
 				edgeTile(g.c[ci*g.ldc+cj:], g.ldc, tmp, nr, rows, cols, bias, flags)
 			}
 		}
 	}
 }
 
-// edgeKernel computes an edge tile into tmp (leading dimension nr, no
-// epilogue): on the half-width kernel when the tile has at most nr/2
-// columns and the implementation has one, on the full kernel otherwise.
-func (g *gemmCall[T]) edgeKernel(cols, nr, k int, ap, bp, tmp []T) {
+// edgeKernel computes an edge tile of rows x cols into tmp (leading
+// dimension nr, no epilogue): on the half-width kernel when the tile has
+// at most nr/2 columns and the implementation has one, on the low-row
+// kernel when it has all nr columns and at most lowMR rows, on the full
+// kernel otherwise. Each computes an element as the full kernel does.
+func (g *gemmCall[T]) edgeKernel(rows, cols, nr, k int, ap, bp, tmp []T) {
 	if g.half != nil && 2*cols <= nr {
 		g.half(k, ap, bp, tmp, nr)
+		return
+	}
+	if g.low != nil && cols == nr && rows <= g.lowMR {
+		g.low(k, ap, bp, tmp, nr)
 		return
 	}
 	g.kern(k, ap, bp, tmp, nr, nil, 0)

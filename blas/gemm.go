@@ -59,9 +59,11 @@ func sgemm(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []fl
 	}
 	mr, kern, kernS := impl.SgemmFor(m)
 	half, halfMask := impl.SgemmHalfFor(m)
+	lowMR, low, lowS := impl.SgemmLowFor(mr)
 	ws := workspaces32.get()
 	ws.call = gemmCall[float32]{aT: aT, bT: bT, m: m, n: n, k: k, alpha: alpha, beta: beta,
-		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, bias: bias, relu: relu, ws: ws, kernS: kernS, half: half, halfMask: halfMask, trans: asm.Transpose}
+		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, bias: bias, relu: relu, ws: ws, kernS: kernS, half: half, halfMask: halfMask,
+		low: low, lowS: lowS, lowMR: lowMR, trans: asm.Transpose}
 	gemm(&ws.call, kern, mr, impl.SNR, 4)
 	workspaces32.put(ws)
 }

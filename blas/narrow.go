@@ -271,7 +271,11 @@ func (g *gemmCall[T]) runNarrow(tid int) {
 							g.kernS(kcb, ap, bs, g.ldb, g.c[ci*g.ldc+cj:], g.ldc, bias, flags, pfs, pfRows)
 							continue
 						}
-						g.kernS(kcb, ap, bs, g.ldb, tmp, nr, nil, 0, pfs, pfRows)
+						if g.lowS != nil && rows <= g.lowMR {
+							g.lowS(kcb, ap, bs, g.ldb, tmp, nr, pfs, pfRows)
+						} else {
+							g.kernS(kcb, ap, bs, g.ldb, tmp, nr, nil, 0, pfs, pfRows)
+						}
 						edgeTile(g.c[ci*g.ldc+cj:], g.ldc, tmp, nr, rows, cols, bias, flags)
 						continue
 					}
@@ -279,7 +283,7 @@ func (g *gemmCall[T]) runNarrow(tid int) {
 						g.kern(kcb, ap, bp, g.c[ci*g.ldc+cj:], g.ldc, bias, flags)
 						continue
 					}
-					g.edgeKernel(cols, nr, kcb, ap, bp, tmp)
+					g.edgeKernel(rows, cols, nr, kcb, ap, bp, tmp)
 					edgeTile(g.c[ci*g.ldc+cj:], g.ldc, tmp, nr, rows, cols, bias, flags)
 				}
 			}

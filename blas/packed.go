@@ -20,6 +20,8 @@ type PackedB32 struct {
 	k, n, mr, nr int
 	kern         func(k int, a, b, c []float32, ldc int, bias []float32, flags asm.GemmFlags)
 	half         func(k int, a, b, c []float32, ldc int) // nil, or the half-width edge kernel
+	low          func(k int, a, b, c []float32, ldc int) // nil, or the low-row edge kernel
+	lowMR        int
 	b            []float32
 	task         packedTask
 }
@@ -51,6 +53,10 @@ func (p *PackedB32) Pack(tB gblas.Transpose, k, n int, b []float32, ldb int, row
 	impl := asm.Current()
 	p.mr, p.kern, _ = impl.SgemmFor(max(rows, 1))
 	p.half, _ = impl.SgemmHalfFor(max(rows, 1))
+	p.lowMR, p.low, _ = impl.SgemmLowFor(p.mr)
+	if lowOff {
+		p.low = nil
+	}
 	p.k, p.n, p.nr = k, n, impl.SNR
 	nr := p.nr
 	panels := (n + nr - 1) / nr
@@ -209,6 +215,8 @@ func (p *PackedB32) compute(pa []float32, ws *PackedWorkspace32, m int, c []floa
 			}
 			if p.half != nil && 2*cols <= nr {
 				p.half(k, ap, bp, ws.tmp, nr)
+			} else if p.low != nil && cols == nr && rows <= p.lowMR {
+				p.low(k, ap, bp, ws.tmp, nr)
 			} else {
 				p.kern(k, ap, bp, ws.tmp, nr, nil, 0)
 			}
