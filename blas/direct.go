@@ -238,6 +238,38 @@ func (d *directCall[T]) tiles(i0, i1, jp, pc int) {
 // from pc; the blocks after the first accumulate into C.
 func (d *directCall[T]) tile(it, jp, pc int) { d.tiles(it, it+1, jp, pc) }
 
+// splitImbalance is the largest part's share of the work over the mean
+// share when count tiles (the last of them last of full wide) are split
+// into parts contiguous ranges as RunPart splits them, each tile weighing
+// its width. The direct path splits the row tiles instead of the column
+// panels where that balances better: a last column panel of 4 of 32
+// columns left one thread of two with 2 of the 3.125 panels' work at
+// 128x100x100. Zen 4, two threads, paired interleaved medians of the row
+// split over the column split: AVX-512 128x100x100 1.10, 100x100x100
+// 1.10, 64x100x100 1.08, 48x100x100 1.14, 256x100x100 1.13, 128x200x200
+// 1.03; AVX2 128x100x100 1.08, 48x100x100 1.06, 256x100x100 1.05; where
+// the columns split evenly the column split was as fast or faster
+// (128x128x128 0.99 / 1.00 AVX-512 / AVX2, 96x256x256 0.95 / 0.97,
+// 256x256x256 0.98 / 1.00), and so it stays on ties (AVX2 64x100x100,
+// where the rows balance worse, measured 0.91-1.00 split by rows).
+func splitImbalance(count, last, full, parts int) float64 {
+	if count <= 0 || parts <= 1 {
+		return 1
+	}
+	parts = min(parts, count)
+	total := float64(count-1) + float64(last)/float64(full)
+	worst := 0.0
+	for p := 0; p < parts; p++ {
+		lo, hi := p*count/parts, (p+1)*count/parts
+		w := float64(hi - lo)
+		if hi == count {
+			w += float64(last)/float64(full) - 1
+		}
+		worst = max(worst, w)
+	}
+	return worst / (total / float64(parts))
+}
+
 // betaFlags prepares C for a kernel whose epilogue either overwrites C or
 // adds to it: with beta = 0 it returns no flag (C is written without being
 // read), otherwise asm.Accumulate, after scaling C by beta (scaleRows)
@@ -273,6 +305,10 @@ func gemmDirect[T float32 | float64](kern directKernel[T], mr, nr, elemSize int,
 	// share.
 	d.splitRows = order == directRowsOuter
 	if order == directColsOuter && d.nP < 2*threads && d.mT > d.nP {
+		d.splitRows = true
+	}
+	if order == directColsOuter && threads > 1 &&
+		splitImbalance(d.mT, m-(d.mT-1)*mr, mr, threads) < splitImbalance(d.nP, n-(d.nP-1)*nr, nr, threads) {
 		d.splitRows = true
 	}
 	if d.splitRows {

@@ -803,3 +803,24 @@ func TestDotPath(t *testing.T) {
 		}
 	})
 }
+
+// TestSplitImbalance pins the direct path's measure of how evenly a split
+// of tiles (the last one partial) shares the work.
+func TestSplitImbalance(t *testing.T) {
+	for _, c := range []struct {
+		count, last, full, parts int
+		want                     float64
+	}{
+		{4, 4, 32, 2, 2 / 1.5625},   // 128x100x100 on 32-column panels: 2 | 1.125
+		{16, 8, 8, 2, 1},            // 128 rows in 8-row tiles
+		{7, 4, 16, 2, 3.25 / 3.125}, // 100 columns in 16-column panels: 3 | 3.25
+		{22, 2, 6, 2, 11 / (21.0 + 2.0/6) * 2},
+		{5, 5, 5, 3, 2 / (5.0 / 3)},
+		{3, 1, 4, 8, 1 / ((2 + 0.25) / 3)}, // more parts than tiles
+		{1, 3, 8, 1, 1},
+	} {
+		if got := splitImbalance(c.count, c.last, c.full, c.parts); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("splitImbalance(%d, %d, %d, %d) = %v, want %v", c.count, c.last, c.full, c.parts, got, c.want)
+		}
+	}
+}
