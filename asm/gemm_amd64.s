@@ -8,8 +8,9 @@
 //   Y14,Y15  broadcasts of packed A (alternating, to break false dependences)
 //   SI = a, DI = b, CX = k, DX = c, R8 = ldc in bytes, R9 = bias, R10 = flags
 
-// One k step of the fp32 kernel; AO/BO are byte offsets into a and b.
-#define SSTEP(AO, BO) \
+// One k step of the 4-row fp32 kernels: the first four rows of a 6-row
+// packed A panel (AO/BO as in SSTEP), into Y0..Y7.
+#define LSTEP(AO, BO) \
 	VMOVUPS BO(DI), Y12; \
 	VMOVUPS BO+32(DI), Y13; \
 	VBROADCASTSS AO(SI), Y14; \
@@ -23,7 +24,12 @@
 	VFMADD231PS Y13, Y14, Y5; \
 	VBROADCASTSS AO+12(SI), Y15; \
 	VFMADD231PS Y12, Y15, Y6; \
-	VFMADD231PS Y13, Y15, Y7; \
+	VFMADD231PS Y13, Y15, Y7
+
+// One k step of the fp32 kernel; AO/BO are byte offsets into a and b:
+// the 4-row step, then rows 4 and 5.
+#define SSTEP(AO, BO) \
+	LSTEP(AO, BO); \
 	VBROADCASTSS AO+16(SI), Y14; \
 	VFMADD231PS Y12, Y14, Y8; \
 	VFMADD231PS Y13, Y14, Y9; \
@@ -146,13 +152,17 @@
 	VMAXPS Y14, Y10, Y10; \
 	VMAXPS Y14, Y11, Y11
 
-// Store the accumulators to the C tile at DX.
-#define SSTORE \
+// Store Y0..Y7 to the four rows of C at DX (stride R8).
+#define LSTORE \
 	MOVQ DX, R11; \
 	SSTOREROW(Y0, Y1); \
 	SSTOREROW(Y2, Y3); \
 	SSTOREROW(Y4, Y5); \
-	SSTOREROW(Y6, Y7); \
+	SSTOREROW(Y6, Y7)
+
+// Store the accumulators to the C tile at DX.
+#define SSTORE \
+	LSTORE; \
 	SSTOREROW(Y8, Y9); \
 	SSTOREROW(Y10, Y11)
 
@@ -299,32 +309,6 @@ ssstore:
 	SSTORE
 	VZEROUPPER
 	RET
-
-// One k step of the 4-row fp32 kernels: the first four rows of a 6-row
-// packed A panel (AO/BO as in SSTEP), into Y0..Y7.
-#define LSTEP(AO, BO) \
-	VMOVUPS BO(DI), Y12; \
-	VMOVUPS BO+32(DI), Y13; \
-	VBROADCASTSS AO(SI), Y14; \
-	VFMADD231PS Y12, Y14, Y0; \
-	VFMADD231PS Y13, Y14, Y1; \
-	VBROADCASTSS AO+4(SI), Y15; \
-	VFMADD231PS Y12, Y15, Y2; \
-	VFMADD231PS Y13, Y15, Y3; \
-	VBROADCASTSS AO+8(SI), Y14; \
-	VFMADD231PS Y12, Y14, Y4; \
-	VFMADD231PS Y13, Y14, Y5; \
-	VBROADCASTSS AO+12(SI), Y15; \
-	VFMADD231PS Y12, Y15, Y6; \
-	VFMADD231PS Y13, Y15, Y7
-
-// Store Y0..Y7 to the four rows of C at DX (stride R8).
-#define LSTORE \
-	MOVQ DX, R11; \
-	SSTOREROW(Y0, Y1); \
-	SSTOREROW(Y2, Y3); \
-	SSTOREROW(Y4, Y5); \
-	SSTOREROW(Y6, Y7)
 
 // func sgemmLowAVX2Asm(k int, a, b, c *float32, ldc int)
 //
