@@ -174,41 +174,55 @@ func onBothL1s(threads int, f func(i int)) {
 }
 
 // TestSplitThreads checks the engine's factoring of the threads into row
-// and column groups against a brute-force minimum of the same cost (tiles
-// plus the row panels of A each thread packs), and the cases it decides:
-// rows on a tie, the columns where an odd row count would leave one thread
-// a whole panel row more, and rows again where the columns' saving is
-// smaller than the packing of A both threads would repeat.
+// and column groups against a brute-force minimum of the same cost (tiles,
+// the row panels of A each thread packs, and the tiles computed with B
+// panels other threads packed when the rows are split), and the cases it
+// decides: the columns where B would be shared for little saving, the rows
+// where A is transposed and its packing would be repeated, or where the
+// columns are few.
 func TestSplitThreads(t *testing.T) {
-	for _, c := range []struct{ threads, mP, nP, tm, tn int }{
-		{2, 100, 100, 2, 1}, // a tie: rows
-		{2, 1, 100, 1, 2},   // one row panel: the columns
-		{2, 3, 100, 1, 2},   // rows 2x(100+f) against columns 3x(50+f)
-		{2, 25, 8, 2, 1},    // the RNN's weight gradient at 250 units: 13x8.5 < 25x4.5
-		{2, 25, 32, 1, 2},   // 13x32.5 > 25x16.5
-		{4, 2, 100, 2, 2},
-		{16, 96, 100, 16, 1}, // 6x100.5 < 12x50.5 < 24x25.5
-		{16, 100, 100, 4, 4}, // 7x100.5 > 25x25.5
-		{1, 7, 9, 1, 1},
+	for _, c := range []struct {
+		threads, mP, nP int
+		aT              bool
+		tm, tn          int
+	}{
+		{2, 128, 32, false, 1, 2}, // 1024³: 64x(32+0.85)+0.15x1024 > 128x(16+0.85)
+		{2, 100, 100, false, 1, 2},
+		{2, 1, 100, false, 1, 2}, // one row panel: the columns
+		{2, 3, 100, false, 1, 2},
+		{2, 10, 32, true, 2, 1},  // 100x1000x1000 with A transposed: 5x34.5+0.15x80 < 10x18.5
+		{2, 25, 8, true, 2, 1},   // the RNN's weight gradient at 250 units: 13x10.5+0.15x52 < 25x6.5
+		{2, 25, 8, false, 1, 2},  // untransposed: 13x8.85+0.15x52 > 25x4.85
+		{2, 100, 4, false, 2, 1}, // few columns: 50x4.85+0.15x100 < 100x2.85
+		{4, 2, 100, false, 1, 4},
+		{16, 96, 100, true, 16, 1}, // 6x102.5+0.15x563 < 12x52.5+0.15x525 < ...
+		{1, 7, 9, false, 1, 1},
 	} {
-		tm, tn := splitThreads(c.threads, c.mP, c.nP)
+		tm, tn := splitThreads(c.threads, c.mP, c.nP, c.aT)
 		if tm != c.tm || tn != c.tn {
-			t.Errorf("splitThreads(%d, %d, %d) = %d, %d; want %d, %d", c.threads, c.mP, c.nP, tm, tn, c.tm, c.tn)
+			t.Errorf("splitThreads(%d, %d, %d, %v) = %d, %d; want %d, %d", c.threads, c.mP, c.nP, c.aT, tm, tn, c.tm, c.tn)
 		}
 	}
-	for threads := 1; threads <= 12; threads++ {
-		for mP := 1; mP <= 40; mP += 3 {
-			for nP := 1; nP <= 40; nP += 5 {
-				tm, tn := splitThreads(threads, mP, nP)
-				if tm*tn != threads {
-					t.Fatalf("splitThreads(%d, %d, %d) = %d, %d: not a factoring", threads, mP, nP, tm, tn)
-				}
-				cost := func(tm, tn int) float64 {
-					return float64((mP+tm-1)/tm) * (float64((nP+tn-1)/tn) + splitPackCost)
-				}
-				for d := 1; d <= threads; d++ {
-					if threads%d == 0 && cost(d, threads/d) < cost(tm, tn) {
-						t.Fatalf("splitThreads(%d, %d, %d) = %d, %d; %d, %d costs less", threads, mP, nP, tm, tn, d, threads/d)
+	for _, aT := range []bool{false, true} {
+		pack := splitPackCost
+		if aT {
+			pack = splitPackCostT
+		}
+		for threads := 1; threads <= 12; threads++ {
+			for mP := 1; mP <= 40; mP += 3 {
+				for nP := 1; nP <= 40; nP += 5 {
+					tm, tn := splitThreads(threads, mP, nP, aT)
+					if tm*tn != threads {
+						t.Fatalf("splitThreads(%d, %d, %d, %v) = %d, %d: not a factoring", threads, mP, nP, aT, tm, tn)
+					}
+					cost := func(tm, tn int) float64 {
+						rows, cols := float64((mP+tm-1)/tm), float64((nP+tn-1)/tn)
+						return rows*(cols+pack) + splitShareCost*rows*cols*float64(tm-1)/float64(tm)
+					}
+					for d := 1; d <= threads; d++ {
+						if threads%d == 0 && cost(d, threads/d) < cost(tm, tn) {
+							t.Fatalf("splitThreads(%d, %d, %d, %v) = %d, %d; %d, %d costs less", threads, mP, nP, aT, tm, tn, d, threads/d)
+						}
 					}
 				}
 			}

@@ -46,9 +46,10 @@ type workspace[T float32 | float64] struct {
 }
 
 // size makes the buffers a call of m x k needs large enough: the shared B
-// panels and per-thread A blocks of the general path, or the packed A and
-// per-thread B groups of the narrow path.
-func (w *workspace[T]) size(threads int, bl blocking, m, k int, narrow bool) {
+// panels and per-thread A blocks of the general path (its tn column groups
+// of B panels each rounded up to a whole share of the panels), or the
+// packed A and per-thread B groups of the narrow path.
+func (w *workspace[T]) size(threads, tn int, bl blocking, m, k int, narrow bool) {
 	grow := func(s []T, n int) []T {
 		if cap(s) < n {
 			s = make([]T, n)
@@ -60,7 +61,7 @@ func (w *workspace[T]) size(threads int, bl blocking, m, k int, narrow bool) {
 		nAll = (m + bl.mr - 1) / bl.mr * bl.mr * k
 		ng = narrowGroup * bl.kc * bl.nr
 	} else {
-		nb = bl.kc * ((bl.nc + bl.nr - 1) / bl.nr) * bl.nr
+		nb = bl.kc * bl.nr * tn * groupPanels(bl, tn)
 		na = bl.mc * bl.kc
 	}
 	for i := range w.b {
@@ -199,8 +200,8 @@ func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elem
 		defer pool.Default.Release()
 	}
 	g.threads = threads
-	g.tm, g.tn = splitThreads(threads, mP, nP)
-	g.ws.size(threads, g.bl, g.m, g.k, g.narrow)
+	g.tm, g.tn = splitThreads(threads, mP, nP, g.aT)
+	g.ws.size(threads, g.tn, g.bl, g.m, g.k, g.narrow)
 	g.sync.reset(threads)
 	g.claim.Store(0)
 	if threads == 1 {
@@ -213,18 +214,25 @@ func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elem
 }
 
 // splitThreads factors threads = tm*tn to balance the per-thread work on
-// an mP x nP grid of micro-tiles, preferring to split rows (loop 3), which
-// lets each thread pack its own A block while all share B. A thread's work
-// is its tiles plus the packing of its row panels of A (splitPackCost
-// tiles each): with the columns split, every thread packs all of A.
-func splitThreads(threads, mP, nP int) (tm, tn int) {
+// an mP x nP grid of micro-tiles. A thread's work is its tiles, the packing
+// of its row panels of A (packCost tiles each: with the columns split, every
+// thread packs all of A) and, with the rows split, the cost of sharing B:
+// each thread then computes with micro-panels of B that other threads
+// packed (their lines cross between cores) and waits at a barrier once per
+// depth block, shareCost per tile it computes with another thread's panel.
+// aT says whether A is transposed, which makes its packing dearer.
+func splitThreads(threads, mP, nP int, aT bool) (tm, tn int) {
+	pack := splitPackCost
+	if aT {
+		pack = splitPackCostT
+	}
 	best := -1.0
 	for t := threads; t >= 1; t-- {
 		if threads%t != 0 {
 			continue
 		}
-		rows, cols := (mP+t-1)/t, (nP+threads/t-1)/(threads/t)
-		cost := float64(rows) * (float64(cols) + splitPackCost)
+		rows, cols := float64((mP+t-1)/t), float64((nP+threads/t-1)/(threads/t))
+		cost := rows*(cols+pack) + splitShareCost*rows*cols*(1-1/float64(t))
 		if best < 0 || cost < best {
 			best, tm, tn = cost, t, threads/t
 		}
@@ -232,16 +240,29 @@ func splitThreads(threads, mP, nP int) (tm, tn int) {
 	return tm, tn
 }
 
-// splitPackCost is the cost of packing one row panel of A for a depth
-// block, in micro-tiles of the same depth (a 10-row panel of transposed A
-// packs at ~14 GB/s on Zen 4, 0.6 of the tile's time; untransposed, with
-// the transpose kernel, ~0.3; on Zen 5's faster FMAs about twice that).
-// Counting it moves near-ties from column splits, where both threads pack
-// all of A, to row splits: two threads, paired interleaved medians,
-// 250x12544x251 with A transposed (the RNN's weight gradient at 250 hidden
-// units) 1.09, 490x1000x250 1.08, 250x1000x256 1.02; the RNN step at
-// hidden 250, batch 16, 1.11.
-const splitPackCost = 0.5
+// The costs splitThreads weighs, in micro-tiles of the same depth, measured
+// on Zen 5 (AVX-512, 8x32 tiles; two vCPUs whose cache lines take ~200 ns
+// to cross, a 400 ns round trip). splitPackCost: packing one row panel of
+// A, untransposed (with the transpose kernel), 0.85-0.9 of a tile on one
+// thread. splitPackCostT: transposed A (strided copies of mr values), 2.0
+// on one thread; two threads each packing all of A contend for memory, and
+// the columns lost on every shape with A transposed tried (512³ 0.96-0.99,
+// 1024³ 0.95-1.06, 100x1000x1000 0.98), so it counts 2.5, which keeps the
+// rows there. splitShareCost: a tile computed with a B micro-panel another
+// thread packed, and its share of the barrier, 0.15 (fitted to the ratios
+// below; it ranged 0.07-0.35 across shapes). Two threads, columns over
+// rows, paired interleaved ratios: 512³ 1.13, 1.05, 1.16; 1024³ 1.05,
+// 1.04, 0.98; 1000x64x1000 1.13, 1.10, 1.02; 250x1000x256 1.12, 1.15,
+// 1.19; 2048³, 128x1000x1000, 784x100x4000, 4000x100x4000 and 490x1000x250
+// level (0.98-1.06). On Zen 4 an earlier model without the sharing term
+// (packing 0.5) had measured the rows ahead on 490x1000x250 (1.08) and
+// 250x1000x256 (1.02); the RNN's weight gradient at 250 hidden units
+// (250x12544x251 with A transposed) keeps the rows on both.
+const (
+	splitPackCost  = 0.85
+	splitPackCostT = 2.5
+	splitShareCost = 0.15
+)
 
 // RunPart runs thread part's share of the call (pool.Task).
 func (g *gemmCall[T]) RunPart(part, _ int) { g.run(part) }
@@ -262,16 +283,36 @@ func (g *gemmCall[T]) run(tid int) {
 			// Pack this thread's share of the panel into the buffer not
 			// used by the previous iteration. Every thread finished
 			// computing with this buffer two iterations ago: it passed
-			// the barrier of the previous iteration only after that.
+			// the barrier of the previous iteration only after that (or,
+			// without barriers, it is the only thread using its panels).
 			pos.b = g.ws.b[iter%2]
+			// The tm threads of a column group pack its panels between
+			// them. With one thread per group (tm = 1) a thread computes
+			// only with the panels it packed itself and meets no barrier,
+			// so threads may be iterations apart: each then packs into
+			// its own region of the buffer, whatever this block's width
+			// and depth.
 			nPanels := (pos.nc + bl.nr - 1) / bl.nr
-			jp0, jp1 := tid*nPanels/g.threads, (tid+1)*nPanels/g.threads
+			ti, tj := tid/g.tn, tid%g.tn
+			g0, g1 := tj*nPanels/g.tn, (tj+1)*nPanels/g.tn
+			jp0, jp1 := g0+ti*(g1-g0)/g.tm, g0+(ti+1)*(g1-g0)/g.tm
+			if g.tm == 1 {
+				pos.b = pos.b[tj*groupPanels(bl, g.tn)*bl.kc*bl.nr-g0*pos.kc*bl.nr:]
+			}
 			packB(pos.b, g.b, g.ldb, g.bT, pc, pos.kc, jc, pos.nc, bl.nr, jp0, jp1)
-			g.sync.wait()
+			if g.tm > 1 {
+				g.sync.wait()
+			}
 			g.compute(tid, &pos)
 			iter++
 		}
 	}
+}
+
+// groupPanels is the most B micro-panels of a column group when the
+// panels of a kc x nc block are split between tn groups.
+func groupPanels(bl blocking, tn int) int {
+	return ((bl.nc+bl.nr-1)/bl.nr + tn - 1) / tn
 }
 
 // compute runs thread tid's micro-tiles of one depth block: a fixed share
