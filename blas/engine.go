@@ -37,7 +37,7 @@ type workspace[T float32 | float64] struct {
 	call gemmCall[T] // the call itself, so that handing it to workers does not allocate
 	b    [2][]T      // shared packed panels of B, kc x nc, double-buffered
 	a    [][]T       // per-thread packed block of A, mc x kc
-	aAll []T         // narrow path: all of op(A), packed depth block after depth block
+	aAll [][]T       // narrow path: all of op(A), packed depth block after depth block (with B transposed, a copy per thread)
 	bm   [][]T       // narrow path: per-thread packed group of narrowGroup B micro-panels
 	tmp  [][]T       // per-thread edge tile, mr x nr
 
@@ -48,8 +48,9 @@ type workspace[T float32 | float64] struct {
 // size makes the buffers a call of m x k needs large enough: the shared B
 // panels and per-thread A blocks of the general path (its tn column groups
 // of B panels each rounded up to a whole share of the panels), or the
-// packed A and per-thread B groups of the narrow path.
-func (w *workspace[T]) size(threads, tn int, bl blocking, m, k int, narrow bool) {
+// packed A (one copy, or with privateA one per thread) and per-thread B
+// groups of the narrow path.
+func (w *workspace[T]) size(threads, tn int, bl blocking, m, k int, narrow, privateA bool) {
 	grow := func(s []T, n int) []T {
 		if cap(s) < n {
 			s = make([]T, n)
@@ -67,14 +68,17 @@ func (w *workspace[T]) size(threads, tn int, bl blocking, m, k int, narrow bool)
 	for i := range w.b {
 		w.b[i] = grow(w.b[i], nb)
 	}
-	w.aAll = grow(w.aAll, nAll)
 	for len(w.a) < threads {
 		w.a = append(w.a, nil)
+		w.aAll = append(w.aAll, nil)
 		w.bm = append(w.bm, nil)
 		w.tmp = append(w.tmp, nil)
 	}
 	for t := 0; t < threads; t++ {
 		w.a[t] = grow(w.a[t], na)
+		if t == 0 || privateA {
+			w.aAll[t] = grow(w.aAll[t], nAll)
+		}
 		w.bm[t] = grow(w.bm[t], ng)
 		if cap(w.tmp[t]) < bl.mr*bl.nr {
 			w.tmp[t] = make([]T, bl.mr*bl.nr)
@@ -152,7 +156,7 @@ type gemmCall[T float32 | float64] struct {
 	tm, tn  int // threads split rows (loop 3) tm ways and columns (loop 2) tn ways
 	ws      *workspace[T]
 
-	narrow bool         // the narrow path (narrow.go): A packed once, threads claim column groups
+	narrow bool         // the narrow path (narrow.go): A packed up front, threads claim column groups
 	sync   barrier      // separates packing a shared operand from computing with it
 	claim  atomic.Int64 // narrow path: column groups claimed so far
 }
@@ -201,7 +205,7 @@ func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elem
 	}
 	g.threads = threads
 	g.tm, g.tn = splitThreads(threads, mP, nP, g.aT)
-	g.ws.size(threads, g.tn, g.bl, g.m, g.k, g.narrow)
+	g.ws.size(threads, g.tn, g.bl, g.m, g.k, g.narrow, g.narrow && g.bT)
 	g.sync.reset(threads)
 	g.claim.Store(0)
 	if threads == 1 {

@@ -13,8 +13,10 @@ import (
 // threads, a barrier per depth block, C re-read from L3 once per depth block)
 // costs more than it saves. Instead:
 //
-//   - all of op(A) is packed once, depth block after depth block, by all
-//     threads together (the call's only barrier follows);
+//   - all of op(A) is packed, depth block after depth block: once, by all
+//     threads together (the call's only barrier follows), or with B
+//     transposed by each thread into its own copy (no barrier: a shared
+//     copy had the threads read panels another core wrote);
 //   - the threads then claim groups of narrowGroup B micro-panels from a
 //     shared counter, and each runs its group through the whole depth k:
 //     per depth block it packs the group's kc x (narrowGroup*NR) slice of
@@ -143,18 +145,30 @@ func (g *gemmCall[T]) runNarrow(tid int) {
 	mP := (g.m + mr - 1) / mr
 	mPad := mP * mr
 	kBlocks := (g.k + kc - 1) / kc
-	pa := g.ws.aAll
-
-	// Pack op(A): unit u is row panel u%mP of depth block u/mP.
+	// Pack op(A): unit u is row panel u%mP of depth block u/mP. With B
+	// transposed and several threads, each thread packs all of it into its
+	// own copy; otherwise the threads pack a share each of one copy and
+	// meet at the call's only barrier. On Zen 5 (cache lines ~200 ns apart
+	// between the two vCPUs), two threads, paired interleaved ratios of
+	// own copies over the shared one: B transposed 100x1000x1000 1.01-1.09,
+	// 100x784x1000 1.03-1.06, 100x4000x4000 1.02-1.04; B not transposed
+	// 100x784x4000 0.95-0.99, 100x1000x1000 0.97-1.06, 128x1000x1000
+	// 0.92-1.08, 16x1000x1000 0.97-1.11, 100x4000x4000 1.00-1.03.
+	private := g.bT && g.threads > 1
+	pa := g.ws.aAll[0]
 	units := kBlocks * mP
-	for u := tid * units / g.threads; u < (tid+1)*units/g.threads; u++ {
+	u0, u1 := tid*units/g.threads, (tid+1)*units/g.threads
+	if private {
+		pa, u0, u1 = g.ws.aAll[tid], 0, units
+	}
+	for u := u0; u < u1; u++ {
 		blk, ip := u/mP, u%mP
 		pc := blk * kc
 		kcb := min(kc, g.k-pc)
 		off := mPad*pc + ip*kcb*mr
 		packA(pa[off:off+kcb*mr], g.a, g.lda, g.aT, ip*mr, min(mr, g.m-ip*mr), pc, kcb, mr, g.alpha, g.trans)
 	}
-	if g.threads > 1 {
+	if g.threads > 1 && !private {
 		g.sync.wait()
 	}
 
