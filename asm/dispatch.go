@@ -46,6 +46,12 @@ type Impl struct {
 	// nr = SNR, low = SLowMR): the first SLowMR rows of a tile, for a last
 	// row panel of at most that many rows (AVX2: 4 of 6, so that 16 rows
 	// run as 6 + 6 + 4 with no padded multiply-adds).
+	// SgemmRows, where an implementation has it, is the row-reading float32
+	// kernel (sgemmRowsRef with mr = SRowsMR, nr = SNR): the rows of A read
+	// in place along the depth, for products with B transposed computed as
+	// their transpose (gemmrows.go). nil: none.
+	SgemmRows       func(k int, a []float32, lda int, b, c []float32, ldc int, flags GemmFlags)
+	SRowsMR         int
 	SgemmLow        func(k int, a, b, c []float32, ldc int)
 	SgemmStridedLow func(k int, a, b []float32, ldb int, c []float32, ldc int, pf []float32, pfRows int)
 	SLowMR          int

@@ -24,4 +24,6 @@ const (
 	errDirectA   = "asm: insufficient length of a"
 	errDirectB   = "asm: insufficient length of b"
 	errPrefetch  = "asm: prefetch rows outside pf"
+	errLda       = "asm: lda smaller than the depth"
+	errRowsFlags = "asm: row-reading kernel takes no flag but Accumulate"
 )

@@ -44,6 +44,21 @@ func sgemmAVX512Asm(k int, a, b, c *float32, ldc int, bias *float32, flags GemmF
 //go:noescape
 func sgemmStridedAVX512Asm(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags, pf *float32, pfRows int)
 
+// sgemmRowsAVX512Asm is sgemmRowsRef with mr = 10, nr = 32 on raw
+// pointers: a holds ten rows of k values, lda elements apart, each
+// contiguous along the depth (broadcast one value a step, as the 10x32
+// kernel broadcasts its packed A); b holds k rows of 32 values.
+//
+//go:noescape
+func sgemmRowsAVX512Asm(k int, a *float32, lda int, b, c *float32, ldc int, flags GemmFlags)
+
+// sgemmRowsAVX512 checks its operands and runs the 10x32 row-reading
+// kernel.
+func sgemmRowsAVX512(k int, a []float32, lda int, b, c []float32, ldc int, flags GemmFlags) {
+	checkRows(avx512SMR, avx512SNR, k, len(a), lda, len(b), len(c), ldc, flags)
+	sgemmRowsAVX512Asm(k, unsafe.SliceData(a), lda, unsafe.SliceData(b), unsafe.SliceData(c), ldc, flags)
+}
+
 // dgemmAVX512Asm is dgemmMicroRef with mr = 10, nr = 16 on raw pointers.
 //
 //go:noescape

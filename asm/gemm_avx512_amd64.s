@@ -1275,3 +1275,92 @@ hm8store:
 	HSTORE8
 	VZEROUPPER
 	RET
+
+// One k step of the fp32 10x32 kernel whose A is read in place: row r of
+// the A tile is k-contiguous at SI + r*lda (R12 = lda in bytes, BX = 3*lda
+// in bytes, R13 = SI + 3*lda), AO the byte offset of the step along k.
+#define SSTEPROWS(AO, BO) \
+	VMOVUPS BO(DI), Z20; \
+	VMOVUPS BO+64(DI), Z21; \
+	VBROADCASTSS AO(SI), Z22; \
+	VFMADD231PS Z20, Z22, Z0; \
+	VFMADD231PS Z21, Z22, Z1; \
+	VBROADCASTSS AO(SI)(R12*1), Z23; \
+	VFMADD231PS Z20, Z23, Z2; \
+	VFMADD231PS Z21, Z23, Z3; \
+	VBROADCASTSS AO(SI)(R12*2), Z24; \
+	VFMADD231PS Z20, Z24, Z4; \
+	VFMADD231PS Z21, Z24, Z5; \
+	VBROADCASTSS AO(SI)(BX*1), Z25; \
+	VFMADD231PS Z20, Z25, Z6; \
+	VFMADD231PS Z21, Z25, Z7; \
+	VBROADCASTSS AO(SI)(R12*4), Z22; \
+	VFMADD231PS Z20, Z22, Z8; \
+	VFMADD231PS Z21, Z22, Z9; \
+	VBROADCASTSS AO(R13)(R12*2), Z23; \
+	VFMADD231PS Z20, Z23, Z10; \
+	VFMADD231PS Z21, Z23, Z11; \
+	VBROADCASTSS AO(SI)(BX*2), Z24; \
+	VFMADD231PS Z20, Z24, Z12; \
+	VFMADD231PS Z21, Z24, Z13; \
+	VBROADCASTSS AO(R13)(R12*4), Z25; \
+	VFMADD231PS Z20, Z25, Z14; \
+	VFMADD231PS Z21, Z25, Z15; \
+	VBROADCASTSS AO(SI)(R12*8), Z22; \
+	VFMADD231PS Z20, Z22, Z16; \
+	VFMADD231PS Z21, Z22, Z17; \
+	VBROADCASTSS AO(R13)(BX*2), Z23; \
+	VFMADD231PS Z20, Z23, Z18; \
+	VFMADD231PS Z21, Z23, Z19
+
+// func sgemmRowsAVX512Asm(k int, a *float32, lda int, b, c *float32, ldc int, flags GemmFlags)
+TEXT ·sgemmRowsAVX512Asm(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R12
+	SHLQ $2, R12
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	MOVQ flags+48(FP), R10
+	LEAQ (R12)(R12*2), BX
+	LEAQ (SI)(BX*1), R13
+	ZERO512
+
+	CMPQ CX, $4
+	JLT  rtail
+
+rloop:
+	SSTEPROWS(0, 0)
+	SSTEPROWS(4, 128)
+	SSTEPROWS(8, 256)
+	SSTEPROWS(12, 384)
+	ADDQ $16, SI
+	ADDQ $16, R13
+	ADDQ $512, DI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  rloop
+
+rtail:
+	TESTQ CX, CX
+	JE    repilogue
+
+rloop1:
+	SSTEPROWS(0, 0)
+	ADDQ $4, SI
+	ADDQ $4, R13
+	ADDQ $128, DI
+	DECQ CX
+	JNE  rloop1
+
+repilogue:
+	TESTQ $1, R10 // Accumulate
+	JE    rstore
+	SACC512
+
+rstore:
+	SSTORE512
+	VZEROUPPER
+	RET
