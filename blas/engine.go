@@ -42,7 +42,13 @@ type workspace[T float32 | float64] struct {
 	tmp  [][]T       // per-thread edge tile, mr x nr
 
 	direct directCall[T] // the direct path (direct.go), here so that handing it to workers does not allocate
-	dot    dotCall[T]    // the dot path (dot.go), likewise
+	// The rows path (rows.go, float32 only): the call, per-thread packed Aᵀ
+	// and tail tiles, and Cᵀ.
+	rows     rowsCall
+	rowsAT   [][]float32
+	rowsTail [][]float32
+	rowsCT   []float32
+	dot      dotCall[T] // the dot path (dot.go), likewise
 }
 
 // size makes the buffers a call of m x k needs large enough: the shared B

@@ -27,6 +27,10 @@ func sgemm(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []fl
 		gemmDot(impl.SgemmDot, impl.DotMR, impl.DotNR, &workspaces32, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias, relu)
 		return
 	}
+	if impl.SgemmRows != nil && useRows(aT, bT, m, n, k, alpha, beta, impl.SRowsMR) {
+		gemmRows(impl, m, n, k, a, lda, b, ldb, c, ldc, bias, relu)
+		return
+	}
 	if impl.SgemmDirect != nil && bias == nil && !relu && alpha != 0 {
 		if !bT {
 			if order := useDirect(m, n, k, ldb, 4, impl.DirectMR, impl.DirectMaxK); order != directNone {

@@ -1,0 +1,177 @@
+package blas
+
+import (
+	"github.com/fastpath-go/fastpath/asm"
+	"github.com/fastpath-go/fastpath/internal/pool"
+)
+
+// The rows path: a float32 product C = A·Bᵀ (+ bias, then ReLU) with A not
+// transposed and few rows, the forward pass of a dense layer at a small
+// batch (B = W, the layer's weights, n x k by rows), runs as its transpose
+// Cᵀ = B·Aᵀ on the row-reading kernel (asm.Impl.SgemmRows): each kernel
+// call broadcasts ten rows of B where they lie, contiguous along the depth,
+// against a packed panel of 32 rows of A. B, the large operand, is read
+// once from memory and neither transposed nor packed (the engine's narrow
+// path transposes it while packing, about a tenth of such a product's
+// time); only A is packed (into Aᵀ panels, a copy per thread). The threads
+// take contiguous ranges of B's row tiles, compute their rows of Cᵀ into a
+// buffer, and transpose them into their columns of C, applying the bias
+// and the ReLU there. Every element of Cᵀ is the same chain of kernel calls
+// whichever thread computes it, so C does not depend on the thread count.
+
+// rowsOff, set by tests and benchmarks, keeps products off the rows path.
+var rowsOff bool
+
+// useRows reports whether C = alpha·op(A)·op(B) + beta·C takes the rows
+// path on an implementation with a row-reading kernel of mr rows.
+func useRows(aT, bT bool, m, n, k int, alpha, beta float32, mr int) bool {
+	if rowsOff || mr == 0 || aT || !bT || alpha != 1 || beta != 0 {
+		return false
+	}
+	mPad := (m + rowsPanel - 1) / rowsPanel * rowsPanel
+	return m <= rowsMaxM && 16*(mPad-m) <= mPad && k >= rowsMinK && n >= rowsMinTiles*mr
+}
+
+// The rows path's bounds (see useRows): at most rowsMaxM rows of A, padded
+// to whole panels of rowsPanel rows by at most a sixteenth (the kernel
+// computes the padding too: a batch of 100 would run as 128, and measured
+// 0.83-0.96 of the engine), depth from rowsMinK, at least rowsMinTiles row
+// tiles of B. Zen 5, paired interleaved runs, rows path over the engine,
+// one thread / two: 128x4000x4000:NT 1.06-1.11 / 1.08-1.12,
+// 128x784x4000:NT 1.07-1.09 / 1.12-1.16, 128x1000x1000:NT 1.06-1.08,
+// 96x1000x1000:NT 1.11-1.12 / 1.17-1.25, 64x4000x4000:NT 1.23-1.24 /
+// 1.20-1.23, 64x1000x1000:NT 1.38-1.39 / 1.18-1.37.
+const (
+	rowsPanel    = 32
+	rowsMaxM     = 128
+	rowsMinK     = 256
+	rowsMinTiles = 8
+)
+
+// rowsCall is one product on the rows path.
+type rowsCall struct {
+	kern          func(k int, a []float32, lda int, b, c []float32, ldc int, flags asm.GemmFlags)
+	m, n, k       int
+	a, b, c       []float32
+	lda, ldb, ldc int
+	bias          []float32
+	relu          bool
+	mr, nr        int
+	mPad, kc, nT  int
+	at            [][]float32 // per thread: Aᵀ packed, depth block after depth block
+	ct            []float32   // Cᵀ, nT*mr rows of mPad values
+	tail          [][]float32 // per thread: a last, partial tile's rows of B, zero-padded to mr rows
+}
+
+// RunPart computes part part of parts (pool.Task): row tiles [t0, t1) of B,
+// that is columns [t0*mr, t1*mr) of C.
+func (r *rowsCall) RunPart(part, parts int) {
+	t0, t1 := part*r.nT/parts, (part+1)*r.nT/parts
+	if t0 >= t1 {
+		return
+	}
+	at := r.at[part]
+	panels := r.mPad / r.nr
+	for pc := 0; pc < r.k; pc += r.kc {
+		kb := min(r.kc, r.k-pc)
+		packB(at[r.mPad*pc:], r.a, r.lda, true, pc, kb, 0, r.m, r.nr, 0, panels)
+	}
+	tail := r.tail[part]
+	for pc := 0; pc < r.k; pc += r.kc {
+		kb := min(r.kc, r.k-pc)
+		var flags asm.GemmFlags
+		if pc > 0 {
+			flags = asm.Accumulate
+		}
+		blk := at[r.mPad*pc : r.mPad*(pc+kb)]
+		for t := t0; t < t1; t++ {
+			j0 := t * r.mr
+			rows := min(r.mr, r.n-j0)
+			w, ldw := r.b[j0*r.ldb+pc:], r.ldb
+			if rows < r.mr {
+				for i := 0; i < rows; i++ {
+					copy(tail[i*kb:(i+1)*kb], r.b[(j0+i)*r.ldb+pc:])
+				}
+				clear(tail[rows*kb : r.mr*kb])
+				w, ldw = tail[:r.mr*kb], kb
+			}
+			w = w[:(r.mr-1)*ldw+kb]
+			for p := 0; p < panels; p++ {
+				r.kern(kb, w, ldw, blk[p*kb*r.nr:(p+1)*kb*r.nr], r.ct[j0*r.mPad+p*r.nr:], r.mPad, flags)
+			}
+		}
+	}
+	// Cᵀ's rows [j0, j1) become C's columns [j0, j1), then the epilogue.
+	j0, j1 := t0*r.mr, min(t1*r.mr, r.n)
+	asm.TransposeTo(r.c[j0:], r.ldc, r.ct[j0*r.mPad:], r.mPad, j1-j0, r.m)
+	if r.bias == nil && !r.relu {
+		return
+	}
+	for i := 0; i < r.m; i++ {
+		row := r.c[i*r.ldc+j0 : i*r.ldc+j1]
+		switch {
+		case r.relu && r.bias != nil:
+			asm.BiasRelu(row, row, r.bias[j0:j1])
+		case r.relu:
+			asm.Relu(row, row)
+		default:
+			for j, b := range r.bias[j0:j1] {
+				row[j] += b
+			}
+		}
+	}
+}
+
+// gemmRows runs C = A·Bᵀ (+ bias[j] on column j when bias is not nil, then
+// the ReLU when relu is set) on the rows path; the caller has checked
+// useRows.
+func gemmRows(impl *asm.Impl, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, bias []float32, relu bool) {
+	mr, nr := impl.SRowsMR, impl.SNR
+	r := rowsCall{kern: impl.SgemmRows, m: m, n: n, k: k, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, bias: bias, relu: relu,
+		mr: mr, nr: nr, mPad: (m + nr - 1) / nr * nr, kc: rowsDepth(k), nT: (n + mr - 1) / mr}
+	threads := min(numThreads(), r.nT)
+	if 2*float64(m)*float64(n)*float64(k) < float64(parallelMinFlops) {
+		threads = 1
+	}
+	if threads > 1 && !pool.Default.Acquire(threads) {
+		threads = 1
+	} else if threads > 1 {
+		defer pool.Default.Release()
+	}
+	w := workspaces32.get()
+	defer workspaces32.put(w)
+	grow := func(s []float32, n int) []float32 {
+		if cap(s) < n {
+			s = make([]float32, n)
+		}
+		return s[:n]
+	}
+	for len(w.rowsAT) < threads {
+		w.rowsAT = append(w.rowsAT, nil)
+		w.rowsTail = append(w.rowsTail, nil)
+	}
+	for t := 0; t < threads; t++ {
+		w.rowsAT[t] = grow(w.rowsAT[t], r.mPad*k)
+		w.rowsTail[t] = grow(w.rowsTail[t], mr*r.kc)
+	}
+	w.rowsCT = grow(w.rowsCT, r.nT*mr*r.mPad)
+	r.at, r.tail, r.ct = w.rowsAT, w.rowsTail, w.rowsCT
+	if threads == 1 {
+		r.RunPart(0, 1)
+		return
+	}
+	w.rows = r
+	pool.Default.Run(threads, &w.rows)
+	w.rows = rowsCall{}
+}
+
+// rowsDepth is the rows path's depth block: the whole depth up to
+// rowsMaxKC, else equal blocks of at most that many steps (a block of Aᵀ,
+// kc x 128 values at a batch of 100, stays in L2; ten rows of B, in L1).
+func rowsDepth(k int) int {
+	nb := (k + rowsMaxKC - 1) / rowsMaxKC
+	return (k + nb - 1) / nb
+}
+
+// rowsMaxKC bounds the rows path's depth block.
+var rowsMaxKC = 512

@@ -1,0 +1,113 @@
+package blas
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/fastpath-go/fastpath/asm"
+	gblas "gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+)
+
+// TestRowsPath checks the selection of the rows path (A not transposed, B
+// transposed, alpha 1, beta 0, up to 128 rows padded by at most a
+// sixteenth, depth from 256, enough row tiles of B) and products on it: row
+// tiles of B cut at every edge (n not a multiple of 10: the zero-padded
+// tail tile), one and several depth blocks (the block shortened to 64 and
+// 100 so that small depths cross it), padded strides, NaN in C (not read),
+// bias and ReLU (a NaN in a row of A gives +0 after the ReLU across that
+// row), against the float64 reference and bit-identical at 1, 2, 3 and 7
+// threads; the rows path off gives the same values to rounding.
+func TestRowsPath(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		impl := asm.Current()
+		if impl.SgemmRows == nil {
+			t.Skip("no row-reading kernel")
+		}
+		mr := impl.SRowsMR
+		for _, c := range []struct {
+			m, n, k int
+			want    bool
+		}{
+			{128, 4000, 4000, true}, {32, 80, 256, true}, {64, 100, 300, true}, {120, 100, 300, true}, {62, 100, 300, true},
+			{100, 4000, 4000, false}, {119, 4000, 4000, false}, {17, 80, 256, false}, {16, 4000, 4000, false},
+			{129, 4000, 4000, false}, {128, 4000, 255, false}, {128, 8*mr - 1, 1000, false},
+		} {
+			if got := useRows(false, true, c.m, c.n, c.k, 1, 0, mr); got != c.want {
+				t.Errorf("useRows(%dx%dx%d) = %v, want %v", c.m, c.k, c.n, got, c.want)
+			}
+		}
+		for _, v := range []struct {
+			aT, bT      bool
+			alpha, beta float32
+		}{{true, true, 1, 0}, {false, false, 1, 0}, {false, true, 2, 0}, {false, true, 1, 1}} {
+			if useRows(v.aT, v.bT, 128, 4000, 4000, v.alpha, v.beta, mr) {
+				t.Errorf("useRows takes aT=%v bT=%v alpha=%v beta=%v", v.aT, v.bT, v.alpha, v.beta)
+			}
+		}
+		r := rand.New(rand.NewPCG(61, 62))
+		prevKC := rowsMaxKC
+		defer func() { rowsMaxKC = prevKC }()
+		for _, kc := range []int{64, 100, 512} {
+			rowsMaxKC = kc
+			for _, sh := range [][3]int{{32, 81, 257}, {64, 99, 300}, {96, 333, 700}, {128, 95, 256}, {120, 200, 513}, {61, 80, 1100}} {
+				m, n, k := sh[0], sh[1], sh[2]
+				if !useRows(false, true, m, n, k, 1, 0, mr) || useDot(false, true, m, n, k, impl.DotMR) {
+					t.Fatalf("%dx%dx%d: not on the rows path", m, k, n)
+				}
+				g := newGemmCase(r, gblas.NoTrans, gblas.Trans, m, n, k, (m+n)%3, 1, 0)
+				checkThreadCounts(t, g, true, 1, 2, 3, 7)
+				// The same product off the rows path agrees to rounding
+				// (check's bound holds for both).
+				prev := rowsOff
+				rowsOff = true
+				checkThreadCounts(t, g, true, 2)
+				rowsOff = prev
+				for _, relu := range []bool{false, true} {
+					g := newGemmCase(r, gblas.NoTrans, gblas.Trans, m, n, k, 1, 1, 0)
+					g.relu = relu
+					g.bias = make([]float64, n)
+					bias32 := make([]float32, n)
+					for j := range bias32 {
+						bias32[j] = float32(r.NormFloat64())
+						g.bias[j] = float64(bias32[j])
+					}
+					a, b, c := g.slices()
+					for i := range c {
+						if c[i] != -999 {
+							c[i] = float32(math.NaN())
+						}
+					}
+					affine := func(threads int) {
+						withThreads(threads, func() {
+							Affine32(gblas.NoTrans, gblas.Trans,
+								blas32.General{Rows: m, Cols: k, Stride: g.lda, Data: a},
+								blas32.General{Rows: n, Cols: k, Stride: g.ldb, Data: b},
+								bias32, relu, blas32.General{Rows: m, Cols: n, Stride: g.ldc, Data: c})
+						})
+					}
+					affine(2)
+					g.check(t, true)
+					one := append([]float32(nil), c...)
+					affine(1)
+					for i := range c {
+						if math.Float32bits(c[i]) != math.Float32bits(one[i]) {
+							t.Fatalf("%v: c[%d] = %g on one thread, %g on two", g, i, c[i], one[i])
+						}
+					}
+					if relu {
+						row := m - 1
+						a[row*g.lda+k/2] = float32(math.NaN())
+						affine(2)
+						for j := 0; j < n; j++ {
+							if v := c[row*g.ldc+j]; math.Float32bits(v) != 0 {
+								t.Fatalf("%dx%dx%d: NaN row after ReLU: c[%d][%d] = %g, want +0", m, k, n, row, j, v)
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+}
