@@ -49,12 +49,13 @@ type Impl struct {
 	// SgemmRows, where an implementation has it, is the row-reading float32
 	// kernel (sgemmRowsRef with mr = SRowsMR, nr = SNR): the rows of A read
 	// in place along the depth, for products with B transposed computed as
-	// their transpose (gemmrows.go). nil: none.
-	SgemmRows       func(k int, a []float32, lda int, b, c []float32, ldc int, flags GemmFlags)
-	SRowsMR         int
-	SgemmLow        func(k int, a, b, c []float32, ldc int)
-	SgemmStridedLow func(k int, a, b []float32, ldb int, c []float32, ldc int, pf []float32, pfRows int)
-	SLowMR          int
+	// their transpose (gemmrows.go); SgemmRowsHalf the same with nr = SNR/2.
+	// nil: none.
+	SgemmRows, SgemmRowsHalf func(k int, a []float32, lda int, b, c []float32, ldc int, flags GemmFlags)
+	SRowsMR                  int
+	SgemmLow                 func(k int, a, b, c []float32, ldc int)
+	SgemmStridedLow          func(k int, a, b []float32, ldb int, c []float32, ldc int, pf []float32, pfRows int)
+	SLowMR                   int
 	// SgemmHalf and SgemmHalfAlt, where an implementation has them, are
 	// half-width edge kernels for the two float32 shapes (sgemmHalfRef):
 	// the first SNR/2 columns of a tile, without epilogue, for a last

@@ -59,6 +59,20 @@ func sgemmRowsAVX512(k int, a []float32, lda int, b, c []float32, ldc int, flags
 	sgemmRowsAVX512Asm(k, unsafe.SliceData(a), lda, unsafe.SliceData(b), unsafe.SliceData(c), ldc, flags)
 }
 
+// sgemmRowsHalfAVX512Asm is sgemmRowsRef with mr = 10, nr = 16: the
+// row-reading kernel on one vector of B (a last panel of A's rows of at
+// most 16, half the padding of a 32-wide one).
+//
+//go:noescape
+func sgemmRowsHalfAVX512Asm(k int, a *float32, lda int, b, c *float32, ldc int, flags GemmFlags)
+
+// sgemmRowsHalfAVX512 checks its operands and runs the 10x16 row-reading
+// kernel.
+func sgemmRowsHalfAVX512(k int, a []float32, lda int, b, c []float32, ldc int, flags GemmFlags) {
+	checkRows(avx512SMR, avx512SNR/2, k, len(a), lda, len(b), len(c), ldc, flags)
+	sgemmRowsHalfAVX512Asm(k, unsafe.SliceData(a), lda, unsafe.SliceData(b), unsafe.SliceData(c), ldc, flags)
+}
+
 // dgemmAVX512Asm is dgemmMicroRef with mr = 10, nr = 16 on raw pointers.
 //
 //go:noescape

@@ -21,11 +21,24 @@ func TestSgemmRows(t *testing.T) {
 			}
 			continue
 		}
-		mr, nr := impl.SRowsMR, impl.SNR
-		if mr != impl.SMR {
-			t.Fatalf("%s: row-reading kernel of %d rows, packed kernel of %d", impl.Name, mr, impl.SMR)
+		if impl.SgemmRowsHalf == nil {
+			t.Fatalf("%s: a row-reading kernel without its half-width form", impl.Name)
 		}
-		r := newRand(uint64(57 + mr))
+		if impl.SRowsMR != impl.SMR {
+			t.Fatalf("%s: row-reading kernel of %d rows, packed kernel of %d", impl.Name, impl.SRowsMR, impl.SMR)
+		}
+		checkRowsKernel(t, impl, impl.SNR, impl.SgemmRows)
+		checkRowsKernel(t, impl, impl.SNR/2, impl.SgemmRowsHalf)
+	}
+}
+
+// checkRowsKernel is TestSgemmRows for one kernel of nr columns (the half
+// width is compared with the first nr columns of the packed kernel's tile).
+func checkRowsKernel(t *testing.T, impl *Impl, nr int, kern func(k int, a []float32, lda int, b, c []float32, ldc int, flags GemmFlags)) {
+	t.Helper()
+	mr, fnr := impl.SRowsMR, impl.SNR
+	{
+		r := newRand(uint64(57 + mr + nr))
 		for _, k := range []int{0, 1, 3, 4, 5, 8, 9, 17, 64, 203, 512} {
 			for _, flags := range []GemmFlags{0, Accumulate} {
 				lda := k + 3
@@ -44,8 +57,12 @@ func TestSgemmRows(t *testing.T) {
 					}
 				}
 				b := make([]float32, k*nr)
-				for i := range b {
-					b[i] = float32(r.NormFloat64())
+				bf := make([]float32, k*fnr) // b widened with zero columns for the packed kernel
+				for p := range k {
+					for j := range nr {
+						x := float32(r.NormFloat64())
+						b[p*nr+j], bf[p*fnr+j] = x, x
+					}
 				}
 				const ldc, guard = 40, 4
 				c0 := make([]float32, mr*ldc+2*guard)
@@ -56,15 +73,18 @@ func TestSgemmRows(t *testing.T) {
 					}
 				}
 				got := append([]float32(nil), c0...)
-				impl.SgemmRows(k, a, lda, b, got[guard:guard+(mr-1)*ldc+nr], ldc, flags)
+				kern(k, a, lda, b, got[guard:guard+(mr-1)*ldc+nr], ldc, flags)
 				full := append([]float32(nil), c0...)
-				impl.Sgemm(k, ap, b, full[guard:guard+(mr-1)*ldc+nr], ldc, nil, flags)
+				impl.Sgemm(k, ap, bf, full[guard:guard+(mr-1)*ldc+fnr], ldc, nil, flags)
 				spec := append([]float32(nil), c0...)
 				sgemmRowsRef(mr, nr, k, a, lda, b, spec[guard:guard+(mr-1)*ldc+nr], ldc, flags)
 				for idx := range got {
 					i, j := (idx-guard)/ldc, (idx-guard)%ldc
 					inTile := idx >= guard && i < mr && j < nr
 					if !inTile {
+						if idx >= guard && i < mr && j < fnr {
+							continue // the packed kernel's columns past nr
+						}
 						if math.Float32bits(got[idx]) != math.Float32bits(c0[idx]) {
 							t.Fatalf("%s k=%d flags=%d: wrote c[%d] outside the tile", impl.Name, k, flags, idx)
 						}
@@ -93,13 +113,13 @@ func TestSgemmRows(t *testing.T) {
 			}
 		}
 		a, b, c := make([]float32, mr*64), make([]float32, 64*nr), make([]float32, mr*nr)
-		mustPanicRows(t, impl.Name+" short a", func() { impl.SgemmRows(64, a[:len(a)-1], 64, b, c, nr, 0) })
-		mustPanicRows(t, impl.Name+" lda < k", func() { impl.SgemmRows(64, a, 63, b, c, nr, 0) })
-		mustPanicRows(t, impl.Name+" short b", func() { impl.SgemmRows(64, a, 64, b[:len(b)-1], c, nr, 0) })
-		mustPanicRows(t, impl.Name+" short c", func() { impl.SgemmRows(64, a, 64, b, c[:len(c)-1], nr, 0) })
-		mustPanicRows(t, impl.Name+" ldc < nr", func() { impl.SgemmRows(64, a, 64, b, c, nr-1, 0) })
-		mustPanicRows(t, impl.Name+" bias flag", func() { impl.SgemmRows(64, a, 64, b, c, nr, AddBias) })
-		mustPanicRows(t, impl.Name+" negative k", func() { impl.SgemmRows(-1, a, 64, b, c, nr, 0) })
+		mustPanicRows(t, impl.Name+" short a", func() { kern(64, a[:len(a)-1], 64, b, c, nr, 0) })
+		mustPanicRows(t, impl.Name+" lda < k", func() { kern(64, a, 63, b, c, nr, 0) })
+		mustPanicRows(t, impl.Name+" short b", func() { kern(64, a, 64, b[:len(b)-1], c, nr, 0) })
+		mustPanicRows(t, impl.Name+" short c", func() { kern(64, a, 64, b, c[:len(c)-1], nr, 0) })
+		mustPanicRows(t, impl.Name+" ldc < nr", func() { kern(64, a, 64, b, c, nr-1, 0) })
+		mustPanicRows(t, impl.Name+" bias flag", func() { kern(64, a, 64, b, c, nr, AddBias) })
+		mustPanicRows(t, impl.Name+" negative k", func() { kern(-1, a, 64, b, c, nr, 0) })
 	}
 }
 

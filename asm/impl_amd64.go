@@ -94,7 +94,7 @@ func registerArch() {
 	avx512.SMRAlt, avx512.SgemmAlt, avx512.SgemmStridedAlt = avx512SMRAlt, sgemm8AVX512, sgemmStrided8AVX512
 	avx512.SgemmHalf, avx512.SgemmHalfAlt = sgemmHalfAVX512, sgemmHalf8AVX512
 	avx512.SgemmLow, avx512.SgemmStridedLow, avx512.SLowMR = nil, nil, 0
-	avx512.SgemmRows, avx512.SRowsMR = sgemmRowsAVX512, avx512SMR
+	avx512.SgemmRows, avx512.SgemmRowsHalf, avx512.SRowsMR = sgemmRowsAVX512, sgemmRowsHalfAVX512, avx512SMR
 	avx512.SgemmHalfMask, avx512.SgemmHalfMaskAlt = sgemmHalfMaskAVX512, sgemmHalfMask8AVX512
 	avx512.DMR, avx512.DNR, avx512.Dgemm = avx512DMR, avx512DNR, dgemmAVX512
 	avx512.DMRAlt, avx512.DgemmAlt, avx512.DgemmStridedAlt = avx512DMRAlt, dgemm8AVX512, dgemmStrided8AVX512

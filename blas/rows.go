@@ -24,25 +24,43 @@ var rowsOff bool
 
 // useRows reports whether C = alpha·op(A)·op(B) + beta·C takes the rows
 // path on an implementation with a row-reading kernel of mr rows.
-func useRows(aT, bT bool, m, n, k int, alpha, beta float32, mr int) bool {
+func useRows(aT, bT bool, m, n, k int, alpha, beta float32, mr, nr int) bool {
 	if rowsOff || mr == 0 || aT || !bT || alpha != 1 || beta != 0 {
 		return false
 	}
-	mPad := (m + rowsPanel - 1) / rowsPanel * rowsPanel
-	return m <= rowsMaxM && 16*(mPad-m) <= mPad && k >= rowsMinK && n >= rowsMinTiles*mr
+	mPad := rowsPad(m, nr)
+	return m <= rowsMaxM && rowsWaste*(mPad-m) <= mPad && k >= rowsMinK && n >= rowsMinTiles*mr
 }
 
+// rowsPad is the rows of A the rows path computes: whole panels of nr
+// rows (the kernel's width), the last one half as wide when that suffices.
+func rowsPad(m, nr int) int {
+	full, rem := m/nr, m%nr
+	switch {
+	case rem == 0:
+		return m
+	case 2*rem <= nr:
+		return full*nr + nr/2
+	}
+	return (full + 1) * nr
+}
+
+// rowsWaste: the padding may be at most 1/rowsWaste of the rows computed.
+var rowsWaste = 16
+
 // The rows path's bounds (see useRows): at most rowsMaxM rows of A, padded
-// to whole panels of rowsPanel rows by at most a sixteenth (the kernel
+// to whole panels (rowsPad) by at most a sixteenth (the kernel
 // computes the padding too: a batch of 100 would run as 128, and measured
 // 0.83-0.96 of the engine), depth from rowsMinK, at least rowsMinTiles row
 // tiles of B. Zen 5, paired interleaved runs, rows path over the engine,
 // one thread / two: 128x4000x4000:NT 1.06-1.11 / 1.08-1.12,
 // 128x784x4000:NT 1.07-1.09 / 1.12-1.16, 128x1000x1000:NT 1.06-1.08,
 // 96x1000x1000:NT 1.11-1.12 / 1.17-1.25, 64x4000x4000:NT 1.23-1.24 /
-// 1.20-1.23, 64x1000x1000:NT 1.38-1.39 / 1.18-1.37.
+// 1.20-1.23, 64x1000x1000:NT 1.38-1.39 / 1.18-1.37; with a half-width
+// last panel 80x1000x1000:NT 1.15-1.16 / 1.17-1.18, and a batch of 100
+// (112 rows computed) level: 100x4000x4000:NT 0.98-1.00 / 0.99-1.06,
+// 100x784x4000:NT 0.98-1.01 / 1.01, 100x1000x1000:NT 1.04 / 0.99-1.00.
 const (
-	rowsPanel    = 32
 	rowsMaxM     = 128
 	rowsMinK     = 256
 	rowsMinTiles = 8
@@ -50,7 +68,7 @@ const (
 
 // rowsCall is one product on the rows path.
 type rowsCall struct {
-	kern          func(k int, a []float32, lda int, b, c []float32, ldc int, flags asm.GemmFlags)
+	kern, half    func(k int, a []float32, lda int, b, c []float32, ldc int, flags asm.GemmFlags) // 32 and 16 rows of A a call
 	m, n, k       int
 	a, b, c       []float32
 	lda, ldb, ldc int
@@ -71,10 +89,14 @@ func (r *rowsCall) RunPart(part, parts int) {
 		return
 	}
 	at := r.at[part]
-	panels := r.mPad / r.nr
+	panels, half := r.mPad/r.nr, r.mPad%r.nr != 0
 	for pc := 0; pc < r.k; pc += r.kc {
 		kb := min(r.kc, r.k-pc)
-		packB(at[r.mPad*pc:], r.a, r.lda, true, pc, kb, 0, r.m, r.nr, 0, panels)
+		blk := at[r.mPad*pc:]
+		packB(blk, r.a, r.lda, true, pc, kb, 0, min(r.m, panels*r.nr), r.nr, 0, panels)
+		if half {
+			packB(blk[panels*kb*r.nr:], r.a, r.lda, true, pc, kb, panels*r.nr, r.m-panels*r.nr, r.nr/2, 0, 1)
+		}
 	}
 	tail := r.tail[part]
 	for pc := 0; pc < r.k; pc += r.kc {
@@ -98,6 +120,9 @@ func (r *rowsCall) RunPart(part, parts int) {
 			w = w[:(r.mr-1)*ldw+kb]
 			for p := 0; p < panels; p++ {
 				r.kern(kb, w, ldw, blk[p*kb*r.nr:(p+1)*kb*r.nr], r.ct[j0*r.mPad+p*r.nr:], r.mPad, flags)
+			}
+			if half {
+				r.half(kb, w, ldw, blk[panels*kb*r.nr:panels*kb*r.nr+kb*r.nr/2], r.ct[j0*r.mPad+panels*r.nr:], r.mPad, flags)
 			}
 		}
 	}
@@ -127,8 +152,8 @@ func (r *rowsCall) RunPart(part, parts int) {
 // useRows.
 func gemmRows(impl *asm.Impl, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, bias []float32, relu bool) {
 	mr, nr := impl.SRowsMR, impl.SNR
-	r := rowsCall{kern: impl.SgemmRows, m: m, n: n, k: k, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, bias: bias, relu: relu,
-		mr: mr, nr: nr, mPad: (m + nr - 1) / nr * nr, kc: rowsDepth(k), nT: (n + mr - 1) / mr}
+	r := rowsCall{kern: impl.SgemmRows, half: impl.SgemmRowsHalf, m: m, n: n, k: k, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, bias: bias, relu: relu,
+		mr: mr, nr: nr, mPad: rowsPad(m, nr), kc: rowsDepth(k), nT: (n + mr - 1) / mr}
 	threads := min(numThreads(), r.nT)
 	if 2*float64(m)*float64(n)*float64(k) < float64(parallelMinFlops) {
 		threads = 1
