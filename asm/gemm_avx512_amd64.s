@@ -1276,42 +1276,40 @@ hm8store:
 	VZEROUPPER
 	RET
 
-// One k step of the fp32 10x32 kernel whose A is read in place: row r of
-// the A tile is k-contiguous at SI + r*lda (R12 = lda in bytes, BX = 3*lda
-// in bytes, R13 = SI + 3*lda), AO the byte offset of the step along k.
+// The ten rows of a row-reading kernel's step: ROW(address of row r's
+// value at byte offset AO along the depth, broadcast register, the full
+// kernel's two accumulators of row r, the half kernel's one). Row r lies
+// at SI + r*lda (R12 = lda in bytes, BX = 3*lda in bytes, R13 = SI +
+// 3*lda): rows 0-4, 6 and 8 from SI, rows 5, 7 and 9 from R13.
+#define ROWS10(ROW, AO) \
+	ROW(AO(SI), Z22, Z0, Z1, Z0); \
+	ROW(AO(SI)(R12*1), Z23, Z2, Z3, Z1); \
+	ROW(AO(SI)(R12*2), Z24, Z4, Z5, Z2); \
+	ROW(AO(SI)(BX*1), Z25, Z6, Z7, Z3); \
+	ROW(AO(SI)(R12*4), Z22, Z8, Z9, Z4); \
+	ROW(AO(R13)(R12*2), Z23, Z10, Z11, Z5); \
+	ROW(AO(SI)(BX*2), Z24, Z12, Z13, Z6); \
+	ROW(AO(R13)(R12*4), Z25, Z14, Z15, Z7); \
+	ROW(AO(SI)(R12*8), Z22, Z16, Z17, Z8); \
+	ROW(AO(R13)(BX*2), Z23, Z18, Z19, Z9)
+
+// One row of the 10x32 row-reading step: broadcast, two FMAs.
+#define ROWFULL(ADDR, ZB, A0, A1, AH) \
+	VBROADCASTSS ADDR, ZB; \
+	VFMADD231PS Z20, ZB, A0; \
+	VFMADD231PS Z21, ZB, A1
+
+// One row of the 10x16 row-reading step: broadcast, one FMA.
+#define ROWHALF(ADDR, ZB, A0, A1, AH) \
+	VBROADCASTSS ADDR, ZB; \
+	VFMADD231PS Z20, ZB, AH
+
+// One k step of the fp32 10x32 kernel whose A is read in place (AO the
+// byte offset of the step along the depth, BO into the packed B).
 #define SSTEPROWS(AO, BO) \
 	VMOVUPS BO(DI), Z20; \
 	VMOVUPS BO+64(DI), Z21; \
-	VBROADCASTSS AO(SI), Z22; \
-	VFMADD231PS Z20, Z22, Z0; \
-	VFMADD231PS Z21, Z22, Z1; \
-	VBROADCASTSS AO(SI)(R12*1), Z23; \
-	VFMADD231PS Z20, Z23, Z2; \
-	VFMADD231PS Z21, Z23, Z3; \
-	VBROADCASTSS AO(SI)(R12*2), Z24; \
-	VFMADD231PS Z20, Z24, Z4; \
-	VFMADD231PS Z21, Z24, Z5; \
-	VBROADCASTSS AO(SI)(BX*1), Z25; \
-	VFMADD231PS Z20, Z25, Z6; \
-	VFMADD231PS Z21, Z25, Z7; \
-	VBROADCASTSS AO(SI)(R12*4), Z22; \
-	VFMADD231PS Z20, Z22, Z8; \
-	VFMADD231PS Z21, Z22, Z9; \
-	VBROADCASTSS AO(R13)(R12*2), Z23; \
-	VFMADD231PS Z20, Z23, Z10; \
-	VFMADD231PS Z21, Z23, Z11; \
-	VBROADCASTSS AO(SI)(BX*2), Z24; \
-	VFMADD231PS Z20, Z24, Z12; \
-	VFMADD231PS Z21, Z24, Z13; \
-	VBROADCASTSS AO(R13)(R12*4), Z25; \
-	VFMADD231PS Z20, Z25, Z14; \
-	VFMADD231PS Z21, Z25, Z15; \
-	VBROADCASTSS AO(SI)(R12*8), Z22; \
-	VFMADD231PS Z20, Z22, Z16; \
-	VFMADD231PS Z21, Z22, Z17; \
-	VBROADCASTSS AO(R13)(BX*2), Z23; \
-	VFMADD231PS Z20, Z23, Z18; \
-	VFMADD231PS Z21, Z23, Z19
+	ROWS10(ROWFULL, AO)
 
 // func sgemmRowsAVX512Asm(k int, a *float32, lda int, b, c *float32, ldc int, flags GemmFlags)
 TEXT ·sgemmRowsAVX512Asm(SB), NOSPLIT, $0-56
@@ -1366,29 +1364,10 @@ rstore:
 	RET
 
 // One k step of the half-width (10x16) row-reading kernel: one vector of
-// B, the ten rows' broadcasts as in SSTEPROWS, accumulators Z0..Z9.
+// B, accumulators Z0..Z9.
 #define SSTEPROWSH(AO, BO) \
 	VMOVUPS BO(DI), Z20; \
-	VBROADCASTSS AO(SI), Z22; \
-	VFMADD231PS Z20, Z22, Z0; \
-	VBROADCASTSS AO(SI)(R12*1), Z23; \
-	VFMADD231PS Z20, Z23, Z1; \
-	VBROADCASTSS AO(SI)(R12*2), Z24; \
-	VFMADD231PS Z20, Z24, Z2; \
-	VBROADCASTSS AO(SI)(BX*1), Z25; \
-	VFMADD231PS Z20, Z25, Z3; \
-	VBROADCASTSS AO(SI)(R12*4), Z22; \
-	VFMADD231PS Z20, Z22, Z4; \
-	VBROADCASTSS AO(R13)(R12*2), Z23; \
-	VFMADD231PS Z20, Z23, Z5; \
-	VBROADCASTSS AO(SI)(BX*2), Z24; \
-	VFMADD231PS Z20, Z24, Z6; \
-	VBROADCASTSS AO(R13)(R12*4), Z25; \
-	VFMADD231PS Z20, Z25, Z7; \
-	VBROADCASTSS AO(SI)(R12*8), Z22; \
-	VFMADD231PS Z20, Z22, Z8; \
-	VBROADCASTSS AO(R13)(BX*2), Z23; \
-	VFMADD231PS Z20, Z23, Z9
+	ROWS10(ROWHALF, AO)
 
 // One row of the half-width tile: add the C row at R11 (Accumulate), then
 // step R11.

@@ -762,46 +762,67 @@ func TestDotPath(t *testing.T) {
 				}
 			}
 			// A dense layer's forward pass (Affine32: bias and ReLU in the
-			// kernel's epilogue, C not read); a NaN in a row of A gives
-			// +0 after the ReLU across that row.
-			for _, relu := range []bool{false, true} {
-				g := newGemmCase(r, gblas.NoTrans, gblas.Trans, m, n, k, 1, 1, 0)
-				g.relu = relu
-				g.bias = make([]float64, n)
-				bias32 := make([]float32, n)
-				for j := range bias32 {
-					bias32[j] = float32(r.NormFloat64())
-					g.bias[j] = float64(bias32[j])
+			// kernel's epilogue, C not read).
+			checkAffineNT(t, r, m, n, k, 2)
+		}
+	})
+}
+
+// checkAffineNT checks a dense layer's forward pass, Affine32 with A not
+// transposed, B transposed, a bias and with and without the ReLU (C not
+// read: NaN before the call), against the float64 reference at each of the
+// thread counts, bit-identical between them; a NaN in a row of A gives +0
+// after the ReLU across that row.
+func checkAffineNT(t *testing.T, r *rand.Rand, m, n, k int, threads ...int) {
+	t.Helper()
+	for _, relu := range []bool{false, true} {
+		g := newGemmCase(r, gblas.NoTrans, gblas.Trans, m, n, k, 1, 1, 0)
+		g.relu = relu
+		g.bias = make([]float64, n)
+		bias32 := make([]float32, n)
+		for j := range bias32 {
+			bias32[j] = float32(r.NormFloat64())
+			g.bias[j] = float64(bias32[j])
+		}
+		a, b, c := g.slices()
+		affine := func(threads int) {
+			for i := range c {
+				if c[i] != -999 {
+					c[i] = float32(math.NaN())
 				}
-				a, b, c := g.slices()
-				for i := range c {
-					if c[i] != -999 {
-						c[i] = float32(math.NaN())
-					}
-				}
-				affine := func() {
-					withThreads(2, func() {
-						Affine32(gblas.NoTrans, gblas.Trans,
-							blas32.General{Rows: m, Cols: k, Stride: g.lda, Data: a},
-							blas32.General{Rows: n, Cols: k, Stride: g.ldb, Data: b},
-							bias32, relu, blas32.General{Rows: m, Cols: n, Stride: g.ldc, Data: c})
-					})
-				}
-				affine()
-				g.check(t, true)
-				if relu {
-					row := m - 1
-					a[row*g.lda+k/2] = float32(math.NaN())
-					affine()
-					for j := 0; j < n; j++ {
-						if v := c[row*g.ldc+j]; math.Float32bits(v) != 0 {
-							t.Fatalf("%dx%dx%d: NaN row after ReLU: c[%d][%d] = %g, want +0", m, k, n, row, j, v)
-						}
-					}
+			}
+			withThreads(threads, func() {
+				Affine32(gblas.NoTrans, gblas.Trans,
+					blas32.General{Rows: m, Cols: k, Stride: g.lda, Data: a},
+					blas32.General{Rows: n, Cols: k, Stride: g.ldb, Data: b},
+					bias32, relu, blas32.General{Rows: m, Cols: n, Stride: g.ldc, Data: c})
+			})
+		}
+		var first []float32
+		for _, th := range threads {
+			affine(th)
+			g.check(t, true)
+			if first == nil {
+				first = append([]float32(nil), c...)
+				continue
+			}
+			for i := range c {
+				if math.Float32bits(c[i]) != math.Float32bits(first[i]) {
+					t.Fatalf("%v: c[%d] = %g on %d threads, %g on %d", g, i, c[i], th, first[i], threads[0])
 				}
 			}
 		}
-	})
+		if relu {
+			row := m - 1
+			a[row*g.lda+k/2] = float32(math.NaN())
+			affine(threads[0])
+			for j := 0; j < n; j++ {
+				if v := c[row*g.ldc+j]; math.Float32bits(v) != 0 {
+					t.Fatalf("%dx%dx%d: NaN row after ReLU: c[%d][%d] = %g, want +0", m, k, n, row, j, v)
+				}
+			}
+		}
+	}
 }
 
 // TestSplitImbalance pins the direct path's measure of how evenly a split

@@ -1,13 +1,11 @@
 package blas
 
 import (
-	"math"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/fastpath-go/fastpath/asm"
 	gblas "gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas32"
 )
 
 // TestRowsPath checks the selection of the rows path (A not transposed, B
@@ -65,49 +63,7 @@ func TestRowsPath(t *testing.T) {
 				rowsOff = true
 				checkThreadCounts(t, g, true, 2)
 				rowsOff = prev
-				for _, relu := range []bool{false, true} {
-					g := newGemmCase(r, gblas.NoTrans, gblas.Trans, m, n, k, 1, 1, 0)
-					g.relu = relu
-					g.bias = make([]float64, n)
-					bias32 := make([]float32, n)
-					for j := range bias32 {
-						bias32[j] = float32(r.NormFloat64())
-						g.bias[j] = float64(bias32[j])
-					}
-					a, b, c := g.slices()
-					for i := range c {
-						if c[i] != -999 {
-							c[i] = float32(math.NaN())
-						}
-					}
-					affine := func(threads int) {
-						withThreads(threads, func() {
-							Affine32(gblas.NoTrans, gblas.Trans,
-								blas32.General{Rows: m, Cols: k, Stride: g.lda, Data: a},
-								blas32.General{Rows: n, Cols: k, Stride: g.ldb, Data: b},
-								bias32, relu, blas32.General{Rows: m, Cols: n, Stride: g.ldc, Data: c})
-						})
-					}
-					affine(2)
-					g.check(t, true)
-					one := append([]float32(nil), c...)
-					affine(1)
-					for i := range c {
-						if math.Float32bits(c[i]) != math.Float32bits(one[i]) {
-							t.Fatalf("%v: c[%d] = %g on one thread, %g on two", g, i, c[i], one[i])
-						}
-					}
-					if relu {
-						row := m - 1
-						a[row*g.lda+k/2] = float32(math.NaN())
-						affine(2)
-						for j := 0; j < n; j++ {
-							if v := c[row*g.ldc+j]; math.Float32bits(v) != 0 {
-								t.Fatalf("%dx%dx%d: NaN row after ReLU: c[%d][%d] = %g, want +0", m, k, n, row, j, v)
-							}
-						}
-					}
-				}
+				checkAffineNT(t, r, m, n, k, 2, 1)
 			}
 		}
 	})
