@@ -66,5 +66,17 @@ func TestRowsPath(t *testing.T) {
 				checkAffineNT(t, r, m, n, k, 2, 1)
 			}
 		}
+		// Steady-state calls allocate nothing (the workspaces are reused).
+		m, n, k := 64, 400, 300
+		a, b, c := make([]float32, m*k), make([]float32, n*k), make([]float32, m*n)
+		for _, threads := range []int{1, 2} {
+			withThreads(threads, func() {
+				f := func() { Sgemm(gblas.NoTrans, gblas.Trans, m, n, k, 1, a, k, b, k, 0, c, n) }
+				f()
+				if got := testing.AllocsPerRun(10, f); got != 0 {
+					t.Errorf("rows path, %d threads: %v allocations per call", threads, got)
+				}
+			})
+		}
 	})
 }
