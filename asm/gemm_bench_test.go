@@ -340,37 +340,44 @@ func BenchmarkGemmDotMicro(b *testing.B) {
 	}
 }
 
-// BenchmarkSgemmRows times the row-reading kernel on the forward product
+// BenchmarkSgemmRows times the row-reading kernels on the forward product
 // of a dense layer computed as Cᵀ = W·Xᵀ: W (n x k) read in place, ten
 // rows a call, against four packed panels of 32 columns of Xᵀ (a batch of
-// up to 128), the whole depth per call. n = 10 keeps W in L1; n = 4000
-// streams it from memory once (k = 4000: 64 MB).
+// up to 128; kernel=half: one panel of 16, the half-width kernel), the
+// whole depth per call. n = 10 keeps W in L1; n = 4000 streams it from
+// memory once (k = 4000: 64 MB).
 func BenchmarkSgemmRows(b *testing.B) {
 	for _, impl := range AvailableImpls() {
 		if impl.SgemmRows == nil {
 			continue
 		}
-		mr, nr := impl.SRowsMR, impl.SNR
-		for _, k := range []int{256, 4000} {
-			for _, n := range []int{mr, 4000 / mr * mr} {
-				b.Run(fmt.Sprintf("impl=%s/k=%d/n=%d", impl.Name, k, n), func(b *testing.B) {
-					r := newRand(1)
-					w := make([]float32, n*k)
-					randSlice32(r, w)
-					const panels = 4
-					x := make([]float32, panels*k*nr)
-					randSlice32(r, x)
-					c := make([]float32, n*panels*nr)
-					b.ResetTimer()
-					for range b.N {
-						for j := 0; j < n; j += mr {
-							for p := range panels {
-								impl.SgemmRows(k, w[j*k:(j+mr)*k], k, x[p*k*nr:(p+1)*k*nr], c[j*panels*nr+p*nr:], panels*nr, 0)
+		mr := impl.SRowsMR
+		for _, kv := range []struct {
+			name       string
+			nr, panels int
+			kern       func(k int, a []float32, lda int, b, c []float32, ldc int, flags GemmFlags)
+		}{{"full", impl.SNR, 4, impl.SgemmRows}, {"half", impl.SNR / 2, 1, impl.SgemmRowsHalf}} {
+			for _, k := range []int{256, 4000} {
+				for _, n := range []int{mr, 4000 / mr * mr} {
+					b.Run(fmt.Sprintf("impl=%s/kernel=%s/k=%d/n=%d", impl.Name, kv.name, k, n), func(b *testing.B) {
+						nr, panels := kv.nr, kv.panels
+						r := newRand(1)
+						w := make([]float32, n*k)
+						randSlice32(r, w)
+						x := make([]float32, panels*k*nr)
+						randSlice32(r, x)
+						c := make([]float32, n*panels*nr)
+						b.ResetTimer()
+						for range b.N {
+							for j := 0; j < n; j += mr {
+								for p := range panels {
+									kv.kern(k, w[j*k:(j+mr)*k], k, x[p*k*nr:(p+1)*k*nr], c[j*panels*nr+p*nr:], panels*nr, 0)
+								}
 							}
 						}
-					}
-					b.ReportMetric(2*float64(n)*float64(panels*nr)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-				})
+						b.ReportMetric(2*float64(n)*float64(panels*nr)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+					})
+				}
 			}
 		}
 	}

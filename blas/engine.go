@@ -42,13 +42,14 @@ type workspace[T float32 | float64] struct {
 	tmp  [][]T       // per-thread edge tile, mr x nr
 
 	direct directCall[T] // the direct path (direct.go), here so that handing it to workers does not allocate
+	dot    dotCall[T]    // the dot path (dot.go), likewise
+
 	// The rows path (rows.go, float32 only): the call, per-thread packed Aᵀ
 	// and tail tiles, and Cᵀ.
 	rows     rowsCall
 	rowsAT   [][]float32
 	rowsTail [][]float32
 	rowsCT   []float32
-	dot      dotCall[T] // the dot path (dot.go), likewise
 }
 
 // size makes the buffers a call of m x k needs large enough: the shared B
@@ -57,12 +58,6 @@ type workspace[T float32 | float64] struct {
 // packed A (one copy, or with privateA one per thread) and per-thread B
 // groups of the narrow path.
 func (w *workspace[T]) size(threads, tn int, bl blocking, m, k int, narrow, privateA bool) {
-	grow := func(s []T, n int) []T {
-		if cap(s) < n {
-			s = make([]T, n)
-		}
-		return s[:n]
-	}
 	nb, na, nAll, ng := 0, 0, 0, 0
 	if narrow {
 		nAll = (m + bl.mr - 1) / bl.mr * bl.mr * k
@@ -91,6 +86,15 @@ func (w *workspace[T]) size(threads, tn int, bl blocking, m, k int, narrow, priv
 		}
 		w.tmp[t] = w.tmp[t][:bl.mr*bl.nr]
 	}
+}
+
+// grow returns s with length n, reallocated only when its capacity is short
+// (the contents are not kept then).
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		s = make([]T, n)
+	}
+	return s[:n]
 }
 
 // workspaceList is a free list of workspaces. Unlike a sync.Pool it is not

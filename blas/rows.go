@@ -10,7 +10,8 @@ import (
 // batch (B = W, the layer's weights, n x k by rows), runs as its transpose
 // Cᵀ = B·Aᵀ on the row-reading kernel (asm.Impl.SgemmRows): each kernel
 // call broadcasts ten rows of B where they lie, contiguous along the depth,
-// against a packed panel of 32 rows of A. B, the large operand, is read
+// against a packed panel of 32 rows of A (16 for a last, narrow panel:
+// asm.Impl.SgemmRowsHalf). B, the large operand, is read
 // once from memory and neither transposed nor packed (the engine's narrow
 // path transposes it while packing, about a tenth of such a product's
 // time); only A is packed (into Aᵀ panels, a copy per thread). The threads
@@ -49,10 +50,10 @@ func rowsPad(m, nr int) int {
 var rowsWaste = 16
 
 // The rows path's bounds (see useRows): at most rowsMaxM rows of A, padded
-// to whole panels (rowsPad) by at most a sixteenth (the kernel
-// computes the padding too: a batch of 100 would run as 128, and measured
-// 0.83-0.96 of the engine), depth from rowsMinK, at least rowsMinTiles row
-// tiles of B. Zen 5, paired interleaved runs, rows path over the engine,
+// to whole panels (rowsPad) by at most a sixteenth (the kernel computes the
+// padding too: a batch of 100 runs as 112 rows, level with the engine,
+// below; as 128, before the half-width panel, 0.83-0.96 of it), depth from
+// rowsMinK, at least rowsMinTiles row tiles of B. Zen 5, paired interleaved runs, rows path over the engine,
 // one thread / two: 128x4000x4000:NT 1.06-1.11 / 1.08-1.12,
 // 128x784x4000:NT 1.07-1.09 / 1.12-1.16, 128x1000x1000:NT 1.06-1.08,
 // 96x1000x1000:NT 1.11-1.12 / 1.17-1.25, 64x4000x4000:NT 1.23-1.24 /
@@ -165,12 +166,6 @@ func gemmRows(impl *asm.Impl, m, n, k int, a []float32, lda int, b []float32, ld
 	}
 	w := workspaces32.get()
 	defer workspaces32.put(w)
-	grow := func(s []float32, n int) []float32 {
-		if cap(s) < n {
-			s = make([]float32, n)
-		}
-		return s[:n]
-	}
 	for len(w.rowsAT) < threads {
 		w.rowsAT = append(w.rowsAT, nil)
 		w.rowsTail = append(w.rowsTail, nil)
@@ -192,7 +187,7 @@ func gemmRows(impl *asm.Impl, m, n, k int, a []float32, lda int, b []float32, ld
 
 // rowsDepth is the rows path's depth block: the whole depth up to
 // rowsMaxKC, else equal blocks of at most that many steps (a block of Aᵀ,
-// kc x 128 values at a batch of 100, stays in L2; ten rows of B, in L1).
+// at most kc x 128 values, stays in L2; ten rows of B, in L1).
 func rowsDepth(k int) int {
 	nb := (k + rowsMaxKC - 1) / rowsMaxKC
 	return (k + nb - 1) / nb
