@@ -27,7 +27,7 @@ func sgemm(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []fl
 		gemmDot(impl.SgemmDot, impl.DotMR, impl.DotNR, &workspaces32, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias, relu)
 		return
 	}
-	if impl.SgemmRows != nil && useRows(aT, bT, m, n, k, alpha, beta, impl.SRowsMR, impl.SNR) {
+	if impl.SgemmRows != nil && useRows(aT, bT, m, n, k, alpha, beta, impl.SRowsMR, impl.SNR, rowsDotMR(impl)) {
 		gemmRows(impl, m, n, k, a, lda, b, ldb, c, ldc, bias, relu)
 		return
 	}

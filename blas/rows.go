@@ -11,7 +11,8 @@ import (
 // Cᵀ = B·Aᵀ on the row-reading kernel (asm.Impl.SgemmRows): each kernel
 // call broadcasts ten rows of B where they lie, contiguous along the depth,
 // against a packed panel of 32 rows of A (16 for a last, narrow panel:
-// asm.Impl.SgemmRowsHalf). B, the large operand, is read
+// asm.Impl.SgemmRowsHalf; up to 8 rows past the last whole panel go to
+// the dot kernel, asm.Impl.SgemmDot, instead: rowsSplit). B, the large operand, is read
 // once from memory and neither transposed nor packed (the engine's narrow
 // path transposes it while packing, about a tenth of such a product's
 // time); only A is packed (into Aᵀ panels, a copy per thread). The threads
@@ -24,14 +25,44 @@ import (
 var rowsOff bool
 
 // useRows reports whether C = alpha·op(A)·op(B) + beta·C takes the rows
-// path on an implementation with a row-reading kernel of mr rows.
-func useRows(aT, bT bool, m, n, k int, alpha, beta float32, mr, nr int) bool {
+// path on an implementation with a row-reading kernel of mr rows and a dot
+// kernel of dotMR rows (0: none).
+func useRows(aT, bT bool, m, n, k int, alpha, beta float32, mr, nr, dotMR int) bool {
 	if rowsOff || mr == 0 || aT || !bT || alpha != 1 || beta != 0 {
 		return false
 	}
-	mPad := rowsPad(m, nr)
-	return m <= rowsMaxM && rowsWaste*(mPad-m) <= mPad && k >= rowsMinK && n >= rowsMinTiles*mr
+	main, pad := rowsSplit(m, nr, dotMR)
+	return m <= rowsMaxM && rowsWaste*(pad-main) <= pad && k >= rowsMinK && n >= rowsMinTiles*mr
 }
+
+// rowsSplit returns how the rows path computes the m rows of A: the first
+// main rows on the row-reading kernel, as pad rows (rowsPad), and the
+// last m-main on the dot kernel (dotMR rows a tile; 0: none) when they
+// are at most rowsDotRows past a whole panel.
+func rowsSplit(m, nr, dotMR int) (main, pad int) {
+	full, rem := m/nr, m%nr
+	if dotMR > 0 && full > 0 && rem > 0 && rem <= rowsDotRows {
+		return full * nr, full * nr
+	}
+	return m, rowsPad(m, nr)
+}
+
+// rowsDotRows is the most rows past a whole panel that the rows path
+// leaves to the dot kernel: after the row-reading kernel has passed over a
+// tile of ten rows of B (one depth block), the dot kernel multiplies the
+// last rows of A by the same rows of B, still in L1, in 4 x 4 tiles
+// summed along the depth, straight into C (each depth block after the
+// first accumulated there). A batch of 100 then runs as 96 + 4 rows instead
+// of 112 padded ones (the half-width panel computes 16 rows for 4). Zen 5,
+// paired interleaved runs, rows path (dot remainder) over the engine, one
+// thread / two: 100x4000x4000:NT 1.02-1.08 / 1.07-1.09, 100x784x4000:NT
+// 1.04-1.08 / 1.12-1.19, 100x1000x1000:NT 1.04-1.16 / 1.16-1.21,
+// 97x1000x1000:NT 1.09-1.16 (one thread), 66x1000x1000:NT 1.21-1.23;
+// with up to 8 rows (two dot tiles) against up to 4 (the engine then),
+// one thread / two: 104x1000x1000:NT 1.07-1.11, 104x4000x4000:NT
+// 1.04-1.11 / 1.06-1.11, 70x4000x4000:NT 1.00-1.01 / 1.10-1.14,
+// 38x4000x4000:NT (two threads) 1.37-1.38.
+var rowsDotRows = 8
 
 // rowsPad is the rows of A the rows path computes: whole panels of nr
 // rows (the kernel's width), the last one half as wide when that suffices.
@@ -50,9 +81,10 @@ func rowsPad(m, nr int) int {
 var rowsWaste = 16
 
 // The rows path's bounds (see useRows): at most rowsMaxM rows of A, padded
-// to whole panels (rowsPad) by at most a sixteenth (the kernel computes the
-// padding too: a batch of 100 runs as 112 rows, level with the engine,
-// below; as 128, before the half-width panel, 0.83-0.96 of it), depth from
+// to whole panels (rowsPad) by at most a sixteenth unless the dot kernel
+// takes the last rows (rowsSplit; the kernel computes the padding too:
+// a batch of 100 run as 112 rows measured level with the engine, below;
+// as 128, before the half-width panel, 0.83-0.96 of it), depth from
 // rowsMinK, at least rowsMinTiles row tiles of B. Zen 5, paired interleaved runs, rows path over the engine,
 // one thread / two: 128x4000x4000:NT 1.06-1.11 / 1.08-1.12,
 // 128x784x4000:NT 1.07-1.09 / 1.12-1.16, 128x1000x1000:NT 1.06-1.08,
@@ -70,7 +102,10 @@ const (
 // rowsCall is one product on the rows path.
 type rowsCall struct {
 	kern, half    func(k int, a []float32, lda int, b, c []float32, ldc int, flags asm.GemmFlags) // 32 and 16 rows of A a call
+	dot           dotKernel[float32]                                                              // the last m-main rows of A
 	m, n, k       int
+	main          int // rows of A on the row-reading kernels
+	dotMR, dotNR  int
 	a, b, c       []float32
 	lda, ldb, ldc int
 	bias          []float32
@@ -94,9 +129,9 @@ func (r *rowsCall) RunPart(part, parts int) {
 	for pc := 0; pc < r.k; pc += r.kc {
 		kb := min(r.kc, r.k-pc)
 		blk := at[r.mPad*pc:]
-		packB(blk, r.a, r.lda, true, pc, kb, 0, min(r.m, panels*r.nr), r.nr, 0, panels)
+		packB(blk, r.a, r.lda, true, pc, kb, 0, min(r.main, panels*r.nr), r.nr, 0, panels)
 		if half {
-			packB(blk[panels*kb*r.nr:], r.a, r.lda, true, pc, kb, panels*r.nr, r.m-panels*r.nr, r.nr/2, 0, 1)
+			packB(blk[panels*kb*r.nr:], r.a, r.lda, true, pc, kb, panels*r.nr, r.main-panels*r.nr, r.nr/2, 0, 1)
 		}
 	}
 	tail := r.tail[part]
@@ -125,11 +160,18 @@ func (r *rowsCall) RunPart(part, parts int) {
 			if half {
 				r.half(kb, w, ldw, blk[panels*kb*r.nr:panels*kb*r.nr+kb*r.nr/2], r.ct[j0*r.mPad+panels*r.nr:], r.mPad, flags)
 			}
+			// The last rows of A against the tile's rows of B, still in
+			// L1, as dot products straight into C.
+			for i := r.main; i < r.m; i += r.dotMR {
+				for j := j0; j < j0+rows; j += r.dotNR {
+					r.dot(min(r.dotMR, r.m-i), min(r.dotNR, j0+rows-j), kb, r.a[i*r.lda+pc:], r.lda, r.b[j*r.ldb+pc:], r.ldb, r.c[i*r.ldc+j:], r.ldc, nil, 1, flags)
+				}
+			}
 		}
 	}
 	// Cᵀ's rows [j0, j1) become C's columns [j0, j1), then the epilogue.
 	j0, j1 := t0*r.mr, min(t1*r.mr, r.n)
-	asm.TransposeTo(r.c[j0:], r.ldc, r.ct[j0*r.mPad:], r.mPad, j1-j0, r.m)
+	asm.TransposeTo(r.c[j0:], r.ldc, r.ct[j0*r.mPad:], r.mPad, j1-j0, r.main)
 	if r.bias == nil && !r.relu {
 		return
 	}
@@ -153,8 +195,9 @@ func (r *rowsCall) RunPart(part, parts int) {
 // useRows.
 func gemmRows(impl *asm.Impl, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, bias []float32, relu bool) {
 	mr, nr := impl.SRowsMR, impl.SNR
-	r := rowsCall{kern: impl.SgemmRows, half: impl.SgemmRowsHalf, m: m, n: n, k: k, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, bias: bias, relu: relu,
-		mr: mr, nr: nr, mPad: rowsPad(m, nr), kc: rowsDepth(k), nT: (n + mr - 1) / mr}
+	main, pad := rowsSplit(m, nr, rowsDotMR(impl))
+	r := rowsCall{kern: impl.SgemmRows, half: impl.SgemmRowsHalf, dot: impl.SgemmDot, m: m, n: n, k: k, main: main, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, bias: bias, relu: relu,
+		mr: mr, nr: nr, dotMR: impl.DotMR, dotNR: impl.DotNR, mPad: pad, kc: rowsDepth(k), nT: (n + mr - 1) / mr}
 	threads := min(numThreads(), r.nT)
 	if 2*float64(m)*float64(n)*float64(k) < float64(parallelMinFlops) {
 		threads = 1
@@ -195,3 +238,12 @@ func rowsDepth(k int) int {
 
 // rowsMaxKC bounds the rows path's depth block.
 var rowsMaxKC = 512
+
+// rowsDotMR is the dot kernel's row count that the rows path may use: 0
+// when the implementation has none.
+func rowsDotMR(impl *asm.Impl) int {
+	if impl.SgemmDot == nil {
+		return 0
+	}
+	return impl.DotMR
+}

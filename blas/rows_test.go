@@ -30,10 +30,10 @@ func TestRowsPath(t *testing.T) {
 			want    bool
 		}{
 			{128, 4000, 4000, true}, {32, 80, 256, true}, {64, 100, 300, true}, {120, 100, 300, true}, {62, 100, 300, true},
-			{100, 4000, 4000, false}, {119, 4000, 4000, false}, {17, 80, 256, false}, {10, 4000, 4000, false}, {48, 100, 300, true}, {80, 100, 300, true},
+			{100, 4000, 4000, true}, {97, 4000, 4000, true}, {104, 4000, 4000, true}, {105, 4000, 4000, true}, {117, 4000, 4000, false}, {119, 4000, 4000, false}, {17, 80, 256, false}, {10, 4000, 4000, false}, {48, 100, 300, true}, {80, 100, 300, true},
 			{129, 4000, 4000, false}, {128, 4000, 255, false}, {128, 8*mr - 1, 1000, false},
 		} {
-			if got := useRows(false, true, c.m, c.n, c.k, 1, 0, mr, nr); got != c.want {
+			if got := useRows(false, true, c.m, c.n, c.k, 1, 0, mr, nr, rowsDotMR(impl)); got != c.want {
 				t.Errorf("useRows(%dx%dx%d) = %v, want %v", c.m, c.k, c.n, got, c.want)
 			}
 		}
@@ -41,7 +41,7 @@ func TestRowsPath(t *testing.T) {
 			aT, bT      bool
 			alpha, beta float32
 		}{{true, true, 1, 0}, {false, false, 1, 0}, {false, true, 2, 0}, {false, true, 1, 1}} {
-			if useRows(v.aT, v.bT, 128, 4000, 4000, v.alpha, v.beta, mr, nr) {
+			if useRows(v.aT, v.bT, 128, 4000, 4000, v.alpha, v.beta, mr, nr, rowsDotMR(impl)) {
 				t.Errorf("useRows takes aT=%v bT=%v alpha=%v beta=%v", v.aT, v.bT, v.alpha, v.beta)
 			}
 		}
@@ -50,9 +50,9 @@ func TestRowsPath(t *testing.T) {
 		defer func() { rowsMaxKC = prevKC }()
 		for _, kc := range []int{64, 100, 512} {
 			rowsMaxKC = kc
-			for _, sh := range [][3]int{{32, 81, 257}, {64, 99, 300}, {96, 333, 700}, {128, 95, 256}, {120, 200, 513}, {61, 80, 1100}, {48, 99, 300}, {80, 150, 600}, {112, 95, 256}, {78, 90, 400}} {
+			for _, sh := range [][3]int{{32, 81, 257}, {64, 99, 300}, {96, 333, 700}, {128, 95, 256}, {120, 200, 513}, {61, 80, 1100}, {48, 99, 300}, {80, 150, 600}, {112, 95, 256}, {78, 90, 400}, {100, 99, 300}, {36, 81, 257}, {66, 150, 600}, {99, 31 * mr, 1100}, {104, 90, 300}, {38, 85, 260}} {
 				m, n, k := sh[0], sh[1], sh[2]
-				if !useRows(false, true, m, n, k, 1, 0, mr, nr) || useDot(false, true, m, n, k, impl.DotMR) {
+				if !useRows(false, true, m, n, k, 1, 0, mr, nr, rowsDotMR(impl)) || useDot(false, true, m, n, k, impl.DotMR) {
 					t.Fatalf("%dx%dx%d: not on the rows path", m, k, n)
 				}
 				g := newGemmCase(r, gblas.NoTrans, gblas.Trans, m, n, k, (m+n)%3, 1, 0)
