@@ -116,7 +116,7 @@ func TestNarrowPrefetchSmallL1(t *testing.T) {
 				var res [2][]float32
 				onBothL1s(threads, func(i int) {
 					bl := packedBlocking(impl.SMR, impl.SNR, 4, k)
-					if !useNarrow(m, k, (n+bl.nr-1)/bl.nr, threads, 4, bl) || !stridedFriendly(g.ldb, 4) {
+					if !useNarrow(m, k, (n+bl.nr-1)/bl.nr, threads, 4, bl) || !stridedFriendly(g.ldb, 4, impl.SNR) {
 						t.Fatalf("%v: not on the narrow path with B in place", g)
 					}
 					g.run(true)
@@ -143,7 +143,7 @@ func TestNarrowPrefetchSmallL1(t *testing.T) {
 			var res [2][]float64
 			onBothL1s(threads, func(i int) {
 				bl := packedBlocking(impl.DMR, impl.DNR, 8, k)
-				if !useNarrow(m, k, (n+bl.nr-1)/bl.nr, threads, 8, bl) || !stridedFriendly(ldb, 8) {
+				if !useNarrow(m, k, (n+bl.nr-1)/bl.nr, threads, 8, bl) || !stridedFriendly(ldb, 8, impl.DNR) {
 					t.Fatalf("%dx%dx%d: not on the narrow path with B in place", m, k, n)
 				}
 				res[i] = make([]float64, m*ldc)
@@ -292,7 +292,7 @@ func TestConflictInPlace(t *testing.T) {
 					m, k, n := sh[0], sh[1], sh[2]
 					for _, beta := range []float64{0, 0.5} {
 						g := newGemmCase(r, gblas.NoTrans, gblas.NoTrans, m, n, k, 24, 1, beta)
-						if stridedFriendly(g.ldb, 4) {
+						if stridedFriendly(g.ldb, 4, asm.Current().SNR) {
 							t.Fatalf("%v: ldb %d is not a conflict stride", g, g.ldb)
 						}
 						g.run(beta == 0) // NaN in C with beta = 0
@@ -331,4 +331,59 @@ func checkNaive64(t *testing.T, threads, m, n, k int, a []float64, lda int, b []
 			}
 		}
 	}
+}
+
+// TestStridedFriendly checks which row strides of B the in-place kernels
+// read directly (one-line micro-panel rows: not a multiple of 256 bytes;
+// two-line rows: not a multiple of 2048), and runs products with B at the
+// strides the two-line rule newly admits (256- and 1024-byte multiples,
+// 100 row panels' worth of depth) on every implementation, one and two
+// threads: float32 through the gemmCase checks (guards, a float64
+// reference, NaN in C with beta = 0), float64 against a naive product.
+func TestStridedFriendly(t *testing.T) {
+	for _, c := range []struct {
+		ldb, elem, nr int
+		want          bool
+	}{
+		{4000, 4, 32, true}, {4000, 4, 16, true}, {4000, 8, 16, true}, {4000, 8, 8, false},
+		{4032, 4, 32, true}, {3840, 4, 32, true}, {3584, 4, 32, false}, {2048, 4, 32, false},
+		{3712, 8, 16, true}, {3840, 8, 16, false}, {1088, 4, 16, false}, {1001, 4, 16, true},
+	} {
+		if got := stridedFriendly(c.ldb, c.elem, c.nr); got != c.want {
+			t.Errorf("stridedFriendly(ldb=%d, %d-byte, nr=%d) = %v", c.ldb, c.elem, c.nr, got)
+		}
+	}
+	forEachImpl(t, func(t *testing.T) {
+		impl := asm.Current()
+		r := rand.New(rand.NewPCG(45, 46))
+		for _, threads := range []int{1, 2} {
+			withThreads(threads, func() {
+				for _, sh := range [][4]int{{20, 300, 1000, 88}, {37, 600, 700, 68}} {
+					m, k, n, pad := sh[0], sh[1], sh[2], sh[3]
+					for _, beta := range []float64{0, 0.5} {
+						g := newGemmCase(r, gblas.NoTrans, gblas.NoTrans, m, n, k, pad, 1, beta)
+						if g.ldb*4%256 != 0 {
+							t.Fatalf("%v: ldb %d is not a 256-byte multiple", g, g.ldb)
+						}
+						g.run(beta == 0)
+						g.check(t, beta == 0)
+					}
+				}
+				m, k, n, ldb := 23, 400, 1000, 1056
+				if !stridedFriendly(ldb, 8, impl.DNR) && impl.DNR*8 >= 2*lineBytes {
+					t.Fatalf("float64 ldb %d not read in place", ldb)
+				}
+				a, b := make([]float64, m*k), make([]float64, k*ldb)
+				for i := range a {
+					a[i] = r.NormFloat64()
+				}
+				for i := range b {
+					b[i] = r.NormFloat64()
+				}
+				c := make([]float64, m*n)
+				Dgemm(gblas.NoTrans, gblas.NoTrans, m, n, k, 1, a, k, b, ldb, 0, c, n)
+				checkNaive64(t, threads, m, n, k, a, k, b, ldb, c, n)
+			})
+		}
+	})
 }

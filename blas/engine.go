@@ -194,7 +194,7 @@ func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elem
 		return
 	}
 	g.kern = kern
-	if g.bT || !stridedFriendly(g.ldb, elemSize) && !conflictInPlace(g.m, mr, nr, g.ldb, elemSize) {
+	if g.bT || !stridedFriendly(g.ldb, elemSize, nr) && !conflictInPlace(g.m, mr, nr, g.ldb, elemSize) {
 		g.kernS, g.halfMask, g.lowS = nil, nil, nil
 	}
 	if lowOff {

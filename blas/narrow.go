@@ -85,10 +85,24 @@ const narrowStreamMaxPanels = 8
 const narrowMaxPackedA = 16 << 20
 
 // stridedFriendly reports whether rows ldb elements apart are safe to read in
-// place: a row stride that is a multiple of 256 bytes maps the rows of a
-// micro-panel to a quarter or less of the L1 sets, and the panel would not
-// stay in L1 between kernel calls.
-func stridedFriendly(ldb, elemSize int) bool {
+// place by kernels whose micro-panel rows hold nr elements: a row stride
+// that is a multiple of 256 bytes maps the rows of a micro-panel to half
+// or fewer of the L1 sets, and a panel whose rows are one cache line (the
+// AVX2 kernels) would not stay in L1 between kernel calls. A panel whose
+// rows span two lines (the AVX-512 kernels) keeps the 64 sets covered
+// in pairs; for it only multiples of 2048 bytes are kept off. Zen 5, the
+// narrow path, paired runs of in place over packed, one thread / two:
+// float64 100x4000x4000 (a 256-byte multiple) 1.12-1.16 / 1.06-1.35,
+// 100x4000x4032 and 100x4000x3968 (512) 1.06-1.22, 100x4000x3712 (1024)
+// 1.06-1.20, 100x4000x3840 (2048) 1.01-1.14 / 1.24-1.26; float32
+// 100x4000x4032 (256) 1.02-1.11 / 1.31, 100x4000x3840 (1024) 1.06-1.10 /
+// 1.25-1.27, 100x4000x3584 (2048) 0.94-1.07, 100x2000x2048 (8 KiB)
+// 0.75-0.89, float64 64x2000x2048 (16 KiB) 0.78-0.86; with the AVX2
+// kernels level (float32 0.98-1.01, float64 0.98-1.06).
+func stridedFriendly(ldb, elemSize, nr int) bool {
+	if nr*elemSize >= 2*lineBytes {
+		return ldb*elemSize%2048 != 0
+	}
 	return ldb*elemSize%256 != 0
 }
 
