@@ -7,6 +7,7 @@ import (
 
 	"github.com/fastpath-go/fastpath/asm"
 	"github.com/fastpath-go/fastpath/blas"
+	"github.com/fastpath-go/fastpath/internal/hugepage"
 	gblas "gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 )
@@ -96,9 +97,9 @@ func NewDense(in, out int, relu bool) *Dense {
 		panic(errTooLarge)
 	}
 	return &Dense{
-		W:    blas32.General{Rows: out, Cols: in, Stride: in, Data: make([]float32, out*in)},
+		W:    blas32.General{Rows: out, Cols: in, Stride: in, Data: hugepage.Float32s(out * in)},
 		B:    make([]float32, out),
-		DW:   blas32.General{Rows: out, Cols: in, Stride: in, Data: make([]float32, out*in)},
+		DW:   blas32.General{Rows: out, Cols: in, Stride: in, Data: hugepage.Float32s(out * in)},
 		DB:   make([]float32, out),
 		ReLU: relu,
 	}

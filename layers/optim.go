@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/fastpath-go/fastpath/asm"
+	"github.com/fastpath-go/fastpath/internal/hugepage"
 )
 
 // Optimizer updates a network's parameters from the gradients of the last
@@ -245,7 +246,7 @@ func state(s [][]float32, ps []Param) [][]float32 {
 	if s == nil {
 		s = make([][]float32, len(ps))
 		for i, p := range ps {
-			s[i] = make([]float32, len(p.Value))
+			s[i] = hugepage.Float32s(len(p.Value))
 		}
 		return s
 	}

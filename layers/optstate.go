@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 
+	"github.com/fastpath-go/fastpath/internal/hugepage"
 	"github.com/fastpath-go/fastpath/internal/modelio"
 )
 
@@ -137,7 +138,7 @@ func ReadOptimizerState(r io.Reader, kind string, net *Network) ([][]float32, er
 		if len(body) < 4*lens[i] {
 			return nil, corrupt("a truncated buffer")
 		}
-		v := make([]float32, lens[i])
+		v := hugepage.Float32s(lens[i])
 		for j := range v {
 			v[j] = math.Float32frombits(binary.LittleEndian.Uint32(body[4*j:]))
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/fastpath-go/fastpath/asm"
 	"github.com/fastpath-go/fastpath/blas"
+	"github.com/fastpath-go/fastpath/internal/hugepage"
 	"github.com/fastpath-go/fastpath/layers"
 	gblas "gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
@@ -173,13 +174,13 @@ func (s *ddpState) prepare(net *layers.Network, rows int, momentum bool) {
 		s.ea2 = make([]float64, widest)
 		s.kw, s.kb = make([][]float32, d), make([][]float32, d)
 		for i, l := range dense {
-			s.kw[i], s.kb[i] = make([]float32, len(l.W.Data)), make([]float32, len(l.B))
+			s.kw[i], s.kb[i] = hugepage.Float32s(len(l.W.Data)), make([]float32, len(l.B))
 		}
 	}
 	if momentum && s.vel == nil {
 		s.vel = make([][]float32, 2*d)
 		for i, l := range dense {
-			s.vel[2*i], s.vel[2*i+1] = make([]float32, len(l.W.Data)), make([]float32, len(l.B))
+			s.vel[2*i], s.vel[2*i+1] = hugepage.Float32s(len(l.W.Data)), make([]float32, len(l.B))
 		}
 	}
 	if rows > s.rows {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/fastpath-go/fastpath/asm"
 	"github.com/fastpath-go/fastpath/blas"
+	"github.com/fastpath-go/fastpath/internal/hugepage"
 	"github.com/fastpath-go/fastpath/layers"
 	"gonum.org/v1/gonum/blas/blas32"
 )
@@ -149,7 +150,7 @@ func (s *pathState) prepare(net *layers.Network, momentum bool) []*layers.Dense 
 	if momentum && s.vel == nil {
 		s.vel = make([][]float32, 2*d)
 		for i, l := range dense {
-			s.vel[2*i] = make([]float32, len(l.W.Data))
+			s.vel[2*i] = hugepage.Float32s(len(l.W.Data))
 			s.vel[2*i+1] = make([]float32, len(l.B))
 		}
 	}
