@@ -11,7 +11,9 @@ import (
 // TestRowsPath checks the selection of the rows path (A not transposed, B
 // transposed, alpha 1, beta 0, up to 128 rows padded by at most a
 // sixteenth, the last panel of A's rows half-width where that suffices,
-// depth from 256, enough row tiles of B) and products on it: row
+// or up to 8 rows past a whole panel on the dot kernel, depth from 256,
+// enough row tiles of B) and products on it, with and without dot-kernel
+// rows (one and two dot tiles of them, across tail tiles of B): row
 // tiles of B cut at every edge (n not a multiple of 10: the zero-padded
 // tail tile), one and several depth blocks (the block shortened to 64 and
 // 100 so that small depths cross it), padded strides, NaN in C (not read),
