@@ -299,20 +299,26 @@ func TestConflictInPlace(t *testing.T) {
 						g.check(t, beta == 0)
 					}
 				}
-				m, k, n, ldb := 20, 150, 1000, 1024
-				a, b := make([]float64, m*k), make([]float64, k*ldb)
-				for i := range a {
-					a[i] = r.NormFloat64()
-				}
-				for i := range b {
-					b[i] = r.NormFloat64()
-				}
-				c := make([]float64, m*n)
-				Dgemm(gblas.NoTrans, gblas.NoTrans, m, n, k, 1, a, k, b, ldb, 0, c, n)
-				checkNaive64(t, threads, m, n, k, a, k, b, ldb, c, n)
+				checkDgemmLdb(t, r, threads, 20, 150, 1000, 1024)
 			})
 		}
 	})
+}
+
+// checkDgemmLdb runs a float64 C = A*B (m x k times k x n, B with row
+// stride ldb, random normal values) and checks it against a naive product.
+func checkDgemmLdb(t *testing.T, r *rand.Rand, threads, m, k, n, ldb int) {
+	t.Helper()
+	a, b := make([]float64, m*k), make([]float64, k*ldb)
+	for i := range a {
+		a[i] = r.NormFloat64()
+	}
+	for i := range b {
+		b[i] = r.NormFloat64()
+	}
+	c := make([]float64, m*n)
+	Dgemm(gblas.NoTrans, gblas.NoTrans, m, n, k, 1, a, k, b, ldb, 0, c, n)
+	checkNaive64(t, threads, m, n, k, a, k, b, ldb, c, n)
 }
 
 // checkNaive64 checks C = A*B (m x k times k x n, float64) against a naive
@@ -369,20 +375,10 @@ func TestStridedFriendly(t *testing.T) {
 						g.check(t, beta == 0)
 					}
 				}
-				m, k, n, ldb := 23, 400, 1000, 1056
-				if !stridedFriendly(ldb, 8, impl.DNR) && impl.DNR*8 >= 2*lineBytes {
-					t.Fatalf("float64 ldb %d not read in place", ldb)
+				if !stridedFriendly(1056, 8, impl.DNR) && impl.DNR*8 >= 2*lineBytes {
+					t.Fatal("float64 ldb 1056 not read in place")
 				}
-				a, b := make([]float64, m*k), make([]float64, k*ldb)
-				for i := range a {
-					a[i] = r.NormFloat64()
-				}
-				for i := range b {
-					b[i] = r.NormFloat64()
-				}
-				c := make([]float64, m*n)
-				Dgemm(gblas.NoTrans, gblas.NoTrans, m, n, k, 1, a, k, b, ldb, 0, c, n)
-				checkNaive64(t, threads, m, n, k, a, k, b, ldb, c, n)
+				checkDgemmLdb(t, r, threads, 23, 400, 1000, 1056)
 			})
 		}
 	})
