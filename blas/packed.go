@@ -97,7 +97,7 @@ func (p *PackedB32) Bytes() int { return 4 * len(p.b) }
 // workspace ws and allocates nothing once ws has grown. It panics, with a
 // "blas:" message, on short slices or a bad leading dimension.
 func (p *PackedB32) Mul(ws *PackedWorkspace32, m int, a []float32, lda int, c []float32, ldc int, bias []float32, relu, accumulate bool) {
-	flags := p.check(m, false, a, lda, c, ldc, bias, relu, accumulate)
+	flags := p.check(m, a, lda, c, ldc, bias, relu, accumulate)
 	p.packA(ws, a, lda, m)
 	p.compute(ws.a, ws, m, c, ldc, bias, flags, 0, (p.n+p.nr-1)/p.nr)
 }
@@ -107,7 +107,7 @@ func (p *PackedB32) Mul(ws *PackedWorkspace32, m int, a []float32, lda int, c []
 // reads only its share of the packed operand, which pays when that does
 // not fit one core's cache. A PackedB32 runs one MulSplit at a time.
 func (p *PackedB32) MulSplit(ws []PackedWorkspace32, m int, a []float32, lda int, c []float32, ldc int, bias []float32, relu, accumulate bool) {
-	flags := p.check(m, false, a, lda, c, ldc, bias, relu, accumulate)
+	flags := p.check(m, a, lda, c, ldc, bias, relu, accumulate)
 	if len(ws) == 0 {
 		panic(errPackedWorkspace)
 	}
@@ -117,23 +117,18 @@ func (p *PackedB32) MulSplit(ws []PackedWorkspace32, m int, a []float32, lda int
 	p.task = packedTask{}
 }
 
-// check validates a product's arguments and returns its epilogue flags;
-// with aT, A is K x m (MulTransA), else m x K.
-func (p *PackedB32) check(m int, aT bool, a []float32, lda int, c []float32, ldc int, bias []float32, relu, accumulate bool) asm.GemmFlags {
-	aRows, aCols := m, p.k
-	if aT {
-		aRows, aCols = p.k, m
-	}
+// check validates a product's arguments and returns its epilogue flags.
+func (p *PackedB32) check(m int, a []float32, lda int, c []float32, ldc int, bias []float32, relu, accumulate bool) asm.GemmFlags {
 	switch {
 	case p.kern == nil:
 		panic(errPackedEmpty)
 	case m < 0:
 		panic(errPackedShape)
-	case lda < max(1, aCols):
+	case lda < max(1, p.k):
 		panic(badLdA)
 	case ldc < max(1, p.n):
 		panic(badLdC)
-	case aRows > 0 && aCols > 0 && len(a) < (aRows-1)*lda+aCols:
+	case m > 0 && p.k > 0 && len(a) < (m-1)*lda+p.k:
 		panic(shortA)
 	case m > 0 && p.n > 0 && len(c) < (m-1)*ldc+p.n:
 		panic(shortC)
