@@ -20,7 +20,7 @@ package hugepage
 
 import "unsafe"
 
-// MinBytes is the size from which Float32s and Float64s give the hint:
+// MinBytes is the size from which Float32s gives the hint:
 // smaller buffers span few pages, and the hint covers only the whole huge
 // pages inside a buffer.
 const MinBytes = 4 << 20
@@ -34,15 +34,6 @@ func Float32s(n int) []float32 {
 	s := make([]float32, n)
 	if 4*n >= MinBytes {
 		advise(unsafe.Pointer(unsafe.SliceData(s)), 4*n)
-	}
-	return s
-}
-
-// Float64s is Float32s for float64 values.
-func Float64s(n int) []float64 {
-	s := make([]float64, n)
-	if 8*n >= MinBytes {
-		advise(unsafe.Pointer(unsafe.SliceData(s)), 8*n)
 	}
 	return s
 }

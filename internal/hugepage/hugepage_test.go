@@ -36,12 +36,5 @@ func TestFloats(t *testing.T) {
 				t.Fatalf("Float32s(%d)[%d] = %v", n, i, v)
 			}
 		}
-		d := Float64s(n)
-		if len(d) != n {
-			t.Fatalf("Float64s(%d): length %d", n, len(d))
-		}
-		for i := range d {
-			d[i] = float64(i)
-		}
 	}
 }
