@@ -474,7 +474,13 @@ func (impl *Impl) DgemmFor(m int) (mr int, kern func(k int, a, b, c []float64, l
 
 // useAlt reports whether a product of m rows runs on the alternative
 // micro-kernel shape of alt rows rather than the main one of mr rows:
-// where the alternative pads fewer rows. Zen 5 set an older rule (only
+// where the alternative pads fewer rows. On Zen 5 the 8x32 kernel also
+// runs faster in L1 (BenchmarkSgemmStridedMicro: 217 against 207 GFLOP/s
+// at k = 256), but taking it where both shapes pad alike measured mixed on
+// whole products (2026-12-04, paired medians, one thread: 1000³ 1.01,
+// 2000³ 1.01, 4000x100x4000 1.00-1.01; two threads 1000x100x1000:TN 1.05-
+// 1.08 but 1000³:TN 0.98, 200x1000x1000 0.94-0.95), so the rule stayed.
+// Zen 5 set an older rule (only
 // where the main shape padded more than a sixteenth of m: 16, 24, 32, 64
 // rows); on Zen 4 the 8-row AVX-512 kernels won wherever they pad less,
 // by more than the padding: one thread, paired interleaved medians of the

@@ -190,10 +190,11 @@ func TestSplitThreads(t *testing.T) {
 		{2, 100, 100, false, 1, 2},
 		{2, 1, 100, false, 1, 2}, // one row panel: the columns
 		{2, 3, 100, false, 1, 2},
-		{2, 10, 32, true, 2, 1},  // 100x1000x1000 with A transposed: 5x34.5+0.15x80 < 10x18.5
-		{2, 25, 8, true, 2, 1},   // the RNN's weight gradient at 250 units: 13x10.5+0.15x52 < 25x6.5
-		{2, 25, 8, false, 1, 2},  // untransposed: 13x8.85+0.15x52 > 25x4.85
-		{2, 100, 4, false, 2, 1}, // few columns: 50x4.85+0.15x100 < 100x2.85
+		{2, 10, 32, true, 2, 1},   // A dear to pack (transposed, beyond L2): 5x34.5+0.15x80 < 10x18.5
+		{2, 100, 32, false, 1, 2}, // 1000x100x1000:TN, A within L2: 50x32.85+0.15x800 > 100x16.85
+		{2, 25, 8, true, 2, 1},    // the RNN's weight gradient at 250 units: 13x10.5+0.15x52 < 25x6.5
+		{2, 25, 8, false, 1, 2},   // untransposed: 13x8.85+0.15x52 > 25x4.85
+		{2, 100, 4, false, 2, 1},  // few columns: 50x4.85+0.15x100 < 100x2.85
 		{4, 2, 100, false, 1, 4},
 		{16, 96, 100, true, 16, 1}, // 6x102.5+0.15x563 < 12x52.5+0.15x525 < ...
 		{1, 7, 9, false, 1, 1},
@@ -228,6 +229,30 @@ func TestSplitThreads(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestDearPackA checks when splitThreads counts A's packing as dear: A
+// transposed and larger than L2 (1 MiB here), whatever the element size.
+func TestDearPackA(t *testing.T) {
+	withCaches(48<<10, 1<<20, 4<<20, func() {
+		for _, c := range []struct {
+			aT         bool
+			m, k, elem int
+			want       bool
+		}{
+			{true, 1000, 100, 4, false},   // 400 KB
+			{true, 512, 512, 4, false},    // exactly 1 MiB
+			{true, 512, 513, 4, true},     // just beyond
+			{true, 4000, 100, 4, true},    // 1.6 MB
+			{true, 1000, 100, 8, false},   // 800 KB
+			{true, 1000, 200, 8, true},    // 1.6 MB
+			{false, 4000, 4000, 4, false}, // untransposed: never
+		} {
+			if got := dearPackA(c.aT, c.m, c.k, c.elem); got != c.want {
+				t.Errorf("dearPackA(%v, %d, %d, %d) = %v, want %v", c.aT, c.m, c.k, c.elem, got, c.want)
+			}
+		}
+	})
 }
 
 // TestNarrowShallow checks the narrow path's row limit for shallow

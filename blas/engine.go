@@ -214,7 +214,7 @@ func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elem
 		defer pool.Default.Release()
 	}
 	g.threads = threads
-	g.tm, g.tn = splitThreads(threads, mP, nP, g.aT)
+	g.tm, g.tn = splitThreads(threads, mP, nP, dearPackA(g.aT, g.m, g.k, elemSize))
 	g.ws.size(threads, g.tn, g.bl, g.m, g.k, g.narrow, g.narrow && g.bT)
 	g.sync.reset(threads)
 	g.claim.Store(0)
@@ -234,10 +234,10 @@ func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elem
 // each thread then computes with micro-panels of B that other threads
 // packed (their lines cross between cores) and waits at a barrier once per
 // depth block, shareCost per tile it computes with another thread's panel.
-// aT says whether A is transposed, which makes its packing dearer.
-func splitThreads(threads, mP, nP int, aT bool) (tm, tn int) {
+// dearA says whether packing A is dearer (dearPackA).
+func splitThreads(threads, mP, nP int, dearA bool) (tm, tn int) {
 	pack := splitPackCost
-	if aT {
+	if dearA {
 		pack = splitPackCostT
 	}
 	best := -1.0
@@ -258,7 +258,8 @@ func splitThreads(threads, mP, nP int, aT bool) (tm, tn int) {
 // on Zen 5 (AVX-512, 8x32 tiles; two vCPUs whose cache lines take ~200 ns
 // to cross, a 400 ns round trip). splitPackCost: packing one row panel of
 // A, untransposed (with the transpose kernel), 0.85-0.9 of a tile on one
-// thread. splitPackCostT: transposed A (strided copies of mr values), 2.0
+// thread. splitPackCostT: transposed A (strided copies of mr values) larger
+// than L2 (dearPackA), 2.0
 // on one thread; two threads each packing all of A contend for memory, and
 // the columns lost on every shape with A transposed tried (512³ 0.96-0.99,
 // 1024³ 0.95-1.06, 100x1000x1000 0.98), so it counts 2.5, which keeps the
@@ -277,6 +278,29 @@ const (
 	splitPackCostT = 2.5
 	splitShareCost = 0.15
 )
+
+// dearPackA reports whether packing A costs splitPackCostT rather than
+// splitPackCost in splitThreads: when A is transposed and larger than L2.
+// The strided copies of a transposed A that fits in L2 cost little more
+// than the untransposed copy, and there the columns won: Zen 5, AVX-512,
+// two threads, paired interleaved medians of the columns over the rows
+// (2026-12-04, two runs each): float32 1000x100x1000:TN 1.06 and 1.06,
+// 1000x100x784:TN (the weight gradients of 784-1000-1000-10) 1.05 and
+// 1.08, 512x512x512:TN 1.02 and 1.06, 400x500x1000:TN 1.14 and 1.13,
+// 700x300x700:TN 1.01 and 1.04, 1000x200x1000:TN 1.01 and 1.02; float64
+// (1000x100x1000:TN, 400x300x1000:TN, 1000x64x1000:TN) and the AVX2
+// kernels level (0.98-1.03). With A beyond L2 the rows keep winning:
+// float32 4000x100x784:TN 0.96-0.97 and 1000x1000x1000:TN 0.97-0.99 for
+// the columns. (512³:TN, whose A is exactly 1 MiB, had measured
+// 0.96-0.99 for the columns in an earlier sitting: the host's noise
+// exceeds that difference.) Inside whole training steps of
+// 784-1000-1000-10 on two threads, whose two weight-gradient products
+// changed sides, the steps were level (new over old 0.998-0.999, three
+// runs of 300 paired steps): the gain is the isolated product's.
+func dearPackA(aT bool, m, k, elemSize int) bool {
+	_, l2, _ := cacheSizes()
+	return aT && m*k*elemSize > l2
+}
 
 // RunPart runs thread part's share of the call (pool.Task).
 func (g *gemmCall[T]) RunPart(part, _ int) { g.run(part) }
