@@ -368,6 +368,26 @@ func (g *gemmCall[T]) compute(tid int, pos *blockPos[T]) {
 
 // tiles runs the micro-tiles of rows [r0, r1) and B micro-panels [jp0, jp1)
 // of one depth block, packing each A block first.
+//
+// Tried on Zen 5 (2026-12-04, tenth sitting) and not kept, paired
+// interleaved medians in one process, one thread / two: (1) writing C with
+// non-temporal stores (VMOVNTPS/VMOVNTPD of whole aligned tile rows, no C
+// prefetch) where beta = 0, the depth is one block and C holds 8 MiB or
+// more: float32 4000x100x4000 0.95 / 0.90, 4000x100x4000:TN 0.98 / 0.92,
+// 4000x100x784:TN 1.00 / 1.01, float64 4000x100x4000 0.95 / 0.92,
+// 784x100x4000 0.98 / 1.01, although a plain fill of 64 MB ran at 66 GB/s
+// with such stores against 37-40 GB/s with ordinary ones: the tiles'
+// bursts of 20 rows stall on the write-combining buffers, and the read for
+// ownership that they save was hidden anyway; (2) for a depth of at most
+// 128, the tiles walked along the rows (each A micro-panel against every B
+// micro-panel: C written row by row) instead of down the columns: float32
+// 4000x100x4000 0.95-0.97 / 0.95-1.00, 784x100x4000 0.996-1.00, float64
+// 0.94-0.97 / 0.94-0.96 (AVX2 level); (3) an assembly loop running the
+// 10x32 kernel over all the full row panels of an A block against one B
+// micro-panel (one call instead of one per tile, the Go call and its
+// checks saved): float32 4000x100x4000, its :TN twin, 1000x100x1000:TN,
+// 1000³ and 2000³ 1.004-1.009 on one thread, 1.011-1.018 on two, too
+// little for a loop per micro-kernel shape.
 func (g *gemmCall[T]) tiles(tid int, pos *blockPos[T], r0, r1, jp0, jp1 int) {
 	bl := g.bl
 	if r0 >= r1 || jp0 >= jp1 {
