@@ -256,7 +256,8 @@ func TestDearPackA(t *testing.T) {
 }
 
 // TestNarrowShallow checks the narrow path's row limit for shallow
-// products: at depth narrowShallowK or less, only as many rows as a
+// products: at depth narrowShallowK or less (narrowShallowKLargeL1 on a
+// 48 KiB L1), only as many rows as a
 // full-depth A block holds (with a 1 MiB L2: 340 float32 rows of the 10x32
 // kernel on either L1, 170 float64 rows on a 32 KiB L1 and 250 on a 48 KiB
 // one); deeper products keep the limit of their own block sizes.
@@ -271,14 +272,18 @@ func TestNarrowShallow(t *testing.T) {
 			if lim := packedBlocking(10, c.nr, c.elem, maxKC).mc; lim != c.lim {
 				t.Fatalf("L1 %d KiB, %d-byte elements: full-depth MC %d, want %d", c.l1>>10, c.elem, lim, c.lim)
 			}
-			for _, k := range []int{1, 32, narrowShallowK} {
+			shallow := narrowShallowDepth()
+			if want := map[bool]int{true: narrowShallowK, false: narrowShallowKLargeL1}[c.l1 <= deepKCMaxL1]; shallow != want {
+				t.Fatalf("L1 %d KiB: shallow depth %d, want %d", c.l1>>10, shallow, want)
+			}
+			for _, k := range []int{1, 32, shallow} {
 				if !narrow(100, k) || !narrow(c.lim, k) || narrow(c.lim+1, k) || narrow(1000, k) {
 					t.Errorf("L1 %d KiB, %d-byte elements, k = %d: narrow for 100, %d, %d, 1000 rows = %v, %v, %v, %v; want true, true, false, false",
 						c.l1>>10, c.elem, k, c.lim, c.lim+1, narrow(100, k), narrow(c.lim, k), narrow(c.lim+1, k), narrow(1000, k))
 				}
 			}
-			// From depth narrowShallowK+1 the depth's own A block decides.
-			k := narrowShallowK + 36
+			// Past the shallow depth the depth's own A block decides.
+			k := shallow + 36
 			if mc := packedBlocking(10, c.nr, c.elem, k).mc; !narrow(mc, k) || narrow(mc+1, k) || mc <= c.lim {
 				t.Errorf("L1 %d KiB, %d-byte elements, k = %d: MC %d, narrow for it %v and one more %v", c.l1>>10, c.elem, k, mc, narrow(mc, k), narrow(mc+1, k))
 			}

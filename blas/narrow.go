@@ -63,8 +63,35 @@ const maskMaxPanels = 4
 // (within 1%) at 1000x64x4000, 2000x64x1000, float64 1000x64x1000,
 // 1000x32x1000 and 2000x64x2000; from depth 100 the narrow path keeps them
 // (784x100x4000 0.96, 1000x100x1000 0.98, 600x128x2000 0.96 for the
-// general path).
+// general path). On a larger L1 (Zen 5, 48 KiB) the general path also won
+// at depths 80-100 and the rule extends to narrowShallowKLargeL1 (see
+// narrowShallowDepth).
 const narrowShallowK = 64
+
+// narrowShallowKLargeL1 is narrowShallowK on an L1 larger than
+// deepKCMaxL1. Zen 5, paired interleaved medians of the general path
+// over the narrow one, float32 (2026-12-04): AVX-512, one thread,
+// 784x100x4000 1.020-1.027, 784x100x2000 1.039, 784x100x1000 1.062,
+// 784x96x2000 1.036, 784x80x4000 1.032, 500x100x4000 1.015, 400x100x4000
+// 1.012, 600x100x4000 1.004; two threads 784x100x4000 1.010-1.012 (one
+// run of 0.968), 784x100x2000 1.046-1.104, 784x100x1000 1.14, 784x96x2000
+// 1.06, 400-600x100x4000 0.99-1.01; AVX2, one thread 1.050-1.064 on all of
+// those (350x100x4000 1.049), two threads 1.018-1.053. At depth 112-128
+// the two paths were level (784x112x4000 0.991-0.997, 784x120x4000
+// 1.007-1.012, 784x128x4000 0.998-1.019). Float64 is unaffected at these
+// depths (its A block at depth 100 holds 430 rows, which the full-depth
+// block already bounds).
+const narrowShallowKLargeL1 = 104
+
+// narrowShallowDepth is the depth up to which useNarrow bounds the rows
+// by the full-depth A block: narrowShallowK, or narrowShallowKLargeL1 on
+// an L1 larger than deepKCMaxL1.
+func narrowShallowDepth() int {
+	if smallL1() {
+		return narrowShallowK
+	}
+	return narrowShallowKLargeL1
+}
 
 // narrowStreamMaxPanels is the most row panels for which the in-place
 // kernel calls carry the next slice's prefetches (narrowStream). With few
@@ -139,7 +166,7 @@ func useNarrow(m, k, nP, threads, elemSize int, bl blocking) bool {
 	if m > bl.mc {
 		return false
 	}
-	if k <= narrowShallowK && m > packedBlocking(bl.mr, bl.nr, elemSize, maxKC).mc {
+	if k <= narrowShallowDepth() && m > packedBlocking(bl.mr, bl.nr, elemSize, maxKC).mc {
 		return false
 	}
 	mPad := (m + bl.mr - 1) / bl.mr * bl.mr
