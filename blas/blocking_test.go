@@ -256,8 +256,8 @@ func TestDearPackA(t *testing.T) {
 }
 
 // TestNarrowShallow checks the narrow path's row limit for shallow
-// products: at depth narrowShallowK or less (narrowShallowKLargeL1 on a
-// 48 KiB L1), only as many rows as a
+// products: at depth narrowShallowK or less (narrowShallowKLargeL1 for
+// float32 on a 48 KiB L1), only as many rows as a
 // full-depth A block holds (with a 1 MiB L2: 340 float32 rows of the 10x32
 // kernel on either L1, 170 float64 rows on a 32 KiB L1 and 250 on a 48 KiB
 // one); deeper products keep the limit of their own block sizes.
@@ -272,9 +272,13 @@ func TestNarrowShallow(t *testing.T) {
 			if lim := packedBlocking(10, c.nr, c.elem, maxKC).mc; lim != c.lim {
 				t.Fatalf("L1 %d KiB, %d-byte elements: full-depth MC %d, want %d", c.l1>>10, c.elem, lim, c.lim)
 			}
-			shallow := narrowShallowDepth()
-			if want := map[bool]int{true: narrowShallowK, false: narrowShallowKLargeL1}[c.l1 <= deepKCMaxL1]; shallow != want {
-				t.Fatalf("L1 %d KiB: shallow depth %d, want %d", c.l1>>10, shallow, want)
+			shallow := narrowShallowDepth(c.elem)
+			want := narrowShallowK
+			if c.l1 > deepKCMaxL1 && c.elem == 4 {
+				want = narrowShallowKLargeL1
+			}
+			if shallow != want {
+				t.Fatalf("L1 %d KiB, %d-byte elements: shallow depth %d, want %d", c.l1>>10, c.elem, shallow, want)
 			}
 			for _, k := range []int{1, 32, shallow} {
 				if !narrow(100, k) || !narrow(c.lim, k) || narrow(c.lim+1, k) || narrow(1000, k) {

@@ -64,8 +64,8 @@ const maskMaxPanels = 4
 // 1000x32x1000 and 2000x64x2000; from depth 100 the narrow path keeps them
 // (784x100x4000 0.96, 1000x100x1000 0.98, 600x128x2000 0.96 for the
 // general path). On a larger L1 (Zen 5, 48 KiB) the general path also won
-// at depths 80-100 and the rule extends to narrowShallowKLargeL1 (see
-// narrowShallowDepth).
+// float32 products at depths 80-100, and for them the rule extends to
+// narrowShallowKLargeL1 (see narrowShallowDepth).
 const narrowShallowK = 64
 
 // narrowShallowKLargeL1 is narrowShallowK on an L1 larger than
@@ -78,16 +78,20 @@ const narrowShallowK = 64
 // 1.06, 400-600x100x4000 0.99-1.01; AVX2, one thread 1.050-1.064 on all of
 // those (350x100x4000 1.049), two threads 1.018-1.053. At depth 112-128
 // the two paths were level (784x112x4000 0.991-0.997, 784x120x4000
-// 1.007-1.012, 784x128x4000 0.998-1.019). Float64 is unaffected at these
-// depths (its A block at depth 100 holds 430 rows, which the full-depth
-// block already bounds).
+// 1.007-1.012, 784x128x4000 0.998-1.019). Float64 keeps narrowShallowK:
+// the rule would move its products of 251-430 rows at depth 100 (the
+// general path's A block holds 430 there), which measured mixed, one
+// thread / two: 300x100x4000 0.99-1.00 / 0.96, 260x100x4000 0.98-0.99 /
+// 1.00, 400x100x4000 1.00 / 0.99, 400x100x1000 1.01-1.02 / 1.11,
+// 400x80x2000 1.00-1.01 / 1.09.
 const narrowShallowKLargeL1 = 104
 
 // narrowShallowDepth is the depth up to which useNarrow bounds the rows
-// by the full-depth A block: narrowShallowK, or narrowShallowKLargeL1 on
-// an L1 larger than deepKCMaxL1.
-func narrowShallowDepth() int {
-	if smallL1() {
+// of elements of elemSize bytes by the full-depth A block:
+// narrowShallowKLargeL1 for float32 on an L1 larger than deepKCMaxL1,
+// narrowShallowK otherwise.
+func narrowShallowDepth(elemSize int) int {
+	if smallL1() || elemSize != 4 {
 		return narrowShallowK
 	}
 	return narrowShallowKLargeL1
@@ -166,7 +170,7 @@ func useNarrow(m, k, nP, threads, elemSize int, bl blocking) bool {
 	if m > bl.mc {
 		return false
 	}
-	if k <= narrowShallowDepth() && m > packedBlocking(bl.mr, bl.nr, elemSize, maxKC).mc {
+	if k <= narrowShallowDepth(elemSize) && m > packedBlocking(bl.mr, bl.nr, elemSize, maxKC).mc {
 		return false
 	}
 	mPad := (m + bl.mr - 1) / bl.mr * bl.mr
