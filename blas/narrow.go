@@ -73,10 +73,11 @@ const narrowShallowK = 64
 // over the narrow one, float32 (2026-12-04): AVX-512, one thread,
 // 784x100x4000 1.020-1.027, 784x100x2000 1.039, 784x100x1000 1.062,
 // 784x96x2000 1.036, 784x80x4000 1.032, 500x100x4000 1.015, 400x100x4000
-// 1.012, 600x100x4000 1.004; two threads 784x100x4000 1.010-1.012 (one
-// run of 0.968), 784x100x2000 1.046-1.104, 784x100x1000 1.14, 784x96x2000
-// 1.06, 400-600x100x4000 0.99-1.01; AVX2, one thread 1.050-1.064 on all of
-// those (350x100x4000 1.049), two threads 1.018-1.053. At depth 112-128
+// 1.012, 600x100x4000 1.004; two threads 784x100x4000 0.968-1.012 in
+// four runs (median 1.00), 784x100x2000 1.046-1.104, 784x100x1000 1.14,
+// 784x96x2000 1.06, 400-600x100x4000 0.99-1.01; AVX2, one thread
+// 1.050-1.064 on all of those (350x100x4000 1.049), two threads
+// 1.018-1.053 (784x100x4000 0.997 in an earlier run). At depth 112-128
 // the two paths were level (784x112x4000 0.991-0.997, 784x120x4000
 // 1.007-1.012, 784x128x4000 0.998-1.019). Float64 keeps narrowShallowK:
 // the rule would move its products of 251-430 rows at depth 100 (the
