@@ -186,6 +186,20 @@ type directCall[T float32 | float64] struct {
 	splitRows bool // parts split the row tiles instead of the column panels
 	mT, nP    int  // row tiles and column panels
 	mr, nr    int  // the kernel's largest tile
+
+	// The last column panel on the dot kernel (directDotTail): a buffer
+	// for each part's transposed copy of its columns of B (cols x k, the
+	// copies btStride apart), nil if the panel runs on kern.
+	dot      directDot[T]
+	bt       []T
+	btStride int // elements from one part's copy to the next
+}
+
+// directDot is a dot-product kernel (asm.Impl.SgemmDot) and its tile, for
+// the direct path's last column panel; the zero value: none.
+type directDot[T float32 | float64] struct {
+	kern   dotKernel[T]
+	mr, nr int
 }
 
 // directKernel is the signature of asm.Impl.SgemmDirect and DgemmDirect.
@@ -199,6 +213,11 @@ func (d *directCall[T]) RunPart(part, parts int) {
 		i0, i1 = part*d.mT/parts, (part+1)*d.mT/parts
 	} else {
 		j0, j1 = part*d.nP/parts, (part+1)*d.nP/parts
+	}
+	if d.bt != nil && j1 == d.nP {
+		// The last column panel on the dot kernel, over this part's rows.
+		j1--
+		defer d.dotTail(i0, i1, d.bt[part*d.btStride:])
 	}
 	if d.order == directRowsOuter {
 		// Row tiles outer, then depth blocks: each mr x kc block of op(A)
@@ -218,6 +237,23 @@ func (d *directCall[T]) RunPart(part, parts int) {
 	for jp := j0; jp < j1; jp++ {
 		for pc := 0; pc < d.k; pc += d.kc {
 			d.tiles(i0, i1, jp, pc)
+		}
+	}
+}
+
+// dotTail computes the last column panel's rows of row tiles [i0, i1) on
+// the dot kernel: it transposes the panel's columns of B into bt, then
+// each element of C is the whole depth's dot product of a row of op(A)
+// (not transposed) and a row of bt, whichever part computes it.
+func (d *directCall[T]) dotTail(i0, i1 int, bt []T) {
+	j := (d.nP - 1) * d.nr
+	cols := d.n - j
+	r1 := min(i1*d.mr, d.m)
+	transposeTail(bt, d.b[j:], d.ldb, d.k, cols)
+	for jt := 0; jt < cols; jt += d.dot.nr {
+		nc := min(d.dot.nr, cols-jt)
+		for i := i0 * d.mr; i < r1; i += d.dot.mr {
+			d.dot.kern(min(d.dot.mr, r1-i), nc, d.k, d.a[i*d.ars:], d.ars, bt[jt*d.k:], d.k, d.c[i*d.ldc+j+jt:], d.ldc, nil, d.alpha, d.flags)
 		}
 	}
 }
@@ -288,7 +324,7 @@ func betaFlags[T float32 | float64](m, n int, beta T, c []T, ldc int) asm.GemmFl
 // tiles of up to mr x nr, walking them in the given order; ws is the free
 // list whose workspace carries the call to the workers.
 func gemmDirect[T float32 | float64](kern directKernel[T], mr, nr, elemSize int, ws *workspaceList[T],
-	order directOrder, aT bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	order directOrder, aT bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int, dot directDot[T]) {
 	flags := betaFlags(m, n, beta, c, ldc)
 	ars, aks := lda, 1
 	if aT {
@@ -297,6 +333,7 @@ func gemmDirect[T float32 | float64](kern directKernel[T], mr, nr, elemSize int,
 	d := directCall[T]{kern: kern, m: m, n: n, k: k, a: a, b: b, c: c, ars: ars, aks: aks, ldb: ldb, ldc: ldc, alpha: alpha, flags: flags,
 		mT: (m + mr - 1) / mr, nP: (n + nr - 1) / nr, mr: mr, nr: nr,
 		kc: newBlocking(mr, nr, elemSize, k).kc, order: order}
+	useDot := dot.kern != nil && !aT && directDotTail(m, n, k, nr, dot.nr)
 	threads := numThreads()
 	if 2*float64(m)*float64(n)*float64(k) < float64(directParallelMinFlops) {
 		threads = 1
@@ -316,7 +353,18 @@ func gemmDirect[T float32 | float64](kern directKernel[T], mr, nr, elemSize int,
 	} else {
 		threads = min(threads, d.nP)
 	}
-	if threads <= 1 || !pool.Default.Acquire(threads) {
+	if threads > 1 && !pool.Default.Acquire(threads) {
+		threads = 1
+	}
+	if useDot {
+		// A transposed copy of the last panel's columns for each part
+		// that computes some of its rows.
+		d.dot = dot
+		d.btStride = tailStride(k*(n-(d.nP-1)*nr), elemSize)
+		d.bt = getTail[T](threads * d.btStride)
+		defer putTail(d.bt)
+	}
+	if threads <= 1 {
 		d.RunPart(0, 1)
 		return
 	}
@@ -326,4 +374,100 @@ func gemmDirect[T float32 | float64](kern directKernel[T], mr, nr, elemSize int,
 	pool.Default.Run(threads, &w.direct)
 	w.direct = directCall[T]{}
 	ws.put(w)
+}
+
+// directDotTailOff turns the dot kernel's last column panel off (tests and
+// A/B runs).
+var directDotTailOff bool
+
+// The direct path computes the last column panel of a product on the dot
+// kernel (directCall.dotTail) where the panel holds at most one dot tile
+// of columns (n mod nr <= dotNR) and the direct kernel's panels are at
+// least eight such tiles wide (nr >= 8 dotNR: the AVX-512 float32 kernel,
+// 32 columns): the direct kernel computes a panel of at most 8 columns
+// on 256-bit vectors, at half the rate of its 512-bit ones, so that 4
+// columns cost half as much as 32 (at n = 100 the last 4 columns took
+// 1/7 of the product), while the dot kernel's 4 x 4 tiles sum sixteen
+// depths a step on full vectors. The panel's columns of B are first
+// transposed (k x cols, cols <= 4: a few hundred nanoseconds at k = 100)
+// by each part that computes some of its rows. Products with few rows or
+// little depth keep the direct kernel: with up to 24 rows per part the
+// copy and the dot tiles' reductions cost as much as they save.
+// Measured on Zen 5 (2026-12-04, eleventh sitting), float32 A not
+// transposed, paired interleaved medians, dot tail over direct kernel,
+// one thread / two: 100x100x100 1.078-1.097 / 0.995-1.007, 128x100x100
+// 1.089-1.093 / 0.999-1.011, 256x100x100 1.112 / 1.051-1.075,
+// 32x300x100 1.086 / 0.984, 128x300x100 1.121 / 1.085-1.092,
+// 32x1000x100 1.112-1.124 / 1.047-1.059, 256x1000x100 1.121-1.131 /
+// 1.123-1.156, 100x784x100 1.140-1.149 / 1.116-1.125, 200x200x196
+// 1.061-1.069 / 1.096-1.104, 1000x1000x100 1.100 / 1.111-1.130; B
+// transposed (the direct path's transposed copy) 128x100x100:NT 1.082 /
+// 0.989, 256x200x100:NT 1.123 / 1.044; n mod 32 = 2: 100x100x98 1.077,
+// 100x400x98 1.138 (one thread). Kept on the direct kernel: 6 or 8
+// columns (two dot tiles: 100x100x102 0.970, 32x100x102 0.933,
+// 16x1000x1000 0.982, 100x1000x1000 0.977 on one thread), fewer than 32
+// rows (16x100x100 0.93-0.95, 16x400x100 0.974), depth below 64
+// (32x32x100 0.943, 48x32x100 0.981), and m*k below 8192 (one thread /
+// two: 64x100x100 1.078 / 0.941, 48x64x100 1.053 / 0.924, 32x100x100
+// 1.048 / 0.870; level once the rule excluded them); float64 (16-column
+// panels: 1.013-1.035 on one thread, 0.945-1.030 on two) and the AVX2
+// kernels (16-column panels: 0.999-1.021 / 0.987-1.012) measured too
+// little to take it.
+const (
+	directDotTailMinM    = 32
+	directDotTailMinK    = 64
+	directDotTailMinWork = 8192 // m*k
+)
+
+// directDotTail reports whether the direct path computes the last column
+// panel of an m x k by k x n product, on a direct kernel nr columns wide,
+// on a dot kernel of tiles dotNR columns wide (0: none) instead.
+func directDotTail(m, n, k, nr, dotNR int) bool {
+	rem := n % nr
+	return !directDotTailOff && dotNR > 0 && nr >= 8*dotNR && n > nr && rem > 0 && rem <= dotNR &&
+		m >= directDotTailMinM && k >= directDotTailMinK && m*k >= directDotTailMinWork
+}
+
+// transposeTail writes the k x cols block of b (rows ldb apart) to dst
+// transposed: cols rows of k values.
+func transposeTail[T float32 | float64](dst, b []T, ldb, k, cols int) {
+	if cols == 4 {
+		d0, d1, d2, d3 := dst[:k], dst[k:2*k], dst[2*k:3*k], dst[3*k:4*k]
+		for p := range d0 {
+			v := b[p*ldb : p*ldb+4 : p*ldb+4]
+			d0[p], d1[p], d2[p], d3[p] = v[0], v[1], v[2], v[3]
+		}
+		return
+	}
+	for p := 0; p < k; p++ {
+		for j, v := range b[p*ldb : p*ldb+cols] {
+			dst[j*k+p] = v
+		}
+	}
+}
+
+// tailStride is the distance, in elements, between the parts' copies of n
+// elements in one buffer: n and two cache lines more, so that no line
+// holds two parts' elements (a line written by both cores bounces between
+// them, ~200 ns a crossing on the Zen 5 machine: it made the copy of the
+// part on the other core 10% slower at 64x100x100).
+func tailStride(n, elemSize int) int { return n + 128/elemSize }
+
+// getTail returns a scratch buffer of n elements, which putTail returns.
+func getTail[T float32 | float64](n int) []T {
+	var t T
+	if _, ok := any(t).(float32); ok {
+		return any(scratch32.get(n)).([]T)
+	}
+	return any(scratch64.get(n)).([]T)
+}
+
+// putTail returns a getTail buffer to its free list.
+func putTail[T float32 | float64](t []T) {
+	switch s := any(t).(type) {
+	case []float32:
+		scratch32.put(s)
+	case []float64:
+		scratch64.put(s)
+	}
 }

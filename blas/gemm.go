@@ -34,7 +34,7 @@ func sgemm(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []fl
 	if impl.SgemmDirect != nil && bias == nil && !relu && alpha != 0 {
 		if !bT {
 			if order := useDirect(m, n, k, ldb, 4, impl.DirectMR, impl.DirectMaxK); order != directNone {
-				gemmDirect(impl.SgemmDirect, impl.DirectMR, impl.SDirectNR, 4, &workspaces32, order, aT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+				gemmDirect(impl.SgemmDirect, impl.DirectMR, impl.SDirectNR, 4, &workspaces32, order, aT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, directDot[float32]{impl.SgemmDot, impl.DotMR, impl.DotNR})
 				return
 			}
 		} else if order := useDirectTransposedB(m, n, k, 4, impl.DirectMR, impl.DirectMaxK); order != directNone {
@@ -44,7 +44,7 @@ func sgemm(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []fl
 			ldt := directStride(n, 4)
 			t := scratch32.get(k * ldt)
 			impl.Transpose(t, b[:(n-1)*ldb+k], ldb, n, k, ldt)
-			gemmDirect(impl.SgemmDirect, impl.DirectMR, impl.SDirectNR, 4, &workspaces32, order, aT, m, n, k, alpha, a, lda, t, ldt, beta, c, ldc)
+			gemmDirect(impl.SgemmDirect, impl.DirectMR, impl.SDirectNR, 4, &workspaces32, order, aT, m, n, k, alpha, a, lda, t, ldt, beta, c, ldc, directDot[float32]{impl.SgemmDot, impl.DotMR, impl.DotNR})
 			scratch32.put(t)
 			return
 		}
@@ -81,14 +81,14 @@ func dgemm(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []fl
 	if impl.DgemmDirect != nil && bias == nil && !relu && alpha != 0 {
 		if !bT {
 			if order := useDirect(m, n, k, ldb, 8, impl.DirectMR, impl.DirectMaxK); order != directNone {
-				gemmDirect(impl.DgemmDirect, impl.DirectMR, impl.DDirectNR, 8, &workspaces64, order, aT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+				gemmDirect(impl.DgemmDirect, impl.DirectMR, impl.DDirectNR, 8, &workspaces64, order, aT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, directDot[float64]{})
 				return
 			}
 		} else if order := useDirectTransposedB(m, n, k, 8, impl.DirectMR, impl.DirectMaxK); order != directNone {
 			ldt := directStride(n, 8)
 			t := scratch64.get(k * ldt)
 			transposeTo(t, ldt, b, ldb, n, k)
-			gemmDirect(impl.DgemmDirect, impl.DirectMR, impl.DDirectNR, 8, &workspaces64, order, aT, m, n, k, alpha, a, lda, t, ldt, beta, c, ldc)
+			gemmDirect(impl.DgemmDirect, impl.DirectMR, impl.DDirectNR, 8, &workspaces64, order, aT, m, n, k, alpha, a, lda, t, ldt, beta, c, ldc, directDot[float64]{})
 			scratch64.put(t)
 			return
 		}

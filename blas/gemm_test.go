@@ -674,6 +674,72 @@ func TestDirectTransposedB(t *testing.T) {
 	})
 }
 
+// TestDirectDotTail checks when the direct path computes its last column
+// panel on the dot kernel (directDotTail: at most one dot tile of columns
+// past whole panels of a kernel at least eight dot tiles wide, at least 32
+// rows, depth 64 and m*k 8192) and products that take it: 1 to 4 columns
+// past the last whole panel, a last row tile short of the kernel's, the
+// parts of two and three threads splitting the rows or the columns, B
+// transposed (the direct path's transposed copy), padded strides and
+// alpha/beta (NaN in C with beta = 0), against the float64 reference and
+// bit-identical at 1, 2, 3 and 7 threads; with the dot tail off the same
+// products agree to rounding (the reference's bound holds for both).
+func TestDirectDotTail(t *testing.T) {
+	for _, c := range []struct {
+		m, n, k, nr, dotNR int
+		want               bool
+	}{
+		{100, 100, 100, 32, 4, true}, {32, 97, 256, 32, 4, true}, {32, 100, 300, 32, 4, true}, {1000, 100, 1000, 32, 4, true},
+		{100, 102, 100, 32, 4, false}, {100, 96, 100, 32, 4, false}, {100, 4, 100, 32, 4, false}, {31, 100, 1000, 32, 4, false},
+		{100, 100, 63, 32, 4, false}, {64, 100, 100, 32, 4, false}, {100, 100, 100, 16, 4, false}, {100, 100, 100, 32, 0, false},
+	} {
+		if got := directDotTail(c.m, c.n, c.k, c.nr, c.dotNR); got != c.want {
+			t.Errorf("directDotTail(%dx%dx%d, nr %d, dot %d) = %v, want %v", c.m, c.k, c.n, c.nr, c.dotNR, got, c.want)
+		}
+	}
+	forEachImpl(t, func(t *testing.T) {
+		impl := asm.Current()
+		if impl.SgemmDirect == nil || !directDotTail(100, 100, 100, impl.SDirectNR, impl.DotNR) {
+			t.Skip("no dot tail on this implementation")
+		}
+		mr, nr, maxK := impl.DirectMR, impl.SDirectNR, impl.DirectMaxK
+		r := rand.New(rand.NewPCG(41, 42))
+		for i, sh := range [][3]int{{100, 100, 100}, {37, nr + 1, 256}, {64, 3*nr + 2, 200}, {45, 2*nr + 3, 300}, {300, nr + 4, 64}, {33, 4*nr + 4, 800}} {
+			m, n, k := sh[0], sh[1], sh[2]
+			for _, tB := range transposes {
+				order := useDirect(m, n, k, n+i%2, 4, mr, maxK)
+				if tB == gblas.Trans {
+					order = useDirectTransposedB(m, n, k, 4, mr, maxK)
+				}
+				if order == directNone || !directDotTail(m, n, k, nr, impl.DotNR) {
+					t.Fatalf("%dx%dx%d: not on the direct path's dot tail", m, k, n)
+				}
+				ab := [][2]float64{{1, 0}, {-0.5, 1}, {1.5, -2}, {0.75, 0}}[(i+int(tB))%4]
+				g := newGemmCase(r, gblas.NoTrans, tB, m, n, k, i%2, ab[0], ab[1])
+				_, _, c := g.slices()
+				c0 := append([]float32(nil), c...)
+				checkThreadCounts(t, g, ab[1] == 0, 1, 2, 3, 7)
+				copy(c, c0)
+				directDotTailOff = true
+				checkThreadCounts(t, g, ab[1] == 0, 2)
+				directDotTailOff = false
+			}
+		}
+		// Steady-state calls allocate nothing (the copies' buffer is reused).
+		m, n, k := 100, 100, 100
+		a, b, c := make([]float32, m*k), make([]float32, k*n), make([]float32, m*n)
+		for _, threads := range []int{1, 2} {
+			withThreads(threads, func() {
+				f := func() { Sgemm(gblas.NoTrans, gblas.NoTrans, m, n, k, 1, a, k, b, n, 0, c, n) }
+				f()
+				if got := testing.AllocsPerRun(10, f); got != 0 {
+					t.Errorf("dot tail, %d threads: %v allocations per call", threads, got)
+				}
+			})
+		}
+	})
+}
+
 // checkThreadCounts runs g at each thread count from the same C, checks
 // each result against the float64 reference and requires the bits of the
 // first.
