@@ -171,6 +171,35 @@ func transposeTo(dst []float64, ldd int, src []float64, lds, rows, kc int) {
 	}
 }
 
+// directWholeDepth is the deepest product whose depth the direct path does
+// not block: each kernel call runs the whole depth, the column panel's
+// rows of B (up to 128 KiB with the AVX-512 kernels) streaming from L2
+// into L1 (the kernel prefetches eight rows ahead) for every row tile
+// after the first, instead of depth blocks of a third of L1
+// (newBlocking's KC, 250 at k = 1000) whose partial sums of C each tile
+// reloads. Zen 5, paired interleaved medians, whole depth over
+// newBlocking's blocks, one thread / two, float32 AVX-512: 16x1000x1000
+// 1.027 / 1.018, 32x1000x1000 1.043 / 1.026, 64x1000x1000 1.016 / 1.033,
+// 100x1000x1000 0.994 / 1.028, 128x1000x1000 1.025 / 1.025,
+// 16x784x1000 1.047 / 1.052, 100x784x1000 1.022 / 1.035, 256x1000x100
+// 1.064 / 1.064, 32x1000x100 1.029 / 1.055, 100x784x100 1.020 / 1.025,
+// 64x500x500 1.011 / 1.037; float64 16x1000x1000 1.082 / 1.075,
+// 64x1000x1000 1.121 / 1.103, 32x1000x100 1.049 / 1.097, 100x784x1000
+// 1.009 / 0.999, 64x500x500 0.992 / 1.014; the AVX2 kernels level
+// (0.986-1.016). Deeper products keep the blocks (at depth 2000-4000
+// blocks of 1000 measured 0.87-1.07).
+const directWholeDepth = 1024
+
+// directKC is the direct path's depth block for an m x k product on a
+// kernel of mr x nr tiles: the whole depth up to directWholeDepth, else
+// newBlocking's.
+func directKC(mr, nr, elemSize, k int) int {
+	if k <= directWholeDepth {
+		return max(k, 1)
+	}
+	return newBlocking(mr, nr, elemSize, k).kc
+}
+
 // directCall is one product on the direct path: C = alpha*op(A)*B (+ C
 // with Accumulate), A addressed by its row stride ars and depth stride aks.
 type directCall[T float32 | float64] struct {
@@ -332,7 +361,7 @@ func gemmDirect[T float32 | float64](kern directKernel[T], mr, nr, elemSize int,
 	}
 	d := directCall[T]{kern: kern, m: m, n: n, k: k, a: a, b: b, c: c, ars: ars, aks: aks, ldb: ldb, ldc: ldc, alpha: alpha, flags: flags,
 		mT: (m + mr - 1) / mr, nP: (n + nr - 1) / nr, mr: mr, nr: nr,
-		kc: newBlocking(mr, nr, elemSize, k).kc, order: order}
+		kc: directKC(mr, nr, elemSize, k), order: order}
 	useDot := dot.kern != nil && !aT && directDotTail(m, n, k, nr, dot.nr)
 	threads := numThreads()
 	if 2*float64(m)*float64(n)*float64(k) < float64(directParallelMinFlops) {

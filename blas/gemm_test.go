@@ -314,13 +314,21 @@ func TestSgemmDirectPath(t *testing.T) {
 		if m := l2Size() * directMaxCL2 / 4 / 500; useDirect(m+1, 500, 16, 501, 4, asm.Current().DirectMR, asm.Current().DirectMaxK) != directNone || useDirect(m-1, 500, 16, 501, 4, asm.Current().DirectMR, asm.Current().DirectMaxK) == directNone {
 			t.Fatal("the bound on C not applied")
 		}
+		// The depth is blocked only beyond directWholeDepth.
+		if kc := directKC(8, 32, 4, directWholeDepth); kc != directWholeDepth {
+			t.Fatalf("directKC(depth %d) = %d", directWholeDepth, kc)
+		}
+		if kc := directKC(8, 32, 4, directWholeDepth+477); kc >= directWholeDepth+477 {
+			t.Fatalf("directKC(depth %d) = %d: not blocked", directWholeDepth+477, kc)
+		}
 		// Larger products split over threads by column panels, and (few
-		// panels, many row tiles) by row tiles; and products whose op(A)
+		// panels, many row tiles) by row tiles; products whose op(A)
 		// exceeds the L2 share but whose B does not, on the rows-outer
-		// order, with several depth blocks and a partial last one.
+		// order; and a product deeper than directWholeDepth, in depth
+		// blocks.
 		_, l2, _ := asm.CacheSizes()
 		mBig := l2/directL2Share/4/130 + 5
-		for _, sh := range [][4]int{{40, 300, 90, 0}, {300, 20, 40, 0}, {mBig, 20, 130, 1}, {mBig, 45, 130, 1}, {mBig / 4, 37, 600, 1}} {
+		for _, sh := range [][4]int{{40, 300, 90, 0}, {300, 20, 40, 0}, {mBig, 20, 130, 1}, {mBig, 45, 130, 1}, {mBig / 4, 37, 600, 1}, {41, 70, directWholeDepth + 477, 0}} {
 			m, n, k := sh[0], sh[1], sh[2]
 			want := []directOrder{directColsOuter, directRowsOuter}[sh[3]]
 			if maxK := asm.Current().DirectMaxK; maxK > 0 && k > maxK {
@@ -626,7 +634,8 @@ func TestDgemmFewColumns(t *testing.T) {
 
 // TestDirectTransposedB checks the selection of the direct path for a
 // transposed B (copied into scratch space first), the copy's row stride,
-// and products on it large enough for several depth blocks, both orders
+// and products on it, one deeper than directWholeDepth (several depth
+// blocks), both orders
 // and a scratch stride that differs from n, against the float64 reference
 // (the small shapes run in TestSgemmDirectPath and TestDgemmDirectPath
 // with every transpose), bit-identical for 1, 2 and 3 threads.
@@ -655,7 +664,7 @@ func TestDirectTransposedB(t *testing.T) {
 			t.Fatal("a large transposed B on the direct path")
 		}
 		r := rand.New(rand.NewPCG(31, 32))
-		for _, sh := range [][3]int{{37, 256, 200}, {130, 64, 250}, {l2 / directL2Share / 4 / 90, 40, 90}} {
+		for _, sh := range [][3]int{{37, 256, 200}, {130, 64, 250}, {l2 / directL2Share / 4 / 90, 40, 90}, {37, 40, directWholeDepth + 76}} {
 			m, n, k := sh[0], sh[1], sh[2]
 			if maxK > 0 && k > maxK {
 				continue
