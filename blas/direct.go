@@ -46,10 +46,34 @@ var directParallelMinFlops = 1 << 19
 type directOrder int
 
 const (
-	directNone      directOrder = iota // not on the direct path
-	directColsOuter                    // column panels outer: op(A) stays in L2
-	directRowsOuter                    // row tiles outer: B stays in L2
+	directNone       directOrder = iota // not on the direct path
+	directColsOuter                     // column panels outer: op(A) stays in L2
+	directRowsOuter                     // row tiles outer: B stays in L2
+	directDepthOuter                    // depth blocks outer: a depth block of B stays in L2
 )
+
+// The depth-outer order serves deep products with few columns whose op(A)
+// and B both exceed the L2 share (100 x 4000 x 100: the input gradient of
+// a layer of 100 units fed by 4000 at batch 100), which went to the
+// packed engine, where a single group of B micro-panels kept the narrow
+// path off on two threads and the general path packed all of B for ten
+// row panels: per depth block of directDepthKC rows (B's block in L2),
+// the row tiles of the part's rows pass over the block's column panels,
+// reading op(A) in place once and accumulating into C (which the C bound
+// keeps within two L2s). Threads split the row tiles, each reading every
+// block of B. Zen 5, paired interleaved medians, depth-outer direct path
+// over the engine, one thread / two: float32 100x4000x100 1.288-1.312 /
+// 2.058-2.189, 100x2000x200 1.088-1.091 / 1.939-1.979, 64x4000x128 1.112
+// / 2.630-2.715, 128x2000x100 1.291-1.310 / 1.962-2.097, 256x4000x100
+// 1.325 / 1.233, 1000x4000x100 1.147-1.167 / 1.172-1.302, 2000x2000x100
+// 1.172 / 1.294, 256x2000x256 1.057-1.071 / 1.074-1.398, 300x3000x300
+// 1.074 / 1.176, 1024x1024x256 1.006 / 1.052, 2000x4000x100 1.138 /
+// 1.200, 3000x3000x128 1.104 / 1.156, 4000x4000x64 (the engine's
+// transposed narrow path before) 1.191 / 1.218; with A transposed
+// 100x4000x100:TN 1.148 / 1.821, 1000x4000x100:TN 1.405 / 1.434; float64
+// 100x4000x100 1.238 / 2.166, 100x784x100 1.214 / 2.261, 64x4000x128
+// 1.298 / 2.882, 1000x4000x100 1.108 / 1.177, 500x1000x200 1.065 /
+// 1.252, 2000x1000x128 1.068 / 1.036.
 
 // directConflictStride: a row stride of B that is a multiple of this many
 // bytes maps the rows of a column panel to so few L1 sets that a depth
@@ -93,7 +117,8 @@ const directMaxKSmallL1 = 640
 // is at most maxK, B's row stride does not conflict, C is at most
 // directMaxCL2 L2s, and op(A) fits in its share of L2 (column panels
 // outer; on a small L1 only up to depth directMaxKSmallL1) or else B does
-// (row tiles outer). The choice depends on the
+// (row tiles outer), or else a depth block of at least directDepthMinKC
+// rows of B does (depth blocks outer). The choice depends on the
 // shape, ldb, the kernel and the cache sizes only, never on the thread
 // count.
 func useDirect(m, n, k, ldb, elemSize, mr, maxK int) directOrder {
@@ -112,6 +137,8 @@ func useDirect(m, n, k, ldb, elemSize, mr, maxK int) directOrder {
 		return directColsOuter
 	case float64(k)*float64(n)*float64(elemSize) <= share:
 		return directRowsOuter
+	case directDepthRows(n, elemSize) >= directDepthMinKC:
+		return directDepthOuter
 	}
 	return directNone
 }
@@ -248,6 +275,16 @@ func (d *directCall[T]) RunPart(part, parts int) {
 		j1--
 		defer d.dotTail(i0, i1, d.bt[part*d.btStride:])
 	}
+	if d.order == directDepthOuter {
+		for pc := 0; pc < d.k; pc += d.kc {
+			for it := i0; it < i1; it++ {
+				for jp := j0; jp < j1; jp++ {
+					d.tile(it, jp, pc)
+				}
+			}
+		}
+		return
+	}
 	if d.order == directRowsOuter {
 		// Row tiles outer, then depth blocks: each mr x kc block of op(A)
 		// stays in L1 while it meets every column panel of B.
@@ -369,7 +406,10 @@ func gemmDirect[T float32 | float64](kern directKernel[T], mr, nr, elemSize int,
 	}
 	// Split the outer loop's dimension, unless it has too few tiles to
 	// share.
-	d.splitRows = order == directRowsOuter
+	d.splitRows = order == directRowsOuter || order == directDepthOuter
+	if order == directDepthOuter {
+		d.kc = directDepthKC(n, k, elemSize)
+	}
 	if order == directColsOuter && d.nP < 2*threads && d.mT > d.nP {
 		d.splitRows = true
 	}
@@ -499,4 +539,37 @@ func putTail[T float32 | float64](t []T) {
 	case []float64:
 		scratch64.put(s)
 	}
+}
+
+// directDepthMinKC is the shallowest depth block of the depth-outer order
+// (directDepthOuter): a product takes that order only if a block of this
+// many rows of B fits in directDepthRows (n at most 409 float32 columns
+// on a 1 MiB L2). Zen 5, float32, paired interleaved medians, depth-outer
+// direct path over the engine, one thread / two: 500x1000x400 (243 rows
+// a block) 1.016 / 1.126, 700x700x300 1.001 / 1.072, 1024x1024x256 1.006
+// / 1.052, 2000x1000x256 1.026 / 1.035, but at 500 columns (196 rows)
+// 1000x2000x500 0.971 / 0.926 and 1000x1000x500 0.960 / 0.909.
+const directDepthMinKC = 240
+
+// directDepthRows is the rows of B (n columns of elemSize bytes) in a
+// depth block of the depth-outer order: three quarters of the L2 share
+// (384 KiB on a 1 MiB L2). Zen 5, float32, paired interleaved medians
+// against blocks of half the share (229 KiB at n = 100), one thread /
+// two, by the rows of B per block: 100x4000x100 1000 rows 1.025 / 1.017,
+// 1334 rows 1.029 / 0.996; 512x4000x100 1000 rows 1.032 / 1.010;
+// 1000x4000x100 1000 rows 1.050 / 1.035; 256x2000x256 400 rows 1.087 /
+// 1.059, 1000 rows 0.999 / 1.063, 1334 rows 0.917 / 0.971; 100x2000x200
+// 400 rows 1.030 / 1.074, 1000 rows 1.028 / 0.996; 256 rows 0.94-1.08.
+func directDepthRows(n, elemSize int) int {
+	_, l2, _ := cacheSizes()
+	return l2 / directL2Share * 3 / 4 / max(n*elemSize, 1)
+}
+
+// directDepthKC is the depth-outer order's depth block for a product of
+// depth k with n columns: directDepthRows, shortened to make the blocks
+// equal.
+func directDepthKC(n, k, elemSize int) int {
+	kc := max(directDepthRows(n, elemSize), 1)
+	blocks := (k + kc - 1) / kc
+	return (k + blocks - 1) / blocks
 }

@@ -324,13 +324,20 @@ func TestSgemmDirectPath(t *testing.T) {
 		// Larger products split over threads by column panels, and (few
 		// panels, many row tiles) by row tiles; products whose op(A)
 		// exceeds the L2 share but whose B does not, on the rows-outer
-		// order; and a product deeper than directWholeDepth, in depth
-		// blocks.
+		// order; a product deeper than directWholeDepth, in depth blocks.
 		_, l2, _ := asm.CacheSizes()
 		mBig := l2/directL2Share/4/130 + 5
-		for _, sh := range [][4]int{{40, 300, 90, 0}, {300, 20, 40, 0}, {mBig, 20, 130, 1}, {mBig, 45, 130, 1}, {mBig / 4, 37, 600, 1}, {41, 70, directWholeDepth + 477, 0}} {
+		// Deep products whose op(A) and B both exceed the share, with few
+		// columns: depth blocks outer, two of them (100 columns: the dot
+		// tail as well).
+		kDeep := func(m, n int) int { return l2/directL2Share/4/min(m, n) + 37 }
+		for _, sh := range [][4]int{{40, 300, 90, 0}, {300, 20, 40, 0}, {mBig, 20, 130, 1}, {mBig, 45, 130, 1}, {mBig / 4, 37, 600, 1}, {41, 70, directWholeDepth + 477, 0},
+			{60, 70, kDeep(60, 70), 2}, {41, 100, kDeep(41, 100), 2}} {
 			m, n, k := sh[0], sh[1], sh[2]
-			want := []directOrder{directColsOuter, directRowsOuter}[sh[3]]
+			want := []directOrder{directColsOuter, directRowsOuter, directDepthOuter}[sh[3]]
+			if want == directDepthOuter && (k+directDepthKC(n, k, 4)-1)/directDepthKC(n, k, 4) < 2 {
+				t.Fatalf("%dx%dx%d: one depth block", m, k, n)
+			}
 			if maxK := asm.Current().DirectMaxK; maxK > 0 && k > maxK {
 				want = directNone
 			}
@@ -507,6 +514,19 @@ func TestDgemmDirectPath(t *testing.T) {
 		}
 		for _, tA := range transposes {
 			withThreads(2, func() { gemmPoolTestHook(func() { checkDgemm(t, r, tA, gblas.NoTrans, m, 20, 70, 1, 0.5) }) })
+		}
+		// Depth blocks outer: op(A) and B beyond the share, few columns.
+		if maxK := asm.Current().DirectMaxK; maxK == 0 || maxK >= 2000 {
+			m, n := 30, 50
+			k := l2/directL2Share/8/m + 11
+			if useDirect(m, n, k, n, 8, asm.Current().DirectMR, asm.Current().DirectMaxK) != directDepthOuter || (k+directDepthKC(n, k, 8)-1)/directDepthKC(n, k, 8) < 2 {
+				t.Fatalf("%dx%dx%d: not on the depth-outer order in several blocks", m, k, n)
+			}
+			for i, tA := range transposes {
+				withThreads(1+i, func() {
+					gemmPoolTestHook(func() { checkDgemm(t, r, tA, gblas.NoTrans, m, n, k, -0.5, []float64{0, 1.5}[i]) })
+				})
+			}
 		}
 	})
 }
