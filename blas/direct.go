@@ -59,8 +59,8 @@ const (
 // path off on two threads and the general path packed all of B for ten
 // row panels: per depth block of directDepthKC rows (B's block in L2),
 // the row tiles of the part's rows pass over the block's column panels,
-// reading op(A) in place once and accumulating into C (which the C bound
-// keeps within two L2s). Threads split the row tiles, each reading every
+// reading op(A) in place once and accumulating into C (which
+// directMaxCL2Depth keeps within two L2s). Threads split the row tiles, each reading every
 // block of B. Zen 5, paired interleaved medians, depth-outer direct path
 // over the engine, one thread / two: float32 100x4000x100 1.288-1.312 /
 // 2.058-2.189, 100x2000x200 1.088-1.091 / 1.939-1.979, 64x4000x128 1.112
@@ -93,7 +93,30 @@ const directConflictStride = 2048
 // 2000x64x2000, C 16 MiB, 187 -> 170 / 364 -> 315 GFLOP/s column panels
 // outer, and about 0.6x the engine row tiles outer; 1000x64x1000, C 4 MiB,
 // level to 8% slower).
-const directMaxCL2 = 2
+//
+// Four L2s since 2026-12-04 (eleventh sitting): on Zen 5 C from two to
+// four L2s measured faster on the direct path than on the engine, paired
+// interleaved medians, one thread / two: float32 1000x100x784:TN (the
+// weight gradient of 784-1000-1000-10) 1.040 / 1.090-1.114,
+// 1000x100x1000:TN 1.002-1.034 / 1.046-1.056, 784x100x1000:TN
+// 1.023-1.039 / 1.051-1.063, 1000x100x1000 1.008-1.036 / 1.053-1.067,
+// 1000x64x1000 1.044-1.051 / 1.059-1.101, 1000x64x1000:TN 1.032 / 1.068,
+// 1000x128x1000 1.031 / 1.051, 900x100x1100 0.917 and 1.016 / 1.037 and
+// 1.060, 800x100x1200 1.032 / 1.089, 8000x1000x100 (rows outer) 1.242 /
+// 1.236; float64 1000x64x500 1.100 / 1.176, 700x64x700 1.086 / 1.112,
+// 500x100x1000:TN 1.076 / 1.043; the AVX2 kernels 1000x100x784:TN 1.030
+// / 1.075, 1000x100x1000 1.085 / 1.102, 1000x64x1000 1.021 / 1.141. At
+// eight L2s the larger Cs lost (1500x100x1300 0.953 / 0.664,
+// 2000x100x1000:TN 0.932 / 0.843, 4000x100x500:TN 0.969 / 0.725). The
+// depth-outer order keeps two L2s (directMaxCL2Depth: at four,
+// 2000x2000x400 0.878 / 1.022, 2500x3000x300 0.884 / 0.959), and so does
+// a transposed B, copied before the threads start (directMaxCL2TransposedB:
+// 1000x100x1000:NT 1.029 / 0.911-0.915 at four).
+const (
+	directMaxCL2            = 4
+	directMaxCL2Depth       = 2
+	directMaxCL2TransposedB = 2
+)
 
 // directMaxKSmallL1 is the deepest product the direct path takes with
 // column panels outer on a CPU whose L1 holds at most deepKCMaxL1 bytes
@@ -128,8 +151,8 @@ func useDirect(m, n, k, ldb, elemSize, mr, maxK int) directOrder {
 	_, l2, _ := cacheSizes()
 	deep := smallL1() && k > directMaxKSmallL1
 	share := float64(l2 / directL2Share)
-	if ldb*elemSize%directConflictStride == 0 && m > 2*mr ||
-		float64(m)*float64(n)*float64(elemSize) > float64(directMaxCL2*l2) {
+	cBytes := float64(m) * float64(n) * float64(elemSize)
+	if ldb*elemSize%directConflictStride == 0 && m > 2*mr || cBytes > float64(directMaxCL2*l2) {
 		return directNone
 	}
 	switch {
@@ -137,7 +160,7 @@ func useDirect(m, n, k, ldb, elemSize, mr, maxK int) directOrder {
 		return directColsOuter
 	case float64(k)*float64(n)*float64(elemSize) <= share:
 		return directRowsOuter
-	case directDepthRows(n, elemSize) >= directDepthMinKC:
+	case cBytes <= float64(directMaxCL2Depth*l2) && directDepthRows(n, elemSize) >= directDepthMinKC:
 		return directDepthOuter
 	}
 	return directNone
@@ -157,7 +180,8 @@ func useDirect(m, n, k, ldb, elemSize, mr, maxK int) directOrder {
 // directConflictStride describes).
 func useDirectTransposedB(m, n, k, elemSize, mr, maxK int) directOrder {
 	_, l2, _ := asm.CacheSizes()
-	if float64(k)*float64(directStride(n, elemSize))*float64(elemSize) > float64(l2/directL2Share) {
+	if float64(k)*float64(directStride(n, elemSize))*float64(elemSize) > float64(l2/directL2Share) ||
+		float64(m)*float64(n)*float64(elemSize) > float64(directMaxCL2TransposedB*l2) {
 		return directNone
 	}
 	return useDirect(m, n, k, directStride(n, elemSize), elemSize, mr, maxK)

@@ -314,6 +314,16 @@ func TestSgemmDirectPath(t *testing.T) {
 		if m := l2Size() * directMaxCL2 / 4 / 500; useDirect(m+1, 500, 16, 501, 4, asm.Current().DirectMR, asm.Current().DirectMaxK) != directNone || useDirect(m-1, 500, 16, 501, 4, asm.Current().DirectMR, asm.Current().DirectMaxK) == directNone {
 			t.Fatal("the bound on C not applied")
 		}
+		// The depth-outer order and a transposed B keep the tighter bounds.
+		if n, l2 := 100, l2Size(); asm.Current().DirectMaxK == 0 &&
+			(useDirect(l2*directMaxCL2Depth/4/n-1, n, 5000, n, 4, asm.Current().DirectMR, 0) != directDepthOuter ||
+				useDirect(l2*directMaxCL2Depth/4/n+1, n, 5000, n, 4, asm.Current().DirectMR, 0) != directNone) {
+			t.Fatal("the depth-outer order's bound on C not applied")
+		}
+		if n, l2 := 200, l2Size(); useDirectTransposedB(l2*directMaxCL2TransposedB/4/n-1, n, 64, 4, asm.Current().DirectMR, asm.Current().DirectMaxK) == directNone ||
+			useDirectTransposedB(l2*directMaxCL2TransposedB/4/n+1, n, 64, 4, asm.Current().DirectMR, asm.Current().DirectMaxK) != directNone {
+			t.Fatal("the transposed B's bound on C not applied")
+		}
 		// The depth is blocked only beyond directWholeDepth.
 		if kc := directKC(8, 32, 4, directWholeDepth); kc != directWholeDepth {
 			t.Fatalf("directKC(depth %d) = %d", directWholeDepth, kc)
@@ -324,7 +334,8 @@ func TestSgemmDirectPath(t *testing.T) {
 		// Larger products split over threads by column panels, and (few
 		// panels, many row tiles) by row tiles; products whose op(A)
 		// exceeds the L2 share but whose B does not, on the rows-outer
-		// order; a product deeper than directWholeDepth, in depth blocks.
+		// order; a product deeper than directWholeDepth, in depth blocks;
+		// and Cs of three L2s.
 		_, l2, _ := asm.CacheSizes()
 		mBig := l2/directL2Share/4/130 + 5
 		// Deep products whose op(A) and B both exceed the share, with few
@@ -332,7 +343,9 @@ func TestSgemmDirectPath(t *testing.T) {
 		// tail as well).
 		kDeep := func(m, n int) int { return l2/directL2Share/4/min(m, n) + 37 }
 		for _, sh := range [][4]int{{40, 300, 90, 0}, {300, 20, 40, 0}, {mBig, 20, 130, 1}, {mBig, 45, 130, 1}, {mBig / 4, 37, 600, 1}, {41, 70, directWholeDepth + 477, 0},
-			{60, 70, kDeep(60, 70), 2}, {41, 100, kDeep(41, 100), 2}} {
+			{60, 70, kDeep(60, 70), 2}, {41, 100, kDeep(41, 100), 2},
+			// C between two and four L2s (directMaxCL2).
+			{l2 * 3 / (4 * 700), 700, 40, 0}, {l2 * 3 / (4 * 300), 300, 64, 1}} {
 			m, n, k := sh[0], sh[1], sh[2]
 			want := []directOrder{directColsOuter, directRowsOuter, directDepthOuter}[sh[3]]
 			if want == directDepthOuter && (k+directDepthKC(n, k, 4)-1)/directDepthKC(n, k, 4) < 2 {
