@@ -522,7 +522,9 @@ func directDotTail(m, n, k, nr, dotNR int) bool {
 }
 
 // transposeTail writes the k x cols block of b (rows ldb apart) to dst
-// transposed: cols rows of k values.
+// transposed: cols rows of k values. A plain loop: asm.Transpose, built
+// for blocks of eight rows, took twice as long for four columns (2.6
+// against 1.2 µs at k = 1000).
 func transposeTail[T float32 | float64](dst, b []T, ldb, k, cols int) {
 	if cols == 4 {
 		d0, d1, d2, d3 := dst[:k], dst[k:2*k], dst[2*k:3*k], dst[3*k:4*k]
