@@ -67,6 +67,58 @@ func useDot(aT, bT bool, m, n, k, mr int) bool {
 	return k >= 64 && (m <= 4 || m <= 32 && (k >= 512 || !copyable))
 }
 
+// useDotFew reports whether a product with few columns, C = op(A) op(B)
+// with A not transposed and B transposed, takes the dot path although
+// useDot does not take it (m large): the other paths compute such a C in
+// panels of 16 or 32 columns, most of them wasted, packing A (the engine)
+// or transposing B (the direct path), where the dot kernel computes 4 x 4
+// (AVX-512) or 2 x 4 (AVX2) tiles read in place, with the bias and ReLU of
+// a dense layer (epilogue) in its epilogue. That is the classifier layer
+// of a network, 100x1000x10 in the forward pass of 784-1000-1000-10. The
+// engine's epilogue costs more than the direct path's copy, so with an
+// epilogue the dot path is taken further. Zen 5, alternated in one
+// process, GFLOP/s, engine (epilogue) or other path (none) -> dot path,
+// one thread / two:
+//
+//	epilogue, AVX-512  100x1000x10 50 -> 145 / 52 -> 224, 100x4000x10 46 -> 99 / 63 -> 222,
+//	                   1000x1000x10 59 -> 104 / 110 -> 235, 100x128x10 41 -> 106 / 39 -> 108,
+//	                   100x1000x32 138 -> 174 / 129 -> 313, 100x1000x64 152 -> 172 / 170 -> 326,
+//	                   100x4000x32 130 -> 131 / 135 -> 256; kept off 100x300x64 156 -> 136 / 152 -> 227
+//	epilogue, AVX2     100x1000x10 28 -> 78 / 28 -> 135, 1000x1000x10 32 -> 73 / 56 -> 140,
+//	                   100x1000x32 69 -> 93 / 94 -> 165, 100x1000x64 82 -> 92 / 98 -> 147
+//	none, AVX-512      100x1000x10 91 -> 148 / 70 -> 211, 100x4000x10 80 -> 107 / 69 -> 213,
+//	                   100x1000x16 172 -> 178 / 138 -> 285; kept off 100x100x10 86 -> 76,
+//	                   1000x100x10 111 -> 80, 100x1000x32 192 -> 180 (one thread)
+//	none, AVX2         100x1000x10 56 -> 76 / 57 -> 131, 1000x1000x10 60 -> 70 / 111 -> 140;
+//	                   kept off 100x1000x32 102 -> 91 (one thread)
+//
+// The dot path sums each element's whole depth in one call, so one of the
+// operands must stay in L2 while the other streams: with the columns in
+// few tiles (fewer than two a thread) or A too large for L2, the threads
+// split the rows of A and each row tile passes over all of B (gemmDot).
+func useDotFew(aT, bT bool, m, n, k, mr, elemSize int, epilogue bool) bool {
+	if directOff || mr == 0 || aT || !bT || m <= 0 {
+		return false
+	}
+	_, l2, _ := asm.CacheSizes()
+	if float64(n)*float64(k)*float64(elemSize) > float64(l2/directL2Share) {
+		return false
+	}
+	if epilogue {
+		return k >= 64 && (n <= 32 || n <= 64 && k >= 512)
+	}
+	return k >= 256 && n <= 16
+}
+
+// elemSize is the size in bytes of an element of type T.
+func elemSize[T float32 | float64]() int {
+	var x T
+	if any(x) == any(float32(0)) {
+		return 4
+	}
+	return 8
+}
+
 // dotMidKSmallL1 is the depth from which products of 9 to 16 rows take
 // the AVX-512 float32 dot path on a small L1 (Zen 4, whose 512-bit
 // shuffles of the lane reduction run at half rate): below it the
@@ -119,7 +171,8 @@ type dotCall[T float32 | float64] struct {
 	alpha         T
 	flags         asm.GemmFlags
 	mr, nr        int
-	nT            int // column tiles
+	nT            int  // column tiles
+	rowsOuter     bool // parts split the row tiles, each against every column tile
 }
 
 // RunPart computes part part of parts (pool.Task): a contiguous range of
@@ -127,6 +180,21 @@ type dotCall[T float32 | float64] struct {
 // L1 while the rows of A pass).
 func (d *dotCall[T]) RunPart(part, parts int) {
 	mT := (d.m + d.mr - 1) / d.mr
+	if d.rowsOuter {
+		for it := part * mT / parts; it < (part+1)*mT/parts; it++ {
+			i := it * d.mr
+			for jt := 0; jt < d.nT; jt++ {
+				j := jt * d.nr
+				cols := min(d.nr, d.n-j)
+				var bias []T
+				if d.bias != nil {
+					bias = d.bias[j : j+cols]
+				}
+				d.kern(min(d.mr, d.m-i), cols, d.k, d.a[i*d.lda:], d.lda, d.b[j*d.ldb:], d.ldb, d.c[i*d.ldc+j:], d.ldc, bias, d.alpha, d.flags)
+			}
+		}
+		return
+	}
 	for jt := part * d.nT / parts; jt < (part+1)*d.nT/parts; jt++ {
 		j := jt * d.nr
 		cols := min(d.nr, d.n-j)
@@ -160,7 +228,11 @@ func gemmDot[T float32 | float64](kern dotKernel[T], mr, nr int, ws *workspaceLi
 	if 2*float64(m)*float64(n)*float64(k) < float64(directParallelMinFlops) {
 		threads = 1
 	}
-	threads = min(threads, d.nT)
+	if d.rowsOuter = d.nT < 2*threads || !dotAFits(m, k, elemSize[T]()); d.rowsOuter {
+		threads = min(threads, (m+mr-1)/mr)
+	} else {
+		threads = min(threads, d.nT)
+	}
 	if threads <= 1 || !pool.Default.Acquire(threads) {
 		d.RunPart(0, 1)
 		return

@@ -23,7 +23,7 @@ func Dgemm(tA, tB gblas.Transpose, m, n, k int, alpha float64, a []float64, lda 
 
 func sgemm(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, bias []float32, relu bool) {
 	impl := asm.Current()
-	if alpha != 0 && useDot(aT, bT, m, n, k, impl.DotMR) {
+	if alpha != 0 && (useDot(aT, bT, m, n, k, impl.DotMR) || useDotFew(aT, bT, m, n, k, impl.DotMR, 4, bias != nil || relu)) {
 		gemmDot(impl.SgemmDot, impl.DotMR, impl.DotNR, &workspaces32, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias, relu)
 		return
 	}

@@ -876,6 +876,61 @@ func TestDotPath(t *testing.T) {
 	})
 }
 
+// TestDotFew: products with few columns and many rows on the dot path
+// (useDotFew), the selection rule at its boundaries, then against the
+// float64 reference and bit-identical at 1, 2, 3 and 7 threads, with the
+// rows of A split between threads (few column tiles, or A beyond L2) and
+// with the columns split, alpha/beta cases with NaN in C where beta = 0,
+// and as a dense layer's forward pass (bias and ReLU).
+func TestDotFew(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		impl := asm.Current()
+		if impl.SgemmDot == nil {
+			t.Skip("no dot kernel")
+		}
+		mr := impl.DotMR
+		bMax := l2Size() / directL2Share / 4 // n*k elements of B the rule allows
+		type sel struct {
+			aT, bT   bool
+			m, n, k  int
+			epilogue bool
+			want     bool
+		}
+		for _, c := range []sel{
+			{false, true, 100, 10, 1000, true, true}, {false, true, 100, 10, 64, true, true}, {false, true, 100, 10, 63, true, false},
+			{false, true, 100, 32, 300, true, true}, {false, true, 100, 33, 511, true, false}, {false, true, 100, 64, 512, true, true},
+			{false, true, 100, 65, 1000, true, false}, {true, true, 100, 10, 1000, true, false}, {false, false, 100, 10, 1000, true, false},
+			{false, true, 100, 16, 256, false, true}, {false, true, 100, 16, 255, false, false}, {false, true, 100, 17, 1000, false, false},
+			{false, true, 1000, 16, bMax / 16, false, true}, {false, true, 1000, 16, bMax/16 + 1, false, false},
+			{false, true, 100, 32, bMax / 32, true, true}, {false, true, 100, 32, bMax/32 + 1, true, false},
+		} {
+			if got := useDotFew(c.aT, c.bT, c.m, c.n, c.k, mr, 4, c.epilogue); got != c.want {
+				t.Fatalf("useDotFew(%v, %v, m=%d, n=%d, k=%d, epilogue %v) = %v", c.aT, c.bT, c.m, c.n, c.k, c.epilogue, got)
+			}
+		}
+		r := rand.New(rand.NewPCG(43, 44))
+		// {m, n, k}: four column tiles or fewer (rows split), more (columns
+		// split), and A beyond L2 (rows split).
+		mBig := l2Size()/directL2Share/(4*1000) + 3 // A beyond the L2 share at k = 1000
+		if dotAFits(mBig, 1000, 4) {
+			t.Fatalf("%dx1000 fits the L2 share", mBig)
+		}
+		for _, sh := range [][3]int{{100, 16, 256}, {37, 13, 300}, {101, 5, 1000}, {mBig, 10, 1000}} {
+			m, n, k := sh[0], sh[1], sh[2]
+			if useDot(false, true, m, n, k, mr) || !useDotFew(false, true, m, n, k, mr, 4, true) {
+				t.Fatalf("%dx%dx%d: not on the few-column dot path", m, k, n)
+			}
+			if useDotFew(false, true, m, n, k, mr, 4, false) {
+				for i, ab := range [][2]float64{{1, 0}, {-0.5, 1}, {1.5, -2}} {
+					g := newGemmCase(r, gblas.NoTrans, gblas.Trans, m, n, k, i, ab[0], ab[1])
+					checkThreadCounts(t, g, ab[1] == 0, 1, 2, 3, 7)
+				}
+			}
+			checkAffineNT(t, r, m, n, k, 1, 2, 3, 7)
+		}
+	})
+}
+
 // checkAffineNT checks a dense layer's forward pass, Affine32 with A not
 // transposed, B transposed, a bias and with and without the ReLU (C not
 // read: NaN before the call), against the float64 reference at each of the
