@@ -206,22 +206,13 @@ func (m *Model) forward(b *Batch) {
 			copy(dst, b.H0.Data[r*b.H0.Stride:r*b.H0.Stride+h])
 		}
 	}
-	if c.In == 1 {
-		for i, x := range b.X {
-			m.st[i*k] = x
-		}
-	} else {
-		for i := 0; i < steps*rows; i++ {
-			copy(m.st[i*k:i*k+c.In], b.X[i*c.In:(i+1)*c.In])
-		}
-	}
 	m.steps, m.rows = steps, rows
 	m.outputs = append(m.outputs[:0], b.Outputs...)
 	// h_t = relu([x_t | h_(t-1)] [W_in | W_rec]^T + b): one product per
 	// step with W^T packed once for the pass, bias and ReLU in the
 	// micro-kernel's epilogue; threads split the sequences.
 	m.pw.Pack(gblas.Trans, k, h, m.W.Data, k, m.rows)
-	m.recur = recurTask{m: m}
+	m.recur = recurTask{m: m, x: b.X}
 	m.runRecur()
 	// y = h W_out^T + c, one GEMM per run of consecutive output steps.
 	for o0 := 0; o0 < len(m.outputs); {
@@ -319,6 +310,7 @@ func (m *Model) backward(truncate int) {
 // every step; backward, the steps [t0, t1) of one BPTT chunk.
 type recurTask struct {
 	m        *Model
+	x        []float32 // forward: the inputs, Batch.X
 	backward bool
 	t0, t1   int
 	truncate int
@@ -374,8 +366,17 @@ func (r *recurTask) RunPart(part, parts int) {
 
 // forwardRows runs every step for sequences [r0, r1).
 func (m *Model) forwardRows(ws *blas.PackedWorkspace32, r0, r1 int) {
-	k, rows := m.cfg.In+m.cfg.Hidden, m.rows
+	in1, k, rows := m.cfg.In, m.cfg.In+m.cfg.Hidden, m.rows
+	x := m.recur.x
 	for t := 0; t < m.steps; t++ {
+		// x_t goes into the rows' state just before the step reads them:
+		// written for all steps up front, it took a cache (and TLB) miss
+		// per row of a state buffer hundreds of megabytes long, 5% of a
+		// hidden-1000 batch-128 pass; here its line is the one the last
+		// step's output h_(t-1) went to.
+		for i := t*rows + r0; i < t*rows+r1; i++ {
+			copy(m.st[i*k:i*k+in1], x[i*in1:(i+1)*in1])
+		}
 		in := m.st[(t*rows+r0)*k:]
 		out := m.st[((t+1)*rows+r0)*k+m.cfg.In:]
 		if m.recur.cols {
