@@ -56,10 +56,10 @@
 // from depth 512; on AVX2, fewer: see useDot) takes the dot path instead
 // (dot.go; float64 too, up to 8 rows, 16 from depth 96, 24 from depth 512):
 // the dot kernels compute tiles of dot products of rows of A and rows of B
-// read in place, so B streams once with nothing copied. So does a float32
-// product with few columns and many rows (a classifier layer: up to 16
-// columns, or 32 to 64 with a bias or ReLU; useDotFew), the threads then
-// splitting the rows of A.
+// read in place, so B streams once with nothing copied. So does a product
+// with few columns and many rows (a classifier layer; float32 up to 16
+// columns, or 32 to 64 with a bias or ReLU, float64 up to 32 with a bias
+// or ReLU: useDotFew), the threads then splitting the rows of A.
 //
 // The thread count is runtime.GOMAXPROCS(0) read at each call unless
 // SetThreads fixed it. Small problems run serially, and a call that finds

@@ -68,7 +68,8 @@ func useDot(aT, bT bool, m, n, k, mr int) bool {
 }
 
 // useDotFew reports whether a product with few columns, C = op(A) op(B)
-// with A not transposed and B transposed, takes the dot path although
+// with A not transposed and B transposed, of elemSize-byte elements on a
+// dot kernel of mr-row tiles (0: none), takes the dot path although
 // useDot does not take it (m large): the other paths compute such a C in
 // panels of 16 or 32 columns, most of them wasted, packing A (the engine)
 // or transposing B (the direct path), where the dot kernel computes 4 x 4
@@ -78,7 +79,7 @@ func useDot(aT, bT bool, m, n, k, mr int) bool {
 // engine's epilogue costs more than the direct path's copy, so with an
 // epilogue the dot path is taken further. Zen 5, alternated in one
 // process, GFLOP/s, engine (epilogue) or other path (none) -> dot path,
-// one thread / two:
+// one thread / two, float32:
 //
 //	epilogue, AVX-512  100x1000x10 50 -> 145 / 52 -> 224, 100x4000x10 46 -> 99 / 63 -> 222,
 //	                   1000x1000x10 59 -> 104 / 110 -> 235, 100x128x10 41 -> 106 / 39 -> 108,
@@ -92,6 +93,14 @@ func useDot(aT, bT bool, m, n, k, mr int) bool {
 //	none, AVX2         100x1000x10 56 -> 76 / 57 -> 131, 1000x1000x10 60 -> 70 / 111 -> 140;
 //	                   kept off 100x1000x32 102 -> 91 (one thread)
 //
+// float64 (the AVX-512 dot kernel, 4 x 4 tiles) only with an epilogue and
+// up to 32 columns:
+//
+//	epilogue           100x1000x10 25 -> 62 / 23 -> 89, 100x4000x10 25 -> 54 / 28 -> 92,
+//	                   1000x1000x10 23 -> 48 / 41 -> 97, 100x128x10 19 -> 49 / 23 -> 66,
+//	                   100x1000x32 51 -> 53 / 57 -> 96; kept off 100x1000x64 62 -> 58
+//	none               kept off: 1000x1000x10 60 -> 48 / 98 -> 92, 100x1000x16 78 -> 52 (one thread)
+//
 // The dot path sums each element's whole depth in one call, so one of the
 // operands must stay in L2 while the other streams: with the columns in
 // few tiles (fewer than two a thread) or A too large for L2, the threads
@@ -103,6 +112,9 @@ func useDotFew(aT, bT bool, m, n, k, mr, elemSize int, epilogue bool) bool {
 	_, l2, _ := asm.CacheSizes()
 	if float64(n)*float64(k)*float64(elemSize) > float64(l2/directL2Share) {
 		return false
+	}
+	if elemSize == 8 {
+		return epilogue && k >= 64 && n <= 32
 	}
 	if epilogue {
 		return k >= 64 && (n <= 32 || n <= 64 && k >= 512)

@@ -74,7 +74,7 @@ func sgemm(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []fl
 
 func dgemm(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int, bias []float64, relu bool) {
 	impl := asm.Current()
-	if alpha != 0 && useDot64(aT, bT, m, n, k, impl.DDotMR) {
+	if alpha != 0 && (useDot64(aT, bT, m, n, k, impl.DDotMR) || useDotFew(aT, bT, m, n, k, impl.DDotMR, 8, bias != nil || relu)) {
 		gemmDot(impl.DgemmDot, impl.DDotMR, impl.DDotNR, &workspaces64, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias, relu)
 		return
 	}

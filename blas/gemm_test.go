@@ -12,6 +12,7 @@ import (
 	"github.com/fastpath-go/fastpath/asm"
 	gblas "gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
 )
 
 func TestMain(m *testing.M) {
@@ -928,7 +929,79 @@ func TestDotFew(t *testing.T) {
 			}
 			checkAffineNT(t, r, m, n, k, 1, 2, 3, 7)
 		}
+		if impl.DgemmDot == nil {
+			return
+		}
+		// float64: only with an epilogue, up to 32 columns.
+		for _, c := range []sel{{false, true, 100, 32, 64, true, true}, {false, true, 100, 33, 1000, true, false},
+			{false, true, 100, 10, 63, true, false}, {false, true, 100, 10, 1000, false, false}} {
+			if got := useDotFew(c.aT, c.bT, c.m, c.n, c.k, impl.DDotMR, 8, c.epilogue); got != c.want {
+				t.Fatalf("float64: useDotFew(%v, %v, m=%d, n=%d, k=%d, epilogue %v) = %v", c.aT, c.bT, c.m, c.n, c.k, c.epilogue, got)
+			}
+		}
+		for _, sh := range [][3]int{{100, 10, 1000}, {37, 13, 300}, {l2Size()/directL2Share/(8*1000) + 3, 10, 1000}} {
+			checkAffine64NT(t, r, sh[0], sh[1], sh[2], 1, 2, 3, 7)
+		}
 	})
+}
+
+// checkAffine64NT checks Affine64 with A not transposed, B transposed, a
+// bias and with and without the ReLU (padded strides; C not read: NaN
+// before the call) against a reference summed in order with math.FMA,
+// within the rounding bound of a k-term sum (2(k+1)u times the sum of the
+// terms' magnitudes), bit-identical at each of the thread counts.
+func checkAffine64NT(t *testing.T, r *rand.Rand, m, n, k int, threads ...int) {
+	t.Helper()
+	lda, ldb, ldc := k+3, k+1, n+5
+	a, b := make([]float64, m*lda), make([]float64, n*ldb)
+	for i := range a {
+		a[i] = r.NormFloat64()
+	}
+	for i := range b {
+		b[i] = r.NormFloat64()
+	}
+	bias := make([]float64, n)
+	for j := range bias {
+		bias[j] = r.NormFloat64()
+	}
+	for _, relu := range []bool{false, true} {
+		var first []float64
+		for _, th := range threads {
+			c := make([]float64, m*ldc)
+			for i := range c {
+				c[i] = math.NaN()
+			}
+			withThreads(th, func() {
+				Affine64(gblas.NoTrans, gblas.Trans, blas64.General{Rows: m, Cols: k, Stride: lda, Data: a},
+					blas64.General{Rows: n, Cols: k, Stride: ldb, Data: b}, bias, relu, blas64.General{Rows: m, Cols: n, Stride: ldc, Data: c})
+			})
+			for i := 0; i < m; i++ {
+				for j := 0; j < n; j++ {
+					var s, sa float64
+					for p := 0; p < k; p++ {
+						s = math.FMA(a[i*lda+p], b[j*ldb+p], s)
+						sa += math.Abs(a[i*lda+p] * b[j*ldb+p])
+					}
+					s += bias[j]
+					if relu {
+						s = max(s, 0)
+					}
+					if got := c[i*ldc+j]; math.IsNaN(got) || math.Abs(got-s) > 2*float64(k+1)*0x1p-53*(sa+math.Abs(bias[j])) {
+						t.Fatalf("%dx%dx%d relu=%v threads=%d: c[%d][%d] = %g, want %g", m, k, n, relu, th, i, j, got, s)
+					}
+				}
+			}
+			if first == nil {
+				first = c
+				continue
+			}
+			for i := range c {
+				if math.Float64bits(c[i]) != math.Float64bits(first[i]) && !(math.IsNaN(c[i]) && math.IsNaN(first[i])) {
+					t.Fatalf("%dx%dx%d relu=%v: c[%d] = %g on %d threads, %g on %d", m, k, n, relu, i, c[i], th, first[i], threads[0])
+				}
+			}
+		}
+	}
 }
 
 // checkAffineNT checks a dense layer's forward pass, Affine32 with A not
