@@ -197,7 +197,7 @@ func (m *Model) forward(b *Batch) {
 	k, h, rows, steps := c.In+c.Hidden, c.Hidden, b.Rows, b.Steps
 	m.Reserve(steps, rows, len(b.Outputs))
 	// H0 first: it may be a view of this buffer's last block (FinalState),
-	// which the inputs below overwrite.
+	// which the recurrence below overwrites.
 	for r := 0; r < rows; r++ {
 		dst := m.st[r*k+c.In : r*k+k]
 		if b.H0.Data == nil {
