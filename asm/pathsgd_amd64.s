@@ -37,6 +37,20 @@
 	VFMADD231PD  64(R11)(AX*8), Y6, Y10  \
 	VFMADD231PD  96(R11)(AX*8), Y7, Y11
 
+// SQW8(wx, wy, t0x, t0y, t1x, t1y, off, acc0, acc1): acc0 += float64(w)² * x
+// for the 4 columns at AX+off/8 and acc1 for the next 4, the 8 weights in
+// wy (wx its low half): widened from the register, so that the momentum
+// kernels load each weight once, before any store of the iteration (see
+// LOADW8).
+#define SQW8(wx, wy, t0x, t0y, t1x, t1y, off, acc0, acc1) \
+	VCVTPS2PD    wx, t0y                    \
+	VEXTRACTF128 $1, wy, t1x                \
+	VCVTPS2PD    t1x, t1y                   \
+	VMULPD       t0y, t0y, t0y              \
+	VMULPD       t1y, t1y, t1y              \
+	VFMADD231PD  off(R11)(AX*8), t0y, acc0  \
+	VFMADD231PD  (off+32)(R11)(AX*8), t1y, acc1
+
 // SQ4: acc += float64(w[AX+off/4 : +4])² * x[AX+off/4 : +4].
 #define SQ4(off, tmp, acc) \
 	VCVTPS2PD   off(DI)(AX*4), tmp   \
@@ -236,14 +250,16 @@ loop16:
 	PREFETCHT0 PFDIST(R8)(AX*4)
 	STEP8(0, Y0)
 	STEP8(32, Y1)
-	MOM8(0, Y0, Y2)
-	MOM8(32, Y1, Y3)
-	SQ4(0, Y4, Y8)
-	SQ4(16, Y5, Y9)
-	SQ4(32, Y6, Y10)
-	SQ4(48, Y7, Y11)
-	SUB8(0, Y0, Y2)
-	SUB8(32, Y1, Y3)
+	LOADW8(0, Y2)
+	LOADW8(32, Y3)
+	MOMV8(0, Y0, Y4)
+	MOMV8(32, Y1, Y5)
+	SQW8(X2, Y2, X6, Y6, X7, Y7, 0, Y8, Y9)
+	SQW8(X3, Y3, X6, Y6, X7, Y7, 64, Y10, Y11)
+	STOREV8(0, Y4)
+	STOREV8(32, Y5)
+	STORE8(0, Y0, Y2)
+	STORE8(32, Y1, Y3)
 	ADDQ $16, AX
 	CMPQ AX, CX
 	JB   loop16
@@ -404,18 +420,20 @@ loop16:
 	PREFETCHT0 PFDIST(R8)(AX*4)
 	STEP8(0, Y0)
 	STEP8(32, Y1)
-	MOM8(0, Y0, Y2)
-	MOM8(32, Y1, Y3)
-	SQ4(0, Y4, Y8)
-	SQ4(16, Y5, Y9)
-	SQ4(32, Y6, Y10)
-	SQ4(48, Y7, Y11)
-	ZCOL4(0, Y4)
-	ZCOL4(32, Y5)
+	LOADW8(0, Y2)
+	LOADW8(32, Y3)
+	MOMV8(0, Y0, Y4)
+	MOMV8(32, Y1, Y5)
+	SQW8(X2, Y2, X6, Y6, X7, Y7, 0, Y8, Y9)
+	ZCOL4(0, Y6)
+	ZCOL4(32, Y7)
+	SQW8(X3, Y3, X6, Y6, X7, Y7, 64, Y10, Y11)
 	ZCOL4(64, Y6)
 	ZCOL4(96, Y7)
-	SUB8(0, Y0, Y2)
-	SUB8(32, Y1, Y3)
+	STOREV8(0, Y4)
+	STOREV8(32, Y5)
+	STORE8(0, Y0, Y2)
+	STORE8(32, Y1, Y3)
 	ADDQ $16, AX
 	CMPQ AX, CX
 	JB   loop16
