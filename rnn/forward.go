@@ -374,8 +374,14 @@ func (m *Model) forwardRows(ws *blas.PackedWorkspace32, r0, r1 int) {
 		// per row of a state buffer hundreds of megabytes long, 5% of a
 		// hidden-1000 batch-128 pass; here its line is the one the last
 		// step's output h_(t-1) went to.
-		for i := t*rows + r0; i < t*rows+r1; i++ {
-			copy(m.st[i*k:i*k+in1], x[i*in1:(i+1)*in1])
+		if in1 == 1 {
+			for i := t*rows + r0; i < t*rows+r1; i++ {
+				m.st[i*k] = x[i]
+			}
+		} else {
+			for i := t*rows + r0; i < t*rows+r1; i++ {
+				copy(m.st[i*k:i*k+in1], x[i*in1:(i+1)*in1])
+			}
 		}
 		in := m.st[(t*rows+r0)*k:]
 		out := m.st[((t+1)*rows+r0)*k+m.cfg.In:]
