@@ -18,6 +18,15 @@
 // its velocity stream too (8.0 -> 6.3 ms for a 4000x4000 layer).
 #define PFDIST 4096
 
+// PREFETCHWDI and PREFETCHWR8: PREFETCHW PFDIST(DI)(AX*4) and
+// PFDIST(R8)(AX*4), as bytes (the Go assembler has no mnemonic; the
+// displacement is PFDIST, 4096): the momentum kernels ask for the lines of
+// w and v they will write for ownership, as the SGD-momentum kernel does
+// (see optim_amd64.s): in a training step on two threads the other core
+// has usually read the weights last.
+#define PREFETCHWDI BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x87; LONG $0x00001000
+#define PREFETCHWR8 BYTE $0x41; BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x80; LONG $0x00001000
+
 // SQW16: acc += float64(w)² * x for the 16 columns at AX whose weights are
 // in Y2 (first 8) and Y3: the weights are widened from the registers, so
 // each weight is loaded once.
@@ -245,9 +254,9 @@ row:
 	JAE  tail8
 
 loop16:
-	PREFETCHT0 PFDIST(DI)(AX*4)
+	PREFETCHWDI
 	PREFETCHT0 PFDIST(SI)(AX*4)
-	PREFETCHT0 PFDIST(R8)(AX*4)
+	PREFETCHWR8
 	STEP8(0, Y0)
 	STEP8(32, Y1)
 	LOADW8(0, Y2)
@@ -415,9 +424,9 @@ row:
 	JAE  tail8
 
 loop16:
-	PREFETCHT0 PFDIST(DI)(AX*4)
+	PREFETCHWDI
 	PREFETCHT0 PFDIST(SI)(AX*4)
-	PREFETCHT0 PFDIST(R8)(AX*4)
+	PREFETCHWR8
 	STEP8(0, Y0)
 	STEP8(32, Y1)
 	LOADW8(0, Y2)
@@ -574,9 +583,9 @@ row:
 	JAE  tail8
 
 loop16:
-	PREFETCHT0 PFDIST(DI)(AX*4)
+	PREFETCHWDI
 	PREFETCHT0 PFDIST(SI)(AX*4)
-	PREFETCHT0 PFDIST(R8)(AX*4)
+	PREFETCHWR8
 	STEP8(0, Y0)
 	STEP8(32, Y1)
 	LOADW8(0, Y2)
