@@ -122,15 +122,6 @@ func useDotFew(aT, bT bool, m, n, k, mr, elemSize int, epilogue bool) bool {
 	return k >= 256 && n <= 16
 }
 
-// elemSize is the size in bytes of an element of type T.
-func elemSize[T float32 | float64]() int {
-	var x T
-	if any(x) == any(float32(0)) {
-		return 4
-	}
-	return 8
-}
-
 // dotMidKSmallL1 is the depth from which products of 9 to 16 rows take
 // the AVX-512 float32 dot path on a small L1 (Zen 4, whose 512-bit
 // shuffles of the lane reduction run at half rate): below it the
@@ -240,7 +231,7 @@ func gemmDot[T float32 | float64](kern dotKernel[T], mr, nr int, ws *workspaceLi
 	if 2*float64(m)*float64(n)*float64(k) < float64(directParallelMinFlops) {
 		threads = 1
 	}
-	if d.rowsOuter = d.nT < 2*threads || !dotAFits(m, k, elemSize[T]()); d.rowsOuter {
+	if d.rowsOuter = d.nT < 2*threads || !dotAFits(m, k, sizeOf[T]()); d.rowsOuter {
 		threads = min(threads, (m+mr-1)/mr)
 	} else {
 		threads = min(threads, d.nT)
