@@ -20,10 +20,18 @@
 
 // PREFETCHWDI and PREFETCHWR8: PREFETCHW PFDIST(DI)(AX*4) and
 // PFDIST(R8)(AX*4), as bytes (the Go assembler has no mnemonic; the
-// displacement is PFDIST, 4096): the momentum kernels ask for the lines of
-// w and v they will write for ownership, as the SGD-momentum kernel does
-// (see optim_amd64.s): in a training step on two threads the other core
-// has usually read the weights last.
+// displacement is PFDIST, 4096): every kernel asks for the lines of w (and
+// the momentum kernels for those of v) it will write for ownership, as the
+// SGD-momentum kernel does (see optim_amd64.s): in a training step on two
+// threads the other core has usually read the weights last. For the
+// kernels without momentum (Zen 5, old and new binaries alternated three
+// times, BenchmarkOverhead, Path-SGD over SGD on two threads):
+// 784-1000-1000-10 1.113-1.136x -> 1.061-1.075x, 784-4000-4000-10 level
+// (1.010-1.046 against 1.007-1.044), one thread level (1.03-1.04); the
+// update of 784-4000-4000-10 alone, from memory, level (3.87-4.33 ms).
+// The same prefetch in the plain SGD kernel (optim_amd64.s) made its
+// update from memory 20-30% slower (4000-unit layers: 1.8-1.9 -> 2.2-2.4
+// ms, 1 and 4 KiB ahead alike) and was not kept.
 #define PREFETCHWDI BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x87; LONG $0x00001000
 #define PREFETCHWR8 BYTE $0x41; BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x80; LONG $0x00001000
 
@@ -180,7 +188,7 @@ row:
 	JAE  tail8
 
 loop16:
-	PREFETCHT0 PFDIST(DI)(AX*4)
+	PREFETCHWDI
 	PREFETCHT0 PFDIST(SI)(AX*4)
 	LOADW8(0, Y2)
 	LOADW8(32, Y3)
@@ -338,7 +346,7 @@ row:
 	JAE  tail8
 
 loop16:
-	PREFETCHT0 PFDIST(DI)(AX*4)
+	PREFETCHWDI
 	PREFETCHT0 PFDIST(SI)(AX*4)
 	LOADW8(0, Y2)
 	LOADW8(32, Y3)
@@ -515,7 +523,7 @@ row:
 	JAE  tail8
 
 loop16:
-	PREFETCHT0 PFDIST(DI)(AX*4)
+	PREFETCHWDI
 	PREFETCHT0 PFDIST(SI)(AX*4)
 	LOADW8(0, Y2)
 	LOADW8(32, Y3)
