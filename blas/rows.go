@@ -236,14 +236,28 @@ func gemmRows(impl *asm.Impl, m, n, k int, a []float32, lda int, b []float32, ld
 
 // rowsDepth is the rows path's depth block: the whole depth up to
 // rowsMaxKC, else equal blocks of at most that many steps (a block of Aᵀ,
-// at most kc x 128 values, stays in L2; ten rows of B, in L1).
+// at most kc x 128 values, stays in L2).
 func rowsDepth(k int) int {
 	nb := (k + rowsMaxKC - 1) / rowsMaxKC
 	return (k + nb - 1) / nb
 }
 
-// rowsMaxKC bounds the rows path's depth block.
-var rowsMaxKC = 512
+// rowsMaxKC bounds the rows path's depth block. Every depth block after
+// the first reads back and rewrites all of Cᵀ (n x 112 values at a batch
+// of 100: 1.8 MB for 4000 columns, beyond L2), and each kernel call's
+// accumulation waits on its tile of it; 512 (which kept ten rows of B, 20
+// KiB, in L1) made 784 and 1000 deep products two blocks and 4000 deep
+// ones eight. Zen 5, paired interleaved medians of 9-25, 1024 over 512,
+// one thread / two: 100x784x1000:NT 1.052-1.077 / 1.004-1.060,
+// 100x1000x1000:NT 1.053-1.066 / 1.002-1.031, 100x784x4000:NT 1.083-1.116
+// / 1.081-1.144, 100x4000x4000:NT 1.072-1.079 / 1.090-1.118,
+// 100x1000x4000:NT 1.097 / 1.056, 64x4000x4000:NT 1.079 / 1.062,
+// 100x600x2000:NT 1.083 / 1.001, 128x1000x1000:NT 1.024-1.055 /
+// 0.957-1.010, 100x1500x1000:NT 1.023 / 1.000, 100x3000x500:NT 1.009 /
+// 1.013. One block of the whole depth (4096) measured about the same as
+// 1024 (100x4000x4000:NT 1.109 / 1.134 over 512), with Aᵀ beyond L2; 768,
+// which changes few depths' blocks, level.
+var rowsMaxKC = 1024
 
 // rowsDotMR is the dot kernel's row count that the rows path may use: 0
 // when the implementation has none.

@@ -52,7 +52,7 @@ func TestRowsPath(t *testing.T) {
 		defer func() { rowsMaxKC = prevKC }()
 		// With -short (the race detector's and QEMU's passes) each shape
 		// runs at one of the depth blocks, in turn.
-		kcs := []int{64, 100, 512}
+		kcs := []int{64, 100, 512, 1024}
 		for si, sh := range [][3]int{{32, 81, 257}, {64, 99, 300}, {96, 333, 700}, {128, 95, 256}, {120, 200, 513}, {61, 80, 1100}, {48, 99, 300}, {80, 150, 600}, {112, 95, 256}, {78, 90, 400}, {100, 99, 300}, {36, 81, 257}, {66, 150, 600}, {99, 31 * mr, 700}, {104, 90, 300}, {38, 85, 260}} {
 			for ki, kc := range kcs {
 				if testing.Short() && ki != si%len(kcs) {
