@@ -41,6 +41,10 @@ type Impl struct {
 	// implementation has none.
 	SMRAlt   int
 	SgemmAlt func(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags)
+	// SgemmScaleC reports whether Sgemm and SgemmAlt take the ScaleC flag
+	// (the AVX-512 kernels); package blas scales C in a separate pass
+	// before accumulating where they do not.
+	SgemmScaleC bool
 	// SgemmLow and SgemmStridedLow, where an implementation has them, are
 	// the main float32 shape's low-row kernels (sgemmLowRef with mr = SMR,
 	// nr = SNR, low = SLowMR): the first SLowMR rows of a tile, for a last

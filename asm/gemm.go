@@ -11,6 +11,13 @@ const (
 	AddBias
 	// ReLU applies max(0, x) (x > 0 ? x : 0) as the last step.
 	ReLU
+	// ScaleC, with Accumulate, scales the C tile by beta = bias[0] as it
+	// adds it: s += float32(beta*c), the product and the sum each rounded,
+	// as a pass C *= beta before an accumulating call would round them
+	// (package blas's C = alpha*op(A)*op(B) + beta*C without that extra
+	// pass over C). It excludes AddBias. Only the kernels an Impl names in
+	// SgemmScaleC take it; every other kernel panics on it.
+	ScaleC
 )
 
 // Packed operand layout. For a micro-kernel of shape MR x NR and depth k:
@@ -29,21 +36,25 @@ const (
 //			for p := 0; p < k; p++ {
 //				s += a[p*mr+i] * b[p*nr+j]
 //			}
-//			if flags&Accumulate != 0 { s += c[i*ldc+j] }
+//			if flags&Accumulate != 0 && flags&ScaleC != 0 { s += float32(bias[0] * c[i*ldc+j]) }
+//			else if flags&Accumulate != 0 { s += c[i*ldc+j] }
 //			if flags&AddBias != 0 { s += bias[j] }
 //			if flags&ReLU != 0 && !(s > 0) { s = 0 }
 //			c[i*ldc+j] = s
 //		}
 //	}
 func sgemmMicroRef(mr, nr, k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags) {
-	checkGemm(mr, nr, k, len(a), len(b), len(c), ldc, len(bias), flags)
+	checkGemmScaleC(mr, nr, k, len(a), len(b), len(c), ldc, len(bias), flags)
 	for i := 0; i < mr; i++ {
 		for j := 0; j < nr; j++ {
 			var s float32
 			for p := 0; p < k; p++ {
 				s += a[p*mr+i] * b[p*nr+j]
 			}
-			if flags&Accumulate != 0 {
+			switch {
+			case flags&ScaleC != 0:
+				s += float32(bias[0] * c[i*ldc+j])
+			case flags&Accumulate != 0:
 				s += c[i*ldc+j]
 			}
 			if flags&AddBias != 0 {
@@ -97,7 +108,19 @@ func checkGemm(mr, nr, k, la, lb, lc, ldc, lbias int, flags GemmFlags) {
 		panic(errShortC)
 	case flags&AddBias != 0 && lbias < nr:
 		panic(errShortBias)
+	case flags&ScaleC != 0:
+		panic(errScaleC)
 	}
+}
+
+// checkGemmScaleC is checkGemm for the micro-kernels that take ScaleC
+// (Impl.SgemmScaleC): with it, Accumulate must be set, AddBias clear, and
+// bias must hold beta.
+func checkGemmScaleC(mr, nr, k, la, lb, lc, ldc, lbias int, flags GemmFlags) {
+	if flags&ScaleC != 0 && (flags&Accumulate == 0 || flags&AddBias != 0 || lbias < 1) {
+		panic(errScaleCFlags)
+	}
+	checkGemm(mr, nr, k, la, lb, lc, ldc, lbias, flags&^ScaleC)
 }
 
 // The generic implementation's micro-kernel shape: 4x4 keeps the sixteen

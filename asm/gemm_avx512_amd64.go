@@ -86,7 +86,7 @@ func dgemmStridedAVX512Asm(k int, a, b *float64, ldb int, c *float64, ldc int, b
 
 // sgemmAVX512 checks its operands and runs the 10x32 float32 micro-kernel.
 func sgemmAVX512(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags) {
-	checkGemm(avx512SMR, avx512SNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
+	checkGemmScaleC(avx512SMR, avx512SNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
 	sgemmAVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
 }
 
@@ -150,7 +150,7 @@ func sgemmStrided8AVX512Asm(k int, a, b *float32, ldb int, c *float32, ldc int, 
 
 // sgemm8AVX512 checks its operands and runs the 8x32 float32 micro-kernel.
 func sgemm8AVX512(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags) {
-	checkGemm(avx512SMRAlt, avx512SNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
+	checkGemmScaleC(avx512SMRAlt, avx512SNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
 	sgemm8AVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
 }
 

@@ -30,6 +30,15 @@
 	VADDPS 64(R11), R1, R1; \
 	ADDQ R8, R11
 
+// ScaleC: add beta*C to one row's two accumulators (beta broadcast in
+// Z26; the product rounded, then the sum, as the reference does).
+#define SSCALEROW512(R0, R1) \
+	VMULPS (R11), Z26, Z27; \
+	VMULPS 64(R11), Z26, Z28; \
+	VADDPS Z27, R0, R0; \
+	VADDPS Z28, R1, R1; \
+	ADDQ R8, R11
+
 #define SSTOREROW512(R0, R1) \
 	VMOVUPS R0, (R11); \
 	VMOVUPS R1, 64(R11); \
@@ -159,6 +168,19 @@
 	SADDROW512(Z12, Z13); \
 	SADDROW512(Z14, Z15)
 
+// Accumulate with ScaleC: add beta*C, beta at R9, to the accumulators.
+#define SSCALE8 \
+	VBROADCASTSS (R9), Z26; \
+	MOVQ DX, R11; \
+	SSCALEROW512(Z0, Z1); \
+	SSCALEROW512(Z2, Z3); \
+	SSCALEROW512(Z4, Z5); \
+	SSCALEROW512(Z6, Z7); \
+	SSCALEROW512(Z8, Z9); \
+	SSCALEROW512(Z10, Z11); \
+	SSCALEROW512(Z12, Z13); \
+	SSCALEROW512(Z14, Z15)
+
 // AddBias: add the 32 bias values at R9 to every row.
 #define SBIAS8 \
 	VMOVUPS (R9), Z20; \
@@ -243,6 +265,12 @@
 	SADDROW512(Z16, Z17); \
 	SADDROW512(Z18, Z19)
 
+// Accumulate with ScaleC, ten rows.
+#define SSCALE512 \
+	SSCALE8; \
+	SSCALEROW512(Z16, Z17); \
+	SSCALEROW512(Z18, Z19)
+
 // AddBias: add the 32 bias values at R9 to every row.
 #define SBIAS512 \
 	SBIAS8; \
@@ -311,7 +339,13 @@ sloop1512:
 sepilogue512:
 	TESTQ $1, R10 // Accumulate
 	JE    sbias512
+	TESTQ $8, R10 // ScaleC
+	JNE   sscale512
 	SACC512
+	JMP   sbias512
+
+sscale512:
+	SSCALE512
 
 sbias512:
 	TESTQ $2, R10 // AddBias
@@ -910,7 +944,13 @@ s8loop1:
 s8epilogue8:
 	TESTQ $1, R10 // Accumulate
 	JE    s8bias8
+	TESTQ $8, R10 // ScaleC
+	JNE   s8scale8
 	SACC8
+	JMP   s8bias8
+
+s8scale8:
+	SSCALE8
 
 s8bias8:
 	TESTQ $2, R10 // AddBias

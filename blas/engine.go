@@ -158,6 +158,11 @@ type gemmCall[T float32 | float64] struct {
 	low   func(k int, a, b, c []T, ldc int)
 	lowS  func(k int, a, b []T, ldb int, c []T, ldc int, pf []T, pfRows int)
 	lowMR int
+	// scaleC says whether kern takes asm.ScaleC (asm.Impl.SgemmScaleC):
+	// C is then scaled by beta in the first depth block's epilogue (beta
+	// passed as betaS) instead of in a pass over C's rows before it.
+	scaleC bool
+	betaS  [1]T
 	// trans, if not nil, is the transposing copy that packs A
 	// (asm.Impl.Transpose; float32 only).
 	trans   func(dst, src []T, lds, rows, kc int)
@@ -194,6 +199,7 @@ func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elem
 		return
 	}
 	g.kern = kern
+	g.betaS[0] = g.beta
 	if g.bT || !stridedFriendly(g.ldb, elemSize, nr) && !conflictInPlace(g.m, mr, nr, g.ldb, elemSize) {
 		g.kernS, g.halfMask, g.lowS = nil, nil, nil
 	}
@@ -424,6 +430,11 @@ func (g *gemmCall[T]) tiles(tid int, pos *blockPos[T], r0, r1, jp0, jp1 int) {
 	if !pos.first || g.beta != 0 {
 		flags |= asm.Accumulate
 	}
+	scale := pos.first && g.beta != 0 && g.beta != 1
+	if scale && g.scaleC && g.bias == nil {
+		flags |= asm.ScaleC
+		scale = false
+	}
 	if pos.last && g.bias != nil {
 		flags |= asm.AddBias
 	}
@@ -440,7 +451,7 @@ func (g *gemmCall[T]) tiles(tid int, pos *blockPos[T], r0, r1, jp0, jp1 int) {
 	for ic := r0; ic < r1; ic += mcEq {
 		mc := min(mcEq, r1-ic)
 		packA(pa, g.a, g.lda, g.aT, ic, mc, pos.pc, kc, mr, g.alpha, g.trans)
-		if pos.first && g.beta != 0 && g.beta != 1 {
+		if scale {
 			for i := ic; i < ic+mc; i++ {
 				row := g.c[i*g.ldc+cj0 : i*g.ldc+cj1]
 				for j := range row {
@@ -455,6 +466,8 @@ func (g *gemmCall[T]) tiles(tid int, pos *blockPos[T], r0, r1, jp0, jp1 int) {
 			var bias []T
 			if flags&asm.AddBias != 0 {
 				bias = g.bias[cj : cj+cols]
+			} else if flags&asm.ScaleC != 0 {
+				bias = g.betaS[:]
 			}
 			for ip := 0; ip*mr < mc; ip++ {
 				ci := ic + ip*mr
@@ -489,13 +502,23 @@ func (g *gemmCall[T]) edgeKernel(rows, cols, nr, k int, ap, bp, tmp []T) {
 }
 
 // edgeTile applies a partial rows x cols tile computed into tmp to C with the
-// micro-kernel's epilogue semantics.
+// micro-kernel's epilogue semantics (with asm.ScaleC, beta in bias[0]).
 func edgeTile[T float32 | float64](c []T, ldc int, tmp []T, ldt, rows, cols int, bias []T, flags asm.GemmFlags) {
 	acc, addBias, relu := flags&asm.Accumulate != 0, flags&asm.AddBias != 0, flags&asm.ReLU != 0
 	for i := 0; i < rows; i++ {
 		crow := c[i*ldc : i*ldc+cols]
 		trow := tmp[i*ldt : i*ldt+cols]
 		switch {
+		case flags&asm.ScaleC != 0:
+			beta := bias[0]
+			for j, s := range trow {
+				// The conversion rounds the product before the sum.
+				s += T(beta * crow[j])
+				if relu && !(s > 0) {
+					s = 0
+				}
+				crow[j] = s
+			}
 		case !acc && !addBias && !relu:
 			for j, s := range trow {
 				crow[j] = s
