@@ -12,8 +12,10 @@ import (
 //	go test -run XXX -bench TrainStep -benchtime 20x ./layers
 //
 // part=step is one full step (forward, loss, backward, SGD-momentum
-// update) by Network.TrainStep as configured (Gradient followed by Step,
-// since FuseUpdates is off by default); part=fused is the same step with
+// update) by Network.TrainStep as configured (the large layers' weight
+// gradients computed into the velocity, FuseVelocity, and otherwise
+// Gradient followed by Step, since FuseUpdates is off by default);
+// part=fused is the same step with
 // FuseUpdates set, the update fused into the backward pass; part=gradient
 // leaves out the update, part=update is the update alone and part=forward
 // the inference forward pass. GFLOP/s counts the

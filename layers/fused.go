@@ -205,14 +205,21 @@ func (t *restTask) RunPart(part, parts int) {
 // training forward pass and loss, the backward pass and opt's update, as
 // Gradient followed by opt.Step, and returns the loss. When the loss is not
 // finite nothing is updated (the caller decides what a diverged step
-// means). With FuseUpdates set, for SGD and AdaGrad on a network without
-// DDP-Normalization layers, the weight updates are fused into the backward
-// pass (see the comment at the top of fused.go): the parameters afterwards
-// are bit for bit those of Gradient and Step, but the Dense layers' DW then
-// do not hold the weight gradients (DB and the other parameters' gradients
-// do). Otherwise it runs Gradient and Step. It panics as Gradient and Step
-// do.
+// means). On a network without DDP-Normalization layers: for SGD with
+// momentum and no weight decay (and FuseVelocity, the default), the
+// weight gradients of the Dense layers of at least 2 Mi weights are
+// computed into the velocity (see the comment at the top of velocity.go);
+// with FuseUpdates set, for SGD and AdaGrad, the weight updates are fused
+// into the backward pass (see the comment at the top of fused.go). Either
+// way the parameters afterwards are those of Gradient and Step (bit for
+// bit, up to the sign of zeros where velocity.go says), but the fused
+// layers' DW then do not hold the weight gradients (DB and the other
+// parameters' gradients do). Otherwise it runs Gradient and Step. It
+// panics as Gradient and Step do.
 func (n *Network) TrainStep(x blas32.General, y []int, opt Optimizer) float64 {
+	if s, ok := opt.(*SGD); ok && !FuseUpdates && len(n.ddp) == 0 && velocityFusable(s) {
+		return n.velocityStep(x, y, s)
+	}
 	e, ok := opt.(elementwiseOptimizer)
 	if !ok || !FuseUpdates || len(n.ddp) > 0 {
 		loss := n.Gradient(x, y)
@@ -247,6 +254,7 @@ func (n *Network) TrainStep(x blas32.General, y []int, opt Optimizer) float64 {
 func (n *Network) unfuse() {
 	for _, d := range n.dense {
 		d.fused = nil
+		d.vel = nil
 	}
 	n.fused.opt = nil
 }

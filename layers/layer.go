@@ -82,8 +82,12 @@ type Dense struct {
 	// storing DW.
 	fused      *fusedStep
 	fusedParam int
-	out        []float32 // outputs, capacity rows*Out
-	dx         []float32 // input gradient, capacity rows*In
+	// vel, during Network.TrainStep's velocity-fused backward pass, is the
+	// optimizer's velocity of W, set to mu*vel + dW instead of storing DW.
+	vel []float32
+	mu  float32
+	out []float32 // outputs, capacity rows*Out
+	dx  []float32 // input gradient, capacity rows*In
 }
 
 // NewDense returns a dense layer with in inputs and out outputs, zero
@@ -154,6 +158,8 @@ func (d *Dense) backward(dy blas32.General, needDX bool) blas32.General {
 	}
 	if d.fused != nil {
 		d.fused.weightStep(dy, d.x, d.fusedParam)
+	} else if d.vel != nil {
+		d.velocityGrad(dy)
 	} else {
 		blas.Gemm32(gblas.Trans, gblas.NoTrans, 1, dy, d.x, 0, d.DW)
 	}

@@ -33,6 +33,8 @@ type Network struct {
 	fusedParams []bool
 	fused       fusedStep
 	rest        restTask
+	velTask     velocityTask
+	velFused    []bool // TrainStep's velocity-fused weights, by param index
 
 	rows    int       // batch rows the buffers hold
 	dlogits []float32 // gradient of the loss with respect to the logits
@@ -147,6 +149,7 @@ func NewNetwork(layers ...Layer) (*Network, error) {
 		n.firstDense = len(n.layers)
 	}
 	n.fusedParams = make([]bool, len(n.params))
+	n.velFused = make([]bool, len(n.params))
 	for _, i := range n.wParam {
 		n.fusedParams[i] = true
 	}
