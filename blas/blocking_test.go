@@ -183,65 +183,46 @@ func onBothL1s(threads int, f func(i int)) {
 func TestSplitThreads(t *testing.T) {
 	for _, c := range []struct {
 		threads, mP, nP int
-		last            float64
 		aT              bool
 		tm, tn          int
 	}{
-		{2, 128, 32, 1, false, 1, 2}, // 1024³: 64x(32+0.85)+0.15x1024 > 128x(16+0.85)
-		{2, 100, 100, 1, false, 1, 2},
-		{2, 1, 100, 1, false, 1, 2}, // one row panel: the columns
-		{2, 3, 100, 1, false, 1, 2},
-		{2, 10, 32, 1, true, 2, 1},    // A dear to pack (transposed, beyond L2): 5x34.5+0.15x80 < 10x18.5
-		{2, 100, 32, 1, false, 1, 2},  // 1000x100x1000:TN, A within L2: 50x32.85+0.15x800 > 100x16.85
-		{2, 25, 8, 1, true, 2, 1},     // the RNN's weight gradient at 250 units: 13x10.5+0.15x52 < 25x6.5
-		{2, 25, 8, 1, false, 1, 2},    // untransposed: 13x8.85+0.15x52 > 25x4.85
-		{2, 100, 4, 1, false, 2, 1},   // few columns: 50x4.85+0.15x100 < 100x2.85
-		{2, 72, 23, 1, false, 2, 1},   // 720³ counting the last panel whole: 36x23.85+0.15x414 < 72x12.85
-		{2, 72, 23, 0.5, false, 1, 2}, // on the half-width kernel: 36x23.35+0.15x405 > 72x(11.5+0.85)
-		{4, 2, 100, 1, false, 1, 4},
-		{16, 96, 100, 1, true, 16, 1}, // 6x102.5+0.15x563 < 12x52.5+0.15x525 < ...
-		{1, 7, 9, 1, false, 1, 1},
+		{2, 128, 32, false, 1, 2}, // 1024³: 64x(32+0.85)+0.15x1024 > 128x(16+0.85)
+		{2, 100, 100, false, 1, 2},
+		{2, 1, 100, false, 1, 2}, // one row panel: the columns
+		{2, 3, 100, false, 1, 2},
+		{2, 10, 32, true, 2, 1},   // A dear to pack (transposed, beyond L2): 5x34.5+0.15x80 < 10x18.5
+		{2, 100, 32, false, 1, 2}, // 1000x100x1000:TN, A within L2: 50x32.85+0.15x800 > 100x16.85
+		{2, 25, 8, true, 2, 1},    // the RNN's weight gradient at 250 units: 13x10.5+0.15x52 < 25x6.5
+		{2, 25, 8, false, 1, 2},   // untransposed: 13x8.85+0.15x52 > 25x4.85
+		{2, 100, 4, false, 2, 1},  // few columns: 50x4.85+0.15x100 < 100x2.85
+		{4, 2, 100, false, 1, 4},
+		{16, 96, 100, true, 16, 1}, // 6x102.5+0.15x563 < 12x52.5+0.15x525 < ...
+		{1, 7, 9, false, 1, 1},
 	} {
-		tm, tn := splitThreads(c.threads, c.mP, c.nP, c.last, c.aT)
+		tm, tn := splitThreads(c.threads, c.mP, c.nP, c.aT)
 		if tm != c.tm || tn != c.tn {
-			t.Errorf("splitThreads(%d, %d, %d, %v, %v) = %d, %d; want %d, %d", c.threads, c.mP, c.nP, c.last, c.aT, tm, tn, c.tm, c.tn)
+			t.Errorf("splitThreads(%d, %d, %d, %v) = %d, %d; want %d, %d", c.threads, c.mP, c.nP, c.aT, tm, tn, c.tm, c.tn)
 		}
 	}
-	for _, last := range []float64{1, 0.5} {
-		for _, aT := range []bool{false, true} {
-			pack := splitPackCost
-			if aT {
-				pack = splitPackCostT
-			}
-			for threads := 1; threads <= 12; threads++ {
-				for mP := 1; mP <= 40; mP += 3 {
-					for nP := 1; nP <= 40; nP += 5 {
-						tm, tn := splitThreads(threads, mP, nP, last, aT)
-						if tm*tn != threads {
-							t.Fatalf("splitThreads(%d, %d, %d, %v, %v) = %d, %d: not a factoring", threads, mP, nP, last, aT, tm, tn)
-						}
-						// The most panels a column group holds, counted
-						// panel by panel as the engine assigns them.
-						cost := func(tm, tn int) float64 {
-							cols := 0.0
-							for tj := 0; tj < tn; tj++ {
-								c := 0.0
-								for jp := tj * nP / tn; jp < (tj+1)*nP/tn; jp++ {
-									if jp == nP-1 {
-										c += last
-									} else {
-										c++
-									}
-								}
-								cols = max(cols, c)
-							}
-							rows := float64((mP + tm - 1) / tm)
-							return rows*(cols+pack) + splitShareCost*rows*cols*float64(tm-1)/float64(tm)
-						}
-						for d := 1; d <= threads; d++ {
-							if threads%d == 0 && cost(d, threads/d) < cost(tm, tn) {
-								t.Fatalf("splitThreads(%d, %d, %d, %v, %v) = %d, %d; %d, %d costs less", threads, mP, nP, last, aT, tm, tn, d, threads/d)
-							}
+	for _, aT := range []bool{false, true} {
+		pack := splitPackCost
+		if aT {
+			pack = splitPackCostT
+		}
+		for threads := 1; threads <= 12; threads++ {
+			for mP := 1; mP <= 40; mP += 3 {
+				for nP := 1; nP <= 40; nP += 5 {
+					tm, tn := splitThreads(threads, mP, nP, aT)
+					if tm*tn != threads {
+						t.Fatalf("splitThreads(%d, %d, %d, %v) = %d, %d: not a factoring", threads, mP, nP, aT, tm, tn)
+					}
+					cost := func(tm, tn int) float64 {
+						rows, cols := float64((mP+tm-1)/tm), float64((nP+tn-1)/tn)
+						return rows*(cols+pack) + splitShareCost*rows*cols*float64(tm-1)/float64(tm)
+					}
+					for d := 1; d <= threads; d++ {
+						if threads%d == 0 && cost(d, threads/d) < cost(tm, tn) {
+							t.Fatalf("splitThreads(%d, %d, %d, %v) = %d, %d; %d, %d costs less", threads, mP, nP, aT, tm, tn, d, threads/d)
 						}
 					}
 				}

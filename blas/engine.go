@@ -220,11 +220,7 @@ func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elem
 		defer pool.Default.Release()
 	}
 	g.threads = threads
-	lastPanel := 1.0
-	if g.half != nil && 2*(g.n-(nP-1)*nr) <= nr {
-		lastPanel = 0.5 // the last column panel runs on the half-width kernel
-	}
-	g.tm, g.tn = splitThreads(threads, mP, nP, lastPanel, dearPackA(g.aT, g.m, g.k, elemSize))
+	g.tm, g.tn = splitThreads(threads, mP, nP, dearPackA(g.aT, g.m, g.k, elemSize))
 	g.ws.size(threads, g.tn, g.bl, g.m, g.k, g.narrow, g.narrow && g.bT)
 	g.sync.reset(threads)
 	g.claim.Store(0)
@@ -245,7 +241,7 @@ func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elem
 // packed (their lines cross between cores) and waits at a barrier once per
 // depth block, shareCost per tile it computes with another thread's panel.
 // dearA says whether packing A is dearer (dearPackA).
-func splitThreads(threads, mP, nP int, lastPanel float64, dearA bool) (tm, tn int) {
+func splitThreads(threads, mP, nP int, dearA bool) (tm, tn int) {
 	pack := splitPackCost
 	if dearA {
 		pack = splitPackCostT
@@ -255,36 +251,13 @@ func splitThreads(threads, mP, nP int, lastPanel float64, dearA bool) (tm, tn in
 		if threads%t != 0 {
 			continue
 		}
-		rows, cols := float64((mP+t-1)/t), splitCols(nP, threads/t, lastPanel)
+		rows, cols := float64((mP+t-1)/t), float64((nP+threads/t-1)/(threads/t))
 		cost := rows*(cols+pack) + splitShareCost*rows*cols*(1-1/float64(t))
 		if best < 0 || cost < best {
 			best, tm, tn = cost, t, threads/t
 		}
 	}
 	return tm, tn
-}
-
-// splitCols is the most micro-panels of B that one of tn column groups
-// computes with when nP panels are split as the engine splits them
-// (contiguous ranges, the last group holding the last panel), the last
-// panel counting lastPanel: 0.5 when it runs on the half-width kernel.
-// Counting it whole had kept 720³ on the rows (23 panels, the last one
-// 16 columns wide) and sent 360³ (12 panels, the last 8 wide) to the
-// columns, the wrong way round both times: Zen 5, two threads, paired
-// interleaved medians of 21, columns over rows, 720³ 1.034 (quartiles
-// 1.021-1.041), 360³ 0.957 (0.945-1.056). Still wrong after it, near the
-// model's ties: 513³ 1.044 and 600³ 1.025 (the rows chosen), and 300³
-// level.
-func splitCols(nP, tn int, lastPanel float64) float64 {
-	cols := 0.0
-	for tj := 0; tj < tn; tj++ {
-		c := float64((tj+1)*nP/tn - tj*nP/tn)
-		if tj == tn-1 {
-			c -= 1 - lastPanel
-		}
-		cols = max(cols, c)
-	}
-	return cols
 }
 
 // The costs splitThreads weighs, in micro-tiles of the same depth, measured
