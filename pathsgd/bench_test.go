@@ -19,7 +19,9 @@ import (
 // DDP-SGD, SGD on a network with batch normalization or DDP-Normalization)
 // on two networks of the same shape in one loop (so that load from other
 // processes hits both alike) and reports each one's mean step time and
-// their ratio.
+// their ratio. Both run Network.TrainStep, as layers.Train does: SGD with
+// momentum there computes its large layers' weight gradients into the
+// velocity (layers.FuseVelocity), the other methods run Gradient and Step.
 func BenchmarkStep(b *testing.B) {
 	for _, sizes := range [][]int{{784, 1000, 1000, 10}, {784, 4000, 4000, 10}} {
 		for _, opt := range []string{"sgd", "sgd-momentum", "adagrad", "pathsgd", "pathsgd-momentum", "ddpsgd-0.5"} {
@@ -50,11 +52,9 @@ func BenchmarkOverhead(b *testing.B) {
 				var t0, t1 time.Duration
 				for b.Loop() {
 					s := time.Now()
-					n0.Gradient(x, y)
-					o0.Step(n0)
+					n0.TrainStep(x, y, o0)
 					m := time.Now()
-					n1.Gradient(x, y)
-					o1.Step(n1)
+					n1.TrainStep(x, y, o1)
 					t0 += m.Sub(s)
 					t1 += time.Since(m)
 				}
