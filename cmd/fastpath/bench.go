@@ -33,6 +33,7 @@ type benchFlags struct {
 	impl    string
 	linalg  bool
 	fuse    bool
+	vel     bool
 	ops     string
 	sizes   string
 }
@@ -50,6 +51,7 @@ func newBenchFlagSet(f *benchFlags) *flag.FlagSet {
 	fs.BoolVar(&f.kernels, "kernels", true, "also measure the path-norm, streaming-read and ReLU kernels")
 	fs.BoolVar(&f.train, "train", false, "measure training-step throughput (examples/s, batch 100) against the GEMM-bound limit instead of GEMM")
 	fs.BoolVar(&f.fuse, "fuse", false, "with -train: fuse the weight updates into the backward pass (layers.FuseUpdates; same parameters, not faster on Zen 5)")
+	fs.BoolVar(&f.vel, "velocity", true, "with -train: compute the weight gradients of layers of 2 Mi weights or more into the momentum velocity (layers.FuseVelocity; false times Gradient and Step)")
 	fs.StringVar(&f.impl, "impl", "", "pin the kernel `implementation` (generic, avx2, avx512, neon; default: the best this CPU runs)")
 	fs.BoolVar(&f.linalg, "linalg", false, "time gonum's linear algebra (Mul, Cholesky, LU, Solve, QR, SVD, EigenSym, Inverse) on gonum's native BLAS and on fastpath instead of GEMM (bench/compare_linalg.sh adds OpenBLAS)")
 	fs.StringVar(&f.ops, "ops", "", "with -linalg: comma-separated `operations` (default all: "+strings.Join(bench.LinalgOps, ",")+")")
@@ -98,7 +100,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	} else {
-		for _, name := range []string{"quick", "shapes", "prec", "compare", "kernels", "train", "nets", "csv", "fuse"} {
+		for _, name := range []string{"quick", "shapes", "prec", "compare", "kernels", "train", "nets", "csv", "fuse", "velocity"} {
 			if set[name] {
 				return bad("-%s does not apply to -linalg", name)
 			}
@@ -115,12 +117,16 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		if nets, err = parseNets(f.nets); err != nil {
 			return bad("%v", err)
 		}
-	} else if set["nets"] || set["fuse"] {
-		return bad("-nets and -fuse need -train")
+	} else if set["nets"] || set["fuse"] || set["velocity"] {
+		return bad("-nets, -fuse and -velocity need -train")
 	}
 	if f.fuse {
 		defer func(old bool) { layers.FuseUpdates = old }(layers.FuseUpdates)
 		layers.FuseUpdates = true
+	}
+	if set["velocity"] {
+		defer func(old bool) { layers.FuseVelocity = old }(layers.FuseVelocity)
+		layers.FuseVelocity = f.vel
 	}
 	if f.impl != "" {
 		prev, err := asm.Use(f.impl)

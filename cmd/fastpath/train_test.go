@@ -69,6 +69,7 @@ func TestTrainBadCommandLines(t *testing.T) {
 		{"bench", "-train", "-prec", "s"},
 		{"bench", "-nets", "784-10"},
 		{"bench", "-fuse"},
+		{"bench", "-velocity=false"},
 		{"bench", "-train", "-nets", "784"},
 		{"bench", "-train", "-nets", "784-x-10"},
 		{"bench", "-train", "-nets", ","},
@@ -456,6 +457,10 @@ func TestBenchTrainTiny(t *testing.T) {
 	// -fuse times the fused step and leaves the default as it was.
 	if code, _, errs := runCLI("bench", "-train", "-fuse", "-nets", "20-8-3", "-threads", "1", "-samples", "1"); code != 0 || layers.FuseUpdates {
 		t.Errorf("-fuse: exit %d, FuseUpdates %v after it, stderr:\n%s", code, layers.FuseUpdates, errs)
+	}
+	// -velocity=false times Gradient and Step and leaves the default as it was.
+	if code, _, errs := runCLI("bench", "-train", "-velocity=false", "-nets", "20-8-3", "-threads", "1", "-samples", "1"); code != 0 || !layers.FuseVelocity {
+		t.Errorf("-velocity=false: exit %d, FuseVelocity %v after it, stderr:\n%s", code, layers.FuseVelocity, errs)
 	}
 }
 
