@@ -148,30 +148,20 @@
 // 128x1000x2000 1.08 / 1.02, 1000x64x1000 1.05 / 1.04, 500x256x2000 1.29
 // / 1.18, 64x1000x4000 1.06 / 1.02; float64 1000x64x1000 1.00 / 0.99,
 // 500x128x1000 1.27 / 1.08, 64x1000x2000 1.03 / 1.05.
+#define DPREFROW \
+	PREFETCHT0 (AX); \
+	PREFETCHT0 64(AX); \
+	ADDQ R14, AX
+
 #define DPREFC \
-	PREFETCHT0 (AX); \
-	PREFETCHT0 64(AX); \
-	ADDQ R14, AX; \
-	PREFETCHT0 (AX); \
-	PREFETCHT0 64(AX); \
-	ADDQ R14, AX; \
-	PREFETCHT0 (AX); \
-	PREFETCHT0 64(AX); \
-	ADDQ R14, AX; \
-	PREFETCHT0 (AX); \
-	PREFETCHT0 64(AX); \
-	ADDQ R14, AX; \
-	PREFETCHT0 (AX); \
-	PREFETCHT0 64(AX); \
-	ADDQ R14, AX; \
-	PREFETCHT0 (AX); \
-	PREFETCHT0 64(AX); \
-	ADDQ R14, AX; \
-	PREFETCHT0 (AX); \
-	PREFETCHT0 64(AX); \
-	ADDQ R14, AX; \
-	PREFETCHT0 (AX); \
-	PREFETCHT0 64(AX)
+	DPREFROW; \
+	DPREFROW; \
+	DPREFROW; \
+	DPREFROW; \
+	DPREFROW; \
+	DPREFROW; \
+	DPREFROW; \
+	DPREFROW
 
 // func sgemmDirectAVX512Asm(k int, a *float32, ars, aks, rows int, b *float32, ldb int, c *float32, ldc, cols int, alpha float32, flags GemmFlags)
 TEXT ·sgemmDirectAVX512Asm(SB), NOSPLIT, $0-96
