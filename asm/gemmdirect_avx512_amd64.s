@@ -141,13 +141,13 @@
 	VPXORQ Z15, Z15, Z15
 
 // DPREFC: prefetch eight rows of a C tile, two lines each (a row of the
-// tile is at most 128 bytes: 32 float32 or 16 float64 columns), from AX,
-// R14 bytes apart (AX and R14 are free before the row pointers are set).
-// Zen 5, C = C - A·B (beta = 1) on the direct path, old and new binaries
-// alternated five times, medians of the ratios, one thread / two: float32
-// 128x1000x2000 1.08 / 1.02, 1000x64x1000 1.05 / 1.04, 500x256x2000 1.29
-// / 1.18, 64x1000x4000 1.06 / 1.02; float64 1000x64x1000 1.00 / 0.99,
-// 500x128x1000 1.27 / 1.08, 64x1000x2000 1.03 / 1.05.
+// tile is at most 128 bytes), from AX, R14 bytes apart (AX and R14 are
+// free before the row pointers are set). Zen 5, C = C - A·B (beta = 1) on
+// the direct path, old and new binaries alternated five times, medians of
+// the ratios, one thread / two: float32 128x1000x2000 1.08 / 1.02,
+// 1000x64x1000 1.05 / 1.04, 500x256x2000 1.29 / 1.18, 64x1000x4000 1.06
+// / 1.02; float64 1000x64x1000 1.00 / 0.99, 500x128x1000 1.27 / 1.08,
+// 64x1000x2000 1.03 / 1.05.
 #define DPREFROW \
 	PREFETCHT0 (AX); \
 	PREFETCHT0 64(AX); \
@@ -175,7 +175,7 @@ dtile:
 	JE    dnopf
 	MOVQ  c+56(FP), AX
 	MOVQ  ldc+64(FP), R14
-	SHLQ  $2, R14
+	SHLQ $2, R14
 	DPREFC
 
 dnopf:
@@ -584,18 +584,43 @@ dret:
 	VPXORQ Z14, Z14, Z14; \
 	VPXORQ Z15, Z15, Z15
 
+// QPREFC: prefetch eight rows of a C tile, two lines each (a row of the
+// tile is at most 128 bytes), from AX, R14 bytes apart (AX and R14 are
+// free before the row pointers are set). Zen 5, C = C - A·B (beta = 1) on
+// the direct path, old and new binaries alternated five times, medians of
+// the ratios, one thread / two: float32 128x1000x2000 1.08 / 1.02,
+// 1000x64x1000 1.05 / 1.04, 500x256x2000 1.29 / 1.18, 64x1000x4000 1.06
+// / 1.02; float64 1000x64x1000 1.00 / 0.99, 500x128x1000 1.27 / 1.08,
+// 64x1000x2000 1.03 / 1.05.
+#define QPREFROW \
+	PREFETCHT0 (AX); \
+	PREFETCHT0 64(AX); \
+	ADDQ R14, AX
+
+#define QPREFC \
+	QPREFROW; \
+	QPREFROW; \
+	QPREFROW; \
+	QPREFROW; \
+	QPREFROW; \
+	QPREFROW; \
+	QPREFROW; \
+	QPREFROW
+
 // func dgemmDirectAVX512Asm(k int, a *float64, ars, aks, rows int, b *float64, ldb int, c *float64, ldc, cols int, alpha float64, flags GemmFlags)
 TEXT ·dgemmDirectAVX512Asm(SB), NOSPLIT, $0-96
 	// One row tile after another: a, rows and c (the argument slots)
 	// advance by 8 rows after each.
 qtile:
+	// With Accumulate, prefetch the tile's eight rows of C: the epilogue
+	// reads them after the whole depth.
 	MOVQ  flags+88(FP), AX
 	TESTQ $1, AX
 	JE    qnopf
 	MOVQ  c+56(FP), AX
 	MOVQ  ldc+64(FP), R14
-	SHLQ  $3, R14
-	DPREFC
+	SHLQ $3, R14
+	QPREFC
 
 qnopf:
 	// Row pointers: row r at a + min(r, rows-1)*ars.
