@@ -7,24 +7,40 @@ import (
 )
 
 // BenchmarkSgemmMicro times the float32 micro-kernel on packed panels that
-// stay in L1 (k = 256), the inner loop of the blocked GEMM.
+// stay in L1 (k = 256), the inner loop of the blocked GEMM; epilogue=scalec
+// is the ScaleC epilogue (C scaled by beta as it is accumulated) where the
+// implementation has it.
 func BenchmarkSgemmMicro(b *testing.B) {
 	for _, impl := range AvailableImpls() {
 		for _, k := range []int{64, 256} {
-			b.Run(fmt.Sprintf("impl=%s/k=%d", impl.Name, k), func(b *testing.B) {
-				mr, nr := impl.SMR, impl.SNR
-				r := newRand(1)
-				pa, pb := make([]float32, k*mr), make([]float32, k*nr)
-				randSlice32(r, pa)
-				randSlice32(r, pb)
-				c := make([]float32, mr*nr)
-				b.ReportAllocs()
-				b.ResetTimer()
-				for i := 0; i < b.N; i++ {
-					impl.Sgemm(k, pa, pb, c, nr, nil, Accumulate)
+			for _, ep := range []string{"acc", "scalec"} {
+				if ep == "scalec" && !impl.SgemmScaleC {
+					continue
 				}
-				b.ReportMetric(float64(2*mr*nr*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-			})
+				name := fmt.Sprintf("impl=%s/k=%d", impl.Name, k)
+				if ep == "scalec" {
+					name += "/epilogue=scalec"
+				}
+				b.Run(name, func(b *testing.B) {
+					mr, nr := impl.SMR, impl.SNR
+					r := newRand(1)
+					pa, pb := make([]float32, k*mr), make([]float32, k*nr)
+					randSlice32(r, pa)
+					randSlice32(r, pb)
+					c := make([]float32, mr*nr)
+					flags, beta := Accumulate, []float32(nil)
+					if ep == "scalec" {
+						// beta = 1 keeps C bounded over the iterations.
+						flags, beta = Accumulate|ScaleC, []float32{1}
+					}
+					b.ReportAllocs()
+					b.ResetTimer()
+					for i := 0; i < b.N; i++ {
+						impl.Sgemm(k, pa, pb, c, nr, beta, flags)
+					}
+					b.ReportMetric(float64(2*mr*nr*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				})
+			}
 		}
 	}
 }
