@@ -78,12 +78,19 @@
 //
 // # Fused updates
 //
-// Network.TrainStep is Gradient followed by Step with the weight updates of
-// SGD and AdaGrad fused into the backward pass: each Dense layer's weight
-// gradient is produced in blocks of rows that stay in the L2 cache and is
-// applied at once, so it never travels through memory (784-4000-4000-10 at
-// batch 100 on two threads: 2-3% less time per step). The parameters are
-// bit for bit those of the unfused step; DW is not filled. Train uses it.
+// Network.TrainStep is Gradient followed by Step, with two fused forms.
+// For SGD with momentum and no weight decay (FuseVelocity, on by default)
+// the weight gradients of the Dense layers of at least 2 Mi weights are
+// computed into the velocity itself (V = mu*V + dZᵀX on the GEMM's beta)
+// and the update is w -= lr*V: three passes over memory instead of five
+// (784-4000-4000-10 at batch 100: about 3% less time per step). With
+// FuseUpdates set (off by default: not faster on Zen 5), SGD's and
+// AdaGrad's weight updates are applied to blocks of each weight gradient
+// that stay in the L2 cache. Either way the parameters are those of the
+// unfused step (bit for bit, up to the sign of zeros and, for the
+// velocity, while the batch is one depth block of the product: see
+// velocity.go) and the fused layers' DW is not filled. Train uses
+// TrainStep.
 //
 // # Allocation
 //
