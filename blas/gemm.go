@@ -120,8 +120,11 @@ func dgemm(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []fl
 // the direct path 1.66 / 1.40 (slower), with the engine 0.94 / 0.93;
 // 1000x100x784:TN 0.97 / 0.99 on the engine.
 func betaInEngine(impl *asm.Impl, m, n int, beta float32) bool {
+	if beta == 0 || beta == 1 || !impl.SgemmScaleC {
+		return false // the common case, decided before the cache query
+	}
 	_, l2, _ := cacheSizes()
-	return impl.SgemmScaleC && beta != 0 && beta != 1 && 4*m*n > l2
+	return 4*m*n > l2
 }
 
 // fewColumns reports whether the float32 product C = op(A) op(B) has so
