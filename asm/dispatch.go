@@ -45,6 +45,13 @@ type Impl struct {
 	// (the AVX-512 kernels); package blas scales C in a separate pass
 	// before accumulating where they do not.
 	SgemmScaleC bool
+	// SgemmDescend is the SMR x SNR float32 micro-kernel followed by the
+	// plain SGD step on a tile of W with the result as the gradient
+	// (sgemmDescendRef): the update of SGD with momentum, its velocity
+	// being C, rides in the product's epilogue. It takes ScaleC where
+	// SgemmScaleC is set; nil where the implementation has none (package
+	// blas then runs the step as a pass of its own).
+	SgemmDescend func(k int, a, b, c []float32, ldc int, w, coef []float32, flags GemmFlags)
 	// SgemmLow and SgemmStridedLow, where an implementation has them, are
 	// the main float32 shape's low-row kernels (sgemmLowRef with mr = SMR,
 	// nr = SNR, low = SLowMR): the first SLowMR rows of a tile, for a last

@@ -68,6 +68,70 @@ func sgemmMicroRef(mr, nr, k int, a, b, c []float32, ldc int, bias []float32, fl
 	}
 }
 
+// sgemmDescendRef is the specification of the descent kernels
+// (Impl.SgemmDescend): the micro-kernel, then the plain SGD step
+// (sgdGeneric) on the mr x nr tile of W at w, leading dimension ldc, with
+// the tile just stored in C as the gradient:
+//
+//	sgemmMicroRef(mr, nr, k, a, b, c, ldc, coef, flags) // beta = coef[0] with ScaleC
+//	for i := 0; i < mr; i++ {
+//		for j := 0; j < nr; j++ {
+//			x := w[i*ldc+j]
+//			t := c[i*ldc+j] + float32(coef[2]*x) // wd = coef[2]
+//			w[i*ldc+j] = x - float32(coef[1]*t) // lr = coef[1]
+//		}
+//	}
+//
+// flags may hold Accumulate and ScaleC, not AddBias or ReLU. With C the
+// velocity V and ScaleC's beta the momentum, this is a step of SGD with
+// momentum whose velocity update V = mu*V + G rides in the product.
+func sgemmDescendRef(mr, nr, k int, a, b, c []float32, ldc int, w, coef []float32, flags GemmFlags) {
+	checkGemmDescend(mr, nr, k, len(a), len(b), len(c), ldc, len(w), len(coef), flags, true)
+	sgemmMicroRef(mr, nr, k, a, b, c, ldc, coef, flags)
+	descendTile(mr, nr, c, ldc, w, coef)
+}
+
+// descendTile is sgemmDescendRef's SGD step on an mr x nr tile.
+func descendTile(mr, nr int, c []float32, ldc int, w, coef []float32) {
+	lr, wd := coef[1], coef[2]
+	for i := 0; i < mr; i++ {
+		crow, wrow := c[i*ldc:i*ldc+nr], w[i*ldc:i*ldc+nr]
+		for j, x := range wrow {
+			t := crow[j] + float32(wd*x)
+			wrow[j] = x - float32(lr*t)
+		}
+	}
+}
+
+// sgemmDescendGeneric is the generic implementation's descent kernel:
+// sgemmDescendRef with mr = nr = 4 on the generic micro-kernel.
+func sgemmDescendGeneric(k int, a, b, c []float32, ldc int, w, coef []float32, flags GemmFlags) {
+	checkGemmDescend(genericMR, genericNR, k, len(a), len(b), len(c), ldc, len(w), len(coef), flags, false)
+	gemm4x4(k, a, b, genericNR, c, ldc, nil, flags)
+	descendTile(genericMR, genericNR, c, ldc, w, coef)
+}
+
+// checkGemmDescend panics unless a descent kernel call (sgemmDescendRef)
+// is well formed: the micro-kernel's operands (checkGemmScaleC, beta in
+// coef[0]; scaleC says whether the kernel takes ScaleC), W as long as C,
+// coef holding beta, lr and wd, and no AddBias or ReLU.
+func checkGemmDescend(mr, nr, k, la, lb, lc, ldc, lw, lcoef int, flags GemmFlags, scaleC bool) {
+	switch {
+	case flags&(AddBias|ReLU) != 0:
+		panic(errDescendFlags)
+	case lcoef < 3:
+		panic(errShortCoef)
+	}
+	if scaleC {
+		checkGemmScaleC(mr, nr, k, la, lb, lc, ldc, lcoef, flags)
+	} else {
+		checkGemm(mr, nr, k, la, lb, lc, ldc, lcoef, flags)
+	}
+	if lw < (mr-1)*ldc+nr {
+		panic(errShortW)
+	}
+}
+
 // dgemmMicroRef is the float64 micro-kernel specification; it is
 // sgemmMicroRef's loop on float64.
 func dgemmMicroRef(mr, nr, k int, a, b, c []float64, ldc int, bias []float64, flags GemmFlags) {

@@ -90,6 +90,20 @@ func sgemmAVX512(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFl
 	sgemmAVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
 }
 
+// sgemmDescendAVX512Asm is sgemmDescendRef with mr = 10, nr = 32 on raw
+// pointers: w holds ten rows of 32 values ldc apart, coef beta, lr and
+// wd.
+//
+//go:noescape
+func sgemmDescendAVX512Asm(k int, a, b, c *float32, ldc int, coef *float32, flags GemmFlags, w *float32)
+
+// sgemmDescendAVX512 checks its operands and runs the 10x32 descent
+// kernel.
+func sgemmDescendAVX512(k int, a, b, c []float32, ldc int, w, coef []float32, flags GemmFlags) {
+	checkGemmDescend(avx512SMR, avx512SNR, k, len(a), len(b), len(c), ldc, len(w), len(coef), flags, true)
+	sgemmDescendAVX512Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, unsafe.SliceData(coef), flags, unsafe.SliceData(w))
+}
+
 // sgemmStridedAVX512 checks its operands and runs the 10x32 float32
 // micro-kernel that reads B in place.
 func sgemmStridedAVX512(k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, flags GemmFlags, pf []float32, pfRows int) {

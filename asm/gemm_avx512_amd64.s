@@ -362,6 +362,139 @@ sstore512:
 	VZEROUPPER
 	RET
 
+// The descent epilogue (sgemmDescendAVX512Asm) on one row: store the
+// row's two accumulators (v) to C at R12, then take the SGD step on the
+// row of W at R11 with v as the gradient: t = v + float32(wd*w), w = w -
+// float32(lr*t), each product and sum rounded as sgdGeneric rounds them
+// (lr broadcast in Z26, wd in Z29). W's row is loaded before C's is
+// stored: C and W are often a multiple of 4 KiB apart, and a load behind
+// a store to the same offset in another page waits for the store.
+#define SDESCROW512(R0, R1) \
+	VMOVUPS (R11), Z20; \
+	VMOVUPS 64(R11), Z21; \
+	VMOVUPS R0, (R12); \
+	VMOVUPS R1, 64(R12); \
+	VMULPS Z20, Z29, Z22; \
+	VMULPS Z21, Z29, Z23; \
+	VADDPS Z22, R0, Z22; \
+	VADDPS Z23, R1, Z23; \
+	VMULPS Z22, Z26, Z22; \
+	VMULPS Z23, Z26, Z23; \
+	VSUBPS Z22, Z20, Z20; \
+	VSUBPS Z23, Z21, Z21; \
+	VMOVUPS Z20, (R11); \
+	VMOVUPS Z21, 64(R11); \
+	ADDQ R8, R11; \
+	ADDQ R8, R12
+
+// Prefetch for writing (PREFETCHW, encoded as bytes: the Go assembler
+// has no mnemonic for it) the three lines a 128-byte row at R11 touches.
+#define PREFWROW \
+	BYTE $0x41; BYTE $0x0F; BYTE $0x0D; BYTE $0x0B; \
+	BYTE $0x41; BYTE $0x0F; BYTE $0x0D; BYTE $0x4B; BYTE $0x40; \
+	BYTE $0x41; BYTE $0x0F; BYTE $0x0D; BYTE $0x4B; BYTE $0x7F
+
+// Prefetch, for writing, the ten rows of the W tile at R13 (stride R8).
+#define PREFW512 \
+	MOVQ R13, R11; \
+	PREFWROW; \
+	ADDQ R8, R11; \
+	PREFWROW; \
+	ADDQ R8, R11; \
+	PREFWROW; \
+	ADDQ R8, R11; \
+	PREFWROW; \
+	ADDQ R8, R11; \
+	PREFWROW; \
+	ADDQ R8, R11; \
+	PREFWROW; \
+	ADDQ R8, R11; \
+	PREFWROW; \
+	ADDQ R8, R11; \
+	PREFWROW; \
+	ADDQ R8, R11; \
+	PREFWROW; \
+	ADDQ R8, R11; \
+	PREFWROW
+
+// func sgemmDescendAVX512Asm(k int, a, b, c *float32, ldc int, coef *float32, flags GemmFlags, w *float32)
+//
+// The 10x32 kernel (Accumulate and ScaleC as sgemmAVX512Asm, beta in
+// coef[0]), then the SGD step on the W tile at w (leading dimension ldc)
+// with the stored tile as the gradient: lr = coef[1], wd = coef[2].
+TEXT ·sgemmDescendAVX512Asm(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $2, R8
+	MOVQ coef+40(FP), R9
+	MOVQ flags+48(FP), R10
+	MOVQ w+56(FP), R13
+	PREFC512
+	PREFW512
+	ZERO512
+
+	CMPQ CX, $4
+	JLT  sdtail512
+
+sdloop512:
+	PREFETCHT0 1024(SI)
+	PREFETCHT0 1088(SI)
+	SSTEP512(0, 0)
+	PREFETCHT0 1024(DI)
+	SSTEP512(40, 128)
+	PREFETCHT0 1152(SI)
+	SSTEP512(80, 256)
+	PREFETCHT0 1152(DI)
+	SSTEP512(120, 384)
+	ADDQ $160, SI
+	ADDQ $512, DI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  sdloop512
+
+sdtail512:
+	TESTQ CX, CX
+	JE    sdepilogue512
+
+sdloop1512:
+	SSTEP512(0, 0)
+	ADDQ $40, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNE  sdloop1512
+
+sdepilogue512:
+	TESTQ $1, R10 // Accumulate
+	JE    sdstore512
+	TESTQ $8, R10 // ScaleC
+	JNE   sdscale512
+	SACC512
+	JMP   sdstore512
+
+sdscale512:
+	SSCALE512
+
+sdstore512:
+	VBROADCASTSS 4(R9), Z26
+	VBROADCASTSS 8(R9), Z29
+	MOVQ R13, R11
+	MOVQ DX, R12
+	SDESCROW512(Z0, Z1)
+	SDESCROW512(Z2, Z3)
+	SDESCROW512(Z4, Z5)
+	SDESCROW512(Z6, Z7)
+	SDESCROW512(Z8, Z9)
+	SDESCROW512(Z10, Z11)
+	SDESCROW512(Z12, Z13)
+	SDESCROW512(Z14, Z15)
+	SDESCROW512(Z16, Z17)
+	SDESCROW512(Z18, Z19)
+	VZEROUPPER
+	RET
+
 // func sgemmStridedAVX512Asm(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, flags GemmFlags, pf *float32, pfRows int)
 //
 // The first min(pfRows, k) steps, rounded down to a multiple of four,

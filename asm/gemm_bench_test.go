@@ -13,13 +13,13 @@ import (
 func BenchmarkSgemmMicro(b *testing.B) {
 	for _, impl := range AvailableImpls() {
 		for _, k := range []int{64, 256} {
-			for _, ep := range []string{"acc", "scalec"} {
-				if ep == "scalec" && !impl.SgemmScaleC {
+			for _, ep := range []string{"acc", "scalec", "descend"} {
+				if ep == "scalec" && !impl.SgemmScaleC || ep == "descend" && impl.SgemmDescend == nil {
 					continue
 				}
 				name := fmt.Sprintf("impl=%s/k=%d", impl.Name, k)
-				if ep == "scalec" {
-					name += "/epilogue=scalec"
+				if ep != "acc" {
+					name += "/epilogue=" + ep
 				}
 				b.Run(name, func(b *testing.B) {
 					mr, nr := impl.SMR, impl.SNR
@@ -33,9 +33,19 @@ func BenchmarkSgemmMicro(b *testing.B) {
 						// beta = 1 keeps C bounded over the iterations.
 						flags, beta = Accumulate|ScaleC, []float32{1}
 					}
+					// descend: the step on a W tile beside C, lr = 0 so
+					// that W stays bounded over the iterations.
+					w, coef := make([]float32, mr*nr), []float32{1, 0, 0}
+					if ep == "descend" && impl.SgemmScaleC {
+						flags = Accumulate | ScaleC
+					}
 					b.ReportAllocs()
 					b.ResetTimer()
 					for i := 0; i < b.N; i++ {
+						if ep == "descend" {
+							impl.SgemmDescend(k, pa, pb, c, nr, w, coef, flags)
+							continue
+						}
 						impl.Sgemm(k, pa, pb, c, nr, beta, flags)
 					}
 					b.ReportMetric(float64(2*mr*nr*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")

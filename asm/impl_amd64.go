@@ -93,6 +93,7 @@ func registerArch() {
 	avx512.SgemmStrided, avx512.DgemmStrided = sgemmStridedAVX512, dgemmStridedAVX512
 	avx512.SMRAlt, avx512.SgemmAlt, avx512.SgemmStridedAlt = avx512SMRAlt, sgemm8AVX512, sgemmStrided8AVX512
 	avx512.SgemmScaleC = true
+	avx512.SgemmDescend = sgemmDescendAVX512
 	avx512.SgemmHalf, avx512.SgemmHalfAlt = sgemmHalfAVX512, sgemmHalf8AVX512
 	avx512.SgemmLow, avx512.SgemmStridedLow, avx512.SLowMR = nil, nil, 0
 	avx512.SgemmRows, avx512.SgemmRowsHalf, avx512.SRowsMR = sgemmRowsAVX512, sgemmRowsHalfAVX512, avx512SMR

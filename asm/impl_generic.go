@@ -9,6 +9,7 @@ var genericImpl = &Impl{
 	SNR:             genericNR,
 	Sgemm:           sgemmGeneric,
 	SgemmStrided:    sgemmStridedGeneric,
+	SgemmDescend:    sgemmDescendGeneric,
 	DMR:             genericMR,
 	DNR:             genericNR,
 	Dgemm:           dgemmGeneric,

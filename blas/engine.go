@@ -163,6 +163,13 @@ type gemmCall[T float32 | float64] struct {
 	// passed as betaS) instead of in a pass over C's rows before it.
 	scaleC bool
 	betaS  [1]T
+	// kernD, if not nil, is the descent kernel (asm.Impl.SgemmDescend,
+	// the shape of kern): on the last depth block every tile of C is
+	// followed by the SGD step on the same tile of descW (SgemmDescent),
+	// descCoef holding beta, lr and wd.
+	kernD    func(k int, a, b, c []T, ldc int, w, coef []T, flags asm.GemmFlags)
+	descW    []T
+	descCoef [3]T
 	// trans, if not nil, is the transposing copy that packs A
 	// (asm.Impl.Transpose; float32 only).
 	trans   func(dst, src []T, lds, rows, kc int)
@@ -192,9 +199,11 @@ func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elem
 	// g lives in a pooled workspace (see sgemm), so that passing it to the
 	// workers as a task does not allocate.
 	if g.m == 0 || g.n == 0 {
+		g.kernD = nil
 		return
 	}
 	if g.alpha == 0 || g.k == 0 {
+		g.kernD = nil
 		scaleEpilogue(g)
 		return
 	}
@@ -214,6 +223,9 @@ func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elem
 	}
 	threads = min(threads, mP*nP)
 	g.narrow = useNarrow(g.m, g.k, nP, threads, elemSize, g.bl)
+	if g.narrow {
+		g.kernD = nil // the narrow path has no descent epilogue: the caller steps W
+	}
 	if threads > 1 && !pool.Default.Acquire(threads) {
 		threads = 1 // another call holds the pool: run serially
 	} else if threads > 1 {
@@ -414,6 +426,7 @@ func (g *gemmCall[T]) tiles(tid int, pos *blockPos[T], r0, r1, jp0, jp1 int) {
 	if pos.last && g.relu {
 		flags |= asm.ReLU
 	}
+	descend := pos.last && g.kernD != nil
 	pa, tmp := g.ws.a[tid], g.ws.tmp[tid]
 	mr, nr, kc := bl.mr, bl.nr, pos.kc
 	cj0, cj1 := pos.jc+jp0*nr, min(pos.jc+jp1*nr, pos.jc+pos.nc)
@@ -447,11 +460,18 @@ func (g *gemmCall[T]) tiles(tid int, pos *blockPos[T], r0, r1, jp0, jp1 int) {
 				rows := min(mr, ic+mc-ci)
 				ap := pa[ip*kc*mr : (ip+1)*kc*mr]
 				if rows == mr && cols == nr {
+					if descend {
+						g.kernD(kc, ap, bp, g.c[ci*g.ldc+cj:], g.ldc, g.descW[ci*g.ldc+cj:], g.descCoef[:], flags)
+						continue
+					}
 					g.kern(kc, ap, bp, g.c[ci*g.ldc+cj:], g.ldc, bias, flags)
 					continue
 				}
 				g.edgeKernel(rows, cols, nr, kc, ap, bp, tmp)
 				edgeTile(g.c[ci*g.ldc+cj:], g.ldc, tmp, nr, rows, cols, bias, flags)
+				if descend {
+					descendEdge(g.c[ci*g.ldc+cj:], g.descW[ci*g.ldc+cj:], g.ldc, rows, cols, g.descCoef[1], g.descCoef[2])
+				}
 			}
 		}
 	}
@@ -513,6 +533,19 @@ func edgeTile[T float32 | float64](c []T, ldc int, tmp []T, ldt, rows, cols int,
 				}
 				crow[j] = s
 			}
+		}
+	}
+}
+
+// descendEdge is the descent kernels' SGD step on a partial rows x cols
+// tile (asm's sgemmDescendRef): w = w - lr*(c + wd*w), each product and
+// sum rounded.
+func descendEdge[T float32 | float64](c, w []T, ld, rows, cols int, lr, wd T) {
+	for i := 0; i < rows; i++ {
+		crow, wrow := c[i*ld:i*ld+cols], w[i*ld:i*ld+cols]
+		for j, x := range wrow {
+			t := crow[j] + T(wd*x)
+			wrow[j] = x - T(lr*t)
 		}
 	}
 }

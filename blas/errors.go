@@ -20,6 +20,8 @@ const (
 	errPackedEmpty     = "blas: PackedB32 used before Pack"
 	badThreads         = "blas: negative thread count"
 	badDims            = "blas: dimension mismatch"
+	badLdW             = "blas: bad leading dimension of W"
+	shortW             = "blas: insufficient length of w"
 )
 
 // Panic messages of the level-2 routines (GEMV), identical to gonum's.

@@ -22,20 +22,27 @@ func Dgemm(tA, tB gblas.Transpose, m, n, k int, alpha float64, a []float64, lda 
 }
 
 func sgemm(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, bias []float32, relu bool) {
+	sgemmDescend(aT, bT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias, relu, nil)
+}
+
+// sgemmDescend is sgemm that, given a descent (Descent32), hands it to the
+// packed engine when the product runs there on a kernel with a descent
+// epilogue, and reports whether it did: then W has taken its step.
+func sgemmDescend(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, bias []float32, relu bool, desc *descent) bool {
 	impl := asm.Current()
 	if alpha != 0 && (useDot(aT, bT, m, n, k, impl.DotMR) || useDotFew(aT, bT, m, n, k, impl.DotMR, 4, bias != nil || relu)) {
 		gemmDot(impl.SgemmDot, impl.DotMR, impl.DotNR, &workspaces32, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias, relu)
-		return
+		return false
 	}
 	if impl.SgemmRows != nil && useRows(aT, bT, m, n, k, alpha, beta, impl.SRowsMR, impl.SNR, rowsDotMR(impl)) {
 		gemmRows(impl, m, n, k, a, lda, b, ldb, c, ldc, bias, relu)
-		return
+		return false
 	}
 	if impl.SgemmDirect != nil && bias == nil && !relu && alpha != 0 && !betaInEngine(impl, m, n, beta) {
 		if !bT {
 			if order := useDirect(m, n, k, ldb, 4, impl.DirectMR, impl.DirectMaxK); order != directNone {
 				gemmDirect(impl.SgemmDirect, impl.DirectMR, impl.SDirectNR, 4, &workspaces32, order, aT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, directDot[float32]{impl.SgemmDot, impl.DotMR, impl.DotNR})
-				return
+				return false
 			}
 		} else if order := useDirectTransposedB(m, n, k, 4, impl.DirectMR, impl.DirectMaxK); order != directNone {
 			// op(B) = B^T, small: transposed once into scratch space (k x n,
@@ -46,7 +53,7 @@ func sgemm(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []fl
 			impl.Transpose(t, b[:(n-1)*ldb+k], ldb, n, k, ldt)
 			gemmDirect(impl.SgemmDirect, impl.DirectMR, impl.SDirectNR, 4, &workspaces32, order, aT, m, n, k, alpha, a, lda, t, ldt, beta, c, ldc, directDot[float32]{impl.SgemmDot, impl.DotMR, impl.DotNR})
 			scratch32.put(t)
-			return
+			return false
 		}
 	}
 	if bias == nil && !relu && fewColumns(m, n, k, impl.SNR, 4) {
@@ -59,7 +66,7 @@ func sgemm(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []fl
 			addTransposed(c, ldc, beta, t, m, n)
 		}
 		scratch32.put(t)
-		return
+		return false
 	}
 	mr, kern, kernS := impl.SgemmFor(m)
 	half, halfMask := impl.SgemmHalfFor(m)
@@ -68,8 +75,14 @@ func sgemm(aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []fl
 	ws.call = gemmCall[float32]{aT: aT, bT: bT, m: m, n: n, k: k, alpha: alpha, beta: beta,
 		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, bias: bias, relu: relu, ws: ws, kernS: kernS, half: half, halfMask: halfMask,
 		low: low, lowS: lowS, lowMR: lowMR, trans: asm.Transpose, scaleC: impl.SgemmScaleC}
+	if desc != nil && impl.SgemmDescend != nil && mr == impl.SMR && desc.ld == ldc {
+		ws.call.kernD, ws.call.descW = impl.SgemmDescend, desc.w
+		ws.call.descCoef = [3]float32{beta, desc.lr, desc.wd}
+	}
 	gemm(&ws.call, kern, mr, impl.SNR, 4)
+	descended := ws.call.kernD != nil // gemm clears it where it took no descent
 	workspaces32.put(ws)
+	return descended
 }
 
 func dgemm(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int, bias []float64, relu bool) {

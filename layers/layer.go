@@ -83,11 +83,12 @@ type Dense struct {
 	fused      *fusedStep
 	fusedParam int
 	// vel, during Network.TrainStep's velocity-fused backward pass, is the
-	// optimizer's velocity of W, set to mu*vel + dW instead of storing DW.
-	vel []float32
-	mu  float32
-	out []float32 // outputs, capacity rows*Out
-	dx  []float32 // input gradient, capacity rows*In
+	// optimizer's velocity of W, set to mu*vel + dW instead of storing DW,
+	// after which W takes its step W -= lr*vel in the same product.
+	vel    []float32
+	mu, lr float32
+	out    []float32 // outputs, capacity rows*Out
+	dx     []float32 // input gradient, capacity rows*In
 }
 
 // NewDense returns a dense layer with in inputs and out outputs, zero

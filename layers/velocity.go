@@ -3,7 +3,6 @@ package layers
 import (
 	"math"
 
-	"github.com/fastpath-go/fastpath/asm"
 	"github.com/fastpath-go/fastpath/blas"
 	gblas "gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
@@ -15,16 +14,23 @@ import (
 // Unfused, the backward pass writes each Dense layer's weight gradient DW
 // and the update then reads DW, v and w and writes v and w: five passes
 // over memory the size of W. TrainStep instead computes each weight
-// gradient into the velocity itself, V = mu*V + dZᵀX (blas.Gemm32 with
-// beta = mu: the packed engine scales V in its kernels' epilogue,
-// asm.ScaleC), and the update only reads V and W and writes W: three
-// passes, and DW is never written. Zen 5, the product and the update of
-// one layer, fused over unfused, paired medians of 31, two threads / one:
-// 4000 x 4000 weights 0.84 / 0.90, 4000 x 784 0.87 / 0.94, 2000 x 2000
-// 0.85 / 0.91, 1000 x 1000 0.94-0.99 / 0.93; whole 784-4000-4000-10
-// steps (batch 100, both large layers fused, paired interleaved medians of
-// 40) 0.968 / 0.973, 784-1000-1000-10 (no layer large enough:
-// velocityMinWeights) level.
+// gradient into the velocity itself, V = mu*V + dZᵀX, and steps W -= lr*V
+// in the same product (blas.Descent32 with beta = mu: the packed engine
+// scales V in its kernels' epilogue, asm.ScaleC, and steps each tile of W
+// right after the kernel stores the tile of V, asm.Impl.SgemmDescend):
+// four passes' worth of traffic (V and W each read and written once) in
+// one, and DW is never written. Where the kernels have no descent
+// epilogue, a pass after the product steps W (three passes).
+//
+// Zen 5 (2026-12-05), the product and step of one layer, the descent
+// epilogue over the product followed by the pass, paired medians of 25,
+// one thread / two: 4000 x 4000 weights 0.93-0.94 / 0.92, 4000 x 784
+// 0.99 / 0.98; whole 784-4000-4000-10 steps (batch 100), old and new
+// binaries alternated four times, 31.4-32.3 → 30.3-30.5 ms on two threads
+// and 59.4-61.5 → 57.5-60.0 ms on one. The velocity fusion with the step
+// as a pass of its own (2026-12-04) had measured, against Gradient and
+// Step, 4000 x 4000 0.84 / 0.90, 4000 x 784 0.87 / 0.94, whole
+// 784-4000-4000-10 steps 0.968 / 0.973.
 //
 // The velocity's elements are those of the unfused step, float32(mu*v)
 // + g, g being the gradient element as the unfused product computes it,
@@ -40,15 +46,18 @@ import (
 
 // velocityMinWeights is the smallest Dense layer (weights) whose step
 // TrainStep fuses into the velocity; smaller layers store DW and take the
-// momentum update. Whole steps on Zen 5, paired interleaved medians of 40,
-// fused over unfused with every layer fused, two threads / one:
-// 784-4000-4000-10 0.968 / 0.970, but 784-1000-1000-10 1.028 / 0.974: its
-// layers (0.8 and 1 Mi weights) fit in the caches, so the passes saved
-// cost little, while their weight-gradient products leave the direct path
-// for the engine (blas: betaInEngine) and the update without momentum
-// lacks the momentum kernel's prefetch for ownership, which pays on two
-// threads.
-var velocityMinWeights = 2 << 20
+// momentum update. With the step in a pass of its own (2026-12-04),
+// whole 784-1000-1000-10 steps with its two large layers (0.8 and 1 Mi
+// weights) fused had measured 1.028 / 0.974 on two threads / one against
+// unfused (their weight-gradient products leave the direct path for the
+// engine, blas: betaInEngine, and the pass lacked the momentum kernel's
+// prefetch for ownership), so the bar was 2 Mi. With the step in the
+// product's epilogue (2026-12-05), those layers fused over unfused,
+// old/new binaries alternated: two threads median 0.99 (ten pairs,
+// 0.96-1.02), one thread 0.87-0.95 (three pairs); the bar is now 512 Ki
+// weights, below which the product fits the direct path and the step
+// would run as a pass anyway.
+var velocityMinWeights = 1 << 19
 
 // FuseVelocity switches the velocity-fused step of Network.TrainStep on
 // for SGD with momentum and no weight decay (see the comment at the top of
@@ -71,9 +80,7 @@ func (t *velocityTask) RunPart(part, parts int) {
 		if lo >= hi {
 			continue
 		}
-		if t.fused[i] {
-			asm.SGD(p.Value[lo:hi], t.o.velocity[i][lo:hi], t.o.task.lr, 0)
-		} else {
+		if !t.fused[i] { // the fused weights took their step in the backward pass
 			t.o.update(i, lo, hi, p.Grad[lo:hi])
 		}
 	}
@@ -101,7 +108,7 @@ func (n *Network) velocityStep(x blas32.General, y []int, o *SGD) float64 {
 	for _, d := range n.dense {
 		if len(d.W.Data) >= velocityMinWeights {
 			i := n.wParam[d]
-			d.vel, d.mu = o.velocity[i], o.task.mu
+			d.vel, d.mu, d.lr = o.velocity[i], o.task.mu, o.task.lr
 			fused[i] = true
 		}
 	}
@@ -115,8 +122,9 @@ func (n *Network) velocityStep(x blas32.General, y []int, o *SGD) float64 {
 }
 
 // velocityGrad sets the layer's weight velocity V = mu*V + dyᵀx (its
-// velocity-fused backward pass) instead of DW.
+// velocity-fused backward pass) instead of DW, and steps W -= lr*V
+// (blas.Descent32: in the product's epilogue where the kernels allow).
 func (d *Dense) velocityGrad(dy blas32.General) {
 	v := blas32.General{Rows: d.W.Rows, Cols: d.W.Cols, Stride: d.W.Cols, Data: d.vel}
-	blas.Gemm32(gblas.Trans, gblas.NoTrans, 1, dy, d.x, d.mu, v)
+	blas.Descent32(gblas.Trans, gblas.NoTrans, 1, dy, d.x, d.mu, v, d.W, d.lr, 0)
 }
