@@ -55,8 +55,20 @@ func dgemmStridedAVX2Asm(k int, a, b *float64, ldb int, c *float64, ldc int, bia
 
 // sgemmAVX2 checks its operands and runs the 6x16 float32 micro-kernel.
 func sgemmAVX2(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags) {
-	checkGemm(avx2SMR, avx2SNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
+	checkGemmScaleC(avx2SMR, avx2SNR, k, len(a), len(b), len(c), ldc, len(bias), flags)
 	sgemmAVX2Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, unsafe.SliceData(bias), flags)
+}
+
+// sgemmDescendAVX2Asm is sgemmDescendRef with mr = 6, nr = 16 on raw
+// pointers: w holds six rows of 16 values ldc apart, coef beta, lr and wd.
+//
+//go:noescape
+func sgemmDescendAVX2Asm(k int, a, b, c *float32, ldc int, coef *float32, flags GemmFlags, w *float32)
+
+// sgemmDescendAVX2 checks its operands and runs the 6x16 descent kernel.
+func sgemmDescendAVX2(k int, a, b, c []float32, ldc int, w, coef []float32, flags GemmFlags) {
+	checkGemmDescend(avx2SMR, avx2SNR, k, len(a), len(b), len(c), ldc, len(w), len(coef), flags, true)
+	sgemmDescendAVX2Asm(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, unsafe.SliceData(coef), flags, unsafe.SliceData(w))
 }
 
 // sgemmStridedAVX2 checks its operands and runs the 6x16 float32

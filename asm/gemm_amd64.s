@@ -119,6 +119,25 @@
 	SADDROW(Y8, Y9); \
 	SADDROW(Y10, Y11)
 
+// ScaleC: add beta*C, beta at R9, to the accumulators (the product
+// rounded, then the sum, as the reference does).
+#define SSCALEROW(R0, R1) \
+	VMULPS (R11), Y14, Y12; \
+	VMULPS 32(R11), Y14, Y13; \
+	VADDPS Y12, R0, R0; \
+	VADDPS Y13, R1, R1; \
+	ADDQ R8, R11
+
+#define SSCALE \
+	VBROADCASTSS (R9), Y14; \
+	MOVQ DX, R11; \
+	SSCALEROW(Y0, Y1); \
+	SSCALEROW(Y2, Y3); \
+	SSCALEROW(Y4, Y5); \
+	SSCALEROW(Y6, Y7); \
+	SSCALEROW(Y8, Y9); \
+	SSCALEROW(Y10, Y11)
+
 // AddBias: add the 16 bias values at R9 to every row.
 #define SBIAS \
 	VMOVUPS (R9), Y12; \
@@ -209,7 +228,13 @@ sloop1:
 sepilogue:
 	TESTQ $1, R10 // Accumulate
 	JE    sbias
+	TESTQ $8, R10 // ScaleC
+	JNE   sscale
 	SACC
+	JMP   sbias
+
+sscale:
+	SSCALE
 
 sbias:
 	TESTQ $2, R10 // AddBias
@@ -223,6 +248,120 @@ srelu:
 
 sstore:
 	SSTORE
+	VZEROUPPER
+	RET
+
+// The descent epilogue (sgemmDescendAVX2Asm) on one row: store the row's
+// two accumulators (v) to C at R12, then take the SGD step on the row of
+// W at R11 with v as the gradient: t = v + float32(wd*w), w = w -
+// float32(lr*t) (lr broadcast in Y14, wd in Y15). W's row is loaded before
+// C's is stored (see SDESCROW512).
+#define SDESCROW(R0, R1) \
+	VMOVUPS (R11), Y12; \
+	VMOVUPS 32(R11), Y13; \
+	VMOVUPS R0, (R12); \
+	VMOVUPS R1, 32(R12); \
+	VMULPS Y12, Y15, R0; \
+	VADDPS (R12), R0, R0; \
+	VMULPS Y13, Y15, R1; \
+	VADDPS 32(R12), R1, R1; \
+	VMULPS R0, Y14, R0; \
+	VMULPS R1, Y14, R1; \
+	VSUBPS R0, Y12, Y12; \
+	VSUBPS R1, Y13, Y13; \
+	VMOVUPS Y12, (R11); \
+	VMOVUPS Y13, 32(R11); \
+	ADDQ R8, R11; \
+	ADDQ R8, R12
+
+// Prefetch, for writing, the six rows of the W tile at R13 (stride R8):
+// the two lines a 64-byte row touches (PREFETCHW, encoded as bytes).
+#define PREFWROW \
+	BYTE $0x41; BYTE $0x0F; BYTE $0x0D; BYTE $0x0B; \
+	BYTE $0x41; BYTE $0x0F; BYTE $0x0D; BYTE $0x4B; BYTE $0x3F
+
+#define PREFW \
+	MOVQ R13, R11; \
+	PREFWROW; \
+	ADDQ R8, R11; \
+	PREFWROW; \
+	ADDQ R8, R11; \
+	PREFWROW; \
+	ADDQ R8, R11; \
+	PREFWROW; \
+	ADDQ R8, R11; \
+	PREFWROW; \
+	ADDQ R8, R11; \
+	PREFWROW
+
+// func sgemmDescendAVX2Asm(k int, a, b, c *float32, ldc int, coef *float32, flags GemmFlags, w *float32)
+//
+// The 6x16 kernel (Accumulate and ScaleC as sgemmAVX2Asm, beta in
+// coef[0]), then the SGD step on the W tile at w (leading dimension ldc)
+// with the stored tile as the gradient: lr = coef[1], wd = coef[2].
+TEXT ·sgemmDescendAVX2Asm(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $2, R8
+	MOVQ coef+40(FP), R9
+	MOVQ flags+48(FP), R10
+	MOVQ w+56(FP), R13
+	PREFC
+	PREFW
+	ZERO
+
+	CMPQ CX, $4
+	JLT  sdtail
+
+sdloop4:
+	PREFETCHT0 768(SI)
+	SSTEP(0, 0)
+	SSTEP(24, 64)
+	PREFETCHT0 1024(DI)
+	SSTEP(48, 128)
+	SSTEP(72, 192)
+	ADDQ $96, SI
+	ADDQ $256, DI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  sdloop4
+
+sdtail:
+	TESTQ CX, CX
+	JE    sdepilogue
+
+sdloop1:
+	SSTEP(0, 0)
+	ADDQ $24, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNE  sdloop1
+
+sdepilogue:
+	TESTQ $1, R10 // Accumulate
+	JE    sdstep
+	TESTQ $8, R10 // ScaleC
+	JNE   sdscale
+	SACC
+	JMP   sdstep
+
+sdscale:
+	SSCALE
+
+sdstep:
+	VBROADCASTSS 4(R9), Y14
+	VBROADCASTSS 8(R9), Y15
+	MOVQ R13, R11
+	MOVQ DX, R12
+	SDESCROW(Y0, Y1)
+	SDESCROW(Y2, Y3)
+	SDESCROW(Y4, Y5)
+	SDESCROW(Y6, Y7)
+	SDESCROW(Y8, Y9)
+	SDESCROW(Y10, Y11)
 	VZEROUPPER
 	RET
 

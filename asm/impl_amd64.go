@@ -17,6 +17,8 @@ func registerArch() {
 		SMR:             avx2SMR,
 		SNR:             avx2SNR,
 		Sgemm:           sgemmAVX2,
+		SgemmScaleC:     true,
+		SgemmDescend:    sgemmDescendAVX2,
 		SgemmHalf:       sgemmHalfAVX2,
 		SgemmLow:        sgemmLowAVX2,
 		SgemmStridedLow: sgemmStridedLowAVX2,

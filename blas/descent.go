@@ -22,7 +22,7 @@ type descent struct {
 // lr*V, G = alpha*op(A)*op(B) the weight gradient.
 //
 // Where the product runs on the packed engine with a kernel that has a
-// descent epilogue (asm.Impl.SgemmDescend: the AVX-512 kernels and the
+// descent epilogue (asm.Impl.SgemmDescend: the AVX2 and AVX-512 kernels and the
 // generic one) and W has C's stride, each tile of W takes its step right
 // after the kernel stores the tile of C, while both are in cache: the
 // pass over C, W and its reading back from memory are saved. Elsewhere a

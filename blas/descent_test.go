@@ -1,6 +1,7 @@
 package blas
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -127,4 +128,18 @@ func TestDescent32Checks(t *testing.T) {
 			Descent32(gblas.NoTrans, gblas.NoTrans, 1, g(4, 3), g(3, 5), 0, g(4, 5), tc.w, 0.1, 0)
 		}()
 	}
+}
+
+func ExampleDescent32() {
+	// One step of SGD with momentum on a dense layer of 2 outputs and 3
+	// inputs, for a batch of two: V = 0.9*V + dYᵀX, then W -= 0.1*V.
+	dy := blas32.General{Rows: 2, Cols: 2, Stride: 2, Data: []float32{1, 0, 0, 1}}
+	x := blas32.General{Rows: 2, Cols: 3, Stride: 3, Data: []float32{1, 2, 3, 4, 5, 6}}
+	v := blas32.General{Rows: 2, Cols: 3, Stride: 3, Data: []float32{1, 1, 1, 0, 0, 0}}
+	w := blas32.General{Rows: 2, Cols: 3, Stride: 3, Data: []float32{1, 1, 1, 1, 1, 1}}
+	Descent32(gblas.Trans, gblas.NoTrans, 1, dy, x, 0.9, v, w, 0.1, 0)
+	fmt.Printf("V %.2f\nW %.2f\n", v.Data, w.Data)
+	// Output:
+	// V [1.90 2.90 3.90 4.00 5.00 6.00]
+	// W [0.81 0.71 0.61 0.60 0.50 0.40]
 }
