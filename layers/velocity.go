@@ -3,6 +3,7 @@ package layers
 import (
 	"math"
 
+	"github.com/fastpath-go/fastpath/asm"
 	"github.com/fastpath-go/fastpath/blas"
 	gblas "gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
@@ -56,8 +57,24 @@ import (
 // old/new binaries alternated: two threads median 0.99 (ten pairs,
 // 0.96-1.02), one thread 0.87-0.95 (three pairs); the bar is now 512 Ki
 // weights, below which the product fits the direct path and the step
-// would run as a pass anyway.
-var velocityMinWeights = 1 << 19
+// would run as a pass anyway. Implementations whose kernels lack the
+// ScaleC or descent epilogue (NEON, pure Go) scale V and step W in passes
+// of their own, as the 2 Mi bar was measured with: they keep it
+// (velocityMinWeightsPass). With AVX-512 masked, before the AVX2 kernels
+// had either epilogue, the 512 Ki bar had made 784-1000-1000-10 steps on
+// two threads 7.4-7.5 ms against 5.15-5.25.
+var (
+	velocityMinWeights     = 1 << 19
+	velocityMinWeightsPass = 2 << 20
+)
+
+// velocityMin returns the fusing bar for the selected implementation.
+func velocityMin() int {
+	if impl := asm.Current(); impl.SgemmScaleC && impl.SgemmDescend != nil {
+		return velocityMinWeights
+	}
+	return velocityMinWeightsPass
+}
 
 // FuseVelocity switches the velocity-fused step of Network.TrainStep on
 // for SGD with momentum and no weight decay (see the comment at the top of
@@ -105,8 +122,9 @@ func (n *Network) velocityStep(x blas32.General, y []int, o *SGD) float64 {
 	defer n.unfuse()
 	fused := n.velFused
 	clear(fused)
+	minW := velocityMin()
 	for _, d := range n.dense {
-		if len(d.W.Data) >= velocityMinWeights {
+		if len(d.W.Data) >= minW {
 			i := n.wParam[d]
 			d.vel, d.mu, d.lr = o.velocity[i], o.task.mu, o.task.lr
 			fused[i] = true

@@ -33,7 +33,7 @@ func TestTrainStepVelocity(t *testing.T) {
 		{"engine", []int{64, 700, 600, 10}, MLPOptions{Seed: 8, Init: InitHe}, 40, true},
 		{"deep-batch", []int{32, 700, 600, 10}, MLPOptions{Seed: 9, Init: InitHe}, 300, false},
 	}
-	defer func(prev int) { velocityMinWeights = prev }(velocityMinWeights)
+	defer func(prev, prevPass int) { velocityMinWeights, velocityMinWeightsPass = prev, prevPass }(velocityMinWeights, velocityMinWeightsPass)
 	forEachImpl(t, func(t *testing.T) {
 		for _, threads := range []int{1, 2, 3} {
 			for ni, nc := range nets {
@@ -48,7 +48,7 @@ func TestTrainStepVelocity(t *testing.T) {
 				}
 				t.Run(fmt.Sprintf("threads=%d/%s/min=%d", threads, nc.name, minW), func(t *testing.T) {
 					defer blas.SetThreads(blas.SetThreads(threads))
-					velocityMinWeights = minW
+					velocityMinWeights, velocityMinWeightsPass = minW, minW
 					a, err := NewMLP(nc.sizes, nc.opts)
 					if err != nil {
 						t.Fatal(err)
