@@ -254,7 +254,7 @@ func (n *Network) TrainStep(x blas32.General, y []int, opt Optimizer) float64 {
 func (n *Network) unfuse() {
 	for _, d := range n.dense {
 		d.fused = nil
-		d.vel = nil
+		d.descend, d.vel = false, nil
 	}
 	n.fused.opt = nil
 }

@@ -82,13 +82,16 @@ type Dense struct {
 	// storing DW.
 	fused      *fusedStep
 	fusedParam int
-	// vel, during Network.TrainStep's velocity-fused backward pass, is the
-	// optimizer's velocity of W, set to mu*vel + dW instead of storing DW,
-	// after which W takes its step W -= lr*vel in the same product.
-	vel    []float32
-	mu, lr float32
-	out    []float32 // outputs, capacity rows*Out
-	dx     []float32 // input gradient, capacity rows*In
+	// descend, during Network.TrainStep's velocity-fused backward pass,
+	// says that W takes its SGD step in the weight-gradient product
+	// (velocityGrad): with momentum, vel is the optimizer's velocity of
+	// W, set to mu*vel + dW instead of storing DW, and W -= lr*vel; without
+	// (vel nil), DW is stored and W -= lr*(DW + wd*W).
+	descend    bool
+	vel        []float32
+	mu, lr, wd float32
+	out        []float32 // outputs, capacity rows*Out
+	dx         []float32 // input gradient, capacity rows*In
 }
 
 // NewDense returns a dense layer with in inputs and out outputs, zero
@@ -159,7 +162,7 @@ func (d *Dense) backward(dy blas32.General, needDX bool) blas32.General {
 	}
 	if d.fused != nil {
 		d.fused.weightStep(dy, d.x, d.fusedParam)
-	} else if d.vel != nil {
+	} else if d.descend {
 		d.velocityGrad(dy)
 	} else {
 		blas.Gemm32(gblas.Trans, gblas.NoTrans, 1, dy, d.x, 0, d.DW)

@@ -104,9 +104,16 @@ func (t *velocityTask) RunPart(part, parts int) {
 }
 
 // velocityFusable reports whether TrainStep fuses o's step into the
-// velocity: momentum on and not zero this epoch, no weight decay.
+// weight-gradient products: plain SGD (no momentum schedule; any weight
+// decay), or momentum not zero this epoch and no weight decay.
 func velocityFusable(o *SGD) bool {
-	return FuseVelocity && o.LR != nil && o.Momentum != nil && o.WeightDecay == 0 && o.Momentum(o.epoch) != 0
+	if !FuseVelocity || o.LR == nil {
+		return false
+	}
+	if o.Momentum == nil {
+		return true
+	}
+	return o.WeightDecay == 0 && o.Momentum(o.epoch) != 0
 }
 
 // velocityStep is TrainStep's velocity-fused path for o.
@@ -123,10 +130,22 @@ func (n *Network) velocityStep(x blas32.General, y []int, o *SGD) float64 {
 	fused := n.velFused
 	clear(fused)
 	minW := velocityMin()
+	plain := o.Momentum == nil
+	if plain {
+		// Without momentum the product's beta is 0, and the products of
+		// layers below 2 Mi weights take the direct path, which steps W
+		// in a pass of its own: no gain there.
+		minW = max(minW, velocityMinWeightsPass)
+	}
 	for _, d := range n.dense {
 		if len(d.W.Data) >= minW {
 			i := n.wParam[d]
-			d.vel, d.mu, d.lr = o.velocity[i], o.task.mu, o.task.lr
+			d.descend, d.lr = true, o.task.lr
+			if plain {
+				d.vel, d.mu, d.wd = nil, 0, o.WeightDecay
+			} else {
+				d.vel, d.mu, d.wd = o.velocity[i], o.task.mu, 0
+			}
 			fused[i] = true
 		}
 	}
@@ -143,6 +162,11 @@ func (n *Network) velocityStep(x blas32.General, y []int, o *SGD) float64 {
 // velocity-fused backward pass) instead of DW, and steps W -= lr*V
 // (blas.Descent32: in the product's epilogue where the kernels allow).
 func (d *Dense) velocityGrad(dy blas32.General) {
+	if d.vel == nil {
+		// Plain SGD: DW = dyᵀx, W -= lr*(DW + wd*W).
+		blas.Descent32(gblas.Trans, gblas.NoTrans, 1, dy, d.x, 0, d.DW, d.W, d.lr, d.wd)
+		return
+	}
 	v := blas32.General{Rows: d.W.Rows, Cols: d.W.Cols, Stride: d.W.Cols, Data: d.vel}
-	blas.Descent32(gblas.Trans, gblas.NoTrans, 1, dy, d.x, d.mu, v, d.W, d.lr, 0)
+	blas.Descent32(gblas.Trans, gblas.NoTrans, 1, dy, d.x, d.mu, v, d.W, d.lr, d.wd)
 }

@@ -9,9 +9,10 @@ import (
 )
 
 // TestTrainStepVelocity checks TrainStep's velocity-fused path (SGD with
-// momentum, no weight decay; every layer fused, or the larger ones only)
-// against Gradient followed by Step: the
-// parameters and the velocity agree bit for bit (up to the sign of zeros)
+// momentum and no weight decay, or plain SGD with weight decay; every
+// layer fused, or the larger ones only) against Gradient followed by
+// Step: the parameters and the velocity (plain SGD: the gradient, which
+// the fused layers' DW still holds) agree bit for bit (up to the sign of zeros)
 // on every implementation, at 1, 2 and 3 threads, with the momentum
 // changing between epochs, with dropout and batch normalization, and on a
 // layer large enough for the packed engine's ScaleC epilogue (600 x 700
@@ -46,7 +47,7 @@ func TestTrainStepVelocity(t *testing.T) {
 				if testing.Short() && (threads+ni)%3 != 0 {
 					continue
 				}
-				t.Run(fmt.Sprintf("threads=%d/%s/min=%d", threads, nc.name, minW), func(t *testing.T) {
+				t.Run(fmt.Sprintf("threads=%d/%s/min=%d/plain=%v", threads, nc.name, minW, (threads+ni)%3 == 1), func(t *testing.T) {
 					defer blas.SetThreads(blas.SetThreads(threads))
 					velocityMinWeights, velocityMinWeightsPass = minW, minW
 					a, err := NewMLP(nc.sizes, nc.opts)
@@ -54,7 +55,15 @@ func TestTrainStepVelocity(t *testing.T) {
 						t.Fatal(err)
 					}
 					b := a.Clone()
-					mk := func() *SGD { return &SGD{LR: Constant(0.02), Momentum: Linear(0.5, 0.2, 0.9)} }
+					// Momentum, or (every other case) plain SGD with
+					// weight decay.
+					plain := (threads+ni)%3 == 1
+					mk := func() *SGD {
+						if plain {
+							return &SGD{LR: Constant(0.02), WeightDecay: 1e-3}
+						}
+						return &SGD{LR: Constant(0.02), Momentum: Linear(0.5, 0.2, 0.9)}
+					}
 					oa, ob := mk(), mk()
 					r := newRand(13)
 					for step := 0; step < 5; step++ {
@@ -72,6 +81,13 @@ func TestTrainStepVelocity(t *testing.T) {
 						for i := range pa {
 							if msg := agree(pa[i].Value, pb[i].Value, nc.exact); msg != "" {
 								t.Fatalf("step %d: %s of layer %d: %s", step, pa[i].Name, pa[i].Layer, msg)
+							}
+							if plain {
+								// The fused layers' DW holds the gradient.
+								if msg := agree(pa[i].Grad, pb[i].Grad, nc.exact); msg != "" {
+									t.Fatalf("step %d: gradient of %s of layer %d: %s", step, pa[i].Name, pa[i].Layer, msg)
+								}
+								continue
 							}
 							if msg := agree(oa.velocity[i], ob.velocity[i], nc.exact); msg != "" {
 								t.Fatalf("step %d: velocity of %s of layer %d: %s", step, pa[i].Name, pa[i].Layer, msg)
