@@ -539,14 +539,12 @@ func edgeTile[T float32 | float64](c []T, ldc int, tmp []T, ldt, rows, cols int,
 
 // descendEdge is the descent kernels' SGD step on a partial rows x cols
 // tile (asm's sgemmDescendRef): w = w - lr*(c + wd*w), each product and
-// sum rounded.
+// sum rounded, as asm.SGD steps each row (float32: the engine sets kernD
+// for float32 products alone).
 func descendEdge[T float32 | float64](c, w []T, ld, rows, cols int, lr, wd T) {
+	c32, w32 := any(c).([]float32), any(w).([]float32)
 	for i := 0; i < rows; i++ {
-		crow, wrow := c[i*ld:i*ld+cols], w[i*ld:i*ld+cols]
-		for j, x := range wrow {
-			t := crow[j] + T(wd*x)
-			wrow[j] = x - T(lr*t)
-		}
+		asm.SGD(w32[i*ld:i*ld+cols], c32[i*ld:i*ld+cols], float32(lr), float32(wd))
 	}
 }
 
