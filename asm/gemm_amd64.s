@@ -185,6 +185,35 @@
 	SSTOREROW(Y8, Y9); \
 	SSTOREROW(Y10, Y11)
 
+// The k loop of the packed 6x16 fp32 kernels (SI = a, DI = b, CX = k):
+// four steps a round with A and B prefetched ahead, then single steps;
+// falls through to DONE. LOOP, TAIL and ONE are the kernel's own label
+// names.
+#define SKLOOP(LOOP, TAIL, ONE, DONE) \
+	CMPQ CX, $4; \
+	JLT  TAIL; \
+LOOP: \
+	PREFETCHT0 768(SI); \
+	SSTEP(0, 0); \
+	SSTEP(24, 64); \
+	PREFETCHT0 1024(DI); \
+	SSTEP(48, 128); \
+	SSTEP(72, 192); \
+	ADDQ $96, SI; \
+	ADDQ $256, DI; \
+	SUBQ $4, CX; \
+	CMPQ CX, $4; \
+	JGE  LOOP; \
+TAIL: \
+	TESTQ CX, CX; \
+	JE    DONE; \
+ONE: \
+	SSTEP(0, 0); \
+	ADDQ $24, SI; \
+	ADDQ $64, DI; \
+	DECQ CX; \
+	JNE  ONE
+
 // func sgemmAVX2Asm(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFlags)
 TEXT ·sgemmAVX2Asm(SB), NOSPLIT, $0-56
 	MOVQ k+0(FP), CX
@@ -198,32 +227,7 @@ TEXT ·sgemmAVX2Asm(SB), NOSPLIT, $0-56
 	PREFC
 	ZERO
 
-	CMPQ CX, $4
-	JLT  stail
-
-sloop4:
-	PREFETCHT0 768(SI)
-	SSTEP(0, 0)
-	SSTEP(24, 64)
-	PREFETCHT0 1024(DI)
-	SSTEP(48, 128)
-	SSTEP(72, 192)
-	ADDQ $96, SI
-	ADDQ $256, DI
-	SUBQ $4, CX
-	CMPQ CX, $4
-	JGE  sloop4
-
-stail:
-	TESTQ CX, CX
-	JE    sepilogue
-
-sloop1:
-	SSTEP(0, 0)
-	ADDQ $24, SI
-	ADDQ $64, DI
-	DECQ CX
-	JNE  sloop1
+	SKLOOP(sloop4, stail, sloop1, sepilogue)
 
 sepilogue:
 	TESTQ $1, R10 // Accumulate
@@ -313,32 +317,7 @@ TEXT ·sgemmDescendAVX2Asm(SB), NOSPLIT, $0-64
 	PREFW
 	ZERO
 
-	CMPQ CX, $4
-	JLT  sdtail
-
-sdloop4:
-	PREFETCHT0 768(SI)
-	SSTEP(0, 0)
-	SSTEP(24, 64)
-	PREFETCHT0 1024(DI)
-	SSTEP(48, 128)
-	SSTEP(72, 192)
-	ADDQ $96, SI
-	ADDQ $256, DI
-	SUBQ $4, CX
-	CMPQ CX, $4
-	JGE  sdloop4
-
-sdtail:
-	TESTQ CX, CX
-	JE    sdepilogue
-
-sdloop1:
-	SSTEP(0, 0)
-	ADDQ $24, SI
-	ADDQ $64, DI
-	DECQ CX
-	JNE  sdloop1
+	SKLOOP(sdloop4, sdtail, sdloop1, sdepilogue)
 
 sdepilogue:
 	TESTQ $1, R10 // Accumulate

@@ -293,6 +293,38 @@
 	SSTOREROW512(Z16, Z17); \
 	SSTOREROW512(Z18, Z19)
 
+// The k loop of the packed 10x32 fp32 kernels (SI = a, DI = b, CX = k):
+// four steps a round with A and B prefetched 1 KiB ahead, then single
+// steps; falls through to DONE. LOOP, TAIL and ONE are the kernel's own
+// label names.
+#define SKLOOP512(LOOP, TAIL, ONE, DONE) \
+	CMPQ CX, $4; \
+	JLT  TAIL; \
+LOOP: \
+	PREFETCHT0 1024(SI); \
+	PREFETCHT0 1088(SI); \
+	SSTEP512(0, 0); \
+	PREFETCHT0 1024(DI); \
+	SSTEP512(40, 128); \
+	PREFETCHT0 1152(SI); \
+	SSTEP512(80, 256); \
+	PREFETCHT0 1152(DI); \
+	SSTEP512(120, 384); \
+	ADDQ $160, SI; \
+	ADDQ $512, DI; \
+	SUBQ $4, CX; \
+	CMPQ CX, $4; \
+	JGE  LOOP; \
+TAIL: \
+	TESTQ CX, CX; \
+	JE    DONE; \
+ONE: \
+	SSTEP512(0, 0); \
+	ADDQ $40, SI; \
+	ADDQ $128, DI; \
+	DECQ CX; \
+	JNE  ONE
+
 // func sgemmAVX512Asm(k int, a, b, c *float32, ldc int, bias *float32, flags GemmFlags)
 TEXT ·sgemmAVX512Asm(SB), NOSPLIT, $0-56
 	MOVQ k+0(FP), CX
@@ -306,35 +338,7 @@ TEXT ·sgemmAVX512Asm(SB), NOSPLIT, $0-56
 	PREFC512
 	ZERO512
 
-	CMPQ CX, $4
-	JLT  stail512
-
-sloop512:
-	PREFETCHT0 1024(SI)
-	PREFETCHT0 1088(SI)
-	SSTEP512(0, 0)
-	PREFETCHT0 1024(DI)
-	SSTEP512(40, 128)
-	PREFETCHT0 1152(SI)
-	SSTEP512(80, 256)
-	PREFETCHT0 1152(DI)
-	SSTEP512(120, 384)
-	ADDQ $160, SI
-	ADDQ $512, DI
-	SUBQ $4, CX
-	CMPQ CX, $4
-	JGE  sloop512
-
-stail512:
-	TESTQ CX, CX
-	JE    sepilogue512
-
-sloop1512:
-	SSTEP512(0, 0)
-	ADDQ $40, SI
-	ADDQ $128, DI
-	DECQ CX
-	JNE  sloop1512
+	SKLOOP512(sloop512, stail512, sloop1512, sepilogue512)
 
 sepilogue512:
 	TESTQ $1, R10 // Accumulate
@@ -436,35 +440,7 @@ TEXT ·sgemmDescendAVX512Asm(SB), NOSPLIT, $0-64
 	PREFW512
 	ZERO512
 
-	CMPQ CX, $4
-	JLT  sdtail512
-
-sdloop512:
-	PREFETCHT0 1024(SI)
-	PREFETCHT0 1088(SI)
-	SSTEP512(0, 0)
-	PREFETCHT0 1024(DI)
-	SSTEP512(40, 128)
-	PREFETCHT0 1152(SI)
-	SSTEP512(80, 256)
-	PREFETCHT0 1152(DI)
-	SSTEP512(120, 384)
-	ADDQ $160, SI
-	ADDQ $512, DI
-	SUBQ $4, CX
-	CMPQ CX, $4
-	JGE  sdloop512
-
-sdtail512:
-	TESTQ CX, CX
-	JE    sdepilogue512
-
-sdloop1512:
-	SSTEP512(0, 0)
-	ADDQ $40, SI
-	ADDQ $128, DI
-	DECQ CX
-	JNE  sdloop1512
+	SKLOOP512(sdloop512, sdtail512, sdloop1512, sdepilogue512)
 
 sdepilogue512:
 	TESTQ $1, R10 // Accumulate
