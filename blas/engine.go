@@ -165,7 +165,7 @@ type gemmCall[T float32 | float64] struct {
 	betaS  [1]T
 	// kernD, if not nil, is the descent kernel (asm.Impl.SgemmDescend,
 	// the shape of kern): on the last depth block every tile of C is
-	// followed by the SGD step on the same tile of descW (SgemmDescent),
+	// followed by the SGD step on the same tile of descW (Descent32),
 	// descCoef holding beta, lr and wd.
 	kernD    func(k int, a, b, c []T, ldc int, w, coef []T, flags asm.GemmFlags)
 	descW    []T

@@ -86,7 +86,8 @@
 // (blas.Descent32: in the kernels' epilogue, tile by tile, where they
 // have one; in a pass after the product elsewhere): V and W are each read
 // and written once (784-4000-4000-10 at batch 100: about 7% less time
-// per step than Gradient and Step on two threads). With
+// per step than Gradient and Step on two threads). Plain SGD steps W in
+// the product that stores DW the same way. With
 // FuseUpdates set (off by default: not faster on Zen 5), SGD's and
 // AdaGrad's weight updates are applied to blocks of each weight gradient
 // that stay in the L2 cache. Either way the parameters are those of the

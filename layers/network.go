@@ -33,7 +33,6 @@ type Network struct {
 	fusedParams []bool
 	fused       fusedStep
 	rest        restTask
-	velTask     velocityTask
 	velFused    []bool // TrainStep's velocity-fused weights, by param index
 
 	rows    int       // batch rows the buffers hold
