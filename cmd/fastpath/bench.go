@@ -51,7 +51,7 @@ func newBenchFlagSet(f *benchFlags) *flag.FlagSet {
 	fs.BoolVar(&f.kernels, "kernels", true, "also measure the path-norm, streaming-read and ReLU kernels")
 	fs.BoolVar(&f.train, "train", false, "measure training-step throughput (examples/s, batch 100) against the GEMM-bound limit instead of GEMM")
 	fs.BoolVar(&f.fuse, "fuse", false, "with -train: fuse the weight updates into the backward pass (layers.FuseUpdates; same parameters, not faster on Zen 5)")
-	fs.BoolVar(&f.vel, "velocity", true, "with -train: compute the weight gradients of layers of 2 Mi weights or more into the momentum velocity (layers.FuseVelocity; false times Gradient and Step)")
+	fs.BoolVar(&f.vel, "velocity", true, "with -train: compute the weight gradients of large layers (512 Ki weights or more with the AVX2 and AVX-512 kernels) into the momentum velocity and step the weights in the same product (layers.FuseVelocity; false times Gradient and Step)")
 	fs.StringVar(&f.impl, "impl", "", "pin the kernel `implementation` (generic, avx2, avx512, neon; default: the best this CPU runs)")
 	fs.BoolVar(&f.linalg, "linalg", false, "time gonum's linear algebra (Mul, Cholesky, LU, Solve, QR, SVD, EigenSym, Inverse) on gonum's native BLAS and on fastpath instead of GEMM (bench/compare_linalg.sh adds OpenBLAS)")
 	fs.StringVar(&f.ops, "ops", "", "with -linalg: comma-separated `operations` (default all: "+strings.Join(bench.LinalgOps, ",")+")")
