@@ -22,8 +22,12 @@ type PackedB32 struct {
 	half         func(k int, a, b, c []float32, ldc int) // nil, or the half-width edge kernel
 	low          func(k int, a, b, c []float32, ldc int) // nil, or the low-row edge kernel
 	lowMR        int
-	b            []float32
-	task         packedTask
+	// direct is the implementation's direct kernel (asm.Impl.SgemmDirect)
+	// where it spans a whole micro-panel, or nil: MulSplit then reads A in
+	// place instead of packing it.
+	direct func(rows, cols, k int, a []float32, ars, aks int, b []float32, ldb int, c []float32, ldc int, alpha float32, flags asm.GemmFlags)
+	b      []float32
+	task   packedTask
 }
 
 // PackedWorkspace32 is one goroutine's scratch for products with a
@@ -58,6 +62,10 @@ func (p *PackedB32) Pack(tB gblas.Transpose, k, n int, b []float32, ldb int, row
 		p.low = nil
 	}
 	p.k, p.n, p.nr = k, n, impl.SNR
+	p.direct = nil
+	if impl.SgemmDirect != nil && impl.SDirectNR >= impl.SNR && (impl.DirectMaxK == 0 || k <= impl.DirectMaxK) && !packedSplitPacks {
+		p.direct = impl.SgemmDirect
+	}
 	nr := p.nr
 	panels := (n + nr - 1) / nr
 	p.b = growSlice(p.b, panels*k*nr)
@@ -103,19 +111,32 @@ func (p *PackedB32) Mul(ws *PackedWorkspace32, m int, a []float32, lda int, c []
 }
 
 // MulSplit is Mul with the column panels of C split across len(ws)
-// goroutines of the worker pool (Run; A is packed once, into ws[0]): each
-// reads only its share of the packed operand, which pays when that does
-// not fit one core's cache. A PackedB32 runs one MulSplit at a time.
+// goroutines of the worker pool (Run): each reads only its share of the
+// packed operand, which pays when that does not fit one core's cache.
+// Where the implementation has a direct kernel as wide as a micro-panel
+// (asm.Impl.SgemmDirect: AVX-512, AVX2) each goroutine reads A in place;
+// otherwise A is packed once, into ws[0], before the split. The results
+// are Mul's, bit for bit. A PackedB32 runs one MulSplit at a time.
 func (p *PackedB32) MulSplit(ws []PackedWorkspace32, m int, a []float32, lda int, c []float32, ldc int, bias []float32, relu, accumulate bool) {
 	flags := p.check(m, a, lda, c, ldc, bias, relu, accumulate)
 	if len(ws) == 0 {
 		panic(errPackedWorkspace)
 	}
-	p.packA(&ws[0], a, lda, m)
-	p.task = packedTask{p: p, ws: ws, m: m, c: c, ldc: ldc, bias: bias, flags: flags}
+	if p.direct != nil && len(ws) > 1 {
+		// The split reads A in place: packing it is serial work on the
+		// calling goroutine while the others wait.
+		p.task = packedTask{p: p, ws: ws, m: m, a: a, lda: lda, c: c, ldc: ldc, bias: bias, flags: flags}
+	} else {
+		p.packA(&ws[0], a, lda, m)
+		p.task = packedTask{p: p, ws: ws, m: m, c: c, ldc: ldc, bias: bias, flags: flags}
+	}
 	Run(&p.task, len(ws))
 	p.task = packedTask{}
 }
+
+// packedSplitPacks, when set before Pack, keeps MulSplit on the packed
+// left operand (tests compare the two ways).
+var packedSplitPacks bool
 
 // check validates a product's arguments and returns its epilogue flags.
 func (p *PackedB32) check(m int, a []float32, lda int, c []float32, ldc int, bias []float32, relu, accumulate bool) asm.GemmFlags {
@@ -153,6 +174,8 @@ type packedTask struct {
 	p     *PackedB32
 	ws    []PackedWorkspace32
 	m     int
+	a     []float32 // A in place (the direct kernel), or nil: A packed in ws[0]
+	lda   int
 	c     []float32
 	ldc   int
 	bias  []float32
@@ -162,7 +185,61 @@ type packedTask struct {
 // RunPart computes part part of parts of the column panels (Task).
 func (t *packedTask) RunPart(part, parts int) {
 	panels := (t.p.n + t.p.nr - 1) / t.p.nr
-	t.p.compute(t.ws[0].a, &t.ws[part], t.m, t.c, t.ldc, t.bias, t.flags, part*panels/parts, (part+1)*panels/parts)
+	jp0, jp1 := part*panels/parts, (part+1)*panels/parts
+	if t.a != nil {
+		t.p.computeDirect(t.a, t.lda, &t.ws[part], t.m, t.c, t.ldc, t.bias, t.flags, jp0, jp1)
+		return
+	}
+	t.p.compute(t.ws[0].a, &t.ws[part], t.m, t.c, t.ldc, t.bias, t.flags, jp0, jp1)
+}
+
+// computeDirect is compute for A in place (m x K, leading dimension lda),
+// with the direct kernel: each full column panel's product goes straight
+// to C (adding to it with Accumulate), the last, narrower one to ws's edge
+// tile at the full panel width (the packed panel's padding columns are
+// zeros), so that every sum runs over the same depths in the same order as
+// the packed kernel's and the results are the same bit for bit. The bias
+// and ReLU then pass over the full panels' rows, as the kernel's epilogue
+// would have applied them.
+func (p *PackedB32) computeDirect(a []float32, lda int, ws *PackedWorkspace32, m int, c []float32, ldc int, bias []float32, flags asm.GemmFlags, jp0, jp1 int) {
+	if m == 0 || jp0 >= jp1 {
+		return
+	}
+	k, nr := p.k, p.nr
+	full := max(jp0, min(jp1, p.n/nr)) // panels [jp0, full) are full
+	for jp := jp0; jp < jp1; jp++ {
+		bp := p.b[jp*k*nr : (jp+1)*k*nr]
+		j0 := jp * nr
+		if jp < full {
+			p.direct(m, nr, k, a, lda, 1, bp, nr, c[j0:], ldc, 1, flags&asm.Accumulate)
+			continue
+		}
+		cols := p.n - j0
+		ws.tmp = growSlice(ws.tmp, m*nr)
+		p.direct(m, nr, k, a, lda, 1, bp, nr, ws.tmp, nr, 1, 0)
+		var bs []float32
+		if bias != nil {
+			bs = bias[j0 : j0+cols]
+		}
+		edgeTile(c[j0:], ldc, ws.tmp, nr, m, cols, bs, flags)
+	}
+	if flags&(asm.AddBias|asm.ReLU) == 0 || full == jp0 {
+		return
+	}
+	c0, c1 := jp0*nr, full*nr
+	for i := 0; i < m; i++ {
+		row := c[i*ldc+c0 : i*ldc+c1]
+		switch {
+		case flags&asm.AddBias != 0 && flags&asm.ReLU != 0:
+			asm.BiasRelu(row, row, bias[c0:c1])
+		case flags&asm.ReLU != 0:
+			asm.Relu(row, row)
+		default:
+			for j, b := range bias[c0:c1] {
+				row[j] += b
+			}
+		}
+	}
 }
 
 // packA packs A (m x K, leading dimension lda) into ws.a in micro-panels

@@ -18,7 +18,7 @@ func TestPackedB32(t *testing.T) {
 	forEachImpl(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(3, 4))
 		mr := asm.Current().SMR
-		for _, sh := range [][3]int{{1, 1, 1}, {16, 101, 100}, {2*mr + 3, 37, 45}, {30, 5, 70}, {mr, 64, 33}} {
+		for _, sh := range [][3]int{{1, 1, 1}, {16, 101, 100}, {2*mr + 3, 37, 45}, {30, 5, 70}, {mr, 64, 33}, {37, 19, 3*asm.Current().SNR + 5}, {9, 7, 4 * asm.Current().SNR}} {
 			m, k, n := sh[0], sh[1], sh[2]
 			for _, tB := range []gblas.Transpose{gblas.NoTrans, gblas.Trans} {
 				ldb := n + 3
@@ -43,7 +43,7 @@ func TestPackedB32(t *testing.T) {
 					lda, ldc := k+1, n+2
 					a := randSlice(r, m*lda)
 					bias := randSlice(r, n)
-					for _, fl := range []struct{ bias, relu, acc bool }{{false, false, false}, {true, true, false}, {false, false, true}, {true, false, true}} {
+					for _, fl := range []struct{ bias, relu, acc bool }{{false, false, false}, {true, true, false}, {false, false, true}, {true, false, true}, {false, true, false}, {false, true, true}, {true, true, true}, {true, false, false}} {
 						c0 := randSlice(r, m*ldc)
 						c := append([]float32(nil), c0...)
 						var bs []float32
@@ -76,15 +76,17 @@ func TestPackedB32(t *testing.T) {
 								}
 							}
 						}
-						withThreads(2, func() {
-							split := append([]float32(nil), c0...)
-							p.MulSplit(make([]PackedWorkspace32, 2), m, a, lda, split, ldc, bs, fl.relu, fl.acc)
-							for i := range c {
-								if math.Float32bits(split[i]) != math.Float32bits(c[i]) {
-									t.Fatalf("%v %+v: MulSplit differs from Mul at %d", sh, fl, i)
+						for _, th := range []int{2, 3} {
+							withThreads(th, func() {
+								split := append([]float32(nil), c0...)
+								p.MulSplit(make([]PackedWorkspace32, th), m, a, lda, split, ldc, bs, fl.relu, fl.acc)
+								for i := range c {
+									if math.Float32bits(split[i]) != math.Float32bits(c[i]) {
+										t.Fatalf("%v %+v, %d threads: MulSplit differs from Mul at %d", sh, fl, th, i)
+									}
 								}
-							}
-						})
+							})
+						}
 					}
 				}
 			}
