@@ -266,7 +266,7 @@ func (m *Model) backward(truncate int) {
 	m.pr.Pack(gblas.NoTrans, h, h, m.W.Data[c.In:], k, m.rows)
 	for t1 := steps; t1 > 0; {
 		t0 := max(0, t1-chunk)
-		m.outputGradient(t0, t1)
+		m.outputGradient(t0, t1, truncate)
 		m.recur = recurTask{m: m, backward: true, t0: t0, t1: t1, truncate: truncate}
 		m.runRecur()
 		// [dW_in | dW_rec] += dZ^T [X | H_prev] over the chunk's steps, and
@@ -404,16 +404,20 @@ func (m *Model) backwardRows(ws *blas.PackedWorkspace32, r0, r1, t0, t1, truncat
 	carry := m.d[chunk*blockLen : (chunk+1)*blockLen]
 	for t := t1 - 1; t >= t0; t-- {
 		dt := m.d[(t-t0)*blockLen+r0*h : (t-t0)*blockLen+r1*h]
-		if t+1 < m.steps && (truncate == 0 || (t+1)%truncate != 0) {
-			// dL/dh_t += dL/dz_(t+1) W_rec.
+		if recurs(t, m.steps, truncate) {
+			// dL/dh_t = [dL/dh_t from the outputs +] dL/dz_(t+1) W_rec:
+			// at a step without an output the product writes the block
+			// (outputGradient left it as it was), with no pass to clear it
+			// and no read of zeros.
 			next := carry[r0*h : r1*h]
 			if t+1 < t1 {
 				next = m.d[(t+1-t0)*blockLen+r0*h : (t+1-t0)*blockLen+r1*h]
 			}
+			acc := m.hasOutput(t)
 			if m.recur.cols {
-				m.pr.MulSplit(m.ws, r1-r0, next, h, dt, h, nil, false, true)
+				m.pr.MulSplit(m.ws, r1-r0, next, h, dt, h, nil, false, acc)
 			} else {
-				m.pr.Mul(ws, r1-r0, next, h, dt, h, nil, false, true)
+				m.pr.Mul(ws, r1-r0, next, h, dt, h, nil, false, acc)
 			}
 		}
 		// dL/dz_t = dL/dh_t where h_t > 0.
@@ -425,21 +429,42 @@ func (m *Model) backwardRows(ws *blas.PackedWorkspace32, r0, r1, t0, t1, truncat
 	}
 }
 
+// recurs reports whether BPTT carries the gradient from step t+1 back to
+// step t (through W_rec): not from the last step, nor across a truncation
+// boundary.
+func recurs(t, steps, truncate int) bool {
+	return t+1 < steps && (truncate == 0 || (t+1)%truncate != 0)
+}
+
+// hasOutput reports whether step t has an output.
+func (m *Model) hasOutput(t int) bool {
+	i := sort.SearchInts(m.outputs, t)
+	return i < len(m.outputs) && m.outputs[i] == t
+}
+
 // outputGradient sets the BPTT chunk's blocks for steps [t0, t1) to the
-// gradient arriving from the outputs, dL/dh_t = dL/dy_t W_out, or zero at
-// steps without an output.
-func (m *Model) outputGradient(t0, t1 int) {
+// gradient arriving from the outputs, dL/dh_t = dL/dy_t W_out, or, at
+// steps without an output, to zero where no recurrent product will write
+// them (see backwardRows).
+func (m *Model) outputGradient(t0, t1, truncate int) {
 	h, rows := m.cfg.Hidden, m.rows
 	blockLen := rows * h
+	zero := func(a, b int) { // steps [a, b) without an output
+		for s := a; s < b; s++ {
+			if !recurs(s, m.steps, truncate) {
+				clear(m.d[(s-t0)*blockLen : (s-t0+1)*blockLen])
+			}
+		}
+	}
 	o0 := sort.SearchInts(m.outputs, t0)
 	t := t0
 	for t < t1 {
 		if o0 >= len(m.outputs) || m.outputs[o0] >= t1 {
-			clear(m.d[(t-t0)*blockLen : (t1-t0)*blockLen])
+			zero(t, t1)
 			return
 		}
 		s := m.outputs[o0]
-		clear(m.d[(t-t0)*blockLen : (s-t0)*blockLen])
+		zero(t, s)
 		o1 := o0 + 1
 		for o1 < len(m.outputs) && m.outputs[o1] == m.outputs[o1-1]+1 && m.outputs[o1] < t1 {
 			o1++
