@@ -63,7 +63,7 @@ func (p *PackedB32) Pack(tB gblas.Transpose, k, n int, b []float32, ldb int, row
 	}
 	p.k, p.n, p.nr = k, n, impl.SNR
 	p.direct = nil
-	if impl.SgemmDirect != nil && impl.SDirectNR >= impl.SNR && (impl.DirectMaxK == 0 || k <= impl.DirectMaxK) && !packedSplitPacks {
+	if impl.SgemmDirect != nil && impl.SDirectNR >= impl.SNR && (impl.DirectMaxK == 0 || k <= impl.DirectMaxK) {
 		p.direct = impl.SgemmDirect
 	}
 	nr := p.nr
@@ -133,10 +133,6 @@ func (p *PackedB32) MulSplit(ws []PackedWorkspace32, m int, a []float32, lda int
 	Run(&p.task, len(ws))
 	p.task = packedTask{}
 }
-
-// packedSplitPacks, when set before Pack, keeps MulSplit on the packed
-// left operand (tests compare the two ways).
-var packedSplitPacks bool
 
 // check validates a product's arguments and returns its epilogue flags.
 func (p *PackedB32) check(m int, a []float32, lda int, c []float32, ldc int, bias []float32, relu, accumulate bool) asm.GemmFlags {
