@@ -12,7 +12,9 @@ import (
 // can stream all the weights from its L2 or the shared L3 (a hand-over per
 // step costs more than it saves): they split the batch's sequences, each
 // running all the steps of its rows (see recurTask); larger weights are
-// split by columns at every step (PackedB32.MulSplit).
+// split by columns at every step (PackedB32.MulSplit, where each thread
+// reads the step's states in place with the direct kernel when the
+// implementation has one: no serial packing before the split).
 
 // fitsL2 reports whether the packed weights fit in a core's L2 cache,
 // where threads can each stream all of them at every step.
