@@ -120,3 +120,18 @@ awk "$(cat bench/median.awk)"'
       printf " %8s %6.2f\n", bl, (best > 0 ? fp / best : 0)
     }
   }' "$log" | { read -r head; echo "$head"; sort -k2,2n -k1,1; }
+
+# A host that takes a vCPU away from the run leaves its many-thread figures
+# meaningless (seen on 2026-12-05: a two-thread FMA probe at one core's
+# figure for several minutes): flag any round whose fastpath FMA peak on t
+# threads is below 0.75 x t x the best one-thread peak of the run.
+awk '/^fastpath-csv/ {
+    split($3, c, ","); if (c[1] != "peak" || c[2] !~ /^fma-/) next
+    t = c[5] + 0; v = c[6] + 0
+    if (t == 1) { if (v > p1) p1 = v } else { rt[++n] = t; rv[n] = v; rr[n] = $2 }
+  }
+  END {
+    if (p1 == 0) exit
+    for (i = 1; i <= n; i++) if (rv[i] < 0.75 * rt[i] * p1)
+      printf "WARNING: %s, %d threads: FMA peak %.0f GFLOP/s against %.0f on one thread: the host did not give this run %d cores; that round'"'"'s %d-thread figures are not comparisons of the libraries\n", rr[i], rt[i], rv[i], p1, rt[i], rt[i]
+  }' "$log"
