@@ -192,6 +192,9 @@ type Impl struct {
 	// pathsgd.go (pathSGDGeneric, pathSGDMomentumGeneric).
 	PathSGD         func(y, z []float64, w, g []float32, ld int, rs, cs []float32, x, u []float64)
 	PathSGDMomentum func(y, z []float64, w, g, v []float32, ld int, rs, cs []float32, x, u []float64, lr, mu float32)
+	// PathSums is pathSumsGeneric's loop: the two sums of PathSGD without
+	// the update.
+	PathSums func(y, z []float64, w []float32, ld int, x, u []float64)
 
 	// Peak32 and Peak64 run iters iterations of a loop of independent
 	// multiply-adds in registers and return the number of flops executed:
@@ -331,6 +334,9 @@ func register(impl *Impl) {
 	}
 	if impl.PathSGDMomentum == nil {
 		impl.PathSGDMomentum = g.PathSGDMomentum
+	}
+	if impl.PathSums == nil {
+		impl.PathSums = g.PathSums
 	}
 	if impl.Peak32 == nil {
 		impl.Peak32 = g.Peak32

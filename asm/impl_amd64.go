@@ -68,6 +68,7 @@ func registerArch() {
 		AdaGrad:         adaGradAVX2,
 		PathSGD:         pathSGDAVX2,
 		PathSGDMomentum: pathSGDMomentumAVX2,
+		PathSums:        pathSumsAVX2,
 		Peak32:          peak32AVX2,
 		Peak64:          peak64AVX2,
 		SgemmDirect:     sgemmDirectAVX2,
@@ -104,7 +105,7 @@ func registerArch() {
 	avx512.DMRAlt, avx512.DgemmAlt, avx512.DgemmStridedAlt = avx512DMRAlt, dgemm8AVX512, dgemmStrided8AVX512
 	avx512.PackPanels32, avx512.PackPanels64 = packPanels32AVX512, packPanels64AVX512
 	avx512.Peak32, avx512.Peak64 = peak32AVX512, peak64AVX512
-	avx512.PathMV, avx512.PathMTV = pathMVAVX512, pathMTVAVX512
+	avx512.PathMV, avx512.PathMTV, avx512.PathSums = pathMVAVX512, pathMTVAVX512, pathSumsAVX512
 	avx512.SgemmDirect, avx512.DgemmDirect = sgemmDirectAVX512, dgemmDirectAVX512
 	avx512.DirectMR, avx512.SDirectNR, avx512.DDirectNR, avx512.DirectMaxK = avx512DirectMR, avx512SDirectNR, avx512DDirectNR, 0
 	avx512.SgemmDot, avx512.DotMR, avx512.DotNR = sgemmDotAVX512, avx512DotMR, avx512DotNR

@@ -48,6 +48,7 @@ func registerArch() {
 		AdaGrad:         adaGradNEON,
 		PathSGD:         pathSGDNEON,
 		PathSGDMomentum: pathSGDMomentumNEON,
+		PathSums:        pathSumsNEON,
 		Peak32:          peak32NEONAsm,
 		Peak64:          peak64NEONAsm,
 	})

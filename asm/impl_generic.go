@@ -53,6 +53,7 @@ var genericImpl = &Impl{
 	AdaGrad:         adaGradGeneric,
 	PathSGD:         pathSGDGeneric,
 	PathSGDMomentum: pathSGDMomentumGeneric,
+	PathSums:        pathSumsGeneric,
 	Peak32:          peakGeneric32,
 	Peak64:          peakGeneric64,
 }

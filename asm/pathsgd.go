@@ -185,3 +185,60 @@ func PathSGD(y, z []float64, w, g []float32, ld int, rs, cs []float32, x, u []fl
 func PathSGDMomentum(y, z []float64, w, g, v []float32, ld int, rs, cs []float32, x, u []float64, lr, mu float32) {
 	Current().PathSGDMomentum(y, z, w, g, v, ld, rs, cs, x, u, lr, mu)
 }
+
+// pathSumsGeneric is the reference for the two sums of a Path-SGD update
+// without the update, for a step that takes the update elsewhere (package
+// pathsgd's fused step, where it rides in the weight-gradient product):
+//
+//	for r := range y {
+//		var s float64
+//		for c := range x {
+//			f := float64(w[r*ld+c]); q := f * f
+//			s += q * x[c]
+//			z[c] += float64(q * u[r])
+//		}
+//		y[r] = s
+//	}
+//
+// that is y = (W∘W) x and z += (W∘W)^T u in one pass over W, with each
+// sum accumulated as in pathSGDGeneric. y and u have the layer's rows, x
+// and z its columns.
+func pathSumsGeneric(y, z []float64, w []float32, ld int, x, u []float64) {
+	checkPathSums(y, z, w, ld, x, u)
+	for r := range y {
+		row := w[r*ld : r*ld+len(x)]
+		ur := u[r]
+		var s float64
+		for c, wi := range row {
+			f := float64(wi)
+			q := f * f
+			s += q * x[c]
+			z[c] += float64(q * ur)
+		}
+		y[r] = s
+	}
+}
+
+// checkPathSums panics unless the operands of PathSums fit: y and u of
+// equal lengths (the rows), x and z of equal lengths (the columns), ld at
+// least the columns and w long enough for the rows at stride ld.
+func checkPathSums(y, z []float64, w []float32, ld int, x, u []float64) {
+	if len(u) != len(y) || len(z) != len(x) {
+		panic(errLength)
+	}
+	if ld < len(x) || ld < 1 {
+		panic(errLdw)
+	}
+	if len(y) > 0 && len(x) > 0 && len(w) < (len(y)-1)*ld+len(x) {
+		panic(errShortW)
+	}
+}
+
+// PathSums sets y = (W∘W) x and adds z += (W∘W)^T u in one pass over W
+// (len(y) x len(x), leading dimension ld) with the selected
+// implementation: the sums of PathSGD without its update. z is the generic
+// loop's bits on every implementation (each product rounded, then added,
+// rows in order); y is summed in the implementation's order, as PathMV's.
+func PathSums(y, z []float64, w []float32, ld int, x, u []float64) {
+	Current().PathSums(y, z, w, ld, x, u)
+}

@@ -122,3 +122,29 @@ func pathSGDMomentumAVX2(y, z []float64, w, g, v []float32, ld int, rs, cs []flo
 	}
 	pathSGDMomentumAVX2Asm(y, w, g, v, ld, rs, cs, x, lr, mu)
 }
+
+// pathSumsAVX2Asm is pathSumsGeneric's loop (the caller has checked the
+// operands and that there is at least one row): pathSGDColsAVX2Asm's sums
+// in its order, without the update, each line of w prefetched for
+// reading.
+//
+//	for r := range y {
+//		var s float64
+//		for c := range x {
+//			f := float64(w[r*ld+c]); q := f * f
+//			s += q * x[c]
+//			z[c] += float64(q * u[r])
+//		}
+//		y[r] = s
+//	}
+//
+//go:noescape
+func pathSumsAVX2Asm(y, z []float64, w []float32, ld int, x, u []float64)
+
+func pathSumsAVX2(y, z []float64, w []float32, ld int, x, u []float64) {
+	checkPathSums(y, z, w, ld, x, u)
+	if len(y) == 0 {
+		return
+	}
+	pathSumsAVX2Asm(y, z, w, ld, x, u)
+}

@@ -644,3 +644,73 @@ next:
 	JNZ  row
 	VZEROUPPER
 	RET
+
+// func pathSumsAVX2Asm(y, z []float64, w []float32, ld int, x, u []float64)
+// pathSGDColsAVX2Asm without the update: the same sums in the same order.
+TEXT ·pathSumsAVX2Asm(SB), NOSPLIT, $0-128
+	MOVQ y_base+0(FP), BX
+	MOVQ y_len+8(FP), R12
+	MOVQ z_base+24(FP), R14
+	MOVQ w_base+48(FP), DI
+	MOVQ ld+72(FP), DX
+	SHLQ $2, DX
+	MOVQ x_base+80(FP), R11
+	MOVQ x_len+88(FP), R13
+	MOVQ u_base+104(FP), R15
+
+sumsrow:
+	VBROADCASTSD (R15), Y12
+	ZEROACC4
+	MOVQ R13, CX
+	ANDQ $-16, CX
+	XORQ AX, AX
+	CMPQ AX, CX
+	JAE  sumstail8
+
+sumsloop16:
+	PREFETCHT0 PFDIST(DI)(AX*4)
+	LOADW8(0, Y2)
+	LOADW8(32, Y3)
+	SQW16
+	ZCOL4(0, Y4)
+	ZCOL4(32, Y5)
+	ZCOL4(64, Y6)
+	ZCOL4(96, Y7)
+	ADDQ $16, AX
+	CMPQ AX, CX
+	JB   sumsloop16
+
+sumstail8:
+	MOVQ R13, CX
+	ANDQ $-8, CX
+	CMPQ AX, CX
+	JAE  sumstail1
+	SQ4(0, Y4, Y8)
+	SQ4(16, Y5, Y9)
+	ZCOL4(0, Y4)
+	ZCOL4(32, Y5)
+	ADDQ $8, AX
+
+sumstail1:
+	VXORPD X12, X12, X12
+	CMPQ   AX, R13
+	JAE    sumsreduce
+
+sumsloop1:
+	VCVTSS2SD   (DI)(AX*4), X4, X4
+	VMULSD      X4, X4, X4
+	VFMADD231SD (R11)(AX*8), X4, X12
+	ZCOL1
+	INCQ        AX
+	CMPQ        AX, R13
+	JB          sumsloop1
+
+sumsreduce:
+	REDUCE
+	ADDQ $8, BX
+	ADDQ $8, R15
+	ADDQ DX, DI
+	DECQ R12
+	JNZ  sumsrow
+	VZEROUPPER
+	RET

@@ -88,3 +88,24 @@ func pathSGDMomentumNEON(y, z []float64, w, g, v []float32, ld int, rs, cs []flo
 	}
 	pathSGDMomentumNEONAsm(y, w, g, v, ld, rs, cs, x, lr, mu)
 }
+
+// pathSumsNEONAsm is pathSumsGeneric's loop without the checks:
+// pathSGDColsNEONAsm's sums in its order, without the update.
+//
+//	for r := range y {
+//		var s float64
+//		for c := range x {
+//			f := float64(w[r*ld+c]); q := f * f
+//			s += q * x[c]
+//			z[c] += float64(q * u[r])
+//		}
+//		y[r] = s
+//	}
+//
+//go:noescape
+func pathSumsNEONAsm(y, z []float64, w []float32, ld int, x, u []float64)
+
+func pathSumsNEON(y, z []float64, w []float32, ld int, x, u []float64) {
+	checkPathSums(y, z, w, ld, x, u)
+	pathSumsNEONAsm(y, z, w, ld, x, u)
+}

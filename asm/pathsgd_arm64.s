@@ -725,3 +725,110 @@ reduce:
 
 done:
 	RET
+
+// func pathSumsNEONAsm(y, z []float64, w []float32, ld int, x, u []float64)
+TEXT ·pathSumsNEONAsm(SB), NOSPLIT, $0-128
+	MOVD y_base+0(FP), R0
+	MOVD y_len+8(FP), R1
+	MOVD z_base+24(FP), R23
+	MOVD w_base+48(FP), R2
+	MOVD ld+72(FP), R5
+	LSL $2, R5, R5
+	MOVD x_base+80(FP), R9
+	MOVD x_len+88(FP), R8
+	MOVD u_base+104(FP), R24
+	LSR $3, R8, R19
+	AND $7, R8, R20
+	LSR $2, R20, R21
+	AND $3, R8, R22
+
+row:
+	CBZ R1, done
+	MOVD R2, R10
+	MOVD R9, R14
+	FMOVD.P 8(R24), F31
+	VDUP V31.D[0], V31.D2
+	MOVD R23, R25
+	VEOR V16.B16, V16.B16, V16.B16
+	VEOR V17.B16, V17.B16, V17.B16
+	VEOR V18.B16, V18.B16, V18.B16
+	VEOR V19.B16, V19.B16, V19.B16
+	VEOR V24.B16, V24.B16, V24.B16
+	MOVD R19, R15
+	CBZ R15, blk4
+
+loop8:
+	VLD1.P 32(R10), [V0.S4, V1.S4]
+	VLD1.P 64(R14), [V6.D2, V7.D2, V8.D2, V9.D2]
+	WORD $0x0E61780A // fcvtl v10.2d, v0.2s
+	WORD $0x4E61780B // fcvtl2 v11.2d, v0.4s
+	WORD $0x0E61782C // fcvtl v12.2d, v1.2s
+	WORD $0x4E61782D // fcvtl2 v13.2d, v1.4s
+	WORD $0x6E6ADD4A // fmul v10.2d, v10.2d, v10.2d
+	WORD $0x6E6BDD6B // fmul v11.2d, v11.2d, v11.2d
+	WORD $0x6E6CDD8C // fmul v12.2d, v12.2d, v12.2d
+	WORD $0x6E6DDDAD // fmul v13.2d, v13.2d, v13.2d
+	VFMLA V10.D2, V6.D2, V16.D2
+	VFMLA V11.D2, V7.D2, V17.D2
+	VFMLA V12.D2, V8.D2, V18.D2
+	VFMLA V13.D2, V9.D2, V19.D2
+	VLD1 (R25), [V6.D2, V7.D2, V8.D2, V9.D2]
+	WORD $0x6E7FDD4A // fmul v10.2d, v10.2d, v31.2d
+	WORD $0x6E7FDD6B // fmul v11.2d, v11.2d, v31.2d
+	WORD $0x6E7FDD8C // fmul v12.2d, v12.2d, v31.2d
+	WORD $0x6E7FDDAD // fmul v13.2d, v13.2d, v31.2d
+	WORD $0x4E6AD4C6 // fadd v6.2d, v6.2d, v10.2d
+	WORD $0x4E6BD4E7 // fadd v7.2d, v7.2d, v11.2d
+	WORD $0x4E6CD508 // fadd v8.2d, v8.2d, v12.2d
+	WORD $0x4E6DD529 // fadd v9.2d, v9.2d, v13.2d
+	VST1.P [V6.D2, V7.D2, V8.D2, V9.D2], 64(R25)
+	SUBS $1, R15, R15
+	BNE loop8
+
+blk4:
+	CBZ R21, tail
+	VLD1.P 16(R10), [V0.S4]
+	VLD1.P 32(R14), [V6.D2, V7.D2]
+	WORD $0x0E61780A // fcvtl v10.2d, v0.2s
+	WORD $0x4E61780B // fcvtl2 v11.2d, v0.4s
+	WORD $0x6E6ADD4A // fmul v10.2d, v10.2d, v10.2d
+	WORD $0x6E6BDD6B // fmul v11.2d, v11.2d, v11.2d
+	VFMLA V10.D2, V6.D2, V16.D2
+	VFMLA V11.D2, V7.D2, V17.D2
+	VLD1 (R25), [V6.D2, V7.D2]
+	WORD $0x6E7FDD4A // fmul v10.2d, v10.2d, v31.2d
+	WORD $0x6E7FDD6B // fmul v11.2d, v11.2d, v31.2d
+	WORD $0x4E6AD4C6 // fadd v6.2d, v6.2d, v10.2d
+	WORD $0x4E6BD4E7 // fadd v7.2d, v7.2d, v11.2d
+	VST1.P [V6.D2, V7.D2], 32(R25)
+
+tail:
+	MOVD R22, R15
+	CBZ R15, reduce
+
+loop1:
+	FMOVS.P 4(R10), F0
+	FMOVD.P 8(R14), F6
+	FCVTSD F0, F10
+	FMULD F10, F10, F10
+	FMADDD F6, F24, F10, F24
+	FMULD F31, F10, F10
+	FMOVD (R25), F6
+	FADDD F10, F6, F6
+	FMOVD.P F6, 8(R25)
+	SUBS $1, R15, R15
+	BNE loop1
+
+reduce:
+	WORD $0x4E71D610 // fadd v16.2d, v16.2d, v17.2d
+	WORD $0x4E73D652 // fadd v18.2d, v18.2d, v19.2d
+	WORD $0x4E72D610 // fadd v16.2d, v16.2d, v18.2d
+	WORD $0x7E70DA10 // faddp d16, v16.2d
+	FADDD F24, F16, F16
+	FMOVD.P F16, 8(R0)
+	ADD R5, R2, R2
+	SUB $1, R1, R1
+	B row
+
+done:
+	RET

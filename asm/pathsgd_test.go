@@ -200,6 +200,40 @@ func TestPathSGDKernel(t *testing.T) {
 	})
 }
 
+// TestPathSums checks the sums without the update: w and the other
+// operands untouched, z the generic loop's bits (and so PathSGD's column
+// sums with the same operands), y within the summation bound of a
+// compensated reference (summed in another order than PathSGD's on
+// AVX-512).
+func TestPathSums(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, impl *Impl) {
+		for si, sh := range pathSGDShapes {
+			for _, pad := range []int{0, 3} {
+				for _, special := range []bool{false, true} {
+					seed := uint64(7000 + 10*si + pad)
+					if special {
+						seed += 5
+					}
+					what := fmt.Sprintf("PathSums %dx%d ld+%d special=%v", sh[0], sh[1], pad, special)
+					c := newPathSGDCase(sh[0], sh[1], pad, seed, special, true, false)
+					w0 := append([]float32(nil), c.w...)
+					pathSumsGeneric(c.wantY, c.wantZ, c.wantW, c.ld, c.x, c.u)
+					impl.PathSums(c.y, c.z, c.w, c.ld, c.x, c.u)
+					c.check(t, what, false, w0)
+					// The update kernel's column sums, bit for bit.
+					d := newPathSGDCase(sh[0], sh[1], pad, seed, special, true, false)
+					impl.PathSGD(d.y, d.z, d.w, d.g, d.ld, d.rs, d.cs, d.x, d.u)
+					for j := range c.z {
+						if math.Float64bits(c.z[j]) != math.Float64bits(d.z[j]) && !(math.IsNaN(c.z[j]) && math.IsNaN(d.z[j])) {
+							t.Fatalf("%s: z[%d] = %g, PathSGD's %g", what, j, c.z[j], d.z[j])
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
 // TestPathSGDRounding pins the reference's rounding: each product is
 // rounded to float32 before the next operation, so a fused multiply-add
 // anywhere would change these bits.
@@ -238,22 +272,27 @@ func TestPathSGDPanics(t *testing.T) {
 			want string
 			f    func()
 		}{
-			"y length":  {errLength, func() { impl.PathSGD(d(1), nil, s(6), s(6), 3, s(2), s(3), d(3), nil) }},
-			"x length":  {errLength, func() { impl.PathSGD(d(2), nil, s(6), s(6), 3, s(2), s(3), d(2), nil) }},
-			"z length":  {errLength, func() { impl.PathSGD(d(2), d(2), s(6), s(6), 3, s(2), s(3), d(3), d(2)) }},
-			"u length":  {errLength, func() { impl.PathSGD(d(2), d(3), s(6), s(6), 3, s(2), s(3), d(3), d(1)) }},
-			"u alone":   {errLength, func() { impl.PathSGD(d(2), nil, s(6), s(6), 3, s(2), s(3), d(3), d(2)) }},
-			"z alone":   {errLength, func() { impl.PathSGDMomentum(d(2), d(3), s(6), s(6), s(6), 3, s(2), s(3), d(3), nil, 1, 0) }},
-			"nil y, z":  {errLength, func() { impl.PathSGD(nil, d(3), s(6), s(6), 3, s(2), s(3), nil, d(2)) }},
-			"nil y, u":  {errLength, func() { impl.PathSGDMomentum(nil, nil, s(6), s(6), s(6), 3, s(2), s(3), nil, d(2), 1, 0) }},
-			"nil y, ld": {errLdw, func() { impl.PathSGD(nil, nil, s(6), s(6), 2, s(2), s(3), nil, nil) }},
-			"nil y, w":  {errShortW, func() { impl.PathSGD(nil, nil, s(5), s(6), 3, s(2), s(3), nil, nil) }},
-			"nil y, v":  {errShortV, func() { impl.PathSGDMomentum(nil, nil, s(6), s(6), s(5), 3, s(2), s(3), nil, nil, 1, 0) }},
-			"small ld":  {errLdw, func() { impl.PathSGD(d(2), nil, s(6), s(6), 2, s(2), s(3), d(3), nil) }},
-			"short w":   {errShortW, func() { impl.PathSGD(d(2), d(3), s(5), s(6), 3, s(2), s(3), d(3), d(2)) }},
-			"short g":   {errShortG, func() { impl.PathSGD(d(2), nil, s(6), s(5), 3, s(2), s(3), d(3), nil) }},
-			"short v":   {errShortV, func() { impl.PathSGDMomentum(d(2), nil, s(6), s(6), s(5), 3, s(2), s(3), d(3), nil, 1, 0) }},
-			"ld padded": {errShortW, func() { impl.PathSGD(d(2), nil, s(6), s(7), 4, s(2), s(3), d(3), nil) }},
+			"y length":   {errLength, func() { impl.PathSGD(d(1), nil, s(6), s(6), 3, s(2), s(3), d(3), nil) }},
+			"x length":   {errLength, func() { impl.PathSGD(d(2), nil, s(6), s(6), 3, s(2), s(3), d(2), nil) }},
+			"z length":   {errLength, func() { impl.PathSGD(d(2), d(2), s(6), s(6), 3, s(2), s(3), d(3), d(2)) }},
+			"u length":   {errLength, func() { impl.PathSGD(d(2), d(3), s(6), s(6), 3, s(2), s(3), d(3), d(1)) }},
+			"u alone":    {errLength, func() { impl.PathSGD(d(2), nil, s(6), s(6), 3, s(2), s(3), d(3), d(2)) }},
+			"z alone":    {errLength, func() { impl.PathSGDMomentum(d(2), d(3), s(6), s(6), s(6), 3, s(2), s(3), d(3), nil, 1, 0) }},
+			"nil y, z":   {errLength, func() { impl.PathSGD(nil, d(3), s(6), s(6), 3, s(2), s(3), nil, d(2)) }},
+			"nil y, u":   {errLength, func() { impl.PathSGDMomentum(nil, nil, s(6), s(6), s(6), 3, s(2), s(3), nil, d(2), 1, 0) }},
+			"nil y, ld":  {errLdw, func() { impl.PathSGD(nil, nil, s(6), s(6), 2, s(2), s(3), nil, nil) }},
+			"nil y, w":   {errShortW, func() { impl.PathSGD(nil, nil, s(5), s(6), 3, s(2), s(3), nil, nil) }},
+			"nil y, v":   {errShortV, func() { impl.PathSGDMomentum(nil, nil, s(6), s(6), s(5), 3, s(2), s(3), nil, nil, 1, 0) }},
+			"small ld":   {errLdw, func() { impl.PathSGD(d(2), nil, s(6), s(6), 2, s(2), s(3), d(3), nil) }},
+			"short w":    {errShortW, func() { impl.PathSGD(d(2), d(3), s(5), s(6), 3, s(2), s(3), d(3), d(2)) }},
+			"short g":    {errShortG, func() { impl.PathSGD(d(2), nil, s(6), s(5), 3, s(2), s(3), d(3), nil) }},
+			"short v":    {errShortV, func() { impl.PathSGDMomentum(d(2), nil, s(6), s(6), s(5), 3, s(2), s(3), d(3), nil, 1, 0) }},
+			"ld padded":  {errShortW, func() { impl.PathSGD(d(2), nil, s(6), s(7), 4, s(2), s(3), d(3), nil) }},
+			"sums u":     {errLength, func() { impl.PathSums(d(2), d(3), s(6), 3, d(3), d(1)) }},
+			"sums z":     {errLength, func() { impl.PathSums(d(2), d(2), s(6), 3, d(3), d(2)) }},
+			"sums ld":    {errLdw, func() { impl.PathSums(d(2), d(3), s(6), 2, d(3), d(2)) }},
+			"sums w":     {errShortW, func() { impl.PathSums(d(2), d(3), s(6), 4, d(3), d(2)) }},
+			"sums nil z": {errLength, func() { impl.PathSums(d(2), nil, s(6), 3, d(3), d(2)) }},
 		} {
 			func() {
 				defer func() {

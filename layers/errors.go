@@ -7,6 +7,7 @@ import "errors"
 // configuration are reported as errors instead.
 const (
 	errSize         = "layers: layer size must be positive"
+	errScaledPlan   = "layers: ScaledSGD plan does not fit the network (factor or velocity lengths)"
 	errTooLarge     = "layers: layer beyond MaxFeatures or MaxParams"
 	errNoLayers     = "layers: network has no layers"
 	errChain        = "layers: layer input size differs from the previous layer's output size"

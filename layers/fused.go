@@ -209,16 +209,23 @@ func (t *restTask) RunPart(part, parts int) {
 // momentum and no weight decay (and FuseVelocity, the default), the
 // weight gradients of the Dense layers of at least 2 Mi weights are
 // computed into the velocity (see the comment at the top of velocity.go);
-// with FuseUpdates set, for SGD and AdaGrad, the weight updates are fused
+// for a ScaledSGD optimizer (Path-SGD), the large layers' steps ride in
+// their weight-gradient products the same way, within a product's rounding
+// of Gradient and Step (see the comment at the top of scaled.go); with
+// FuseUpdates set, for SGD and AdaGrad, the weight updates are fused
 // into the backward pass (see the comment at the top of fused.go). Either
-// way the parameters afterwards are those of Gradient and Step (bit for
-// bit, up to the sign of zeros where velocity.go says), but the fused
+// way but the ScaledSGD one the parameters afterwards are those of
+// Gradient and Step (bit for bit, up to the sign of zeros where
+// velocity.go says), but the fused
 // layers' DW then do not hold the weight gradients (DB and the other
 // parameters' gradients do). Otherwise it runs Gradient and Step. It
 // panics as Gradient and Step do.
 func (n *Network) TrainStep(x blas32.General, y []int, opt Optimizer) float64 {
 	if s, ok := opt.(*SGD); ok && !FuseUpdates && len(n.ddp) == 0 && velocityFusable(s) {
 		return n.velocityStep(x, y, s)
+	}
+	if s, ok := opt.(ScaledSGD); ok && FuseVelocity && len(n.ddp) == 0 {
+		return n.scaledStep(x, y, s)
 	}
 	e, ok := opt.(elementwiseOptimizer)
 	if !ok || !FuseUpdates || len(n.ddp) > 0 {
@@ -255,6 +262,7 @@ func (n *Network) unfuse() {
 	for _, d := range n.dense {
 		d.fused = nil
 		d.descend, d.vel = false, nil
+		d.rs, d.cs = nil, nil
 	}
 	n.fused.opt = nil
 }

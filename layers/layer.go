@@ -90,8 +90,14 @@ type Dense struct {
 	descend    bool
 	vel        []float32
 	mu, lr, wd float32
-	out        []float32 // outputs, capacity rows*Out
-	dx         []float32 // input gradient, capacity rows*In
+	// rs and cs, in a ScaledSGD step (scaled.go), scale the gradient's
+	// rows and columns; sx holds the scaled input, zero a vector of zeros
+	// for asm.ScaleShift.
+	rs, cs   []float32
+	sx, zero []float32
+	scale    scaleTask
+	out      []float32 // outputs, capacity rows*Out
+	dx       []float32 // input gradient, capacity rows*In
 }
 
 // NewDense returns a dense layer with in inputs and out outputs, zero

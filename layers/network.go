@@ -34,6 +34,7 @@ type Network struct {
 	fused       fusedStep
 	rest        restTask
 	velFused    []bool // TrainStep's velocity-fused weights, by param index
+	plan        []ScaledStep
 
 	rows    int       // batch rows the buffers hold
 	dlogits []float32 // gradient of the loss with respect to the logits

@@ -85,8 +85,9 @@ func velocityMin() int {
 
 // FuseVelocity switches the velocity-fused step of Network.TrainStep on
 // for SGD with momentum and no weight decay, and for plain SGD (with or
-// without weight decay; see the comment at the top of velocity.go): on by
-// default. Set it before training, not while a step runs.
+// without weight decay; see the comment at the top of velocity.go), and
+// for ScaledSGD optimizers (scaled.go): on by default. Set it before
+// training, not while a step runs.
 var FuseVelocity = true
 
 // velocityFusable reports whether TrainStep fuses o's step into the
@@ -149,12 +150,20 @@ func (n *Network) velocityStep(x blas32.General, y []int, o *SGD) float64 {
 // velocityGrad sets the layer's weight velocity V = mu*V + dyᵀx (its
 // velocity-fused backward pass) instead of DW, and steps W -= lr*V
 // (blas.Descent32: in the product's epilogue where the kernels allow).
+//
+// With row and column factors (rs, cs: a ScaledSGD step, scaled.go) the
+// gradient is that of the operands with their columns scaled: dy in place
+// (the backward pass is done with it), x into a copy.
 func (d *Dense) velocityGrad(dy blas32.General) {
+	x := d.x
+	if d.rs != nil {
+		x = d.scaleOperands(dy)
+	}
 	if d.vel == nil {
 		// Plain SGD: DW = dyᵀx, W -= lr*(DW + wd*W).
-		blas.Descent32(gblas.Trans, gblas.NoTrans, 1, dy, d.x, 0, d.DW, d.W, d.lr, d.wd)
+		blas.Descent32(gblas.Trans, gblas.NoTrans, 1, dy, x, 0, d.DW, d.W, d.lr, d.wd)
 		return
 	}
 	v := blas32.General{Rows: d.W.Rows, Cols: d.W.Cols, Stride: d.W.Cols, Data: d.vel}
-	blas.Descent32(gblas.Trans, gblas.NoTrans, 1, dy, d.x, d.mu, v, d.W, d.lr, d.wd)
+	blas.Descent32(gblas.Trans, gblas.NoTrans, 1, dy, x, d.mu, v, d.W, d.lr, d.wd)
 }

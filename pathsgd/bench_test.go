@@ -80,7 +80,7 @@ func netName(sizes []int) string {
 
 // benchSetup returns a balanced network, an optimizer with tiny steps (so
 // many iterations stay finite) and one batch, after one warm-up step.
-func benchSetup(b *testing.B, sizes []int, opt string) (*layers.Network, layers.Optimizer, blas32.General, []int) {
+func benchSetup(b testing.TB, sizes []int, opt string) (*layers.Network, layers.Optimizer, blas32.General, []int) {
 	mo := layers.MLPOptions{Seed: 1, MaxBatch: 100}
 	switch opt {
 	case "batchnorm":

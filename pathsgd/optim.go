@@ -110,6 +110,12 @@ type pathState struct {
 	// updated at or below the meeting layer.
 	colPart [][]float64
 	fwd     []float64 // row sums not needed below the meeting layer
+
+	// A fused step's factors per layer (PlanStep), kept for FinishStep
+	// with the step's schedule values.
+	lcs, lrs, lbc [][]float32
+	lr, mu        float32
+	momentum      bool
 }
 
 // prepare sizes the buffers for net (once) and panics if net's shape
@@ -137,6 +143,12 @@ func (s *pathState) prepare(net *layers.Network, momentum bool) []*layers.Dense 
 			s.colPart[c] = make([]float64, widest)
 		}
 		s.one[0] = 1
+		s.lcs, s.lrs, s.lbc = make([][]float32, d), make([][]float32, d), make([][]float32, d)
+		for i := range d {
+			s.lcs[i] = make([]float32, s.sizes[i])
+			s.lrs[i] = make([]float32, s.sizes[i+1])
+			s.lbc[i] = make([]float32, s.sizes[i+1])
+		}
 	} else {
 		if len(s.sizes) != d+1 || s.sizes[0] != dense[0].InSize() {
 			panic(errOptimNet)
@@ -358,6 +370,9 @@ type updateTask struct {
 	momentum bool
 	u        []float64
 	part     [][]float64
+	// sums computes y and the column sums alone (asm.PathSums): no g, v
+	// or factors, no update.
+	sums bool
 }
 
 // RunPart updates part part of parts of the layer's rows.
@@ -393,10 +408,18 @@ func (t *updateTask) update(lo, hi int, z, u []float64) {
 		return
 	}
 	ld := t.w.Stride
-	w, g := t.w.Data[lo*ld:], t.g[lo*ld:]
+	w := t.w.Data[lo*ld:]
+	var g []float32
+	if !t.sums {
+		g = t.g[lo*ld:]
+	}
 	var y []float64
 	if t.y != nil {
 		y = t.y[lo:hi]
+	}
+	if t.sums {
+		asm.PathSums(y, z, w, ld, t.x, u)
+		return
 	}
 	if t.momentum {
 		asm.PathSGDMomentum(y, z, w, g, t.v[lo*ld:], ld, t.rs[lo:hi], t.cs, t.x, u, t.lr, t.mu)

@@ -32,7 +32,98 @@ lanes, and goes through the same vector instructions.`)
 	genPathSGDKernel(f, true, true, true)
 	genPathSGDKernel(f, false, false, false)
 	genPathSGDKernel(f, true, false, false)
+	genPathSumsKernel(f)
 	return f
+}
+
+// genPathSumsKernel emits pathSumsNEONAsm: pathSGDColsNEONAsm's sums in its
+// order without the update (no g, cs or rs). Registers as in the update
+// kernels: R0 y, R1 rows left, R2 w row, R5 row stride in bytes, R8 cols,
+// R9 x, R23 z, R24 &u[r]; in a row R10 w, R14 x and R25 z column pointers,
+// R15 the counter.
+func genPathSumsKernel(f *asmFile) {
+	f.text("pathSumsNEONAsm", 128, `
+func pathSumsNEONAsm(y, z []float64, w []float32, ld int, x, u []float64)`)
+	f.in("MOVD y_base+0(FP), R0")
+	f.in("MOVD y_len+8(FP), R1")
+	f.in("MOVD z_base+24(FP), R23")
+	f.in("MOVD w_base+48(FP), R2")
+	f.in("MOVD ld+72(FP), R5")
+	f.in("LSL $2, R5, R5")
+	f.in("MOVD x_base+80(FP), R9")
+	f.in("MOVD x_len+88(FP), R8")
+	f.in("MOVD u_base+104(FP), R24")
+	f.in("LSR $3, R8, R19")
+	f.in("AND $7, R8, R20")
+	f.in("LSR $2, R20, R21")
+	f.in("AND $3, R8, R22")
+	// sums: as rowSums and colSums in genPathSGDKernel, on n float32x4
+	// registers of w (V0, V1).
+	sums := func(n int) {
+		for q := 0; q < n; q++ {
+			f.w(fcvtl(10+2*q, q), fcvtl2(11+2*q, q))
+		}
+		for t := 0; t < 2*n; t++ {
+			f.w(fmul(d2, 10+t, 10+t, 10+t))
+		}
+		for t := 0; t < 2*n; t++ {
+			f.in("VFMLA V%d.D2, V%d.D2, V%d.D2", 10+t, 6+t, 16+t)
+		}
+		f.in("VLD1 (R25), %s", vlist(6, 2*n, d2))
+		for t := 0; t < 2*n; t++ {
+			f.w(fmul(d2, 10+t, 10+t, 31))
+		}
+		for t := 0; t < 2*n; t++ {
+			f.w(fadd(d2, 6+t, 6+t, 10+t))
+		}
+		f.in("VST1.P %s, %d(R25)", vlist(6, 2*n, d2), 32*n)
+	}
+	f.label("row")
+	f.in("CBZ R1, done")
+	f.in("MOVD R2, R10")
+	f.in("MOVD R9, R14")
+	f.in("FMOVD.P 8(R24), F31")
+	f.in("VDUP V31.D[0], V31.D2")
+	f.in("MOVD R23, R25")
+	f.zero(16, 4)
+	f.zero(24, 1)
+	f.in("MOVD R19, R15")
+	f.in("CBZ R15, blk4")
+	f.label("loop8")
+	f.in("VLD1.P 32(R10), %s", vlist(0, 2, s4))
+	f.in("VLD1.P 64(R14), %s", vlist(6, 4, d2))
+	sums(2)
+	f.in("SUBS $1, R15, R15")
+	f.in("BNE loop8")
+	f.label("blk4")
+	f.in("CBZ R21, tail")
+	f.in("VLD1.P 16(R10), %s", vlist(0, 1, s4))
+	f.in("VLD1.P 32(R14), %s", vlist(6, 2, d2))
+	sums(1)
+	f.label("tail")
+	f.in("MOVD R22, R15")
+	f.in("CBZ R15, reduce")
+	f.label("loop1")
+	f.in("FMOVS.P 4(R10), F0")
+	f.in("FMOVD.P 8(R14), F6")
+	f.in("FCVTSD F0, F10")
+	f.in("FMULD F10, F10, F10")
+	f.in("FMADDD F6, F24, F10, F24")
+	f.in("FMULD F31, F10, F10")
+	f.in("FMOVD (R25), F6")
+	f.in("FADDD F10, F6, F6")
+	f.in("FMOVD.P F6, 8(R25)")
+	f.in("SUBS $1, R15, R15")
+	f.in("BNE loop1")
+	f.label("reduce")
+	f.w(fadd(d2, 16, 16, 17), fadd(d2, 18, 18, 19), fadd(d2, 16, 16, 18), faddpScalar(d2, 16, 16))
+	f.in("FADDD F24, F16, F16")
+	f.in("FMOVD.P F16, 8(R0)")
+	f.in("ADD R5, R2, R2")
+	f.in("SUB $1, R1, R1")
+	f.in("B row")
+	f.label("done")
+	f.in("RET")
 }
 
 // genPathSGDKernel emits one kernel: with momentum or without, with the
