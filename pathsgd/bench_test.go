@@ -19,9 +19,11 @@ import (
 // DDP-SGD, SGD on a network with batch normalization or DDP-Normalization)
 // on two networks of the same shape in one loop (so that load from other
 // processes hits both alike) and reports each one's mean step time and
-// their ratio. Both run Network.TrainStep, as layers.Train does: SGD with
-// momentum there computes its large layers' weight gradients into the
-// velocity (layers.FuseVelocity), the other methods run Gradient and Step.
+// their ratio. Both run Network.TrainStep, as layers.Train does: SGD
+// takes its large layers' steps in their weight-gradient products
+// (layers.FuseVelocity), Path-SGD with momentum too where its largest
+// layer is beyond the cache (PathSGD.PlanStep), the other methods run
+// Gradient and Step.
 func BenchmarkStep(b *testing.B) {
 	for _, sizes := range [][]int{{784, 1000, 1000, 10}, {784, 4000, 4000, 10}} {
 		for _, opt := range []string{"sgd", "sgd-momentum", "adagrad", "pathsgd", "pathsgd-momentum", "ddpsgd-0.5"} {

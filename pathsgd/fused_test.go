@@ -10,10 +10,11 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 )
 
-// fusedSizes are networks whose first layer is large enough for TrainStep
-// to fuse its Path-SGD step (512 Ki weights with momentum on the AVX2 and
-// AVX-512 kernels, 2 Mi without or elsewhere), with the meeting layer
-// first or second.
+// fusedSizes are networks with a layer large enough for TrainStep to fuse
+// its Path-SGD step (512 Ki weights with momentum on the AVX2 and AVX-512
+// kernels, 2 Mi without or elsewhere), the meeting layer first or second.
+// PlanStep declines them unless the tests lower fuseMinBytes (noFuseMin).
+
 func fusedSizes(momentum bool) [][]int {
 	if momentum {
 		return [][]int{{784, 700, 10}, {64, 700, 800, 10}}
@@ -29,6 +30,14 @@ type plainFused struct{ *PathSGD }
 func (o plainFused) PlanStep(net *layers.Network, plan []layers.ScaledStep) bool {
 	o.st.plan(net, o.LR(o.epoch), 0, false, plan)
 	return true
+}
+
+// noFuseMin lowers PlanStep's cache bar so that the test networks fuse;
+// call the returned function to restore it.
+func noFuseMin() func() {
+	old := fuseMinBytes
+	fuseMinBytes = 0
+	return func() { fuseMinBytes = old }
 }
 
 // params returns a copy of every parameter of net.
@@ -51,6 +60,7 @@ func params(net *layers.Network) [][]float32 {
 // the path norm the plan computed is Step's. Then both run five more
 // steps, each its own way, and their logits stay within 1e-4.
 func TestTrainStepFused(t *testing.T) {
+	defer noFuseMin()()
 	forEachImpl(t, func(t *testing.T) {
 		for _, momentum := range []bool{false, true} {
 			for _, sizes := range fusedSizes(momentum) {
@@ -124,13 +134,28 @@ func TestTrainStepFused(t *testing.T) {
 	})
 }
 
-// TestTrainStepPlain checks that TrainStep runs Gradient and Step for
-// Path-SGD without momentum (PlanStep declines): the same bits.
-func TestTrainStepPlain(t *testing.T) {
+// TestTrainStepDeclined checks that TrainStep runs Gradient and Step where
+// PlanStep declines: without momentum, and with momentum when the largest
+// layer is below the cache bar: the same bits.
+func TestTrainStepDeclined(t *testing.T) {
+	for _, momentum := range []bool{false, true} {
+		testDeclined(t, momentum)
+	}
+}
+
+func testDeclined(t *testing.T, momentum bool) {
 	sizes := fusedSizes(true)[0]
+	if momentum {
+		old := fuseMinBytes
+		fuseMinBytes = 4*sizes[0]*sizes[1] + 1
+		defer func() { fuseMinBytes = old }()
+	}
 	a := newNet(t, sizes, 61, true, 0)
 	b := a.Clone()
 	oa, ob := &PathSGD{LR: layers.Constant(0.01)}, &PathSGD{LR: layers.Constant(0.01)}
+	if momentum {
+		oa.Momentum, ob.Momentum = layers.Constant(0.9), layers.Constant(0.9)
+	}
 	r := newRand(62)
 	for range 3 {
 		x, y := randMatrix(r, 16, sizes[0]), randLabels(r, 16, 10)
@@ -142,7 +167,7 @@ func TestTrainStepPlain(t *testing.T) {
 	for i := range pa {
 		for j := range pa[i] {
 			if math.Float32bits(pa[i][j]) != math.Float32bits(pb[i][j]) {
-				t.Fatalf("parameter %d[%d] = %g, Gradient and Step's %g", i, j, pa[i][j], pb[i][j])
+				t.Fatalf("momentum=%v: parameter %d[%d] = %g, Gradient and Step's %g", momentum, i, j, pa[i][j], pb[i][j])
 			}
 		}
 	}
@@ -152,6 +177,7 @@ func TestTrainStepPlain(t *testing.T) {
 // one, two and three threads (the products' sums do not depend on the
 // thread count, nor do the dynamic program's chunks).
 func TestTrainStepFusedThreads(t *testing.T) {
+	defer noFuseMin()()
 	sizes := fusedSizes(true)[1]
 	var ref [][]float32
 	for _, threads := range []int{1, 2, 3} {
@@ -185,6 +211,7 @@ func TestTrainStepFusedThreads(t *testing.T) {
 // float32 tolerance of TestPathSGDInvariance32 (SGD's trajectories move
 // apart by orders of magnitude more there).
 func TestTrainStepFusedInvariance(t *testing.T) {
+	defer noFuseMin()()
 	if testing.Short() {
 		t.Skip("20 steps of a 784-700-800-10 network")
 	}
@@ -211,6 +238,7 @@ func TestTrainStepFusedInvariance(t *testing.T) {
 // TestTrainStepFusedAllocs: after the first step the fused step allocates
 // nothing.
 func TestTrainStepFusedAllocs(t *testing.T) {
+	defer noFuseMin()()
 	sizes := fusedSizes(true)[1]
 	net := newNet(t, sizes, 71, true, 0)
 	opt := &PathSGD{LR: layers.Constant(1e-3), Momentum: layers.Constant(0.9)}
