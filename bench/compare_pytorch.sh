@@ -28,10 +28,14 @@ out=${OUT_DIR:-/tmp/fastpath-pytorch}
 . bench/torch_python.sh
 mkdir -p "$out"
 go build -o "$out/fastpath" ./cmd/fastpath
+# shellcheck source=bench/core_check.sh
+. bench/core_check.sh
 : >"$out/fastpath.csv"
 : >"$out/pytorch.txt"
+: >"$out/probe.txt"
 for t in "${threads[@]}"; do
   echo "=== threads=$t $(date -u +%FT%TZ)"
+  probe_cores "$out/fastpath" "$t" "$out/probe.txt"
   "$out/fastpath" bench -train -threads "$t" -samples "$samples" -nets "$nets" -csv "$out/fastpath-$t.csv" 2>/dev/null
   tail -n +2 "$out/fastpath-$t.csv" >>"$out/fastpath.csv"
   "$py" bench/pytorch_mlp.py --threads "$t" --samples "$samples" --nets "$nets" | tee -a "$out/pytorch.txt"
@@ -50,3 +54,4 @@ awk -F, 'NR == FNR { fp[$1 "," $3] = $4; next }
         p[1], p[2], fp[k], best[k], cfg[k], fp[k] / best[k]
     }
   }' "$out/fastpath.csv" FS=' ' "$out/pytorch.txt" | sort
+warn_withheld "$out/probe.txt"

@@ -32,12 +32,16 @@ if [ "${PYTORCH:-0}" = 1 ]; then
   . bench/torch_python.sh
 fi
 go test -c -o "$out/rnn.test" ./rnn
+go build -o "$out/fastpath" ./cmd/fastpath
+# shellcheck source=bench/core_check.sh
+. bench/core_check.sh
 shapes="100:16 100:32 100:64 100:128 250:16 500:16 1000:16 1000:128"
 log="$out/compare-rnn.log"
 : >"$log"
 for r in $(seq "$rounds"); do
   for t in "${threads[@]}"; do
     echo "=== round=$r threads=$t $(date -u +%FT%TZ)" | tee -a "$log"
+    probe_cores "$out/fastpath" "$t" "$log"
     GOMAXPROCS=$t "$out/rnn.test" -test.run XXX -test.bench 'Gradient/' -test.benchtime 10x |
       grep '^Benchmark' | sed "s/^/fastpath threads=$t /" | tee -a "$log"
     args=""
@@ -87,3 +91,4 @@ awk "$(cat bench/median.awk)"'
     }
     if (pt) print "* PyTorch: the lowest ms over rounds and both threading configurations"
   }' "$log" | { read -r head; echo "$head"; sort -k3,3n -k1,1n -k2,2n; }
+warn_withheld "$log"

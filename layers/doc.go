@@ -78,7 +78,7 @@
 //
 // # Fused updates
 //
-// Network.TrainStep is Gradient followed by Step, with two fused forms.
+// Network.TrainStep is Gradient followed by Step, with fused forms.
 // For SGD with momentum and no weight decay (FuseVelocity, on by default)
 // the weight gradients of the Dense layers of at least 512 Ki weights
 // are computed into the velocity itself (V = mu*V + dZᵀX on the GEMM's
@@ -87,13 +87,18 @@
 // have one; in a pass after the product elsewhere): V and W are each read
 // and written once (784-4000-4000-10 at batch 100: about 7% less time
 // per step than Gradient and Step on two threads). Plain SGD steps W in
-// the product that stores DW the same way. With
+// the product that stores DW the same way. An optimizer whose weight step
+// is SGD's on the gradient scaled by a rank-one factor fixed before the
+// backward pass (ScaledSGD: package pathsgd's Path-SGD with momentum) takes
+// it in the same products, their operands' columns scaled (within a
+// float32 product's rounding of the unfused step; see scaled.go). With
 // FuseUpdates set (off by default: not faster on Zen 5), SGD's and
 // AdaGrad's weight updates are applied to blocks of each weight gradient
 // that stay in the L2 cache. Either way the parameters are those of the
 // unfused step (bit for bit, up to the sign of zeros and, for the
 // velocity, while the batch is one depth block of the product: see
-// velocity.go) and the fused layers' DW is not filled. Train uses
+// velocity.go; ScaledSGD's within rounding) and the fused layers' DW is
+// not filled. Train uses
 // TrainStep.
 //
 // # Allocation
