@@ -49,28 +49,3 @@ func pathMTVAVX512(y []float64, w []float32, ldw int, x []float64) {
 	checkPath(len(x), len(y), len(w), ldw)
 	pathMTVAVX512Asm(y, w, ldw, x, pathPrefetch(ldw))
 }
-
-// pathSumsAVX512Asm is pathSumsGeneric's loop (the caller has checked the
-// operands), four rows at a time: each 16-column stretch of z stays in
-// registers while the four rows add their products to it in row order (so
-// z is the reference's bits), and each row's lines are prefetched pf bytes
-// ahead into L2. The row sums y are accumulated in sixteen lanes per row
-// and reduced at the end.
-//
-//	for r := range y {
-//		var s float64
-//		for c := range x {
-//			f := float64(w[r*ld+c]); q := f * f
-//			s += q * x[c]
-//			z[c] += float64(q * u[r])
-//		}
-//		y[r] = s
-//	}
-//
-//go:noescape
-func pathSumsAVX512Asm(y, z []float64, w []float32, ld int, x, u []float64, pf int)
-
-func pathSumsAVX512(y, z []float64, w []float32, ld int, x, u []float64) {
-	checkPathSums(y, z, w, ld, x, u)
-	pathSumsAVX512Asm(y, z, w, ld, x, u, pathPrefetch(ld))
-}
