@@ -42,8 +42,8 @@ type Impl struct {
 	SMRAlt   int
 	SgemmAlt func(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags)
 	// SgemmScaleC reports whether Sgemm and SgemmAlt take the ScaleC flag
-	// (the AVX2 and AVX-512 kernels); package blas scales C in a separate pass
-	// before accumulating where they do not.
+	// (the AVX2, AVX-512 and NEON kernels); package blas scales C in a
+	// separate pass before accumulating where they do not.
 	SgemmScaleC bool
 	// SgemmDescend is the SMR x SNR float32 micro-kernel followed by the
 	// plain SGD step on a tile of W with the result as the gradient

@@ -5,7 +5,9 @@
 #include "textflag.h"
 
 // GEMM micro-kernels: see sgemmMicroRef for the computation and the packed
-// layout. sgemmNEONAsm is 8x12 float32, dgemmNEONAsm is 8x6 float64.
+// layout. sgemmNEONAsm is 8x12 float32, dgemmNEONAsm is 8x6 float64, and
+// sgemmDescendNEONAsm is sgemmNEONAsm followed by the SGD step on a tile of W
+// (sgemmDescendRef).
 
 // func sgemmNEONAsm(k int, a, b, c []float32, ldc int, bias []float32, flags GemmFlags)
 // 8x12 tile: accumulators V8-V31 (row i of C in V8+3*i ...), A in V0-V1, B in V2-V4.
@@ -192,6 +194,76 @@ epilogue:
 	// Accumulate (flags bit 0): add C; otherwise C is never read.
 	TBZ $0, R6, addbias
 	MOVD R3, R8
+	// ScaleC (flags bit 3): add float32(beta*C), beta = bias[0].
+	TBZ $3, R6, addc
+	FMOVS (R5), F7
+	VDUP V7.S[0], V7.S4
+	VLD1 (R8), [V0.S4, V1.S4, V2.S4]
+	WORD $0x6E27DC00 // fmul v0.4s, v0.4s, v7.4s
+	WORD $0x6E27DC21 // fmul v1.4s, v1.4s, v7.4s
+	WORD $0x6E27DC42 // fmul v2.4s, v2.4s, v7.4s
+	WORD $0x4E20D508 // fadd v8.4s, v8.4s, v0.4s
+	WORD $0x4E21D529 // fadd v9.4s, v9.4s, v1.4s
+	WORD $0x4E22D54A // fadd v10.4s, v10.4s, v2.4s
+	ADD R4, R8, R8
+	VLD1 (R8), [V0.S4, V1.S4, V2.S4]
+	WORD $0x6E27DC00 // fmul v0.4s, v0.4s, v7.4s
+	WORD $0x6E27DC21 // fmul v1.4s, v1.4s, v7.4s
+	WORD $0x6E27DC42 // fmul v2.4s, v2.4s, v7.4s
+	WORD $0x4E20D56B // fadd v11.4s, v11.4s, v0.4s
+	WORD $0x4E21D58C // fadd v12.4s, v12.4s, v1.4s
+	WORD $0x4E22D5AD // fadd v13.4s, v13.4s, v2.4s
+	ADD R4, R8, R8
+	VLD1 (R8), [V0.S4, V1.S4, V2.S4]
+	WORD $0x6E27DC00 // fmul v0.4s, v0.4s, v7.4s
+	WORD $0x6E27DC21 // fmul v1.4s, v1.4s, v7.4s
+	WORD $0x6E27DC42 // fmul v2.4s, v2.4s, v7.4s
+	WORD $0x4E20D5CE // fadd v14.4s, v14.4s, v0.4s
+	WORD $0x4E21D5EF // fadd v15.4s, v15.4s, v1.4s
+	WORD $0x4E22D610 // fadd v16.4s, v16.4s, v2.4s
+	ADD R4, R8, R8
+	VLD1 (R8), [V0.S4, V1.S4, V2.S4]
+	WORD $0x6E27DC00 // fmul v0.4s, v0.4s, v7.4s
+	WORD $0x6E27DC21 // fmul v1.4s, v1.4s, v7.4s
+	WORD $0x6E27DC42 // fmul v2.4s, v2.4s, v7.4s
+	WORD $0x4E20D631 // fadd v17.4s, v17.4s, v0.4s
+	WORD $0x4E21D652 // fadd v18.4s, v18.4s, v1.4s
+	WORD $0x4E22D673 // fadd v19.4s, v19.4s, v2.4s
+	ADD R4, R8, R8
+	VLD1 (R8), [V0.S4, V1.S4, V2.S4]
+	WORD $0x6E27DC00 // fmul v0.4s, v0.4s, v7.4s
+	WORD $0x6E27DC21 // fmul v1.4s, v1.4s, v7.4s
+	WORD $0x6E27DC42 // fmul v2.4s, v2.4s, v7.4s
+	WORD $0x4E20D694 // fadd v20.4s, v20.4s, v0.4s
+	WORD $0x4E21D6B5 // fadd v21.4s, v21.4s, v1.4s
+	WORD $0x4E22D6D6 // fadd v22.4s, v22.4s, v2.4s
+	ADD R4, R8, R8
+	VLD1 (R8), [V0.S4, V1.S4, V2.S4]
+	WORD $0x6E27DC00 // fmul v0.4s, v0.4s, v7.4s
+	WORD $0x6E27DC21 // fmul v1.4s, v1.4s, v7.4s
+	WORD $0x6E27DC42 // fmul v2.4s, v2.4s, v7.4s
+	WORD $0x4E20D6F7 // fadd v23.4s, v23.4s, v0.4s
+	WORD $0x4E21D718 // fadd v24.4s, v24.4s, v1.4s
+	WORD $0x4E22D739 // fadd v25.4s, v25.4s, v2.4s
+	ADD R4, R8, R8
+	VLD1 (R8), [V0.S4, V1.S4, V2.S4]
+	WORD $0x6E27DC00 // fmul v0.4s, v0.4s, v7.4s
+	WORD $0x6E27DC21 // fmul v1.4s, v1.4s, v7.4s
+	WORD $0x6E27DC42 // fmul v2.4s, v2.4s, v7.4s
+	WORD $0x4E20D75A // fadd v26.4s, v26.4s, v0.4s
+	WORD $0x4E21D77B // fadd v27.4s, v27.4s, v1.4s
+	WORD $0x4E22D79C // fadd v28.4s, v28.4s, v2.4s
+	ADD R4, R8, R8
+	VLD1 (R8), [V0.S4, V1.S4, V2.S4]
+	WORD $0x6E27DC00 // fmul v0.4s, v0.4s, v7.4s
+	WORD $0x6E27DC21 // fmul v1.4s, v1.4s, v7.4s
+	WORD $0x6E27DC42 // fmul v2.4s, v2.4s, v7.4s
+	WORD $0x4E20D7BD // fadd v29.4s, v29.4s, v0.4s
+	WORD $0x4E21D7DE // fadd v30.4s, v30.4s, v1.4s
+	WORD $0x4E22D7FF // fadd v31.4s, v31.4s, v2.4s
+	B addbias
+
+addc:
 	VLD1 (R8), [V0.S4, V1.S4, V2.S4]
 	WORD $0x4E20D508 // fadd v8.4s, v8.4s, v0.4s
 	WORD $0x4E21D529 // fadd v9.4s, v9.4s, v1.4s
@@ -609,4 +681,442 @@ storec:
 	VST1 [V26.D2, V27.D2, V28.D2], (R3)
 	ADD R4, R3, R3
 	VST1 [V29.D2, V30.D2, V31.D2], (R3)
+	RET
+
+// func sgemmDescendNEONAsm(k int, a, b, c []float32, ldc int, w, coef []float32, flags GemmFlags)
+// 8x12 tile as sgemmNEONAsm's, then the SGD step on the tile of W.
+TEXT ·sgemmDescendNEONAsm(SB), NOSPLIT, $0-144
+	MOVD k+0(FP), R0
+	MOVD a_base+8(FP), R1
+	MOVD b_base+32(FP), R2
+	MOVD c_base+56(FP), R3
+	MOVD ldc+80(FP), R4
+	MOVD w_base+88(FP), R9
+	MOVD coef_base+112(FP), R5
+	MOVD flags+136(FP), R6
+	LSL $2, R4, R4
+	VEOR V8.B16, V8.B16, V8.B16
+	VEOR V9.B16, V9.B16, V9.B16
+	VEOR V10.B16, V10.B16, V10.B16
+	VEOR V11.B16, V11.B16, V11.B16
+	VEOR V12.B16, V12.B16, V12.B16
+	VEOR V13.B16, V13.B16, V13.B16
+	VEOR V14.B16, V14.B16, V14.B16
+	VEOR V15.B16, V15.B16, V15.B16
+	VEOR V16.B16, V16.B16, V16.B16
+	VEOR V17.B16, V17.B16, V17.B16
+	VEOR V18.B16, V18.B16, V18.B16
+	VEOR V19.B16, V19.B16, V19.B16
+	VEOR V20.B16, V20.B16, V20.B16
+	VEOR V21.B16, V21.B16, V21.B16
+	VEOR V22.B16, V22.B16, V22.B16
+	VEOR V23.B16, V23.B16, V23.B16
+	VEOR V24.B16, V24.B16, V24.B16
+	VEOR V25.B16, V25.B16, V25.B16
+	VEOR V26.B16, V26.B16, V26.B16
+	VEOR V27.B16, V27.B16, V27.B16
+	VEOR V28.B16, V28.B16, V28.B16
+	VEOR V29.B16, V29.B16, V29.B16
+	VEOR V30.B16, V30.B16, V30.B16
+	VEOR V31.B16, V31.B16, V31.B16
+	// k/4 steps unrolled by four, then k%4 single steps.
+	LSR $2, R0, R7
+	CBZ R7, tail
+
+loop4:
+	VLD1.P 32(R1), [V0.S4, V1.S4]
+	VLD1.P 48(R2), [V2.S4, V3.S4, V4.S4]
+	WORD $0x4F801048 // fmla v8.4s, v2.4s, v0.s[0]
+	WORD $0x4F801069 // fmla v9.4s, v3.4s, v0.s[0]
+	WORD $0x4F80108A // fmla v10.4s, v4.4s, v0.s[0]
+	WORD $0x4FA0104B // fmla v11.4s, v2.4s, v0.s[1]
+	WORD $0x4FA0106C // fmla v12.4s, v3.4s, v0.s[1]
+	WORD $0x4FA0108D // fmla v13.4s, v4.4s, v0.s[1]
+	WORD $0x4F80184E // fmla v14.4s, v2.4s, v0.s[2]
+	WORD $0x4F80186F // fmla v15.4s, v3.4s, v0.s[2]
+	WORD $0x4F801890 // fmla v16.4s, v4.4s, v0.s[2]
+	WORD $0x4FA01851 // fmla v17.4s, v2.4s, v0.s[3]
+	WORD $0x4FA01872 // fmla v18.4s, v3.4s, v0.s[3]
+	WORD $0x4FA01893 // fmla v19.4s, v4.4s, v0.s[3]
+	WORD $0x4F811054 // fmla v20.4s, v2.4s, v1.s[0]
+	WORD $0x4F811075 // fmla v21.4s, v3.4s, v1.s[0]
+	WORD $0x4F811096 // fmla v22.4s, v4.4s, v1.s[0]
+	WORD $0x4FA11057 // fmla v23.4s, v2.4s, v1.s[1]
+	WORD $0x4FA11078 // fmla v24.4s, v3.4s, v1.s[1]
+	WORD $0x4FA11099 // fmla v25.4s, v4.4s, v1.s[1]
+	WORD $0x4F81185A // fmla v26.4s, v2.4s, v1.s[2]
+	WORD $0x4F81187B // fmla v27.4s, v3.4s, v1.s[2]
+	WORD $0x4F81189C // fmla v28.4s, v4.4s, v1.s[2]
+	WORD $0x4FA1185D // fmla v29.4s, v2.4s, v1.s[3]
+	WORD $0x4FA1187E // fmla v30.4s, v3.4s, v1.s[3]
+	WORD $0x4FA1189F // fmla v31.4s, v4.4s, v1.s[3]
+	VLD1.P 32(R1), [V0.S4, V1.S4]
+	VLD1.P 48(R2), [V2.S4, V3.S4, V4.S4]
+	WORD $0x4F801048 // fmla v8.4s, v2.4s, v0.s[0]
+	WORD $0x4F801069 // fmla v9.4s, v3.4s, v0.s[0]
+	WORD $0x4F80108A // fmla v10.4s, v4.4s, v0.s[0]
+	WORD $0x4FA0104B // fmla v11.4s, v2.4s, v0.s[1]
+	WORD $0x4FA0106C // fmla v12.4s, v3.4s, v0.s[1]
+	WORD $0x4FA0108D // fmla v13.4s, v4.4s, v0.s[1]
+	WORD $0x4F80184E // fmla v14.4s, v2.4s, v0.s[2]
+	WORD $0x4F80186F // fmla v15.4s, v3.4s, v0.s[2]
+	WORD $0x4F801890 // fmla v16.4s, v4.4s, v0.s[2]
+	WORD $0x4FA01851 // fmla v17.4s, v2.4s, v0.s[3]
+	WORD $0x4FA01872 // fmla v18.4s, v3.4s, v0.s[3]
+	WORD $0x4FA01893 // fmla v19.4s, v4.4s, v0.s[3]
+	WORD $0x4F811054 // fmla v20.4s, v2.4s, v1.s[0]
+	WORD $0x4F811075 // fmla v21.4s, v3.4s, v1.s[0]
+	WORD $0x4F811096 // fmla v22.4s, v4.4s, v1.s[0]
+	WORD $0x4FA11057 // fmla v23.4s, v2.4s, v1.s[1]
+	WORD $0x4FA11078 // fmla v24.4s, v3.4s, v1.s[1]
+	WORD $0x4FA11099 // fmla v25.4s, v4.4s, v1.s[1]
+	WORD $0x4F81185A // fmla v26.4s, v2.4s, v1.s[2]
+	WORD $0x4F81187B // fmla v27.4s, v3.4s, v1.s[2]
+	WORD $0x4F81189C // fmla v28.4s, v4.4s, v1.s[2]
+	WORD $0x4FA1185D // fmla v29.4s, v2.4s, v1.s[3]
+	WORD $0x4FA1187E // fmla v30.4s, v3.4s, v1.s[3]
+	WORD $0x4FA1189F // fmla v31.4s, v4.4s, v1.s[3]
+	VLD1.P 32(R1), [V0.S4, V1.S4]
+	VLD1.P 48(R2), [V2.S4, V3.S4, V4.S4]
+	WORD $0x4F801048 // fmla v8.4s, v2.4s, v0.s[0]
+	WORD $0x4F801069 // fmla v9.4s, v3.4s, v0.s[0]
+	WORD $0x4F80108A // fmla v10.4s, v4.4s, v0.s[0]
+	WORD $0x4FA0104B // fmla v11.4s, v2.4s, v0.s[1]
+	WORD $0x4FA0106C // fmla v12.4s, v3.4s, v0.s[1]
+	WORD $0x4FA0108D // fmla v13.4s, v4.4s, v0.s[1]
+	WORD $0x4F80184E // fmla v14.4s, v2.4s, v0.s[2]
+	WORD $0x4F80186F // fmla v15.4s, v3.4s, v0.s[2]
+	WORD $0x4F801890 // fmla v16.4s, v4.4s, v0.s[2]
+	WORD $0x4FA01851 // fmla v17.4s, v2.4s, v0.s[3]
+	WORD $0x4FA01872 // fmla v18.4s, v3.4s, v0.s[3]
+	WORD $0x4FA01893 // fmla v19.4s, v4.4s, v0.s[3]
+	WORD $0x4F811054 // fmla v20.4s, v2.4s, v1.s[0]
+	WORD $0x4F811075 // fmla v21.4s, v3.4s, v1.s[0]
+	WORD $0x4F811096 // fmla v22.4s, v4.4s, v1.s[0]
+	WORD $0x4FA11057 // fmla v23.4s, v2.4s, v1.s[1]
+	WORD $0x4FA11078 // fmla v24.4s, v3.4s, v1.s[1]
+	WORD $0x4FA11099 // fmla v25.4s, v4.4s, v1.s[1]
+	WORD $0x4F81185A // fmla v26.4s, v2.4s, v1.s[2]
+	WORD $0x4F81187B // fmla v27.4s, v3.4s, v1.s[2]
+	WORD $0x4F81189C // fmla v28.4s, v4.4s, v1.s[2]
+	WORD $0x4FA1185D // fmla v29.4s, v2.4s, v1.s[3]
+	WORD $0x4FA1187E // fmla v30.4s, v3.4s, v1.s[3]
+	WORD $0x4FA1189F // fmla v31.4s, v4.4s, v1.s[3]
+	VLD1.P 32(R1), [V0.S4, V1.S4]
+	VLD1.P 48(R2), [V2.S4, V3.S4, V4.S4]
+	WORD $0x4F801048 // fmla v8.4s, v2.4s, v0.s[0]
+	WORD $0x4F801069 // fmla v9.4s, v3.4s, v0.s[0]
+	WORD $0x4F80108A // fmla v10.4s, v4.4s, v0.s[0]
+	WORD $0x4FA0104B // fmla v11.4s, v2.4s, v0.s[1]
+	WORD $0x4FA0106C // fmla v12.4s, v3.4s, v0.s[1]
+	WORD $0x4FA0108D // fmla v13.4s, v4.4s, v0.s[1]
+	WORD $0x4F80184E // fmla v14.4s, v2.4s, v0.s[2]
+	WORD $0x4F80186F // fmla v15.4s, v3.4s, v0.s[2]
+	WORD $0x4F801890 // fmla v16.4s, v4.4s, v0.s[2]
+	WORD $0x4FA01851 // fmla v17.4s, v2.4s, v0.s[3]
+	WORD $0x4FA01872 // fmla v18.4s, v3.4s, v0.s[3]
+	WORD $0x4FA01893 // fmla v19.4s, v4.4s, v0.s[3]
+	WORD $0x4F811054 // fmla v20.4s, v2.4s, v1.s[0]
+	WORD $0x4F811075 // fmla v21.4s, v3.4s, v1.s[0]
+	WORD $0x4F811096 // fmla v22.4s, v4.4s, v1.s[0]
+	WORD $0x4FA11057 // fmla v23.4s, v2.4s, v1.s[1]
+	WORD $0x4FA11078 // fmla v24.4s, v3.4s, v1.s[1]
+	WORD $0x4FA11099 // fmla v25.4s, v4.4s, v1.s[1]
+	WORD $0x4F81185A // fmla v26.4s, v2.4s, v1.s[2]
+	WORD $0x4F81187B // fmla v27.4s, v3.4s, v1.s[2]
+	WORD $0x4F81189C // fmla v28.4s, v4.4s, v1.s[2]
+	WORD $0x4FA1185D // fmla v29.4s, v2.4s, v1.s[3]
+	WORD $0x4FA1187E // fmla v30.4s, v3.4s, v1.s[3]
+	WORD $0x4FA1189F // fmla v31.4s, v4.4s, v1.s[3]
+	SUBS $1, R7, R7
+	BNE loop4
+
+tail:
+	AND $3, R0, R7
+	CBZ R7, epilogue
+
+loop1:
+	VLD1.P 32(R1), [V0.S4, V1.S4]
+	VLD1.P 48(R2), [V2.S4, V3.S4, V4.S4]
+	WORD $0x4F801048 // fmla v8.4s, v2.4s, v0.s[0]
+	WORD $0x4F801069 // fmla v9.4s, v3.4s, v0.s[0]
+	WORD $0x4F80108A // fmla v10.4s, v4.4s, v0.s[0]
+	WORD $0x4FA0104B // fmla v11.4s, v2.4s, v0.s[1]
+	WORD $0x4FA0106C // fmla v12.4s, v3.4s, v0.s[1]
+	WORD $0x4FA0108D // fmla v13.4s, v4.4s, v0.s[1]
+	WORD $0x4F80184E // fmla v14.4s, v2.4s, v0.s[2]
+	WORD $0x4F80186F // fmla v15.4s, v3.4s, v0.s[2]
+	WORD $0x4F801890 // fmla v16.4s, v4.4s, v0.s[2]
+	WORD $0x4FA01851 // fmla v17.4s, v2.4s, v0.s[3]
+	WORD $0x4FA01872 // fmla v18.4s, v3.4s, v0.s[3]
+	WORD $0x4FA01893 // fmla v19.4s, v4.4s, v0.s[3]
+	WORD $0x4F811054 // fmla v20.4s, v2.4s, v1.s[0]
+	WORD $0x4F811075 // fmla v21.4s, v3.4s, v1.s[0]
+	WORD $0x4F811096 // fmla v22.4s, v4.4s, v1.s[0]
+	WORD $0x4FA11057 // fmla v23.4s, v2.4s, v1.s[1]
+	WORD $0x4FA11078 // fmla v24.4s, v3.4s, v1.s[1]
+	WORD $0x4FA11099 // fmla v25.4s, v4.4s, v1.s[1]
+	WORD $0x4F81185A // fmla v26.4s, v2.4s, v1.s[2]
+	WORD $0x4F81187B // fmla v27.4s, v3.4s, v1.s[2]
+	WORD $0x4F81189C // fmla v28.4s, v4.4s, v1.s[2]
+	WORD $0x4FA1185D // fmla v29.4s, v2.4s, v1.s[3]
+	WORD $0x4FA1187E // fmla v30.4s, v3.4s, v1.s[3]
+	WORD $0x4FA1189F // fmla v31.4s, v4.4s, v1.s[3]
+	SUBS $1, R7, R7
+	BNE loop1
+
+epilogue:
+	// Accumulate (flags bit 0): add C; otherwise C is never read.
+	TBZ $0, R6, addbias
+	MOVD R3, R8
+	// ScaleC (flags bit 3): add float32(beta*C), beta = bias[0].
+	TBZ $3, R6, addc
+	FMOVS (R5), F7
+	VDUP V7.S[0], V7.S4
+	VLD1 (R8), [V0.S4, V1.S4, V2.S4]
+	WORD $0x6E27DC00 // fmul v0.4s, v0.4s, v7.4s
+	WORD $0x6E27DC21 // fmul v1.4s, v1.4s, v7.4s
+	WORD $0x6E27DC42 // fmul v2.4s, v2.4s, v7.4s
+	WORD $0x4E20D508 // fadd v8.4s, v8.4s, v0.4s
+	WORD $0x4E21D529 // fadd v9.4s, v9.4s, v1.4s
+	WORD $0x4E22D54A // fadd v10.4s, v10.4s, v2.4s
+	ADD R4, R8, R8
+	VLD1 (R8), [V0.S4, V1.S4, V2.S4]
+	WORD $0x6E27DC00 // fmul v0.4s, v0.4s, v7.4s
+	WORD $0x6E27DC21 // fmul v1.4s, v1.4s, v7.4s
+	WORD $0x6E27DC42 // fmul v2.4s, v2.4s, v7.4s
+	WORD $0x4E20D56B // fadd v11.4s, v11.4s, v0.4s
+	WORD $0x4E21D58C // fadd v12.4s, v12.4s, v1.4s
+	WORD $0x4E22D5AD // fadd v13.4s, v13.4s, v2.4s
+	ADD R4, R8, R8
+	VLD1 (R8), [V0.S4, V1.S4, V2.S4]
+	WORD $0x6E27DC00 // fmul v0.4s, v0.4s, v7.4s
+	WORD $0x6E27DC21 // fmul v1.4s, v1.4s, v7.4s
+	WORD $0x6E27DC42 // fmul v2.4s, v2.4s, v7.4s
+	WORD $0x4E20D5CE // fadd v14.4s, v14.4s, v0.4s
+	WORD $0x4E21D5EF // fadd v15.4s, v15.4s, v1.4s
+	WORD $0x4E22D610 // fadd v16.4s, v16.4s, v2.4s
+	ADD R4, R8, R8
+	VLD1 (R8), [V0.S4, V1.S4, V2.S4]
+	WORD $0x6E27DC00 // fmul v0.4s, v0.4s, v7.4s
+	WORD $0x6E27DC21 // fmul v1.4s, v1.4s, v7.4s
+	WORD $0x6E27DC42 // fmul v2.4s, v2.4s, v7.4s
+	WORD $0x4E20D631 // fadd v17.4s, v17.4s, v0.4s
+	WORD $0x4E21D652 // fadd v18.4s, v18.4s, v1.4s
+	WORD $0x4E22D673 // fadd v19.4s, v19.4s, v2.4s
+	ADD R4, R8, R8
+	VLD1 (R8), [V0.S4, V1.S4, V2.S4]
+	WORD $0x6E27DC00 // fmul v0.4s, v0.4s, v7.4s
+	WORD $0x6E27DC21 // fmul v1.4s, v1.4s, v7.4s
+	WORD $0x6E27DC42 // fmul v2.4s, v2.4s, v7.4s
+	WORD $0x4E20D694 // fadd v20.4s, v20.4s, v0.4s
+	WORD $0x4E21D6B5 // fadd v21.4s, v21.4s, v1.4s
+	WORD $0x4E22D6D6 // fadd v22.4s, v22.4s, v2.4s
+	ADD R4, R8, R8
+	VLD1 (R8), [V0.S4, V1.S4, V2.S4]
+	WORD $0x6E27DC00 // fmul v0.4s, v0.4s, v7.4s
+	WORD $0x6E27DC21 // fmul v1.4s, v1.4s, v7.4s
+	WORD $0x6E27DC42 // fmul v2.4s, v2.4s, v7.4s
+	WORD $0x4E20D6F7 // fadd v23.4s, v23.4s, v0.4s
+	WORD $0x4E21D718 // fadd v24.4s, v24.4s, v1.4s
+	WORD $0x4E22D739 // fadd v25.4s, v25.4s, v2.4s
+	ADD R4, R8, R8
+	VLD1 (R8), [V0.S4, V1.S4, V2.S4]
+	WORD $0x6E27DC00 // fmul v0.4s, v0.4s, v7.4s
+	WORD $0x6E27DC21 // fmul v1.4s, v1.4s, v7.4s
+	WORD $0x6E27DC42 // fmul v2.4s, v2.4s, v7.4s
+	WORD $0x4E20D75A // fadd v26.4s, v26.4s, v0.4s
+	WORD $0x4E21D77B // fadd v27.4s, v27.4s, v1.4s
+	WORD $0x4E22D79C // fadd v28.4s, v28.4s, v2.4s
+	ADD R4, R8, R8
+	VLD1 (R8), [V0.S4, V1.S4, V2.S4]
+	WORD $0x6E27DC00 // fmul v0.4s, v0.4s, v7.4s
+	WORD $0x6E27DC21 // fmul v1.4s, v1.4s, v7.4s
+	WORD $0x6E27DC42 // fmul v2.4s, v2.4s, v7.4s
+	WORD $0x4E20D7BD // fadd v29.4s, v29.4s, v0.4s
+	WORD $0x4E21D7DE // fadd v30.4s, v30.4s, v1.4s
+	WORD $0x4E22D7FF // fadd v31.4s, v31.4s, v2.4s
+	B addbias
+
+addc:
+	VLD1 (R8), [V0.S4, V1.S4, V2.S4]
+	WORD $0x4E20D508 // fadd v8.4s, v8.4s, v0.4s
+	WORD $0x4E21D529 // fadd v9.4s, v9.4s, v1.4s
+	WORD $0x4E22D54A // fadd v10.4s, v10.4s, v2.4s
+	ADD R4, R8, R8
+	VLD1 (R8), [V0.S4, V1.S4, V2.S4]
+	WORD $0x4E20D56B // fadd v11.4s, v11.4s, v0.4s
+	WORD $0x4E21D58C // fadd v12.4s, v12.4s, v1.4s
+	WORD $0x4E22D5AD // fadd v13.4s, v13.4s, v2.4s
+	ADD R4, R8, R8
+	VLD1 (R8), [V0.S4, V1.S4, V2.S4]
+	WORD $0x4E20D5CE // fadd v14.4s, v14.4s, v0.4s
+	WORD $0x4E21D5EF // fadd v15.4s, v15.4s, v1.4s
+	WORD $0x4E22D610 // fadd v16.4s, v16.4s, v2.4s
+	ADD R4, R8, R8
+	VLD1 (R8), [V0.S4, V1.S4, V2.S4]
+	WORD $0x4E20D631 // fadd v17.4s, v17.4s, v0.4s
+	WORD $0x4E21D652 // fadd v18.4s, v18.4s, v1.4s
+	WORD $0x4E22D673 // fadd v19.4s, v19.4s, v2.4s
+	ADD R4, R8, R8
+	VLD1 (R8), [V0.S4, V1.S4, V2.S4]
+	WORD $0x4E20D694 // fadd v20.4s, v20.4s, v0.4s
+	WORD $0x4E21D6B5 // fadd v21.4s, v21.4s, v1.4s
+	WORD $0x4E22D6D6 // fadd v22.4s, v22.4s, v2.4s
+	ADD R4, R8, R8
+	VLD1 (R8), [V0.S4, V1.S4, V2.S4]
+	WORD $0x4E20D6F7 // fadd v23.4s, v23.4s, v0.4s
+	WORD $0x4E21D718 // fadd v24.4s, v24.4s, v1.4s
+	WORD $0x4E22D739 // fadd v25.4s, v25.4s, v2.4s
+	ADD R4, R8, R8
+	VLD1 (R8), [V0.S4, V1.S4, V2.S4]
+	WORD $0x4E20D75A // fadd v26.4s, v26.4s, v0.4s
+	WORD $0x4E21D77B // fadd v27.4s, v27.4s, v1.4s
+	WORD $0x4E22D79C // fadd v28.4s, v28.4s, v2.4s
+	ADD R4, R8, R8
+	VLD1 (R8), [V0.S4, V1.S4, V2.S4]
+	WORD $0x4E20D7BD // fadd v29.4s, v29.4s, v0.4s
+	WORD $0x4E21D7DE // fadd v30.4s, v30.4s, v1.4s
+	WORD $0x4E22D7FF // fadd v31.4s, v31.4s, v2.4s
+
+addbias:
+	VST1 [V8.S4, V9.S4, V10.S4], (R3)
+	ADD R4, R3, R3
+	VST1 [V11.S4, V12.S4, V13.S4], (R3)
+	ADD R4, R3, R3
+	VST1 [V14.S4, V15.S4, V16.S4], (R3)
+	ADD R4, R3, R3
+	VST1 [V17.S4, V18.S4, V19.S4], (R3)
+	ADD R4, R3, R3
+	VST1 [V20.S4, V21.S4, V22.S4], (R3)
+	ADD R4, R3, R3
+	VST1 [V23.S4, V24.S4, V25.S4], (R3)
+	ADD R4, R3, R3
+	VST1 [V26.S4, V27.S4, V28.S4], (R3)
+	ADD R4, R3, R3
+	VST1 [V29.S4, V30.S4, V31.S4], (R3)
+	// The SGD step on the tile of W: w -= lr*(c + wd*w).
+	FMOVS 4(R5), F6
+	VDUP V6.S[0], V6.S4
+	FMOVS 8(R5), F7
+	VDUP V7.S[0], V7.S4
+	VLD1 (R9), [V0.S4, V1.S4, V2.S4]
+	WORD $0x6E27DC03 // fmul v3.4s, v0.4s, v7.4s
+	WORD $0x6E27DC24 // fmul v4.4s, v1.4s, v7.4s
+	WORD $0x6E27DC45 // fmul v5.4s, v2.4s, v7.4s
+	WORD $0x4E23D503 // fadd v3.4s, v8.4s, v3.4s
+	WORD $0x4E24D524 // fadd v4.4s, v9.4s, v4.4s
+	WORD $0x4E25D545 // fadd v5.4s, v10.4s, v5.4s
+	WORD $0x6E26DC63 // fmul v3.4s, v3.4s, v6.4s
+	WORD $0x6E26DC84 // fmul v4.4s, v4.4s, v6.4s
+	WORD $0x6E26DCA5 // fmul v5.4s, v5.4s, v6.4s
+	WORD $0x4EA3D400 // fsub v0.4s, v0.4s, v3.4s
+	WORD $0x4EA4D421 // fsub v1.4s, v1.4s, v4.4s
+	WORD $0x4EA5D442 // fsub v2.4s, v2.4s, v5.4s
+	VST1 [V0.S4, V1.S4, V2.S4], (R9)
+	ADD R4, R9, R9
+	VLD1 (R9), [V0.S4, V1.S4, V2.S4]
+	WORD $0x6E27DC03 // fmul v3.4s, v0.4s, v7.4s
+	WORD $0x6E27DC24 // fmul v4.4s, v1.4s, v7.4s
+	WORD $0x6E27DC45 // fmul v5.4s, v2.4s, v7.4s
+	WORD $0x4E23D563 // fadd v3.4s, v11.4s, v3.4s
+	WORD $0x4E24D584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4E25D5A5 // fadd v5.4s, v13.4s, v5.4s
+	WORD $0x6E26DC63 // fmul v3.4s, v3.4s, v6.4s
+	WORD $0x6E26DC84 // fmul v4.4s, v4.4s, v6.4s
+	WORD $0x6E26DCA5 // fmul v5.4s, v5.4s, v6.4s
+	WORD $0x4EA3D400 // fsub v0.4s, v0.4s, v3.4s
+	WORD $0x4EA4D421 // fsub v1.4s, v1.4s, v4.4s
+	WORD $0x4EA5D442 // fsub v2.4s, v2.4s, v5.4s
+	VST1 [V0.S4, V1.S4, V2.S4], (R9)
+	ADD R4, R9, R9
+	VLD1 (R9), [V0.S4, V1.S4, V2.S4]
+	WORD $0x6E27DC03 // fmul v3.4s, v0.4s, v7.4s
+	WORD $0x6E27DC24 // fmul v4.4s, v1.4s, v7.4s
+	WORD $0x6E27DC45 // fmul v5.4s, v2.4s, v7.4s
+	WORD $0x4E23D5C3 // fadd v3.4s, v14.4s, v3.4s
+	WORD $0x4E24D5E4 // fadd v4.4s, v15.4s, v4.4s
+	WORD $0x4E25D605 // fadd v5.4s, v16.4s, v5.4s
+	WORD $0x6E26DC63 // fmul v3.4s, v3.4s, v6.4s
+	WORD $0x6E26DC84 // fmul v4.4s, v4.4s, v6.4s
+	WORD $0x6E26DCA5 // fmul v5.4s, v5.4s, v6.4s
+	WORD $0x4EA3D400 // fsub v0.4s, v0.4s, v3.4s
+	WORD $0x4EA4D421 // fsub v1.4s, v1.4s, v4.4s
+	WORD $0x4EA5D442 // fsub v2.4s, v2.4s, v5.4s
+	VST1 [V0.S4, V1.S4, V2.S4], (R9)
+	ADD R4, R9, R9
+	VLD1 (R9), [V0.S4, V1.S4, V2.S4]
+	WORD $0x6E27DC03 // fmul v3.4s, v0.4s, v7.4s
+	WORD $0x6E27DC24 // fmul v4.4s, v1.4s, v7.4s
+	WORD $0x6E27DC45 // fmul v5.4s, v2.4s, v7.4s
+	WORD $0x4E23D623 // fadd v3.4s, v17.4s, v3.4s
+	WORD $0x4E24D644 // fadd v4.4s, v18.4s, v4.4s
+	WORD $0x4E25D665 // fadd v5.4s, v19.4s, v5.4s
+	WORD $0x6E26DC63 // fmul v3.4s, v3.4s, v6.4s
+	WORD $0x6E26DC84 // fmul v4.4s, v4.4s, v6.4s
+	WORD $0x6E26DCA5 // fmul v5.4s, v5.4s, v6.4s
+	WORD $0x4EA3D400 // fsub v0.4s, v0.4s, v3.4s
+	WORD $0x4EA4D421 // fsub v1.4s, v1.4s, v4.4s
+	WORD $0x4EA5D442 // fsub v2.4s, v2.4s, v5.4s
+	VST1 [V0.S4, V1.S4, V2.S4], (R9)
+	ADD R4, R9, R9
+	VLD1 (R9), [V0.S4, V1.S4, V2.S4]
+	WORD $0x6E27DC03 // fmul v3.4s, v0.4s, v7.4s
+	WORD $0x6E27DC24 // fmul v4.4s, v1.4s, v7.4s
+	WORD $0x6E27DC45 // fmul v5.4s, v2.4s, v7.4s
+	WORD $0x4E23D683 // fadd v3.4s, v20.4s, v3.4s
+	WORD $0x4E24D6A4 // fadd v4.4s, v21.4s, v4.4s
+	WORD $0x4E25D6C5 // fadd v5.4s, v22.4s, v5.4s
+	WORD $0x6E26DC63 // fmul v3.4s, v3.4s, v6.4s
+	WORD $0x6E26DC84 // fmul v4.4s, v4.4s, v6.4s
+	WORD $0x6E26DCA5 // fmul v5.4s, v5.4s, v6.4s
+	WORD $0x4EA3D400 // fsub v0.4s, v0.4s, v3.4s
+	WORD $0x4EA4D421 // fsub v1.4s, v1.4s, v4.4s
+	WORD $0x4EA5D442 // fsub v2.4s, v2.4s, v5.4s
+	VST1 [V0.S4, V1.S4, V2.S4], (R9)
+	ADD R4, R9, R9
+	VLD1 (R9), [V0.S4, V1.S4, V2.S4]
+	WORD $0x6E27DC03 // fmul v3.4s, v0.4s, v7.4s
+	WORD $0x6E27DC24 // fmul v4.4s, v1.4s, v7.4s
+	WORD $0x6E27DC45 // fmul v5.4s, v2.4s, v7.4s
+	WORD $0x4E23D6E3 // fadd v3.4s, v23.4s, v3.4s
+	WORD $0x4E24D704 // fadd v4.4s, v24.4s, v4.4s
+	WORD $0x4E25D725 // fadd v5.4s, v25.4s, v5.4s
+	WORD $0x6E26DC63 // fmul v3.4s, v3.4s, v6.4s
+	WORD $0x6E26DC84 // fmul v4.4s, v4.4s, v6.4s
+	WORD $0x6E26DCA5 // fmul v5.4s, v5.4s, v6.4s
+	WORD $0x4EA3D400 // fsub v0.4s, v0.4s, v3.4s
+	WORD $0x4EA4D421 // fsub v1.4s, v1.4s, v4.4s
+	WORD $0x4EA5D442 // fsub v2.4s, v2.4s, v5.4s
+	VST1 [V0.S4, V1.S4, V2.S4], (R9)
+	ADD R4, R9, R9
+	VLD1 (R9), [V0.S4, V1.S4, V2.S4]
+	WORD $0x6E27DC03 // fmul v3.4s, v0.4s, v7.4s
+	WORD $0x6E27DC24 // fmul v4.4s, v1.4s, v7.4s
+	WORD $0x6E27DC45 // fmul v5.4s, v2.4s, v7.4s
+	WORD $0x4E23D743 // fadd v3.4s, v26.4s, v3.4s
+	WORD $0x4E24D764 // fadd v4.4s, v27.4s, v4.4s
+	WORD $0x4E25D785 // fadd v5.4s, v28.4s, v5.4s
+	WORD $0x6E26DC63 // fmul v3.4s, v3.4s, v6.4s
+	WORD $0x6E26DC84 // fmul v4.4s, v4.4s, v6.4s
+	WORD $0x6E26DCA5 // fmul v5.4s, v5.4s, v6.4s
+	WORD $0x4EA3D400 // fsub v0.4s, v0.4s, v3.4s
+	WORD $0x4EA4D421 // fsub v1.4s, v1.4s, v4.4s
+	WORD $0x4EA5D442 // fsub v2.4s, v2.4s, v5.4s
+	VST1 [V0.S4, V1.S4, V2.S4], (R9)
+	ADD R4, R9, R9
+	VLD1 (R9), [V0.S4, V1.S4, V2.S4]
+	WORD $0x6E27DC03 // fmul v3.4s, v0.4s, v7.4s
+	WORD $0x6E27DC24 // fmul v4.4s, v1.4s, v7.4s
+	WORD $0x6E27DC45 // fmul v5.4s, v2.4s, v7.4s
+	WORD $0x4E23D7A3 // fadd v3.4s, v29.4s, v3.4s
+	WORD $0x4E24D7C4 // fadd v4.4s, v30.4s, v4.4s
+	WORD $0x4E25D7E5 // fadd v5.4s, v31.4s, v5.4s
+	WORD $0x6E26DC63 // fmul v3.4s, v3.4s, v6.4s
+	WORD $0x6E26DC84 // fmul v4.4s, v4.4s, v6.4s
+	WORD $0x6E26DCA5 // fmul v5.4s, v5.4s, v6.4s
+	WORD $0x4EA3D400 // fsub v0.4s, v0.4s, v3.4s
+	WORD $0x4EA4D421 // fsub v1.4s, v1.4s, v4.4s
+	WORD $0x4EA5D442 // fsub v2.4s, v2.4s, v5.4s
+	VST1 [V0.S4, V1.S4, V2.S4], (R9)
 	RET

@@ -11,6 +11,8 @@ func registerArch() {
 		SMR:             neonSMR,
 		SNR:             neonSNR,
 		Sgemm:           sgemmNEON,
+		SgemmScaleC:     true,
+		SgemmDescend:    sgemmDescendNEON,
 		DMR:             neonDMR,
 		DNR:             neonDNR,
 		Dgemm:           dgemmNEON,

@@ -22,11 +22,11 @@ type descent struct {
 // lr*V, G = alpha*op(A)*op(B) the weight gradient.
 //
 // Where the product runs on the packed engine with a kernel that has a
-// descent epilogue (asm.Impl.SgemmDescend: the AVX2 and AVX-512 kernels and the
-// generic one) and W has C's stride, each tile of W takes its step right
-// after the kernel stores the tile of C, while both are in cache: the
-// pass over C, W and its reading back from memory are saved. Elsewhere a
-// pass after the product takes the step. The results are the same bit
+// descent epilogue (asm.Impl.SgemmDescend: the AVX2, AVX-512 and NEON
+// kernels and the generic one) and W has C's stride, each tile of W takes
+// its step right after the kernel stores the tile of C, while both are in
+// cache: the pass over C, W and its reading back from memory are saved.
+// Elsewhere a pass after the product takes the step. The results are the same bit
 // for bit either way, and the product's are those of Gemm32 with the same
 // arguments. It panics with "blas: dimension mismatch" unless op(A) is
 // C.Rows x K, op(B) is K x C.Cols and W is C.Rows x C.Cols.
