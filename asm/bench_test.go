@@ -113,6 +113,28 @@ func benchPath(b *testing.B, trans bool) {
 func BenchmarkPathMV(b *testing.B)  { benchPath(b, false) }
 func BenchmarkPathMTV(b *testing.B) { benchPath(b, true) }
 
+// BenchmarkPathSums is both passes at once (asm.PathSums: y = (W∘W) x and
+// z += (W∘W)^T u), the pass a fused Path-SGD step makes over its meeting
+// layer; bytes are those of W, as for PathMV and PathMTV, each of which it
+// replaces.
+func BenchmarkPathSums(b *testing.B) {
+	benchImpls(b, func(b *testing.B, impl *Impl) {
+		for _, sz := range pathSizes {
+			rows, cols := sz[0], sz[1]
+			b.Run(fmt.Sprintf("rows=%d/cols=%d", rows, cols), func(b *testing.B) {
+				w := randBench32(rows*cols, 3)
+				x, u := randBench64(cols, 4), randBench64(rows, 5)
+				y, z := make([]float64, rows), make([]float64, cols)
+				b.SetBytes(int64(4 * rows * cols))
+				b.ReportAllocs()
+				for b.Loop() {
+					impl.PathSums(y, z, w, cols, x, u)
+				}
+			})
+		}
+	})
+}
+
 // BenchmarkStreamRead is the bandwidth yardstick of the path-norm passes: a
 // plain summing read of a buffer the size of W.
 func BenchmarkStreamRead(b *testing.B) {

@@ -57,26 +57,9 @@ func pathSumsNEONAsm(y, z []float64, w []float32, ld int, x, u []float64)`)
 	f.in("AND $7, R8, R20")
 	f.in("LSR $2, R20, R21")
 	f.in("AND $3, R8, R22")
-	// sums: as rowSums and colSums in genPathSGDKernel, on n float32x4
-	// registers of w (V0, V1).
 	sums := func(n int) {
-		for q := 0; q < n; q++ {
-			f.w(fcvtl(10+2*q, q), fcvtl2(11+2*q, q))
-		}
-		for t := 0; t < 2*n; t++ {
-			f.w(fmul(d2, 10+t, 10+t, 10+t))
-		}
-		for t := 0; t < 2*n; t++ {
-			f.in("VFMLA V%d.D2, V%d.D2, V%d.D2", 10+t, 6+t, 16+t)
-		}
-		f.in("VLD1 (R25), %s", vlist(6, 2*n, d2))
-		for t := 0; t < 2*n; t++ {
-			f.w(fmul(d2, 10+t, 10+t, 31))
-		}
-		for t := 0; t < 2*n; t++ {
-			f.w(fadd(d2, 6+t, 6+t, 10+t))
-		}
-		f.in("VST1.P %s, %d(R25)", vlist(6, 2*n, d2), 32*n)
+		emitRowSums(f, n)
+		emitColSums(f, n)
 	}
 	f.label("row")
 	f.in("CBZ R1, done")
@@ -203,36 +186,15 @@ func pathSGDNEONAsm(y []float64, w, g []float32, ld int, rs, cs []float32, x []f
 	f.in("LSR $2, R20, R21")
 	f.in("AND $3, R8, R22")
 
-	// sums widens, squares and accumulates n float32x4 registers of w
-	// (V0, V1) against the x registers V6.. into V16...
 	rowSums := func(n int) {
-		if !sums {
-			return
-		}
-		for q := 0; q < n; q++ {
-			f.w(fcvtl(10+2*q, q), fcvtl2(11+2*q, q))
-		}
-		for t := 0; t < 2*n; t++ {
-			f.w(fmul(d2, 10+t, 10+t, 10+t))
-		}
-		for t := 0; t < 2*n; t++ {
-			f.in("VFMLA V%d.D2, V%d.D2, V%d.D2", 10+t, 6+t, 16+t)
+		if sums {
+			emitRowSums(f, n)
 		}
 	}
-	// colSums adds the squares V10.. of n float32x4 registers of w, times
-	// u[r], to z at R25 (x's registers V6.. are free again).
 	colSums := func(n int) {
-		if !cols {
-			return
+		if cols {
+			emitColSums(f, n)
 		}
-		f.in("VLD1 (R25), %s", vlist(6, 2*n, d2))
-		for t := 0; t < 2*n; t++ {
-			f.w(fmul(d2, 10+t, 10+t, 31))
-		}
-		for t := 0; t < 2*n; t++ {
-			f.w(fadd(d2, 6+t, 6+t, 10+t))
-		}
-		f.in("VST1.P %s, %d(R25)", vlist(6, 2*n, d2), 32*n)
 	}
 	// update applies the step to n float32x4 registers: t = rs*(g*cs),
 	// [v = mu*v + t, t = lr*v,] w = w - t.
@@ -370,4 +332,33 @@ func pathSGDNEONAsm(y []float64, w, g []float32, ld int, rs, cs []float32, x []f
 	f.in("B row")
 	f.label("done")
 	f.in("RET")
+}
+
+// emitRowSums widens, squares and accumulates n float32x4 registers of w
+// (V0, V1) against the x registers V6.. into V16.. (the squares are left
+// in V10..).
+func emitRowSums(f *asmFile, n int) {
+	for q := 0; q < n; q++ {
+		f.w(fcvtl(10+2*q, q), fcvtl2(11+2*q, q))
+	}
+	for t := 0; t < 2*n; t++ {
+		f.w(fmul(d2, 10+t, 10+t, 10+t))
+	}
+	for t := 0; t < 2*n; t++ {
+		f.in("VFMLA V%d.D2, V%d.D2, V%d.D2", 10+t, 6+t, 16+t)
+	}
+}
+
+// emitColSums adds the squares V10.. of n float32x4 registers of w, times
+// u[r] (V31), to z at R25 (x's registers V6.. are free again): multiply,
+// then add, the reference's rounding.
+func emitColSums(f *asmFile, n int) {
+	f.in("VLD1 (R25), %s", vlist(6, 2*n, d2))
+	for t := 0; t < 2*n; t++ {
+		f.w(fmul(d2, 10+t, 10+t, 31))
+	}
+	for t := 0; t < 2*n; t++ {
+		f.w(fadd(d2, 6+t, 6+t, 10+t))
+	}
+	f.in("VST1.P %s, %d(R25)", vlist(6, 2*n, d2), 32*n)
 }
