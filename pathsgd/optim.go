@@ -36,6 +36,14 @@ import (
 // plus the layers other than the largest once more, where SGD reads every
 // weight once.
 //
+// PathSGD is also a layers.ScaledSGD: with momentum, on a network whose
+// largest layer is at least twice the last-level cache, Network.TrainStep
+// (and so layers.Train) plans the factors after the forward pass
+// (PlanStep) and takes the large layers' steps in their weight-gradient
+// products, as it does SGD's, so that the weight gradients never go
+// through memory; the weights agree with Gradient and Step within a
+// float32 product's rounding (see fused.go).
+//
 // Guard: kappa_e = 0 exactly when f_(i-1)[u] = 0 or g_i[v] = 0, that is
 // when no non-zero path reaches the edge's source or leaves its target; the
 // gradient of such an edge is exactly zero (see the package documentation),
