@@ -249,3 +249,72 @@ func TestTrainStepFusedAllocs(t *testing.T) {
 		t.Errorf("%v allocations per fused step", n)
 	}
 }
+
+// TestTrainStepFusedGuard is TestPathSGDGuard on the fused path: a hidden
+// unit with no input (f = 0: zero column factors above it) and one with no
+// output (g = 0: zero row factors below it) in the fused layers. The
+// weights into the dead unit stay zero, nothing becomes non-finite, the
+// edges out of the unit with no input keep their values (their gradient
+// and factor are zero, the velocity starts at zero), so do those into the
+// unit with no output in the first step, and the run stays within 1e-4 of
+// Gradient and Step.
+func TestTrainStepFusedGuard(t *testing.T) {
+	defer noFuseMin()()
+	sizes := fusedSizes(true)[1] // 64-700-800-10: layer 2 (800x700) fused
+	a := newNet(t, sizes, 81, true, 0)
+	l0, l1, l2 := a.Dense()[0], a.Dense()[1], a.Dense()[2]
+	for u := 0; u < l0.InSize(); u++ {
+		l0.W.Data[3*l0.W.Stride+u] = 0 // unit 3 of hidden layer 1: no input
+	}
+	l0.B[3] = 0
+	for y := 0; y < l2.OutSize(); y++ {
+		l2.W.Data[y*l2.W.Stride+5] = 0 // unit 5 of hidden layer 2: no output
+	}
+	b := a.Clone()
+	col3 := make([]float32, l1.OutSize())
+	for v := range col3 {
+		col3[v] = l1.W.Data[v*l1.W.Stride+3]
+	}
+	row5 := append([]float32(nil), l1.W.Data[5*l1.W.Stride:6*l1.W.Stride]...)
+	oa := &PathSGD{LR: layers.Constant(1e-3), Momentum: layers.Constant(0.5)}
+	ob := &PathSGD{LR: layers.Constant(1e-3), Momentum: layers.Constant(0.5)}
+	r := newRand(82)
+	for i := range 5 {
+		x, y := randMatrix(r, 16, sizes[0]), randLabels(r, 16, 10)
+		a.TrainStep(x, y, oa)
+		b.Gradient(x, y)
+		ob.Step(b)
+		if i > 0 {
+			continue
+		}
+		// After the first step only: the step gives the unit with no
+		// output outgoing weights (their gradient and factor are not
+		// zero), so later steps move the weights into it.
+		for u, want := range row5 {
+			if got := l1.W.Data[5*l1.W.Stride+u]; got != want {
+				t.Fatalf("W2[5][%d], into the unit with no output, moved: %g -> %g", u, want, got)
+			}
+		}
+	}
+	for _, p := range a.Params() {
+		for _, v := range p.Value {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				t.Fatalf("non-finite parameter in %s of layer %d", p.Name, p.Layer)
+			}
+		}
+	}
+	for u := 0; u < l0.InSize(); u++ {
+		if l0.W.Data[3*l0.W.Stride+u] != 0 {
+			t.Fatalf("weight into the dead unit moved")
+		}
+	}
+	for v := range col3 {
+		if got := l1.W.Data[v*l1.W.Stride+3]; got != col3[v] {
+			t.Fatalf("W2[%d][3], out of the unit with no input, moved: %g -> %g", v, col3[v], got)
+		}
+	}
+	eval := randMatrix(newRand(83), 16, sizes[0])
+	if d := maxRelDiff(logits32(a, eval), logits32(b, eval)); !(d <= 1e-4) {
+		t.Errorf("differs from Gradient and Step by %g", d)
+	}
+}
