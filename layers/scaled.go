@@ -21,11 +21,11 @@ import (
 // the preconditioned gradient is the product of the two operands with
 // their columns scaled (dZ in place, once the input gradient and the bias
 // gradient have read it; X into a copy, a 40th of a 4000 x 4000 layer at
-// batch 100). So the step is SGD's on
-// that product, and TrainStep takes it as it takes SGD's (velocity.go):
-// the velocity V = mu*V + G' in the product's ScaleC epilogue and W -=
-// lr*V in its descent epilogue, where Gradient followed by Step writes DW,
-// reads it back with W and V and writes both. The optimizer computes the
+// batch 100). So the step is SGD's on that product, and TrainStep takes it
+// as it takes SGD's (velocity.go): the velocity V = mu*V + G' in the
+// product's ScaleC epilogue and W -= lr*V in its descent epilogue, where
+// Gradient followed by Step writes DW, reads it back with W and V and
+// writes both. The optimizer computes the
 // factors after the forward pass, before any weight changes
 // (ScaledSGD.PlanStep), and steps the parameters the products did not
 // (ScaledSGD.FinishStep: the biases, and the layers too small to fuse).
@@ -34,8 +34,9 @@ import (
 // float32(rs*dZ)·float32(X*cs) is rounded before the batch sum instead of
 // the sum being scaled afterwards as float32(rs*float32(G*cs)). The two
 // agree within the usual bound of a float32 product (a few units in the
-// last place of the sum of the terms' magnitudes; TestTrainStepScaled), and
-// the step is otherwise the same arithmetic as Gradient and Step.
+// last place of the sum of the terms' magnitudes; package pathsgd's
+// TestTrainStepFused), and the step is otherwise the same arithmetic as
+// Gradient and Step.
 
 // ScaledSGD is an Optimizer whose step on each Dense layer's weights is SGD,
 // plain or with momentum, on the gradient scaled elementwise by a rank-one

@@ -134,12 +134,8 @@ func (s *pathState) plan(net *layers.Network, lr, mu float32, momentum bool, pla
 			s.upd = updateTask{w: l.W, x: s.f[m-1], y: s.f[m], u: s.g[m], part: s.colPart, sums: true}
 			blas.Run(&s.upd, blas.ElementwiseParts(len(l.W.Data)))
 			s.upd = updateTask{}
-			gp := s.g[m-1]
-			copy(gp, s.colPart[0][:len(gp)])
-			for c := 1; c < colChunks; c++ {
-				asm.DAxpy(1, s.colPart[c][:len(gp)], gp)
-			}
-			s.ge[m-1] = s.ge[m] + normalize(gp)
+			s.sumColParts(s.g[m-1])
+			s.ge[m-1] = s.ge[m] + normalize(s.g[m-1])
 		default:
 			s.dp.run(dpForward, 2, l.W, s.f[i], s.f[i-1])
 		}

@@ -255,14 +255,8 @@ func (s *pathState) updateLayer(l *layers.Dense, i, m int, scale float64, lr, mu
 	blas.Run(&s.upd, blas.ElementwiseParts(len(l.W.Data)))
 	s.upd = updateTask{}
 	if backward {
-		// g_(i-1) = the chunks' partial column sums, added in chunk order
-		// (the same order for every thread count).
-		gp := s.g[i-1]
-		copy(gp, s.colPart[0][:len(gp)])
-		for c := 1; c < colChunks; c++ {
-			asm.DAxpy(1, s.colPart[c][:len(gp)], gp)
-		}
-		s.ge[i-1] = s.ge[i] + normalize(gp)
+		s.sumColParts(s.g[i-1])
+		s.ge[i-1] = s.ge[i] + normalize(s.g[i-1])
 	}
 	// The bias paths of f_i, from the old biases, then the biases' update
 	// with kappa(b_i[v]) = g_i[v].
@@ -278,6 +272,15 @@ func (s *pathState) updateLayer(l *layers.Dense, i, m int, scale float64, lr, mu
 	}
 	if forward {
 		s.fe[i] = s.fe[i-1] + normalize(s.f[i])
+	}
+}
+
+// sumColParts sets gp to the row chunks' partial column sums, added in
+// chunk order (the same order for every thread count).
+func (s *pathState) sumColParts(gp []float64) {
+	copy(gp, s.colPart[0][:len(gp)])
+	for c := 1; c < colChunks; c++ {
+		asm.DAxpy(1, s.colPart[c][:len(gp)], gp)
 	}
 }
 
