@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fastpath-go/fastpath/blas"
 	"github.com/fastpath-go/fastpath/layers"
 	"gonum.org/v1/gonum/blas/blas32"
 )
@@ -19,7 +20,8 @@ import (
 // DDP-SGD, SGD on a network with batch normalization or DDP-Normalization)
 // on two networks of the same shape in one loop (so that load from other
 // processes hits both alike) and reports each one's mean step time and
-// their ratio. Both run Network.TrainStep, as layers.Train does: SGD
+// their ratio, on one thread and on GOMAXPROCS threads (it sets both
+// itself: run it without -cpu). Both run Network.TrainStep, as layers.Train does: SGD
 // takes its large layers' steps in their weight-gradient products
 // (layers.FuseVelocity), Path-SGD with momentum too where its largest
 // layer is beyond the cache (PathSGD.PlanStep), the other methods run
@@ -48,24 +50,50 @@ func BenchmarkOverhead(b *testing.B) {
 	for _, sizes := range [][]int{{784, 1000, 1000, 10}, {784, 4000, 4000, 10}} {
 		for _, pair := range [][2]string{{"sgd", "pathsgd"}, {"sgd-momentum", "pathsgd-momentum"},
 			{"sgd", "ddpsgd-0.5"}, {"sgd", "ddpsgd-1"}, {"sgd", "batchnorm"}, {"sgd", "ddpnorm-0.5"}} {
-			b.Run(fmt.Sprintf("net=%s/batch=100/base=%s/opt=%s", netName(sizes), pair[0], pair[1]), func(b *testing.B) {
-				n0, o0, x, y := benchSetup(b, sizes, pair[0])
-				n1, o1, _, _ := benchSetup(b, sizes, pair[1])
-				var t0, t1 time.Duration
-				for b.Loop() {
-					s := time.Now()
-					n0.TrainStep(x, y, o0)
-					m := time.Now()
-					n1.TrainStep(x, y, o1)
-					t0 += m.Sub(s)
-					t1 += time.Since(m)
-				}
-				n := float64(b.N)
-				b.ReportMetric(t0.Seconds()*1e3/n, "base-ms/step")
-				b.ReportMetric(t1.Seconds()*1e3/n, "opt-ms/step")
-				b.ReportMetric(t1.Seconds()/t0.Seconds(), "ratio")
-			})
+			for _, threads := range benchThreads() {
+				b.Run(fmt.Sprintf("net=%s/batch=100/base=%s/opt=%s/threads=%d", netName(sizes), pair[0], pair[1], threads), func(b *testing.B) {
+					defer withThreads(threads)()
+					n0, o0, x, y := benchSetup(b, sizes, pair[0])
+					n1, o1, _, _ := benchSetup(b, sizes, pair[1])
+					var t0, t1 time.Duration
+					for b.Loop() {
+						s := time.Now()
+						n0.TrainStep(x, y, o0)
+						m := time.Now()
+						n1.TrainStep(x, y, o1)
+						t0 += m.Sub(s)
+						t1 += time.Since(m)
+					}
+					n := float64(b.N)
+					b.ReportMetric(t0.Seconds()*1e3/n, "base-ms/step")
+					b.ReportMetric(t1.Seconds()*1e3/n, "opt-ms/step")
+					b.ReportMetric(t1.Seconds()/t0.Seconds(), "ratio")
+				})
+			}
 		}
+	}
+}
+
+// benchThreads returns the thread counts BenchmarkOverhead runs: 1 and
+// GOMAXPROCS. The benchmark sets them itself rather than through go test's
+// -cpu flag: with b.Loop, Go runs the first -count of a sub-benchmark
+// before it applies the first -cpu value (Go 1.26), so that measurement
+// runs at the previous benchmark's GOMAXPROCS under the new name.
+func benchThreads() []int {
+	if p := runtime.GOMAXPROCS(0); p > 1 {
+		return []int{1, p}
+	}
+	return []int{1}
+}
+
+// withThreads sets GOMAXPROCS and blas's thread count to t and returns the
+// function that restores both.
+func withThreads(t int) func() {
+	prevT := blas.SetThreads(t)
+	prevP := runtime.GOMAXPROCS(t)
+	return func() {
+		runtime.GOMAXPROCS(prevP)
+		blas.SetThreads(prevT)
 	}
 }
 
