@@ -181,48 +181,70 @@ func onBothL1s(threads int, f func(i int)) {
 // where A is transposed and its packing would be repeated, or where the
 // columns are few.
 func TestSplitThreads(t *testing.T) {
+	const mr, nr = 10, 32
 	for _, c := range []struct {
-		threads, mP, nP int
-		aT              bool
-		tm, tn          int
+		threads, m, n int
+		aT            bool
+		tm, tn        int
 	}{
-		{2, 128, 32, false, 1, 2}, // 1024³: 64x(32+0.85)+0.15x1024 > 128x(16+0.85)
-		{2, 100, 100, false, 1, 2},
-		{2, 1, 100, false, 1, 2}, // one row panel: the columns
-		{2, 3, 100, false, 1, 2},
-		{2, 10, 32, true, 2, 1},   // A dear to pack (transposed, beyond L2): 5x34.5+0.15x80 < 10x18.5
-		{2, 100, 32, false, 1, 2}, // 1000x100x1000:TN, A within L2: 50x32.85+0.15x800 > 100x16.85
-		{2, 25, 8, true, 2, 1},    // the RNN's weight gradient at 250 units: 13x10.5+0.15x52 < 25x6.5
-		{2, 25, 8, false, 1, 2},   // untransposed: 13x8.85+0.15x52 > 25x4.85
-		{2, 100, 4, false, 2, 1},  // few columns: 50x4.85+0.15x100 < 100x2.85
-		{4, 2, 100, false, 1, 4},
-		{16, 96, 100, true, 16, 1}, // 6x102.5+0.15x563 < 12x52.5+0.15x525 < ...
-		{1, 7, 9, false, 1, 1},
+		{2, 1280, 1024, false, 1, 2}, // 1024³: 64x(32+0.85)+0.25x1024 > 128x(16+0.85)
+		{2, 1000, 3200, false, 1, 2},
+		{2, 10, 3200, false, 1, 2}, // one row panel: the columns
+		{2, 30, 3200, false, 1, 2},
+		{2, 100, 1024, true, 2, 1},   // A dear to pack (transposed, beyond L2): 5x34.5+0.15x80 < 10x18.5
+		{2, 1000, 1024, false, 1, 2}, // 1000x100x1000:TN, A within L2: 50x32.85+0.25x800 > 100x16.85
+		{2, 250, 256, true, 2, 1},    // the RNN's weight gradient at 250 units: 13x10.5+0.15x52 < 25x6.5
+		{2, 250, 256, false, 1, 2},   // untransposed: 13x8.85+0.25x52 > 25x4.85
+		{2, 1000, 128, false, 2, 1},  // few columns: 50x4.85+0.25x100 < 100x2.85
+		{4, 20, 3200, false, 1, 4},
+		{16, 960, 3200, true, 16, 1}, // 6x102.5+0.15x563 < 12x52.5+0.15x525 < ...
+		{1, 70, 288, false, 1, 1},
+		// A last column panel one column wide counts as 1/32 of one:
+		// 513³ splits its 17 panels 8 | 8 + 1/32, not 9 | 8.
+		{2, 513, 513, false, 1, 2},
+		{2, 777, 555, false, 1, 2}, // 39x(17.34+0.85)+0.25x338 > 78x9.85
+		{2, 300, 300, false, 2, 1}, // 15x(9.375+0.85)+0.25x70 < 30x5.85
+		{2, 1000, 1000, true, 2, 1},
 	} {
-		tm, tn := splitThreads(c.threads, c.mP, c.nP, c.aT)
+		tm, tn := splitThreads(c.threads, c.m, c.n, mr, nr, c.aT)
 		if tm != c.tm || tn != c.tn {
-			t.Errorf("splitThreads(%d, %d, %d, %v) = %d, %d; want %d, %d", c.threads, c.mP, c.nP, c.aT, tm, tn, c.tm, c.tn)
+			t.Errorf("splitThreads(%d, %d, %d, %d, %d, %v) = %d, %d; want %d, %d", c.threads, c.m, c.n, mr, nr, c.aT, tm, tn, c.tm, c.tn)
+		}
+	}
+	for _, c := range []struct {
+		total, unit, parts int
+		want               float64
+	}{
+		{513, 32, 2, 257.0 / 32}, // panels 0-7 | 8-16, the last one column wide
+		{555, 32, 2, 9},          // 0-8 | 9-17 (8 + 11/32)
+		{1000, 10, 2, 50},        // exact
+		{513, 10, 2, 26},         // 0-25 | 26-51 (25 + 3/10)
+		{20, 10, 4, 1},           // two panels for four parts: two get none
+		{1, 32, 1, 1.0 / 32.0},   // one column
+	} {
+		if got := largestPart(c.total, c.unit, c.parts); got != c.want {
+			t.Errorf("largestPart(%d, %d, %d) = %v; want %v", c.total, c.unit, c.parts, got, c.want)
 		}
 	}
 	for _, aT := range []bool{false, true} {
-		pack := splitPackCost
+		pack, share := splitPackCost, splitShareCost
 		if aT {
-			pack = splitPackCostT
+			pack, share = splitPackCostT, splitShareCostT
 		}
 		for threads := 1; threads <= 12; threads++ {
-			for mP := 1; mP <= 40; mP += 3 {
-				for nP := 1; nP <= 40; nP += 5 {
-					tm, tn := splitThreads(threads, mP, nP, aT)
+			for m := 1; m <= 400; m += 29 {
+				for n := 1; n <= 1300; n += 157 {
+					tm, tn := splitThreads(threads, m, n, mr, nr, aT)
 					if tm*tn != threads {
-						t.Fatalf("splitThreads(%d, %d, %d, %v) = %d, %d: not a factoring", threads, mP, nP, aT, tm, tn)
+						t.Fatalf("splitThreads(%d, %d, %d, %v) = %d, %d: not a factoring", threads, m, n, aT, tm, tn)
 					}
 					cost := func(tm, tn int) float64 {
-						rows, cols := float64((mP+tm-1)/tm), float64((nP+tn-1)/tn)
-						return rows*(cols+pack) + splitShareCost*rows*cols*float64(tm-1)/float64(tm)
+						rows, cols := largestPart(m, mr, tm), largestPart(n, nr, tn)
+						return rows*(cols+pack) + share*rows*cols*float64(tm-1)/float64(tm)
 					}
 					for d := 1; d <= threads; d++ {
 						if threads%d == 0 && cost(d, threads/d) < cost(tm, tn) {
-							t.Fatalf("splitThreads(%d, %d, %d, %v) = %d, %d; %d, %d costs less", threads, mP, nP, aT, tm, tn, d, threads/d)
+							t.Fatalf("splitThreads(%d, %d, %d, %v) = %d, %d; %d, %d costs less", threads, m, n, aT, tm, tn, d, threads/d)
 						}
 					}
 				}

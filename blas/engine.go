@@ -232,7 +232,7 @@ func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elem
 		defer pool.Default.Release()
 	}
 	g.threads = threads
-	g.tm, g.tn = splitThreads(threads, mP, nP, dearPackA(g.aT, g.m, g.k, elemSize))
+	g.tm, g.tn = splitThreads(threads, g.m, g.n, mr, nr, dearPackA(g.aT, g.m, g.k, elemSize))
 	g.ws.size(threads, g.tn, g.bl, g.m, g.k, g.narrow, g.narrow && g.bT)
 	g.sync.reset(threads)
 	g.claim.Store(0)
@@ -246,30 +246,47 @@ func gemm[T float32 | float64](g *gemmCall[T], kern microKernel[T], mr, nr, elem
 }
 
 // splitThreads factors threads = tm*tn to balance the per-thread work on
-// an mP x nP grid of micro-tiles. A thread's work is its tiles, the packing
-// of its row panels of A (packCost tiles each: with the columns split, every
-// thread packs all of A) and, with the rows split, the cost of sharing B:
-// each thread then computes with micro-panels of B that other threads
-// packed (their lines cross between cores) and waits at a barrier once per
-// depth block, shareCost per tile it computes with another thread's panel.
-// dearA says whether packing A is dearer (dearPackA).
-func splitThreads(threads, mP, nP int, dearA bool) (tm, tn int) {
-	pack := splitPackCost
+// the grid of micro-tiles of an m x n product (mr x nr tiles). A thread's
+// work is its tiles, the packing of its row panels of A (packCost tiles
+// each: with the columns split, every thread packs all of A) and, with the
+// rows split, the cost of sharing B: each thread then computes with
+// micro-panels of B that other threads packed (their lines cross between
+// cores) and waits at a barrier once per depth block, shareCost per tile
+// it computes with another thread's panel. A thread's rows and columns are
+// those the engine gives it (compute, run), a last partial panel counted
+// by its share of mr or nr. dearA says whether packing A is dearer
+// (dearPackA).
+func splitThreads(threads, m, n, mr, nr int, dearA bool) (tm, tn int) {
+	pack, share := splitPackCost, splitShareCost
 	if dearA {
-		pack = splitPackCostT
+		pack, share = splitPackCostT, splitShareCostT
 	}
 	best := -1.0
 	for t := threads; t >= 1; t-- {
 		if threads%t != 0 {
 			continue
 		}
-		rows, cols := float64((mP+t-1)/t), float64((nP+threads/t-1)/(threads/t))
-		cost := rows*(cols+pack) + splitShareCost*rows*cols*(1-1/float64(t))
+		rows, cols := largestPart(m, mr, t), largestPart(n, nr, threads/t)
+		cost := rows*(cols+pack) + share*rows*cols*(1-1/float64(t))
 		if best < 0 || cost < best {
 			best, tm, tn = cost, t, threads/t
 		}
 	}
 	return tm, tn
+}
+
+// largestPart is the largest of the parts parts of total elements in
+// panels of unit, split as the engine splits them (part p takes panels
+// p*panels/parts up to (p+1)*panels/parts), in units of whole panels.
+func largestPart(total, unit, parts int) float64 {
+	panels := (total + unit - 1) / unit
+	most := 0
+	for p := range parts {
+		lo := p * panels / parts * unit
+		hi := min((p+1)*panels/parts*unit, total)
+		most = max(most, hi-lo)
+	}
+	return float64(most) / float64(unit)
 }
 
 // The costs splitThreads weighs, in micro-tiles of the same depth, measured
@@ -291,10 +308,25 @@ func splitThreads(threads, mP, nP int, dearA bool) (tm, tn int) {
 // (packing 0.5) had measured the rows ahead on 490x1000x250 (1.08) and
 // 250x1000x256 (1.02); the RNN's weight gradient at 250 hidden units
 // (250x12544x251 with A transposed) keeps the rows on both.
+//
+// Refit on Zen 5 (2026-12-05, seventeenth sitting), each split forced for
+// a whole process (about a second of products), processes alternated
+// twice, columns over rows: 513³ 1.12, 1.12 (the model then chose the
+// rows: it counted the last column panel, one column wide, as a whole
+// one, so the columns' split of 17 panels looked like 9 against 8.5);
+// 512³ 1.09, 1.08; 640³ 1.06, 1.09; 777x333x555 1.03, 1.03; 1000³ 1.01,
+// 1.03; 300³ 0.99, 1.02; with A transposed and beyond L2 1000³:TN 0.97,
+// 0.99, 4000x100x784:TN 1.01, 0.96, 250x12544x251:TN 1.01, 0.94. Partial
+// panels now count by their share, and the sharing cost is 0.25 where A
+// is cheap to pack (fitted to the ratios, the untransposed shapes above
+// give 0.24-0.37, and choose the columns from 0.17; 300³ and 1000³ give
+// 0.17 and 0.10, and are within 2% either way) and stays 0.15 where it
+// is dear (1000³:TN keeps the rows up to 0.156).
 const (
-	splitPackCost  = 0.85
-	splitPackCostT = 2.5
-	splitShareCost = 0.15
+	splitPackCost   = 0.85
+	splitPackCostT  = 2.5
+	splitShareCost  = 0.25
+	splitShareCostT = 0.15
 )
 
 // dearPackA reports whether packing A costs splitPackCostT rather than
