@@ -364,6 +364,46 @@ func (d *directCall[T]) tiles(i0, i1, jp, pc int) {
 // from pc; the blocks after the first accumulate into C.
 func (d *directCall[T]) tile(it, jp, pc int) { d.tiles(it, it+1, jp, pc) }
 
+// directSplitRows reports whether the direct path splits the row tiles
+// between threads threads rather than the column panels: the outer loop's
+// dimension, unless the column panels are too few to share, or they
+// balance worse than the row tiles and B is small (directRowSplitMaxB).
+func directSplitRows(order directOrder, m, n, k, mr, nr, elemSize, threads int) bool {
+	if order != directColsOuter {
+		return true
+	}
+	mT, nP := (m+mr-1)/mr, (n+nr-1)/nr
+	if nP < 2*threads && mT > nP {
+		return true
+	}
+	return threads > 1 && k*n*elemSize <= directRowSplitMaxB() &&
+		splitImbalance(mT, m-(mT-1)*mr, mr, threads) < splitImbalance(nP, n-(nP-1)*nr, nr, threads)
+}
+
+// directRowSplitMaxB is the largest B (bytes) for which the direct path,
+// walking the column panels outer, splits the row tiles between the
+// threads where that balances better (splitImbalance): split by rows,
+// every thread streams all of B, which costs little while B stays in
+// the cache (the measurements at splitImbalance, B of 40-160 KB) and
+// more than the imbalance saves beyond it. Zen 5, two threads, each
+// split forced for a whole process, processes alternated twice,
+// columns over rows: 16x1000x1000 (B 4 MB) 1.09, 1.08; 16x1000x500
+// 1.25, 1.21; 32x1000x1000 1.09, 0.98; 64x1000x1000 1.09, 1.07;
+// 64x500x500 (1 MB) 1.10, 1.13; 128x1000x1000 1.00, 1.03. Each had
+// split by rows: the last column panel (8 or 20 of 32 columns) made the
+// columns' split look worse balanced than the duplicated stream of B is
+// dear. Old and new binaries alternated twice, new over old: 16x1000x1000
+// 1.14, 1.13; 16x1000x500 1.09, 1.09; 32x1000x1000 1.04, 1.04;
+// 64x1000x1000 0.99, 1.05; 128x1000x1000 1.01, 1.02. 16x300x300 (360 KB)
+// measured 1.03 and 1.04 forced but 0.95 and 0.99 between binaries, so
+// the bar is half of L2 and it keeps the rows. The AVX2 kernels, at half
+// the rate, are not held back by the stream: 16x1000x1000, 64x500x500
+// and 16x1000x500 level (0.98-1.03) between the binaries.
+func directRowSplitMaxB() int {
+	_, l2, _ := cacheSizes()
+	return l2 / 2
+}
+
 // splitImbalance is the largest part's share of the work over the mean
 // share when count tiles (the last of them last of full wide) are split
 // into parts contiguous ranges as RunPart splits them, each tile weighing
@@ -428,19 +468,10 @@ func gemmDirect[T float32 | float64](kern directKernel[T], mr, nr, elemSize int,
 	if 2*float64(m)*float64(n)*float64(k) < float64(directParallelMinFlops) {
 		threads = 1
 	}
-	// Split the outer loop's dimension, unless it has too few tiles to
-	// share.
-	d.splitRows = order == directRowsOuter || order == directDepthOuter
 	if order == directDepthOuter {
 		d.kc = directDepthKC(n, k, elemSize)
 	}
-	if order == directColsOuter && d.nP < 2*threads && d.mT > d.nP {
-		d.splitRows = true
-	}
-	if order == directColsOuter && threads > 1 &&
-		splitImbalance(d.mT, m-(d.mT-1)*mr, mr, threads) < splitImbalance(d.nP, n-(d.nP-1)*nr, nr, threads) {
-		d.splitRows = true
-	}
+	d.splitRows = directSplitRows(order, m, n, k, mr, nr, elemSize, threads)
 	if d.splitRows {
 		threads = min(threads, d.mT)
 	} else {

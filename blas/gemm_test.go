@@ -1081,3 +1081,32 @@ func TestSplitImbalance(t *testing.T) {
 		}
 	}
 }
+
+// TestDirectSplitRows pins how the direct path shares its tiles between two
+// threads (1 MiB of L2): the row tiles where the column panels are too few,
+// or balance worse while B is small; otherwise the column panels, so that
+// each thread streams only its part of a large B.
+func TestDirectSplitRows(t *testing.T) {
+	withCaches(48<<10, 1<<20, 4<<20, func() {
+		for _, c := range []struct {
+			order   directOrder
+			m, k, n int
+			threads int
+			want    bool
+		}{
+			{directColsOuter, 16, 1000, 1000, 2, false}, // B 4 MB: columns, though the last panel has 8 columns
+			{directColsOuter, 64, 500, 500, 2, false},   // B 1 MB
+			{directColsOuter, 16, 300, 300, 2, true},    // B 360 KB: the rows balance better
+			{directColsOuter, 128, 100, 100, 2, true},   // the columns split 2 | 1.125 panels
+			{directColsOuter, 128, 128, 128, 2, false},  // both even: the columns
+			{directColsOuter, 100, 100, 20, 2, true},    // one column panel
+			{directColsOuter, 16, 1000, 1000, 1, false},
+			{directRowsOuter, 1000, 64, 64, 2, true},
+			{directDepthOuter, 100, 4000, 100, 2, true},
+		} {
+			if got := directSplitRows(c.order, c.m, c.n, c.k, 8, 32, 4, c.threads); got != c.want {
+				t.Errorf("directSplitRows(%v, %dx%dx%d, %d threads) = %v, want %v", c.order, c.m, c.k, c.n, c.threads, got, c.want)
+			}
+		}
+	})
+}
