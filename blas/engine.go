@@ -437,7 +437,13 @@ func (g *gemmCall[T]) compute(tid int, pos *blockPos[T]) {
 // micro-panel (one call instead of one per tile, the Go call and its
 // checks saved): float32 4000x100x4000, its :TN twin, 1000x100x1000:TN,
 // 1000³ and 2000³ 1.004-1.009 on one thread, 1.011-1.018 on two, too
-// little for a loop per micro-kernel shape.
+// little for a loop per micro-kernel shape; (4) (2026-12-05, seventeenth
+// sitting) the 10x32 kernel also prefetching the next tile's C (ten rows
+// down, where the next call writes) at its start, so that a C written
+// once has two calls' time to arrive: float32 4000x100x4000, its :TN
+// twin, 2048³ and 784x100x4000 on one thread, old and new binaries
+// alternated three times, level (0.97-1.01 but for a first round that
+// ran slow for the old binary on every shape).
 func (g *gemmCall[T]) tiles(tid int, pos *blockPos[T], r0, r1, jp0, jp1 int) {
 	bl := g.bl
 	if r0 >= r1 || jp0 >= jp1 {
