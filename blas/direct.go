@@ -398,7 +398,10 @@ func directSplitRows(order directOrder, m, n, k, mr, nr, elemSize, threads int) 
 // measured 1.03 and 1.04 forced but 0.95 and 0.99 between binaries, so
 // the bar is half of L2 and it keeps the rows. The AVX2 kernels, at half
 // the rate, are not held back by the stream: 16x1000x1000, 64x500x500
-// and 16x1000x500 level (0.98-1.03) between the binaries.
+// and 16x1000x500 level (0.98-1.03) between the binaries. Float64, two
+// threads, binaries alternated twice: 16x1000x1000 1.17, 1.16;
+// 32x1000x500 1.16, 1.06; 64x500x500 1.01, 1.02; 128x1000x1000 0.99,
+// 1.01; 16x300x300 (720 KB, now split by columns) 0.95, 1.02.
 func directRowSplitMaxB() int {
 	_, l2, _ := cacheSizes()
 	return l2 / 2
