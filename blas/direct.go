@@ -427,16 +427,7 @@ func splitImbalance(count, last, full, parts int) float64 {
 	}
 	parts = min(parts, count)
 	total := float64(count-1) + float64(last)/float64(full)
-	worst := 0.0
-	for p := 0; p < parts; p++ {
-		lo, hi := p*count/parts, (p+1)*count/parts
-		w := float64(hi - lo)
-		if hi == count {
-			w += float64(last)/float64(full) - 1
-		}
-		worst = max(worst, w)
-	}
-	return worst / (total / float64(parts))
+	return largestPart((count-1)*full+last, full, parts) / (total / float64(parts))
 }
 
 // betaFlags prepares C for a kernel whose epilogue either overwrites C or
