@@ -109,7 +109,17 @@ func narrowShallowDepth(elemSize int) int {
 // 1.38; AVX2 float32 16x1000x1000 1.07, 32x1000x1000 1.05, 36-48 rows
 // 1.00-1.05. From about eight row panels the two are level (AVX-512
 // 100x784x4000 1.00-1.03, 128x1000x1000 0.97-1.00) or the stream loses
-// (AVX2 60x784x4000, ten panels: 0.95).
+// (AVX2 60x784x4000, ten panels: 0.95). On a larger L1 (Zen 5), where
+// in-place slices get no bursts (runNarrow), the stream runs for any
+// number of row panels: old and new test binaries' rule forced per
+// process, alternated three times, medians of stream over none, one
+// thread: AVX-512 100x4000x4000 1.046 (1.044-1.082), AVX2 1.038; level
+// (0.98-1.01) at 100x784x4000, 100x1000x1000, 128x1000x1000,
+// 16x1000x1000, 64x1000x1000 and 32x2000x2000; two threads level
+// (1.00-1.02) but 16x1000x1000 1.037 (1.006-1.136). Old and new test
+// binaries alternated three times, one thread / two: 100x4000x4000 1.020
+// (1.007-1.042) / 1.008, 100x784x4000 0.986 (0.985-1.000) / 1.001,
+// 16x1000x1000 1.015 / 1.051 (0.952-1.072).
 const narrowStreamMaxPanels = 8
 
 // narrowMaxPackedA bounds the packed copy of A (bytes) the narrow path keeps;
@@ -220,6 +230,9 @@ func (g *gemmCall[T]) runNarrow(tid int) {
 
 	nP := (g.n + nr - 1) / nr
 	groups := (nP + narrowGroup - 1) / narrowGroup
+	// On a small L1 (Zen 4) in-place slices are prefetched in bursts where
+	// the kernel calls cannot carry the stream; on a larger one (Zen 5)
+	// they carry it for any number of row panels, and there are no bursts.
 	pfInPlace := smallL1()
 	var zero T
 	elemSize := int(unsafe.Sizeof(zero))
@@ -274,11 +287,17 @@ func (g *gemmCall[T]) runNarrow(tid int) {
 				npc, ncj = 0, next*narrowGroup*nr
 			}
 			pf := narrowPrefetch{pc: npc, kc: min(kc, g.k-npc), cj: ncj, calls: (jp1 - jp0) * mP}
-			if ncj >= g.n || g.kernS != nil && !pfInPlace {
+			// The in-place kernel calls carry the prefetches as a stream
+			// (narrowStream) where that suits them: at most
+			// narrowStreamMaxPanels row panels on a small L1, any number
+			// on a larger one.
+			stream := g.kernS != nil && mP >= 2 && nr*elemSize >= lineBytes && (mP <= narrowStreamMaxPanels || !pfInPlace)
+			if ncj >= g.n || g.kernS != nil && !pfInPlace && !stream {
 				// Nothing follows; or B is read in place, and on Zen 5 the
 				// in-place kernel's own prefetches (eight rows ahead) served
-				// better than these (measured +10-17% without them, when
-				// they still went to L1). On a 32 KiB L1 (Zen 4), with the
+				// better than bursts of these (measured +10-17% without
+				// them, when they still went to L1; into L2, 100x4000x4000
+				// 0.93-0.96 against none). On a 32 KiB L1 (Zen 4), with the
 				// prefetches going to L2, they pay for in-place slices
 				// too: paired interleaved medians, float32 one thread /
 				// two, 100x784x4000 1.09 / 1.05, 100x4000x4000 1.04 /
@@ -294,12 +313,14 @@ func (g *gemmCall[T]) runNarrow(tid int) {
 			// On the in-place kernel calls instead, where every line column
 			// of the slice gets at least one call.
 			var st narrowStream
-			if pf.calls > 0 && g.kernS != nil && mP >= 2 && mP <= narrowStreamMaxPanels && nr*elemSize >= lineBytes {
+			if pf.calls > 0 && stream {
 				st.lines = narrowGroup * nr * elemSize / lineBytes
 				st.h = (jp1 - jp0) * mP / st.lines
 				if st.h > 0 {
 					st.pc, st.kc, st.cj, st.w = pf.pc, pf.kc, pf.cj, pf.w
 					pf.calls = 0
+				} else if !pfInPlace {
+					pf.calls = 0 // a short last group: no bursts on a large L1
 				}
 			}
 			pa := pa[mPad*pc:]
