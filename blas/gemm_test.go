@@ -377,6 +377,43 @@ func TestSgemmDirectPath(t *testing.T) {
 	})
 }
 
+// TestSgemmNarrowStream covers the narrow path's prefetch stream on the
+// in-place kernel calls with more row panels than narrowStreamMaxPanels:
+// on a 48 KiB L1 the calls carry the stream for any number of row panels
+// (a short last group, whose calls are too few for the stream, gets no
+// prefetches), on a 32 KiB one they fall back to bursts. Several groups,
+// several depth blocks, B read in place (a row stride that is not a
+// multiple of 256 bytes) and packed, one and two threads.
+func TestSgemmNarrowStream(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		impl := asm.Current()
+		mr, nr := impl.SMR, impl.SNR
+		r := rand.New(rand.NewPCG(13, 14))
+		m := (narrowStreamMaxPanels+2)*mr + 3
+		for _, l1 := range []int{32 << 10, 48 << 10} {
+			for _, n := range []int{2*narrowGroup*nr + nr, 3 * narrowGroup * nr} {
+				for _, pad := range []int{0, 1} {
+					for _, threads := range []int{1, 2} {
+						g := newGemmCase(r, gblas.NoTrans, gblas.NoTrans, m, n, 3*16+5, pad, 1, 0)
+						withCaches(l1, 1<<20, 4<<20, func() {
+							withThreads(threads, func() {
+								withBlocking(narrowStreamMaxPanels+3, 16, 64, func() {
+									bl := newBlocking(mr, nr, 4, g.k)
+									if !useNarrow(m, g.k, (n+nr-1)/nr, 1, 4, bl) {
+										t.Fatalf("%v: not on the narrow path", g)
+									}
+									gemmPoolTestHook(func() { g.run(true) })
+								})
+							})
+						})
+						g.check(t, true)
+					}
+				}
+			}
+		}
+	})
+}
+
 // TestSgemmNarrow covers the narrow path (all rows in one A block, A packed
 // once, each column group run through the whole depth with its B slices
 // packed just before use and the next slice prefetched): several groups
