@@ -389,24 +389,27 @@ func TestSgemmNarrowStream(t *testing.T) {
 		impl := asm.Current()
 		mr, nr := impl.SMR, impl.SNR
 		r := rand.New(rand.NewPCG(13, 14))
-		m := (narrowStreamMaxPanels+2)*mr + 3
-		for _, l1 := range []int{32 << 10, 48 << 10} {
-			for _, n := range []int{2*narrowGroup*nr + nr, 3 * narrowGroup * nr} {
-				for _, pad := range []int{0, 1} {
-					for _, threads := range []int{1, 2} {
-						g := newGemmCase(r, gblas.NoTrans, gblas.NoTrans, m, n, 3*16+5, pad, 1, 0)
-						withCaches(l1, 1<<20, 4<<20, func() {
-							withThreads(threads, func() {
-								withBlocking(narrowStreamMaxPanels+3, 16, 64, func() {
-									bl := newBlocking(mr, nr, 4, g.k)
-									if !useNarrow(m, g.k, (n+nr-1)/nr, 1, 4, bl) {
-										t.Fatalf("%v: not on the narrow path", g)
-									}
-									gemmPoolTestHook(func() { g.run(true) })
+		// Eleven row panels (beyond narrowStreamMaxPanels), and three, whose
+		// last group of one micro-panel has fewer calls than line columns.
+		for _, m := range []int{(narrowStreamMaxPanels+2)*mr + 3, 2*mr + 1} {
+			for _, l1 := range []int{32 << 10, 48 << 10} {
+				for _, n := range []int{2*narrowGroup*nr + nr, 3 * narrowGroup * nr} {
+					for _, pad := range []int{0, 1} {
+						for _, threads := range []int{1, 2} {
+							g := newGemmCase(r, gblas.NoTrans, gblas.NoTrans, m, n, 3*16+5, pad, 1, 0)
+							withCaches(l1, 1<<20, 4<<20, func() {
+								withThreads(threads, func() {
+									withBlocking(narrowStreamMaxPanels+3, 16, 64, func() {
+										bl := newBlocking(mr, nr, 4, g.k)
+										if !useNarrow(m, g.k, (n+nr-1)/nr, 1, 4, bl) {
+											t.Fatalf("%v: not on the narrow path", g)
+										}
+										gemmPoolTestHook(func() { g.run(true) })
+									})
 								})
 							})
-						})
-						g.check(t, true)
+							g.check(t, true)
+						}
 					}
 				}
 			}
